@@ -1,0 +1,99 @@
+// errors.ts: the one error class of the engine and the table of every code it can raise.
+//
+// A published code keeps its meaning. Add a code here, a row in docs/errors.md and a status
+// in server/error-status.ts (the compiler asks for it); test/engine/errors.test.ts checks the
+// doc against this table in both directions.
+
+export const CODES = {
+  // Definitions (workflow YAML)
+  LVZ_DSL_YAML_SYNTAX: 'the YAML text does not parse',
+  LVZ_DSL_YAML_LIMIT: 'the YAML is too large, too deep or uses too many aliases',
+  LVZ_DSL_SCHEMA: 'a key or value does not match the workflow schema',
+  LVZ_DSL_UNKNOWN_STATE: 'a transition, return or initial state names a state that is not declared',
+  LVZ_DSL_UNKNOWN_FORM: 'a workflow refers to a form that does not exist',
+  LVZ_DSL_UNKNOWN_FIELD: 'a step refers to a field that its form does not have',
+  LVZ_DSL_UNKNOWN_ROLE: 'a task names a role that the workflow does not declare',
+  LVZ_DSL_UNREACHABLE_STATE: 'a state cannot be reached from the initial state',
+  LVZ_DSL_NO_WAY_OUT: 'a non-final state has no transition out',
+  LVZ_DSL_DEADLINE_NO_HANDLER: 'a deadline escalates to nothing',
+  LVZ_DSL_BAD_DURATION: 'a duration cannot be read',
+  LVZ_DSL_TASK_CONFLICT: 'a state has both task and tasks, or a final state has a task',
+  LVZ_DSL_DUPLICATE_ID: 'two definitions share one id and version',
+  LVZ_DSL_UNKNOWN_WORKFLOW: 'a step starts a workflow that does not exist',
+  // Forms
+  LVZ_FORM_YAML_SYNTAX: 'the form YAML text does not parse',
+  LVZ_FORM_SCHEMA: 'a key or value does not match the form schema',
+  LVZ_FORM_DUPLICATE_FIELD: 'two fields of one form share a name',
+  LVZ_FORM_UNKNOWN_FIELD: 'a visible_when condition refers to a field that does not exist',
+  LVZ_FORM_INVALID: 'submitted form data breaks the form rules',
+  LVZ_FORM_UPLOAD_TOO_LARGE: 'an uploaded file is larger than the field allows',
+  LVZ_FORM_UPLOAD_TYPE: 'an uploaded file has a type the field does not accept',
+  // Expressions
+  LVZ_EXPR_SYNTAX: 'an expression does not parse',
+  LVZ_EXPR_EVAL: 'an expression failed while it ran',
+  // Working-day calendar and durations
+  LVZ_CAL_YEAR_MISSING: 'a date falls in a year the holiday calendar does not cover',
+  LVZ_CAL_INVALID: 'the holiday calendar data is malformed',
+  // Runtime
+  LVZ_RUN_NOT_FOUND: 'the instance, task or file does not exist or is not visible to you',
+  LVZ_RUN_CONFLICT: 'someone else changed the instance first',
+  LVZ_RUN_TASK_NOT_YOURS: 'the task belongs to someone else',
+  LVZ_RUN_TASK_CLOSED: 'the task is already completed or cancelled',
+  LVZ_RUN_EVENT_NOT_ALLOWED: 'the event or action is not offered at this step',
+  LVZ_RUN_REASON_REQUIRED: 'the action needs a reason',
+  LVZ_RUN_OPINION_REQUIRED: 'the step needs an opinion',
+  LVZ_RUN_BAD_RETURN_TARGET: 'a return names a step that was never reached or is not allowed',
+  LVZ_RUN_WITHDRAW_TOO_LATE: 'the next step has already acted',
+  LVZ_RUN_INSTANCE_CLOSED: 'the instance has ended',
+  LVZ_RUN_NOT_STARTABLE: 'you may not start this workflow',
+  LVZ_RUN_BAD_REQUEST: 'the request is malformed',
+  // Store
+  LVZ_STORE_UNAVAILABLE: 'the database cannot be reached',
+  LVZ_STORE_FULL: 'the disk is full',
+  // Authentication and authorisation
+  LVZ_AUTH_REQUIRED: 'you need to log in',
+  LVZ_AUTH_BAD_LOGIN: 'user name or password is wrong',
+  LVZ_AUTH_FORBIDDEN: 'your role may not do this',
+  LVZ_AUTH_CSRF: 'the form is stale or forged',
+} as const;
+
+export type LvzCode = keyof typeof CODES;
+
+export interface Where {
+  file: string;
+  line: number;
+  col: number;
+}
+
+export interface LvzErrorOptions {
+  where?: Where;
+  path?: string;
+  params?: Record<string, unknown>;
+  cause?: unknown;
+}
+
+export class LvzError extends Error {
+  readonly code: LvzCode;
+  readonly where?: Where;
+  readonly path?: string;
+  readonly params: Record<string, unknown>;
+
+  constructor(code: LvzCode, message: string, options: LvzErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'LvzError';
+    this.code = code;
+    this.where = options.where;
+    this.path = options.path;
+    this.params = options.params ?? {};
+  }
+
+  /** `file:line:col: CODE message`, the form every definition error is printed in. */
+  format(): string {
+    const at = this.where ? `${this.where.file}:${this.where.line}:${this.where.col}: ` : '';
+    return `${at}${this.code} ${this.message}`;
+  }
+}
+
+export function isLvzError(e: unknown): e is LvzError {
+  return e instanceof LvzError;
+}

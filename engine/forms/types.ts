@@ -1,0 +1,133 @@
+// types.ts: a form definition once read and checked, and what it gives the pages.
+
+import type { LvzError } from '../errors.ts';
+import type { Source } from '../dsl/source.ts';
+
+export const FIELD_TYPES = [
+  'text',
+  'textarea',
+  'number',
+  'date',
+  'radios',
+  'select',
+  'checkboxes',
+  'org', //    pick an organisation from the directory
+  'person', // pick a person from the directory
+  'file',
+  'group', //  repeating group of sub-fields
+] as const;
+export type FieldTypeName = (typeof FIELD_TYPES)[number];
+
+export interface Choice {
+  value: string;
+  label: string;
+}
+
+export interface FieldDef {
+  name: string;
+  type: FieldTypeName;
+  label: string;
+  hint?: string;
+  required: boolean;
+  /** CEL over `data` (the record as it would be after this submit); hidden fields are not validated and their values dropped. */
+  visible_when?: string;
+  // text / textarea
+  min_length?: number;
+  max_length?: number;
+  pattern?: string;
+  pattern_message?: string;
+  rows?: number;
+  // number / date
+  min?: number | string;
+  max?: number | string;
+  step?: number;
+  // choices
+  options?: Choice[];
+  multiple?: boolean; // org / person: several may be picked
+  /** org / person pickers: limit the directory, e.g. `kind: unit` or `role: deputy`. */
+  filter?: { kind?: string; role?: string };
+  // file
+  accept?: string[]; // extensions or MIME types, e.g. [.pdf, .docx, image/*]
+  max_size_mb?: number;
+  max_files?: number;
+  // group
+  fields?: FieldDef[];
+  min_items?: number;
+  max_items?: number;
+  /** Source position (JSON pointer) for errors. */
+  path: string;
+}
+
+export interface FormDef {
+  id: string;
+  version: number;
+  title: string;
+  description?: string;
+  fields: FieldDef[];
+}
+
+export interface CompiledForm {
+  def: FormDef;
+  source: Source;
+  /** Field by name (top level only). */
+  byName: Map<string, FieldDef>;
+}
+
+export type FormCompileResult =
+  | { ok: true; form: CompiledForm }
+  | { ok: false; errors: LvzError[] };
+
+/** A field problem in submitted data, in zh-CN, for the error summary and the inline message. */
+export interface FieldError {
+  /** The field's DOM id, `f-<name>` (group items: `f-<group>-<i>-<name>`), so the summary can link to it. */
+  id: string;
+  name: string;
+  message: string;
+}
+
+/** Which fields a step may edit, read or not see (from the workflow's `fields:`). */
+export interface FieldAccess {
+  edit: ReadonlySet<string>;
+  read: ReadonlySet<string>;
+}
+
+/** What the directory offers pickers; supplied by the caller (the store), never read by forms itself. */
+export interface DirectoryOptions {
+  orgs: Choice[];
+  people: Choice[];
+  orgsByKind?: Record<string, Choice[]>;
+  peopleByRole?: Record<string, Choice[]>;
+}
+
+/** The render model of one field: everything the partial places, nothing it works out. */
+export interface FieldModel {
+  id: string;
+  name: string;
+  type: FieldTypeName;
+  partial: string;
+  label: string;
+  hint?: string;
+  hintId?: string;
+  error?: string;
+  errorId?: string;
+  describedBy?: string;
+  required: boolean;
+  readonly: boolean;
+  value: unknown;
+  /** Display text of the value, for read-only and print views. */
+  display: string;
+  items?: { value: string; label: string; checked: boolean; id: string }[];
+  attrs?: Record<string, string | number>;
+  /** group: one entry per item, each a list of sub-field models, plus a blank template. */
+  rows?: FieldModel[][];
+  template?: FieldModel[];
+  visibleWhen?: string;
+  maxLength?: number;
+  files?: { id: string; name: string; size: number; url: string }[];
+}
+
+export interface FormModel {
+  fields: FieldModel[];
+  errors: FieldError[];
+  hasFile: boolean;
+}

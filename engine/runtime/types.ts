@@ -1,0 +1,250 @@
+// types.ts: the engine as the server sees it. Every call authorises the actor itself:
+// scope checks live here, not in the pages (a unit sees only its own tasks and instances).
+//
+// The server (server/) calls only what this file declares, through `createEngine()` in
+// engine/index.ts. Nothing here knows HTTP or HTML.
+
+import type { FieldError, FormModel } from '../forms/types.ts';
+import type { TaskAction } from '../dsl/types.ts';
+
+export type Role =
+  | 'admin' //          system admin: edits definitions, terminates instances (终止)
+  | 'deputy' //         代表: submits and evaluates suggestions, co-signs bills
+  | 'review_office' //  代表工委/选联工委: reviews and assigns suggestions
+  | 'handling_unit' //  承办单位: replies
+  | 'committee' //      专门委员会: reviews bills
+  | 'presidium' //      主席团: decides on bills
+  | 'leader' //         supervising leader of key suggestions
+  | 'staff'; //         other organ staff
+
+export interface Actor {
+  userId: string;
+  username: string;
+  name: string;
+  orgId: string;
+  orgName: string;
+  roles: Role[];
+  /** Set when acting for someone under an out-of-office delegation (代理). */
+  onBehalfOf?: { userId: string; name: string };
+}
+
+export interface OrgNode {
+  id: string;
+  name: string;
+  kind: 'standing_committee' | 'office' | 'committee' | 'district' | 'town' | 'unit' | 'delegation';
+  parentId: string | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export type InboxList = 'todo' | 'done' | 'started' | 'cc';
+
+export interface TaskSummary {
+  taskId: string;
+  instanceId: string;
+  workflowTitle: string;
+  instanceTitle: string;
+  stepTitle: string;
+  /** Who holds it: a person or an organisation name. */
+  holder: string;
+  createdAt: string;
+  dueAt?: string;
+  /** Working days left (negative when overdue), counted on the holiday calendar. */
+  workingDaysLeft?: number;
+  isOverdue: boolean;
+  status: 'open' | 'done' | 'cancelled' | 'waiting';
+  /** 抄送 rows only. */
+  isRead?: boolean;
+}
+
+export interface InstanceSummary {
+  instanceId: string;
+  workflowId: string;
+  workflowTitle: string;
+  title: string;
+  state: string;
+  stateTitle: string;
+  status: 'draft' | 'active' | 'completed' | 'cancelled' | 'terminated';
+  initiatorName: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface HistoryEntry {
+  seq: number;
+  at: string;
+  /** Display name; `匿名` when the viewer may not learn who acted (back-to-back evaluation). */
+  actorName: string;
+  actorOrg?: string;
+  onBehalfOfName?: string;
+  /** Machine name, e.g. `task.completed`, `task.returned`, `timer.fired`, `instance.started`. */
+  type: string;
+  /** zh-CN summary line, e.g. `提交（受理）`. */
+  summary: string;
+  stepTitle?: string;
+  fromState?: string;
+  toState?: string;
+  opinion?: string;
+  reason?: string;
+  /** Changed fields as label -> display value (only those the viewer may see). */
+  changes?: { label: string; value: string }[];
+}
+
+export interface DiagramModel {
+  /** SVG markup produced by the engine from the definition, current state highlighted. Safe: built from escaped text. */
+  svg: string;
+  /** Text alternative: the states in order with the current marked. */
+  steps: { name: string; title: string; isCurrent: boolean; isVisited: boolean; isFinal: boolean }[];
+}
+
+export interface InstanceView {
+  summary: InstanceSummary;
+  version: number;
+  /** The record as the viewer may see it, read-only. */
+  form: FormModel;
+  history: HistoryEntry[];
+  diagram: DiagramModel;
+  /** Open tasks the viewer can act on now. */
+  myTasks: { taskId: string; stepTitle: string }[];
+  openTasks: { stepTitle: string; holder: string; dueAt?: string; isOverdue: boolean }[];
+  /** Instance-level actions open to the viewer. */
+  can: { cancel: boolean; terminate: boolean; remind: boolean; withdraw: boolean };
+  linked: { instanceId: string; title: string; relation: string }[];
+}
+
+export interface TaskButton {
+  /** Event name sent on submit (`accept`, `submit`, `agree` …). */
+  event: string;
+  label: string;
+  reason: 'required' | 'optional' | 'none';
+}
+
+export interface TaskView {
+  taskId: string;
+  instanceId: string;
+  instanceTitle: string;
+  workflowTitle: string;
+  stepTitle: string;
+  /** Instance version the page was rendered at; sent back on submit for the optimistic check. */
+  version: number;
+  form: FormModel;
+  buttons: TaskButton[];
+  actions: TaskAction[];
+  opinion: 'required' | 'optional' | 'none';
+  phrases: string[];
+  /** Earlier steps a return may go to. */
+  returnTargets: { state: string; title: string }[];
+  dueAt?: string;
+  workingDaysLeft?: number;
+  isOverdue: boolean;
+  isDelegated: boolean;
+  history: HistoryEntry[];
+  /** Directory choices for reassign / delegate / add signer. */
+  people: { value: string; label: string }[];
+  orgs: { value: string; label: string }[];
+}
+
+/** Raw form input as it arrives (strings, arrays of strings) plus already-stored upload ids. */
+export type RawInput = Record<string, unknown>;
+
+export interface CompleteInput {
+  event: string;
+  input: RawInput;
+  opinion?: string;
+  reason?: string;
+  /** The version the user saw; a stale one gives LVZ_RUN_CONFLICT. */
+  version: number;
+}
+
+export type TaskActionInput =
+  | { action: 'return'; to: string; reason: string; version: number }
+  | { action: 'reassign'; toUser?: string; toOrg?: string; reason: string; version: number }
+  | { action: 'delegate'; toUser: string; reason?: string; version: number }
+  | { action: 'add_signer'; toUser: string; position: 'before' | 'after'; reason?: string; version: number }
+  | { action: 'remind'; message?: string }
+  | { action: 'copy'; toUsers: string[] };
+
+export interface UploadInput {
+  field: string;
+  filename: string;
+  mime: string;
+  /** Bytes already streamed to a temporary file under DATA_DIR by the caller. */
+  tempPath: string;
+  size: number;
+}
+
+export interface StoredFile {
+  fileId: string;
+  name: string;
+  mime: string;
+  size: number;
+  /** Absolute path under DATA_DIR/files; never in the web root. */
+  path: string;
+}
+
+export interface SessionInfo {
+  sessionId: string;
+  actor: Actor;
+  csrfSecret: string;
+}
+
+/** Thrown as LvzError with code LVZ_FORM_INVALID carries these in params.errors, plus the re-render model in params.form. */
+export interface FormInvalidParams {
+  errors: FieldError[];
+  form: FormModel;
+}
+
+export interface Engine {
+  // Authentication and directory
+  login(username: string, password: string): Promise<SessionInfo>;
+  session(sessionId: string): Promise<SessionInfo | undefined>;
+  logout(sessionId: string): Promise<void>;
+  actorByApiToken(token: string): Promise<Actor | undefined>;
+  createApiToken(actor: Actor): Promise<string>;
+  demoAccounts(): Promise<{ username: string; password: string; name: string; role: string; org: string }[]>;
+  orgTree(): Promise<OrgNode[]>;
+  setOutOfOffice(actor: Actor, input: { delegateUserId: string; from: string; to: string }): Promise<void>;
+  savePhrase(actor: Actor, text: string): Promise<void>;
+
+  // Starting
+  startable(actor: Actor): Promise<{ workflowId: string; title: string; description?: string }[]>;
+  /** The start form (the first step's task) before anything is stored. */
+  startForm(actor: Actor, workflowId: string): Promise<{ title: string; form: FormModel; buttons: TaskButton[] }>;
+  /** Starts an instance; with `draft` it stays at the first step, saved. Returns the new instance id and its first task (if the starter holds it). */
+  start(actor: Actor, workflowId: string, input: CompleteInput & { draft?: boolean }): Promise<{ instanceId: string; taskId?: string }>;
+
+  // Lists
+  inbox(actor: Actor, list: InboxList, query: { page: number; pageSize: number; q?: string }): Promise<Page<TaskSummary>>;
+  inboxCounts(actor: Actor): Promise<Record<InboxList, number>>;
+  instances(actor: Actor, query: { page: number; pageSize: number; q?: string; workflowId?: string; status?: string; state?: string }): Promise<Page<InstanceSummary>>;
+
+  // Instances and tasks
+  instance(actor: Actor, instanceId: string): Promise<InstanceView>;
+  task(actor: Actor, taskId: string): Promise<TaskView>;
+  /** Validates, transitions and persists in one transaction; returns where the instance went. */
+  complete(actor: Actor, taskId: string, input: CompleteInput): Promise<{ instanceId: string; state: string; stateTitle: string }>;
+  saveDraft(actor: Actor, taskId: string, input: RawInput): Promise<void>;
+  /** Inline check of one field (htmx): the field's render model with its error, if any. */
+  checkField(actor: Actor, taskId: string, field: string, input: RawInput): Promise<FormModel>;
+  taskAction(actor: Actor, taskId: string, input: TaskActionInput): Promise<void>;
+  withdraw(actor: Actor, instanceId: string, input: { version: number }): Promise<void>;
+  cancel(actor: Actor, instanceId: string, input: { reason: string; version: number }): Promise<void>;
+  terminate(actor: Actor, instanceId: string, input: { reason: string; version: number }): Promise<void>;
+  remindInstance(actor: Actor, instanceId: string, message?: string): Promise<void>;
+
+  // Files
+  upload(actor: Actor, taskIdOrStart: { taskId?: string; workflowId?: string }, file: UploadInput): Promise<StoredFile>;
+  /** LVZ_RUN_NOT_FOUND unless the actor may see the instance the file belongs to. */
+  file(actor: Actor, fileId: string): Promise<StoredFile>;
+
+  // Timers
+  /** Fires every due timer (deadline, reminder, escalation); returns how many fired. */
+  fireDueTimers(now?: Date): Promise<number>;
+
+  close(): Promise<void>;
+}
