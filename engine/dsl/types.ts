@@ -46,6 +46,8 @@ export interface TaskDef extends Assignment {
   anonymous_to: string[];
   /** Named earlier steps a `return` may go to; `previous` and `initiator` are always allowed when return is on. */
   return_to: string[];
+  /** How long after the task was created a `return` is still allowed (a wrongly assigned unit: 7 working days). */
+  return_within?: DurationSpec;
 }
 
 export type CompleteWhen =
@@ -65,6 +67,8 @@ export interface TaskGroupDef extends TaskDef {
   outcomes: { id: string; label: string }[];
   /** A deadline for this group alone (co-handlers answer within a month, say). */
   deadline?: DeadlineDef;
+  /** Source position (JSON pointer) of this group: `/states/<s>/task` or `/states/<s>/tasks/<i>`. */
+  path?: string;
 }
 
 export interface TransitionDef {
@@ -114,8 +118,8 @@ export interface StateDef {
   always: TransitionDef[];
   /** Start another workflow on entry (a rejected bill becomes a suggestion). */
   spawn?: { workflow: string; data: Record<string, string> };
-  /** Copy for information (抄送) on entry to users with these roles. */
-  copy_to: string[];
+  /** Copy for information (抄送) on entry: to everyone with one of `roles`, and/or the users a CEL list gives. */
+  copy?: { roles: string[]; users?: string };
 }
 
 export interface WorkflowDef {

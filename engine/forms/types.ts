@@ -2,6 +2,7 @@
 
 import type { LvzError } from '../errors.ts';
 import type { Source } from '../dsl/source.ts';
+import type { CompiledExpr } from '../expr/index.ts';
 
 export const FIELD_TYPES = [
   'text',
@@ -71,6 +72,8 @@ export interface CompiledForm {
   source: Source;
   /** Field by name (top level only). */
   byName: Map<string, FieldDef>;
+  /** visible_when conditions by field name, parsed once when the form loads. */
+  visible: Map<string, CompiledExpr>;
 }
 
 export type FormCompileResult =
@@ -122,8 +125,26 @@ export interface FieldModel {
   rows?: FieldModel[][];
   template?: FieldModel[];
   visibleWhen?: string;
+  /** Whether visible_when holds for the data the page was built from (the page's script may toggle it later). */
+  isVisible?: boolean;
   maxLength?: number;
+  /** textarea with max_length: `还可以输入 N 个字` for the data as rendered (the page's script keeps it current). */
+  countMessage?: string;
+  /** group: the rows as the partial places them (title, remove control, sub-field models). */
+  groupRows?: GroupRow[];
+  /** group: name of the submit button that adds a row without JavaScript (`_add_<group>`). */
+  addName?: string;
   files?: { id: string; name: string; size: number; url: string }[];
+}
+
+export interface GroupRow {
+  index: number;
+  /** `第 1 项` */
+  title: string;
+  /** Remove checkbox: name `<group>[<i>][_remove]`, id `f-<group>-<i>-remove`. */
+  removeName: string;
+  removeId: string;
+  fields: FieldModel[];
 }
 
 export interface FormModel {

@@ -1,0 +1,146 @@
+// duration.ts: duration text -> DurationSpec, and deadline arithmetic in Asia/Shanghai business dates.
+//
+// Month arithmetic (clamping Jan 31 + 1 month to Feb 28) is luxon's, not ours: it is zone-aware
+// and well tested, and hand-written month maths is where deadline bugs hide.
+
+import { DateTime } from 'luxon';
+import { LvzError } from '../errors.ts';
+import type { DurationSpec } from '../dsl/types.ts';
+import { BUSINESS_ZONE, type Calendar } from './types.ts';
+
+type Unit = DurationSpec['unit'];
+
+/** Largest amount accepted: large enough for any statute, small enough to keep the day loops short. */
+const MAX_AMOUNT = 9999;
+
+const WORDS: [RegExp, Unit][] = [
+  [/^working\s+days?$|^workdays?$|^个?工作日$/, 'working_days'],
+  [/^days?$|^天$|^日$/, 'days'],
+  [/^weeks?$|^周$|^个?星期$/, 'weeks'],
+  [/^months?$|^个月$|^月$/, 'months'],
+  [/^years?$|^年$/, 'years'],
+  [/^hours?$|^个?小时$/, 'hours'],
+  [/^minutes?$|^mins?$|^分钟$/, 'minutes'],
+];
+
+const ISO_DATE: Record<string, Unit> = { Y: 'years', M: 'months', W: 'weeks', D: 'days' };
+const ISO_TIME: Record<string, Unit> = { H: 'hours', M: 'minutes' };
+
+export const ACCEPTED_FORMS =
+  '"3 months", "1 month", "7 working days", "10 days", "2 weeks", "4 hours", "30 minutes", "1 year", ' +
+  'ISO 8601 "P3M", "P7D", "P2W", "PT4H", "PT30M", "P1Y", or Chinese "3个月", "7个工作日", "10天", "2周", "4小时", "30分钟", "1年"';
+
+/** Read one duration; anything else is LVZ_DSL_BAD_DURATION naming the accepted forms. */
+export function parseDuration(text: string): DurationSpec {
+  const written = String(text).trim();
+  const spec = readIso(written) ?? readWords(written);
+  if (!spec) {
+    throw new LvzError(
+      'LVZ_DSL_BAD_DURATION',
+      `cannot read the duration ${JSON.stringify(text)}: write a whole number and one unit, e.g. ${ACCEPTED_FORMS}`,
+      { params: { text } },
+    );
+  }
+  if (spec.amount < 1 || spec.amount > MAX_AMOUNT) {
+    throw new LvzError('LVZ_DSL_BAD_DURATION', `the duration ${JSON.stringify(text)} must be between 1 and ${MAX_AMOUNT}`, {
+      params: { text },
+    });
+  }
+  return { text: written, ...spec };
+}
+
+function readIso(s: string): Omit<DurationSpec, 'text'> | undefined {
+  const date = /^P(\d{1,6})([YMWD])$/.exec(s);
+  if (date) return { amount: Number(date[1]), unit: ISO_DATE[date[2]!]! };
+  const time = /^PT(\d{1,6})([HM])$/.exec(s);
+  if (time) return { amount: Number(time[1]), unit: ISO_TIME[time[2]!]! };
+  return undefined;
+}
+
+function readWords(s: string): Omit<DurationSpec, 'text'> | undefined {
+  const m = /^(\d{1,6})\s*(.+)$/.exec(s);
+  if (!m) return undefined;
+  const word = m[2]!.toLowerCase().replace(/\s+/g, ' ');
+  const hit = WORDS.find(([re]) => re.test(word));
+  return hit ? { amount: Number(m[1]), unit: hit[1] } : undefined;
+}
+
+// ---- arithmetic --------------------------------------------------------------------------
+
+/** The deadline `d` after `start`; see docs/calendar.md for each unit's meaning. */
+export function addDuration(start: Date, d: DurationSpec, cal: Calendar): Date {
+  return shift(start, d, cal, 1);
+}
+
+/** The moment `d` before `end` (reminders: "2 working days before" the deadline). */
+export function subtractDuration(end: Date, d: DurationSpec, cal: Calendar): Date {
+  return shift(end, d, cal, -1);
+}
+
+function shift(at: Date, d: DurationSpec, cal: Calendar, sign: 1 | -1): Date {
+  const local = toLocal(at);
+  const n = d.amount * sign;
+  switch (d.unit) {
+    case 'minutes':
+      return new Date(at.getTime() + n * 60_000);
+    case 'hours':
+      return new Date(at.getTime() + n * 3_600_000);
+    case 'days':
+      return endOfDay(local.plus({ days: n }));
+    case 'weeks':
+      return endOfDay(local.plus({ weeks: n }));
+    case 'months':
+      // luxon keeps the local clock time and clamps the day to the month's end.
+      return endOfDay(local.plus({ months: n }));
+    case 'years':
+      return endOfDay(local.plus({ years: n }));
+    case 'working_days':
+      return endOfDay(nthWorkingDay(local, d.amount, sign, cal));
+  }
+}
+
+/** The Nth working day strictly after (sign 1) or before (sign -1) the local date of `from`. */
+function nthWorkingDay(from: DateTime, n: number, sign: 1 | -1, cal: Calendar): DateTime {
+  let day = from.startOf('day');
+  let found = 0;
+  // Bounded: each step checks the calendar, which throws LVZ_CAL_YEAR_MISSING past its last year.
+  while (found < n) {
+    day = day.plus({ days: sign });
+    if (cal.isWorkingDay(isoDate(day))) found++;
+  }
+  return day;
+}
+
+/**
+ * Working days after `from`'s local date up to and including `to`'s local date; negative when
+ * `to` is earlier (an overdue deadline). The inbox shows this as "working days left".
+ */
+export function workingDaysBetween(from: Date, to: Date, cal: Calendar): number {
+  const a = toLocal(from).startOf('day');
+  const b = toLocal(to).startOf('day');
+  if (b < a) return -workingDaysBetween(to, from, cal);
+  let count = 0;
+  for (let day = a.plus({ days: 1 }); day <= b; day = day.plus({ days: 1 })) {
+    if (cal.isWorkingDay(isoDate(day))) count++;
+  }
+  return count;
+}
+
+/** The Asia/Shanghai local date (`YYYY-MM-DD`) of an instant. */
+export function localDateOf(at: Date): string {
+  return isoDate(toLocal(at));
+}
+
+function toLocal(at: Date): DateTime {
+  const dt = DateTime.fromJSDate(at, { zone: BUSINESS_ZONE });
+  if (!dt.isValid) throw new RangeError(`not a valid instant: ${String(at)}`);
+  return dt;
+}
+
+function isoDate(dt: DateTime): string {
+  return dt.toFormat('yyyy-MM-dd');
+}
+
+function endOfDay(dt: DateTime): Date {
+  return dt.endOf('day').toJSDate();
+}

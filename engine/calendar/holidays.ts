@@ -1,0 +1,202 @@
+// holidays.ts: holiday calendar YAML -> Calendar, checked with positions; pure (the caller reads the file).
+
+import { LvzError, type Where } from '../errors.ts';
+import { parseSource, type Source } from '../dsl/source.ts';
+import type { Calendar, CalendarDay, CalendarResult, CalendarYear } from './types.ts';
+
+const CAL_FILE = 'calendars/cn.yaml';
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const YEAR_KEYS = new Set(['holidays', 'workdays']);
+const DAY_KEYS = new Set(['date', 'name']);
+/** Where each read entry sits in the file, so later cross-checks point at the right line. */
+const entryPaths = new WeakMap<CalendarDay, Path>();
+
+type Path = (string | number)[];
+
+/** Check a calendar file and collect every problem (for `lvzhi validate`). */
+export function parseCalendar(text: string, file: string): CalendarResult {
+  const { source, errors: yamlErrors } = parseSource(text, file);
+  if (yamlErrors.length > 0) {
+    // The YAML layer speaks in DSL codes; an admin fixing a calendar should see the calendar's code.
+    const errors = yamlErrors.map((e) => invalid(`${e.message} (in the holiday calendar)`, e.where!, e));
+    return { ok: false, errors };
+  }
+  const errors: LvzError[] = [];
+  const years = readYears(source, errors);
+  if (errors.length > 0) return { ok: false, errors };
+  return { ok: true, calendar: createCalendar(years) };
+}
+
+/** Load a calendar file, throwing the first problem as LVZ_CAL_INVALID (all of them in params.errors). */
+export function loadCalendar(text: string, file: string): Calendar {
+  const result = parseCalendar(text, file);
+  if (result.ok) return result.calendar;
+  const [first] = result.errors;
+  throw new LvzError('LVZ_CAL_INVALID', first!.message, {
+    where: first!.where,
+    path: first!.path,
+    params: { errors: result.errors },
+  });
+}
+
+/** Build a Calendar from already-checked years. */
+export function createCalendar(years: CalendarYear[]): Calendar {
+  const covered = new Set(years.map((y) => y.year));
+  const holidays = new Map<string, string>();
+  const workdays = new Map<string, string>();
+  for (const y of years) {
+    for (const d of y.holidays) holidays.set(d.date, d.name);
+    for (const d of y.workdays) workdays.set(d.date, d.name);
+  }
+  const sorted = [...covered].sort((a, b) => a - b);
+  const requireYear = (localDate: string): void => {
+    const year = splitDate(localDate).year;
+    if (!covered.has(year)) throw yearMissing(year, sorted);
+  };
+  return {
+    years: sorted,
+    isWorkingDay(localDate) {
+      requireYear(localDate);
+      if (holidays.has(localDate)) return false;
+      if (workdays.has(localDate)) return true;
+      return !isWeekend(localDate);
+    },
+    nameOf(localDate) {
+      requireYear(localDate);
+      return holidays.get(localDate) ?? workdays.get(localDate);
+    },
+  };
+}
+
+function yearMissing(year: number, covered: number[]): LvzError {
+  const have = covered.length > 0 ? covered.join(', ') : 'none';
+  return new LvzError(
+    'LVZ_CAL_YEAR_MISSING',
+    `the holiday calendar has no data for ${year} (it covers: ${have}): add a "${year}:" block with that year's ` +
+      `holidays and make-up working days (调休) from the State Council notice to ${CAL_FILE}, run ` +
+      `\`npx lvzhi validate ${CAL_FILE}\`, then restart (see docs/calendar.md)`,
+    { params: { year, covered } },
+  );
+}
+
+/** `YYYY-MM-DD` -> parts; a malformed argument is a programming error, not a data error. */
+export function splitDate(localDate: string): { year: number; month: number; day: number } {
+  const m = DATE_RE.exec(localDate);
+  if (!m || !isRealDate(Number(m[1]), Number(m[2]), Number(m[3]))) {
+    throw new RangeError(`not a local date YYYY-MM-DD: ${JSON.stringify(localDate)}`);
+  }
+  return { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) };
+}
+
+function isRealDate(year: number, month: number, day: number): boolean {
+  const t = new Date(Date.UTC(year, month - 1, day));
+  return t.getUTCFullYear() === year && t.getUTCMonth() === month - 1 && t.getUTCDate() === day;
+}
+
+function isWeekend(localDate: string): boolean {
+  const { year, month, day } = splitDate(localDate);
+  const weekday = new Date(Date.UTC(year, month - 1, day)).getUTCDay();
+  return weekday === 0 || weekday === 6;
+}
+
+// ---- checking the file -------------------------------------------------------------------
+
+function invalid(message: string, where: Where, cause?: unknown, path?: Path): LvzError {
+  const pointer = path ? '/' + path.join('/') : undefined;
+  return new LvzError('LVZ_CAL_INVALID', message, { where, path: pointer, cause });
+}
+
+function isMap(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
+}
+
+function readYears(src: Source, errors: LvzError[]): CalendarYear[] {
+  const root = src.value;
+  const fail = (msg: string, path: Path): void => void errors.push(invalid(msg, src.at(path), undefined, path));
+  if (!isMap(root) || Object.keys(root).length === 0) {
+    fail('the holiday calendar is empty or not a map of years: start each year with a line like "2026:"', []);
+    return [];
+  }
+  const years: CalendarYear[] = [];
+  for (const [key, body] of Object.entries(root)) {
+    // yaml reads `2026:` as a number key; the path must use the number to find the node again.
+    const yearPath: Path = [/^\d+$/.test(key) ? Number(key) : key];
+    if (!/^\d{4}$/.test(key)) {
+      fail(`"${key}" is not a year: top-level keys are four-digit years such as 2026`, yearPath);
+      continue;
+    }
+    const year = readYear(Number(key), body, yearPath, src, errors);
+    if (year) years.push(year);
+  }
+  return years;
+}
+
+function readYear(year: number, body: unknown, path: Path, src: Source, errors: LvzError[]): CalendarYear | undefined {
+  const fail = (msg: string, p: Path): void => void errors.push(invalid(msg, src.at(p), undefined, p));
+  if (!isMap(body)) {
+    fail(`year ${year} must hold "holidays:" and "workdays:" lists`, path);
+    return undefined;
+  }
+  for (const k of Object.keys(body)) {
+    if (!YEAR_KEYS.has(k)) fail(`unknown key "${k}" in year ${year}: only "holidays" and "workdays" are allowed`, [...path, k]);
+  }
+  const lists: Record<string, CalendarDay[]> = {};
+  for (const k of YEAR_KEYS) {
+    if (!(k in body)) {
+      fail(`year ${year} has no "${k}:" list: add it (write "${k}: []" if there are none)`, path);
+      continue;
+    }
+    lists[k] = readDays(year, k, body[k], [...path, k], src, errors);
+  }
+  const holidays = lists.holidays ?? [];
+  const workdays = lists.workdays ?? [];
+  checkOverlap(year, holidays, workdays, path, src, errors);
+  return { year, holidays, workdays };
+}
+
+function readDays(year: number, list: string, value: unknown, path: Path, src: Source, errors: LvzError[]): CalendarDay[] {
+  const fail = (msg: string, p: Path): void => void errors.push(invalid(msg, src.at(p), undefined, p));
+  if (!Array.isArray(value)) {
+    fail(`"${list}" of ${year} must be a list of "- { date: YYYY-MM-DD, name: ... }" entries`, path);
+    return [];
+  }
+  const days: CalendarDay[] = [];
+  const seen = new Set<string>();
+  value.forEach((entry, i) => {
+    const p = [...path, i];
+    const day = readDay(year, list, entry, p, fail);
+    if (!day) return;
+    if (seen.has(day.date)) return fail(`${day.date} is listed twice in "${list}" of ${year}: remove one`, [...p, 'date']);
+    seen.add(day.date);
+    entryPaths.set(day, p);
+    days.push(day);
+  });
+  return days;
+}
+
+function readDay(year: number, list: string, entry: unknown, p: Path, fail: (msg: string, p: Path) => void): CalendarDay | undefined {
+  if (!isMap(entry)) return void fail(`each "${list}" entry is "{ date: YYYY-MM-DD, name: ... }"`, p);
+  const extra = Object.keys(entry).find((k) => !DAY_KEYS.has(k));
+  if (extra) return void fail(`unknown key "${extra}": an entry has only "date" and "name"`, [...p, extra]);
+  const { date, name } = entry;
+  if (typeof name !== 'string' || name.trim() === '') return void fail('the entry needs a "name", e.g. 春节', p);
+  const m = typeof date === 'string' ? DATE_RE.exec(date) : null;
+  if (!m || !isRealDate(Number(m[1]), Number(m[2]), Number(m[3]))) {
+    return void fail(`"date" must be a real date written YYYY-MM-DD, got ${JSON.stringify(date ?? null)}`, [...p, 'date']);
+  }
+  if (Number(m[1]) !== year) return void fail(`${date} is not in ${year}: move it under "${m[1]}:"`, [...p, 'date']);
+  if (list === 'workdays' && !isWeekend(date as string)) {
+    // Weekdays are working days anyway, so a weekday here is almost always a mistyped date.
+    return void fail(`${date} is a weekday: "workdays" lists only weekend days that are worked (调休上班)`, [...p, 'date']);
+  }
+  return { date: date as string, name: name.trim() };
+}
+
+function checkOverlap(year: number, holidays: CalendarDay[], workdays: CalendarDay[], path: Path, src: Source, errors: LvzError[]): void {
+  const rest = new Set(holidays.map((d) => d.date));
+  workdays.forEach((d, i) => {
+    if (!rest.has(d.date)) return;
+    const p = [...(entryPaths.get(d) ?? [...path, 'workdays', i]), 'date'];
+    errors.push(invalid(`${d.date} is both a holiday and a make-up working day in ${year}: keep it in one list`, src.at(p), undefined, p));
+  });
+}

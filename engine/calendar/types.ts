@@ -1,0 +1,41 @@
+// types.ts: the working-day calendar contract; durations use DurationSpec from engine/dsl/types.ts.
+
+import type { LvzError } from '../errors.ts';
+
+/** Business dates (deadlines, working days) are reckoned in this zone: UTC+8, no daylight saving. */
+export const BUSINESS_ZONE = 'Asia/Shanghai';
+
+/** One listed day of the holiday calendar file. */
+export interface CalendarDay {
+  /** Local date, `YYYY-MM-DD`. */
+  date: string;
+  /** 元旦, 春节, 国庆节调休上班 … */
+  name: string;
+}
+
+/** One year of the file, as written. */
+export interface CalendarYear {
+  year: number;
+  /** Rest days by statute, including any that fall on a weekend. */
+  holidays: CalendarDay[];
+  /** Weekend days that are working days (调休上班). */
+  workdays: CalendarDay[];
+}
+
+export interface Calendar {
+  /** The years the file covers, ascending; any other year is LVZ_CAL_YEAR_MISSING. */
+  readonly years: number[];
+  /**
+   * Whether a local date (`YYYY-MM-DD`, Asia/Shanghai) is a working day: Monday–Friday unless a
+   * holiday, Saturday–Sunday only when listed as a make-up working day. Throws
+   * LVZ_CAL_YEAR_MISSING for a year the file does not cover.
+   */
+  isWorkingDay(localDate: string): boolean;
+  /** The listed name of a holiday or make-up day, or undefined for an ordinary day. */
+  nameOf(localDate: string): string | undefined;
+}
+
+/** Result of checking a calendar file: every problem is collected, as `lvzhi validate` wants. */
+export type CalendarResult =
+  | { ok: true; calendar: Calendar }
+  | { ok: false; errors: LvzError[] };

@@ -1,0 +1,246 @@
+// schema.ts: the JSON Schema of workflow YAML, the one source of schema/workflow.schema.json.
+//
+// Shorthands (`on: { submit: review }`, `after: 3 months`) are union types rather than
+// anyOf branches: ajv then reports one error per mistake instead of one per branch, and
+// editors still complete every key. Every key has a description because that is what an
+// editor shows while an admin types.
+
+import { TASK_ACTIONS } from './types.ts';
+
+type Schema = Record<string, unknown>;
+
+/** States, events, fields, roles and group ids: they appear in CEL (`visits.handle`), so identifiers only. */
+export const NAME_PATTERN = '^[a-z][a-z0-9_]*$';
+/** Workflow and form ids may also use hyphens (`city-suggestion`). */
+export const ID_PATTERN = '^[a-z][a-z0-9_-]*$';
+
+const str = (description: string, extra: Schema = {}): Schema => ({ type: 'string', minLength: 1, description, ...extra });
+const name = (description: string): Schema => str(description, { pattern: NAME_PATTERN });
+const names = (description: string, item: string): Schema => ({
+  type: 'array',
+  description,
+  items: name(item),
+  uniqueItems: true,
+});
+const cel = (description: string): Schema => str(`${description} (a CEL expression)`);
+
+const duration = (description: string): Schema =>
+  str(`${description}: "3 months", "7 working days", "1 month", "P3M" …`);
+
+const celMap = (description: string): Schema => ({
+  type: 'object',
+  description,
+  propertyNames: { pattern: NAME_PATTERN },
+  additionalProperties: cel('The value to store in this field'),
+});
+
+const transitionProps: Schema = {
+  to: name('Target state'),
+  when: cel('Guard: this candidate is taken only when it is true; the first candidate that holds wins'),
+  label: str('Button label for this event, e.g. 提交'),
+  note: str('Shown in the history when this transition is taken, e.g. 重新办理'),
+  reason: { type: 'string', enum: ['required', 'optional'], description: 'Whether the actor must give a reason' },
+  set: celMap('Fields to set when the transition is taken: field -> CEL value'),
+};
+
+const transitionObject: Schema = {
+  type: 'object',
+  description: 'One transition candidate',
+  required: ['to'],
+  additionalProperties: false,
+  properties: transitionProps,
+};
+
+/** `target`, `{ to, when, … }` or a list of those. */
+const transition = (description: string): Schema => ({
+  type: ['string', 'object', 'array'],
+  description: `${description}: a state name, { to, when, label, note, reason, set } or a list of those (first match wins)`,
+  minLength: 1,
+  pattern: NAME_PATTERN,
+  required: ['to'],
+  additionalProperties: false,
+  properties: transitionProps,
+  minItems: 1,
+  items: transitionObject,
+});
+
+const deadline = (description: string): Schema => ({
+  type: 'object',
+  description,
+  required: ['after'],
+  additionalProperties: false,
+  properties: {
+    after: {
+      type: ['string', 'array'],
+      description: 'How long the step may take: a duration, or a list of { when, after } cases (the last without when)',
+      minLength: 1,
+      minItems: 1,
+      items: {
+        type: 'object',
+        description: 'One case: the first whose when holds gives the duration',
+        required: ['after'],
+        additionalProperties: false,
+        properties: {
+          when: cel('Condition for this case'),
+          after: duration('Duration for this case'),
+        },
+      },
+    },
+    remind: {
+      type: ['string', 'array'],
+      description: 'Reminders before the deadline: one duration or a list, e.g. [2 working days]',
+      minLength: 1,
+      items: duration('Remind this long before the deadline'),
+    },
+    escalate: name('Event (a key of on:) sent when the deadline passes; without it the step is only marked overdue'),
+  },
+});
+
+const fieldRights: Schema = {
+  type: 'object',
+  description: 'Field rights at this step over the record form',
+  additionalProperties: false,
+  properties: {
+    edit: names('Fields this step may edit', 'A field of the form'),
+    read: names('Fields this step sees read-only', 'A field of the form'),
+    hidden: names('Fields this step does not see at all', 'A field of the form'),
+  },
+};
+
+const taskProps: Schema = {
+  title: str('Step title shown in the inbox and history'),
+  role: name('Role that may take the task (one of roles:)'),
+  assignee: str('initiator, or a CEL expression giving a user id (data.supervisor, item)'),
+  org: cel('Organisation id the task is scoped to, e.g. data.lead_unit or item'),
+  form: str('Form used at this step (default: the record form)', { pattern: ID_PATTERN }),
+  fields: fieldRights,
+  actions: {
+    type: 'array',
+    description: 'Office actions offered at this step: 退回 转办 委派 加签 撤回 催办 抄送',
+    uniqueItems: true,
+    items: { type: 'string', enum: [...TASK_ACTIONS], description: 'An office action' },
+  },
+  opinion: { type: 'string', enum: ['required', 'optional', 'none'], description: '审批意见: required, optional or none (default)' },
+  anonymous_to: names('Roles that never learn who acted here (back-to-back evaluation)', 'A role'),
+  return_to: names('Named earlier states a return may go to (previous and initiator are always allowed)', 'A state'),
+  return_within: duration('How long after the task was created a return is still allowed'),
+  for_each: cel('List to fan out over: one task per element, which the task sees as item'),
+  complete_when: {
+    type: ['string', 'object'],
+    description: 'When the group is done: all (会签), any (或签), sequential (依次), { ratio: 0.5 } or { count: 10 } (票签)',
+    pattern: '^(all|any|sequential)$',
+    additionalProperties: false,
+    minProperties: 1,
+    maxProperties: 1,
+    properties: {
+      ratio: { type: 'number', exclusiveMinimum: 0, maximum: 1, description: 'Share of tasks whose outcome is the first outcome' },
+      count: { type: 'integer', minimum: 1, description: 'Number of tasks whose outcome is the first outcome' },
+    },
+  },
+  outcomes: {
+    type: 'array',
+    description: 'Buttons of each task in the group (default: 提交); tallied as tally.<group>.<outcome>',
+    minItems: 1,
+    items: {
+      type: ['string', 'object'],
+      description: 'An outcome id, or { id, label }',
+      pattern: NAME_PATTERN,
+      required: ['id', 'label'],
+      additionalProperties: false,
+      properties: { id: name('Outcome id'), label: str('Button label') },
+    },
+  },
+  deadline: deadline('A deadline for this task group alone'),
+};
+
+const task: Schema = {
+  type: 'object',
+  description: 'The one task of this step (normalised to a group with id main)',
+  additionalProperties: false,
+  properties: taskProps,
+};
+
+const group: Schema = {
+  type: 'object',
+  description: 'A group of parallel tasks',
+  required: ['id'],
+  additionalProperties: false,
+  properties: { id: name('Group id, unique in its state; its data lands in data.<id>'), ...taskProps },
+};
+
+const state: Schema = {
+  type: 'object',
+  description: 'One step of the process',
+  additionalProperties: false,
+  properties: {
+    title: str('Step title (default: the state name)'),
+    description: str('Notes for admins'),
+    final: { type: 'boolean', description: 'The process ends here' },
+    task: task,
+    tasks: { type: 'array', description: 'Parallel task groups', minItems: 1, items: group },
+    deadline: deadline('Deadline of the whole step'),
+    set: celMap('Fields set on entry: field -> CEL value'),
+    on: {
+      type: 'object',
+      description: 'Events: name -> transition; done fires when all task groups complete',
+      propertyNames: { pattern: NAME_PATTERN },
+      additionalProperties: transition('Where this event goes'),
+    },
+    always: {
+      type: 'array',
+      description: 'Automatic transitions, taken as soon as a guard holds',
+      minItems: 1,
+      items: transitionObject,
+    },
+    spawn: {
+      type: 'object',
+      description: 'Start another workflow on entry',
+      required: ['workflow'],
+      additionalProperties: false,
+      properties: {
+        workflow: str('Id of the workflow to start', { pattern: ID_PATTERN }),
+        data: celMap('Its record: field -> CEL value over this record'),
+      },
+    },
+    copy: {
+      type: 'object',
+      description: '抄送 on entry, for information',
+      minProperties: 1,
+      additionalProperties: false,
+      properties: {
+        roles: names('Everyone with one of these roles', 'A role'),
+        users: cel('List of user ids'),
+      },
+    },
+  },
+};
+
+export const workflowSchema: Schema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'https://lvzhi.example/schema/workflow.schema.json',
+  title: 'lvzhi workflow',
+  description: 'A statutory process: states, tasks, transitions and deadlines. Reference: docs/dsl.md',
+  type: 'object',
+  required: ['id', 'version', 'title', 'roles', 'record', 'initial', 'states'],
+  additionalProperties: false,
+  properties: {
+    id: str('Workflow id, unique with version', { pattern: ID_PATTERN }),
+    version: { type: 'integer', minimum: 1, description: 'Version; running instances stay on the one they started with' },
+    title: str('Title shown to users, e.g. 代表建议办理'),
+    description: str('What this process is for'),
+    extends: str('Id of the workflow this one customises', { pattern: ID_PATTERN }),
+    owner: str('Organisation whose admins own this definition', { pattern: ID_PATTERN }),
+    roles: { ...names('Roles taking part', 'A role'), minItems: 1 },
+    starters: names('Roles that may start the process by hand (default: none)', 'A role'),
+    record: str('Form holding the business record', { pattern: ID_PATTERN }),
+    title_from: cel('Instance title in lists, e.g. data.title'),
+    initial: name('First state'),
+    states: {
+      type: 'object',
+      description: 'The steps: name -> state',
+      minProperties: 1,
+      propertyNames: { pattern: NAME_PATTERN },
+      additionalProperties: state,
+    },
+  },
+};

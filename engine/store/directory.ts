@@ -1,0 +1,250 @@
+// directory.ts: organisations, users, sessions, API tokens, saved phrases and out-of-office rows (all SQL for them).
+//
+// Every function takes the knex handle (or a transaction) first, so callers can compose them in one
+// transaction. Rows come back camelCase (types.ts); timestamps are ISO strings in UTC.
+
+import { randomUUID } from 'node:crypto';
+import type { Db } from './db.ts';
+import { LvzError } from '../errors.ts';
+import type { Role } from '../runtime/types.ts';
+import type {
+  ApiTokenRow, NewOrg, NewUser, OrgRow, OutOfOfficeRow, PhraseRow, SessionRow, UserRow,
+} from './types.ts';
+
+type Raw = Record<string, unknown>;
+
+// SQLite caps bound variables per statement; 100 rows of ≤ 7 columns stays well under it.
+const BATCH = 100;
+
+// ---- rows -> camelCase ------------------------------------------------------------------------
+
+function toOrg(r: Raw): OrgRow {
+  return { id: String(r.id), name: String(r.name), kind: r.kind as OrgRow['kind'], parentId: (r.parent_id as string | null) ?? null, sort: Number(r.sort) };
+}
+
+function toUser(r: Raw): UserRow {
+  return {
+    id: String(r.id), name: String(r.name), orgId: String(r.org_id), roles: JSON.parse(String(r.roles)) as Role[],
+    passwordHash: String(r.password_hash), isDemo: Boolean(r.is_demo), createdAt: String(r.created_at),
+  };
+}
+
+function toSession(r: Raw): SessionRow {
+  return {
+    id: String(r.id), userId: String(r.user_id), csrfSecret: String(r.csrf_secret),
+    createdAt: String(r.created_at), expiresAt: String(r.expires_at), lastSeenAt: String(r.last_seen_at),
+  };
+}
+
+function toApiToken(r: Raw): ApiTokenRow {
+  return {
+    id: String(r.id), userId: String(r.user_id), tokenHash: String(r.token_hash),
+    createdAt: String(r.created_at), lastUsedAt: (r.last_used_at as string | null) ?? null,
+  };
+}
+
+function toPhrase(r: Raw): PhraseRow {
+  return { id: String(r.id), userId: String(r.user_id), text: String(r.text), createdAt: String(r.created_at) };
+}
+
+function toOutOfOffice(r: Raw): OutOfOfficeRow {
+  return {
+    id: String(r.id), userId: String(r.user_id), delegateId: String(r.delegate_id),
+    fromDate: String(r.from_date), toDate: String(r.to_date), createdAt: String(r.created_at),
+  };
+}
+
+// ---- organisations ----------------------------------------------------------------------------
+
+export async function listOrgs(db: Db): Promise<OrgRow[]> {
+  return (await db('orgs').select('*').orderBy([{ column: 'sort' }, { column: 'id' }])).map(toOrg);
+}
+
+export async function getOrg(db: Db, id: string): Promise<OrgRow | undefined> {
+  const r = await db('orgs').where({ id }).first();
+  return r ? toOrg(r) : undefined;
+}
+
+/** Parents must come before their children (the foreign key checks each row as it lands). */
+export async function insertOrgs(db: Db, orgs: NewOrg[]): Promise<void> {
+  const rows = orgs.map((o, i) => ({ id: o.id, name: o.name, kind: o.kind, parent_id: o.parentId, sort: o.sort ?? i }));
+  for (let i = 0; i < rows.length; i += BATCH) await db('orgs').insert(rows.slice(i, i + BATCH));
+}
+
+// ---- users ------------------------------------------------------------------------------------
+
+export async function getUser(db: Db, id: string): Promise<UserRow | undefined> {
+  const r = await db('users').where({ id }).first();
+  return r ? toUser(r) : undefined;
+}
+
+export async function listUsers(db: Db, filter: { role?: Role; orgId?: string } = {}): Promise<UserRow[]> {
+  const q = db('users').select('*').orderBy('id');
+  if (filter.orgId) q.where('org_id', filter.orgId);
+  // Roles are a JSON array in text: LIKE narrows the rows, the exact check below drops
+  // the false hits `_` (a LIKE wildcard) could let through.
+  if (filter.role) q.where('roles', 'like', `%"${filter.role}"%`);
+  const users = (await q).map(toUser);
+  return filter.role ? users.filter((u) => u.roles.includes(filter.role!)) : users;
+}
+
+export async function usersWithRole(db: Db, role: Role, orgId?: string): Promise<UserRow[]> {
+  return listUsers(db, { role, orgId });
+}
+
+export async function countUsers(db: Db): Promise<number> {
+  const r = await db('users').count({ n: '*' }).first();
+  return Number(r?.n ?? 0);
+}
+
+export async function insertUsers(db: Db, users: NewUser[], now: Date = new Date()): Promise<void> {
+  const rows = users.map((u) => ({
+    id: u.id, name: u.name, org_id: u.orgId, roles: JSON.stringify(u.roles), password_hash: u.passwordHash,
+    is_demo: u.isDemo ?? false, created_at: u.createdAt ?? now.toISOString(),
+  }));
+  for (let i = 0; i < rows.length; i += BATCH) await db('users').insert(rows.slice(i, i + BATCH));
+}
+
+export async function setPasswordHash(db: Db, userId: string, passwordHash: string): Promise<void> {
+  await db('users').where({ id: userId }).update({ password_hash: passwordHash });
+}
+
+// ---- saved phrases (常用语) --------------------------------------------------------------------
+
+export async function listPhrases(db: Db, userId: string): Promise<PhraseRow[]> {
+  return (await db('phrases').where({ user_id: userId }).orderBy([{ column: 'created_at' }, { column: 'id' }])).map(toPhrase);
+}
+
+/** Saving a phrase the user already has returns the existing row, so a double submit adds nothing. */
+export async function addPhrase(db: Db, input: { userId: string; text: string; now?: Date }): Promise<PhraseRow> {
+  const text = input.text.trim();
+  if (!text) throw new LvzError('LVZ_RUN_BAD_REQUEST', '常用语不能为空：请输入要保存的文字');
+  const existing = await db('phrases').where({ user_id: input.userId, text }).first();
+  if (existing) return toPhrase(existing);
+  const row = { id: randomUUID(), user_id: input.userId, text, created_at: (input.now ?? new Date()).toISOString() };
+  await db('phrases').insert(row);
+  return toPhrase(row);
+}
+
+export async function deletePhrase(db: Db, userId: string, phraseId: string): Promise<void> {
+  await db('phrases').where({ id: phraseId, user_id: userId }).delete();
+}
+
+// ---- out of office (代理) ----------------------------------------------------------------------
+
+const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * Records that `delegateId` acts for `userId` from `fromDate` to `toDate` (inclusive, local dates).
+ * A new range replaces the user's ranges that overlap it, so on any date a user has at most one
+ * delegate and `activeDelegateFor` / `principalsOf` always agree.
+ */
+export async function setOutOfOffice(
+  db: Db,
+  input: { userId: string; delegateId: string; fromDate: string; toDate: string; now?: Date },
+): Promise<OutOfOfficeRow> {
+  checkOutOfOffice(input);
+  const row = {
+    id: randomUUID(), user_id: input.userId, delegate_id: input.delegateId,
+    from_date: input.fromDate, to_date: input.toDate, created_at: (input.now ?? new Date()).toISOString(),
+  };
+  await db.transaction(async (trx) => {
+    await trx('out_of_office').where('user_id', input.userId)
+      .where('from_date', '<=', input.toDate).where('to_date', '>=', input.fromDate).delete();
+    await trx('out_of_office').insert(row);
+  });
+  return toOutOfOffice(row);
+}
+
+function checkOutOfOffice(input: { userId: string; delegateId: string; fromDate: string; toDate: string }): void {
+  if (!LOCAL_DATE.test(input.fromDate) || !LOCAL_DATE.test(input.toDate)) {
+    throw new LvzError('LVZ_RUN_BAD_REQUEST', '代理的起止日期格式不对：请按 YYYY-MM-DD 填写', { params: { from: input.fromDate, to: input.toDate } });
+  }
+  if (input.fromDate > input.toDate) {
+    throw new LvzError('LVZ_RUN_BAD_REQUEST', '代理的开始日期晚于结束日期：请调整日期范围', { params: { from: input.fromDate, to: input.toDate } });
+  }
+  if (input.userId === input.delegateId) {
+    throw new LvzError('LVZ_RUN_BAD_REQUEST', '不能指定自己为代理人：请选择另一位同事', { params: { user: input.userId } });
+  }
+}
+
+export async function listOutOfOffice(db: Db, userId: string): Promise<OutOfOfficeRow[]> {
+  return (await db('out_of_office').where({ user_id: userId }).orderBy('from_date')).map(toOutOfOffice);
+}
+
+export async function clearOutOfOffice(db: Db, userId: string, id?: string): Promise<void> {
+  const q = db('out_of_office').where({ user_id: userId });
+  if (id) q.where({ id });
+  await q.delete();
+}
+
+/** The user standing in for `userId` on `localDate` (YYYY-MM-DD), if any. */
+export async function activeDelegateFor(db: Db, userId: string, localDate: string): Promise<UserRow | undefined> {
+  const r = await db('out_of_office as o').join('users as u', 'u.id', 'o.delegate_id')
+    .where('o.user_id', userId).where('o.from_date', '<=', localDate).where('o.to_date', '>=', localDate)
+    .orderBy('o.created_at', 'desc').select('u.*').first();
+  return r ? toUser(r) : undefined;
+}
+
+/** Whom `delegateId` is standing in for on `localDate`. */
+export async function principalsOf(db: Db, delegateId: string, localDate: string): Promise<UserRow[]> {
+  const rows = await db('out_of_office as o').join('users as u', 'u.id', 'o.user_id')
+    .where('o.delegate_id', delegateId).where('o.from_date', '<=', localDate).where('o.to_date', '>=', localDate)
+    .orderBy('u.id').select('u.*');
+  return rows.map(toUser);
+}
+
+// ---- sessions ---------------------------------------------------------------------------------
+
+export async function createSession(db: Db, row: SessionRow): Promise<void> {
+  await db('sessions').insert({
+    id: row.id, user_id: row.userId, csrf_secret: row.csrfSecret,
+    created_at: row.createdAt, expires_at: row.expiresAt, last_seen_at: row.lastSeenAt,
+  });
+}
+
+/** The session, unless it has expired by `now`. */
+export async function getSession(db: Db, id: string, now: Date): Promise<SessionRow | undefined> {
+  const r = await db('sessions').where({ id }).where('expires_at', '>', now.toISOString()).first();
+  return r ? toSession(r) : undefined;
+}
+
+export async function touchSession(db: Db, id: string, lastSeenAt: Date, expiresAt: Date): Promise<void> {
+  await db('sessions').where({ id }).update({ last_seen_at: lastSeenAt.toISOString(), expires_at: expiresAt.toISOString() });
+}
+
+export async function deleteSession(db: Db, id: string): Promise<void> {
+  await db('sessions').where({ id }).delete();
+}
+
+export async function deleteUserSessions(db: Db, userId: string): Promise<void> {
+  await db('sessions').where({ user_id: userId }).delete();
+}
+
+/** Housekeeping: drops sessions past their expiry; returns how many went. */
+export async function deleteExpiredSessions(db: Db, now: Date): Promise<number> {
+  return db('sessions').where('expires_at', '<=', now.toISOString()).delete();
+}
+
+// ---- API tokens -------------------------------------------------------------------------------
+
+export async function insertApiToken(db: Db, row: Omit<ApiTokenRow, 'lastUsedAt'>): Promise<void> {
+  await db('api_tokens').insert({ id: row.id, user_id: row.userId, token_hash: row.tokenHash, created_at: row.createdAt, last_used_at: null });
+}
+
+export async function apiTokenByHash(db: Db, tokenHash: string): Promise<ApiTokenRow | undefined> {
+  const r = await db('api_tokens').where({ token_hash: tokenHash }).first();
+  return r ? toApiToken(r) : undefined;
+}
+
+export async function touchApiToken(db: Db, id: string, now: Date): Promise<void> {
+  await db('api_tokens').where({ id }).update({ last_used_at: now.toISOString() });
+}
+
+export async function listApiTokens(db: Db, userId: string): Promise<ApiTokenRow[]> {
+  return (await db('api_tokens').where({ user_id: userId }).orderBy('created_at')).map(toApiToken);
+}
+
+export async function deleteApiToken(db: Db, userId: string, id: string): Promise<void> {
+  await db('api_tokens').where({ id, user_id: userId }).delete();
+}

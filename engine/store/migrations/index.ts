@@ -1,0 +1,14 @@
+// migrations/index.ts: every schema migration, in order. Add a file and a line; never edit a
+// published migration.
+
+import type { Knex } from 'knex';
+import { directory } from './001_directory.ts';
+
+export interface Migration {
+  up(db: Knex): Promise<void>;
+  down(db: Knex): Promise<void>;
+}
+
+export const migrations: Record<string, Migration> = {
+  '001_directory': directory,
+};
