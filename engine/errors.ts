@@ -20,6 +20,7 @@ export const CODES = {
   LVZ_DSL_TASK_CONFLICT: 'a state has both task and tasks, or a final state has a task',
   LVZ_DSL_DUPLICATE_ID: 'two definitions share one id and version',
   LVZ_DSL_UNKNOWN_WORKFLOW: 'a step starts a workflow that does not exist',
+  LVZ_DSL_DONE_WITHOUT_TASKS: 'a state waits for its tasks to be done but has no tasks',
   // Forms
   LVZ_FORM_YAML_SYNTAX: 'the form YAML text does not parse',
   LVZ_FORM_SCHEMA: 'a key or value does not match the form schema',
@@ -47,6 +48,7 @@ export const CODES = {
   LVZ_RUN_INSTANCE_CLOSED: 'the instance has ended',
   LVZ_RUN_NOT_STARTABLE: 'you may not start this workflow',
   LVZ_RUN_BAD_REQUEST: 'the request is malformed',
+  LVZ_RUN_BODY_TOO_LARGE: 'the request body is larger than the server accepts',
   // Store
   LVZ_STORE_UNAVAILABLE: 'the database cannot be reached',
   LVZ_STORE_FULL: 'the disk is full',

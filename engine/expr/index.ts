@@ -62,23 +62,40 @@ function firstLine(e: unknown): string {
 
 interface AstNode { op: string; args: unknown }
 
+/** Comprehension macros bind their first argument (`list.all(u, u != '')`): `u` is no reference. */
+const MACROS = new Set(['all', 'exists', 'exists_one', 'map', 'filter']);
+
 function collectRefs(ast: unknown): string[] {
   const out = new Set<string>();
-  const walk = (node: unknown): void => {
+  const walk = (node: unknown, bound: ReadonlySet<string>): void => {
     if (!node || typeof node !== 'object') return;
+    if (Array.isArray(node)) return node.forEach((x) => walk(x, bound)); // call arguments come as a list
     const n = node as AstNode;
     if (n.op === '.' && Array.isArray(n.args)) {
       const [obj, key] = n.args as [AstNode, unknown];
       if (obj?.op === 'id' && typeof key === 'string') {
-        out.add(`${String(obj.args)}.${key}`);
+        if (!bound.has(String(obj.args))) out.add(`${String(obj.args)}.${key}`);
         return;
       }
     }
-    if (n.op === 'id' && typeof n.args === 'string') out.add(n.args);
-    if (Array.isArray(n.args)) n.args.forEach(walk);
-    else if (n.args && typeof n.args === 'object') walk(n.args);
+    if (n.op === 'id' && typeof n.args === 'string') {
+      if (!bound.has(n.args)) out.add(n.args);
+      return;
+    }
+    if (n.op === 'rcall' && Array.isArray(n.args) && MACROS.has(n.args[0] as string)) {
+      const [, receiver, params] = n.args as [string, unknown, AstNode[]];
+      const v = params?.[0];
+      walk(receiver, bound);
+      if (v?.op === 'id' && typeof v.args === 'string') {
+        const inner = new Set(bound).add(v.args);
+        params.slice(1).forEach((p) => walk(p, inner));
+        return;
+      }
+    }
+    if (Array.isArray(n.args)) n.args.forEach((a) => walk(a, bound));
+    else if (n.args && typeof n.args === 'object') walk(n.args, bound);
   };
-  walk(ast);
+  walk(ast, new Set());
   return [...out];
 }
 

@@ -1,7 +1,8 @@
 // directory.ts: organisations, users, sessions, API tokens, saved phrases and out-of-office rows (all SQL for them).
 //
 // Every function takes the knex handle (or a transaction) first, so callers can compose them in one
-// transaction. Rows come back camelCase (types.ts); timestamps are ISO strings in UTC.
+// transaction, and writes take `now` (only engine/runtime/clock.ts reads the clock). Rows come back
+// camelCase (types.ts); timestamps are ISO strings in UTC.
 
 import { randomUUID } from 'node:crypto';
 import type { Db } from './db.ts';
@@ -97,7 +98,7 @@ export async function countUsers(db: Db): Promise<number> {
   return Number(r?.n ?? 0);
 }
 
-export async function insertUsers(db: Db, users: NewUser[], now: Date = new Date()): Promise<void> {
+export async function insertUsers(db: Db, users: NewUser[], now: Date): Promise<void> {
   const rows = users.map((u) => ({
     id: u.id, name: u.name, org_id: u.orgId, roles: JSON.stringify(u.roles), password_hash: u.passwordHash,
     is_demo: u.isDemo ?? false, created_at: u.createdAt ?? now.toISOString(),
@@ -116,12 +117,12 @@ export async function listPhrases(db: Db, userId: string): Promise<PhraseRow[]> 
 }
 
 /** Saving a phrase the user already has returns the existing row, so a double submit adds nothing. */
-export async function addPhrase(db: Db, input: { userId: string; text: string; now?: Date }): Promise<PhraseRow> {
+export async function addPhrase(db: Db, input: { userId: string; text: string; now: Date }): Promise<PhraseRow> {
   const text = input.text.trim();
   if (!text) throw new LvzError('LVZ_RUN_BAD_REQUEST', '常用语不能为空：请输入要保存的文字');
   const existing = await db('phrases').where({ user_id: input.userId, text }).first();
   if (existing) return toPhrase(existing);
-  const row = { id: randomUUID(), user_id: input.userId, text, created_at: (input.now ?? new Date()).toISOString() };
+  const row = { id: randomUUID(), user_id: input.userId, text, created_at: input.now.toISOString() };
   await db('phrases').insert(row);
   return toPhrase(row);
 }
@@ -141,12 +142,12 @@ const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
  */
 export async function setOutOfOffice(
   db: Db,
-  input: { userId: string; delegateId: string; fromDate: string; toDate: string; now?: Date },
+  input: { userId: string; delegateId: string; fromDate: string; toDate: string; now: Date },
 ): Promise<OutOfOfficeRow> {
   checkOutOfOffice(input);
   const row = {
     id: randomUUID(), user_id: input.userId, delegate_id: input.delegateId,
-    from_date: input.fromDate, to_date: input.toDate, created_at: (input.now ?? new Date()).toISOString(),
+    from_date: input.fromDate, to_date: input.toDate, created_at: input.now.toISOString(),
   };
   await db.transaction(async (trx) => {
     await trx('out_of_office').where('user_id', input.userId)

@@ -32,7 +32,7 @@ export interface FieldType {
   /** Type-specific keys this type accepts (the schema allows every key; compile rejects the rest per type). */
   keys: readonly (keyof FieldDef)[];
   /** Form strings -> value. '' and missing -> undefined. Keeps what it cannot read so validate can say why. */
-  parse(raw: unknown): unknown;
+  parse(raw: unknown, field: FieldDef): unknown;
   /** zh-CN message for the first rule the value breaks; undefined when it is fine or empty and optional. */
   validate(field: FieldDef, value: unknown, ctx: ValidateContext): string | undefined;
   model(field: FieldDef, value: unknown, ctx: ModelContext): FieldModel;

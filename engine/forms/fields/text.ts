@@ -8,7 +8,7 @@ export const text: FieldType = {
   name: 'text',
   partial: 'fields/text',
   keys: ['min_length', 'max_length', 'pattern', 'pattern_message'],
-  parse: (raw) => parseString(raw)?.replace(/\s+/g, ' '),
+  parse: (raw) => parseString(raw),
   validate: (field, value) => checkText(field, value),
   model(field, value, ctx) {
     const s = typeof value === 'string' ? value : value === undefined ? '' : String(value);

@@ -21,7 +21,7 @@ export const textarea: FieldType = {
     if (field.max_length !== undefined && !ctx.readonly) {
       m.maxLength = field.max_length;
       const left = field.max_length - charCount(s);
-      m.countMessage = left >= 0 ? `还可以输入 ${left} 个字` : `已超出 ${-left} 个字`;
+      m.countMessage = left >= 0 ? `还可以输入 ${left} 个字` : `超出 ${-left} 个字`;
       // The count is announced with the field, after its hint and error.
       m.describedBy = [m.describedBy, `${ctx.id}-count`].filter(Boolean).join(' ');
     }

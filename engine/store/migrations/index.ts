@@ -3,6 +3,7 @@
 
 import type { Knex } from 'knex';
 import { directory } from './001_directory.ts';
+import { processes } from './002_process.ts';
 
 export interface Migration {
   up(db: Knex): Promise<void>;
@@ -11,4 +12,5 @@ export interface Migration {
 
 export const migrations: Record<string, Migration> = {
   '001_directory': directory,
+  '002_process': processes,
 };

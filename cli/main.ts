@@ -1,0 +1,35 @@
+// main.ts: `lvzhi validate [files…]` and `lvzhi serve`; returns the exit code.
+
+import { validateFiles } from './validate.ts';
+
+const USAGE = `usage:
+  lvzhi validate [files…]   check workflows/, forms/ and calendars/ (or just the files given)
+  lvzhi serve [options]     start the web server (PORT, HOST, DATA_DIR from the environment)`;
+
+interface ServerModule {
+  main(argv: string[]): Promise<unknown> | unknown;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'validate':
+      return validateFiles(rest, { cwd: process.cwd(), out: process.stdout, err: process.stderr });
+    case 'serve': {
+      // A variable specifier: the server is loaded only when asked for, so `validate` never pulls in fastify.
+      const spec = '../server/main.ts';
+      const server = (await import(spec)) as ServerModule;
+      await server.main(rest);
+      return 0;
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE + '\n');
+      return command === undefined ? 2 : 0;
+    default:
+      process.stderr.write(`unknown command "${command}"\n${USAGE}\n`);
+      return 2;
+  }
+}

@@ -1,0 +1,102 @@
+// sessions.ts: password login, sliding 12-hour sessions and API tokens, on top of the directory store.
+//
+// Every function takes `now`: only engine/runtime/clock.ts reads the system clock, and tests
+// move time forward instead of sleeping.
+
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { LvzError } from '../errors.ts';
+import type { Db } from '../store/db.ts';
+import {
+  apiTokenByHash, createSession, deleteSession, getOrg, getSession, getUser, insertApiToken,
+  setPasswordHash, touchApiToken, touchSession,
+} from '../store/directory.ts';
+import type { UserRow } from '../store/types.ts';
+import type { Actor, SessionInfo } from '../runtime/types.ts';
+import { DEFAULT_PARAMS, hashPassword, needsRehash, verifyPassword } from './password.ts';
+
+/** A session ends this long after its last use. */
+export const SESSION_IDLE_MS = 12 * 60 * 60 * 1000;
+
+// Writing last_seen_at on every request would make each page view a write; once a minute is
+// plenty for a 12-hour window.
+const TOUCH_EVERY_MS = 60 * 1000;
+
+export const API_TOKEN_PREFIX = 'lvz_';
+
+// Checked against when the user does not exist, so an unknown name costs the same scrypt work as
+// a wrong password and the answer time does not reveal which names exist.
+const DUMMY_HASH = ['scrypt', DEFAULT_PARAMS.N, DEFAULT_PARAMS.r, DEFAULT_PARAMS.p, 'A'.repeat(22), 'A'.repeat(86)].join('$');
+
+const BAD_LOGIN = '用户名或密码不正确：请检查后重新输入';
+
+function randomToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** The actor a user acts as, with the org name for display; undefined for an unknown user. */
+export async function actorFor(db: Db, userId: string): Promise<Actor | undefined> {
+  const user = await getUser(db, userId);
+  return user ? toActor(db, user) : undefined;
+}
+
+async function toActor(db: Db, user: UserRow): Promise<Actor> {
+  const org = await getOrg(db, user.orgId);
+  return { userId: user.id, username: user.id, name: user.name, orgId: user.orgId, orgName: org?.name ?? user.orgId, roles: user.roles };
+}
+
+/** Checks the password and opens a session; LVZ_AUTH_BAD_LOGIN with one message for every failure. */
+export async function login(db: Db, username: string, password: string, now: Date): Promise<SessionInfo> {
+  // Phones capitalise the first letter; usernames are lower-case slugs.
+  const name = String(username ?? '').trim().toLowerCase();
+  const user = name ? await getUser(db, name) : undefined;
+  const isMatch = await verifyPassword(String(password ?? ''), user?.passwordHash ?? DUMMY_HASH);
+  if (!user || !isMatch) throw new LvzError('LVZ_AUTH_BAD_LOGIN', BAD_LOGIN);
+  if (needsRehash(user.passwordHash)) await setPasswordHash(db, user.id, await hashPassword(password));
+  const at = now.toISOString();
+  const session = {
+    id: randomToken(), userId: user.id, csrfSecret: randomToken(),
+    createdAt: at, lastSeenAt: at, expiresAt: new Date(now.getTime() + SESSION_IDLE_MS).toISOString(),
+  };
+  await createSession(db, session);
+  return { sessionId: session.id, csrfSecret: session.csrfSecret, actor: await toActor(db, user) };
+}
+
+/** The live session for a cookie value, its expiry pushed on by use; undefined when unknown or expired. */
+export async function sessionInfo(db: Db, sessionId: string, now: Date): Promise<SessionInfo | undefined> {
+  if (typeof sessionId !== 'string' || sessionId.length < 20 || sessionId.length > 64) return undefined;
+  const session = await getSession(db, sessionId, now);
+  if (!session) return undefined;
+  const actor = await actorFor(db, session.userId);
+  if (!actor) {
+    await deleteSession(db, sessionId);
+    return undefined;
+  }
+  if (now.getTime() - Date.parse(session.lastSeenAt) >= TOUCH_EVERY_MS) {
+    await touchSession(db, sessionId, now, new Date(now.getTime() + SESSION_IDLE_MS));
+  }
+  return { sessionId, csrfSecret: session.csrfSecret, actor };
+}
+
+export async function logout(db: Db, sessionId: string): Promise<void> {
+  if (typeof sessionId === 'string' && sessionId) await deleteSession(db, sessionId);
+}
+
+/** A new API token for the user, shown once; only its sha256 is stored. */
+export async function createApiToken(db: Db, userId: string, now: Date): Promise<string> {
+  const token = API_TOKEN_PREFIX + randomToken();
+  await insertApiToken(db, { id: randomUUID(), userId, tokenHash: sha256(token), createdAt: now.toISOString() });
+  return token;
+}
+
+/** The actor a bearer token belongs to, or undefined for an unknown token. */
+export async function actorByApiToken(db: Db, token: string, now: Date): Promise<Actor | undefined> {
+  if (typeof token !== 'string' || !token.startsWith(API_TOKEN_PREFIX) || token.length > 128) return undefined;
+  const row = await apiTokenByHash(db, sha256(token));
+  if (!row) return undefined;
+  if (!row.lastUsedAt || now.getTime() - Date.parse(row.lastUsedAt) >= TOUCH_EVERY_MS) await touchApiToken(db, row.id, now);
+  return actorFor(db, row.userId);
+}

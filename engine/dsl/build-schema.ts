@@ -1,0 +1,14 @@
+// build-schema.ts: the exact text of schema/workflow.schema.json, rendered from schema.ts.
+// Pure, like the rest of engine/dsl: cli/build-schema.ts writes it (`npm run build:schema`), and a
+// test compares it with the file on disk to catch a stale schema.
+
+import { workflowSchema } from './schema.ts';
+
+/** Where the generated file lives, relative to the project root. */
+export const SCHEMA_PATH = 'schema/workflow.schema.json';
+
+export function renderSchema(): string {
+  const { $schema, $id, ...rest } = workflowSchema;
+  const doc = { $schema, $id, $comment: 'generated from engine/dsl/schema.ts by `npm run build:schema` — do not edit', ...rest };
+  return JSON.stringify(doc, null, 2) + '\n';
+}

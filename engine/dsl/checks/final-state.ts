@@ -1,0 +1,23 @@
+// final-state.ts: a final state ends the process, so it has no transitions and no deadline.
+
+import { LvzError } from '../../errors.ts';
+import type { Check } from './types.ts';
+
+export const finalState: Check = (wf, src) =>
+  Object.values(wf.states)
+    .filter((s) => s.final)
+    .flatMap((s) => {
+      const keys = [
+        Object.keys(s.on).length > 0 && 'on',
+        s.always.length > 0 && 'always',
+        s.deadline !== undefined && 'deadline',
+      ].filter((k): k is string => typeof k === 'string');
+      return keys.map((k) => {
+        const path = `/states/${s.name}/${k}`;
+        return new LvzError('LVZ_DSL_SCHEMA', `final state "${s.name}" cannot have "${k}": the process ends there; remove "${k}" or "final: true"`, {
+          where: src.at(path),
+          path,
+          params: { state: s.name, key: k },
+        });
+      });
+    });

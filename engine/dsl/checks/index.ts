@@ -1,0 +1,34 @@
+// checks/index.ts: the semantic checks, run in this order after the schema passed; each returns every problem it finds.
+
+import { assignment } from './assignment.ts';
+import { candidateOrder } from './candidate-order.ts';
+import { deadlineHandler } from './deadline-handler.ts';
+import { doneTransitions } from './done-transitions.ts';
+import { expressions } from './expressions.ts';
+import { finalState } from './final-state.ts';
+import { noWayOut } from './no-way-out.ts';
+import { taskConflict } from './task-conflict.ts';
+import type { Check } from './types.ts';
+import { unknownField } from './unknown-field.ts';
+import { unknownForm } from './unknown-form.ts';
+import { unknownRole } from './unknown-role.ts';
+import { unknownState } from './unknown-state.ts';
+import { unreachableState } from './unreachable-state.ts';
+
+export type { Check, CheckContext } from './types.ts';
+
+export const CHECKS: readonly Check[] = [
+  taskConflict,
+  finalState,
+  assignment,
+  candidateOrder,
+  unknownState,
+  unknownForm,
+  unknownField,
+  unknownRole,
+  unreachableState,
+  noWayOut,
+  doneTransitions,
+  deadlineHandler,
+  expressions,
+];

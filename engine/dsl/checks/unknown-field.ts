@@ -1,0 +1,39 @@
+// unknown-field.ts: field rights and `set:` keys name fields of the form they act on.
+// (Fields named inside expressions are checked with the expressions, in expressions.ts.)
+
+import { LvzError } from '../../errors.ts';
+import type { CompiledForm } from '../../forms/types.ts';
+import { groupsOf, transitionsOf } from '../walk.ts';
+import type { Check } from './types.ts';
+
+export const unknownField: Check = (wf, src, ctx) => {
+  const errors: LvzError[] = [];
+  const report = (form: CompiledForm, field: string, path: string, what: string): void => {
+    if (form.byName.has(field)) return;
+    errors.push(
+      new LvzError(
+        'LVZ_DSL_UNKNOWN_FIELD',
+        `${what} names field "${field}", which form "${form.def.id}" does not have: use one of ${[...form.byName.keys()].join(', ')}`,
+        { where: src.at(path), path, params: { field, form: form.def.id } },
+      ),
+    );
+  };
+  const record = ctx.forms.get(wf.record);
+  for (const { state, group, path } of groupsOf(wf)) {
+    const form = ctx.forms.get(group.form ?? wf.record);
+    if (!form) continue; // reported by unknown-form
+    for (const right of ['edit', 'read', 'hidden'] as const) {
+      group.fields[right].forEach((f, i) =>
+        report(form, f, `${path}/fields/${right}/${i}`, `state "${state.name}" fields.${right}`),
+      );
+    }
+  }
+  if (!record) return errors;
+  for (const state of Object.values(wf.states)) {
+    for (const f of Object.keys(state.set ?? {})) report(record, f, `/states/${state.name}/set/${f}`, `state "${state.name}" set:`);
+  }
+  for (const { from, t } of transitionsOf(wf)) {
+    for (const f of Object.keys(t.set ?? {})) report(record, f, `${t.path}/set/${f}`, `a transition of "${from.name}" set:`);
+  }
+  return errors;
+};

@@ -1,0 +1,29 @@
+// unknown-role.ts: every role a step, a starter list, a copy or an anonymity rule names is in roles:.
+
+import { LvzError } from '../../errors.ts';
+import { groupsOf } from '../walk.ts';
+import type { Check } from './types.ts';
+
+export const unknownRole: Check = (wf, src) => {
+  const errors: LvzError[] = [];
+  const declared = new Set(wf.roles);
+  const report = (role: string, path: string, what: string): void => {
+    if (declared.has(role)) return;
+    errors.push(
+      new LvzError(
+        'LVZ_DSL_UNKNOWN_ROLE',
+        `${what} names role "${role}", which roles: does not declare: add it to roles: or use one of ${wf.roles.join(', ')}`,
+        { where: src.at(path), path, params: { role } },
+      ),
+    );
+  };
+  wf.starters.forEach((r, i) => report(r, `/starters/${i}`, 'starters:'));
+  for (const { state, group, path } of groupsOf(wf)) {
+    if (group.role !== undefined) report(group.role, `${path}/role`, `state "${state.name}"`);
+    group.anonymous_to.forEach((r, i) => report(r, `${path}/anonymous_to/${i}`, `state "${state.name}" anonymous_to:`));
+  }
+  for (const state of Object.values(wf.states)) {
+    state.copy?.roles.forEach((r, i) => report(r, `/states/${state.name}/copy/roles/${i}`, `state "${state.name}" copy:`));
+  }
+  return errors;
+};

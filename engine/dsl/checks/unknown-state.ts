@@ -1,0 +1,43 @@
+// unknown-state.ts: the initial state, every transition target and every return_to name a declared state.
+
+import { LvzError } from '../../errors.ts';
+import { groupsOf, transitionsOf } from '../walk.ts';
+import type { Check } from './types.ts';
+
+export const unknownState: Check = (wf, src) => {
+  const known = Object.keys(wf.states);
+  const hint = `declare it under states: or use one of ${known.join(', ')}`;
+  const errors: LvzError[] = [];
+  if (!(wf.initial in wf.states)) {
+    errors.push(
+      new LvzError('LVZ_DSL_UNKNOWN_STATE', `initial state "${wf.initial}" is not declared: ${hint}`, {
+        where: src.at('/initial'),
+        path: '/initial',
+        params: { to: wf.initial },
+      }),
+    );
+  }
+  for (const { from, t } of transitionsOf(wf)) {
+    if (t.to in wf.states) continue;
+    errors.push(
+      new LvzError('LVZ_DSL_UNKNOWN_STATE', `state "${from.name}" → unknown state "${t.to}": ${hint}`, {
+        where: src.at(`${t.path}/to`),
+        path: t.path,
+        params: { from: from.name, to: t.to },
+      }),
+    );
+  }
+  for (const { state, group, path } of groupsOf(wf)) {
+    group.return_to.forEach((to, i) => {
+      if (to in wf.states) return;
+      errors.push(
+        new LvzError('LVZ_DSL_UNKNOWN_STATE', `state "${state.name}" may return to unknown state "${to}": ${hint}`, {
+          where: src.at(`${path}/return_to/${i}`),
+          path: `${path}/return_to/${i}`,
+          params: { from: state.name, to },
+        }),
+      );
+    });
+  }
+  return errors;
+};

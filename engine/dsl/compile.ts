@@ -1,0 +1,142 @@
+// compile.ts: workflow YAML text -> checked CompiledWorkflow, or every error in the file at once.
+//
+// Layers: YAML (with positions) -> JSON Schema (ajv, compiled once) -> normalise shorthands ->
+// semantic checks (checks/). A schema error stops before normalising, because the later layers
+// trust the shape. Results are cached by (id, version, text hash) and the forms they were checked against.
+
+import { createHash } from 'node:crypto';
+import { Ajv, type ValidateFunction } from 'ajv';
+import { compileExpr, type CompiledExpr } from '../expr/index.ts';
+import { LvzError, type Where } from '../errors.ts';
+import type { CompiledForm } from '../forms/types.ts';
+import { CHECKS, type CheckContext } from './checks/index.ts';
+import { exprSites } from './expr-sites.ts';
+import { normaliseWorkflow } from './normalise.ts';
+import { workflowSchema } from './schema.ts';
+import { schemaErrors } from './schema-errors.ts';
+import { parseSource } from './source.ts';
+import type { CompileResult, CompiledWorkflow, WorkflowDef } from './types.ts';
+
+let validator: ValidateFunction | undefined;
+
+/** ajv in strict mode: a mistake in our own schema is a startup error, not a silent pass. */
+function validate(): ValidateFunction {
+  validator ??= new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true }).compile(workflowSchema);
+  return validator;
+}
+
+interface CacheEntry {
+  workflow: CompiledWorkflow;
+  /** The forms it was checked against; a different form object means a re-check. */
+  forms: Map<string, CompiledForm | undefined>;
+}
+
+const MAX_CACHE = 256;
+const cache = new Map<string, CacheEntry>();
+
+export function compileWorkflow(text: string, file: string, ctx: CheckContext): CompileResult {
+  const { source, errors: yamlErrors } = parseSource(text, file, 'dsl');
+  if (yamlErrors.length > 0) return { ok: false, errors: yamlErrors };
+  const raw = source.value as { id?: unknown; version?: unknown } | null;
+  const key = `${String(raw?.id)}@${String(raw?.version)}#${createHash('sha256').update(file).update('\0').update(text).digest('hex')}`;
+  const hit = cache.get(key);
+  if (hit && [...hit.forms].every(([id, f]) => ctx.forms.get(id) === f)) {
+    return { ok: true, workflow: hit.workflow, warnings: [] };
+  }
+
+  const check = validate();
+  if (!check(source.value)) return { ok: false, errors: sortByPlace(schemaErrors(check.errors ?? [], source)) };
+  const { def, errors } = normaliseWorkflow(source.value as Record<string, unknown>, source);
+  for (const c of CHECKS) errors.push(...c(def, source, ctx));
+  if (errors.length > 0) return { ok: false, errors: sortByPlace(errors) };
+
+  const workflow: CompiledWorkflow = { def, source, exprs: parseExprs(def) };
+  remember(key, { workflow, forms: formsUsed(def, ctx) });
+  return { ok: true, workflow, warnings: [] };
+}
+
+/** The checks passed, so every expression parses; parse each distinct text once. */
+function parseExprs(def: WorkflowDef): Map<string, CompiledExpr> {
+  const exprs = new Map<string, CompiledExpr>();
+  for (const site of exprSites(def)) if (!exprs.has(site.source)) exprs.set(site.source, compileExpr(site.source));
+  return exprs;
+}
+
+function formsUsed(def: WorkflowDef, ctx: CheckContext): Map<string, CompiledForm | undefined> {
+  const ids = [def.record, ...Object.values(def.states).flatMap((s) => s.tasks.map((g) => g.form ?? def.record))];
+  return new Map(ids.map((id) => [id, ctx.forms.get(id)]));
+}
+
+function remember(key: string, entry: CacheEntry): void {
+  if (cache.size >= MAX_CACHE) cache.delete(cache.keys().next().value!);
+  cache.set(key, entry);
+}
+
+/** Errors in file order, so an admin reads them top to bottom. */
+export function sortByPlace(errors: LvzError[]): LvzError[] {
+  const rank = (w?: Where): [string, number, number] => [w?.file ?? '', w?.line ?? 0, w?.col ?? 0];
+  return [...errors].sort((a, b) => {
+    const [fa, la, ca] = rank(a.where);
+    const [fb, lb, cb] = rank(b.where);
+    return fa.localeCompare(fb) || la - lb || ca - cb;
+  });
+}
+
+/**
+ * Checks that need every workflow at once: one (id, version) per definition, every spawned workflow
+ * exists, and (given the forms) the fields a spawn fills are fields of the spawned workflow's record.
+ */
+export function checkAcrossFiles(workflows: readonly CompiledWorkflow[], ctx?: CheckContext): LvzError[] {
+  const errors: LvzError[] = [];
+  const byKey = new Map<string, CompiledWorkflow>();
+  const latest = new Map<string, WorkflowDef>();
+  for (const w of workflows) {
+    const key = `${w.def.id}@${w.def.version}`;
+    const first = byKey.get(key);
+    if (first) {
+      const at = first.source.at('/id');
+      errors.push(
+        new LvzError('LVZ_DSL_DUPLICATE_ID', `workflow "${w.def.id}" version ${w.def.version} is also defined at ${at.file}:${at.line}: raise the version or change the id`, {
+          where: w.source.at('/id'),
+          path: '/id',
+          params: { id: w.def.id, version: w.def.version },
+        }),
+      );
+    } else byKey.set(key, w);
+    if ((latest.get(w.def.id)?.version ?? 0) < w.def.version) latest.set(w.def.id, w.def);
+  }
+  for (const w of workflows) errors.push(...checkSpawns(w, latest, ctx));
+  return sortByPlace(errors);
+}
+
+function checkSpawns(w: CompiledWorkflow, latest: Map<string, WorkflowDef>, ctx?: CheckContext): LvzError[] {
+  const errors: LvzError[] = [];
+  for (const s of Object.values(w.def.states)) {
+    if (!s.spawn) continue;
+    const path = `/states/${s.name}/spawn/workflow`;
+    const target = latest.get(s.spawn.workflow);
+    if (!target) {
+      errors.push(
+        new LvzError('LVZ_DSL_UNKNOWN_WORKFLOW', `state "${s.name}" starts workflow "${s.spawn.workflow}", which does not exist: use one of ${[...latest.keys()].join(', ')} or add workflows/${s.spawn.workflow}.yaml`, {
+          where: w.source.at(path),
+          path,
+          params: { workflow: s.spawn.workflow },
+        }),
+      );
+      continue;
+    }
+    const form = ctx?.forms.get(target.record);
+    for (const field of Object.keys(s.spawn.data)) {
+      if (!form || form.byName.has(field)) continue;
+      const at = `/states/${s.name}/spawn/data/${field}`;
+      errors.push(
+        new LvzError('LVZ_DSL_UNKNOWN_FIELD', `spawn data names field "${field}", which form "${form.def.id}" of workflow "${target.id}" does not have: use one of ${[...form.byName.keys()].join(', ')}`, {
+          where: w.source.at(at),
+          path: at,
+          params: { field, form: form.def.id },
+        }),
+      );
+    }
+  }
+  return errors;
+}

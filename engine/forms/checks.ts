@@ -1,0 +1,130 @@
+// checks.ts: what the schema cannot say about a form: per-type keys, duplicates, ranges, regexes, visible_when.
+//
+// Runs on a document the schema accepted, so shapes are known; every problem is collected.
+
+import { LvzError, isLvzError } from '../errors.ts';
+import type { Source } from '../dsl/source.ts';
+import { compileExpr, type CompiledExpr } from '../expr/index.ts';
+import type { FieldTypeName } from './types.ts';
+import { fieldTypes } from './fields/index.ts';
+import { COMMON_KEYS } from './fields/field-type.ts';
+import { isIsoDate } from './fields/date.ts';
+
+/** A field as written in YAML (after the schema accepted it). */
+export interface RawField {
+  name: string;
+  type: FieldTypeName;
+  label: string;
+  [key: string]: unknown;
+}
+
+const CHOICE_TYPES: readonly FieldTypeName[] = ['radios', 'select', 'checkboxes'];
+
+export interface CheckContext {
+  source: Source;
+  /** Top-level field names, for visible_when references. */
+  names: ReadonlySet<string>;
+  errors: LvzError[];
+  /** Compiled visible_when conditions, by field name. */
+  visible: Map<string, CompiledExpr>;
+}
+
+function err(ctx: CheckContext, code: 'LVZ_FORM_SCHEMA' | 'LVZ_FORM_DUPLICATE_FIELD' | 'LVZ_FORM_UNKNOWN_FIELD', message: string, path: string, params: Record<string, unknown> = {}): void {
+  ctx.errors.push(new LvzError(code, message, { where: ctx.source.at(path), path, params }));
+}
+
+export function checkDuplicates(fields: readonly RawField[], base: string, ctx: CheckContext): void {
+  const seen = new Map<string, number>();
+  fields.forEach((f, i) => {
+    const first = seen.get(f.name);
+    if (first === undefined) seen.set(f.name, i);
+    else {
+      const line = ctx.source.at(`${base}/${first}/name`).line;
+      err(ctx, 'LVZ_FORM_DUPLICATE_FIELD', `field name "${f.name}" is used twice (first on line ${line}): rename one of them`, `${base}/${i}/name`, { name: f.name });
+    }
+  });
+}
+
+function checkKeys(f: RawField, path: string, ctx: CheckContext): void {
+  const allowed = new Set<string>([...COMMON_KEYS, ...fieldTypes[f.type].keys]);
+  for (const key of Object.keys(f)) {
+    if (!allowed.has(key)) err(ctx, 'LVZ_FORM_SCHEMA', `field "${f.name}": key "${key}" does not apply to a ${f.type} field: remove it`, `${path}/${key}`, { key, type: f.type });
+  }
+  if (CHOICE_TYPES.includes(f.type) && f.options === undefined) err(ctx, 'LVZ_FORM_SCHEMA', `field "${f.name}": a ${f.type} field needs options: list the choices`, path);
+  if (f.type === 'group' && f.fields === undefined) err(ctx, 'LVZ_FORM_SCHEMA', `field "${f.name}": a group needs fields: list its sub-fields`, path);
+  const filter = f.filter as { kind?: string; role?: string } | undefined;
+  if (f.type === 'org' && filter?.role) err(ctx, 'LVZ_FORM_SCHEMA', `field "${f.name}": filter.role applies to person fields; use filter.kind for an org`, `${path}/filter/role`);
+  if (f.type === 'person' && filter?.kind) err(ctx, 'LVZ_FORM_SCHEMA', `field "${f.name}": filter.kind applies to org fields; use filter.role for a person`, `${path}/filter/kind`);
+}
+
+function checkOptions(f: RawField, path: string, ctx: CheckContext): void {
+  if (!Array.isArray(f.options)) return;
+  const seen = new Set<string>();
+  f.options.forEach((o: unknown, i) => {
+    const value = typeof o === 'string' ? o : (o as { value: string }).value;
+    if (seen.has(value)) err(ctx, 'LVZ_FORM_SCHEMA', `field "${f.name}": option "${value}" is listed twice: remove one`, `${path}/options/${i}`);
+    seen.add(value);
+  });
+}
+
+function checkRanges(f: RawField, path: string, ctx: CheckContext): void {
+  const pairs: [string, string][] = [['min_length', 'max_length'], ['min', 'max'], ['min_items', 'max_items']];
+  for (const [lo, hi] of pairs) {
+    const a = f[lo];
+    const b = f[hi];
+    if (a !== undefined && b !== undefined && typeof a === typeof b && (a as number) > (b as number)) {
+      err(ctx, 'LVZ_FORM_SCHEMA', `field "${f.name}": ${lo} (${String(a)}) is greater than ${hi} (${String(b)}): swap or fix them`, `${path}/${lo}`);
+    }
+  }
+  for (const key of ['min', 'max'] as const) {
+    const v = f[key];
+    if (v === undefined) continue;
+    if (f.type === 'number' && typeof v !== 'number') err(ctx, 'LVZ_FORM_SCHEMA', `field "${f.name}": ${key} of a number field must be a number`, `${path}/${key}`);
+    if (f.type === 'date' && (typeof v !== 'string' || !isIsoDate(v))) err(ctx, 'LVZ_FORM_SCHEMA', `field "${f.name}": ${key} of a date field must be a real date written YYYY-MM-DD`, `${path}/${key}`);
+  }
+}
+
+function checkPattern(f: RawField, path: string, ctx: CheckContext): void {
+  if (typeof f.pattern !== 'string') return;
+  try {
+    new RegExp(f.pattern, 'u');
+  } catch (e) {
+    err(ctx, 'LVZ_FORM_SCHEMA', `field "${f.name}": pattern ${JSON.stringify(f.pattern)} is not a valid regular expression (${(e as Error).message}): fix it`, `${path}/pattern`);
+  }
+}
+
+function checkVisibleWhen(f: RawField, path: string, ctx: CheckContext): void {
+  if (typeof f.visible_when !== 'string') return;
+  const at = `${path}/visible_when`;
+  let expr: CompiledExpr;
+  try {
+    expr = compileExpr(f.visible_when, ctx.source.at(at));
+  } catch (e) {
+    if (!isLvzError(e)) throw e;
+    ctx.errors.push(new LvzError(e.code, `field "${f.name}": visible_when ${e.message}`, { where: e.where, path: at, cause: e }));
+    return;
+  }
+  for (const ref of expr.refs) {
+    const [head, name] = ref.split('.');
+    if (head !== 'data') {
+      err(ctx, 'LVZ_FORM_UNKNOWN_FIELD', `field "${f.name}": visible_when uses "${ref}", but a condition can only read data.<field>: rewrite it over this form's fields`, at, { ref });
+    } else if (name !== undefined && !ctx.names.has(name)) {
+      err(ctx, 'LVZ_FORM_UNKNOWN_FIELD', `field "${f.name}": visible_when refers to data.${name}, which is not a field of this form: use one of ${[...ctx.names].join(', ')}`, at, { ref, name });
+    }
+  }
+  ctx.visible.set(f.name, expr);
+}
+
+/** Every check for one field (and its sub-fields, for a group). */
+export function checkField(f: RawField, path: string, ctx: CheckContext): void {
+  checkKeys(f, path, ctx);
+  checkOptions(f, path, ctx);
+  checkRanges(f, path, ctx);
+  checkPattern(f, path, ctx);
+  checkVisibleWhen(f, path, ctx);
+  if (f.type === 'group' && Array.isArray(f.fields)) {
+    const subs = f.fields as RawField[];
+    checkDuplicates(subs, `${path}/fields`, ctx);
+    subs.forEach((s, i) => checkField(s, `${path}/fields/${i}`, ctx));
+  }
+}

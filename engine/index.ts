@@ -1,0 +1,46 @@
+// index.ts: createEngine(): load and compile every definition, open the database, record the
+// definitions, seed demo data when asked, and hand back the Engine the server calls.
+
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openDb } from './store/db.ts';
+import { seedDemo } from './store/seed/demo.ts';
+import { systemClock, type Clock } from './runtime/clock.ts';
+import { directoryCache, type RuntimeContext } from './runtime/context.ts';
+import { loadDefinitions, recordDefinitions } from './runtime/definitions.ts';
+import { buildEngine } from './runtime/engine.ts';
+import type { Engine } from './runtime/types.ts';
+
+export type { Engine } from './runtime/types.ts';
+export { startScheduler } from './runtime/scheduler.ts';
+
+export interface EngineOptions {
+  dataDir: string;
+  databaseUrl?: string;
+  /** Where calendars/, forms/ and workflows/ are read from; default: the repository root. */
+  projectDir?: string;
+  now?: Clock;
+  demo?: boolean;
+}
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export async function createEngine(options: EngineOptions): Promise<Engine> {
+  const now = options.now ?? systemClock;
+  const projectDir = options.projectDir ?? REPO_ROOT;
+  // Compile first: a broken definition stops the start before the database is touched.
+  const loaded = loadDefinitions(projectDir);
+  const db = await openDb({ dataDir: options.dataDir, ...(options.databaseUrl && { databaseUrl: options.databaseUrl }) });
+  try {
+    await recordDefinitions(db, loaded, now());
+    if (options.demo) await seedDemo(db, now());
+  } catch (e) {
+    await db.destroy();
+    throw e;
+  }
+  const rc: RuntimeContext = {
+    db, now, calendar: loaded.calendar, registry: loaded.registry, dataDir: path.resolve(options.dataDir),
+    ...directoryCache(db, now),
+  };
+  return buildEngine(rc, () => db.destroy());
+}

@@ -1,0 +1,164 @@
+// actions.ts: the office task actions: 退回 转办 委派 加签 催办 抄送, each only where the step lists
+// it, each recorded in the history (with a reason where the convention requires one).
+
+import type { Knex } from 'knex';
+import { addDuration } from '../calendar/index.ts';
+import type { TaskAction, TaskGroupDef } from '../dsl/types.ts';
+import { LvzError } from '../errors.ts';
+import { getOrg, getUser } from '../store/directory.ts';
+import {
+  appendEvent, countEvents, getInstance, getTask, insertTasks, listEvents, updateTask, writeTx, type InstanceRow, type TaskRow,
+} from '../store/process/index.ts';
+import type { Actor, TaskActionInput } from './types.ts';
+import { conflict, contextOf, openWorking, persist, send, settle } from './advance.ts';
+import { logOnly } from './complete.ts';
+import { groupOf, stateOf, workflowOf, type RuntimeContext } from './context.ts';
+import { GOTO } from './machine.ts';
+import { celActor, ensureOpen, loadTask, requireReason, type Loaded } from './load.ts';
+import { canSee, holdersOf, notFound } from './access.ts';
+import { insertCopies, newTask } from './work.ts';
+
+export function ensureAction(g: TaskGroupDef, action: TaskAction): void {
+  if (!g.actions.includes(action)) {
+    throw new LvzError('LVZ_RUN_EVENT_NOT_ALLOWED', `这一步不能${ACTION_LABELS[action]}：该操作未在流程中开启`, { params: { action } });
+  }
+}
+
+export const ACTION_LABELS: Record<TaskAction, string> = {
+  return: '退回', reassign: '转办', delegate: '委派', add_signer: '加签', withdraw: '撤回', remind: '催办', copy: '抄送',
+};
+
+export async function taskAction(rc: RuntimeContext, actor: Actor, taskId: string, input: TaskActionInput): Promise<void> {
+  if (input.action === 'remind') return remindTask(rc, actor, taskId, input.message);
+  await writeTx(rc.db, async (tx) => {
+    const l = await loadTask(rc, tx, actor, taskId);
+    ensureOpen(l.task, l.inst);
+    const g = groupOf(l.wf, l.task.state, l.task.grp);
+    ensureAction(g, input.action);
+    if (input.action === 'copy') return copyTask(rc, tx, actor, l, input.toUsers);
+    if (input.version !== l.inst.version) throw conflict();
+    if (input.action === 'return') return returnTask(rc, tx, actor, l, g, input.to, input.reason);
+    if (input.action === 'reassign') return reassignTask(rc, tx, actor, l, input);
+    if (input.action === 'delegate') return delegateTask(rc, tx, actor, l, input.toUser, input.reason);
+    return addSigner(rc, tx, actor, l, input.toUser, input.position, input.reason);
+  });
+}
+
+/** The step the instance came from into this one: the last transition whose target was it. */
+export async function previousState(tx: Knex, inst: InstanceRow, state: string): Promise<string | undefined> {
+  const events = await listEvents(tx, inst.id);
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i]!;
+    if (e.toState === state && e.fromState && e.fromState !== state) return e.fromState;
+  }
+  return undefined;
+}
+
+/** Where a return may go: previous, the initiator's step and the named steps, if actually visited. */
+export async function returnTargets(tx: Knex, l: { inst: InstanceRow; wf: Loaded['wf'] }, g: TaskGroupDef, state: string): Promise<string[]> {
+  const visits = l.inst.snapshot.visits ?? {};
+  const out: string[] = [];
+  const prev = await previousState(tx, l.inst, state);
+  if (prev) out.push(prev);
+  for (const s of [l.wf.def.initial, ...g.return_to]) if (s !== state && (visits[s] ?? 0) > 0 && !out.includes(s)) out.push(s);
+  return out;
+}
+
+async function returnTask(rc: RuntimeContext, tx: Knex, actor: Actor, l: Loaded, g: TaskGroupDef, to: string, reasonIn: string): Promise<void> {
+  const reason = requireReason(reasonIn, '退回');
+  const now = rc.now();
+  if (g.return_within && now.getTime() > addDuration(new Date(l.task.createdAt), g.return_within, rc.calendar).getTime()) {
+    throw new LvzError('LVZ_RUN_BAD_RETURN_TARGET', `已超过退回期限（收到后 ${g.return_within.text} 内）：请继续办理，或联系交办部门协调`, { params: { within: g.return_within.text } });
+  }
+  const targets = await returnTargets(tx, l, g, l.task.state);
+  const target = to === 'previous' ? targets[0] : to === 'initiator' ? l.wf.def.initial : to;
+  if (!target || !targets.includes(target)) {
+    throw new LvzError('LVZ_RUN_BAD_RETURN_TARGET', `不能退回到“${l.wf.def.states[to]?.title ?? to}”：只能退回到本件实际经过的、流程允许退回的步骤`, { params: { to, allowed: targets } });
+  }
+  await updateTask(tx, l.task.id, { status: 'done', outcome: 'return', completedAt: now.toISOString(), completedBy: actor.userId, onBehalfOf: l.acting.onBehalfOf ?? null }, 'open');
+  const w = openWorking(rc, tx, l.inst, l.wf, l.inst.data);
+  await send(w, { type: GOTO + target, actor: celActor(actor) });
+  await settle(w, celActor(actor));
+  await persist(w);
+  await appendEvent(tx, {
+    instanceId: l.inst.id, at: now.toISOString(), actorId: actor.userId, onBehalfOf: l.acting.onBehalfOf ?? null,
+    type: 'task.returned', taskId: l.task.id, fromState: l.inst.state, toState: w.inst.state, payload: { reason, to: target },
+  });
+}
+
+async function reassignTask(rc: RuntimeContext, tx: Knex, actor: Actor, l: Loaded, input: Extract<TaskActionInput, { action: 'reassign' }>): Promise<void> {
+  const reason = requireReason(input.reason, '转办');
+  if (input.toUser) {
+    const u = await getUser(tx, input.toUser);
+    if (!u) throw new LvzError('LVZ_RUN_BAD_REQUEST', `没有找到用户“${input.toUser}”：请从列表中选择转办对象`, {});
+    await updateTask(tx, l.task.id, { assigneeId: u.id, ...(l.task.orgId && { orgId: u.orgId }) }, 'open');
+  } else if (input.toOrg) {
+    const o = await getOrg(tx, input.toOrg);
+    if (!o) throw new LvzError('LVZ_RUN_BAD_REQUEST', `没有找到单位“${input.toOrg}”：请从列表中选择转办单位`, {});
+    await updateTask(tx, l.task.id, { orgId: o.id, assigneeId: null, role: l.task.role ?? 'handling_unit' }, 'open');
+  } else {
+    throw new LvzError('LVZ_RUN_BAD_REQUEST', '转办需要选择一位人员或一个单位', {});
+  }
+  await logOnly(rc, tx, actor, l, 'task.reassigned', { reason, ...(input.toUser && { toUser: input.toUser }), ...(input.toOrg && { toOrg: input.toOrg }) });
+}
+
+async function delegateTask(rc: RuntimeContext, tx: Knex, actor: Actor, l: Loaded, toUser: string, reason?: string): Promise<void> {
+  const u = await getUser(tx, toUser);
+  if (!u) throw new LvzError('LVZ_RUN_BAD_REQUEST', `没有找到用户“${toUser}”：请从列表中选择委派对象`, {});
+  await helperTask(rc, tx, l, u.id, 'delegated', null);
+  await updateTask(tx, l.task.id, { status: 'waiting' }, 'open');
+  await logOnly(rc, tx, actor, l, 'task.delegated', { toUser: u.id, ...(reason && { reason }) });
+}
+
+async function addSigner(rc: RuntimeContext, tx: Knex, actor: Actor, l: Loaded, toUser: string, position: 'before' | 'after', reason?: string): Promise<void> {
+  const u = await getUser(tx, toUser);
+  if (!u) throw new LvzError('LVZ_RUN_BAD_REQUEST', `没有找到用户“${toUser}”：请从列表中选择加签人员`, {});
+  // before: the signer acts first and the owner waits; after: the signer acts once the owner has.
+  await helperTask(rc, tx, l, u.id, 'signer', { position }, position === 'after' ? 'waiting' : 'open');
+  if (position === 'before') await updateTask(tx, l.task.id, { status: 'waiting' }, 'open');
+  await logOnly(rc, tx, actor, l, 'task.signer_added', { toUser: u.id, position, ...(reason && { reason }) });
+}
+
+async function helperTask(rc: RuntimeContext, tx: Knex, l: Loaded, userId: string, kind: 'delegated' | 'signer', item: unknown, status: 'open' | 'waiting' = 'open'): Promise<TaskRow> {
+  const t = newTask({
+    instanceId: l.inst.id, state: l.task.state, visit: l.task.visit, grp: l.task.grp, item, seq: l.task.seq,
+    title: l.task.title, role: null, orgId: null, assigneeId: userId, kind, ownerTaskId: l.task.id, status,
+    createdAt: rc.now().toISOString(), dueAt: l.task.dueAt,
+  });
+  await insertTasks(tx, [t]);
+  return t;
+}
+
+async function copyTask(rc: RuntimeContext, tx: Knex, actor: Actor, l: Loaded, toUsers: string[]): Promise<void> {
+  const users: string[] = [];
+  for (const id of toUsers) if (await getUser(tx, id)) users.push(id);
+  if (users.length === 0) throw new LvzError('LVZ_RUN_BAD_REQUEST', '抄送需要选择至少一位人员', {});
+  const visit = contextOf(openWorking(rc, tx, l.inst, l.wf, l.inst.data)).visits[l.task.state] ?? 1;
+  await insertCopies(tx, l.inst.id, l.task.state, visit, stateOf(l.wf, l.task.state).title, users, rc.now());
+  // Information only: no version bump, so nobody's open page goes stale.
+  await appendEvent(tx, {
+    instanceId: l.inst.id, at: rc.now().toISOString(), actorId: actor.userId, onBehalfOf: l.acting.onBehalfOf ?? null,
+    type: 'task.copied', taskId: l.task.id, fromState: l.inst.state, toState: l.inst.state, payload: { toUsers: users },
+  });
+}
+
+/** 催办 on one open task, by anyone who may see the instance, where the step offers it. */
+async function remindTask(rc: RuntimeContext, actor: Actor, taskId: string, message?: string): Promise<void> {
+  await writeTx(rc.db, async (tx) => {
+    const task = await getTask(tx, taskId);
+    const inst = task ? await getInstance(tx, task.instanceId) : undefined;
+    if (!task || !inst || !(await canSee(rc, tx, actor, await holdersOf(tx, actor, rc.now()), inst))) throw notFound('任务', taskId);
+    ensureOpen(task, inst);
+    const wf = workflowOf(rc, inst.workflowId, inst.workflowVersion);
+    ensureAction(groupOf(wf, task.state, task.grp), 'remind');
+    await logReminder(rc, tx, inst, task, actor.userId, message);
+  });
+}
+
+export async function logReminder(rc: RuntimeContext, tx: Knex, inst: InstanceRow, task: TaskRow | undefined, actorId: string | null, message?: string): Promise<void> {
+  const count = (await countEvents(tx, inst.id, 'task.reminded')) + 1;
+  await appendEvent(tx, {
+    instanceId: inst.id, at: rc.now().toISOString(), actorId, onBehalfOf: null, type: 'task.reminded',
+    taskId: task?.id ?? null, fromState: inst.state, toState: inst.state, payload: { count, ...(message && { message: message.slice(0, 500) }) },
+  });
+}

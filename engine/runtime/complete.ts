@@ -1,0 +1,174 @@
+// complete.ts: complete a task: authorise, validate the step's fields, transition, persist, log;
+// one transaction, so a failure at any point writes nothing.
+
+import type { Knex } from 'knex';
+import type { StateDef, TaskGroupDef } from '../dsl/types.ts';
+import { LvzError } from '../errors.ts';
+import {
+  appendEvent, attachFiles, tasksOfVisit, updateTask, writeTx, type InstanceRow, type TaskRow,
+} from '../store/process/index.ts';
+import type { Actor, CompleteInput } from './types.ts';
+import type { CelActor } from './machine.ts';
+import { conflict, contextOf, openWorking, persist, send, settle, type Working } from './advance.ts';
+import { groupOf, stateOf, type RuntimeContext } from './context.ts';
+import { mergeData, validateStep } from './form-input.ts';
+import { celActor, ensureOpen, loadTask, requireReason, type Loaded } from './load.ts';
+
+export interface CompleteResult { instanceId: string; state: string; stateTitle: string }
+
+/** A single task whose buttons are the state's own events sends them straight to the machine. */
+export function isEventMode(s: StateDef, g: TaskGroupDef, event: string): boolean {
+  return s.tasks.length === 1 && !g.for_each && Object.hasOwn(s.on, event);
+}
+
+export function checkOpinion(g: TaskGroupDef, opinion: string | undefined): string | undefined {
+  const o = (opinion ?? '').trim();
+  if (g.opinion === 'required' && !o) {
+    throw new LvzError('LVZ_RUN_OPINION_REQUIRED', '这一步需要填写审批意见：请填写意见（可从常用语中选择）后再提交', {});
+  }
+  if (o.length > 2000) throw new LvzError('LVZ_RUN_BAD_REQUEST', '审批意见不能超过 2000 个字：请精简后再提交', {});
+  return o || undefined;
+}
+
+function reasonFor(s: StateDef, event: string, reason: string | undefined): string | undefined {
+  const needed = (s.on[event] ?? []).some((t) => t.reason === 'required');
+  if (needed) return requireReason(reason, '这一操作');
+  return reason?.trim() || undefined;
+}
+
+/** A for_each task's answer lands in data.<group> as one entry per task (the group's own list). */
+function withGroupEntry(data: Record<string, unknown>, g: TaskGroupDef, task: TaskRow, patch: Record<string, unknown>, outcome: string, by: string): Record<string, unknown> {
+  const list = Array.isArray(data[g.id]) ? (data[g.id] as { task?: string }[]).filter((e) => e.task !== task.id) : [];
+  const entry: Record<string, unknown> = { task: task.id, item: task.item, outcome, by };
+  for (const [k, v] of Object.entries(patch)) if (v !== undefined) entry[k] = v;
+  return { ...data, [g.id]: [...list, entry] };
+}
+
+export async function completeTask(rc: RuntimeContext, actor: Actor, taskId: string, input: CompleteInput): Promise<CompleteResult> {
+  return writeTx(rc.db, (tx) => completeInTx(rc, tx, actor, taskId, input));
+}
+
+/** The body of completeTask inside a caller's transaction (start uses it for the first step). */
+export async function completeInTx(rc: RuntimeContext, tx: Knex, actor: Actor, taskId: string, input: CompleteInput): Promise<CompleteResult> {
+  {
+    const loaded = await loadTask(rc, tx, actor, taskId);
+    const { task, inst } = loaded;
+    ensureOpen(task, inst);
+    if (input.version !== inst.version) throw conflict();
+    if (task.kind === 'delegated') return answerDelegation(rc, tx, actor, loaded, input);
+    if (task.kind === 'signer') return finishSigner(rc, tx, actor, loaded, input);
+    return finishTask(rc, tx, actor, loaded, input);
+  }
+}
+
+async function closeTask(tx: Knex, task: TaskRow, outcome: string, actor: Actor, onBehalfOf: string | undefined, now: Date): Promise<void> {
+  const ok = await updateTask(tx, task.id, {
+    status: 'done', outcome, completedAt: now.toISOString(), completedBy: actor.userId, onBehalfOf: onBehalfOf ?? null,
+  }, 'open');
+  if (!ok) throw new LvzError('LVZ_RUN_TASK_CLOSED', '这项任务刚刚已被办理：请刷新待办列表查看最新情况', { params: { taskId: task.id } });
+}
+
+async function finishTask(rc: RuntimeContext, tx: Knex, actor: Actor, l: Loaded, input: CompleteInput): Promise<CompleteResult> {
+  const { task, inst, wf } = l;
+  const s = stateOf(wf, task.state);
+  const g = groupOf(wf, task.state, task.grp);
+  const outcome = g.outcomes.find((o) => o.id === input.event);
+  if (!outcome) {
+    throw new LvzError('LVZ_RUN_EVENT_NOT_ALLOWED', `这一步没有“${input.event}”操作：请使用页面上的按钮提交`, { params: { event: input.event } });
+  }
+  const opinion = checkOpinion(g, input.opinion);
+  const reason = reasonFor(s, input.event, input.reason);
+  const current = { ...inst.data, ...(task.draft ?? {}) };
+  const uploaders = [actor.userId, l.acting.holder.userId];
+  const { patch, fileIds } = await validateStep(rc, tx, wf, g, input.input, current, uploaders);
+  await closeTask(tx, task, input.event, actor, l.acting.onBehalfOf, rc.now());
+  const data = g.for_each ? withGroupEntry(inst.data, g, task, patch, input.event, actor.userId) : mergeData(inst.data, patch);
+  await attachFiles(tx, inst.id, fileIds, uploaders);
+  const w = openWorking(rc, tx, inst, wf, data);
+  const who = celActor(actor);
+  const signersAfter = await openSignersAfter(w, task);
+  if (signersAfter === 0) await advanceAfter(w, s, g, task, input.event, who);
+  await settle(w, who);
+  await persist(w);
+  await appendEvent(tx, {
+    instanceId: inst.id, at: w.now.toISOString(), actorId: actor.userId, onBehalfOf: l.acting.onBehalfOf ?? null,
+    type: 'task.completed', taskId: task.id, fromState: inst.state, toState: w.inst.state,
+    payload: { event: input.event, label: outcome.label, group: g.id, ...(opinion && { opinion }), ...(reason && { reason }), data: patch, ...(w.notes.length > 0 && { note: w.notes.join('；') }), ...(w.children.length > 0 && { children: w.children }) },
+  });
+  return { instanceId: inst.id, state: w.inst.state, stateTitle: stateOf(wf, w.inst.state).title };
+}
+
+/** After a task is done: the state's own event, or task.done (and the next of a 依次 group). */
+async function advanceAfter(w: Working, s: StateDef, g: TaskGroupDef, task: TaskRow, event: string, actor?: CelActor): Promise<void> {
+  if (isEventMode(s, g, event)) {
+    if (!(await send(w, { type: event, ...(actor && { actor }) }))) {
+      throw new LvzError('LVZ_RUN_EVENT_NOT_ALLOWED', `“${event}”在当前条件下没有可去的下一步：请检查填写的内容`, { params: { event } });
+    }
+    return;
+  }
+  await send(w, { type: 'task.done', group: g.id, outcome: event, ...(actor && { actor }) });
+  if (g.complete_when.kind === 'sequential') {
+    const visit = contextOf(w).visits[s.name] ?? task.visit;
+    const next = (await tasksOfVisit(w.tx, w.inst.id, s.name, visit)).find((t) => t.grp === g.id && t.kind === 'task' && t.status === 'waiting');
+    if (next) await updateTask(w.tx, next.id, { status: 'open', createdAt: w.now.toISOString() }, 'waiting');
+  }
+}
+
+/** 加签 (after): signers added on this task act now; the step waits for them. Returns how many. */
+async function openSignersAfter(w: Working, task: TaskRow): Promise<number> {
+  const rows = (await tasksOfVisit(w.tx, w.inst.id, task.state, task.visit))
+    .filter((t) => t.kind === 'signer' && t.ownerTaskId === task.id && t.status === 'waiting');
+  for (const r of rows) await updateTask(w.tx, r.id, { status: 'open', createdAt: w.now.toISOString() }, 'waiting');
+  return rows.length;
+}
+
+/** 委派: the helper's answer (opinion + data) goes back into the owner's draft; the owner's task reopens. */
+async function answerDelegation(rc: RuntimeContext, tx: Knex, actor: Actor, l: Loaded, input: CompleteInput): Promise<CompleteResult> {
+  const { task, inst, wf } = l;
+  const owner = (await tasksOfVisit(tx, inst.id, task.state, task.visit)).find((t) => t.id === task.ownerTaskId);
+  const g = groupOf(wf, task.state, task.grp);
+  const opinion = checkOpinion({ ...g, opinion: g.opinion === 'none' ? 'optional' : g.opinion }, input.opinion);
+  const { patch } = await validateStep(rc, tx, wf, g, input.input, { ...inst.data, ...(owner?.draft ?? {}) }, [actor.userId]);
+  await closeTask(tx, task, 'answered', actor, l.acting.onBehalfOf, rc.now());
+  if (owner) {
+    const draft = { ...(owner.draft ?? {}), ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)), _helper: { by: actor.userId, name: actor.name, opinion: opinion ?? '' } };
+    await updateTask(tx, owner.id, { status: 'open', draft }, 'waiting');
+  }
+  return logOnly(rc, tx, actor, l, 'task.delegate_answered', { ...(opinion && { opinion }), data: patch });
+}
+
+/** 加签: a signer's answer; before -> the owner's task reopens; after -> the step may now complete. */
+async function finishSigner(rc: RuntimeContext, tx: Knex, actor: Actor, l: Loaded, input: CompleteInput): Promise<CompleteResult> {
+  const { task, inst, wf } = l;
+  const g = groupOf(wf, task.state, task.grp);
+  const opinion = checkOpinion({ ...g, opinion: g.opinion === 'none' ? 'optional' : g.opinion }, input.opinion);
+  await closeTask(tx, task, input.event || 'signed', actor, l.acting.onBehalfOf, rc.now());
+  const position = (task.item as { position?: string } | null)?.position;
+  const tasks = await tasksOfVisit(tx, inst.id, task.state, task.visit);
+  const owner = tasks.find((t) => t.id === task.ownerTaskId);
+  const w = openWorking(rc, tx, inst, wf, inst.data);
+  if (position === 'before' && owner) {
+    await updateTask(tx, owner.id, { status: 'open' }, 'waiting');
+  } else if (owner && owner.status === 'done') {
+    const others = tasks.filter((t) => t.kind === 'signer' && t.ownerTaskId === owner.id && t.id !== task.id && t.status !== 'done' && t.status !== 'cancelled');
+    if (others.length === 0) await advanceAfter(w, stateOf(wf, task.state), g, owner, owner.outcome ?? 'submit', celActor(actor));
+  }
+  await settle(w, celActor(actor));
+  await persist(w);
+  await appendEvent(tx, {
+    instanceId: inst.id, at: w.now.toISOString(), actorId: actor.userId, onBehalfOf: l.acting.onBehalfOf ?? null,
+    type: 'task.signed', taskId: task.id, fromState: inst.state, toState: w.inst.state, payload: { ...(opinion && { opinion }), position: position ?? 'after' },
+  });
+  return { instanceId: inst.id, state: w.inst.state, stateTitle: stateOf(wf, w.inst.state).title };
+}
+
+/** An event that changes rows but not the machine: bump the version, log it. */
+export async function logOnly(rc: RuntimeContext, tx: Knex, actor: Actor, l: { inst: InstanceRow; wf: Loaded['wf']; task?: TaskRow; acting?: Loaded['acting'] }, type: string, payload: Record<string, unknown>): Promise<CompleteResult> {
+  const w = openWorking(rc, tx, l.inst, l.wf, l.inst.data);
+  await persist(w);
+  await appendEvent(tx, {
+    instanceId: l.inst.id, at: w.now.toISOString(), actorId: actor.userId, onBehalfOf: l.acting?.onBehalfOf ?? null,
+    type, taskId: l.task?.id ?? null, fromState: l.inst.state, toState: l.inst.state, payload,
+  });
+  return { instanceId: l.inst.id, state: l.inst.state, stateTitle: stateOf(l.wf, l.inst.state).title };
+}

@@ -1,0 +1,94 @@
+// context.ts: what every runtime operation is handed: the database, the clock, the calendar,
+// the compiled definitions and the directory choices for pickers.
+
+import type { Knex } from 'knex';
+import type { Calendar } from '../calendar/index.ts';
+import type { CompiledWorkflow, TaskGroupDef, StateDef } from '../dsl/types.ts';
+import type { CompiledForm, DirectoryOptions } from '../forms/types.ts';
+import { LvzError } from '../errors.ts';
+import { listOrgs, listUsers } from '../store/directory.ts';
+import type { Clock } from './clock.ts';
+
+export interface Registry {
+  /** Every compiled version, `id@version`. */
+  workflows: Map<string, CompiledWorkflow>;
+  /** Newest version per id: what new instances start on. */
+  latest: Map<string, CompiledWorkflow>;
+  forms: Map<string, CompiledForm>;
+}
+
+export interface RuntimeContext {
+  db: Knex;
+  now: Clock;
+  calendar: Calendar;
+  registry: Registry;
+  dataDir: string;
+  directory(): Promise<DirectoryOptions>;
+  /** Display names: user id -> name, user id -> org name, org id -> name. */
+  names(): Promise<Names>;
+  /** Invalidate the cached directory choices (after seeding or an edit). */
+  refreshDirectory(): void;
+}
+
+export interface Names {
+  user: Map<string, string>;
+  userOrg: Map<string, string>;
+  org: Map<string, string>;
+}
+
+export function workflowOf(rc: RuntimeContext, id: string, version?: number): CompiledWorkflow {
+  const wf = version === undefined ? rc.registry.latest.get(id) : rc.registry.workflows.get(`${id}@${version}`);
+  if (!wf) {
+    throw new LvzError('LVZ_RUN_NOT_FOUND', `没有找到流程“${id}”${version === undefined ? '' : `（第 ${version} 版）`}：请确认流程名称，或联系管理员发布该流程`, { params: { workflow: id, version } });
+  }
+  return wf;
+}
+
+export function formOf(rc: RuntimeContext, id: string): CompiledForm {
+  const form = rc.registry.forms.get(id);
+  if (!form) throw new LvzError('LVZ_RUN_NOT_FOUND', `没有找到表单“${id}”：请联系管理员检查流程定义`, { params: { form: id } });
+  return form;
+}
+
+export function stateOf(wf: CompiledWorkflow, name: string): StateDef {
+  const s = wf.def.states[name];
+  if (!s) throw new LvzError('LVZ_RUN_NOT_FOUND', `流程“${wf.def.title}”没有步骤“${name}”：该实例可能需要迁移到新版本`, { params: { state: name } });
+  return s;
+}
+
+export function groupOf(wf: CompiledWorkflow, state: string, grp: string): TaskGroupDef {
+  const g = stateOf(wf, state).tasks.find((t) => t.id === grp);
+  if (!g) throw new LvzError('LVZ_RUN_NOT_FOUND', `步骤“${state}”没有任务组“${grp}”：该实例可能需要迁移到新版本`, { params: { state, group: grp } });
+  return g;
+}
+
+const DIRECTORY_TTL_MS = 30_000;
+
+/** Picker choices from the directory, cached briefly: every task page needs them. */
+export function directoryCache(db: Knex, now: Clock): Pick<RuntimeContext, 'directory' | 'refreshDirectory' | 'names'> {
+  let cached: { at: number; value: DirectoryOptions; names: Names } | undefined;
+  const load = async (): Promise<NonNullable<typeof cached>> => {
+      const t = now().getTime();
+      if (cached && t - cached.at < DIRECTORY_TTL_MS && t >= cached.at) return cached;
+      const [orgs, users] = await Promise.all([listOrgs(db), listUsers(db)]);
+      const orgsByKind: Record<string, { value: string; label: string }[]> = {};
+      for (const o of orgs) (orgsByKind[o.kind] ??= []).push({ value: o.id, label: o.name });
+      const orgName = new Map(orgs.map((o) => [o.id, o.name]));
+      const peopleByRole: Record<string, { value: string; label: string }[]> = {};
+      const people = users.map((u) => ({ value: u.id, label: `${u.name}（${orgName.get(u.orgId) ?? u.orgId}）` }));
+      users.forEach((u, i) => { for (const r of u.roles) (peopleByRole[r] ??= []).push(people[i]!); });
+      const value: DirectoryOptions = { orgs: orgs.map((o) => ({ value: o.id, label: o.name })), people, orgsByKind, peopleByRole };
+      const names: Names = {
+        user: new Map(users.map((u) => [u.id, u.name])),
+        userOrg: new Map(users.map((u) => [u.id, orgName.get(u.orgId) ?? u.orgId])),
+        org: orgName,
+      };
+      cached = { at: t, value, names };
+      return cached;
+  };
+  return {
+    refreshDirectory: () => { cached = undefined; },
+    directory: async () => (await load()).value,
+    names: async () => (await load()).names,
+  };
+}

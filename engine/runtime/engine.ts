@@ -1,0 +1,107 @@
+// engine.ts: the Engine the server calls (types.ts), wired from the runtime's modules.
+
+import type { Knex } from 'knex';
+import { actorByApiToken, createApiToken, login, logout, sessionInfo } from '../auth/sessions.ts';
+import { validateField } from '../forms/validate.ts';
+import { buildFormModel } from '../forms/model.ts';
+import { LvzError } from '../errors.ts';
+import { addPhrase, getUser, listOrgs, setOutOfOffice } from '../store/directory.ts';
+import { demoAccounts } from '../store/seed/demo.ts';
+import { getTask, updateTask, writeTx } from '../store/process/index.ts';
+import type { Engine, TaskButton } from './types.ts';
+import { taskAction } from './actions.ts';
+import { completeTask } from './complete.ts';
+import { stateOf, workflowOf, groupOf, type RuntimeContext } from './context.ts';
+import { accessOf, mergeData, stepForm, resolveUploads } from './form-input.ts';
+import { fileFor, upload } from './files.ts';
+import { fireDueTimers } from './fire-timers.ts';
+import { cancelInstance, remindInstance, terminateInstance, withdraw } from './instance-actions.ts';
+import { ensureStartable, startInstance } from './start.ts';
+import { taskView } from './task-view.ts';
+import { inbox, inboxCounts, instanceView, instances } from './views.ts';
+import { ensureOpen, loadTask } from './load.ts';
+import { validateInput } from '../forms/validate.ts';
+
+export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>): Engine {
+  const db: Knex = rc.db;
+  return {
+    login: (u, p) => login(db, u, p, rc.now()),
+    session: (id) => sessionInfo(db, id, rc.now()),
+    logout: (id) => logout(db, id),
+    actorByApiToken: (t) => actorByApiToken(db, t, rc.now()),
+    createApiToken: (a) => createApiToken(db, a.userId, rc.now()),
+    demoAccounts: async () => (await demoAccounts(db)).map((a) => ({ username: a.username, password: a.password, name: a.name, role: a.role, org: a.org })),
+    orgTree: async () => (await listOrgs(db)).map((o) => ({ id: o.id, name: o.name, kind: o.kind, parentId: o.parentId })),
+    async setOutOfOffice(actor, input) {
+      if (!(await getUser(db, input.delegateUserId))) throw new LvzError('LVZ_RUN_BAD_REQUEST', '没有找到代理人：请从列表中选择', {});
+      await setOutOfOffice(db, { userId: actor.userId, delegateId: input.delegateUserId, fromDate: input.from, toDate: input.to, now: rc.now() });
+    },
+    async savePhrase(actor, text) {
+      const t = String(text ?? '').trim();
+      if (!t || t.length > 500) throw new LvzError('LVZ_RUN_BAD_REQUEST', '常用语不能为空，也不能超过 500 个字', {});
+      await addPhrase(db, { userId: actor.userId, text: t, now: rc.now() });
+    },
+
+    async startable(actor) {
+      return [...rc.registry.latest.values()]
+        .filter((wf) => wf.def.starters.some((r) => (actor.roles as string[]).includes(r)))
+        .map((wf) => ({ workflowId: wf.def.id, title: wf.def.title, ...(wf.def.description && { description: wf.def.description }) }));
+    },
+    async startForm(actor, workflowId) {
+      const wf = workflowOf(rc, workflowId);
+      ensureStartable(wf, actor);
+      const s = stateOf(wf, wf.def.initial);
+      const g = s.tasks[0];
+      if (!g) throw new LvzError('LVZ_RUN_NOT_STARTABLE', `“${wf.def.title}”的第一步没有表单，不能手工发起`, {});
+      const form = stepForm(rc, wf, g);
+      const buttons: TaskButton[] = g.outcomes.map((o) => ({ event: o.id, label: o.label, reason: 'none' }));
+      return { title: wf.def.title, form: buildFormModel(form, {}, accessOf(form, g), [], await rc.directory()), buttons };
+    },
+    start: (actor, workflowId, input) => startInstance(rc, actor, workflowId, input),
+
+    inbox: (actor, list, query) => inbox(rc, actor, list, query),
+    inboxCounts: (actor) => inboxCounts(rc, actor),
+    instances: (actor, query) => instances(rc, actor, query),
+    instance: (actor, id) => instanceView(rc, actor, id),
+    task: (actor, id) => taskView(rc, actor, id),
+    complete: (actor, taskId, input) => completeTask(rc, actor, taskId, input),
+    async saveDraft(actor, taskId, input) {
+      await writeTx(db, async (tx) => {
+        const l = await loadTask(rc, tx, actor, taskId);
+        ensureOpen(l.task, l.inst);
+        const g = groupOf(l.wf, l.task.state, l.task.grp);
+        const form = stepForm(rc, l.wf, g);
+        const access = accessOf(form, g);
+        const current = { ...l.inst.data, ...(l.task.draft ?? {}) };
+        const resolved = await resolveUploads(tx, form, access, input, current, [actor.userId]);
+        // A draft may be incomplete: keep what parses, report nothing.
+        const { data } = validateInput(form, resolved.raw, access, current, await rc.directory());
+        const draft = mergeData(l.task.draft ?? {}, Object.fromEntries(Object.entries(data).filter(([, v]) => v !== undefined)));
+        await updateTask(tx, l.task.id, { draft }, 'open');
+      });
+    },
+    async checkField(actor, taskId, field, input) {
+      const task = await getTask(db, taskId);
+      const l = await loadTask(rc, db, actor, task?.id ?? taskId);
+      const g = groupOf(l.wf, l.task.state, l.task.grp);
+      const form = stepForm(rc, l.wf, g);
+      const access = accessOf(form, g);
+      const current = { ...l.inst.data, ...(l.task.draft ?? {}) };
+      const dir = await rc.directory();
+      const { value, errors } = validateField(form, field, input, access, current, dir);
+      const only = { edit: new Set([field].filter((f) => access.edit.has(f))), read: new Set<string>() };
+      return buildFormModel(form, { ...current, [field]: value }, only, errors, dir);
+    },
+    taskAction: (actor, taskId, input) => taskAction(rc, actor, taskId, input),
+    withdraw: (actor, id, input) => withdraw(rc, actor, id, input.version),
+    cancel: (actor, id, input) => cancelInstance(rc, actor, id, input),
+    terminate: (actor, id, input) => terminateInstance(rc, actor, id, input),
+    remindInstance: (actor, id, message) => remindInstance(rc, actor, id, message),
+
+    upload: (actor, target, file) => upload(rc, actor, target, file),
+    file: (actor, id) => fileFor(rc, actor, id),
+
+    fireDueTimers: (now) => fireDueTimers(rc, now ?? rc.now()),
+    close: onClose,
+  };
+}

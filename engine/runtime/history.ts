@@ -1,0 +1,81 @@
+// history.ts: event rows -> the timeline a viewer may read: names (匿名 where the step hides the
+// actor from the viewer's roles), 代理 shown as such, changes only for fields the viewer may see.
+
+import type { CompiledWorkflow } from '../dsl/types.ts';
+import type { CompiledForm } from '../forms/types.ts';
+import type { EventRow } from '../store/process/index.ts';
+import type { HistoryEntry } from './types.ts';
+
+const SUMMARIES: Record<string, string> = {
+  'instance.started': '发起',
+  'task.completed': '提交',
+  'task.returned': '退回',
+  'task.reassigned': '转办',
+  'task.delegated': '委派',
+  'task.delegate_answered': '委派答复',
+  'task.signer_added': '加签',
+  'task.signed': '加签意见',
+  'task.copied': '抄送',
+  'task.reminded': '催办',
+  'instance.withdrawn': '撤回',
+  'instance.cancelled': '撤销',
+  'instance.terminated': '终止',
+  'timer.remind': '到期提醒',
+  'timer.deadline': '办理期限已到',
+};
+
+export interface HistoryViewer {
+  roles: string[];
+  /** Fields whose changes this viewer may read. */
+  fields: ReadonlySet<string>;
+  names: Map<string, string>;
+  orgOf: Map<string, string>;
+}
+
+function display(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (Array.isArray(v)) return v.map((x) => (x && typeof x === 'object' ? String((x as { name?: unknown }).name ?? '') : display(x))).join('、');
+  if (typeof v === 'object') return JSON.stringify(v);
+  return String(v);
+}
+
+function summaryOf(e: EventRow, wf: CompiledWorkflow): string {
+  const base = SUMMARIES[e.type] ?? e.type;
+  const label = e.payload.label as string | undefined;
+  const to = e.toState && e.toState !== e.fromState ? wf.def.states[e.toState]?.title : undefined;
+  const parts = [label ? `${base}（${label}）` : base];
+  if (e.type === 'task.reminded') parts.push(`第 ${String(e.payload.count ?? 1)} 次`);
+  if (to) parts.push(`→ ${to}`);
+  return parts.join(' ');
+}
+
+function isAnonymous(e: EventRow, wf: CompiledWorkflow, viewer: HistoryViewer): boolean {
+  const state = e.fromState ? wf.def.states[e.fromState] : undefined;
+  const groups = state?.tasks.filter((g) => !e.payload.group || g.id === e.payload.group) ?? [];
+  return groups.some((g) => g.anonymous_to.some((r) => viewer.roles.includes(r)));
+}
+
+export function historyOf(events: EventRow[], wf: CompiledWorkflow, form: CompiledForm | undefined, viewer: HistoryViewer): HistoryEntry[] {
+  return events.map((e) => {
+    const hidden = isAnonymous(e, wf, viewer);
+    const actorName = e.actorId === null ? '系统' : hidden ? '匿名' : viewer.names.get(e.actorId) ?? e.actorId;
+    const data = (e.payload.data ?? {}) as Record<string, unknown>;
+    const changes = Object.entries(data)
+      .filter(([k, v]) => viewer.fields.has(k) && v !== undefined)
+      .map(([k, v]) => ({ label: form?.byName.get(k)?.label ?? k, value: display(v) }));
+    const step = e.fromState ? wf.def.states[e.fromState]?.title : undefined;
+    const note = e.payload.note as string | undefined;
+    const entry: HistoryEntry = {
+      seq: e.seq, at: e.at, actorName, type: e.type, summary: summaryOf(e, wf) + (note ? `（${note}）` : ''),
+      ...(!hidden && e.actorId && viewer.orgOf.get(e.actorId) && { actorOrg: viewer.orgOf.get(e.actorId) }),
+      ...(!hidden && e.onBehalfOf && { onBehalfOfName: `${viewer.names.get(e.onBehalfOf) ?? e.onBehalfOf}（代理）` }),
+      ...(step && { stepTitle: step }),
+      ...(e.fromState && { fromState: e.fromState }),
+      ...(e.toState && { toState: e.toState }),
+      ...(typeof e.payload.opinion === 'string' && { opinion: e.payload.opinion }),
+      ...(typeof e.payload.reason === 'string' && { reason: e.payload.reason }),
+      ...(changes.length > 0 && { changes }),
+    };
+    return entry;
+  });
+}

@@ -1,0 +1,53 @@
+// load.ts: load a task with its instance and definition inside a transaction, and authorise.
+
+import type { Knex } from 'knex';
+import type { CompiledWorkflow } from '../dsl/types.ts';
+import { LvzError } from '../errors.ts';
+import { getInstance, getTask, type InstanceRow, type TaskRow } from '../store/process/index.ts';
+import type { Actor } from './types.ts';
+import { actingOn, notFound, type Acting } from './access.ts';
+import { workflowOf, type RuntimeContext } from './context.ts';
+import type { CelActor } from './machine.ts';
+
+export interface Loaded {
+  task: TaskRow;
+  inst: InstanceRow;
+  wf: CompiledWorkflow;
+  acting: Acting;
+}
+
+export async function loadTask(rc: RuntimeContext, tx: Knex, actor: Actor, taskId: string): Promise<Loaded> {
+  const task = await getTask(tx, taskId);
+  if (!task) throw notFound('任务', taskId);
+  const inst = await getInstance(tx, task.instanceId);
+  if (!inst) throw notFound('任务', taskId);
+  const acting = await actingOn(rc, tx, actor, task, inst);
+  return { task, inst, wf: workflowOf(rc, inst.workflowId, inst.workflowVersion), acting };
+}
+
+export function ensureRunning(inst: InstanceRow): void {
+  if (inst.status === 'completed' || inst.status === 'cancelled' || inst.status === 'terminated') {
+    throw new LvzError('LVZ_RUN_INSTANCE_CLOSED', '这份件已经办结或被撤销、终止，不能再办理：请从列表查看它的办理记录', { params: { instanceId: inst.id, status: inst.status } });
+  }
+}
+
+export function ensureOpen(task: TaskRow, inst: InstanceRow): void {
+  ensureRunning(inst);
+  if (task.status === 'waiting') {
+    throw new LvzError('LVZ_RUN_TASK_CLOSED', '这项任务正在等待他人先处理（委派、加签或依次办理）：请等对方办完后再办理', { params: { taskId: task.id } });
+  }
+  if (task.status !== 'open') {
+    throw new LvzError('LVZ_RUN_TASK_CLOSED', '这项任务已经办理完毕或已取消：请刷新待办列表查看最新情况', { params: { taskId: task.id, status: task.status } });
+  }
+}
+
+export function celActor(actor: Actor): CelActor {
+  return { id: actor.userId, org: actor.orgId, roles: [...actor.roles] };
+}
+
+export function requireReason(reason: string | undefined, what: string): string {
+  const r = (reason ?? '').trim();
+  if (!r) throw new LvzError('LVZ_RUN_REASON_REQUIRED', `${what}需要填写理由：请在“理由”一栏写明原因后再提交`, {});
+  if (r.length > 2000) throw new LvzError('LVZ_RUN_BAD_REQUEST', '理由不能超过 2000 个字：请精简后再提交', {});
+  return r;
+}

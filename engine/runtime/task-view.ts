@@ -1,0 +1,54 @@
+// task-view.ts: the task page: the step's form with its field rights, buttons, actions, opinion,
+// saved phrases, return targets and the history, for the holder (or their 代理) only.
+
+import { buildFormModel } from '../forms/model.ts';
+import { listPhrases } from '../store/directory.ts';
+import { getInstance, getTask, listEvents, updateTask } from '../store/process/index.ts';
+import type { Actor, TaskButton, TaskView } from './types.ts';
+import { actingOn, notFound } from './access.ts';
+import { groupOf, stateOf, workflowOf, type RuntimeContext } from './context.ts';
+import { accessOf, stepForm } from './form-input.ts';
+import { historyOf } from './history.ts';
+import { returnTargets } from './actions.ts';
+import { daysLeft } from './views.ts';
+
+export async function taskView(rc: RuntimeContext, actor: Actor, taskId: string): Promise<TaskView> {
+  const task = await getTask(rc.db, taskId);
+  const inst = task ? await getInstance(rc.db, task.instanceId) : undefined;
+  if (!task || !inst) throw notFound('任务', taskId);
+  await actingOn(rc, rc.db, actor, task, inst);
+  const wf = workflowOf(rc, inst.workflowId, inst.workflowVersion);
+  const s = stateOf(wf, task.state);
+  const g = groupOf(wf, task.state, task.grp === 'cc' ? (s.tasks[0]?.id ?? 'main') : task.grp);
+  const form = stepForm(rc, wf, g);
+  const full = accessOf(form, g);
+  const isOpen = task.status === 'open' && task.kind !== 'cc';
+  const access = isOpen ? full : { edit: new Set<string>(), read: new Set([...full.read, ...full.edit]) };
+  if (task.kind === 'cc' && task.readAt === null) await updateTask(rc.db, task.id, { readAt: rc.now().toISOString() });
+  const [dir, names, phrases, events] = await Promise.all([rc.directory(), rc.names(), listPhrases(rc.db, actor.userId), listEvents(rc.db, inst.id)]);
+  const buttons: TaskButton[] = !isOpen ? []
+    : task.kind === 'delegated' ? [{ event: 'answer', label: '答复委派', reason: 'none' }]
+    : task.kind === 'signer' ? [{ event: 'sign', label: '提交加签意见', reason: 'none' }]
+    : g.outcomes.map((o) => ({
+      event: o.id, label: o.label,
+      reason: (s.on[o.id] ?? []).some((t) => t.reason === 'required') ? 'required' : (s.on[o.id] ?? []).some((t) => t.reason === 'optional') ? 'optional' : 'none',
+    }));
+  const targets = isOpen && task.kind === 'task' && g.actions.includes('return') ? await returnTargets(rc.db, { inst, wf }, g, task.state) : [];
+  const left = daysLeft(rc, task.dueAt);
+  return {
+    taskId: task.id, instanceId: inst.id, instanceTitle: inst.title, workflowTitle: wf.def.title, stepTitle: task.title || s.title,
+    version: inst.version,
+    form: buildFormModel(form, { ...inst.data, ...(task.draft ?? {}) }, access, [], dir),
+    buttons,
+    actions: isOpen && task.kind === 'task' ? g.actions.filter((a) => a !== 'withdraw') : [],
+    opinion: task.kind === 'task' ? g.opinion : 'optional',
+    phrases: phrases.map((p) => p.text),
+    returnTargets: targets.map((t) => ({ state: t, title: wf.def.states[t]?.title ?? t })),
+    ...(task.dueAt && { dueAt: task.dueAt }), ...(left !== undefined && { workingDaysLeft: left }),
+    isOverdue: task.overdue || (!!task.dueAt && task.dueAt < rc.now().toISOString() && task.status === 'open'),
+    isDelegated: task.kind === 'delegated',
+    history: historyOf(events, wf, form, { roles: actor.roles, fields: new Set([...full.read, ...full.edit]), names: names.user, orgOf: names.userOrg }),
+    people: dir.people,
+    orgs: dir.orgs,
+  };
+}

@@ -1,0 +1,150 @@
+// views.ts: what the pages read: inbox lists, the instance list, the instance page and the task
+// page, each scoped to what the actor may see (admin: all; a workflow's viewer roles: all of it;
+// others: what they started, hold or held, or were copied on).
+
+import type { Knex } from 'knex';
+import { workingDaysBetween } from '../calendar/index.ts';
+import { renderDiagram, diagramSteps } from '../dsl/diagram.ts';
+import type { CompiledWorkflow } from '../dsl/types.ts';
+import { buildFormModel } from '../forms/model.ts';
+import type { FieldAccess } from '../forms/types.ts';
+import {
+  childrenOf, getInstance, getInstances, inboxCount, inboxPage, listEvents, listInstances, tasksOfInstance, updateTask,
+  type Holder, type InstanceRow, type TaskRow,
+} from '../store/process/index.ts';
+import type { Actor, InboxList, InstanceSummary, InstanceView, Page, TaskSummary } from './types.ts';
+import { canSee, holdersOf, holds, notFound, scopeFor, viewerRoles } from './access.ts';
+import { formOf, stateOf, workflowOf, type Names, type RuntimeContext } from './context.ts';
+import { accessOf } from './form-input.ts';
+import { historyOf } from './history.ts';
+import { withdrawable } from './instance-actions.ts';
+
+export function holderName(t: TaskRow, names: Names): string {
+  if (t.assigneeId) return names.user.get(t.assigneeId) ?? t.assigneeId;
+  if (t.orgId) return names.org.get(t.orgId) ?? t.orgId;
+  return t.role ?? '';
+}
+
+export function daysLeft(rc: RuntimeContext, due: string | null): number | undefined {
+  if (!due) return undefined;
+  try {
+    return workingDaysBetween(rc.now(), new Date(due), rc.calendar);
+  } catch {
+    return undefined; // a year the calendar lacks: show the date only, never a guess
+  }
+}
+
+function taskSummary(rc: RuntimeContext, t: TaskRow, wf: CompiledWorkflow | undefined, title: string, names: Names): TaskSummary {
+  const left = daysLeft(rc, t.dueAt);
+  const isOverdue = t.overdue || (t.status === 'open' && !!t.dueAt && t.dueAt < rc.now().toISOString());
+  return {
+    taskId: t.id, instanceId: t.instanceId, workflowTitle: wf?.def.title ?? '', instanceTitle: title,
+    stepTitle: t.title || (wf?.def.states[t.state]?.title ?? t.state), holder: holderName(t, names), createdAt: t.createdAt,
+    ...(t.dueAt && { dueAt: t.dueAt }), ...(left !== undefined && { workingDaysLeft: left }), isOverdue, status: t.status,
+    ...(t.kind === 'cc' && { isRead: t.readAt !== null }),
+  };
+}
+
+export function instanceSummary(rc: RuntimeContext, i: InstanceRow, names: Names): InstanceSummary {
+  const wf = rc.registry.workflows.get(`${i.workflowId}@${i.workflowVersion}`);
+  return {
+    instanceId: i.id, workflowId: i.workflowId, workflowTitle: wf?.def.title ?? i.workflowId, title: i.title, state: i.state,
+    stateTitle: wf?.def.states[i.state]?.title ?? i.state, status: i.status,
+    initiatorName: names.user.get(i.initiatorId) ?? i.initiatorId, createdAt: i.createdAt, updatedAt: i.updatedAt,
+  };
+}
+
+export async function inbox(rc: RuntimeContext, actor: Actor, list: InboxList, query: { page: number; pageSize: number; q?: string }): Promise<Page<TaskSummary>> {
+  const page = Math.max(1, Math.floor(query.page || 1));
+  const pageSize = Math.min(100, Math.max(1, Math.floor(query.pageSize || 20)));
+  const holders = await holdersOf(rc.db, actor, rc.now());
+  const names = await rc.names();
+  if (list === 'started') {
+    const r = await listInstances(rc.db, { all: true, workflows: [], holders }, { page, pageSize, ...(query.q && { q: query.q }), initiatorIds: [actor.userId] });
+    const items = r.rows.map((i): TaskSummary => {
+      const s = instanceSummary(rc, i, names);
+      return { taskId: '', instanceId: i.id, workflowTitle: s.workflowTitle, instanceTitle: i.title, stepTitle: s.stateTitle, holder: '', createdAt: i.createdAt, isOverdue: false, status: i.status === 'active' || i.status === 'draft' ? 'open' : 'done' };
+    });
+    return { items, total: r.total, page, pageSize };
+  }
+  const r = await inboxPage(rc.db, holders, { list, page, pageSize, ...(query.q && { q: query.q }) });
+  const items = r.rows.map((x) => taskSummary(rc, x.task, rc.registry.workflows.get(`${x.workflowId}@${x.workflowVersion}`), x.instanceTitle, names));
+  return { items, total: r.total, page, pageSize };
+}
+
+export async function inboxCounts(rc: RuntimeContext, actor: Actor): Promise<Record<InboxList, number>> {
+  const holders = await holdersOf(rc.db, actor, rc.now());
+  const [todo, done, cc, started] = await Promise.all([
+    inboxCount(rc.db, holders, 'todo'), inboxCount(rc.db, holders, 'done'), inboxCount(rc.db, holders, 'cc'),
+    listInstances(rc.db, { all: true, workflows: [], holders }, { page: 1, pageSize: 1, initiatorIds: [actor.userId] }).then((r) => r.total),
+  ]);
+  return { todo, done, cc, started };
+}
+
+export async function instances(rc: RuntimeContext, actor: Actor, query: { page: number; pageSize: number; q?: string; workflowId?: string; status?: string; state?: string }): Promise<Page<InstanceSummary>> {
+  const page = Math.max(1, Math.floor(query.page || 1));
+  const pageSize = Math.min(100, Math.max(1, Math.floor(query.pageSize || 20)));
+  const holders = await holdersOf(rc.db, actor, rc.now());
+  const r = await listInstances(rc.db, scopeFor(rc, actor, holders), { ...query, page, pageSize });
+  const names = await rc.names();
+  return { items: r.rows.map((i) => instanceSummary(rc, i, names)), total: r.total, page, pageSize };
+}
+
+/** Fields a viewer may read on the instance page: all for the initiator, admins and viewer roles, else those of the steps they worked on. */
+export function viewerFields(wf: CompiledWorkflow, rc: RuntimeContext, actor: Actor, holders: Holder[], inst: InstanceRow, tasks: TaskRow[]): FieldAccess {
+  const form = formOf(rc, wf.def.record);
+  const all = new Set(form.def.fields.map((f) => f.name));
+  const roles = viewerRoles(wf);
+  if (actor.roles.includes('admin') || inst.initiatorId === actor.userId || actor.roles.some((r) => roles.has(r))) return { edit: new Set(), read: all };
+  const read = new Set<string>();
+  for (const t of tasks) {
+    if (t.kind === 'cc' || !holders.some((h) => holds(t, h) || t.completedBy === h.userId)) continue;
+    const g = wf.def.states[t.state]?.tasks.find((x) => x.id === t.grp);
+    if (!g) continue;
+    const a = accessOf(form, g);
+    for (const f of [...a.read, ...a.edit]) read.add(f);
+  }
+  return { edit: new Set(), read: read.size > 0 ? read : all };
+}
+
+async function loadInstance(rc: RuntimeContext, db: Knex, actor: Actor, id: string): Promise<{ inst: InstanceRow; wf: CompiledWorkflow; holders: Holder[] }> {
+  const inst = await getInstance(db, id);
+  const holders = await holdersOf(db, actor, rc.now());
+  if (!inst || !(await canSee(rc, db, actor, holders, inst))) throw notFound('件', id);
+  return { inst, wf: workflowOf(rc, inst.workflowId, inst.workflowVersion), holders };
+}
+
+export async function instanceView(rc: RuntimeContext, actor: Actor, id: string): Promise<InstanceView> {
+  const { inst, wf, holders } = await loadInstance(rc, rc.db, actor, id);
+  const [tasks, events, names, dir, children] = await Promise.all([
+    tasksOfInstance(rc.db, id), listEvents(rc.db, id), rc.names(), rc.directory(), childrenOf(rc.db, id),
+  ]);
+  // 抄送: opening the instance marks my copies read (not an event: it changes no business state).
+  for (const t of tasks) if (t.kind === 'cc' && t.readAt === null && t.assigneeId === actor.userId) await updateTask(rc.db, t.id, { readAt: rc.now().toISOString() });
+  const access = viewerFields(wf, rc, actor, holders, inst, tasks);
+  const form = formOf(rc, wf.def.record);
+  const visited = Object.keys(inst.snapshot.visits ?? {});
+  const open = tasks.filter((t) => (t.status === 'open' || t.status === 'waiting') && t.kind !== 'cc');
+  const parent = inst.parentId ? (await getInstances(rc.db, [inst.parentId]))[0] : undefined;
+  const isRunning = inst.status === 'active' || inst.status === 'draft';
+  const w = isRunning ? await withdrawable(rc, rc.db, actor, inst) : { from: '', problem: 'not_yours' as const };
+  return {
+    summary: instanceSummary(rc, inst, names),
+    version: inst.version,
+    form: buildFormModel(form, inst.data, access, [], dir),
+    history: historyOf(events, wf, form, { roles: actor.roles, fields: access.read, names: names.user, orgOf: names.userOrg }),
+    diagram: { svg: renderDiagram(wf.def, { current: [inst.state], visited }), steps: diagramSteps(wf.def, { current: [inst.state], visited }) },
+    myTasks: open.filter((t) => t.status === 'open' && holders.some((h) => holds(t, h))).map((t) => ({ taskId: t.id, stepTitle: t.title || stateOf(wf, t.state).title })),
+    openTasks: open.map((t) => ({ stepTitle: t.title || stateOf(wf, t.state).title, holder: holderName(t, names), ...(t.dueAt && { dueAt: t.dueAt }), isOverdue: t.overdue })),
+    can: {
+      cancel: isRunning && inst.initiatorId === actor.userId,
+      terminate: isRunning && actor.roles.includes('admin'),
+      remind: isRunning && open.length > 0,
+      withdraw: isRunning && !w.problem,
+    },
+    linked: [
+      ...(parent ? [{ instanceId: parent.id, title: parent.title, relation: '来源' }] : []),
+      ...children.map((c) => ({ instanceId: c.id, title: c.title, relation: '转为' })),
+    ],
+  };
+}

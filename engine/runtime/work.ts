@@ -1,0 +1,124 @@
+// work.ts: what entering a state asks for, as rows: tasks (one per group or per for_each item),
+// deadline and reminder timers, and copies (抄送). The caller writes them in its transaction.
+
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import { addDuration, subtractDuration } from '../calendar/index.ts';
+import type { CompiledWorkflow, DeadlineDef, StateDef, TaskGroupDef } from '../dsl/types.ts';
+import { isTrue } from '../expr/index.ts';
+import { LvzError } from '../errors.ts';
+import { usersWithRole } from '../store/directory.ts';
+import type { Role } from './types.ts';
+import { insertTasks, insertTimers, type TaskRow, type TimerRow } from '../store/process/index.ts';
+import { celVars, exprOf, type MachineContext } from './machine.ts';
+import type { RuntimeContext } from './context.ts';
+
+export interface EnterInput {
+  rc: RuntimeContext;
+  tx: Knex;
+  wf: CompiledWorkflow;
+  instanceId: string;
+  initiatorId: string;
+  ctx: MachineContext;
+  now: Date;
+}
+
+export function newTask(base: Omit<TaskRow, 'id' | 'outcome' | 'completedAt' | 'completedBy' | 'onBehalfOf' | 'draft' | 'readAt' | 'overdue'>): TaskRow {
+  return { id: randomUUID(), outcome: null, completedAt: null, completedBy: null, onBehalfOf: null, draft: null, readAt: null, overdue: false, ...base };
+}
+
+function evalIn(e: EnterInput, src: string, item?: unknown): unknown {
+  return exprOf(e.wf, src).evaluate(celVars(e.ctx, undefined, item === undefined ? {} : { item }));
+}
+
+/** The deadline of the first `after` case whose `when` holds, on the working-day calendar. */
+export function dueDate(e: EnterInput, d: DeadlineDef): Date {
+  const vars = celVars(e.ctx);
+  const chosen = d.after.find((c) => !c.when || isTrue(exprOf(e.wf, c.when), vars)) ?? d.after[d.after.length - 1]!;
+  return addDuration(e.now, chosen.duration, e.rc.calendar);
+}
+
+function itemsOf(e: EnterInput, g: TaskGroupDef): unknown[] {
+  if (!g.for_each) return [null];
+  const v = evalIn(e, g.for_each);
+  if (v === null || v === undefined || v === '') return [];
+  return Array.isArray(v) ? v : [v];
+}
+
+function assigneeOf(e: EnterInput, g: TaskGroupDef, item: unknown): string | null {
+  if (!g.assignee) return null;
+  if (g.assignee === 'initiator') return e.initiatorId;
+  const v = evalIn(e, g.assignee, item);
+  if (typeof v !== 'string' || v === '') {
+    throw new LvzError('LVZ_RUN_BAD_REQUEST', `步骤的办理人“${g.assignee}”没有得出用户：请先填写相应的人员字段`, { params: { assignee: g.assignee } });
+  }
+  return v;
+}
+
+function orgOf(e: EnterInput, g: TaskGroupDef, item: unknown): string | null {
+  if (!g.org) return null;
+  const v = evalIn(e, g.org, item);
+  if (typeof v !== 'string' || v === '') {
+    throw new LvzError('LVZ_RUN_BAD_REQUEST', `步骤的办理单位“${g.org}”没有得出单位：请先选择相应的单位`, { params: { org: g.org } });
+  }
+  return v;
+}
+
+function timersFor(e: EnterInput, state: string, visit: number, d: DeadlineDef, due: Date, group?: string): TimerRow[] {
+  const base = { instanceId: e.instanceId, taskId: null, state, visit, status: 'pending' as const, leaseOwner: null, leaseUntil: null, firedAt: null };
+  const rows: TimerRow[] = [{
+    ...base, id: randomUUID(), kind: 'deadline', fireAt: due.toISOString(),
+    payload: { ...(group && { group }), ...(d.escalate && { escalate: d.escalate }) },
+  }];
+  for (const r of d.remind) {
+    const at = subtractDuration(due, r, e.rc.calendar);
+    // A reminder whose time has already passed at entry would only be noise.
+    if (at.getTime() > e.now.getTime()) rows.push({ ...base, id: randomUUID(), kind: 'remind', fireAt: at.toISOString(), payload: { ...(group && { group }), before: r.text } });
+  }
+  return rows;
+}
+
+/** Task and timer rows for the state the instance now rests in. Returns how many tasks were made. */
+export async function createWork(e: EnterInput, s: StateDef): Promise<number> {
+  const visit = e.ctx.visits[s.name] ?? 1;
+  const stateDue = s.deadline ? dueDate(e, s.deadline) : undefined;
+  const tasks: TaskRow[] = [];
+  const timers: TimerRow[] = stateDue && s.deadline ? timersFor(e, s.name, visit, s.deadline, stateDue) : [];
+  for (const g of s.tasks) {
+    const groupDue = g.deadline ? dueDate(e, g.deadline) : undefined;
+    if (g.deadline && groupDue) timers.push(...timersFor(e, s.name, visit, g.deadline, groupDue, g.id));
+    const due = groupDue ?? stateDue;
+    itemsOf(e, g).forEach((item, i) => {
+      tasks.push(newTask({
+        instanceId: e.instanceId, state: s.name, visit, grp: g.id, item, seq: i, title: g.title ?? s.title,
+        role: g.role ?? null, orgId: orgOf(e, g, item), assigneeId: assigneeOf(e, g, item), kind: 'task', ownerTaskId: null,
+        // 依次: the later ones wait for the one before.
+        status: g.complete_when.kind === 'sequential' && i > 0 ? 'waiting' : 'open',
+        createdAt: e.now.toISOString(), dueAt: due ? due.toISOString() : null,
+      }));
+    });
+  }
+  await insertTasks(e.tx, tasks);
+  await insertTimers(e.tx, timers);
+  return tasks.length;
+}
+
+/** 抄送 on entry: a read-only row for everyone with one of the roles and every user the list gives. */
+export async function createCopies(e: EnterInput, s: StateDef): Promise<string[]> {
+  if (!s.copy) return [];
+  const users = new Set<string>();
+  for (const role of s.copy.roles) for (const u of await usersWithRole(e.tx, role as Role)) users.add(u.id);
+  if (s.copy.users) {
+    const v = evalIn(e, s.copy.users);
+    for (const u of Array.isArray(v) ? v : [v]) if (typeof u === 'string' && u) users.add(u);
+  }
+  await insertCopies(e.tx, e.instanceId, s.name, e.ctx.visits[s.name] ?? 1, s.title, [...users], e.now);
+  return [...users];
+}
+
+export async function insertCopies(tx: Knex, instanceId: string, state: string, visit: number, title: string, users: string[], now: Date): Promise<void> {
+  await insertTasks(tx, users.map((u, i) => newTask({
+    instanceId, state, visit, grp: 'cc', item: null, seq: i, title, role: null, orgId: null, assigneeId: u,
+    kind: 'cc', ownerTaskId: null, status: 'open', createdAt: now.toISOString(), dueAt: null,
+  })));
+}

@@ -1,0 +1,42 @@
+// events.ts: the event history. Append-only: this module inserts and reads; nothing updates or deletes it.
+
+import type { Knex } from 'knex';
+import type { EventRow } from './types.ts';
+import { fromJson, toJson } from './json.ts';
+
+type Raw = Record<string, unknown>;
+
+function toEvent(r: Raw): EventRow {
+  return {
+    id: Number(r.id), instanceId: String(r.instance_id), seq: Number(r.seq), at: String(r.at),
+    actorId: (r.actor_id as string | null) ?? null, onBehalfOf: (r.on_behalf_of as string | null) ?? null,
+    type: String(r.type), taskId: (r.task_id as string | null) ?? null,
+    fromState: (r.from_state as string | null) ?? null, toState: (r.to_state as string | null) ?? null,
+    payload: fromJson(r.payload, {}),
+  };
+}
+
+/**
+ * Append one event with the next per-instance `seq`. The unique (instance_id, seq) index makes a
+ * racing second writer fail instead of interleaving, a second guard behind the version check.
+ */
+export async function appendEvent(db: Knex, ev: Omit<EventRow, 'seq' | 'id'>): Promise<number> {
+  const r = await db('events').where({ instance_id: ev.instanceId }).max({ m: 'seq' }).first();
+  const seq = Number(r?.m ?? 0) + 1;
+  await db('events').insert({
+    instance_id: ev.instanceId, seq, at: ev.at, actor_id: ev.actorId, on_behalf_of: ev.onBehalfOf,
+    type: ev.type, task_id: ev.taskId, from_state: ev.fromState, to_state: ev.toState, payload: toJson(ev.payload),
+  });
+  return seq;
+}
+
+export async function listEvents(db: Knex, instanceId: string): Promise<EventRow[]> {
+  return (await db('events').where({ instance_id: instanceId }).orderBy('seq')).map(toEvent);
+}
+
+export async function countEvents(db: Knex, instanceId: string, type?: string): Promise<number> {
+  const q = db('events').where({ instance_id: instanceId });
+  if (type) q.where({ type });
+  const [{ n }] = await q.count({ n: '*' });
+  return Number(n);
+}

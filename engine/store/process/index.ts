@@ -1,0 +1,10 @@
+// index.ts: the process repositories, one module per table.
+
+export * from './types.ts';
+export * from './instances.ts';
+export * from './tasks.ts';
+export * from './events.ts';
+export * from './timers.ts';
+export * from './files.ts';
+export * from './definitions.ts';
+export { writeTx } from './tx.ts';

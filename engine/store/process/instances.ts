@@ -1,0 +1,132 @@
+// instances.ts: all SQL for process instances: insert, load, the optimistic update, and the scoped list.
+
+import type { Knex } from 'knex';
+import type { Holder, InstanceRow, InstanceStatus, StoredSnapshot } from './types.ts';
+import { fromJson, toJson } from './json.ts';
+
+type Raw = Record<string, unknown>;
+
+function toInstance(r: Raw): InstanceRow {
+  return {
+    id: String(r.id), number: String(r.number), workflowId: String(r.workflow_id),
+    workflowVersion: Number(r.workflow_version), title: String(r.title), state: String(r.state),
+    status: r.status as InstanceStatus, initiatorId: String(r.initiator_id), initiatorOrg: String(r.initiator_org),
+    data: fromJson(r.data, {}), snapshot: fromJson<StoredSnapshot>(r.snapshot, { value: '', tally: {}, visits: {} }),
+    version: Number(r.version), parentId: (r.parent_id as string | null) ?? null,
+    createdAt: String(r.created_at), updatedAt: String(r.updated_at), endedAt: (r.ended_at as string | null) ?? null,
+  };
+}
+
+export async function insertInstance(db: Knex, row: InstanceRow): Promise<void> {
+  await db('instances').insert({
+    id: row.id, number: row.number, workflow_id: row.workflowId, workflow_version: row.workflowVersion,
+    title: row.title, state: row.state, status: row.status, initiator_id: row.initiatorId,
+    initiator_org: row.initiatorOrg, data: toJson(row.data), snapshot: toJson(row.snapshot), version: row.version,
+    parent_id: row.parentId, created_at: row.createdAt, updated_at: row.updatedAt, ended_at: row.endedAt,
+  });
+}
+
+export async function getInstance(db: Knex, id: string): Promise<InstanceRow | undefined> {
+  const r = await db('instances').where({ id }).first();
+  return r ? toInstance(r) : undefined;
+}
+
+export async function getInstances(db: Knex, ids: string[]): Promise<InstanceRow[]> {
+  if (ids.length === 0) return [];
+  return (await db('instances').whereIn('id', ids)).map(toInstance);
+}
+
+export async function childrenOf(db: Knex, parentId: string): Promise<InstanceRow[]> {
+  return (await db('instances').where({ parent_id: parentId }).orderBy('created_at')).map(toInstance);
+}
+
+export type InstancePatch = Partial<Pick<InstanceRow, 'title' | 'state' | 'status' | 'data' | 'snapshot' | 'endedAt'>> & { updatedAt: string };
+
+/**
+ * The optimistic write: succeeds only if nobody bumped `version` since we read it. Returns false
+ * when 0 rows matched, which the runtime turns into LVZ_RUN_CONFLICT and a rollback.
+ */
+export async function updateInstance(db: Knex, id: string, expectedVersion: number, patch: InstancePatch): Promise<boolean> {
+  const cols: Raw = { version: expectedVersion + 1, updated_at: patch.updatedAt };
+  if (patch.title !== undefined) cols.title = patch.title;
+  if (patch.state !== undefined) cols.state = patch.state;
+  if (patch.status !== undefined) cols.status = patch.status;
+  if (patch.data !== undefined) cols.data = toJson(patch.data);
+  if (patch.snapshot !== undefined) cols.snapshot = toJson(patch.snapshot);
+  if (patch.endedAt !== undefined) cols.ended_at = patch.endedAt;
+  const n = await db('instances').where({ id, version: expectedVersion }).update(cols);
+  return n === 1;
+}
+
+/** Next human number for a workflow and year, `2026-0001`; the row lock serialises concurrent starts. */
+export async function nextNumber(db: Knex, workflowId: string, year: number): Promise<string> {
+  const name = `${workflowId}:${year}`;
+  const n = await db('sequences').where({ name }).increment('value', 1);
+  if (n === 0) await db('sequences').insert({ name, value: 1 });
+  const r = await db('sequences').where({ name }).first('value');
+  return `${year}-${String(r.value).padStart(4, '0')}`;
+}
+
+/** What an actor may see of instances: everything, whole workflows, or by involvement. */
+export interface InstanceScope {
+  all: boolean;
+  workflows: string[];
+  holders: Holder[];
+}
+
+export interface InstanceQuery {
+  page: number;
+  pageSize: number;
+  q?: string;
+  workflowId?: string;
+  status?: string;
+  state?: string;
+  /** Only instances these users started (我发起的). */
+  initiatorIds?: string[];
+}
+
+/** Rows where one of the holders holds, held or completed a task (including 抄送). */
+export function involvement(db: Knex, holders: Holder[], alias = 'i'): Knex.QueryBuilder {
+  return db('tasks as t').select(db.raw('1')).whereRaw(`t.instance_id = ${alias}.id`).where((w) => {
+    for (const h of holders) {
+      w.orWhere('t.assignee_id', h.userId).orWhere('t.completed_by', h.userId);
+      if (h.roles.length > 0) {
+        w.orWhere((r) => r.whereNull('t.assignee_id').whereIn('t.role', h.roles)
+          .where((o) => o.whereNull('t.org_id').orWhere('t.org_id', h.orgId)));
+      }
+    }
+  });
+}
+
+export function applyScope(db: Knex, q: Knex.QueryBuilder, scope: InstanceScope, alias = 'i'): void {
+  if (scope.all) return;
+  q.where((w) => {
+    if (scope.workflows.length > 0) w.orWhereIn(`${alias}.workflow_id`, scope.workflows);
+    w.orWhereIn(`${alias}.initiator_id`, scope.holders.map((h) => h.userId));
+    w.orWhereExists(involvement(db, scope.holders, alias));
+  });
+}
+
+export async function listInstances(db: Knex, scope: InstanceScope, query: InstanceQuery): Promise<{ rows: InstanceRow[]; total: number }> {
+  const base = db('instances as i');
+  applyScope(db, base, scope);
+  if (query.q) base.whereRaw("i.title like ? escape '\\'", [`%${escapeLike(query.q)}%`]);
+  if (query.workflowId) base.where('i.workflow_id', query.workflowId);
+  if (query.status) base.where('i.status', query.status);
+  if (query.state) base.where('i.state', query.state);
+  if (query.initiatorIds) base.whereIn('i.initiator_id', query.initiatorIds);
+  const [{ n }] = await base.clone().count({ n: '*' });
+  const rows = await base.select('i.*').orderBy([{ column: 'i.updated_at', order: 'desc' }, { column: 'i.id' }])
+    .limit(query.pageSize).offset((query.page - 1) * query.pageSize);
+  return { rows: rows.map(toInstance), total: Number(n) };
+}
+
+export async function isVisible(db: Knex, scope: InstanceScope, id: string): Promise<boolean> {
+  const q = db('instances as i').where('i.id', id);
+  applyScope(db, q, scope);
+  return (await q.first('i.id')) !== undefined;
+}
+
+export function escapeLike(s: string): string {
+  return s.replace(/[%_\\]/g, (c) => '\\' + c);
+}

@@ -1,0 +1,147 @@
+// tasks.ts: all SQL for task rows: insert, load, conditional status changes and the inbox lists.
+
+import type { Knex } from 'knex';
+import type { Holder, TaskKind, TaskRow, TaskStatus } from './types.ts';
+import { fromJson, toJson } from './json.ts';
+import { escapeLike } from './instances.ts';
+
+type Raw = Record<string, unknown>;
+
+function toTask(r: Raw): TaskRow {
+  return {
+    id: String(r.id), instanceId: String(r.instance_id), state: String(r.state), visit: Number(r.visit),
+    grp: String(r.grp), item: fromJson(r.item, null), seq: Number(r.seq), title: String(r.title),
+    role: (r.role as string | null) ?? null, orgId: (r.org_id as string | null) ?? null,
+    assigneeId: (r.assignee_id as string | null) ?? null, kind: r.kind as TaskKind,
+    ownerTaskId: (r.owner_task_id as string | null) ?? null, status: r.status as TaskStatus,
+    outcome: (r.outcome as string | null) ?? null, createdAt: String(r.created_at),
+    dueAt: (r.due_at as string | null) ?? null, completedAt: (r.completed_at as string | null) ?? null,
+    completedBy: (r.completed_by as string | null) ?? null, onBehalfOf: (r.on_behalf_of as string | null) ?? null,
+    draft: fromJson(r.draft, null), readAt: (r.read_at as string | null) ?? null, overdue: Boolean(r.overdue),
+  };
+}
+
+function toColumns(t: TaskRow): Raw {
+  return {
+    id: t.id, instance_id: t.instanceId, state: t.state, visit: t.visit, grp: t.grp,
+    item: t.item === null || t.item === undefined ? null : toJson(t.item), seq: t.seq, title: t.title,
+    role: t.role, org_id: t.orgId, assignee_id: t.assigneeId, kind: t.kind, owner_task_id: t.ownerTaskId,
+    status: t.status, outcome: t.outcome, created_at: t.createdAt, due_at: t.dueAt, completed_at: t.completedAt,
+    completed_by: t.completedBy, on_behalf_of: t.onBehalfOf, draft: t.draft ? toJson(t.draft) : null,
+    read_at: t.readAt, overdue: t.overdue,
+  };
+}
+
+export async function insertTasks(db: Knex, rows: TaskRow[]): Promise<void> {
+  // Small batches: SQLite caps bound variables per statement.
+  for (let i = 0; i < rows.length; i += 40) await db('tasks').insert(rows.slice(i, i + 40).map(toColumns));
+}
+
+export async function getTask(db: Knex, id: string): Promise<TaskRow | undefined> {
+  const r = await db('tasks').where({ id }).first();
+  return r ? toTask(r) : undefined;
+}
+
+export async function tasksOfInstance(db: Knex, instanceId: string): Promise<TaskRow[]> {
+  return (await db('tasks').where({ instance_id: instanceId }).orderBy([{ column: 'created_at' }, { column: 'seq' }, { column: 'id' }])).map(toTask);
+}
+
+export async function tasksOfVisit(db: Knex, instanceId: string, state: string, visit: number): Promise<TaskRow[]> {
+  return (await db('tasks').where({ instance_id: instanceId, state, visit }).orderBy([{ column: 'seq' }, { column: 'created_at' }])).map(toTask);
+}
+
+export type TaskPatch = Partial<Pick<TaskRow, 'status' | 'outcome' | 'completedAt' | 'completedBy' | 'onBehalfOf' | 'draft' | 'readAt' | 'overdue' | 'assigneeId' | 'orgId' | 'role' | 'createdAt'>>;
+
+/** Update a task only if it still has `fromStatus`; returns whether it did (the loser of a race gets false). */
+export async function updateTask(db: Knex, id: string, patch: TaskPatch, fromStatus?: TaskStatus | TaskStatus[]): Promise<boolean> {
+  const cols: Raw = {};
+  const map: Record<string, string> = {
+    status: 'status', outcome: 'outcome', completedAt: 'completed_at', completedBy: 'completed_by',
+    onBehalfOf: 'on_behalf_of', readAt: 'read_at', overdue: 'overdue', assigneeId: 'assignee_id',
+    orgId: 'org_id', role: 'role', createdAt: 'created_at',
+  };
+  for (const [k, v] of Object.entries(patch)) {
+    if (k === 'draft') cols.draft = v ? toJson(v) : null;
+    else if (map[k]) cols[map[k]!] = v;
+  }
+  const q = db('tasks').where({ id });
+  if (fromStatus) q.whereIn('status', Array.isArray(fromStatus) ? fromStatus : [fromStatus]);
+  return (await q.update(cols)) === 1;
+}
+
+/** Cancel every open or waiting task of an instance (optionally of one state) when the step is left. */
+export async function cancelOpenTasks(db: Knex, instanceId: string, state?: string): Promise<string[]> {
+  const q = db('tasks').where({ instance_id: instanceId }).whereIn('status', ['open', 'waiting']).whereNot('kind', 'cc');
+  if (state) q.where({ state });
+  const ids = (await q.clone().select('id')).map((r: Raw) => String(r.id));
+  if (ids.length > 0) await db('tasks').whereIn('id', ids).update({ status: 'cancelled' });
+  return ids;
+}
+
+export async function markOverdue(db: Knex, instanceId: string, state: string, visit: number, grp?: string): Promise<number> {
+  const q = db('tasks').where({ instance_id: instanceId, state, visit }).whereIn('status', ['open', 'waiting']);
+  if (grp) q.where({ grp });
+  return q.update({ overdue: true });
+}
+
+/** Tasks a holder may act on: assigned to them, or to their role in their org (or in any org). */
+export function heldBy(q: Knex.QueryBuilder, holders: Holder[], alias = 't'): void {
+  q.where((w) => {
+    for (const h of holders) {
+      w.orWhere(`${alias}.assignee_id`, h.userId);
+      if (h.roles.length > 0) {
+        w.orWhere((r) => r.whereNull(`${alias}.assignee_id`).whereIn(`${alias}.role`, h.roles)
+          .where((o) => o.whereNull(`${alias}.org_id`).orWhere(`${alias}.org_id`, h.orgId)));
+      }
+    }
+  });
+}
+
+export interface InboxRow {
+  task: TaskRow;
+  workflowId: string;
+  workflowVersion: number;
+  instanceTitle: string;
+}
+
+export interface InboxQuery {
+  list: 'todo' | 'done' | 'cc';
+  page: number;
+  pageSize: number;
+  q?: string;
+}
+
+function inboxBase(db: Knex, holders: Holder[], list: InboxQuery['list'], q?: string): Knex.QueryBuilder {
+  const base = db('tasks as t').join('instances as i', 'i.id', 't.instance_id');
+  if (list === 'todo') {
+    base.where('t.status', 'open').whereNot('t.kind', 'cc');
+    heldBy(base, holders);
+  } else if (list === 'done') {
+    base.where('t.status', 'done').whereNot('t.kind', 'cc').whereIn('t.completed_by', holders.map((h) => h.userId));
+  } else {
+    base.where('t.kind', 'cc').whereIn('t.assignee_id', holders.map((h) => h.userId));
+  }
+  if (q) base.whereRaw("i.title like ? escape '\\'", [`%${escapeLike(q)}%`]);
+  return base;
+}
+
+/** One page of 待办/已办/抄送我的 and the total, both computed in the database. */
+export async function inboxPage(db: Knex, holders: Holder[], query: InboxQuery): Promise<{ rows: InboxRow[]; total: number }> {
+  const base = inboxBase(db, holders, query.list, query.q);
+  const [{ n }] = await base.clone().count({ n: '*' });
+  const order = query.list === 'done' ? 't.completed_at' : 't.created_at';
+  const rows = await base.select('t.*', 'i.workflow_id as i_workflow_id', 'i.workflow_version as i_workflow_version', 'i.title as i_title')
+    .orderBy([{ column: order, order: 'desc' }, { column: 't.id' }])
+    .limit(query.pageSize).offset((query.page - 1) * query.pageSize);
+  return {
+    total: Number(n),
+    rows: rows.map((r: Raw) => ({
+      task: toTask(r), workflowId: String(r.i_workflow_id), workflowVersion: Number(r.i_workflow_version), instanceTitle: String(r.i_title),
+    })),
+  };
+}
+
+export async function inboxCount(db: Knex, holders: Holder[], list: InboxQuery['list']): Promise<number> {
+  const [{ n }] = await inboxBase(db, holders, list).count({ n: '*' });
+  return Number(n);
+}

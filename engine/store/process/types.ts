@@ -1,0 +1,115 @@
+// types.ts: the process rows the store hands out, camelCase; the runtime never sees column names.
+
+export type InstanceStatus = 'draft' | 'active' | 'completed' | 'cancelled' | 'terminated';
+export type TaskStatus = 'open' | 'done' | 'cancelled' | 'waiting';
+export type TaskKind = 'task' | 'cc' | 'delegated' | 'signer';
+export type TimerKind = 'deadline' | 'remind' | 'escalate';
+
+/** What is persisted of the xstate snapshot besides the business data (kept in its own column). */
+export interface StoredSnapshot {
+  value: string;
+  tally: Record<string, Record<string, number>>;
+  visits: Record<string, number>;
+}
+
+export interface InstanceRow {
+  id: string;
+  number: string;
+  workflowId: string;
+  workflowVersion: number;
+  title: string;
+  state: string;
+  status: InstanceStatus;
+  initiatorId: string;
+  initiatorOrg: string;
+  data: Record<string, unknown>;
+  snapshot: StoredSnapshot;
+  version: number;
+  parentId: string | null;
+  createdAt: string;
+  updatedAt: string;
+  endedAt: string | null;
+}
+
+export interface TaskRow {
+  id: string;
+  instanceId: string;
+  state: string;
+  visit: number;
+  grp: string;
+  item: unknown;
+  seq: number;
+  title: string;
+  role: string | null;
+  orgId: string | null;
+  assigneeId: string | null;
+  kind: TaskKind;
+  ownerTaskId: string | null;
+  status: TaskStatus;
+  outcome: string | null;
+  createdAt: string;
+  dueAt: string | null;
+  completedAt: string | null;
+  completedBy: string | null;
+  onBehalfOf: string | null;
+  draft: Record<string, unknown> | null;
+  readAt: string | null;
+  overdue: boolean;
+}
+
+export interface EventRow {
+  id?: number;
+  instanceId: string;
+  seq: number;
+  at: string;
+  actorId: string | null;
+  onBehalfOf: string | null;
+  type: string;
+  taskId: string | null;
+  fromState: string | null;
+  toState: string | null;
+  payload: Record<string, unknown>;
+}
+
+export interface TimerRow {
+  id: string;
+  instanceId: string;
+  taskId: string | null;
+  state: string;
+  visit: number;
+  kind: TimerKind;
+  fireAt: string;
+  status: 'pending' | 'fired' | 'cancelled';
+  payload: Record<string, unknown>;
+  leaseOwner: string | null;
+  leaseUntil: string | null;
+  firedAt: string | null;
+}
+
+export interface FileRow {
+  id: string;
+  instanceId: string | null;
+  field: string;
+  name: string;
+  mime: string;
+  size: number;
+  path: string;
+  uploadedBy: string;
+  createdAt: string;
+}
+
+export interface DefinitionRow {
+  kind: 'workflow' | 'form' | 'calendar';
+  id: string;
+  version: number;
+  text: string;
+  hash: string;
+  createdAt: string;
+}
+
+/** Who is asking, as the SQL scope filters need it: the user and everyone they stand in for (代理). */
+export interface Holder {
+  userId: string;
+  orgId: string;
+  roles: string[];
+}

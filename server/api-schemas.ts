@@ -1,0 +1,181 @@
+// api-schemas.ts: JSON Schemas of /api/v1, checked by fastify's ajv on the way in and used by
+// fast-json-stringify on the way out; @fastify/swagger publishes them as OpenAPI.
+
+const str = { type: 'string' } as const;
+const int = { type: 'integer' } as const;
+const bool = { type: 'boolean' } as const;
+
+export const errorSchema = {
+  type: 'object',
+  description: '错误：code 为稳定的错误码（见 docs/errors.md），message 为中文说明与处理办法。',
+  properties: {
+    error: {
+      type: 'object',
+      properties: { code: str, message: str, params: { type: 'object', additionalProperties: true } },
+      required: ['code', 'message'],
+    },
+  },
+} as const;
+
+export const errorResponses = {
+  400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema, 422: errorSchema,
+} as const;
+
+export const okSchema = { type: 'object', properties: { ok: bool } } as const;
+
+export const taskSummarySchema = {
+  type: 'object',
+  properties: {
+    taskId: str, instanceId: str, workflowTitle: str, instanceTitle: str, stepTitle: str, holder: str,
+    createdAt: str, dueAt: str, workingDaysLeft: int, isOverdue: bool,
+    status: { type: 'string', enum: ['open', 'done', 'cancelled', 'waiting'] }, isRead: bool,
+  },
+} as const;
+
+export const instanceSummarySchema = {
+  type: 'object',
+  properties: {
+    instanceId: str, workflowId: str, workflowTitle: str, title: str, state: str, stateTitle: str,
+    status: { type: 'string', enum: ['draft', 'active', 'completed', 'cancelled', 'terminated'] },
+    initiatorName: str, createdAt: str, updatedAt: str,
+  },
+} as const;
+
+export function pageOf(item: object) {
+  return { type: 'object', properties: { items: { type: 'array', items: item }, total: int, page: int, pageSize: int } } as const;
+}
+
+export const fieldSchema = {
+  type: 'object',
+  description: '表单中的一项。value 为当前值（文件项为 {id, name, size} 列表），display 为显示文字。',
+  properties: {
+    name: str, type: str, label: str, hint: str, required: bool, readonly: bool, error: str, display: str,
+    value: {},
+    options: { type: 'array', items: { type: 'object', properties: { value: str, label: str } } },
+    files: { type: 'array', items: { type: 'object', properties: { id: str, name: str, size: int, url: str } } },
+  },
+} as const;
+
+export const historySchema = {
+  type: 'object',
+  properties: {
+    seq: int, at: str, actorName: str, actorOrg: str, onBehalfOfName: str, type: str, summary: str, stepTitle: str,
+    fromState: str, toState: str, opinion: str, reason: str,
+    changes: { type: 'array', items: { type: 'object', properties: { label: str, value: str } } },
+  },
+} as const;
+
+const buttonSchema = { type: 'object', properties: { event: str, label: str, reason: { type: 'string', enum: ['required', 'optional', 'none'] } } } as const;
+const choiceSchema = { type: 'object', properties: { value: str, label: str } } as const;
+
+export const taskViewSchema = {
+  type: 'object',
+  properties: {
+    taskId: str, instanceId: str, instanceTitle: str, workflowTitle: str, stepTitle: str, version: int,
+    fields: { type: 'array', items: fieldSchema },
+    buttons: { type: 'array', items: buttonSchema },
+    actions: { type: 'array', items: str },
+    opinion: { type: 'string', enum: ['required', 'optional', 'none'] },
+    phrases: { type: 'array', items: str },
+    returnTargets: { type: 'array', items: { type: 'object', properties: { state: str, title: str } } },
+    dueAt: str, workingDaysLeft: int, isOverdue: bool, isDelegated: bool,
+    history: { type: 'array', items: historySchema },
+    people: { type: 'array', items: choiceSchema },
+    orgs: { type: 'array', items: choiceSchema },
+  },
+} as const;
+
+export const instanceViewSchema = {
+  type: 'object',
+  properties: {
+    summary: instanceSummarySchema,
+    version: int,
+    fields: { type: 'array', items: fieldSchema },
+    history: { type: 'array', items: historySchema },
+    steps: {
+      type: 'array',
+      items: { type: 'object', properties: { name: str, title: str, isCurrent: bool, isVisited: bool, isFinal: bool } },
+    },
+    myTasks: { type: 'array', items: { type: 'object', properties: { taskId: str, stepTitle: str } } },
+    openTasks: { type: 'array', items: { type: 'object', properties: { stepTitle: str, holder: str, dueAt: str, isOverdue: bool } } },
+    can: { type: 'object', properties: { cancel: bool, terminate: bool, remind: bool, withdraw: bool } },
+    linked: { type: 'array', items: { type: 'object', properties: { instanceId: str, title: str, relation: str } } },
+  },
+} as const;
+
+/** Form data as JSON: field name -> value (text, number, list of choices, list of file ids …). */
+export const dataSchema = { type: 'object', additionalProperties: true, description: '表单数据：字段名 → 值' } as const;
+
+export const completeBody = {
+  type: 'object',
+  required: ['event', 'version'],
+  additionalProperties: false,
+  properties: {
+    event: { type: 'string', minLength: 1, maxLength: 64, description: '按钮对应的事件，见 GET /tasks/{id} 的 buttons' },
+    data: dataSchema,
+    opinion: { type: 'string', maxLength: 5000 },
+    reason: { type: 'string', maxLength: 5000 },
+    version: { type: 'integer', minimum: 0, description: '读取事项时的版本号；已被他人改动时返回 409' },
+  },
+} as const;
+
+export const startBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    event: { type: 'string', maxLength: 64, description: '提交按钮的事件；草稿可省略' },
+    data: dataSchema,
+    opinion: { type: 'string', maxLength: 5000 },
+    draft: { type: 'boolean', default: false },
+  },
+} as const;
+
+export const actionBody = {
+  type: 'object',
+  required: ['action'],
+  additionalProperties: false,
+  properties: {
+    action: { type: 'string', enum: ['return', 'reassign', 'delegate', 'add_signer', 'remind', 'copy'] },
+    to: { type: 'string', maxLength: 64, description: 'return：退回到的环节' },
+    toUser: { type: 'string', maxLength: 64 },
+    toOrg: { type: 'string', maxLength: 64 },
+    toUsers: { type: 'array', items: { type: 'string', maxLength: 64 }, maxItems: 200 },
+    position: { type: 'string', enum: ['before', 'after'] },
+    reason: { type: 'string', maxLength: 5000 },
+    message: { type: 'string', maxLength: 2000 },
+    version: { type: 'integer', minimum: 0 },
+  },
+} as const;
+
+export const instanceActionBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    reason: { type: 'string', maxLength: 5000 },
+    message: { type: 'string', maxLength: 2000 },
+    version: { type: 'integer', minimum: 0 },
+  },
+} as const;
+
+export const tokenBody = {
+  type: 'object',
+  required: ['username', 'password'],
+  additionalProperties: false,
+  properties: { username: { type: 'string', minLength: 1, maxLength: 64 }, password: { type: 'string', minLength: 1, maxLength: 200 } },
+} as const;
+
+export const tokenResponse = {
+  type: 'object',
+  properties: {
+    token: str,
+    user: { type: 'object', properties: { id: str, name: str, orgId: str, orgName: str, roles: { type: 'array', items: str } } },
+  },
+} as const;
+
+export const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 100 } } } as const;
+
+export const pageQuery = {
+  page: { type: 'integer', minimum: 1, default: 1 },
+  pageSize: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+  q: { type: 'string', maxLength: 100 },
+} as const;

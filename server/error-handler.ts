@@ -1,0 +1,78 @@
+// error-handler.ts: the only error handler. Engine errors carry no HTTP status; error-status.ts
+// gives it. Pages get an error page (or, for htmx, a fragment safe to swap: htmx 4 swaps 4xx/5xx),
+// /api gets `{ error: { code, message, params? } }`.
+
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { isLvzError, type LvzError } from '../engine/errors.ts';
+import { statusOf } from './error-status.ts';
+import { isHtmx } from './page.ts';
+import { isApiUrl } from './session.ts';
+
+export interface HttpProblem {
+  status: number;
+  code: string;
+  message: string;
+  params?: Record<string, unknown>;
+}
+
+/** Params safe to show a client: field errors yes, the engine's re-render model no. */
+function publicParams(e: LvzError): Record<string, unknown> | undefined {
+  const { form: _form, ...rest } = e.params as Record<string, unknown>;
+  return Object.keys(rest).length > 0 ? rest : undefined;
+}
+
+const UPLOAD_LIMIT_CODES = new Set(['FST_REQ_FILE_TOO_LARGE', 'FST_FILES_LIMIT', 'FST_PARTS_LIMIT', 'FST_FIELDS_LIMIT']);
+
+/** Turns anything thrown into status, code and a zh-CN message that says what to do next. */
+export function toProblem(error: unknown, t: (key: string, params?: Record<string, unknown>) => string): HttpProblem {
+  if (isLvzError(error)) {
+    const status = statusOf(error.code);
+    const conflict = error.code === 'LVZ_RUN_CONFLICT' || error.code === 'LVZ_RUN_TASK_CLOSED';
+    const message = conflict ? `${t('errors.conflict')}${error.message ? `（${error.message}）` : ''}` : error.message;
+    return { status, code: error.code, message, params: publicParams(error) };
+  }
+  const e = error as FastifyError & { validation?: unknown };
+  if (e.validation) return { status: 400, code: 'LVZ_RUN_BAD_REQUEST', message: `${t('errors.badRequest')}${e.message}` };
+  if (UPLOAD_LIMIT_CODES.has(e.code)) return { status: 413, code: 'LVZ_FORM_UPLOAD_TOO_LARGE', message: t('errors.uploadTooLarge') };
+  if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { status: 413, code: 'LVZ_RUN_BODY_TOO_LARGE', message: t('errors.bodyTooLarge') };
+  const status = typeof e.statusCode === 'number' ? e.statusCode : 500;
+  if (status === 404) return { status, code: 'LVZ_RUN_NOT_FOUND', message: t('errors.notFound') };
+  if (status === 415) return { status, code: 'LVZ_RUN_BAD_REQUEST', message: t('errors.mediaType') };
+  if (status >= 400 && status < 500) return { status, code: 'LVZ_RUN_BAD_REQUEST', message: `${t('errors.badRequest')}${e.message}` };
+  return { status: 500, code: 'LVZ_SERVER_ERROR', message: t('errors.server') };
+}
+
+/** Only same-site paths may follow a login; anything else would be an open redirect. */
+export function safeNext(next: unknown): string {
+  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/inbox';
+}
+
+function loginRedirect(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const here = request.method === 'GET' ? request.url : '/inbox';
+  const target = `/login?next=${encodeURIComponent(safeNext(here))}`;
+  // htmx follows a fetch redirect silently and would swap the login page into a fragment; a full navigation is wanted.
+  if (isHtmx(request)) return reply.code(401).header('HX-Redirect', target).send('');
+  return reply.redirect(target, 303);
+}
+
+export async function errorHandler(this: unknown, error: unknown, request: FastifyRequest, reply: FastifyReply) {
+  const t = request.server.renderer.t;
+  const problem = toProblem(error, t);
+  if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+  else request.log.info({ code: problem.code, status: problem.status }, problem.message);
+
+  if (isApiUrl(request.url)) {
+    const { status, ...body } = problem;
+    return reply.code(status).type('application/json; charset=utf-8').send({ error: body });
+  }
+  if (problem.code === 'LVZ_AUTH_REQUIRED') return loginRedirect(request, reply);
+  const model = {
+    title: t(`errors.status.${problem.status}`).startsWith('⟦') ? t('errors.title') : t(`errors.status.${problem.status}`),
+    problem,
+    isCsrf: problem.code === 'LVZ_AUTH_CSRF',
+    isConflict: problem.status === 409,
+    back: request.method === 'GET' ? undefined : request.url.split('?')[0],
+  };
+  if (isHtmx(request)) return reply.fragment('fragments/error', model, problem.status);
+  return reply.page('error', model, problem.status);
+}

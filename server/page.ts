@@ -1,0 +1,75 @@
+// page.ts: reply.page / reply.fragment / reply.flash, and the layout context every page shares.
+
+import fp from 'fastify-plugin';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { InboxList } from '../engine/runtime/types.ts';
+import { cookieOptions } from './session.ts';
+
+const FLASH_COOKIE = 'lvzhi_flash';
+
+export function isHtmx(request: FastifyRequest): boolean {
+  return request.headers['hx-request'] === 'true';
+}
+
+const LISTS: InboxList[] = ['todo', 'done', 'started', 'cc'];
+
+/** The header navigation: the four inbox lists with their counts, then 发起 and 全部事项. */
+function navItems(request: FastifyRequest, counts: Record<InboxList, number>) {
+  const t = request.server.renderer.t;
+  const [path, query = ''] = request.url.split('?');
+  const list = new URLSearchParams(query).get('list') ?? 'todo';
+  return [
+    ...LISTS.map((l) => ({
+      href: `/inbox?list=${l}`, label: t(`nav.${l}`), count: counts[l], hasCount: true, current: path === '/inbox' && list === l,
+    })),
+    { href: '/start', label: t('nav.start'), current: path!.startsWith('/start') },
+    { href: '/instances', label: t('nav.instances'), current: path === '/instances' },
+  ];
+}
+
+async function layoutContext(request: FastifyRequest, reply: FastifyReply): Promise<Record<string, unknown>> {
+  const actor = request.actor;
+  const flash = request.cookies[FLASH_COOKIE];
+  if (flash) reply.clearCookie(FLASH_COOKIE, { path: '/' });
+  const counts = actor ? await request.server.engine.inboxCounts(actor) : undefined;
+  return {
+    actor,
+    navItems: counts ? navItems(request, counts) : [],
+    csrfToken: request.csrfToken,
+    flash: reply.getFlash() ?? flash,
+    path: request.url.split('?')[0],
+  };
+}
+
+declare module 'fastify' {
+  interface FastifyReply {
+    getFlash(): string | undefined;
+  }
+}
+
+export const pagePlugin = fp(async (app) => {
+  const secure = app.lvzhi.secureCookies;
+  const pending = new WeakMap<FastifyReply, string>();
+  app.decorateReply('getFlash', function (this: FastifyReply) {
+    return pending.get(this);
+  });
+
+  app.decorateReply('flash', function (this: FastifyReply, message: string) {
+    pending.set(this, message);
+    this.setCookie(FLASH_COOKIE, message, { ...cookieOptions(this.request, secure), maxAge: 60 });
+    return this;
+  });
+
+  app.decorateReply('page', async function (this: FastifyReply, name: string, model: Record<string, unknown> = {}, status = 200) {
+    const ctx = await layoutContext(this.request, this);
+    // A message set for this very response is shown now, so it must not come back on the next page.
+    if (pending.has(this)) this.clearCookie(FLASH_COOKIE, { path: '/' });
+    const html = app.renderer.page(name, { ...ctx, ...model });
+    return this.code(status).type('text/html; charset=utf-8').send(html);
+  });
+
+  app.decorateReply('fragment', function (this: FastifyReply, name: string, model: Record<string, unknown> = {}, status = 200) {
+    const html = app.renderer.fragment(name, { csrfToken: this.request.csrfToken, ...model });
+    return this.code(status).type('text/html; charset=utf-8').send(html);
+  });
+});

@@ -1,0 +1,134 @@
+// render.ts: compiles every template once at start, registers partials by path, and owns the label set.
+//
+// Templates only place values: wording comes from templates/labels/<lang>.yaml through `t`, and
+// the few helpers here format what the engine hands over (dates, sizes). No template works out
+// business rules.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import Handlebars from 'handlebars';
+import { parse as parseYaml } from 'yaml';
+
+export type Labels = Record<string, unknown>;
+
+export interface Renderer {
+  /** A page from templates/pages, wrapped in templates/layout.hbs. */
+  page(name: string, model: Record<string, unknown>): string;
+  /** A fragment from templates/fragments (htmx swaps), or a partial by its path name, unwrapped. */
+  fragment(name: string, model: Record<string, unknown>): string;
+  /** Looks up a label by dotted key; `{name}` placeholders are filled from params. */
+  t(key: string, params?: Record<string, unknown>): string;
+}
+
+const TIME_ZONE = 'Asia/Shanghai';
+
+function walk(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    return e.isDirectory() ? walk(p) : e.name.endsWith('.hbs') ? [p] : [];
+  });
+}
+
+/** `templates/partials/fields/text.hbs` -> `fields/text`; fragments keep their folder: `fragments/task-form`. */
+function nameOf(root: string, file: string): string {
+  return path.relative(root, file).replace(/\\/g, '/').replace(/\.hbs$/, '');
+}
+
+export function lookupLabel(labels: Labels, key: string): string | undefined {
+  let node: unknown = labels;
+  for (const part of key.split('.')) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[part];
+  }
+  return typeof node === 'string' ? node : undefined;
+}
+
+export function fillLabel(text: string, params: Record<string, unknown> = {}): string {
+  return text.replace(/\{(\w+)\}/g, (m, k: string) => (params[k] === undefined ? m : String(params[k])));
+}
+
+const dateTime = new Intl.DateTimeFormat('zh-CN', {
+  timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false,
+});
+const dateOnly = new Intl.DateTimeFormat('zh-CN', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
+
+/** ISO instant -> `2026-03-02 14:05` in Beijing time (business times are shown as the office reads them). */
+export function formatDateTime(iso: unknown, withTime = true): string {
+  if (typeof iso !== 'string' || !iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const parts = Object.fromEntries((withTime ? dateTime : dateOnly).formatToParts(d).map((p) => [p.type, p.value]));
+  const day = `${parts.year}-${parts.month}-${parts.day}`;
+  return withTime ? `${day} ${parts.hour === '24' ? '00' : parts.hour}:${parts.minute}` : day;
+}
+
+export function formatSize(bytes: unknown): string {
+  const n = typeof bytes === 'number' ? bytes : Number(bytes);
+  if (!Number.isFinite(n)) return '';
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+function registerHelpers(hb: typeof Handlebars, t: Renderer['t']): void {
+  hb.registerHelper('t', (key: string, options: Handlebars.HelperOptions) => t(key, options?.hash));
+  hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  hb.registerHelper('not', (a: unknown) => !a);
+  hb.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
+  hb.registerHelper('and', (...args: unknown[]) => args.slice(0, -1).every(Boolean));
+  hb.registerHelper('datetime', (iso: unknown) => formatDateTime(iso));
+  hb.registerHelper('date', (iso: unknown) => formatDateTime(iso, false));
+  hb.registerHelper('filesize', (n: unknown) => formatSize(n));
+  // `{{> (partialOf this) this}}`: the FieldModel names its partial; a missing one fails loudly at render.
+  hb.registerHelper('partialOf', (field: { partial?: string }) => field?.partial ?? 'fields/missing');
+}
+
+export interface RendererOptions {
+  templatesDir: string;
+  lang?: string;
+}
+
+/** Reads and compiles every template under templatesDir once; later calls only run compiled functions. */
+export function createRenderer(options: RendererOptions): Renderer {
+  const root = options.templatesDir;
+  const labels = parseYaml(fs.readFileSync(path.join(root, 'labels', `${options.lang ?? 'zh-CN'}.yaml`), 'utf8')) as Labels;
+  const hb = Handlebars.create();
+  const t: Renderer['t'] = (key, params) => {
+    const text = lookupLabel(labels, key);
+    // A missing label shows its key in brackets so a page test or a reviewer spots it, without a 500.
+    return text === undefined ? `⟦${key}⟧` : fillLabel(text, params);
+  };
+  registerHelpers(hb, t);
+  const compile = (file: string) => hb.compile(fs.readFileSync(file, 'utf8'), { strict: false, preventIndent: true });
+
+  for (const file of walk(path.join(root, 'partials'))) hb.registerPartial(nameOf(path.join(root, 'partials'), file), compile(file));
+  const fragments = new Map<string, HandlebarsTemplateDelegate>();
+  for (const file of walk(path.join(root, 'fragments'))) {
+    const name = nameOf(root, file);
+    const tpl = compile(file);
+    fragments.set(name, tpl);
+    hb.registerPartial(name, tpl);
+  }
+  const pages = new Map<string, HandlebarsTemplateDelegate>();
+  for (const file of walk(path.join(root, 'pages'))) pages.set(nameOf(path.join(root, 'pages'), file), compile(file));
+  const layout = compile(path.join(root, 'layout.hbs'));
+
+  const run = (tpl: HandlebarsTemplateDelegate | undefined, name: string, model: Record<string, unknown>): string => {
+    if (!tpl) throw new Error(`template ${name} does not exist under ${root}`);
+    return tpl({ ...model, labels }, { allowProtoPropertiesByDefault: false });
+  };
+  return {
+    t,
+    page(name, model) {
+      // The page body is our own compiled template output, so the layout places it unescaped.
+      const body = run(pages.get(name), `pages/${name}`, model);
+      return run(layout, 'layout', { ...model, body });
+    },
+    fragment(name, model) {
+      const tpl = fragments.get(name) ?? (hb.partials[name] as HandlebarsTemplateDelegate | undefined);
+      const fn = typeof tpl === 'string' ? hb.compile(tpl) : tpl;
+      return run(fn, name, model);
+    },
+  };
+}

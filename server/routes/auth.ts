@@ -1,0 +1,55 @@
+// auth.ts: the login page (with demo accounts in demo mode), login and logout.
+
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isLvzError } from '../../engine/errors.ts';
+import { safeNext } from '../error-handler.ts';
+import { SESSION_COOKIE, cookieOptions } from '../session.ts';
+
+interface LoginBody {
+  username?: string;
+  password?: string;
+  next?: string;
+}
+
+async function loginPage(request: FastifyRequest, reply: FastifyReply, model: Record<string, unknown>, status = 200) {
+  const t = request.server.renderer.t;
+  const demoAccounts = await request.server.engine.demoAccounts();
+  return reply.page('login', { title: t('login.title'), demoAccounts, ...model }, status);
+}
+
+export async function authRoutes(app: FastifyInstance): Promise<void> {
+  const t = app.renderer.t;
+
+  app.get('/', async (request, reply) => reply.redirect(request.actor ? '/inbox' : '/login', 303));
+
+  app.get<{ Querystring: { next?: string } }>('/login', async (request, reply) => {
+    if (request.actor) return reply.redirect(safeNext(request.query.next), 303);
+    return loginPage(request, reply, { next: safeNext(request.query.next) });
+  });
+
+  app.post<{ Body: LoginBody }>('/login', async (request, reply) => {
+    const body = request.body ?? {};
+    const username = typeof body.username === 'string' ? body.username.trim() : '';
+    const password = typeof body.password === 'string' ? body.password : '';
+    const next = safeNext(body.next);
+    if (!username || !password) {
+      return loginPage(request, reply, { loginError: t('login.missing'), username, next }, 422);
+    }
+    try {
+      const info = await app.engine.login(username, password);
+      reply.setCookie(SESSION_COOKIE, info.sessionId, cookieOptions(request, app.lvzhi.secureCookies));
+      return reply.redirect(next, 303);
+    } catch (e) {
+      if (isLvzError(e) && e.code === 'LVZ_AUTH_BAD_LOGIN') {
+        return loginPage(request, reply, { loginError: t('login.bad'), username, next }, 401);
+      }
+      throw e;
+    }
+  });
+
+  app.post('/logout', async (request, reply) => {
+    if (request.sessionInfo) await app.engine.logout(request.sessionInfo.sessionId);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.redirect('/login', 303);
+  });
+}

@@ -1,0 +1,72 @@
+// instances.ts: the searchable list of instances, one instance's page, and 撤回/撤销/终止/催办.
+
+import type { FastifyInstance } from 'fastify';
+import { LvzError } from '../../engine/errors.ts';
+import { pageNumber, readFormPost } from '../form-input.ts';
+import { requireActor } from '../session.ts';
+import { deadlineView, pager } from '../view-models.ts';
+import { PAGE_SIZE } from './inbox.ts';
+import { seeOther } from './tasks.ts';
+
+type IdParams = { Params: { id: string } };
+interface ListQuery { q?: string; workflow?: string; status?: string; page?: string }
+
+export const INSTANCE_STATUSES = ['draft', 'active', 'completed', 'cancelled', 'terminated'] as const;
+const INSTANCE_ACTIONS = ['withdraw', 'cancel', 'terminate', 'remind'] as const;
+type InstanceAction = (typeof INSTANCE_ACTIONS)[number];
+
+function clean(v: unknown, max = 100): string {
+  return typeof v === 'string' ? v.trim().slice(0, max) : '';
+}
+
+export async function instanceRoutes(app: FastifyInstance): Promise<void> {
+  const t = app.renderer.t;
+
+  app.get<{ Querystring: ListQuery }>('/instances', async (request, reply) => {
+    const actor = requireActor(request);
+    const q = clean(request.query.q);
+    const workflow = clean(request.query.workflow, 64);
+    const status = (INSTANCE_STATUSES as readonly string[]).includes(clean(request.query.status)) ? clean(request.query.status) : '';
+    const page = pageNumber(request.query.page);
+    const [result, startable] = await Promise.all([
+      app.engine.instances(actor, { page, pageSize: PAGE_SIZE, q: q || undefined, workflowId: workflow || undefined, status: status || undefined }),
+      app.engine.startable(actor),
+    ]);
+    return reply.page('instances', {
+      title: t('instances.title'),
+      query: { q },
+      workflows: startable.map((w) => ({ value: w.workflowId, label: w.title, selected: w.workflowId === workflow })),
+      statuses: INSTANCE_STATUSES.map((s) => ({ value: s, label: t(`instance.statuses.${s}`), selected: s === status })),
+      rows: result.items.map((r) => ({ ...r, statusText: t(`instance.statuses.${r.status}`) })),
+      pager: pager('/instances', { q, workflow, status }, result),
+    });
+  });
+
+  app.get<IdParams>('/instances/:id', async (request, reply) => {
+    const actor = requireActor(request);
+    const view = await app.engine.instance(actor, request.params.id);
+    return reply.page('instance', {
+      title: view.summary.title,
+      view,
+      statusText: t(`instance.statuses.${view.summary.status}`),
+      openTasks: view.openTasks.map((o) => ({ ...o, deadline: deadlineView(t, o) })),
+      hasActions: view.can.withdraw || view.can.cancel || view.can.terminate || view.can.remind,
+    });
+  });
+
+  app.post<IdParams & { Params: { action: string } }>('/instances/:id/:action', async (request, reply) => {
+    const actor = requireActor(request);
+    const id = request.params.id;
+    const action = request.params.action as InstanceAction;
+    if (!(INSTANCE_ACTIONS as readonly string[]).includes(action)) throw new LvzError('LVZ_RUN_NOT_FOUND', '没有这种操作，请从事项页面重新选择。');
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const version = readFormPost(body).version;
+    const reason = clean(body.reason, 2000);
+    if (action === 'withdraw') await app.engine.withdraw(actor, id, { version });
+    else if (action === 'cancel') await app.engine.cancel(actor, id, { reason, version });
+    else if (action === 'terminate') await app.engine.terminate(actor, id, { reason, version });
+    else await app.engine.remindInstance(actor, id, clean(body.message, 2000) || undefined);
+    reply.flash(t(`instance.done.${action}`));
+    return seeOther(request, reply, `/instances/${encodeURIComponent(id)}`);
+  });
+}

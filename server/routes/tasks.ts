@@ -1,0 +1,164 @@
+// tasks.ts: the task page, its submit (PRG on success, 422 re-render on bad input), the htmx
+// inline field check, and the office actions (退回/转办/委派/加签/催办/抄送).
+
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { LvzError } from '../../engine/errors.ts';
+import type { FieldError, FormModel } from '../../engine/forms/types.ts';
+import type { Actor, TaskActionInput, TaskView } from '../../engine/runtime/types.ts';
+import { DRAFT_EVENT, attachUploads, readFormPost, type FormPost } from '../form-input.ts';
+import { isHtmx } from '../page.ts';
+import { recordFormModel, submitFailure } from '../record-form.ts';
+import { requireActor } from '../session.ts';
+import { deadlineView } from '../view-models.ts';
+
+type IdParams = { Params: { id: string } };
+
+const ACTION_PANELS = ['return', 'reassign', 'delegate', 'add_signer', 'remind', 'copy'] as const;
+type PanelAction = (typeof ACTION_PANELS)[number];
+
+/** After PRG: a plain browser gets 303; htmx gets HX-Redirect so the whole page navigates. */
+export function seeOther(request: FastifyRequest, reply: FastifyReply, url: string): FastifyReply {
+  if (isHtmx(request)) return reply.code(200).header('HX-Redirect', url).send('');
+  return reply.redirect(url, 303);
+}
+
+function taskUrl(id: string): string {
+  return `/tasks/${encodeURIComponent(id)}`;
+}
+
+function actionPanels(request: FastifyRequest, view: TaskView) {
+  const t = request.server.renderer.t;
+  return view.actions
+    .filter((a): a is PanelAction => (ACTION_PANELS as readonly string[]).includes(a))
+    .filter((a) => a !== 'return' || view.returnTargets.length > 0)
+    .map((action) => ({
+      partial: `page/actions/${action}`,
+      action,
+      title: t(`task.actions.${action}`),
+      hint: t(`task.actions.${action === 'add_signer' ? 'addSigner' : action}Hint`),
+      taskId: view.taskId,
+      version: view.version,
+      csrfToken: request.csrfToken,
+      targets: view.returnTargets,
+      people: view.people,
+      orgs: view.orgs,
+    }));
+}
+
+function taskFormModel(request: FastifyRequest, view: TaskView, form: FormModel, post?: FormPost, extra?: FieldError[]) {
+  return recordFormModel(request.server.renderer.t, {
+    action: taskUrl(view.taskId),
+    checkUrl: `${taskUrl(view.taskId)}/check`,
+    form,
+    buttons: view.buttons,
+    version: post && post.version >= 0 ? post.version : view.version,
+    allowDraft: true,
+    opinion: view.opinion,
+    phrases: view.phrases,
+    post,
+    extraErrors: extra,
+  });
+}
+
+async function sendTaskPage(request: FastifyRequest, reply: FastifyReply, view: TaskView, formModel: Record<string, unknown>, status = 200) {
+  if (status !== 200 && isHtmx(request)) return reply.fragment('fragments/record-form', formModel, status);
+  const t = request.server.renderer.t;
+  return reply.page('task', {
+    title: `${view.stepTitle} - ${view.instanceTitle}`,
+    task: view,
+    deadline: deadlineView(t, view),
+    actionPanels: actionPanels(request, view),
+    ...formModel,
+  }, status);
+}
+
+/** A rejected submit: the same page with the error summary first and every typed value kept. */
+async function rerender(request: FastifyRequest, reply: FastifyReply, actor: Actor, id: string, post: FormPost, error: unknown) {
+  const failure = submitFailure(error);
+  if (!failure) throw error;
+  const engine = request.server.engine;
+  const view = await engine.task(actor, id);
+  let form: FormModel;
+  if (failure.kind === 'form') form = failure.form;
+  else {
+    // Opinion or reason missing: rebuild the record from what was typed, without field messages.
+    const first = view.form.fields.find((f) => !f.readonly);
+    form = first ? { ...(await engine.checkField(actor, id, first.name, post.input)), errors: [] } : view.form;
+    form = { ...form, fields: form.fields.map((f) => ({ ...f, error: undefined })) };
+  }
+  const extra = failure.kind === 'extra' ? [failure.error] : [];
+  return sendTaskPage(request, reply, view, taskFormModel(request, view, form, post, extra), 422);
+}
+
+function actionInput(action: PanelAction, body: Record<string, unknown>, version: number): TaskActionInput {
+  const s = (k: string) => (typeof body[k] === 'string' ? (body[k] as string).trim() : '');
+  const list = (k: string) => (Array.isArray(body[k]) ? (body[k] as unknown[]) : body[k] ? [body[k]] : []).map(String).filter(Boolean);
+  switch (action) {
+    case 'return': return { action, to: s('to'), reason: s('reason'), version };
+    case 'reassign': return { action, toOrg: s('toOrg') || undefined, toUser: s('toUser') || undefined, reason: s('reason'), version };
+    case 'delegate': return { action, toUser: s('toUser'), reason: s('reason') || undefined, version };
+    case 'add_signer': return { action, toUser: s('toUser'), position: s('position') === 'after' ? 'after' : 'before', reason: s('reason') || undefined, version };
+    case 'remind': return { action, message: s('message') || undefined };
+    case 'copy': return { action, toUsers: list('toUsers') };
+  }
+}
+
+export async function taskRoutes(app: FastifyInstance): Promise<void> {
+  const t = app.renderer.t;
+
+  app.get<IdParams>('/tasks/:id', async (request, reply) => {
+    const actor = requireActor(request);
+    const view = await app.engine.task(actor, request.params.id);
+    return sendTaskPage(request, reply, view, taskFormModel(request, view, view.form));
+  });
+
+  app.post<IdParams>('/tasks/:id', async (request, reply) => {
+    const actor = requireActor(request);
+    const id = request.params.id;
+    const post = readFormPost(request.body);
+    try {
+      await attachUploads(app.engine, actor, request, { taskId: id }, post.input);
+      if (post.event === DRAFT_EVENT) {
+        await app.engine.saveDraft(actor, id, post.input);
+        reply.flash(t('task.draftSaved'));
+        return seeOther(request, reply, taskUrl(id));
+      }
+      const done = await app.engine.complete(actor, id, {
+        event: post.event, input: post.input, opinion: post.opinion, reason: post.reason, version: post.version,
+      });
+      if (post.savePhrase && post.opinion) await app.engine.savePhrase(actor, post.opinion);
+      reply.flash(t('task.submitted', { step: done.stateTitle }));
+      return seeOther(request, reply, `/instances/${encodeURIComponent(done.instanceId)}`);
+    } catch (e) {
+      return rerender(request, reply, actor, id, post, e);
+    }
+  });
+
+  app.post<IdParams & { Querystring: { field?: string } }>('/tasks/:id/check', async (request, reply) => {
+    const actor = requireActor(request);
+    const id = request.params.id;
+    const name = String(request.query.field ?? '');
+    const form = await app.engine.checkField(actor, id, name, readFormPost(request.body).input);
+    const field = form.fields.find((f) => f.name === name);
+    if (!field) throw new LvzError('LVZ_RUN_NOT_FOUND', `表单中没有“${name}”这一项，请刷新页面后重试。`);
+    const checkUrl = `${taskUrl(id)}/check`;
+    // Fields shown only under a condition follow the answer: sent along as out-of-band swaps.
+    const others = form.fields.filter((f) => f.visibleWhen && f.name !== name);
+    const html = [field, ...others]
+      .map((f, i) => app.renderer.fragment('fragments/field', { field: f, checkUrl, oob: i > 0 }))
+      .join('\n');
+    return reply.type('text/html; charset=utf-8').send(html);
+  });
+
+  app.post<IdParams & { Params: { action: string } }>('/tasks/:id/actions/:action', async (request, reply) => {
+    const actor = requireActor(request);
+    const action = request.params.action as PanelAction;
+    if (!(ACTION_PANELS as readonly string[]).includes(action)) throw new LvzError('LVZ_RUN_NOT_FOUND', '没有这种操作，请从事项页面重新选择。');
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const version = readFormPost(body).version;
+    await app.engine.taskAction(actor, request.params.id, actionInput(action, body, version));
+    reply.flash(t(`task.actions.done.${action}`));
+    const stays = action === 'remind' || action === 'copy';
+    return seeOther(request, reply, stays ? taskUrl(request.params.id) : '/inbox');
+  });
+}

@@ -1,0 +1,57 @@
+// view-models.ts: small shapes the pages place as they are (deadline text, pager links), worked out
+// here so templates stay free of arithmetic.
+
+import type { Renderer } from './render.ts';
+
+export interface DeadlineView {
+  text: string;
+  isOverdue: boolean;
+  isSoon: boolean;
+  dueAt?: string;
+}
+
+/** 剩余N个工作日 / 今日到期 / 已逾期N个工作日; undefined when there is no deadline. */
+export function deadlineView(
+  t: Renderer['t'],
+  d: { dueAt?: string; workingDaysLeft?: number; isOverdue: boolean },
+): DeadlineView | undefined {
+  if (!d.dueAt && d.workingDaysLeft === undefined && !d.isOverdue) return undefined;
+  const left = d.workingDaysLeft;
+  if (d.isOverdue || (left !== undefined && left < 0)) {
+    const n = left === undefined ? undefined : Math.max(1, -left);
+    const text = n === undefined ? t('deadline.overdueNoCount') : t('deadline.overdue', { n });
+    return { text, isOverdue: true, isSoon: false, dueAt: d.dueAt };
+  }
+  if (left === undefined) return { text: t('deadline.due'), isOverdue: false, isSoon: false, dueAt: d.dueAt };
+  if (left === 0) return { text: t('deadline.today'), isOverdue: false, isSoon: true, dueAt: d.dueAt };
+  return { text: t('deadline.left', { n: left }), isOverdue: false, isSoon: left <= 3, dueAt: d.dueAt };
+}
+
+export interface Pager {
+  page: number;
+  pages: number;
+  total: number;
+  hasPages: boolean;
+  prevHref?: string;
+  nextHref?: string;
+}
+
+/** Links keep every other query value (list, q, filters), so paging never loses the search. */
+export function pager(base: string, query: Record<string, string | undefined>, p: { page: number; pageSize: number; total: number }): Pager {
+  const pages = Math.max(1, Math.ceil(p.total / p.pageSize));
+  const href = (page: number) => {
+    const qs = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) if (v) qs.set(k, v);
+    if (page > 1) qs.set('page', String(page));
+    const s = qs.toString();
+    return s ? `${base}?${s}` : base;
+  };
+  return {
+    page: p.page,
+    pages,
+    total: p.total,
+    hasPages: pages > 1,
+    prevHref: p.page > 1 ? href(Math.min(p.page - 1, pages)) : undefined,
+    nextHref: p.page < pages ? href(p.page + 1) : undefined,
+  };
+}

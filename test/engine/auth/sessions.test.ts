@@ -1,0 +1,102 @@
+// sessions.test.ts: login, sliding session expiry, logout and API tokens on a real database.
+
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  SESSION_IDLE_MS, actorByApiToken, createApiToken, login, logout, sessionInfo,
+} from '../../../engine/auth/sessions.ts';
+import { DEMO_PASSWORD, seedDemo } from '../../../engine/store/seed/demo.ts';
+import { isLvzError } from '../../../engine/errors.ts';
+import { TEST_DB_KINDS, openTestDb, type TestDb } from '../../helpers/db.ts';
+
+const T0 = new Date('2026-03-02T01:00:00.000Z');
+const at = (ms: number): Date => new Date(T0.getTime() + ms);
+const HOUR = 60 * 60 * 1000;
+
+async function loginError(t: TestDb, username: string, password: string): Promise<{ code: string; message: string; ms: number }> {
+  const started = performance.now();
+  try {
+    await login(t.db, username, password, T0);
+  } catch (e) {
+    if (!isLvzError(e)) throw e;
+    return { code: e.code, message: e.message, ms: performance.now() - started };
+  }
+  throw new Error('login should have failed');
+}
+
+describe.each(TEST_DB_KINDS)('authentication on %s', (kind) => {
+  let t: TestDb;
+  beforeAll(async () => {
+    t = await openTestDb(kind);
+    await seedDemo(t.db, T0);
+  });
+  afterAll(async () => { await t.cleanup(); });
+
+  it('logs in with the right password and names the actor with the org', async () => {
+    const s = await login(t.db, 'review1', DEMO_PASSWORD, T0);
+    expect(s.sessionId).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(s.csrfSecret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(s.actor).toEqual({
+      userId: 'review1', username: 'review1', name: '张敏', orgId: 'city-xlw',
+      orgName: '代表工作委员会（选举任免联络工作委员会）', roles: ['review_office'],
+    });
+    expect((await login(t.db, '  Deputy1 ', DEMO_PASSWORD, T0)).actor.userId).toBe('deputy1');
+  });
+
+  it('gives one answer, in similar time, for a wrong password and an unknown user', async () => {
+    const wrong = await loginError(t, 'deputy1', 'wrong-password');
+    const unknown = await loginError(t, 'no-such-user', 'wrong-password');
+    const empty = await loginError(t, '', '');
+    expect(wrong.code).toBe('LVZ_AUTH_BAD_LOGIN');
+    expect(unknown).toMatchObject({ code: wrong.code, message: wrong.message });
+    expect(empty).toMatchObject({ code: wrong.code, message: wrong.message });
+    // Both paths run scrypt: neither is a near-instant miss.
+    expect(unknown.ms).toBeGreaterThan(wrong.ms / 4);
+    expect(wrong.ms).toBeGreaterThan(unknown.ms / 4);
+  });
+
+  it('keeps a session alive while it is used and ends it 12 hours after the last use', async () => {
+    const s = await login(t.db, 'deputy2', DEMO_PASSWORD, T0);
+    expect((await sessionInfo(t.db, s.sessionId, at(11 * HOUR)))?.actor.userId).toBe('deputy2');
+    // Used at 11 h, so it lives until 23 h.
+    expect((await sessionInfo(t.db, s.sessionId, at(22 * HOUR)))?.csrfSecret).toBe(s.csrfSecret);
+    expect(await sessionInfo(t.db, s.sessionId, at(22 * HOUR + SESSION_IDLE_MS))).toBeUndefined();
+  });
+
+  it('ends an unused session after 12 hours', async () => {
+    const s = await login(t.db, 'fgw1', DEMO_PASSWORD, T0);
+    expect(await sessionInfo(t.db, s.sessionId, at(SESSION_IDLE_MS - 1))).toBeDefined();
+    const fresh = await login(t.db, 'fgw1', DEMO_PASSWORD, T0);
+    expect(await sessionInfo(t.db, fresh.sessionId, at(SESSION_IDLE_MS))).toBeUndefined();
+  });
+
+  it('forgets a session on logout and ignores made-up ids', async () => {
+    const s = await login(t.db, 'jyj1', DEMO_PASSWORD, T0);
+    await logout(t.db, s.sessionId);
+    expect(await sessionInfo(t.db, s.sessionId, T0)).toBeUndefined();
+    expect(await sessionInfo(t.db, 'x', T0)).toBeUndefined();
+    expect(await sessionInfo(t.db, 'A'.repeat(43), T0)).toBeUndefined();
+  });
+
+  it('round-trips an API token and stores only its sha256', async () => {
+    const token = await createApiToken(t.db, 'fgw1', T0);
+    const actor = await actorByApiToken(t.db, token, at(1000));
+    expect(actor).toMatchObject({ userId: 'fgw1', orgId: 'city-fgw', orgName: '市发展和改革委员会', roles: ['handling_unit'] });
+    const rows = await t.db('api_tokens').where({ user_id: 'fgw1' });
+    expect(rows).toHaveLength(1);
+    expect(rows[0].token_hash).toBe(createHash('sha256').update(token).digest('hex'));
+    expect(rows[0].last_used_at).toBe(at(1000).toISOString());
+    expect(JSON.stringify(rows)).not.toContain(token.slice(4));
+    expect(await actorByApiToken(t.db, `${token}x`, T0)).toBeUndefined();
+    expect(await actorByApiToken(t.db, 'lvz_made-up', T0)).toBeUndefined();
+    expect(await actorByApiToken(t.db, '', T0)).toBeUndefined();
+  });
+
+  it('stores password hashes that contain no password', async () => {
+    const rows = await t.db('users').select('password_hash');
+    for (const r of rows) {
+      expect(r.password_hash).toMatch(/^scrypt\$/);
+      expect(r.password_hash).not.toContain(DEMO_PASSWORD);
+    }
+  });
+});

@@ -1,0 +1,38 @@
+// fixtures.test.ts: every workflow in test/fixtures/dsl/ against its `# expect:` lines, as ajv runs its spec/tests.
+//
+// A fixture opens with `# expect: ok` or one `# expect: CODE line:col` line per error; the errors
+// must match exactly (code and position, in file order), so a fixture is also a position test.
+import { describe, expect, it } from 'vitest';
+import { checkAcrossFiles, compileWorkflow, sortByPlace } from '../../../engine/dsl/compile.ts';
+import { CODES } from '../../../engine/errors.ts';
+import { read, shippedForms, shippedWorkflows, yamlFiles } from './load-shipped.ts';
+
+const forms = shippedForms();
+const shipped = shippedWorkflows(forms);
+const fixtures = yamlFiles('test/fixtures/dsl');
+
+function expected(text: string): string[] {
+  const lines = [...text.matchAll(/^# expect: (.+)$/gm)].map((m) => m[1]!.trim());
+  return lines.length === 1 && lines[0] === 'ok' ? [] : lines;
+}
+
+/** Compile one fixture; cross-file checks count the shipped workflows, as `lvzhi validate <file>` does. */
+function actual(file: string): string[] {
+  const r = compileWorkflow(read(file), file, { forms });
+  const errors = r.ok ? checkAcrossFiles([...shipped, r.workflow], { forms }).filter((e) => e.where?.file === file) : r.errors;
+  return sortByPlace(errors).map((e) => `${e.code} ${e.where?.line}:${e.where?.col}`);
+}
+
+describe('DSL fixtures', () => {
+  it.each(fixtures)('%s', (file) => {
+    const text = read(file);
+    expect(text.startsWith('# expect: '), `${file} must open with an # expect: line`).toBe(true);
+    expect(actual(file)).toEqual(expected(text));
+  });
+
+  it('every LVZ_DSL_* code and LVZ_EXPR_SYNTAX has a fixture that produces it', () => {
+    const produced = new Set(fixtures.flatMap((f) => expected(read(f)).map((e) => e.split(' ')[0])));
+    const codes = Object.keys(CODES).filter((c) => c.startsWith('LVZ_DSL_') || c === 'LVZ_EXPR_SYNTAX');
+    expect(codes.filter((c) => !produced.has(c))).toEqual([]);
+  });
+});
