@@ -30,7 +30,7 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>): E
     logout: (id) => logout(db, id),
     actorByApiToken: (t) => actorByApiToken(db, t, rc.now()),
     createApiToken: (a) => createApiToken(db, a.userId, rc.now()),
-    demoAccounts: async () => (await demoAccounts(db)).map((a) => ({ username: a.username, password: a.password, name: a.name, role: a.role, org: a.org })),
+    demoAccounts: async () => (await demoAccounts(db)).map((a) => ({ username: a.username, password: a.password, name: a.name, role: a.role, org: a.org, isMain: a.isMain })),
     orgTree: async () => (await listOrgs(db)).map((o) => ({ id: o.id, name: o.name, kind: o.kind, parentId: o.parentId })),
     async setOutOfOffice(actor, input) {
       if (!(await getUser(db, input.delegateUserId))) throw new LvzError('LVZ_RUN_BAD_REQUEST', '没有找到代理人：请从列表中选择', {});

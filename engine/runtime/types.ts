@@ -206,7 +206,7 @@ export interface Engine {
   logout(sessionId: string): Promise<void>;
   actorByApiToken(token: string): Promise<Actor | undefined>;
   createApiToken(actor: Actor): Promise<string>;
-  demoAccounts(): Promise<{ username: string; password: string; name: string; role: string; org: string }[]>;
+  demoAccounts(): Promise<{ username: string; password: string; name: string; role: string; org: string; /** The main account of its role, listed first on the login page. */ isMain?: boolean }[]>;
   orgTree(): Promise<OrgNode[]>;
   setOutOfOffice(actor: Actor, input: { delegateUserId: string; from: string; to: string }): Promise<void>;
   savePhrase(actor: Actor, text: string): Promise<void>;

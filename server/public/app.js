@@ -64,11 +64,11 @@
     if (!target || items.length === 0) return;
     var id = target.id + '-phrases';
     var lab = document.createElement('label');
-    lab.className = 'label label-small';
+    lab.className = 'lz-label lz-label--small';
     lab.setAttribute('for', id);
     lab.textContent = box.getAttribute('data-label');
     var select = document.createElement('select');
-    select.className = 'select';
+    select.className = 'lz-select';
     select.id = id;
     var first = document.createElement('option');
     first.value = '';

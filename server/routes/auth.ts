@@ -13,8 +13,11 @@ interface LoginBody {
 
 async function loginPage(request: FastifyRequest, reply: FastifyReply, model: Record<string, unknown>, status = 200) {
   const t = request.server.renderer.t;
-  const demoAccounts = await request.server.engine.demoAccounts();
-  return reply.page('login', { title: t('login.title'), demoAccounts, ...model }, status);
+  const accounts = await request.server.engine.demoAccounts();
+  // The main account of each role first; the other demo accounts fold away under 更多演示账号.
+  const demoAccounts = accounts.filter((a) => a.isMain !== false);
+  const moreAccounts = accounts.filter((a) => a.isMain === false);
+  return reply.page('login', { title: t('login.title'), demoAccounts, moreAccounts, ...model }, status);
 }
 
 export async function authRoutes(app: FastifyInstance): Promise<void> {

@@ -15,6 +15,10 @@ export const INSTANCE_STATUSES = ['draft', 'active', 'completed', 'cancelled', '
 const INSTANCE_ACTIONS = ['withdraw', 'cancel', 'terminate', 'remind'] as const;
 type InstanceAction = (typeof INSTANCE_ACTIONS)[number];
 
+function isBlank(v: unknown): boolean {
+  return v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
+}
+
 function clean(v: unknown, max = 100): string {
   return typeof v === 'string' ? v.trim().slice(0, max) : '';
 }
@@ -49,6 +53,8 @@ export async function instanceRoutes(app: FastifyInstance): Promise<void> {
       title: view.summary.title,
       view,
       statusText: t(`instance.statuses.${view.summary.status}`),
+      // Unanswered fields are left out: the record reads as what has been said so far.
+      recordFields: view.form.fields.filter((f) => !isBlank(f.value)),
       openTasks: view.openTasks.map((o) => ({ ...o, deadline: deadlineView(t, o) })),
       hasActions: view.can.withdraw || view.can.cancel || view.can.terminate || view.can.remind,
     });
