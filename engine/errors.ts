@@ -21,6 +21,10 @@ export const CODES = {
   LVZ_DSL_DUPLICATE_ID: 'two definitions share one id and version',
   LVZ_DSL_UNKNOWN_WORKFLOW: 'a step starts a workflow that does not exist',
   LVZ_DSL_DONE_WITHOUT_TASKS: 'a state waits for its tasks to be done but has no tasks',
+  LVZ_DSL_UNKNOWN_PARENT: 'extends names a workflow that does not exist',
+  LVZ_DSL_OVERRIDE_CONFLICT: "a district's override refers to a step or task group the parent no longer has",
+  LVZ_DSL_NO_PATH_TO_END: 'no final state can be reached from a state',
+  LVZ_DSL_NOBODY_CAN_DO: 'no user in the directory could take a task',
   // Forms
   LVZ_FORM_YAML_SYNTAX: 'the form YAML text does not parse',
   LVZ_FORM_SCHEMA: 'a key or value does not match the form schema',

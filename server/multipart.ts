@@ -90,7 +90,15 @@ export const multipartPlugin = fp(async (app) => {
     if (request.isMultipart()) request.body = plainFields(request.body);
   });
 
-  app.addHook('onResponse', async (request) => {
-    await Promise.all(request.tempFiles.map((f) => fs.promises.rm(f, { force: true })));
+  // Removed before the answer goes out (so "nothing stored" holds the moment the client reads it),
+  // and again after it, for a request that ended without a reply.
+  const cleanUp = async (request: FastifyRequest) => {
+    const files = request.tempFiles.splice(0);
+    await Promise.all(files.map((f) => fs.promises.rm(f, { force: true })));
+  };
+  app.addHook('onSend', async (request, _reply, payload) => {
+    await cleanUp(request);
+    return payload;
   });
+  app.addHook('onResponse', cleanUp);
 });

@@ -1,8 +1,9 @@
 // security.ts: response headers every page gets. No inline script anywhere, so scripts are 'self' only.
 
+import { createHash } from 'node:crypto';
 import fp from 'fastify-plugin';
 
-const PAGE_CSP = [
+const DIRECTIVES = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self'",
@@ -13,7 +14,25 @@ const PAGE_CSP = [
   "frame-ancestors 'none'",
   "base-uri 'self'",
   "object-src 'none'",
-].join('; ');
+];
+const PAGE_CSP = DIRECTIVES.join('; ');
+
+function sha256(text: string): string {
+  return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+}
+
+/**
+ * The CSP for a page that embeds engine-built SVG (the diagram): its <style> element and style
+ * attributes are allowed by hash, so no other inline style is. Hashed per response, so the policy
+ * follows whatever the diagram module emits.
+ */
+export function cspAllowingStylesOf(markup: string): string {
+  const blocks = [...markup.matchAll(/<style>([\s\S]*?)<\/style>/g)].map((m) => sha256(m[1]!));
+  const attrs = [...markup.matchAll(/\sstyle="([^"]*)"/g)].map((m) => sha256(m[1]!));
+  if (blocks.length === 0 && attrs.length === 0) return PAGE_CSP;
+  const style = ["style-src 'self'", ...new Set(blocks), ...(attrs.length ? ["'unsafe-hashes'", ...new Set(attrs)] : [])].join(' ');
+  return DIRECTIVES.map((d) => (d.startsWith('style-src') ? style : d)).join('; ');
+}
 
 // Swagger UI (served by @fastify/swagger-ui from node_modules) sets inline styles from its React code.
 const DOCS_CSP = PAGE_CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'");

@@ -1,7 +1,7 @@
 // view-models.ts: small shapes the pages place as they are (deadline text, pager links), worked out
 // here so templates stay free of arithmetic.
 
-import type { Renderer } from './render.ts';
+import { formatDateTime, type Renderer } from './render.ts';
 
 export interface DeadlineView {
   text: string;
@@ -22,7 +22,8 @@ export function deadlineView(
     const text = n === undefined ? t('deadline.overdueNoCount') : t('deadline.overdue', { n });
     return { text, isOverdue: true, isSoon: false, dueAt: d.dueAt };
   }
-  if (left === undefined) return { text: t('deadline.due'), isOverdue: false, isSoon: false, dueAt: d.dueAt };
+  // Only a date is known (open tasks of an instance): say "by <date>" rather than count.
+  if (left === undefined) return { text: t('deadline.until', { date: formatDateTime(d.dueAt, false) }), isOverdue: false, isSoon: false };
   if (left === 0) return { text: t('deadline.today'), isOverdue: false, isSoon: true, dueAt: d.dueAt };
   return { text: t('deadline.left', { n: left }), isOverdue: false, isSoon: left <= 3, dueAt: d.dueAt };
 }

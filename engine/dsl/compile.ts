@@ -11,6 +11,7 @@ import { LvzError, type Where } from '../errors.ts';
 import type { CompiledForm } from '../forms/types.ts';
 import { CHECKS, type CheckContext } from './checks/index.ts';
 import { exprSites } from './expr-sites.ts';
+import { resolveSource } from './extends.ts';
 import { normaliseWorkflow } from './normalise.ts';
 import { workflowSchema } from './schema.ts';
 import { schemaErrors } from './schema-errors.ts';
@@ -35,24 +36,42 @@ const MAX_CACHE = 256;
 const cache = new Map<string, CacheEntry>();
 
 export function compileWorkflow(text: string, file: string, ctx: CheckContext): CompileResult {
-  const { source, errors: yamlErrors } = parseSource(text, file, 'dsl');
+  const { source: own, errors: yamlErrors } = parseSource(text, file, 'dsl');
   if (yamlErrors.length > 0) return { ok: false, errors: yamlErrors };
+  // District customisation: the effective document (the city's with the district's overrides) is what is checked.
+  const resolved = resolveSource(own, text, ctx.parents);
+  if (resolved.errors.length > 0) return { ok: false, errors: sortByPlace(resolved.errors.map((e) => inherited(e, file))) };
+  const source = resolved.source;
   const raw = source.value as { id?: unknown; version?: unknown } | null;
-  const key = `${String(raw?.id)}@${String(raw?.version)}#${createHash('sha256').update(file).update('\0').update(text).digest('hex')}`;
+  const hash = createHash('sha256').update(file);
+  for (const t of resolved.texts) hash.update('\0').update(t);
+  const key = `${String(raw?.id)}@${String(raw?.version)}#${hash.digest('hex')}`;
   const hit = cache.get(key);
   if (hit && [...hit.forms].every(([id, f]) => ctx.forms.get(id) === f)) {
     return { ok: true, workflow: hit.workflow, warnings: [] };
   }
 
   const check = validate();
-  if (!check(source.value)) return { ok: false, errors: sortByPlace(schemaErrors(check.errors ?? [], source)) };
+  if (!check(source.value)) return { ok: false, errors: sortByPlace(schemaErrors(check.errors ?? [], source).map((e) => inherited(e, file))) };
   const { def, errors } = normaliseWorkflow(source.value as Record<string, unknown>, source);
+  if (resolved.parent) def.parent = { id: resolved.parent.id, version: resolved.parent.version };
   for (const c of CHECKS) errors.push(...c(def, source, ctx));
-  if (errors.length > 0) return { ok: false, errors: sortByPlace(errors) };
+  if (errors.length > 0) return { ok: false, errors: sortByPlace(errors.map((e) => inherited(e, file))) };
 
   const workflow: CompiledWorkflow = { def, source, exprs: parseExprs(def) };
   remember(key, { workflow, forms: formsUsed(def, ctx) });
   return { ok: true, workflow, warnings: [] };
+}
+
+/** An error placed in the city's file while compiling a district's: say so, and where the district can override it. */
+function inherited(e: LvzError, file: string): LvzError {
+  if (!e.where || e.where.file === file) return e;
+  return new LvzError(e.code, `${e.message} (inherited from ${e.where.file}: override that part in ${file})`, {
+    where: e.where,
+    path: e.path,
+    params: { ...e.params, inheritedBy: file },
+    cause: e.cause,
+  });
 }
 
 /** The checks passed, so every expression parses; parse each distinct text once. */

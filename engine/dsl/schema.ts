@@ -13,6 +13,8 @@ type Schema = Record<string, unknown>;
 export const NAME_PATTERN = '^[a-z][a-z0-9_]*$';
 /** Workflow and form ids may also use hyphens (`city-suggestion`). */
 export const ID_PATTERN = '^[a-z][a-z0-9_-]*$';
+/** `extends:` names a workflow id, optionally pinned to a version. */
+export const EXTENDS_PATTERN = '^[a-z][a-z0-9_-]*(@[1-9][0-9]*)?$';
 
 const str = (description: string, extra: Schema = {}): Schema => ({ type: 'string', minLength: 1, description, ...extra });
 const name = (description: string): Schema => str(description, { pattern: NAME_PATTERN });
@@ -228,7 +230,7 @@ export const workflowSchema: Schema = {
     version: { type: 'integer', minimum: 1, description: 'Version; running instances stay on the one they started with' },
     title: str('Title shown to users, e.g. 代表建议办理'),
     description: str('What this process is for'),
-    extends: str('Id of the workflow this one customises', { pattern: ID_PATTERN }),
+    extends: str('Id of the workflow this one customises (district customisation), optionally pinned: suggestion@1', { pattern: EXTENDS_PATTERN }),
     owner: str('Organisation whose admins own this definition', { pattern: ID_PATTERN }),
     roles: { ...names('Roles taking part', 'A role'), minItems: 1 },
     starters: names('Roles that may start the process by hand (default: none)', 'A role'),

@@ -127,8 +127,10 @@ export interface WorkflowDef {
   version: number;
   title: string;
   description?: string;
-  /** For district customisation (issue 4): the id of the workflow this one overrides. */
+  /** For district customisation (issue 4): the id of the workflow this one overrides, as written (`suggestion`, `suggestion@1`). */
   extends?: string;
+  /** The parent version the effective definition was merged from (set when `extends` resolved). */
+  parent?: { id: string; version: number };
   /** Organisation whose admins own this definition (city by default). */
   owner?: string;
   roles: string[];

@@ -23,9 +23,10 @@ export interface RuntimeContext {
   calendar: Calendar;
   registry: Registry;
   dataDir: string;
-  directory(): Promise<DirectoryOptions>;
+  /** Pass the transaction when inside one: SQLite has a single connection. */
+  directory(db?: Knex): Promise<DirectoryOptions>;
   /** Display names: user id -> name, user id -> org name, org id -> name. */
-  names(): Promise<Names>;
+  names(db?: Knex): Promise<Names>;
   /** Invalidate the cached directory choices (after seeding or an edit). */
   refreshDirectory(): void;
 }
@@ -67,10 +68,11 @@ const DIRECTORY_TTL_MS = 30_000;
 /** Picker choices from the directory, cached briefly: every task page needs them. */
 export function directoryCache(db: Knex, now: Clock): Pick<RuntimeContext, 'directory' | 'refreshDirectory' | 'names'> {
   let cached: { at: number; value: DirectoryOptions; names: Names } | undefined;
-  const load = async (): Promise<NonNullable<typeof cached>> => {
+  const load = async (q: Knex = db): Promise<NonNullable<typeof cached>> => {
       const t = now().getTime();
       if (cached && t - cached.at < DIRECTORY_TTL_MS && t >= cached.at) return cached;
-      const [orgs, users] = await Promise.all([listOrgs(db), listUsers(db)]);
+      const orgs = await listOrgs(q);
+      const users = await listUsers(q);
       const orgsByKind: Record<string, { value: string; label: string }[]> = {};
       for (const o of orgs) (orgsByKind[o.kind] ??= []).push({ value: o.id, label: o.name });
       const orgName = new Map(orgs.map((o) => [o.id, o.name]));
@@ -88,7 +90,7 @@ export function directoryCache(db: Knex, now: Clock): Pick<RuntimeContext, 'dire
   };
   return {
     refreshDirectory: () => { cached = undefined; },
-    directory: async () => (await load()).value,
-    names: async () => (await load()).names,
+    directory: async (q?: Knex) => (await load(q)).value,
+    names: async (q?: Knex) => (await load(q)).names,
   };
 }

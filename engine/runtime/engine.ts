@@ -75,7 +75,7 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>): E
         const current = { ...l.inst.data, ...(l.task.draft ?? {}) };
         const resolved = await resolveUploads(tx, form, access, input, current, [actor.userId]);
         // A draft may be incomplete: keep what parses, report nothing.
-        const { data } = validateInput(form, resolved.raw, access, current, await rc.directory());
+        const { data } = validateInput(form, resolved.raw, access, current, await rc.directory(tx));
         const draft = mergeData(l.task.draft ?? {}, Object.fromEntries(Object.entries(data).filter(([, v]) => v !== undefined)));
         await updateTask(tx, l.task.id, { draft }, 'open');
       });

@@ -61,7 +61,7 @@ export async function validateStep(
 ): Promise<Validated> {
   const form = stepForm(rc, wf, g);
   const access = accessOf(form, g);
-  const dir = await rc.directory();
+  const dir = await rc.directory(tx);
   const resolved = await resolveUploads(tx, form, access, raw, current, uploaders);
   const { data, errors } = validateInput(form, resolved.raw, access, current, dir);
   if (errors.length > 0) {

@@ -26,7 +26,7 @@ async function draftData(rc: RuntimeContext, tx: Knex, wf: CompiledWorkflow, raw
   const form = stepForm(rc, wf, g);
   const access = accessOf(form, g);
   const resolved = await resolveUploads(tx, form, access, raw, current, [actor.userId]);
-  const { data } = validateInput(form, resolved.raw, access, current, await rc.directory());
+  const { data } = validateInput(form, resolved.raw, access, current, await rc.directory(tx));
   return mergeData(current, data);
 }
 

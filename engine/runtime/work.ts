@@ -38,9 +38,19 @@ export function dueDate(e: EnterInput, d: DeadlineDef): Date {
   return addDuration(e.now, chosen.duration, e.rc.calendar);
 }
 
+/** A list expression; a field never filled in (CEL: no such key) is an empty list, not an error. */
+function listIn(e: EnterInput, src: string): unknown {
+  try {
+    return evalIn(e, src);
+  } catch (err) {
+    if (err instanceof LvzError && err.code === 'LVZ_EXPR_EVAL' && /no such key/i.test(err.message)) return undefined;
+    throw err;
+  }
+}
+
 function itemsOf(e: EnterInput, g: TaskGroupDef): unknown[] {
   if (!g.for_each) return [null];
-  const v = evalIn(e, g.for_each);
+  const v = listIn(e, g.for_each);
   if (v === null || v === undefined || v === '') return [];
   return Array.isArray(v) ? v : [v];
 }
@@ -109,7 +119,7 @@ export async function createCopies(e: EnterInput, s: StateDef): Promise<string[]
   const users = new Set<string>();
   for (const role of s.copy.roles) for (const u of await usersWithRole(e.tx, role as Role)) users.add(u.id);
   if (s.copy.users) {
-    const v = evalIn(e, s.copy.users);
+    const v = listIn(e, s.copy.users);
     for (const u of Array.isArray(v) ? v : [v]) if (typeof u === 'string' && u) users.add(u);
   }
   await insertCopies(e.tx, e.instanceId, s.name, e.ctx.visits[s.name] ?? 1, s.title, [...users], e.now);

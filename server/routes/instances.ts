@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { LvzError } from '../../engine/errors.ts';
 import { pageNumber, readFormPost } from '../form-input.ts';
+import { cspAllowingStylesOf } from '../security.ts';
 import { requireActor } from '../session.ts';
 import { deadlineView, pager } from '../view-models.ts';
 import { PAGE_SIZE } from './inbox.ts';
@@ -49,6 +50,7 @@ export async function instanceRoutes(app: FastifyInstance): Promise<void> {
   app.get<IdParams>('/instances/:id', async (request, reply) => {
     const actor = requireActor(request);
     const view = await app.engine.instance(actor, request.params.id);
+    reply.header('Content-Security-Policy', cspAllowingStylesOf(view.diagram.svg));
     return reply.page('instance', {
       title: view.summary.title,
       view,

@@ -4,7 +4,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LvzError } from '../../engine/errors.ts';
 import type { FieldError, FormModel } from '../../engine/forms/types.ts';
-import type { Actor, TaskActionInput, TaskView } from '../../engine/runtime/types.ts';
+import type { Actor, Engine, TaskActionInput, TaskView } from '../../engine/runtime/types.ts';
 import { DRAFT_EVENT, attachUploads, readFormPost, type FormPost } from '../form-input.ts';
 import { isHtmx } from '../page.ts';
 import { recordFormModel, submitFailure } from '../record-form.ts';
@@ -72,20 +72,28 @@ async function sendTaskPage(request: FastifyRequest, reply: FastifyReply, view: 
   }, status);
 }
 
+/**
+ * The engine stops at a missing opinion or reason before it looks at the fields, and hands back no
+ * form. Each editable field is rebuilt from what was typed through the inline check (which also
+ * gives its message), so the re-render keeps every value and lists every problem at once.
+ */
+async function typedForm(engine: Engine, actor: Actor, id: string, stored: FormModel, post: FormPost): Promise<FormModel> {
+  const fields = await Promise.all(stored.fields.map(async (f) => {
+    if (f.readonly) return f;
+    const checked = await engine.checkField(actor, id, f.name, post.input);
+    return checked.fields.find((c) => c.name === f.name) ?? f;
+  }));
+  const errors = fields.filter((f) => f.error).map((f) => ({ id: f.id, name: f.name, message: f.error! }));
+  return { ...stored, fields, errors };
+}
+
 /** A rejected submit: the same page with the error summary first and every typed value kept. */
 async function rerender(request: FastifyRequest, reply: FastifyReply, actor: Actor, id: string, post: FormPost, error: unknown) {
   const failure = submitFailure(error);
   if (!failure) throw error;
   const engine = request.server.engine;
   const view = await engine.task(actor, id);
-  let form: FormModel;
-  if (failure.kind === 'form') form = failure.form;
-  else {
-    // Opinion or reason missing: rebuild the record from what was typed, without field messages.
-    const first = view.form.fields.find((f) => !f.readonly);
-    form = first ? { ...(await engine.checkField(actor, id, first.name, post.input)), errors: [] } : view.form;
-    form = { ...form, fields: form.fields.map((f) => ({ ...f, error: undefined })) };
-  }
+  const form = failure.kind === 'form' ? failure.form : await typedForm(engine, actor, id, view.form, post);
   const extra = failure.kind === 'extra' ? [failure.error] : [];
   return sendTaskPage(request, reply, view, taskFormModel(request, view, form, post, extra), 422);
 }

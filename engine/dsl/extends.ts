@@ -1,0 +1,237 @@
+// extends.ts: district customisation: a district's document `extends` the city's and is merged into one
+// effective document before schema validation, so what is validated, shown and run is the whole process.
+//
+// Merge rules (docs/dsl.md, "District customisation"): top-level keys replace; `states.<name>` deep-merges
+// into the city's step; maps merge key by key, lists and scalars replace whole; `null` removes a key;
+// `remove: [name]` removes steps; a name the city lacks adds a step. An override that refers to something
+// the city's definition does not have is LVZ_DSL_OVERRIDE_CONFLICT, so a district learns when a new city
+// version broke it. Pure: the caller reads the parent's text.
+
+import { LvzError } from '../errors.ts';
+import { effectiveWhere } from './extends-where.ts';
+import { parseSource, toPointer, type Source } from './source.ts';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- raw YAML before the schema */
+type Raw = Record<string, any>;
+
+/** The text of a workflow another may extend, and the file it came from (for positions). */
+export interface ParentText {
+  text: string;
+  file: string;
+}
+
+/** By workflow id (its newest version) and by `id@version`; or a function answering the same question. */
+export type ParentLookup = Map<string, ParentText> | ((id: string, version?: number) => ParentText | undefined);
+
+/** Keys a district never inherits: they say who the district's definition is. */
+const OWN_KEYS = new Set(['id', 'version', 'owner', 'extends', 'remove']);
+const MAX_CHAIN = 5;
+
+export const isMap = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** `suggestion` or `suggestion@2`. */
+export function parseExtends(value: unknown): { id: string; version?: number } | undefined {
+  if (typeof value !== 'string') return undefined;
+  const m = /^([a-z][a-z0-9_-]*)(?:@([1-9][0-9]*))?$/.exec(value);
+  if (!m) return undefined;
+  return m[2] === undefined ? { id: m[1]! } : { id: m[1]!, version: Number(m[2]) };
+}
+
+/** A lookup over workflow texts: each under `id@version`, and the newest version under `id`. */
+export function parentIndex(texts: readonly ParentText[]): Map<string, ParentText> {
+  const index = new Map<string, ParentText>();
+  const newest = new Map<string, number>();
+  for (const t of texts) {
+    const v = parseSource(t.text, t.file).source.value as Raw | undefined;
+    if (!isMap(v) || typeof v.id !== 'string' || typeof v.version !== 'number') continue;
+    index.set(`${v.id}@${v.version}`, t);
+    if ((newest.get(v.id) ?? 0) < v.version) {
+      newest.set(v.id, v.version);
+      index.set(v.id, t);
+    }
+  }
+  return index;
+}
+
+function lookup(parents: ParentLookup | undefined, id: string, version?: number): ParentText | undefined {
+  if (!parents) return undefined;
+  if (typeof parents === 'function') return parents(id, version);
+  return parents.get(version === undefined ? id : `${id}@${version}`);
+}
+
+export interface Resolved {
+  /** The effective document; its `at` points into the district's file or the city's, whichever wrote that part. */
+  source: Source;
+  errors: LvzError[];
+  /** The parent actually used (id, version, file), when the document extends one. */
+  parent?: { id: string; version: number; file: string };
+  /** Every file the effective document was made from, child first (for cache keys). */
+  texts: string[];
+}
+
+/**
+ * The effective source of a parsed document: itself when it extends nothing, else its chain of parents
+ * merged in (a town may extend a district that extends the city), at most five deep.
+ */
+export function resolveSource(source: Source, text: string, parents: ParentLookup | undefined, seen: string[] = []): Resolved {
+  const raw = source.value as Raw;
+  if (!isMap(raw) || raw.extends === undefined) return { source, errors: [], texts: [text] };
+  const ref = parseExtends(raw.extends);
+  const fail = (message: string): Resolved => ({
+    source,
+    texts: [text],
+    errors: [new LvzError('LVZ_DSL_UNKNOWN_PARENT', message, { where: source.at('/extends'), path: '/extends', params: { extends: raw.extends } })],
+  });
+  if (!ref) return fail(`extends: "${String(raw.extends)}" is not a workflow id: write the city's id, e.g. extends: suggestion (or suggestion@1 to pin a version)`);
+  if (ref.id === raw.id) return fail(`a workflow cannot extend itself: give the district's definition its own id, e.g. id: zhangdian-${ref.id}`);
+  if (seen.includes(ref.id) || seen.length >= MAX_CHAIN) return fail(`extends: ${ref.id} goes round in a circle or more than ${MAX_CHAIN} deep (${[...seen, ref.id].join(' → ')}): extend the city's workflow directly`);
+  const found = lookup(parents, ref.id, ref.version);
+  if (!found) {
+    const which = ref.version === undefined ? `"${ref.id}"` : `"${ref.id}" version ${ref.version}`;
+    return fail(`extends names workflow ${which}, which does not exist: use the id of a workflow in workflows/ (e.g. suggestion) or drop the @version`);
+  }
+  const parsed = parseSource(found.text, found.file, 'dsl');
+  if (parsed.errors.length > 0) return { source, errors: parsed.errors, texts: [text] };
+  const up = resolveSource(parsed.source, found.text, parents, [...seen, String(raw.id)]);
+  if (up.errors.length > 0) return { ...up, source, texts: [text, ...up.texts] };
+  const merged = resolveExtends(source, up.source);
+  const pv = up.source.value as Raw;
+  return { ...merged, parent: { id: ref.id, version: Number(pv.version), file: found.file }, texts: [text, ...up.texts] };
+}
+
+/** Merge a district's document into its (effective) parent: the effective document and any override conflicts. */
+export function resolveExtends(child: Source, parent: Source, previous?: Source): { source: Source; errors: LvzError[] } {
+  const c = child.value as Raw;
+  const p = (isMap(parent.value) ? parent.value : {}) as Raw;
+  const conflicts: LvzError[] = [];
+  const conflict = (path: (string | number)[], message: string): void => {
+    conflicts.push(new LvzError('LVZ_DSL_OVERRIDE_CONFLICT', message, { where: child.at(path), path: toPointer(path), params: { parent: p.id, version: p.version } }));
+  };
+  const value: Raw = {};
+  for (const [k, v] of Object.entries(p)) if (!OWN_KEYS.has(k)) value[k] = v;
+  for (const [k, v] of Object.entries(c)) {
+    if (k === 'states' || k === 'remove') continue;
+    if (v === null && !OWN_KEYS.has(k)) {
+      if (!(k in value)) conflict([k], `removes "${k}", which ${cityName(p)} does not have: delete this line`);
+      delete value[k];
+    } else value[k] = v;
+  }
+  value.extends = c.extends;
+  value.states = mergeStates(p, c, previous, conflict);
+  // Keep the key order of the child's own keys first, so the effective text reads like the district's file.
+  const effective: Raw = {};
+  for (const k of ['id', 'version', 'title', 'description', 'extends', 'owner']) if (k in value) effective[k] = value[k];
+  Object.assign(effective, value);
+  return { source: { file: child.file, value: effective, at: effectiveWhere(effective, child, parent) }, errors: conflicts };
+}
+
+type Conflict = (path: (string | number)[], message: string) => void;
+
+const cityName = (p: Raw): string => `the parent "${String(p.id)}" (version ${String(p.version)})`;
+
+function mergeStates(p: Raw, c: Raw, previous: Source | undefined, conflict: Conflict): Raw {
+  const states: Raw = { ...(isMap(p.states) ? p.states : {}) };
+  const removeList: unknown[] = Array.isArray(c.remove) ? c.remove : [];
+  removeList.forEach((name, i) => {
+    if (typeof name === 'string' && name in states) delete states[name];
+    else conflict(['remove', i], `removes step "${String(name)}", which ${cityName(p)} does not have: delete it from remove:`);
+  });
+  if (c.remove !== undefined && !Array.isArray(c.remove)) conflict(['remove'], 'remove: must be a list of step names, e.g. remove: [review]');
+  const prevStates = isMap((previous?.value as Raw | undefined)?.states) ? (previous!.value as Raw).states : undefined;
+  for (const [name, entry] of Object.entries(isMap(c.states) ? c.states : {})) {
+    const path = ['states', name];
+    if (entry === null) {
+      if (name in states) delete states[name];
+      else conflict(path, `removes step "${name}", which ${cityName(p)} does not have: delete this entry`);
+    } else if (name in states) {
+      states[name] = mergeState(states[name], entry, path, conflict, p);
+    } else if (prevStates ? name in prevStates : !looksLikeNewStep(entry)) {
+      conflict(path, `overrides step "${name}", which ${cityName(p)} no longer has: remove this override, or write the whole step (with on:, always: or final: true) to add it as a new one`);
+    } else states[name] = entry;
+  }
+  return states;
+}
+
+/** A new step says where it leads or that it ends; an entry with only a deadline or a title is an override. */
+function looksLikeNewStep(entry: unknown): boolean {
+  return isMap(entry) && (entry.final === true || entry.on !== undefined || entry.always !== undefined);
+}
+
+function mergeState(ps: unknown, cs: unknown, path: (string | number)[], conflict: Conflict, p: Raw): unknown {
+  if (!isMap(ps) || !isMap(cs)) return cs;
+  const out: Raw = deepMerge(ps, omit(cs, ['tasks', 'task', 'on']), path, conflict, p) as Raw;
+  if (cs.task !== undefined) {
+    if (Array.isArray(ps.tasks) && cs.task !== null) {
+      conflict([...path, 'task'], `step "${path[1]}" of ${cityName(p)} has several task groups (${ps.tasks.map((g: Raw) => g.id).join(', ')}): override one under tasks: { <group id>: … }`);
+    } else setOrDelete(out, 'task', deepMerge(ps.task, cs.task, [...path, 'task'], conflict, p));
+  }
+  if (cs.tasks !== undefined) setOrDelete(out, 'tasks', mergeTasks(ps, cs.tasks, [...path, 'tasks'], conflict, p));
+  if (Array.isArray(cs.tasks)) delete out.task; // a new list of groups replaces a single task
+  if (cs.on !== undefined) setOrDelete(out, 'on', mergeOn(ps.on, cs.on, [...path, 'on'], conflict, p));
+  return out;
+}
+
+/** `tasks:` as a list replaces the groups; as a map (group id → override) merges into the named groups. */
+function mergeTasks(ps: Raw, ct: unknown, path: (string | number)[], conflict: Conflict, p: Raw): unknown {
+  if (!isMap(ct)) return ct;
+  if (!Array.isArray(ps.tasks)) {
+    conflict(path, `step "${path[1]}" of ${cityName(p)} has ${ps.task ? 'one task: override it under task:' : 'no task groups: write tasks: as a list'}`);
+    return ps.tasks;
+  }
+  const groups: Raw[] = [...ps.tasks];
+  for (const [id, g] of Object.entries(ct)) {
+    const i = groups.findIndex((x) => isMap(x) && x.id === id);
+    if (g === null) {
+      if (i >= 0) groups.splice(i, 1);
+      else conflict([...path, id], `removes task group "${id}", which step "${path[1]}" of ${cityName(p)} does not have: delete this entry`);
+    } else if (i >= 0) groups[i] = deepMerge(groups[i], g, [...path, id], conflict, p) as Raw;
+    else if (isMap(g) && (g.role !== undefined || g.assignee !== undefined)) groups.push({ id, ...g });
+    else conflict([...path, id], `overrides task group "${id}", which step "${path[1]}" of ${cityName(p)} no longer has: use one of ${groups.map((x) => x.id).join(', ')}, or give a new group role: or assignee:`);
+  }
+  return groups;
+}
+
+/** Events merge one by one; a partial transition (no `to`) must refer to an event the parent has. */
+function mergeOn(po: unknown, co: unknown, path: (string | number)[], conflict: Conflict, p: Raw): unknown {
+  if (!isMap(co)) return co;
+  const base: Raw = isMap(po) ? po : {};
+  for (const [event, t] of Object.entries(co)) {
+    if (!(event in base) && isMap(t) && t.to === undefined) {
+      const known = Object.keys(base);
+      conflict([...path, event], `changes event "${event}" of step "${path[1]}", which ${cityName(p)} does not have: add to: <step> to make it a new button${known.length > 0 ? `, or use one of ${known.join(', ')}` : ''}`);
+    }
+  }
+  return deepMerge(base, co, path, conflict, p);
+}
+
+/** Maps merge key by key; `null` removes; anything else (lists, scalars) replaces whole. */
+export function deepMerge(base: unknown, over: unknown, path: (string | number)[], conflict: Conflict, p: Raw): unknown {
+  if (!isMap(base) || !isMap(over)) return over;
+  const out: Raw = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    if (v === null) {
+      if (!(k in out)) conflict([...path, k], `removes "${k}", which ${cityName(p)} does not have here: delete this line`);
+      delete out[k];
+    } else out[k] = k in out ? deepMerge(out[k], v, [...path, k], conflict, p) : v;
+  }
+  return out;
+}
+
+function omit(o: Raw, keys: string[]): Raw {
+  return Object.fromEntries(Object.entries(o).filter(([k]) => !keys.includes(k)));
+}
+
+function setOrDelete(o: Raw, key: string, v: unknown): void {
+  if (v === null || v === undefined) delete o[key];
+  else o[key] = v;
+}
+
+/**
+ * Whether a district's overrides still apply to a new version of the city's definition: the
+ * LVZ_DSL_OVERRIDE_CONFLICT errors, at the district's lines. With `previous` (the version the district was
+ * written against), an override of a step the new version dropped is always a conflict, whatever its shape.
+ * Compile the district against the new version as well, for the ordinary errors (a transition to a removed step).
+ */
+export function checkOverrides(child: Source, newParent: Source, previous?: Source): LvzError[] {
+  return resolveExtends(child, newParent, previous).errors;
+}

@@ -1,0 +1,36 @@
+// definitions.test.ts: createEngine refuses to start on a broken definition, listing file:line:col,
+// and records each definition text once per (kind, id, version).
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createEngine } from '../../../engine/index.ts';
+
+function project(workflow: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lvzhi-def-'));
+  for (const d of ['calendars', 'forms']) fs.cpSync(path.resolve(d), path.join(dir, d), { recursive: true });
+  fs.mkdirSync(path.join(dir, 'workflows'));
+  fs.writeFileSync(path.join(dir, 'workflows', 'broken.yaml'), workflow);
+  return dir;
+}
+
+describe('createEngine', () => {
+  it('refuses to start with every definition error as file:line:col', async () => {
+    const dir = project('id: broken\nversion: 1\ntitle: 坏\nroles: [deputy]\nrecord: suggestion\ninitial: nowhere\nstates:\n  a:\n    on: { go: b }\n');
+    let message = '';
+    try {
+      await createEngine({ dataDir: path.join(dir, 'data'), projectDir: dir });
+    } catch (e) { message = (e as Error).message; }
+    expect(message).toMatch(/workflows\/broken\.yaml:\d+:\d+: LVZ_DSL_/);
+    expect(fs.existsSync(path.join(dir, 'data'))).toBe(false); // nothing touched before the definitions compile
+  });
+
+  it('starts on the shipped definitions', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lvzhi-def-ok-'));
+    const engine = await createEngine({ dataDir, now: () => new Date('2026-03-02T01:00:00Z') });
+    await engine.close();
+    const again = await createEngine({ dataDir, now: () => new Date('2026-03-03T01:00:00Z') });
+    await again.close();
+  });
+});

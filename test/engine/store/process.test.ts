@@ -1,0 +1,57 @@
+// process.test.ts: the 002_process schema and its repositories: the once-only timer claim, the
+// optimistic instance update, and the append-only event history.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTestDb, type TestDb } from '../../helpers/db.ts';
+import {
+  appendEvent, claimTimer, dueTimers, getInstance, insertInstance, insertTimers, listEvents, updateInstance, type InstanceRow,
+} from '../../../engine/store/process/index.ts';
+
+let t: TestDb;
+beforeAll(async () => { t = await openTestDb(); });
+afterAll(async () => { await t.cleanup(); });
+
+const at = '2026-03-02T01:00:00.000Z';
+const instance: InstanceRow = {
+  id: 'i1', number: '2026-0001', workflowId: 'suggestion', workflowVersion: 1, title: '标题', state: 'review', status: 'active',
+  initiatorId: 'deputy1', initiatorOrg: 'zhangdian-delegation', data: { title: '标题' }, snapshot: { value: 'review', tally: {}, visits: { draft: 1, review: 1 } },
+  version: 1, parentId: null, createdAt: at, updatedAt: at, endedAt: null,
+};
+
+describe('process store', () => {
+  it('updates an instance only at the version it was read', async () => {
+    await insertInstance(t.db, instance);
+    expect(await updateInstance(t.db, 'i1', 1, { state: 'handle', updatedAt: at })).toBe(true);
+    expect(await updateInstance(t.db, 'i1', 1, { state: 'evaluate', updatedAt: at })).toBe(false);
+    expect((await getInstance(t.db, 'i1'))).toMatchObject({ state: 'handle', version: 2 });
+  });
+
+  it('claims a due timer once', async () => {
+    await insertTimers(t.db, [{ id: 't1', instanceId: 'i1', taskId: null, state: 'handle', visit: 1, kind: 'deadline', fireAt: at, status: 'pending', payload: {}, leaseOwner: null, leaseUntil: null, firedAt: null }]);
+    expect((await dueTimers(t.db, '2026-03-03T00:00:00.000Z')).map((x) => x.id)).toEqual(['t1']);
+    const claims = await Promise.all([claimTimer(t.db, 't1', at), claimTimer(t.db, 't1', at)]);
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    expect(await dueTimers(t.db, '2026-03-03T00:00:00.000Z')).toEqual([]);
+  });
+
+  it('numbers events per instance', async () => {
+    for (const type of ['instance.started', 'task.completed']) {
+      await appendEvent(t.db, { instanceId: 'i1', at, actorId: 'deputy1', onBehalfOf: null, type, taskId: null, fromState: null, toState: 'review', payload: {} });
+    }
+    expect((await listEvents(t.db, 'i1')).map((e) => e.seq)).toEqual([1, 2]);
+  });
+
+  it('never updates or deletes the event history (no such code path in engine/)', () => {
+    const files = fs.readdirSync(path.resolve('engine'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+    const offenders: string[] = [];
+    for (const f of files) {
+      const text = fs.readFileSync(path.join('engine', f), 'utf8');
+      if (/db\(\s*['"]events['"]\s*\)[^;]*\.(update|del|delete|truncate)\(/s.test(text.replace(/;/g, ';\n'))) offenders.push(f);
+      if (/(update|delete\s+from)\s+events\b/i.test(text)) offenders.push(f);
+      if (/dropTable(IfExists)?\(['"]events['"]\)/.test(text) && !f.includes('migrations')) offenders.push(f);
+    }
+    expect(offenders).toEqual([]);
+  });
+});

@@ -1,0 +1,120 @@
+// auth.test.ts: login and logout, redirects to the login page, CSRF on every state-changing
+// request, and the security headers every page carries.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Client, loginAs, startServer, type TestServer } from '../helpers/http.ts';
+
+let s: TestServer;
+beforeAll(async () => { s = await startServer(); });
+afterAll(async () => s?.close());
+
+async function startedCount(c: Client): Promise<number> {
+  const page = await c.get('/inbox?list=started');
+  return Number(/href="\/inbox\?list=started"[^>]*>[^<]*<span class="count">(\d+)<\/span>/.exec(page.text)?.[1] ?? NaN);
+}
+
+describe('login', () => {
+  it('shows the demo accounts in demo mode and logs in with the right password', async () => {
+    const c = new Client(s.base);
+    const page = await c.get('/login');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<html lang="zh-CN">');
+    expect(page.text).toContain('deputy1');
+    const res = await c.post('/login', { username: 'deputy1', password: 'lvzhi2026', next: '/start' });
+    expect(res.status).toBe(303);
+    expect(res.location).toBe('/start');
+    expect(res.headers.getSetCookie().join()).toMatch(/lvzhi_sid=[^;]+;.*HttpOnly.*SameSite=Lax/i);
+    const start = await c.get('/start');
+    expect(start.text).toContain('王建国');
+  });
+
+  it('a wrong password re-renders the form with a 401 and an error linked to the field', async () => {
+    const c = new Client(s.base);
+    await c.get('/login');
+    const res = await c.post('/login', { username: 'deputy1', password: 'wrong' });
+    expect(res.status).toBe(401);
+    expect(res.text).toContain('用户名或密码不正确');
+    expect(res.text).toContain('href="#username"');
+    expect(res.text).toContain('value="deputy1"');
+    expect(res.headers.getSetCookie().join()).not.toContain('lvzhi_sid=');
+  });
+
+  it('the login form itself needs its CSRF token', async () => {
+    const c = new Client(s.base);
+    await c.get('/login');
+    const res = await c.post('/login', { username: 'deputy1', password: 'lvzhi2026' }, { csrf: false });
+    expect(res.status).toBe(403);
+    expect(res.text).toContain('表单已过期');
+  });
+
+  it('an off-site next is ignored', async () => {
+    const c = new Client(s.base);
+    await c.get('/login');
+    const res = await c.post('/login', { username: 'deputy1', password: 'lvzhi2026', next: '//evil.example/' });
+    expect(res.location).toBe('/inbox');
+  });
+
+  it('pages ask for a login first and come back afterwards; logout ends the session', async () => {
+    const c = new Client(s.base);
+    const res = await c.get('/instances?q=x');
+    expect(res.status).toBe(303);
+    expect(res.location).toBe(`/login?next=${encodeURIComponent('/instances?q=x')}`);
+    const htmx = await c.get('/inbox', { 'HX-Request': 'true' });
+    expect(htmx.status).toBe(401);
+    expect(htmx.headers.get('hx-redirect')).toMatch(/^\/login\?next=/);
+    const d = await loginAs(s.base, 'deputy1');
+    expect((await d.get('/inbox')).status).toBe(200);
+    const out = await d.post('/logout', {});
+    expect(out.status).toBe(303);
+    expect((await d.get('/inbox')).status).toBe(303);
+  });
+});
+
+describe('CSRF', () => {
+  it('a POST without the token is refused with 403 and changes nothing', async () => {
+    const d = await loginAs(s.base, 'deputy1');
+    const before = await startedCount(d);
+    const res = await d.post('/start/suggestion', { _event: 'submit', title: '无令牌', content: '内容' }, { csrf: false });
+    expect(res.status).toBe(403);
+    expect(res.text).toContain('表单已过期');
+    const forged = await d.post('/start/suggestion', { _csrf: 'forged', _event: 'submit', title: '伪造', content: '内容' });
+    expect(forged.status).toBe(403);
+    expect(await startedCount(d)).toBe(before);
+  });
+
+  it('another session\'s token does not work, the X-CSRF-Token header (htmx) does', async () => {
+    const a = await loginAs(s.base, 'deputy1');
+    const b = await loginAs(s.base, 'deputy2');
+    const stolen = await a.post('/start/suggestion', { _csrf: b.csrf, _event: '_draft', title: '草稿' });
+    expect(stolen.status).toBe(403);
+    const viaHeader = await a.post('/start/suggestion', { _event: '_draft', title: '草稿' }, {
+      csrf: false, headers: { 'X-CSRF-Token': a.csrf, 'HX-Request': 'true' },
+    });
+    expect(viaHeader.status).toBe(200);
+    expect(viaHeader.headers.get('hx-redirect')).toMatch(/^\/(tasks|instances)\//);
+  });
+});
+
+describe('headers', () => {
+  it('pages carry CSP without inline script, frame and sniffing protection; htmx is served locally', async () => {
+    const c = new Client(s.base);
+    const page = await c.get('/login');
+    const csp = page.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(page.headers.get('x-frame-options')).toBe('DENY');
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(page.headers.get('referrer-policy')).toBe('same-origin');
+    expect(page.text).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    expect(page.text).toContain('<script src="/static/htmx.min.js"');
+    const htmx = await c.get('/static/htmx.min.js');
+    expect(htmx.status).toBe(200);
+    expect(htmx.text).toContain('4.0.1');
+  });
+
+  it('an unknown page is a 404 page in zh-CN', async () => {
+    const res = await new Client(s.base).get('/no/such/page');
+    expect(res.status).toBe(404);
+    expect(res.text).toContain('找不到');
+  });
+});
