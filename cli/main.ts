@@ -1,9 +1,11 @@
-// main.ts: `lvzhi validate [files…]` and `lvzhi serve`; returns the exit code.
+// main.ts: `lvzhi validate [files…]`, `lvzhi check [files…]` and `lvzhi serve`; returns the exit code.
 
+import { checkFiles } from './check.ts';
 import { validateFiles } from './validate.ts';
 
 const USAGE = `usage:
   lvzhi validate [files…]   check workflows/, forms/ and calendars/ (or just the files given)
+  lvzhi check [files…]      model-check every workflow: reachable ends, who can do each task, paths
   lvzhi serve [options]     start the web server (PORT, HOST, DATA_DIR from the environment)`;
 
 interface ServerModule {
@@ -15,6 +17,8 @@ export async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'validate':
       return validateFiles(rest, { cwd: process.cwd(), out: process.stdout, err: process.stderr });
+    case 'check':
+      return checkFiles(rest, { cwd: process.cwd(), out: process.stdout, err: process.stderr });
     case 'serve': {
       // A variable specifier: the server is loaded only when asked for, so `validate` never pulls in fastify.
       const spec = '../server/main.ts';

@@ -8,6 +8,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseCalendar } from '../engine/calendar/index.ts';
 import { checkAcrossFiles, compileWorkflow } from '../engine/dsl/compile.ts';
+import { parentIndex, type ParentText } from '../engine/dsl/extends.ts';
 import type { CompiledWorkflow } from '../engine/dsl/types.ts';
 import { LvzError } from '../engine/errors.ts';
 import { compileForm } from '../engine/forms/compile.ts';
@@ -15,13 +16,13 @@ import type { CompiledForm } from '../engine/forms/types.ts';
 
 export type DefinitionKind = 'workflow' | 'form' | 'calendar';
 
-interface Io {
+export interface Io {
   cwd: string;
   out: { write(s: string): unknown };
   err: { write(s: string): unknown };
 }
 
-interface Loaded {
+export interface Loaded {
   file: string;
   kind: DefinitionKind;
   text: string;
@@ -46,9 +47,10 @@ export async function validateFiles(files: string[], io: Io): Promise<number> {
     if (r.ok) forms.set(r.form.def.id, r.form);
     else errors.push(...r.errors);
   }
+  const parents = workflowIndex(defs, io.cwd);
   const workflows: CompiledWorkflow[] = [];
   for (const w of defs.filter((d) => d.kind === 'workflow')) {
-    const r = compileWorkflow(w.text, w.file, { forms });
+    const r = compileWorkflow(w.text, w.file, { forms, parents });
     if (r.ok) workflows.push(r.workflow);
     else errors.push(...r.errors);
   }
@@ -56,35 +58,45 @@ export async function validateFiles(files: string[], io: Io): Promise<number> {
     const r = parseCalendar(c.text, c.file);
     if (!r.ok) errors.push(...r.errors);
   }
-  errors.push(...acrossFiles(workflows, forms, givenFiles, io.cwd));
+  errors.push(...acrossFiles(workflows, forms, parents, givenFiles, io.cwd));
 
-  for (const e of errors) io.err.write(e.format() + '\n');
+  for (const line of new Set(errors.map((e) => e.format()))) io.err.write(line + '\n');
   if (errors.length > 0) return 1;
   io.out.write(`ok: ${defs.length} definitions valid\n`);
   return 0;
 }
 
 /** Duplicate ids and spawn targets, counting shipped workflows as context; only given files are reported. */
-function acrossFiles(workflows: CompiledWorkflow[], forms: Map<string, CompiledForm>, givenFiles: Set<string>, cwd: string): LvzError[] {
+function acrossFiles(workflows: CompiledWorkflow[], forms: Map<string, CompiledForm>, parents: Map<string, ParentText>, givenFiles: Set<string>, cwd: string): LvzError[] {
   const context = loadDir('workflows', cwd)
     .filter((d) => !givenFiles.has(d.file))
-    .map((d) => compileWorkflow(d.text, d.file, { forms }))
+    .map((d) => compileWorkflow(d.text, d.file, { forms, parents }))
     .flatMap((r) => (r.ok ? [r.workflow] : []));
   // Context first: a duplicate is reported on the later definition, which should be the one being checked.
   return checkAcrossFiles([...context, ...workflows], { forms }).filter((e) => e.where && givenFiles.has(e.where.file));
 }
 
-function loadDir(dir: string, cwd: string): Loaded[] {
-  const abs = path.join(cwd, dir);
-  if (!existsSync(abs)) return [];
-  return readdirSync(abs)
-    .filter((f) => /\.ya?ml$/.test(f))
-    .sort()
-    .map((f) => load(path.join(dir, f), cwd))
-    .filter((l): l is Loaded => !(l instanceof LvzError));
+/**
+ * What a workflow may `extends`: every workflow in workflows/ (districts' too: a town may extend its
+ * district's), with the given files winning over the shipped ones of the same id and version.
+ */
+export function workflowIndex(given: readonly Loaded[], cwd: string): Map<string, ParentText> {
+  const givenFiles = new Set(given.map((d) => d.file));
+  const shipped = loadDir('workflows', cwd).filter((d) => !givenFiles.has(d.file));
+  return parentIndex([...shipped, ...given.filter((d) => d.kind === 'workflow')]);
 }
 
-function load(file: string, cwd: string): Loaded | LvzError {
+/** YAML files of a folder, sorted; workflows/ also has subfolders (workflows/districts/). */
+export function loadDir(dir: string, cwd: string): Loaded[] {
+  const abs = path.join(cwd, dir);
+  if (!existsSync(abs)) return [];
+  const entries = readdirSync(abs, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+  const files = entries.filter((e) => e.isFile() && /\.ya?ml$/.test(e.name)).map((e) => load(path.join(dir, e.name), cwd));
+  const nested = dir.split(/[\\/]/)[0] === 'workflows' ? entries.filter((e) => e.isDirectory()).flatMap((e) => loadDir(path.join(dir, e.name), cwd)) : [];
+  return [...files.filter((l): l is Loaded => !(l instanceof LvzError)), ...nested];
+}
+
+export function load(file: string, cwd: string): Loaded | LvzError {
   const where = { file, line: 1, col: 1 };
   let text: string;
   try {

@@ -88,9 +88,10 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>): E
       const access = accessOf(form, g);
       const current = { ...l.inst.data, ...(l.task.draft ?? {}) };
       const dir = await rc.directory();
-      const { value, errors } = validateField(form, field, input, access, current, dir);
-      const only = { edit: new Set([field].filter((f) => access.edit.has(f))), read: new Set<string>() };
-      return buildFormModel(form, { ...current, [field]: value }, only, errors, dir);
+      const { errors } = validateField(form, field, input, access, current, dir);
+      // Every field of the step from what was typed, so conditions (visible_when) follow the answer;
+      // only the checked field carries its message.
+      return buildFormModel(form, current, access, errors, dir, input);
     },
     taskAction: (actor, taskId, input) => taskAction(rc, actor, taskId, input),
     withdraw: (actor, id, input) => withdraw(rc, actor, id, input.version),

@@ -229,7 +229,7 @@ export interface Engine {
   /** Validates, transitions and persists in one transaction; returns where the instance went. */
   complete(actor: Actor, taskId: string, input: CompleteInput): Promise<{ instanceId: string; state: string; stateTitle: string }>;
   saveDraft(actor: Actor, taskId: string, input: RawInput): Promise<void>;
-  /** Inline check of one field (htmx): the field's render model with its error, if any. */
+  /** Inline check of one field (htmx): the step's form rebuilt from `input` (visible_when follows it), with that field's error only. */
   checkField(actor: Actor, taskId: string, field: string, input: RawInput): Promise<FormModel>;
   taskAction(actor: Actor, taskId: string, input: TaskActionInput): Promise<void>;
   withdraw(actor: Actor, instanceId: string, input: { version: number }): Promise<void>;

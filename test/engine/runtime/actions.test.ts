@@ -48,7 +48,7 @@ describe('office actions', () => {
 
   it('退回 after return_within has passed is refused; an action the step does not list is not allowed', async () => {
     const id = await started();
-    expect(await finish('review1', id, 'accept', { lead_unit: 'city-fgw' })).toBe('ok');
+    expect(await finish('review1', id, 'accept', { lead_unit: 'city-fgw', is_complex: '否', is_key: '否' })).toBe('ok');
     expect(await act('fgw1', id, { action: 'delegate', toUser: 'staff1' })).toBe('LVZ_RUN_EVENT_NOT_ALLOWED');
     const saved = h.clock.now;
     h.clock.now = new Date('2026-03-20T01:00:00Z');
@@ -64,7 +64,7 @@ describe('office actions', () => {
     expect(await act('review1', id, { action: 'reassign', toUser: 'staff1', reason: '请郑晓东办理' })).toBe('ok');
     const reviewTodo = await h.engine.inbox(await h.as('review1'), 'todo', { page: 1, pageSize: 50 });
     expect(reviewTodo.items.some((t) => t.instanceId === id)).toBe(false);
-    expect(await finish('staff1', id, 'accept', { lead_unit: 'city-fgw' })).toBe('ok');
+    expect(await finish('staff1', id, 'accept', { lead_unit: 'city-fgw', is_complex: '否', is_key: '否' })).toBe('ok');
     expect(await stateOf(id)).toBe('handle');
   });
 
@@ -75,11 +75,11 @@ describe('office actions', () => {
     expect(await codeOf(h.engine.complete(await h.as('review1'), ownerTask, { event: 'accept', input: {}, version: await versionOf(h, 'review1', id) }))).toBe('LVZ_RUN_TASK_CLOSED');
     const helperTask = await taskOf(h, 'staff1', id);
     expect((await h.engine.task(await h.as('staff1'), helperTask)).isDelegated).toBe(true);
-    await h.engine.complete(await h.as('staff1'), helperTask, { event: 'answer', input: { lead_unit: 'city-jyj' }, opinion: '建议由教育局主办', version: await versionOf(h, 'staff1', id) });
+    await h.engine.complete(await h.as('staff1'), helperTask, { event: 'answer', input: { lead_unit: 'city-jyj', is_complex: '否', is_key: '否' }, opinion: '建议由教育局主办', version: await versionOf(h, 'staff1', id) });
     const view = await h.engine.task(await h.as('review1'), ownerTask);
     expect(view.form.fields.find((f) => f.name === 'lead_unit')?.value).toBe('city-jyj');
     expect(view.history.some((e) => e.type === 'task.delegate_answered' && e.opinion === '建议由教育局主办')).toBe(true);
-    expect(await finish('review1', id, 'accept', { lead_unit: 'city-jyj' })).toBe('ok');
+    expect(await finish('review1', id, 'accept', { lead_unit: 'city-jyj', is_complex: '否', is_key: '否' })).toBe('ok');
   });
 
   it('加签 before and after', async () => {
@@ -87,7 +87,7 @@ describe('office actions', () => {
     expect(await act('review1', id, { action: 'add_signer', toUser: 'leader1', position: 'before' })).toBe('ok');
     expect(await finish('leader1', id, 'sign', {})).toBe('ok');
     expect(await act('review1', id, { action: 'add_signer', toUser: 'staff1', position: 'after' })).toBe('ok');
-    expect(await finish('review1', id, 'accept', { lead_unit: 'city-fgw' })).toBe('ok');
+    expect(await finish('review1', id, 'accept', { lead_unit: 'city-fgw', is_complex: '否', is_key: '否' })).toBe('ok');
     expect(await stateOf(id)).toBe('review'); // waits for the signer after
     expect(await finish('staff1', id, 'sign', {})).toBe('ok');
     expect(await stateOf(id)).toBe('handle');
@@ -144,7 +144,7 @@ describe('office actions', () => {
     await h.engine.setOutOfOffice(await h.as('review1'), { delegateUserId: 'staff1', from: '2026-03-01', to: '2026-03-10' });
     const todo = await h.engine.inbox(await h.as('staff1'), 'todo', { page: 1, pageSize: 50 });
     expect(todo.items.some((t) => t.instanceId === id)).toBe(true);
-    expect(await finish('staff1', id, 'accept', { lead_unit: 'city-fgw' })).toBe('ok');
+    expect(await finish('staff1', id, 'accept', { lead_unit: 'city-fgw', is_complex: '否', is_key: '否' })).toBe('ok');
     const entry = (await h.engine.instance(await h.as('deputy1'), id)).history.find((e) => e.type === 'task.completed' && e.stepTitle === '审查');
     expect(entry?.actorName).toBe('郑晓东');
     expect(entry?.onBehalfOfName).toBe('张敏（代理）');
@@ -161,7 +161,7 @@ describe('files', () => {
     expect(await codeOf(h.engine.file(await h.as('fgw1'), f.fileId))).toBe('LVZ_RUN_NOT_FOUND'); // not attached: the uploader only
     const { instanceId } = await h.engine.start(deputy, 'office', { event: 'submit', version: 0, input: { title: '附件', content: '内容', attachments: [f.fileId] } });
     expect((await h.engine.file(deputy, f.fileId)).name).toBe('调研报告.pdf');
-    expect(await finish('review1', instanceId, 'accept', { lead_unit: 'city-fgw' })).toBe('ok');
+    expect(await finish('review1', instanceId, 'accept', { lead_unit: 'city-fgw', is_complex: '否', is_key: '否' })).toBe('ok');
     expect((await h.engine.file(await h.as('fgw1'), f.fileId)).size).toBe(13);
     expect(await codeOf(h.engine.file(await h.as('jyj1'), f.fileId))).toBe('LVZ_RUN_NOT_FOUND');
     // Someone else's upload id cannot be pulled into a record.

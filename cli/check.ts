@@ -1,0 +1,62 @@
+// check.ts: `lvzhi check`: model-check every workflow (or the files given) and print `file:line:col: CODE message`.
+//
+// On top of what `validate` checks (reachability, ways out, guards and their fields), it asks
+// engine/dsl/model-check.ts whether every state can still reach an end, whether somebody in the directory
+// can take every task, whether every deadline reminds or escalates, and counts the paths from start to end.
+// The directory is the demo one (engine/store/seed/demo.ts), the one a fresh install starts with.
+
+import { checkAcrossFiles, compileWorkflow, sortByPlace } from '../engine/dsl/compile.ts';
+import { modelCheck, type Directory } from '../engine/dsl/model-check.ts';
+import type { CompiledWorkflow } from '../engine/dsl/types.ts';
+import { LvzError } from '../engine/errors.ts';
+import { compileForm } from '../engine/forms/compile.ts';
+import type { CompiledForm } from '../engine/forms/types.ts';
+import { DEMO_ORGS, DEMO_USERS } from '../engine/store/seed/demo.ts';
+import { load, loadDir, workflowIndex, type Io, type Loaded } from './validate.ts';
+
+/** The shipped demo directory, read-only. */
+export function demoDirectory(): Directory {
+  return {
+    users: DEMO_USERS.map((u) => ({ id: u.id, roles: u.roles, orgId: u.orgId ?? null })),
+    orgs: DEMO_ORGS.map((o) => ({ id: o.id, kind: o.kind })),
+  };
+}
+
+export async function checkFiles(files: string[], io: Io, directory: Directory = demoDirectory()): Promise<number> {
+  const loaded = files.length > 0 ? files.map((f) => load(f, io.cwd)) : loadDir('workflows', io.cwd);
+  const errors: LvzError[] = loaded.filter((l): l is LvzError => l instanceof LvzError);
+  const defs = loaded.filter((l): l is Loaded => !(l instanceof LvzError));
+  const forms = new Map<string, CompiledForm>();
+  for (const f of loadDir('forms', io.cwd)) {
+    const r = compileForm(f.text, f.file);
+    if (r.ok) forms.set(r.form.def.id, r.form);
+    else errors.push(...r.errors);
+  }
+  const parents = workflowIndex(defs, io.cwd);
+  const warnings: LvzError[] = [];
+  const counted: { workflow: CompiledWorkflow; paths: number; truncated: boolean }[] = [];
+  for (const d of defs) {
+    const r = compileWorkflow(d.text, d.file, { forms, parents });
+    if (!r.ok) {
+      errors.push(...r.errors);
+      continue;
+    }
+    const m = modelCheck(r.workflow, { forms, directory });
+    errors.push(...m.errors);
+    warnings.push(...m.warnings);
+    counted.push({ workflow: r.workflow, paths: m.paths, truncated: m.truncated });
+  }
+  const givenFiles = new Set(defs.map((d) => d.file));
+  errors.push(...checkAcrossFiles(counted.map((c) => c.workflow), { forms }).filter((e) => e.where && givenFiles.has(e.where.file)));
+
+  for (const line of new Set(sortByPlace(warnings).map((e) => `warning: ${e.format()}`))) io.err.write(line + '\n');
+  for (const line of new Set(sortByPlace(errors).map((e) => e.format()))) io.err.write(line + '\n');
+  for (const c of counted) {
+    const { id, version } = c.workflow.def;
+    io.out.write(`${c.workflow.source.file}: ${id}@${version}: ${c.truncated ? 'at least ' : ''}${c.paths} paths to an end\n`);
+  }
+  if (errors.length > 0) return 1;
+  const total = counted.reduce((n, c) => n + c.paths, 0);
+  io.out.write(`ok: ${counted.length} workflows checked, ${total} paths to an end\n`);
+  return 0;
+}

@@ -1,0 +1,204 @@
+// model-check.ts: what `lvzhi check` adds to the compile checks: every state can still reach an end, every
+// task has someone in the directory to take it, every deadline does something, and how many paths lead from
+// the start to an end. Pure: the caller passes the compiled workflow, its forms and the directory.
+//
+// The paths are enumerated over the definition's own graph (every candidate of every event, every always:
+// transition), not by running xstate: guards depend on data no static check has, so each candidate counts as
+// takeable. A state may appear at most twice on one path, which covers one round of every loop (重新办理).
+
+import { LvzError } from '../errors.ts';
+import type { CompiledForm } from '../forms/types.ts';
+import { deadlinesOf, groupsOf } from './walk.ts';
+import type { CompiledWorkflow, TaskGroupDef, WorkflowDef } from './types.ts';
+
+export interface DirectoryUser {
+  id: string;
+  roles: readonly string[];
+  orgId: string | null;
+}
+
+export interface DirectoryOrg {
+  id: string;
+  kind: string;
+}
+
+/** The people who could take tasks; the CLI passes the demo directory, the studio the live one. */
+export interface Directory {
+  users: readonly DirectoryUser[];
+  orgs: readonly DirectoryOrg[];
+}
+
+export interface ModelCheckOptions {
+  forms: Map<string, CompiledForm>;
+  /** Without a directory the "somebody can do it" check is skipped. */
+  directory?: Directory;
+  /** Stop enumerating after this many complete paths (default 10,000); `truncated` says so. */
+  maxPaths?: number;
+}
+
+export interface ModelCheckResult {
+  errors: LvzError[];
+  warnings: LvzError[];
+  /** Paths from the initial state to a final one, each state at most twice on a path. */
+  paths: number;
+  /** The enumeration stopped at maxPaths. */
+  truncated: boolean;
+}
+
+const VISITS_PER_PATH = 2;
+
+export function modelCheck(wf: CompiledWorkflow, opts: ModelCheckOptions): ModelCheckResult {
+  const { def, source } = wf;
+  const errors: LvzError[] = [];
+  const warnings: LvzError[] = [];
+  for (const name of statesWithoutEnd(def)) {
+    const path = `/states/${name}`;
+    errors.push(
+      new LvzError('LVZ_DSL_NO_PATH_TO_END', `no final state can be reached from "${name}", so a case that gets there is never closed: add a transition towards a final state (from "${name}" or a step it leads to)`, {
+        where: source.at(path),
+        path,
+        params: { state: name },
+      }),
+    );
+  }
+  for (const { state, deadline, path } of deadlinesOf(def)) {
+    if (deadline.escalate !== undefined || deadline.remind.length > 0) continue;
+    errors.push(
+      new LvzError('LVZ_DSL_DEADLINE_NO_HANDLER', `the deadline of "${state.name}" neither reminds nor escalates, so nobody hears of it: add remind: [2 working days] or escalate: <event> with that event under on:`, {
+        where: source.at(path),
+        path,
+        params: { state: state.name },
+      }),
+    );
+  }
+  if (opts.directory) errors.push(...nobodyCanDo(wf, opts.forms, opts.directory));
+  warnings.push(...fallThrough(wf));
+  const { paths, truncated } = countPaths(def, opts.maxPaths ?? 10_000);
+  return { errors, warnings, paths, truncated };
+}
+
+/**
+ * Warnings: an automatic event (done, an escalation, always:) whose every candidate has a when. When none
+ * holds, nothing happens and the case stays where it is with no task to move it on.
+ */
+function fallThrough(wf: CompiledWorkflow): LvzError[] {
+  const out: LvzError[] = [];
+  for (const s of Object.values(wf.def.states)) {
+    const automatic: [string, { when?: string; path: string }[]][] = [
+      ...Object.entries(s.on).filter(([e]) => e === 'done' || e === s.deadline?.escalate),
+      ...(s.always.length > 0 ? [['always', s.always] as [string, { when?: string; path: string }[]]] : []),
+    ];
+    for (const [event, ts] of automatic) {
+      if (ts.length === 0 || ts.some((t) => t.when === undefined)) continue;
+      const path = ts[ts.length - 1]!.path;
+      out.push(
+        new LvzError('LVZ_DSL_NO_WAY_OUT', `state "${s.name}": when none of the conditions of ${event === 'always' ? 'always:' : `on.${event}`} holds, the case stays here and nobody can move it: add a last candidate without when`, {
+          where: wf.source.at(path),
+          path,
+          params: { state: s.name, event },
+        }),
+      );
+    }
+  }
+  return out;
+}
+
+function targets(def: WorkflowDef, name: string): string[] {
+  const s = def.states[name];
+  if (!s) return [];
+  return [...new Set([...Object.values(s.on).flat(), ...s.always].map((t) => t.to).filter((to) => to in def.states))];
+}
+
+/** States from which no final state can be reached (walking the transitions backwards from the finals). */
+export function statesWithoutEnd(def: WorkflowDef): string[] {
+  const into = new Map<string, string[]>();
+  for (const name of Object.keys(def.states)) {
+    for (const to of targets(def, name)) into.set(to, [...(into.get(to) ?? []), name]);
+  }
+  const ends = Object.values(def.states).filter((s) => s.final).map((s) => s.name);
+  const canEnd = new Set(ends);
+  const queue = [...ends];
+  while (queue.length > 0) {
+    for (const from of into.get(queue.shift()!) ?? []) {
+      if (!canEnd.has(from)) {
+        canEnd.add(from);
+        queue.push(from);
+      }
+    }
+  }
+  return Object.keys(def.states).filter((n) => !canEnd.has(n));
+}
+
+/** Every path from the initial state to a final one, each state at most twice on a path; iterative, so deep graphs cannot overflow the stack. */
+export function enumeratePaths(def: WorkflowDef, max = 10_000): { paths: string[][]; truncated: boolean } {
+  const paths: string[][] = [];
+  if (!(def.initial in def.states)) return { paths, truncated: false };
+  const stack: string[][] = [[def.initial]];
+  while (stack.length > 0) {
+    const path = stack.pop()!;
+    const here = path[path.length - 1]!;
+    if (def.states[here]!.final) {
+      paths.push(path);
+      if (paths.length >= max) return { paths, truncated: true };
+      continue;
+    }
+    for (const to of targets(def, here).reverse()) {
+      if (path.filter((s) => s === to).length < VISITS_PER_PATH) stack.push([...path, to]);
+    }
+  }
+  return { paths, truncated: false };
+}
+
+function countPaths(def: WorkflowDef, max: number): { paths: number; truncated: boolean } {
+  const { paths, truncated } = enumeratePaths(def, max);
+  return { paths: paths.length, truncated };
+}
+
+/** Tasks no user in the directory could take. Only what the definition and forms pin down is checked. */
+function nobodyCanDo(wf: CompiledWorkflow, forms: Map<string, CompiledForm>, dir: Directory): LvzError[] {
+  const kindOf = new Map(dir.orgs.map((o) => [o.id, o.kind]));
+  const record = forms.get(wf.def.record);
+  const errors: LvzError[] = [];
+  for (const { state, group, path } of groupsOf(wf.def)) {
+    const need = requirement(wf.def, group, record);
+    if (!need) continue;
+    const able = dir.users.some(
+      (u) => need.roles.some((r) => u.roles.includes(r)) && (need.orgKind === undefined || (u.orgId !== null && kindOf.get(u.orgId) === need.orgKind)),
+    );
+    if (able) continue;
+    const at = `${path}/${group.role !== undefined ? 'role' : 'assignee'}`;
+    const where = need.orgKind ? ` in an organisation of kind ${need.orgKind}` : '';
+    errors.push(
+      new LvzError('LVZ_DSL_NOBODY_CAN_DO', `nobody in the directory can take the task of "${state.name}": no user has role ${need.roles.join(' or ')}${where}; give someone that role in the directory, or change ${group.role !== undefined ? 'role:' : 'assignee:'}`, {
+        where: wf.source.at(at),
+        path: at,
+        params: { state: state.name, roles: need.roles, orgKind: need.orgKind },
+      }),
+    );
+  }
+  return errors;
+}
+
+interface Requirement {
+  roles: string[];
+  orgKind?: string;
+}
+
+/** Who could take a group: its role (in the kind of organisation its org field picks), or the role its assignee field is limited to. */
+function requirement(def: WorkflowDef, g: TaskGroupDef, record: CompiledForm | undefined): Requirement | undefined {
+  const field = (expr: string | undefined): string | undefined => {
+    const e = expr === 'item' ? g.for_each : expr;
+    return e === undefined ? undefined : /^data\.([a-z][a-z0-9_]*)$/.exec(e.trim())?.[1];
+  };
+  const filterOf = (expr: string | undefined): { kind?: string; role?: string } | undefined => {
+    const name = field(expr);
+    return name === undefined ? undefined : record?.byName.get(name)?.filter;
+  };
+  if (g.role !== undefined) {
+    const kind = filterOf(g.org)?.kind;
+    return { roles: [g.role], ...(kind !== undefined && { orgKind: kind }) };
+  }
+  if (g.assignee === 'initiator') return def.starters.length > 0 ? { roles: def.starters } : undefined;
+  const role = filterOf(g.assignee)?.role;
+  return role === undefined ? undefined : { roles: [role] };
+}
