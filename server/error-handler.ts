@@ -55,6 +55,11 @@ function loginRedirect(request: FastifyRequest, reply: FastifyReply): FastifyRep
   return reply.redirect(target, 303);
 }
 
+/** Where "刷新后查看" leads after a failed POST: the page the form was on (task, instance, start form). */
+function backTo(url: string): string | undefined {
+  return /^\/(tasks|instances|start)\/[^/?]+/.exec(url)?.[0];
+}
+
 export async function errorHandler(this: unknown, error: unknown, request: FastifyRequest, reply: FastifyReply) {
   const t = request.server.renderer.t;
   const problem = toProblem(error, t);
@@ -71,8 +76,14 @@ export async function errorHandler(this: unknown, error: unknown, request: Fasti
     problem,
     isCsrf: problem.code === 'LVZ_AUTH_CSRF',
     isConflict: problem.status === 409,
-    back: request.method === 'GET' ? undefined : request.url.split('?')[0],
+    back: request.method === 'GET' ? undefined : backTo(request.url),
   };
-  if (isHtmx(request)) return reply.fragment('fragments/error', model, problem.status);
-  return reply.page('error', model, problem.status);
+  try {
+    if (isHtmx(request)) return reply.fragment('fragments/error', model, problem.status);
+    return await reply.page('error', model, problem.status);
+  } catch (e) {
+    // The page itself could not be built (the database is down, say): a bare message still tells the user.
+    request.log.error({ err: e }, 'error page failed');
+    return reply.code(problem.status).type('text/plain; charset=utf-8').send(`${model.title}\n${problem.message}`);
+  }
 }

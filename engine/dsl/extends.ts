@@ -152,9 +152,15 @@ function mergeStates(p: Raw, c: Raw, previous: Source | undefined, conflict: Con
   return states;
 }
 
-/** A new step says where it leads or that it ends; an entry with only a deadline or a title is an override. */
+/**
+ * A new step says where it leads (whole transitions, each with a target) or that it ends. An entry with only a
+ * deadline, a title, a task change or a relabelled button (`accept: { label: … }`) is an override.
+ */
 function looksLikeNewStep(entry: unknown): boolean {
-  return isMap(entry) && (entry.final === true || entry.on !== undefined || entry.always !== undefined);
+  if (!isMap(entry)) return false;
+  if (entry.final === true || entry.always !== undefined) return true;
+  if (!isMap(entry.on) || Object.keys(entry.on).length === 0) return false;
+  return Object.values(entry.on).every((t) => typeof t === 'string' || Array.isArray(t) || (isMap(t) && t.to !== undefined));
 }
 
 function mergeState(ps: unknown, cs: unknown, path: (string | number)[], conflict: Conflict, p: Raw): unknown {

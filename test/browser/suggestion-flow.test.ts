@@ -1,0 +1,159 @@
+// suggestion-flow.test.ts: the whole suggestion flow in headless Chromium, as four users, at a
+// desktop and at a phone viewport. Every page visited is screenshotted (test-artifacts/) and
+// checked with axe; any serious or critical violation fails the test.
+
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { ARTIFACTS, VIEWPORTS, checkPage, launchBrowser, newContext, type PageCheck, type Viewport } from '../helpers/browser.ts';
+import { DEMO_PASSWORD, startServer, type TestServer } from '../helpers/http.ts';
+
+let server: TestServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** One user's session at one viewport; collects the axe findings of every page it visits. */
+let shots = 0;
+
+class User {
+  readonly checks: PageCheck[] = [];
+  constructor(readonly page: Page, readonly vp: Viewport, readonly name: string) {}
+
+  async check(label: string): Promise<void> {
+    shots += 1;
+    const dir = path.join(ARTIFACTS, 'browser', this.vp.name);
+    this.checks.push(await checkPage(this.page, `${String(shots).padStart(2, '0')}-${this.name}-${label}`, dir));
+  }
+}
+
+async function logIn(vp: Viewport, username: string, checks: PageCheck[]): Promise<User> {
+  const context = await newContext(browser, vp);
+  const user = new User(await context.newPage(), vp, username);
+  const { page } = user;
+  await page.goto(`${server.base}/login`);
+  await user.check('login');
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.waitForURL(/\/inbox/);
+  await user.check('inbox');
+  checks.push(...user.checks);
+  user.checks.length = 0;
+  return user;
+}
+
+async function done(user: User, checks: PageCheck[]): Promise<void> {
+  checks.push(...user.checks);
+  await user.page.context().close();
+}
+
+/** Open the to-do item whose title is `title` from the inbox. */
+async function openTodo(user: User, title: string): Promise<void> {
+  const { page } = user;
+  await page.goto(`${server.base}/inbox?list=todo`);
+  await page.getByRole('link', { name: title }).first().click();
+  await page.waitForURL(/\/tasks\//);
+  await user.check('task');
+}
+
+async function submitAndLand(user: User, button: string, label: string): Promise<void> {
+  const { page } = user;
+  await page.getByRole('button', { name: button, exact: true }).click();
+  await page.waitForURL(/\/instances\//);
+  await page.getByRole('status').or(page.locator('.flash')).first().waitFor({ state: 'visible', timeout: 10_000 });
+  await user.check(label);
+}
+
+async function chooseRadio(page: Page, legend: RegExp, option: string): Promise<void> {
+  await page.getByRole('group', { name: legend }).getByLabel(option, { exact: true }).check();
+}
+
+async function walk(vp: Viewport, rehandle: boolean): Promise<PageCheck[]> {
+  const checks: PageCheck[] = [];
+  const title = `关于加快老旧小区加装电梯的建议（${vp.name}）`;
+
+  // 1. The deputy drafts and submits.
+  const deputy = await logIn(vp, 'deputy1', checks);
+  await deputy.page.goto(`${server.base}/start`);
+  await deputy.check('start');
+  await deputy.page.getByRole('link', { name: '代表建议办理' }).first().click();
+  await deputy.page.waitForURL(/\/start\/suggestion/);
+  await deputy.check('start-form');
+  // An empty submit shows the error summary and keeps the page.
+  await deputy.page.getByRole('button', { name: '提交', exact: true }).click();
+  await deputy.page.locator('.lz-error-summary').waitFor({ state: 'visible', timeout: 10_000 });
+  await deputy.check('start-form-errors');
+  await deputy.page.getByLabel(/^标题/).fill(title);
+  await deputy.page.getByLabel(/^类别/).selectOption({ label: '城乡建设与管理' });
+  await deputy.page.getByLabel(/^建议内容/).fill('我市老旧小区多为六层以下住宅，老年居民上下楼困难。建议加大财政补贴力度，简化审批流程。');
+  await submitAndLand(deputy, '提交', 'submitted');
+  const instanceUrl = deputy.page.url();
+  await done(deputy, checks);
+
+  // 2. The review office accepts and assigns a lead and a co-handling unit.
+  const review = await logIn(vp, 'review1', checks);
+  await openTodo(review, title);
+  await review.page.getByLabel(/^主办单位/).selectOption({ label: '市发展和改革委员会' });
+  await review.page.getByLabel(/^协办单位/).selectOption([{ label: '市教育局' }]);
+  await chooseRadio(review.page, /是否复杂/, '否');
+  await chooseRadio(review.page, /是否重点建议/, '否');
+  await review.page.getByLabel(/审批意见/).fill('同意交办。');
+  await submitAndLand(review, '交办', 'assigned');
+  await done(review, checks);
+
+  for (let round = 1; round <= (rehandle ? 2 : 1); round++) {
+    // 3. The co-handler sees only its own task and gives its opinion to the lead.
+    const co = await logIn(vp, 'jyj1', checks);
+    await openTodo(co, title);
+    expect(await co.page.getByLabel(/^答复内容/).count()).toBe(0);
+    await co.page.getByLabel(/^协办意见/).fill(`第${round}轮协办意见：同意主办单位意见，配合做好相关工作。`);
+    await submitAndLand(co, '提交', `co-opinion-${round}`);
+    await done(co, checks);
+
+    // 4. The lead unit replies with a result grade.
+    const lead = await logIn(vp, 'fgw1', checks);
+    await openTodo(lead, title);
+    await lead.page.getByLabel(/^答复内容/).fill(`第${round}轮答复：已将老旧小区加装电梯纳入年度民生实事，财政每部补贴20万元。`);
+    await chooseRadio(lead.page, /办理结果/, round === 1 ? 'B类：所提问题正在解决或列入计划逐步解决' : 'A类：所提问题已经解决或基本解决');
+    await submitAndLand(lead, '提交', `reply-${round}`);
+    await done(lead, checks);
+
+    // 5. The deputy evaluates: 不满意 sends it back once, 满意 closes it.
+    const evaluator = await logIn(vp, 'deputy1', checks);
+    await openTodo(evaluator, title);
+    const unhappy = rehandle && round === 1;
+    await chooseRadio(evaluator.page, /办理态度/, unhappy ? '较好' : '好');
+    await chooseRadio(evaluator.page, /办理方式/, unhappy ? '较好' : '好');
+    await chooseRadio(evaluator.page, /办理效果/, unhappy ? '差' : '好');
+    await chooseRadio(evaluator.page, /总体评价/, unhappy ? '不满意' : '满意');
+    await submitAndLand(evaluator, '提交', `evaluated-${round}`);
+    if (!unhappy) {
+      await evaluator.page.goto(instanceUrl);
+      await evaluator.page.locator('.lz-diagram-current').first().waitFor({ state: 'attached', timeout: 10_000 });
+      await evaluator.page.getByText('办结').first().waitFor({ state: 'visible', timeout: 10_000 });
+      await evaluator.check('closed');
+    }
+    await done(evaluator, checks);
+  }
+  return checks;
+}
+
+describe('the suggestion flow in a real browser', () => {
+  for (const vp of VIEWPORTS) {
+    it(`walks submit → assign → co-handle → reply → evaluate at ${vp.name} size (${vp.width}px)`, async () => {
+      const checks = await walk(vp, vp.name === 'desktop');
+      expect(checks.length).toBeGreaterThan(10);
+      const failures = checks.filter((c) => c.violations.length > 0);
+      expect(failures, JSON.stringify(failures, null, 2)).toEqual([]);
+    }, 240_000);
+  }
+});
