@@ -1,11 +1,13 @@
-// build-schema.ts: `npm run build:schema` writes schema/workflow.schema.json from engine/dsl/schema.ts.
+// build-schema.ts: `npm run build:schema` writes schema/workflow.schema.json and schema/workflow-district.schema.json.
 // It lives here, not in engine/dsl, because engine/dsl does no I/O.
 
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SCHEMA_PATH, renderSchema } from '../engine/dsl/build-schema.ts';
+import { DISTRICT_SCHEMA_PATH, SCHEMA_PATH, renderDistrictSchema, renderSchema } from '../engine/dsl/build-schema.ts';
 
-const file = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', SCHEMA_PATH);
-writeFileSync(file, renderSchema());
-console.log(`wrote ${SCHEMA_PATH}`);
+const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
+for (const [file, text] of [[SCHEMA_PATH, renderSchema()], [DISTRICT_SCHEMA_PATH, renderDistrictSchema()]] as const) {
+  writeFileSync(path.join(root, file), text);
+  console.log(`wrote ${file}`);
+}

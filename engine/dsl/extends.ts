@@ -7,6 +7,7 @@
 // the city's definition does not have is LVZ_DSL_OVERRIDE_CONFLICT, so a district learns when a new city
 // version broke it. Pure: the caller reads the parent's text.
 
+import { stringify } from 'yaml';
 import { LvzError } from '../errors.ts';
 import { effectiveWhere } from './extends-where.ts';
 import { parseSource, toPointer, type Source } from './source.ts';
@@ -102,6 +103,7 @@ export function resolveSource(source: Source, text: string, parents: ParentLooku
 /** Merge a district's document into its (effective) parent: the effective document and any override conflicts. */
 export function resolveExtends(child: Source, parent: Source, previous?: Source): { source: Source; errors: LvzError[] } {
   const c = child.value as Raw;
+  if (!isMap(c)) return { source: child, errors: [] }; // not a mapping: the schema says so
   const p = (isMap(parent.value) ? parent.value : {}) as Raw;
   const conflicts: LvzError[] = [];
   const conflict = (path: (string | number)[], message: string): void => {
@@ -240,4 +242,15 @@ function setOrDelete(o: Raw, key: string, v: unknown): void {
  */
 export function checkOverrides(child: Source, newParent: Source, previous?: Source): LvzError[] {
   return resolveExtends(child, newParent, previous).errors;
+}
+
+/**
+ * The effective definition as YAML text, without `extends:`, so it compiles on its own: what to record as the
+ * published text of a district's version (instances keep running on it whatever the city does later), and what
+ * the studio shows as "the effective definition".
+ */
+export function effectiveText(source: Source, parent?: { id: string; version: number }): string {
+  const { extends: from, ...rest } = source.value as Raw;
+  const head = from === undefined ? '' : `# effective definition: ${parent ? `${parent.id}@${parent.version}` : String(from)} with the overrides of ${source.file}\n`;
+  return head + stringify(rest, { lineWidth: 0 });
 }

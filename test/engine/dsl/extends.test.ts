@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileWorkflow } from '../../../engine/dsl/compile.ts';
 import { diffFromParent } from '../../../engine/dsl/diff.ts';
-import { checkOverrides, parentIndex, parseExtends, type ParentText } from '../../../engine/dsl/extends.ts';
+import { checkOverrides, effectiveText, parentIndex, parseExtends, type ParentText } from '../../../engine/dsl/extends.ts';
 import { parseSource } from '../../../engine/dsl/source.ts';
 import type { CompiledWorkflow } from '../../../engine/dsl/types.ts';
 import type { LvzError } from '../../../engine/errors.ts';
@@ -186,5 +186,16 @@ describe('a new city version against the district\'s overrides', () => {
   it('compiling against the new version reports the conflict too', () => {
     const ps = parentIndex([{ file: 'workflows/suggestion.v2.yaml', text: v2Text }]);
     expect(errorsOf(read(DISTRICT), DISTRICT, ps)).toEqual([`LVZ_DSL_OVERRIDE_CONFLICT ${DISTRICT}:12:3`]);
+  });
+});
+
+describe('effectiveText', () => {
+  it('writes the merged definition as YAML that compiles alone, to the same definition', () => {
+    const zd = compile(read(DISTRICT), DISTRICT);
+    const text = effectiveText(zd.source, zd.def.parent);
+    expect(text).toMatch(/^# effective definition: suggestion@1 with the overrides of workflows\/districts\/zhangdian-suggestion.yaml\n/);
+    const alone = compile(text, 'definitions:zhangdian-suggestion@1', new Map());
+    const strip = (v: unknown): string => JSON.stringify(v, (k, x) => (k === 'path' || k === 'extends' || k === 'parent' ? undefined : x));
+    expect(strip(alone.def)).toBe(strip(zd.def));
   });
 });

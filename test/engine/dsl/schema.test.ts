@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { SCHEMA_PATH, renderSchema } from '../../../engine/dsl/build-schema.ts';
+import { DISTRICT_SCHEMA_PATH, SCHEMA_PATH, renderDistrictSchema, renderSchema } from '../../../engine/dsl/build-schema.ts';
+import { districtSchema } from '../../../engine/dsl/schema-district.ts';
 import { workflowSchema } from '../../../engine/dsl/schema.ts';
 import { ROOT, read, yamlFiles } from './load-shipped.ts';
 
@@ -46,7 +47,23 @@ describe('workflow schema', () => {
 
   it('accepts the shipped workflows and the ok fixtures as an editor would see them', () => {
     const validate = new Ajv({ strict: true, allowUnionTypes: true }).compile(JSON.parse(fs.readFileSync(`${ROOT}/${SCHEMA_PATH}`, 'utf8')));
-    const files = [...yamlFiles('workflows'), ...yamlFiles('test/fixtures/dsl').filter((f) => read(f).startsWith('# expect: ok'))];
-    for (const f of files) expect(validate(parse(read(f))), f).toBe(true);
+    const district = new Ajv({ strict: true, allowUnionTypes: true }).compile(JSON.parse(fs.readFileSync(`${ROOT}/${DISTRICT_SCHEMA_PATH}`, 'utf8')));
+    const files = [...yamlFiles('workflows'), ...yamlFiles('workflows/districts'), ...yamlFiles('test/fixtures/dsl').filter((f) => read(f).startsWith('# expect: ok'))];
+    for (const f of files) {
+      const doc = parse(read(f)) as { extends?: string };
+      // A district's file (extends:) is partial: the editor checks it against the district schema.
+      expect(doc.extends === undefined ? validate(doc) : district(doc), f).toBe(true);
+      if (doc.extends !== undefined) expect(validate(doc), `${f} is partial, so the full schema refuses it`).toBe(false);
+    }
+    expect(yamlFiles('workflows/districts').every((f) => read(f).startsWith('# yaml-language-server: $schema=../../schema/workflow-district.schema.json'))).toBe(true);
+  });
+
+  it('the district schema is up to date, strict, and takes null, remove: and tasks: by group id', () => {
+    expect(fs.readFileSync(`${ROOT}/${DISTRICT_SCHEMA_PATH}`, 'utf8')).toBe(renderDistrictSchema());
+    const district = new Ajv({ strict: true, allowUnionTypes: true }).compile(districtSchema);
+    const ok = { id: 'x', version: 1, extends: 'suggestion@1', remove: ['evaluate'], states: { evaluate: null, handle: { title: null, tasks: { cohandle: { deadline: { after: '20 days' } } }, on: { accept: { label: '交办' } } } } };
+    expect(district(ok), JSON.stringify(district.errors)).toBe(true);
+    expect(district({ id: 'x', version: 1, extends: 'suggestion', states: { handle: { deadlin: {} } } })).toBe(false);
+    expect(district({ id: 'x', version: 1 })).toBe(false);
   });
 });

@@ -1,0 +1,51 @@
+// check.test.ts: `lvzhi check` as CI runs it: the shipped definitions pass with a path count; broken ones fail
+// with `file:line:col: CODE message` lines, warnings prefixed `warning:`.
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const run = promisify(execFile);
+
+async function lvzhi(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['bin/lvzhi.mjs', ...args], { cwd: ROOT });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+describe('lvzhi check', () => {
+  it('passes every shipped workflow, districts included, and counts the paths of each', async () => {
+    const r = await lvzhi('check');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines).toContain('workflows/suggestion.yaml: suggestion@1: 2 paths to an end');
+    expect(lines).toContain('workflows/districts/zhangdian-suggestion.yaml: zhangdian-suggestion@1: 2 paths to an end');
+    expect(lines.at(-1)).toMatch(/^ok: \d+ workflows checked, \d+ paths to an end$/);
+  });
+
+  it('exits 1 on broken definitions, one line per finding, warnings prefixed', async () => {
+    const r = await lvzhi('check', 'test/fixtures/check/no-path-to-end.yaml', 'test/fixtures/check/deadline-no-handler.yaml');
+    expect(r.code).toBe(1);
+    expect(r.stderr.trimEnd().split('\n')).toEqual([
+      expect.stringMatching(/^warning: test\/fixtures\/check\/deadline-no-handler\.yaml:18:11: LVZ_DSL_NO_WAY_OUT /),
+      expect.stringMatching(/^test\/fixtures\/check\/deadline-no-handler\.yaml:14:5: LVZ_DSL_DEADLINE_NO_HANDLER /),
+      expect.stringMatching(/^test\/fixtures\/check\/no-path-to-end\.yaml:15:3: LVZ_DSL_NO_PATH_TO_END no final state can be reached from "ping"/),
+      expect.stringMatching(/^test\/fixtures\/check\/no-path-to-end\.yaml:18:3: LVZ_DSL_NO_PATH_TO_END /),
+    ]);
+    expect(r.stdout).not.toMatch(/^ok:/m);
+  });
+
+  it('reports compile errors too, and validate checks district files', async () => {
+    const r = await lvzhi('check', 'test/fixtures/dsl/extends-override-conflict.yaml');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^test\/fixtures\/dsl\/extends-override-conflict\.yaml:9:3: LVZ_DSL_OVERRIDE_CONFLICT overrides step "examine"/);
+    const v = await lvzhi('validate', 'workflows/districts/zhangdian-suggestion.yaml');
+    expect([v.code, v.stdout, v.stderr]).toEqual([0, 'ok: 1 definitions valid\n', '']);
+  });
+});
