@@ -1,14 +1,12 @@
 // http.ts: a listening server on a temporary data dir with the real engine, and a browser-like
 // client (cookie jar, CSRF token read from the page) driven with real fetch.
 
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { createEngine } from '../../engine/index.ts';
 import type { Engine } from '../../engine/runtime/types.ts';
 import { DEMO_PASSWORD } from '../../engine/store/seed/demo.ts';
 import { buildApp } from '../../server/app.ts';
+import { testDatabase } from './db.ts';
 
 export { DEMO_PASSWORD };
 
@@ -21,12 +19,13 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** buildApp on a fresh SQLite file with the demo directory, listening on a free port. */
+/** buildApp on a fresh test database (SQLite, or PostgreSQL in the PG pass) with the demo directory, on a free port. */
 export async function startServer(opts: { start?: string } = {}): Promise<TestServer> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lvzhi-http-'));
+  const place = await testDatabase(undefined, 'lvzhi-http-');
+  const { dataDir, databaseUrl } = place;
   // 2026-03-02 09:00 in Shanghai, a Monday the holiday calendar covers.
   const clock = { now: new Date(opts.start ?? '2026-03-02T01:00:00Z') };
-  const engine = await createEngine({ dataDir, demo: true, now: () => clock.now });
+  const engine = await createEngine({ dataDir, demo: true, now: () => clock.now, ...(databaseUrl && { databaseUrl }) });
   const app = await buildApp({ engine, dataDir });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
@@ -36,7 +35,7 @@ export async function startServer(opts: { start?: string } = {}): Promise<TestSe
     async close() {
       await app.close();
       await engine.close();
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      await place.cleanup();
     },
   };
 }

@@ -1,5 +1,6 @@
 // concurrency.test.ts: twenty completions of one task at once, on one engine and on two engines
-// sharing one SQLite file: exactly one wins, the rest get a clear conflict, one event is logged.
+// sharing one database (a SQLite file, or PostgreSQL with a pool of several connections each):
+// exactly one wins, the rest get a clear conflict, one event is logged.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../../../engine/index.ts';
@@ -9,7 +10,7 @@ let h: Harness;
 let second: Engine;
 beforeAll(async () => {
   h = await openHarness();
-  second = await createEngine({ dataDir: h.dataDir, now: () => h.clock.now });
+  second = await createEngine({ dataDir: h.dataDir, ...(h.databaseUrl && { databaseUrl: h.databaseUrl }), now: () => h.clock.now });
 });
 afterAll(async () => { await second.close(); await h.close(); });
 
@@ -37,7 +38,7 @@ async function race(engines: Engine[]): Promise<void> {
 
 describe('concurrent completions of one task', () => {
   it('one engine: exactly one wins', async () => { await race([h.engine]); });
-  it('two engines on one SQLite file: exactly one wins', async () => { await race([h.engine, second]); });
+  it('two engines on one database: exactly one wins', async () => { await race([h.engine, second]); });
 
   it('a stale version is a conflict and writes nothing', async () => {
     const { instanceId, taskId, version } = await reviewTask();

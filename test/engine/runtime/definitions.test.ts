@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../../../engine/index.ts';
+import { testDatabase } from '../../helpers/db.ts';
 
 function project(workflow: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lvzhi-def-'));
@@ -27,10 +28,12 @@ describe('createEngine', () => {
   });
 
   it('starts on the shipped definitions', async () => {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lvzhi-def-ok-'));
-    const engine = await createEngine({ dataDir, now: () => new Date('2026-03-02T01:00:00Z') });
+    const place = await testDatabase(undefined, 'lvzhi-def-ok-');
+    const where = { dataDir: place.dataDir, ...(place.databaseUrl && { databaseUrl: place.databaseUrl }) };
+    const engine = await createEngine({ ...where, now: () => new Date('2026-03-02T01:00:00Z') });
     await engine.close();
-    const again = await createEngine({ dataDir, now: () => new Date('2026-03-03T01:00:00Z') });
+    const again = await createEngine({ ...where, now: () => new Date('2026-03-03T01:00:00Z') });
     await again.close();
+    await place.cleanup();
   });
 });

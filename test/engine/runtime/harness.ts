@@ -1,15 +1,16 @@
-// harness.ts: a real engine on a temporary SQLite file with the demo directory and a clock the test moves.
+// harness.ts: a real engine on a fresh test database (SQLite, or PostgreSQL in the PG pass) with the
+// demo directory and a clock the test moves.
 
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { createEngine, type Engine } from '../../../engine/index.ts';
 import { DEMO_PASSWORD } from '../../../engine/store/seed/demo.ts';
 import type { Actor } from '../../../engine/runtime/types.ts';
+import { testDatabase, type TestDatabase } from '../../helpers/db.ts';
 
 export interface Harness {
   engine: Engine;
   dataDir: string;
+  /** Set on PostgreSQL: a second engine on the same data needs it too. */
+  databaseUrl?: string;
   clock: { now: Date };
   as(username: string): Promise<Actor>;
   reopen(): Promise<Engine>;
@@ -18,14 +19,18 @@ export interface Harness {
 
 const actors = new Map<string, Actor>();
 
-export async function openHarness(opts: { start?: string; projectDir?: string; dataDir?: string } = {}): Promise<Harness> {
-  const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'lvzhi-rt-'));
+export async function openHarness(opts: { start?: string; projectDir?: string; place?: TestDatabase } = {}): Promise<Harness> {
+  const place = opts.place ?? await testDatabase(undefined, 'lvzhi-rt-');
+  const { dataDir, databaseUrl } = place;
   // 2026-03-02 09:00 in Shanghai, a Monday with the whole year on the calendar.
   const clock = { now: new Date(opts.start ?? '2026-03-02T01:00:00Z') };
-  const make = (): Promise<Engine> => createEngine({ dataDir, now: () => clock.now, demo: true, ...(opts.projectDir && { projectDir: opts.projectDir }) });
+  const make = (): Promise<Engine> => createEngine({
+    dataDir, now: () => clock.now, demo: true, ...(databaseUrl && { databaseUrl }), ...(opts.projectDir && { projectDir: opts.projectDir }),
+  });
   const h: Harness = {
     engine: await make(),
     dataDir,
+    ...(databaseUrl && { databaseUrl }),
     clock,
     async as(username) {
       const hit = actors.get(username);
@@ -39,7 +44,10 @@ export async function openHarness(opts: { start?: string; projectDir?: string; d
       h.engine = await make();
       return h.engine;
     },
-    close: () => h.engine.close(),
+    async close() {
+      await h.engine.close();
+      if (!opts.place) await place.cleanup();
+    },
   };
   return h;
 }
