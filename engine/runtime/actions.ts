@@ -7,7 +7,7 @@ import type { TaskAction, TaskGroupDef } from '../dsl/types.ts';
 import { LvzError } from '../errors.ts';
 import { getOrg, getUser } from '../store/directory.ts';
 import {
-  appendEvent, countEvents, getInstance, getTask, insertTasks, listEvents, updateTask, writeTx, type InstanceRow, type TaskRow,
+  appendEvent, countEvents, getTask, lockInstance, insertTasks, listEvents, updateTask, writeTx, type InstanceRow, type TaskRow,
 } from '../store/process/index.ts';
 import type { Actor, TaskActionInput } from './types.ts';
 import { conflict, contextOf, openWorking, persist, send, settle } from './advance.ts';
@@ -146,7 +146,7 @@ async function copyTask(rc: RuntimeContext, tx: Knex, actor: Actor, l: Loaded, t
 async function remindTask(rc: RuntimeContext, actor: Actor, taskId: string, message?: string): Promise<void> {
   await writeTx(rc.db, async (tx) => {
     const task = await getTask(tx, taskId);
-    const inst = task ? await getInstance(tx, task.instanceId) : undefined;
+    const inst = task ? await lockInstance(tx, task.instanceId) : undefined;
     if (!task || !inst || !(await canSee(rc, tx, actor, await holdersOf(tx, actor, rc.now()), inst))) throw notFound('任务', taskId);
     ensureOpen(task, inst);
     const wf = workflowOf(rc, inst.workflowId, inst.workflowVersion);

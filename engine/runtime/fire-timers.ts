@@ -2,10 +2,12 @@
 // and applied in the same transaction, so it fires exactly once even with two callers, and a
 // crash mid-way leaves it pending for the next tick instead of lost.
 //
+// The instance is locked before the timer is claimed: a completion locks the instance and then
+// cancels its timers, so taking them in the same order means two transactions never deadlock.
 // Issue 5: on PostgreSQL several processes would lease batches with `for update skip locked`
 // and lease_owner/lease_until; the conditional claim stays the final guard.
 
-import { getInstance, appendEvent, claimTimer, dueTimers, markOverdue, writeTx, type TimerRow } from '../store/process/index.ts';
+import { lockInstance, appendEvent, claimTimer, dueTimers, markOverdue, writeTx, type TimerRow } from '../store/process/index.ts';
 import { openWorking, persist, send, settle } from './advance.ts';
 import { workflowOf, type RuntimeContext } from './context.ts';
 
@@ -30,8 +32,8 @@ export async function fireDueTimers(rc: RuntimeContext, now: Date, onError?: (e:
 
 async function fireOne(rc: RuntimeContext, t: TimerRow, now: Date): Promise<boolean> {
   return writeTx(rc.db, async (tx) => {
+    const inst = await lockInstance(tx, t.instanceId);
     if (!(await claimTimer(tx, t.id, now.toISOString()))) return false;
-    const inst = await getInstance(tx, t.instanceId);
     // A timer of a step already left is stale: claimed, nothing to do.
     if (!inst || inst.status === 'completed' || inst.status === 'cancelled' || inst.status === 'terminated') return true;
     if (inst.state !== t.state || (inst.snapshot.visits[t.state] ?? 0) !== t.visit) return true;

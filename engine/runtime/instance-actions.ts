@@ -4,7 +4,7 @@
 import type { Knex } from 'knex';
 import { LvzError } from '../errors.ts';
 import {
-  appendEvent, cancelOpenTasks, cancelTimers, getInstance, listEvents, tasksOfInstance, writeTx, type InstanceRow,
+  appendEvent, cancelOpenTasks, cancelTimers, listEvents, lockInstance, tasksOfInstance, writeTx, type InstanceRow,
 } from '../store/process/index.ts';
 import type { Actor } from './types.ts';
 import { conflict, openWorking, persist, send, settle } from './advance.ts';
@@ -14,8 +14,9 @@ import { celActor, ensureRunning, requireReason } from './load.ts';
 import { canSee, holdersOf, notFound } from './access.ts';
 import { logReminder } from './actions.ts';
 
+/** The instance, locked for this transaction (lockInstance), if the actor may see it. */
 async function loadVisible(rc: RuntimeContext, tx: Knex, actor: Actor, id: string): Promise<InstanceRow> {
-  const inst = await getInstance(tx, id);
+  const inst = await lockInstance(tx, id);
   if (!inst || !(await canSee(rc, tx, actor, await holdersOf(tx, actor, rc.now()), inst))) throw notFound('件', id);
   return inst;
 }

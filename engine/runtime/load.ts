@@ -3,7 +3,8 @@
 import type { Knex } from 'knex';
 import type { CompiledWorkflow } from '../dsl/types.ts';
 import { LvzError } from '../errors.ts';
-import { getInstance, getTask, type InstanceRow, type TaskRow } from '../store/process/index.ts';
+import { getInstance, getTask, lockInstance, type InstanceRow, type TaskRow } from '../store/process/index.ts';
+import { isPostgres } from '../store/db.ts';
 import type { Actor } from './types.ts';
 import { actingOn, notFound, type Acting } from './access.ts';
 import { workflowOf, type RuntimeContext } from './context.ts';
@@ -16,11 +17,17 @@ export interface Loaded {
   acting: Acting;
 }
 
+/**
+ * Inside a write transaction the instance is locked (PostgreSQL: `for update`; SQLite: writeTx
+ * already holds the one write lock) and the task read again after the lock, so a request that
+ * waited for a racing one decides on what the winner left. A plain read (db) locks nothing.
+ */
 export async function loadTask(rc: RuntimeContext, tx: Knex, actor: Actor, taskId: string): Promise<Loaded> {
-  const task = await getTask(tx, taskId);
+  let task = await getTask(tx, taskId);
   if (!task) throw notFound('任务', taskId);
-  const inst = await getInstance(tx, task.instanceId);
+  const inst = tx.isTransaction ? await lockInstance(tx, task.instanceId) : await getInstance(tx, task.instanceId);
   if (!inst) throw notFound('任务', taskId);
+  if (tx.isTransaction && isPostgres(tx)) task = (await getTask(tx, taskId)) ?? task;
   const acting = await actingOn(rc, tx, actor, task, inst);
   return { task, inst, wf: workflowOf(rc, inst.workflowId, inst.workflowVersion), acting };
 }

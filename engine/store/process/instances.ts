@@ -20,7 +20,7 @@ function toInstance(r: Raw): InstanceRow {
 export async function insertInstance(db: Knex, row: InstanceRow): Promise<void> {
   await db('instances').insert({
     id: row.id, number: row.number, workflow_id: row.workflowId, workflow_version: row.workflowVersion,
-    title: row.title, state: row.state, status: row.status, initiator_id: row.initiatorId,
+    title: plainText(row.title), state: row.state, status: row.status, initiator_id: row.initiatorId,
     initiator_org: row.initiatorOrg, data: toJson(row.data), snapshot: toJson(row.snapshot), version: row.version,
     parent_id: row.parentId, created_at: row.createdAt, updated_at: row.updatedAt, ended_at: row.endedAt,
   });
@@ -28,6 +28,20 @@ export async function insertInstance(db: Knex, row: InstanceRow): Promise<void> 
 
 export async function getInstance(db: Knex, id: string): Promise<InstanceRow | undefined> {
   const r = await db('instances').where({ id }).first();
+  return r ? toInstance(r) : undefined;
+}
+
+/**
+ * Load an instance to change it, inside a write transaction. On PostgreSQL the row is locked
+ * (`select … for update`) until the transaction ends, so two events on one instance run one after
+ * the other, as under SQLite's single writer (writeTx), and every read after the lock sees the
+ * winner's rows: event `seq`, reminder counts and the version check stay exact. Lock the instance
+ * before any other row of it (tasks, timers) so two transactions never wait on each other.
+ */
+export async function lockInstance(tx: Knex, id: string): Promise<InstanceRow | undefined> {
+  const q = tx('instances').where({ id });
+  if (tx.client.config.client === 'pg') q.forUpdate();
+  const r = await q.first();
   return r ? toInstance(r) : undefined;
 }
 
@@ -48,7 +62,7 @@ export type InstancePatch = Partial<Pick<InstanceRow, 'title' | 'state' | 'statu
  */
 export async function updateInstance(db: Knex, id: string, expectedVersion: number, patch: InstancePatch): Promise<boolean> {
   const cols: Raw = { version: expectedVersion + 1, updated_at: patch.updatedAt };
-  if (patch.title !== undefined) cols.title = patch.title;
+  if (patch.title !== undefined) cols.title = plainText(patch.title);
   if (patch.state !== undefined) cols.state = patch.state;
   if (patch.status !== undefined) cols.status = patch.status;
   if (patch.data !== undefined) cols.data = toJson(patch.data);
@@ -58,13 +72,16 @@ export async function updateInstance(db: Knex, id: string, expectedVersion: numb
   return n === 1;
 }
 
-/** Next human number for a workflow and year, `2026-0001`; the row lock serialises concurrent starts. */
+/**
+ * Next human number for a workflow and year, `2026-0001`. One upsert: the first start of a year
+ * inserts 1, later ones add 1; the row lock it takes serialises concurrent starts until commit
+ * (two PostgreSQL transactions cannot both insert the first row and fail on the primary key).
+ */
 export async function nextNumber(db: Knex, workflowId: string, year: number): Promise<string> {
   const name = `${workflowId}:${year}`;
-  const n = await db('sequences').where({ name }).increment('value', 1);
-  if (n === 0) await db('sequences').insert({ name, value: 1 });
-  const r = await db('sequences').where({ name }).first('value');
-  return `${year}-${String(r.value).padStart(4, '0')}`;
+  const [r] = await db('sequences').insert({ name, value: 1 }).onConflict('name')
+    .merge({ value: db.raw('?? + 1', ['sequences.value']) }).returning('value');
+  return `${year}-${String(Number(r.value)).padStart(4, '0')}`;
 }
 
 /** What an actor may see of instances: everything, whole workflows, or by involvement. */
@@ -110,7 +127,7 @@ export function applyScope(db: Knex, q: Knex.QueryBuilder, scope: InstanceScope,
 export async function listInstances(db: Knex, scope: InstanceScope, query: InstanceQuery): Promise<{ rows: InstanceRow[]; total: number }> {
   const base = db('instances as i');
   applyScope(db, base, scope);
-  if (query.q) base.whereRaw("i.title like ? escape '\\'", [`%${escapeLike(query.q)}%`]);
+  if (query.q) base.whereRaw(titleLike('i'), [`%${escapeLike(query.q)}%`]);
   if (query.workflowId) base.where('i.workflow_id', query.workflowId);
   if (query.status) base.where('i.status', query.status);
   if (query.state) base.where('i.state', query.state);
@@ -125,6 +142,16 @@ export async function isVisible(db: Knex, scope: InstanceScope, id: string): Pro
   const q = db('instances as i').where('i.id', id);
   applyScope(db, q, scope);
   return (await q.first('i.id')) !== undefined;
+}
+
+/** Title search, case-insensitive for Latin letters on both databases (SQLite's `like` is, PostgreSQL's is not). */
+export function titleLike(alias: string): string {
+  return `lower(${alias}.title) like lower(?) escape '\\'`;
+}
+
+/** Text for a plain text column: PostgreSQL refuses NUL characters (JSON columns escape them). */
+export function plainText(s: string): string {
+  return s.includes('\0') ? s.replaceAll('\0', '') : s;
 }
 
 export function escapeLike(s: string): string {

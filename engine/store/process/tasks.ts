@@ -3,7 +3,7 @@
 import type { Knex } from 'knex';
 import type { Holder, TaskKind, TaskRow, TaskStatus } from './types.ts';
 import { fromJson, toJson } from './json.ts';
-import { escapeLike } from './instances.ts';
+import { escapeLike, titleLike } from './instances.ts';
 
 type Raw = Record<string, unknown>;
 
@@ -121,7 +121,7 @@ function inboxBase(db: Knex, holders: Holder[], list: InboxQuery['list'], q?: st
   } else {
     base.where('t.kind', 'cc').whereIn('t.assignee_id', holders.map((h) => h.userId));
   }
-  if (q) base.whereRaw("i.title like ? escape '\\'", [`%${escapeLike(q)}%`]);
+  if (q) base.whereRaw(titleLike('i'), [`%${escapeLike(q)}%`]);
   return base;
 }
 
