@@ -6,7 +6,9 @@ import { validateFiles } from './validate.ts';
 const USAGE = `usage:
   lvzhi validate [files…]   check workflows/, forms/ and calendars/ (or just the files given)
   lvzhi check [files…]      model-check every workflow: reachable ends, who can do each task, paths
-  lvzhi serve [options]     start the web server (PORT, HOST, DATA_DIR from the environment)`;
+  lvzhi serve [options]     start the web server (PORT, HOST, DATA_DIR from the environment)
+  lvzhi backup <file>       copy the SQLite database to a new file, also while serving (DATA_DIR)
+  lvzhi restore <file>      replace the SQLite database by a backup (stop the server first)`;
 
 interface ServerModule {
   main(argv: string[]): Promise<unknown> | unknown;
@@ -19,6 +21,12 @@ export async function main(argv: string[]): Promise<number> {
       return validateFiles(rest, { cwd: process.cwd(), out: process.stdout, err: process.stderr });
     case 'check':
       return checkFiles(rest, { cwd: process.cwd(), out: process.stdout, err: process.stderr });
+    case 'backup':
+    case 'restore': {
+      // Loaded when asked for, so `validate` never pulls in the database drivers.
+      const { backupCommand } = await import('./backup.ts');
+      return backupCommand(command, rest, { env: process.env, out: process.stdout, err: process.stderr });
+    }
     case 'serve': {
       // A variable specifier: the server is loaded only when asked for, so `validate` never pulls in fastify.
       const spec = '../server/main.ts';

@@ -25,6 +25,7 @@ export const CODES = {
   LVZ_DSL_OVERRIDE_CONFLICT: "a district's override refers to a step or task group the parent no longer has",
   LVZ_DSL_NO_PATH_TO_END: 'no final state can be reached from a state',
   LVZ_DSL_NOBODY_CAN_DO: 'no user in the directory could take a task',
+  LVZ_DSL_INVALID: 'a definition sent to the studio has errors (listed in params.errors); nothing was published',
   // Forms
   LVZ_FORM_YAML_SYNTAX: 'the form YAML text does not parse',
   LVZ_FORM_SCHEMA: 'a key or value does not match the form schema',
@@ -53,9 +54,12 @@ export const CODES = {
   LVZ_RUN_NOT_STARTABLE: 'you may not start this workflow',
   LVZ_RUN_BAD_REQUEST: 'the request is malformed',
   LVZ_RUN_BODY_TOO_LARGE: 'the request body is larger than the server accepts',
+  LVZ_RUN_MIGRATION_REFUSED: 'a migration would strand an instance (unmapped state or missing target); nothing moved',
   // Store
   LVZ_STORE_UNAVAILABLE: 'the database cannot be reached',
   LVZ_STORE_FULL: 'the disk is full',
+  LVZ_STORE_MIGRATION: 'the database schema cannot be brought up to date',
+  LVZ_STORE_BACKUP: 'a backup or restore was refused',
   // Authentication and authorisation
   LVZ_AUTH_REQUIRED: 'you need to log in',
   LVZ_AUTH_BAD_LOGIN: 'user name or password is wrong',

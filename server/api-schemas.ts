@@ -59,9 +59,21 @@ export const fieldSchema = {
 export const historySchema = {
   type: 'object',
   properties: {
-    seq: int, at: str, actorName: str, actorOrg: str, onBehalfOfName: str, type: str, summary: str, stepTitle: str,
+    seq: int, at: str, actorName: str, actorOrg: str, onBehalfOfName: str, principalName: str, type: str, summary: str, stepTitle: str,
     fromState: str, toState: str, opinion: str, reason: str,
     changes: { type: 'array', items: { type: 'object', properties: { label: str, value: str } } },
+  },
+} as const;
+
+/** Answers of for_each groups (协办单位意见), only the fields the caller may read. */
+export const groupsSchema = {
+  type: 'array',
+  items: {
+    type: 'object',
+    properties: {
+      group: str, title: str,
+      answers: { type: 'array', items: { type: 'object', properties: { name: str, byName: str, at: str, fields: { type: 'array', items: fieldSchema } } } },
+    },
   },
 } as const;
 
@@ -80,6 +92,7 @@ export const taskViewSchema = {
     returnTargets: { type: 'array', items: { type: 'object', properties: { state: str, title: str } } },
     dueAt: str, workingDaysLeft: int, isOverdue: bool, isDelegated: bool,
     history: { type: 'array', items: historySchema },
+    groups: groupsSchema,
     people: { type: 'array', items: choiceSchema },
     orgs: { type: 'array', items: choiceSchema },
   },
@@ -92,6 +105,7 @@ export const instanceViewSchema = {
     version: int,
     fields: { type: 'array', items: fieldSchema },
     history: { type: 'array', items: historySchema },
+    groups: groupsSchema,
     steps: {
       type: 'array',
       items: { type: 'object', properties: { name: str, title: str, isCurrent: bool, isVisited: bool, isFinal: bool } },

@@ -14,12 +14,14 @@ import { pagePlugin } from './page.ts';
 import { createRenderer } from './render.ts';
 import { securityPlugin } from './security.ts';
 import { sessionPlugin } from './session.ts';
+import { adminRoutes } from './routes/admin.ts';
 import { apiRoutes } from './routes/api.ts';
 import { authRoutes } from './routes/auth.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { fileRoutes } from './routes/files.ts';
 import { inboxRoutes } from './routes/inbox.ts';
 import { instanceRoutes } from './routes/instances.ts';
+import { settingsRoutes } from './routes/settings.ts';
 import { startRoutes } from './routes/start.ts';
 import { taskRoutes } from './routes/tasks.ts';
 import './types.ts';
@@ -76,6 +78,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(taskRoutes);
   await app.register(instanceRoutes);
   await app.register(fileRoutes);
+  await app.register(adminRoutes);
+  await app.register(settingsRoutes);
   await app.register(apiRoutes, { prefix: '/api/v1' });
   return app;
 }

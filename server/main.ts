@@ -29,7 +29,11 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
   };
 }
 
-/** Starts the server; resolves once it listens. Exits the process with 2 when the engine cannot start. */
+/**
+ * Starts the server; resolves once it listens. When the engine cannot start it prints one line
+ * and exits: 3 when the database cannot be reached or migrated (LVZ_STORE_*), 2 for anything
+ * else (broken definitions). Exit codes are listed in docs/deploy.md.
+ */
 export async function main(argv: string[]): Promise<void> {
   const config = readConfig(argv);
   const { createEngine } = await import('../engine/index.ts');
@@ -40,7 +44,7 @@ export async function main(argv: string[]): Promise<void> {
   } catch (e) {
     // Definition, calendar or database errors at start-up: say what is wrong, not a stack trace.
     console.error(isLvzError(e) ? e.format() : e instanceof Error ? e.message : String(e));
-    process.exit(2);
+    process.exit(isLvzError(e) && e.code.startsWith('LVZ_STORE_') ? 3 : 2);
   }
   const app = await buildApp({
     engine, dataDir: config.dataDir, secureCookies: config.secureCookies, trustProxy: config.trustProxy,

@@ -24,6 +24,8 @@ function navItems(request: FastifyRequest, counts: Record<InboxList, number>) {
     })),
     { href: '/start', label: t('nav.start'), current: path!.startsWith('/start') },
     { href: '/instances', label: t('nav.instances'), current: path === '/instances' },
+    // The studio, for admins only (the engine refuses everyone else anyway).
+    ...(request.actor?.roles.includes('admin') ? [{ href: '/admin', label: t('admin.nav'), current: path!.startsWith('/admin') }] : []),
   ];
 }
 

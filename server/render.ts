@@ -12,8 +12,8 @@ import { parse as parseYaml } from 'yaml';
 export type Labels = Record<string, unknown>;
 
 export interface Renderer {
-  /** A page from templates/pages, wrapped in templates/layout.hbs. */
-  page(name: string, model: Record<string, unknown>): string;
+  /** A page from templates/pages, wrapped in templates/layout.hbs (or layout-print.hbs: no header, nav or footer). */
+  page(name: string, model: Record<string, unknown>, options?: { layout?: 'print' }): string;
   /** A fragment from templates/fragments (htmx swaps), or a partial by its path name, unwrapped. */
   fragment(name: string, model: Record<string, unknown>): string;
   /** Looks up a label by dotted key; `{name}` placeholders are filled from params. */
@@ -113,6 +113,7 @@ export function createRenderer(options: RendererOptions): Renderer {
   const pages = new Map<string, HandlebarsTemplateDelegate>();
   for (const file of walk(path.join(root, 'pages'))) pages.set(nameOf(path.join(root, 'pages'), file), compile(file));
   const layout = compile(path.join(root, 'layout.hbs'));
+  const printLayout = compile(path.join(root, 'layout-print.hbs'));
 
   const run = (tpl: HandlebarsTemplateDelegate | undefined, name: string, model: Record<string, unknown>): string => {
     if (!tpl) throw new Error(`template ${name} does not exist under ${root}`);
@@ -120,10 +121,10 @@ export function createRenderer(options: RendererOptions): Renderer {
   };
   return {
     t,
-    page(name, model) {
+    page(name, model, options) {
       // The page body is our own compiled template output, so the layout places it unescaped.
       const body = run(pages.get(name), `pages/${name}`, model);
-      return run(layout, 'layout', { ...model, body });
+      return options?.layout === 'print' ? run(printLayout, 'layout-print', { ...model, body }) : run(layout, 'layout', { ...model, body });
     },
     fragment(name, model) {
       const tpl = fragments.get(name) ?? (hb.partials[name] as HandlebarsTemplateDelegate | undefined);

@@ -2,8 +2,9 @@
 // refuse to start with every error as `file:line:col`, and record each text in `definitions`
 // so that an instance always runs on the version it started with.
 //
-// Issue 4: publishing from the studio adds rows here (with author and message); `extends` will
-// be resolved before compile, so the effective definition is what gets recorded and run.
+// Issue 4: publishing from the studio adds rows (engine/runtime/studio/publish.ts); a district's file
+// (workflows/districts/) is resolved against the city's before compile, and its effective text is
+// what gets recorded and run (its own text is kept beside it as source_text).
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,22 +12,31 @@ import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import { parseCalendar, type Calendar } from '../calendar/index.ts';
 import { compileWorkflow } from '../dsl/compile.ts';
+import { effectiveText, parentIndex } from '../dsl/extends.ts';
 import type { CompiledWorkflow } from '../dsl/types.ts';
 import { compileForm } from '../forms/compile.ts';
 import type { CompiledForm } from '../forms/types.ts';
 import { LvzError } from '../errors.ts';
-import { getDefinition, insertDefinition, instancesOnVersion, listDefinitions, replaceDefinitionText } from '../store/process/index.ts';
+import { getDefinition, insertDefinition, instancesOnVersion, listDefinitions, replaceDefinitionText, type DefinitionRow } from '../store/process/index.ts';
 import type { Registry } from './context.ts';
 
 export interface LoadedDefinitions {
   calendar: Calendar;
   registry: Registry;
-  texts: { kind: 'workflow' | 'form' | 'calendar'; id: string; version: number; text: string }[];
+  texts: {
+    kind: 'workflow' | 'form' | 'calendar'; id: string; version: number; text: string;
+    /** A district's file (with `extends:`), when `text` is its effective definition. */
+    sourceText?: string; owner?: string; parent?: { id: string; version: number };
+  }[];
 }
 
-function yamlFiles(dir: string): string[] {
+/** YAML files of a folder, sorted; with `nested`, its subfolders too (workflows/districts/). */
+function yamlFiles(dir: string, nested = false): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir).filter((f) => f.endsWith('.yaml') || f.endsWith('.yml')).sort().map((f) => path.join(dir, f));
+  const entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+  const files = entries.filter((e) => e.isFile() && /\.ya?ml$/.test(e.name)).map((e) => path.join(dir, e.name));
+  const sub = nested ? entries.filter((e) => e.isDirectory()).flatMap((e) => yamlFiles(path.join(dir, e.name), true)) : [];
+  return [...files, ...sub];
 }
 
 function rel(projectDir: string, file: string): string {
@@ -52,14 +62,18 @@ export function loadDefinitions(projectDir: string): LoadedDefinitions {
   }
   const workflows = new Map<string, CompiledWorkflow>();
   const latest = new Map<string, CompiledWorkflow>();
-  for (const file of yamlFiles(path.join(projectDir, 'workflows'))) {
-    const text = fs.readFileSync(file, 'utf8');
-    const r = compileWorkflow(text, rel(projectDir, file), { forms });
+  // Districts' files (workflows/districts/) extend the city's: the effective definition is what is recorded and run.
+  const files = yamlFiles(path.join(projectDir, 'workflows'), true).map((f) => ({ file: rel(projectDir, f), text: fs.readFileSync(f, 'utf8') }));
+  const parents = parentIndex(files);
+  for (const { file, text } of files) {
+    const r = compileWorkflow(text, file, { forms, parents });
     if (!r.ok) { errors.push(...r.errors); continue; }
     const def = r.workflow.def;
     workflows.set(`${def.id}@${def.version}`, r.workflow);
     if ((latest.get(def.id)?.def.version ?? 0) < def.version) latest.set(def.id, r.workflow);
-    texts.push({ kind: 'workflow', id: def.id, version: def.version, text });
+    const own = { ...(def.owner && { owner: def.owner }) };
+    if (def.parent) texts.push({ kind: 'workflow', id: def.id, version: def.version, text: effectiveText(r.workflow.source, def.parent), sourceText: text, parent: def.parent, ...own });
+    else texts.push({ kind: 'workflow', id: def.id, version: def.version, text, ...own });
   }
   if (errors.length > 0) {
     const lines = errors.map((e) => e.format()).join('\n');
@@ -77,9 +91,14 @@ const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex
 export async function recordDefinitions(db: Knex, loaded: LoadedDefinitions, now: Date): Promise<void> {
   for (const t of loaded.texts) {
     const hash = sha256(t.text);
-    const row = { ...t, hash, createdAt: now.toISOString() };
+    const row = {
+      kind: t.kind, id: t.id, version: t.version, text: t.text, hash, createdAt: now.toISOString(),
+      owner: t.owner ?? null, sourceText: t.sourceText ?? null, parentId: t.parent?.id ?? null, parentVersion: t.parent?.version ?? null,
+    };
     const existing = await getDefinition(db, t.kind, t.id, t.version);
     if (!existing) await insertDefinition(db, row);
+    // A version published in the studio is never overwritten by a shipped file of the same number.
+    else if (existing.authorId) continue;
     else if (existing.hash !== hash) {
       if (t.kind === 'workflow' && (await instancesOnVersion(db, t.id, t.version)) > 0) {
         throw new LvzError('LVZ_DSL_DUPLICATE_ID', `workflows/${t.id}.yaml 已修改，但第 ${t.version} 版已有办理中的件：请把 version 改为 ${t.version + 1} 再启动，原有的件仍按第 ${t.version} 版办理`, { params: { id: t.id, version: t.version } });
@@ -87,18 +106,31 @@ export async function recordDefinitions(db: Knex, loaded: LoadedDefinitions, now
       await replaceDefinitionText(db, row);
     }
   }
-  await compileOlderVersions(db, loaded);
+  await applyPublished(db, loaded);
 }
 
-/** Versions recorded earlier but no longer in the files: compile from the stored text so their instances still run. */
-async function compileOlderVersions(db: Knex, loaded: LoadedDefinitions): Promise<void> {
+/**
+ * What the database holds beyond the files: versions published in the studio (newer, or a shipped
+ * number the studio took first) and versions no longer in the files, compiled from the stored text
+ * so their instances still run. Forms first: one version of a form runs (the newest), and the
+ * workflows are checked against it.
+ */
+export async function applyPublished(db: Knex, loaded: LoadedDefinitions): Promise<void> {
+  const fileHash = new Map(loaded.texts.map((t) => [`${t.kind}:${t.id}@${t.version}`, sha256(t.text)]));
+  const newestForm = new Map<string, DefinitionRow>();
+  for (const d of await listDefinitions(db, 'form')) newestForm.set(d.id, d); // ordered by version: the last is the newest
+  for (const d of newestForm.values()) {
+    const cur = loaded.registry.forms.get(d.id);
+    if (cur && (cur.def.version > d.version || fileHash.get(`form:${d.id}@${d.version}`) === d.hash)) continue;
+    const r = compileForm(d.text, `definitions:${d.id}@${d.version}`);
+    if (r.ok) loaded.registry.forms.set(d.id, r.form);
+  }
   for (const d of await listDefinitions(db, 'workflow')) {
     const key = `${d.id}@${d.version}`;
-    if (loaded.registry.workflows.has(key)) continue;
+    if (loaded.registry.workflows.has(key) && fileHash.get(`workflow:${key}`) === d.hash) continue;
     const r = compileWorkflow(d.text, `definitions:${key}`, { forms: loaded.registry.forms });
-    if (r.ok) {
-      loaded.registry.workflows.set(key, r.workflow);
-      if ((loaded.registry.latest.get(d.id)?.def.version ?? 0) < d.version) loaded.registry.latest.set(d.id, r.workflow);
-    }
+    if (!r.ok) continue;
+    loaded.registry.workflows.set(key, r.workflow);
+    if ((loaded.registry.latest.get(d.id)?.def.version ?? 0) <= d.version) loaded.registry.latest.set(d.id, r.workflow);
   }
 }

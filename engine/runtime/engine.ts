@@ -5,7 +5,7 @@ import { actorByApiToken, createApiToken, login, logout, sessionInfo } from '../
 import { validateField } from '../forms/validate.ts';
 import { buildFormModel } from '../forms/model.ts';
 import { LvzError } from '../errors.ts';
-import { addPhrase, getUser, listOrgs, setOutOfOffice } from '../store/directory.ts';
+import { addPhrase, listOrgs } from '../store/directory.ts';
 import { demoAccounts } from '../store/seed/demo.ts';
 import { getTask, updateTask, writeTx } from '../store/process/index.ts';
 import type { Engine, TaskButton } from './types.ts';
@@ -17,10 +17,15 @@ import { fileFor, upload } from './files.ts';
 import { fireDueTimers } from './fire-timers.ts';
 import { cancelInstance, remindInstance, terminateInstance, withdraw } from './instance-actions.ts';
 import { ensureStartable, startInstance } from './start.ts';
+import { saveOutOfOffice, settingsActions, settingsView } from './settings.ts';
 import { taskView } from './task-view.ts';
 import { inbox, inboxCounts, instanceView, instances } from './views.ts';
 import { ensureOpen, loadTask } from './load.ts';
 import { validateInput } from '../forms/validate.ts';
+import { buildStudio } from './studio/index.ts';
+import { orgTree } from './studio/access.ts';
+import { ensureDistrictStarter, startableFor } from './studio/districts.ts';
+import { refreshRegistry } from './studio/registry.ts';
 
 export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>): Engine {
   const db: Knex = rc.db;
@@ -32,10 +37,11 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>): E
     createApiToken: (a) => createApiToken(db, a.userId, rc.now()),
     demoAccounts: async () => (await demoAccounts(db)).map((a) => ({ username: a.username, password: a.password, name: a.name, role: a.role, org: a.org, isMain: a.isMain })),
     orgTree: async () => (await listOrgs(db)).map((o) => ({ id: o.id, name: o.name, kind: o.kind, parentId: o.parentId })),
-    async setOutOfOffice(actor, input) {
-      if (!(await getUser(db, input.delegateUserId))) throw new LvzError('LVZ_RUN_BAD_REQUEST', '没有找到代理人：请从列表中选择', {});
-      await setOutOfOffice(db, { userId: actor.userId, delegateId: input.delegateUserId, fromDate: input.from, toDate: input.to, now: rc.now() });
-    },
+    setOutOfOffice: (actor, input) => saveOutOfOffice(rc, actor, input),
+    clearOutOfOffice: (actor, id) => settingsActions.clearOutOfOffice(rc, actor, id),
+    deletePhrase: (actor, id) => settingsActions.deletePhrase(rc, actor, id),
+    deleteApiToken: (actor, id) => settingsActions.deleteApiToken(rc, actor, id),
+    settings: (actor) => settingsView(rc, actor),
     async savePhrase(actor, text) {
       const t = String(text ?? '').trim();
       if (!t || t.length > 500) throw new LvzError('LVZ_RUN_BAD_REQUEST', '常用语不能为空，也不能超过 500 个字', {});
@@ -43,13 +49,15 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>): E
     },
 
     async startable(actor) {
-      return [...rc.registry.latest.values()]
-        .filter((wf) => wf.def.starters.some((r) => (actor.roles as string[]).includes(r)))
+      await refreshRegistry(rc);
+      return startableFor(rc, actor, await orgTree(db))
         .map((wf) => ({ workflowId: wf.def.id, title: wf.def.title, ...(wf.def.description && { description: wf.def.description }) }));
     },
     async startForm(actor, workflowId) {
+      await refreshRegistry(rc);
       const wf = workflowOf(rc, workflowId);
       ensureStartable(wf, actor);
+      ensureDistrictStarter(wf, actor, await orgTree(db));
       const s = stateOf(wf, wf.def.initial);
       const g = s.tasks[0];
       if (!g) throw new LvzError('LVZ_RUN_NOT_STARTABLE', `“${wf.def.title}”的第一步没有表单，不能手工发起`, {});
@@ -57,7 +65,12 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>): E
       const buttons: TaskButton[] = g.outcomes.map((o) => ({ event: o.id, label: o.label, reason: 'none' }));
       return { title: wf.def.title, form: buildFormModel(form, {}, accessOf(form, g), [], await rc.directory()), buttons };
     },
-    start: (actor, workflowId, input) => startInstance(rc, actor, workflowId, input),
+    async start(actor, workflowId, input) {
+      // A version published by another server process is what new instances start on.
+      await refreshRegistry(rc);
+      ensureDistrictStarter(workflowOf(rc, workflowId), actor, await orgTree(db));
+      return startInstance(rc, actor, workflowId, input);
+    },
 
     inbox: (actor, list, query) => inbox(rc, actor, list, query),
     inboxCounts: (actor) => inboxCounts(rc, actor),
@@ -103,6 +116,7 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>): E
     file: (actor, id) => fileFor(rc, actor, id),
 
     fireDueTimers: (now) => fireDueTimers(rc, now ?? rc.now()),
+    studio: buildStudio(rc),
     close: onClose,
   };
 }

@@ -20,7 +20,8 @@ const SUMMARIES: Record<string, string> = {
   'instance.withdrawn': '撤回',
   'instance.cancelled': '撤销',
   'instance.terminated': '终止',
-  'timer.remind': '到期提醒',
+  'instance.migrated': '迁移到新版本',
+  'timer.remind': '催办',
   'timer.deadline': '办理期限已到',
 };
 
@@ -39,14 +40,23 @@ function display(v: unknown): string {
   return String(v);
 }
 
+/**
+ * One natural line per event: the button's own word for a completion (`交办 → 承办答复`), the
+ * action's word otherwise (`退回 → 起草建议`, `催办 第 2 次`), and what qualifies it in brackets:
+ * the reason of a return, a note from the definition (`重新办理`).
+ */
 function summaryOf(e: EventRow, wf: CompiledWorkflow): string {
   const base = SUMMARIES[e.type] ?? e.type;
-  const label = e.payload.label as string | undefined;
+  const label = typeof e.payload.label === 'string' && e.payload.label ? e.payload.label : undefined;
+  const head = e.type === 'task.completed' && label ? label : base;
   const to = e.toState && e.toState !== e.fromState ? wf.def.states[e.toState]?.title : undefined;
-  const parts = [label ? `${base}（${label}）` : base];
-  if (e.type === 'task.reminded') parts.push(`第 ${String(e.payload.count ?? 1)} 次`);
-  if (to) parts.push(`→ ${to}`);
-  return parts.join(' ');
+  const extra: string[] = [];
+  if (label && head !== label) extra.push(label);
+  if (e.type === 'task.returned' && typeof e.payload.reason === 'string') extra.push(`理由：${e.payload.reason}`);
+  if (typeof e.payload.note === 'string' && e.payload.note) extra.push(e.payload.note);
+  const count = e.type === 'task.reminded' ? ` 第 ${String(e.payload.count ?? 1)} 次` : '';
+  const line = to ? `${head} → ${to}` : head + count;
+  return extra.length > 0 ? `${line}（${extra.join('；')}）` : line;
 }
 
 function isAnonymous(e: EventRow, wf: CompiledWorkflow, viewer: HistoryViewer): boolean {
@@ -64,16 +74,17 @@ export function historyOf(events: EventRow[], wf: CompiledWorkflow, form: Compil
       .filter(([k, v]) => viewer.fields.has(k) && v !== undefined)
       .map(([k, v]) => ({ label: form?.byName.get(k)?.label ?? k, value: display(v) }));
     const step = e.fromState ? wf.def.states[e.fromState]?.title : undefined;
-    const note = e.payload.note as string | undefined;
     const entry: HistoryEntry = {
-      seq: e.seq, at: e.at, actorName, type: e.type, summary: summaryOf(e, wf) + (note ? `（${note}）` : ''),
+      seq: e.seq, at: e.at, actorName, type: e.type, summary: summaryOf(e, wf),
       ...(!hidden && e.actorId && viewer.orgOf.get(e.actorId) && { actorOrg: viewer.orgOf.get(e.actorId) }),
       ...(!hidden && e.onBehalfOf && { onBehalfOfName: `${viewer.names.get(e.onBehalfOf) ?? e.onBehalfOf}（代理）` }),
+      ...(!hidden && e.onBehalfOf && { principalName: viewer.names.get(e.onBehalfOf) ?? e.onBehalfOf }),
       ...(step && { stepTitle: step }),
       ...(e.fromState && { fromState: e.fromState }),
       ...(e.toState && { toState: e.toState }),
       ...(typeof e.payload.opinion === 'string' && { opinion: e.payload.opinion }),
       ...(typeof e.payload.reason === 'string' && { reason: e.payload.reason }),
+      ...(e.type === 'task.returned' && typeof e.payload.reason === 'string' && { reasonInSummary: true }),
       ...(changes.length > 0 && { changes }),
     };
     return entry;

@@ -3,11 +3,12 @@
 
 import { buildFormModel } from '../forms/model.ts';
 import { listPhrases } from '../store/directory.ts';
-import { getInstance, getTask, listEvents, updateTask } from '../store/process/index.ts';
+import { getInstance, getTask, listEvents, tasksOfInstance, updateTask } from '../store/process/index.ts';
 import type { Actor, TaskButton, TaskView } from './types.ts';
 import { actingOn, notFound } from './access.ts';
 import { groupOf, stateOf, workflowOf, type RuntimeContext } from './context.ts';
 import { accessOf, stepForm } from './form-input.ts';
+import { groupAnswers, perItemFields } from './group-answers.ts';
 import { historyOf } from './history.ts';
 import { returnTargets } from './actions.ts';
 import { daysLeft } from './views.ts';
@@ -25,7 +26,10 @@ export async function taskView(rc: RuntimeContext, actor: Actor, taskId: string)
   const isOpen = task.status === 'open' && task.kind !== 'cc';
   const access = isOpen ? full : { edit: new Set<string>(), read: new Set([...full.read, ...full.edit]) };
   if (task.kind === 'cc' && task.readAt === null) await updateTask(rc.db, task.id, { readAt: rc.now().toISOString() });
-  const [dir, names, phrases, events] = await Promise.all([rc.directory(), rc.names(), listPhrases(rc.db, actor.userId), listEvents(rc.db, inst.id)]);
+  const [dir, names, phrases, events, tasks] = await Promise.all([
+    rc.directory(), rc.names(), listPhrases(rc.db, actor.userId), listEvents(rc.db, inst.id), tasksOfInstance(rc.db, inst.id),
+  ]);
+  const readable = new Set([...full.read, ...full.edit]);
   const buttons: TaskButton[] = !isOpen ? []
     : task.kind === 'delegated' ? [{ event: 'answer', label: '答复委派', reason: 'none' }]
     : task.kind === 'signer' ? [{ event: 'sign', label: '提交加签意见', reason: 'none' }]
@@ -35,10 +39,12 @@ export async function taskView(rc: RuntimeContext, actor: Actor, taskId: string)
     }));
   const targets = isOpen && task.kind === 'task' && g.actions.includes('return') ? await returnTargets(rc.db, { inst, wf }, g, task.state) : [];
   const left = daysLeft(rc, task.dueAt);
+  const model = buildFormModel(form, { ...inst.data, ...(task.draft ?? {}) }, access, [], dir);
+  const perItem = perItemFields(wf);
   return {
     taskId: task.id, instanceId: inst.id, instanceTitle: inst.title, workflowTitle: wf.def.title, stepTitle: task.title || s.title,
     version: inst.version,
-    form: buildFormModel(form, { ...inst.data, ...(task.draft ?? {}) }, access, [], dir),
+    form: { ...model, fields: model.fields.filter((f) => !(f.readonly && perItem.has(f.name))) },
     buttons,
     actions: isOpen && task.kind === 'task' ? g.actions.filter((a) => a !== 'withdraw') : [],
     opinion: task.kind === 'task' ? g.opinion : 'optional',
@@ -47,7 +53,8 @@ export async function taskView(rc: RuntimeContext, actor: Actor, taskId: string)
     ...(task.dueAt && { dueAt: task.dueAt }), ...(left !== undefined && { workingDaysLeft: left }),
     isOverdue: task.overdue || (!!task.dueAt && task.dueAt < rc.now().toISOString() && task.status === 'open'),
     isDelegated: task.kind === 'delegated',
-    history: historyOf(events, wf, form, { roles: actor.roles, fields: new Set([...full.read, ...full.edit]), names: names.user, orgOf: names.userOrg }),
+    history: historyOf(events, wf, form, { roles: actor.roles, fields: readable, names: names.user, orgOf: names.userOrg }),
+    groups: groupAnswers(rc, wf, inst.data, tasks, { names, dir, viewer: { read: readable, roles: actor.roles } }),
     people: dir.people,
     orgs: dir.orgs,
   };

@@ -4,8 +4,11 @@
 // The server (server/) calls only what this file declares, through `createEngine()` in
 // engine/index.ts. Nothing here knows HTTP or HTML.
 
-import type { FieldError, FormModel } from '../forms/types.ts';
+import type { FieldError, FieldModel, FormModel } from '../forms/types.ts';
 import type { TaskAction } from '../dsl/types.ts';
+import type { Studio } from './studio/types.ts';
+
+export type { Studio } from './studio/types.ts';
 
 export type Role =
   | 'admin' //          system admin: edits definitions, terminates instances (终止)
@@ -73,6 +76,8 @@ export interface InstanceSummary {
   initiatorName: string;
   createdAt: string;
   updatedAt: string;
+  /** The workflow version the instance runs on (it stays there until an admin migrates it). */
+  workflowVersion?: number;
 }
 
 export interface HistoryEntry {
@@ -82,6 +87,8 @@ export interface HistoryEntry {
   actorName: string;
   actorOrg?: string;
   onBehalfOfName?: string;
+  /** The principal's plain name when the actor stood in for them (代理), for `代理 <name>` on the page. */
+  principalName?: string;
   /** Machine name, e.g. `task.completed`, `task.returned`, `timer.fired`, `instance.started`. */
   type: string;
   /** zh-CN summary line, e.g. `提交（受理）`. */
@@ -91,6 +98,8 @@ export interface HistoryEntry {
   toState?: string;
   opinion?: string;
   reason?: string;
+  /** The reason is already part of `summary` (`退回 → 起草建议（理由：…）`), so a page need not repeat it. */
+  reasonInSummary?: boolean;
   /** Changed fields as label -> display value (only those the viewer may see). */
   changes?: { label: string; value: string }[];
 }
@@ -102,12 +111,30 @@ export interface DiagramModel {
   steps: { name: string; title: string; isCurrent: boolean; isVisited: boolean; isFinal: boolean }[];
 }
 
+/** The answers of a `for_each` group (协办单位意见), one per task, with only the fields the viewer may read. */
+export interface GroupAnswers {
+  group: string;
+  /** The group's title from the definition. */
+  title: string;
+  answers: {
+    /** Who the task was for: the org (for_each over units) or the person; `匿名` where the step hides it. */
+    name: string;
+    /** Who submitted it, when not the same as `name`. */
+    byName?: string;
+    at?: string;
+    /** Read-only field models of the fields the answer filled in (labels and display text from the form). */
+    fields: FieldModel[];
+  }[];
+}
+
 export interface InstanceView {
   summary: InstanceSummary;
   version: number;
   /** The record as the viewer may see it, read-only. */
   form: FormModel;
   history: HistoryEntry[];
+  /** Answers of for_each groups the viewer may read, shown under the record. */
+  groups: GroupAnswers[];
   diagram: DiagramModel;
   /** Open tasks the viewer can act on now. */
   myTasks: { taskId: string; stepTitle: string }[];
@@ -144,6 +171,8 @@ export interface TaskView {
   isOverdue: boolean;
   isDelegated: boolean;
   history: HistoryEntry[];
+  /** Answers of for_each groups this step may read (the lead unit sees the 协办 opinions). */
+  groups: GroupAnswers[];
   /** Directory choices for reassign / delegate / add signer. */
   people: { value: string; label: string }[];
   orgs: { value: string; label: string }[];
@@ -199,6 +228,30 @@ export interface FormInvalidParams {
   form: FormModel;
 }
 
+/** One out-of-office range (代理) as the settings page lists it. */
+export interface OutOfOfficeView {
+  id: string;
+  delegateId: string;
+  delegateName: string;
+  /** Local dates, YYYY-MM-DD, inclusive. */
+  from: string;
+  to: string;
+  /** Today falls inside the range. */
+  isCurrent: boolean;
+}
+
+/** The settings page (设置): 代理, 常用语 and API tokens of the actor themself. */
+export interface SettingsView {
+  /** Today's local date (Asia/Shanghai), the earliest a new range may end. */
+  today: string;
+  /** Current and future ranges; past ones are left out. */
+  outOfOffice: OutOfOfficeView[];
+  /** Who may stand in: everyone in the directory but the actor. */
+  delegates: { value: string; label: string }[];
+  phrases: { id: string; text: string }[];
+  apiTokens: { id: string; createdAt: string; lastUsedAt?: string }[];
+}
+
 export interface Engine {
   // Authentication and directory
   login(username: string, password: string): Promise<SessionInfo>;
@@ -208,8 +261,14 @@ export interface Engine {
   createApiToken(actor: Actor): Promise<string>;
   demoAccounts(): Promise<{ username: string; password: string; name: string; role: string; org: string; /** The main account of its role, listed first on the login page. */ isMain?: boolean }[]>;
   orgTree(): Promise<OrgNode[]>;
+  /** Bad input gives LVZ_FORM_INVALID with params.errors for the fields `delegate`, `from`, `to`. */
   setOutOfOffice(actor: Actor, input: { delegateUserId: string; from: string; to: string }): Promise<void>;
+  /** Ends (removes) one of the actor's own ranges; someone else's id changes nothing. */
+  clearOutOfOffice(actor: Actor, id: string): Promise<void>;
   savePhrase(actor: Actor, text: string): Promise<void>;
+  deletePhrase(actor: Actor, id: string): Promise<void>;
+  deleteApiToken(actor: Actor, id: string): Promise<void>;
+  settings(actor: Actor): Promise<SettingsView>;
 
   // Starting
   startable(actor: Actor): Promise<{ workflowId: string; title: string; description?: string }[]>;
@@ -245,6 +304,9 @@ export interface Engine {
   // Timers
   /** Fires every due timer (deadline, reminder, escalation); returns how many fired. */
   fireDueTimers(now?: Date): Promise<number>;
+
+  /** The admin studio (issue 4): edit, check, publish, diff, migrate, district customisation. */
+  studio: Studio;
 
   close(): Promise<void>;
 }

@@ -16,13 +16,16 @@ import type { Actor, InboxList, InstanceSummary, InstanceView, Page, TaskSummary
 import { canSee, holdersOf, holds, notFound, scopeFor, viewerRoles } from './access.ts';
 import { formOf, stateOf, workflowOf, type Names, type RuntimeContext } from './context.ts';
 import { accessOf } from './form-input.ts';
+import { groupAnswers } from './group-answers.ts';
 import { historyOf } from './history.ts';
 import { withdrawable } from './instance-actions.ts';
+import { roleLabel } from './roles.ts';
 
 export function holderName(t: TaskRow, names: Names): string {
   if (t.assigneeId) return names.user.get(t.assigneeId) ?? t.assigneeId;
   if (t.orgId) return names.org.get(t.orgId) ?? t.orgId;
-  return t.role ?? '';
+  // A task open to everyone with a role (审查交办): the role's zh-CN name, never its id.
+  return t.role ? roleLabel(t.role) : '';
 }
 
 export function daysLeft(rc: RuntimeContext, due: string | null): number | undefined {
@@ -51,6 +54,7 @@ export function instanceSummary(rc: RuntimeContext, i: InstanceRow, names: Names
     instanceId: i.id, workflowId: i.workflowId, workflowTitle: wf?.def.title ?? i.workflowId, title: i.title, state: i.state,
     stateTitle: wf?.def.states[i.state]?.title ?? i.state, status: i.status,
     initiatorName: names.user.get(i.initiatorId) ?? i.initiatorId, createdAt: i.createdAt, updatedAt: i.updatedAt,
+    workflowVersion: i.workflowVersion,
   };
 }
 
@@ -133,6 +137,7 @@ export async function instanceView(rc: RuntimeContext, actor: Actor, id: string)
     version: inst.version,
     form: buildFormModel(form, inst.data, access, [], dir),
     history: historyOf(events, wf, form, { roles: actor.roles, fields: access.read, names: names.user, orgOf: names.userOrg }),
+    groups: groupAnswers(rc, wf, inst.data, tasks, { names, dir, viewer: { read: access.read, roles: actor.roles } }),
     diagram: { svg: renderDiagram(wf.def, { current: [inst.state], visited }), steps: diagramSteps(wf.def, { current: [inst.state], visited }) },
     myTasks: open.filter((t) => t.status === 'open' && holders.some((h) => holds(t, h))).map((t) => ({ taskId: t.id, stepTitle: t.title || stateOf(wf, t.state).title })),
     openTasks: open.map((t) => ({ stepTitle: t.title || stateOf(wf, t.state).title, holder: holderName(t, names), ...(t.dueAt && { dueAt: t.dueAt }), isOverdue: t.overdue })),

@@ -2,7 +2,9 @@
 // and bring its schema up to date with knex migrations.
 //
 // Migrations are listed in migrations/index.ts (an in-code source rather than a folder scan,
-// so they run the same under tsx, vitest and a bundler).
+// so they run the same under tsx, vitest and a bundler). Failing to connect and failing to
+// migrate are told apart (LVZ_STORE_UNAVAILABLE / LVZ_STORE_MIGRATION): `lvzhi serve` prints the
+// message as one line and exits with code 3 (docs/deploy.md).
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -19,28 +21,109 @@ export interface DbOptions {
   databaseUrl?: string;
 }
 
+export const SQLITE_FILE = 'lvzhi.sqlite';
+
 export function isPostgres(db: Db): boolean {
   return db.client.config.client === 'pg';
 }
 
+export function sqlitePath(dataDir: string): string {
+  return path.join(dataDir, SQLITE_FILE);
+}
+
 export async function openDb(options: DbOptions): Promise<Db> {
-  const db = options.databaseUrl ? openPostgres(options.databaseUrl) : openSqlite(options.dataDir);
+  const where = options.databaseUrl ? safeUrl(options.databaseUrl) : sqlitePath(path.resolve(options.dataDir));
+  let opened: Db | undefined;
   try {
-    await db.raw('select 1');
-    await db.migrate.latest({ migrationSource: migrationSource() });
+    opened = options.databaseUrl ? openPostgres(options.databaseUrl) : openSqlite(options.dataDir);
+    await opened.raw('select 1');
+  } catch (e) {
+    await opened?.destroy().catch(() => undefined);
+    throw unavailable(options, where, e);
+  }
+  const db = opened;
+  try {
+    await migrate(db);
   } catch (e) {
     await db.destroy().catch(() => undefined);
-    throw new LvzError('LVZ_STORE_UNAVAILABLE', `cannot open the database (${(e as Error).message}): check DATABASE_URL or DATA_DIR and that the server is running`, { cause: e });
+    throw migrationFailed(where, e);
   }
   return db;
 }
 
+const LOCK_WAIT_MS = 30_000;
+
+/**
+ * Bring the schema up to date. Several processes starting together on one database: knex lets
+ * one migrate (its lock table) and fails the others at once with MigrationLocked; they wait for
+ * the first to finish and then find nothing left to do. Creating knex's own two tables is not
+ * under that lock, so a process that loses that race ("already exists") simply tries again; a
+ * migration that really fails fails the same way each time (each attempt is rolled back).
+ */
+async function migrate(db: Db): Promise<void> {
+  const until = Date.now() + LOCK_WAIT_MS;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await db.migrate.latest({ migrationSource: migrationSource() });
+      return;
+    } catch (e) {
+      const locked = (e as Error).name === 'MigrationLocked';
+      if (Date.now() > until || (!locked && (attempt >= 3 || /corrupt/.test((e as Error).message)))) throw e;
+      await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 200));
+    }
+  }
+}
+
+function migrationFailed(where: string, e: unknown): LvzError {
+  const message = (e as Error).name === 'MigrationLocked'
+    ? `数据库 ${where} 的迁移锁 ${LOCK_WAIT_MS / 1000} 秒内没有释放（另一个进程正在升级，或升级中途退出）：确认没有别的 lvzhi 在启动后，执行 update knex_migrations_lock set is_locked = 0 再启动`
+    : `数据库 ${where} 的表结构无法升级到本版本（${reason(e)}）：如果数据库是更新版本的 lvzhi 建的，请换回那个版本；否则请从备份恢复（docs/deploy.md）`;
+  return new LvzError('LVZ_STORE_MIGRATION', message, { cause: e });
+}
+
+function unavailable(options: DbOptions, where: string, e: unknown): LvzError {
+  const why = reason(e);
+  const message = options.databaseUrl
+    ? `无法连接数据库 ${where}（${why}）：请检查 DATABASE_URL（postgres://用户:密码@主机:端口/库名）里的主机、端口、用户名、密码和库名，以及 PostgreSQL 是否已启动并允许这台机器连接`
+    : `无法打开数据库文件 ${where}（${why}）：请检查 DATA_DIR 是否存在、可写，磁盘是否还有空间`;
+  return new LvzError('LVZ_STORE_UNAVAILABLE', message, { cause: e });
+}
+
+/** The driver's reason on one line (Node's AggregateError for several addresses has no message of its own). */
+function reason(e: unknown): string {
+  const err = e as { message?: string; code?: string; errors?: { message?: string }[] };
+  const text = err?.message || err?.errors?.map((x) => x.message).filter(Boolean).join('; ') || err?.code || String(e);
+  return text.replace(/\s+/g, ' ').trim().slice(0, 300);
+}
+
+/** The URL without its password, safe to print in a log. */
+export function safeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(DATABASE_URL)';
+  }
+}
+
+/**
+ * knex prints a failed connection attempt with its stack (on stdout); openDb and the request
+ * handlers report that failure themselves, in one line, so only other warnings pass through.
+ */
+const log = {
+  warn(message: unknown): void {
+    if (typeof message === 'string' && message.startsWith('Acquire connection error')) return;
+    console.warn(message);
+  },
+};
+
 function openSqlite(dataDir: string): Db {
   fs.mkdirSync(dataDir, { recursive: true });
-  const filename = path.join(dataDir, 'lvzhi.sqlite');
   return knexFactory({
     client: 'sqlite3',
-    connection: { filename },
+    connection: { filename: sqlitePath(dataDir) },
+    log,
     useNullAsDefault: true,
     // One connection: SQLite has one writer anyway, and a single connection keeps
     // transactions serialised without SQLITE_BUSY retries.
@@ -61,7 +144,29 @@ function openSqlite(dataDir: string): Db {
 }
 
 function openPostgres(url: string): Db {
-  return knexFactory({ client: 'pg', connection: url, pool: { min: 1, max: 10 } });
+  const u = new URL(url); // throws on a malformed URL: reported as unavailable, with the format to use
+  if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') {
+    throw new Error(`DATABASE_URL 应以 postgres:// 开头，而不是 ${u.protocol}//`);
+  }
+  const db = knexFactory({
+    client: 'pg',
+    // A host that drops packets fails after 10 s with the driver's reason, not after the pool's
+    // 60 s with "Timeout acquiring a connection".
+    connection: { connectionString: url, connectionTimeoutMillis: 10_000 },
+    acquireConnectionTimeout: 20_000,
+    log,
+    // Several connections: events on different instances run in parallel; events on one
+    // instance are serialised by its row lock (process/instances.ts lockInstance).
+    pool: { min: 0, max: 10 },
+  });
+  // PostgreSQL rejects a NUL character in any text value ("invalid byte sequence", 22021) where
+  // SQLite stores it: typed into a login or a search box it would be a 500 on one database
+  // only. It can never be stored, so every string bound to a query (transactions share this
+  // client) gets U+FFFD in its place: not dropped, so `ad\0min` still does not match `admin`.
+  // JSON columns already escape it as \u0000.
+  const prep = db.client.prepBindings.bind(db.client);
+  db.client.prepBindings = (bindings: unknown[]) => prep(bindings.map((b) => (typeof b === 'string' && b.includes('\0') ? b.replaceAll('\0', '\uFFFD') : b)));
+  return db;
 }
 
 function migrationSource(): Knex.MigrationSource<string> {

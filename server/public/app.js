@@ -101,7 +101,16 @@
     }
   }
 
+  // 打印 on the print view: shown only with script, since all it does is call the browser's print.
+  function enhancePrint(button) {
+    if (button.hasAttribute('data-enhanced')) return;
+    button.setAttribute('data-enhanced', '');
+    button.hidden = false;
+    button.addEventListener('click', function () { window.print(); });
+  }
+
   function enhance(scope) {
+    (scope || document).querySelectorAll('[data-print]').forEach(enhancePrint);
     (scope || document).querySelectorAll('textarea[data-maxlength]').forEach(enhanceCounter);
     (scope || document).querySelectorAll('[data-phrase-picker]').forEach(enhancePhrases);
   }

@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { LvzError } from '../../engine/errors.ts';
 import { pageNumber, readFormPost } from '../form-input.ts';
+import { formatDateTime } from '../render.ts';
 import { cspAllowingStylesOf } from '../security.ts';
 import { requireActor } from '../session.ts';
 import { deadlineView, pager } from '../view-models.ts';
@@ -60,6 +61,23 @@ export async function instanceRoutes(app: FastifyInstance): Promise<void> {
       openTasks: view.openTasks.map((o) => ({ ...o, deadline: deadlineView(t, o) })),
       hasActions: view.can.withdraw || view.can.cancel || view.can.terminate || view.can.remind,
     });
+  });
+
+  // A plain document to print: no navigation, the 打印 button wired by app.js (no inline script).
+  app.get<IdParams>('/instances/:id/print', async (request, reply) => {
+    const actor = requireActor(request);
+    const view = await app.engine.instance(actor, request.params.id);
+    const html = app.renderer.page('print', {
+      title: view.summary.title,
+      view,
+      statusText: t(`instance.statuses.${view.summary.status}`),
+      recordFields: view.form.fields.filter((f) => !isBlank(f.value)),
+      printedBy: actor.name,
+      printView: true,
+      // As of the last change, not the wall clock: the sheet says what state it shows.
+      asOf: formatDateTime(view.summary.updatedAt),
+    }, { layout: 'print' });
+    return reply.type('text/html; charset=utf-8').send(html);
   });
 
   app.post<IdParams & { Params: { action: string } }>('/instances/:id/:action', async (request, reply) => {

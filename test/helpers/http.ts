@@ -25,7 +25,8 @@ export async function startServer(opts: { start?: string } = {}): Promise<TestSe
   const { dataDir, databaseUrl } = place;
   // 2026-03-02 09:00 in Shanghai, a Monday the holiday calendar covers.
   const clock = { now: new Date(opts.start ?? '2026-03-02T01:00:00Z') };
-  const engine = await createEngine({ dataDir, demo: true, now: () => clock.now, ...(databaseUrl && { databaseUrl }) });
+  const engine = await createEngine({ dataDir, demo: true, now: () => clock.now, ...(databaseUrl && { databaseUrl }) })
+    .catch(async (e: unknown) => { await place.cleanup(); throw e; });
   const app = await buildApp({ engine, dataDir });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();

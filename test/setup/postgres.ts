@@ -57,6 +57,11 @@ export default async function setup(): Promise<(() => Promise<void>) | undefined
     process.env.DATABASE_URL = process.env.LVZHI_TEST_DATABASE_URL;
     return undefined;
   }
+  try {
+    execFileSync(pgBin('initdb'), ['--version'], { stdio: 'ignore' });
+  } catch {
+    throw new Error('LVZHI_TEST_PG=1 needs PostgreSQL\'s server programs: apt-get install postgresql (Debian), or set LVZHI_TEST_DATABASE_URL to a server of your own');
+  }
   const user = asServerUser();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lvzhi-pg-'));
   user.chown(dir);

@@ -4,6 +4,7 @@
 import type { Knex } from 'knex';
 import { directory } from './001_directory.ts';
 import { processes } from './002_process.ts';
+import { studio } from './003_studio.ts';
 
 export interface Migration {
   up(db: Knex): Promise<void>;
@@ -13,4 +14,5 @@ export interface Migration {
 export const migrations: Record<string, Migration> = {
   '001_directory': directory,
   '002_process': processes,
+  '003_studio': studio,
 };

@@ -7,4 +7,5 @@ export * from './events.ts';
 export * from './timers.ts';
 export * from './files.ts';
 export * from './definitions.ts';
+export * from './studio.ts';
 export { writeTx } from './tx.ts';

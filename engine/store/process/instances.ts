@@ -20,7 +20,7 @@ function toInstance(r: Raw): InstanceRow {
 export async function insertInstance(db: Knex, row: InstanceRow): Promise<void> {
   await db('instances').insert({
     id: row.id, number: row.number, workflow_id: row.workflowId, workflow_version: row.workflowVersion,
-    title: plainText(row.title), state: row.state, status: row.status, initiator_id: row.initiatorId,
+    title: row.title, state: row.state, status: row.status, initiator_id: row.initiatorId,
     initiator_org: row.initiatorOrg, data: toJson(row.data), snapshot: toJson(row.snapshot), version: row.version,
     parent_id: row.parentId, created_at: row.createdAt, updated_at: row.updatedAt, ended_at: row.endedAt,
   });
@@ -62,7 +62,7 @@ export type InstancePatch = Partial<Pick<InstanceRow, 'title' | 'state' | 'statu
  */
 export async function updateInstance(db: Knex, id: string, expectedVersion: number, patch: InstancePatch): Promise<boolean> {
   const cols: Raw = { version: expectedVersion + 1, updated_at: patch.updatedAt };
-  if (patch.title !== undefined) cols.title = plainText(patch.title);
+  if (patch.title !== undefined) cols.title = patch.title;
   if (patch.state !== undefined) cols.state = patch.state;
   if (patch.status !== undefined) cols.status = patch.status;
   if (patch.data !== undefined) cols.data = toJson(patch.data);
@@ -147,11 +147,6 @@ export async function isVisible(db: Knex, scope: InstanceScope, id: string): Pro
 /** Title search, case-insensitive for Latin letters on both databases (SQLite's `like` is, PostgreSQL's is not). */
 export function titleLike(alias: string): string {
   return `lower(${alias}.title) like lower(?) escape '\\'`;
-}
-
-/** Text for a plain text column: PostgreSQL refuses NUL characters (JSON columns escape them). */
-export function plainText(s: string): string {
-  return s.includes('\0') ? s.replaceAll('\0', '') : s;
 }
 
 export function escapeLike(s: string): string {

@@ -105,6 +105,15 @@ export interface DefinitionRow {
   text: string;
   hash: string;
   createdAt: string;
+  /** Studio (003_studio): who published it and why; null for shipped files. */
+  authorId?: string | null;
+  message?: string | null;
+  /** Org whose admins may edit it; null: the city. */
+  owner?: string | null;
+  /** A district's own text (with `extends:`), when `text` is its effective definition. */
+  sourceText?: string | null;
+  parentId?: string | null;
+  parentVersion?: number | null;
 }
 
 /** Who is asking, as the SQL scope filters need it: the user and everyone they stand in for (代理). */

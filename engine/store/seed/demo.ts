@@ -5,21 +5,13 @@ import { countUsers, insertOrgs, insertUsers, listOrgs } from '../directory.ts';
 import type { NewOrg, NewUser } from '../types.ts';
 import type { Role } from '../../runtime/types.ts';
 import { hashPassword } from '../../auth/password.ts';
+import { ROLE_LABELS } from '../../runtime/roles.ts';
 
 /** The password of every demo account; it is printed on the login page in demo mode. */
 export const DEMO_PASSWORD = 'lvzhi2026';
 
-/** How each role is named on the login page. */
-export const ROLE_LABELS: Record<Role, string> = {
-  admin: '系统管理员',
-  deputy: '人大代表',
-  review_office: '审查交办（代表工委）',
-  handling_unit: '承办单位',
-  committee: '专门委员会',
-  presidium: '主席团',
-  leader: '督办领导',
-  staff: '机关工作人员',
-};
+/** How each role is named on the login page (the table lives with the runtime, which names holders too). */
+export { ROLE_LABELS };
 
 const UNITS: [suffix: string, name: string, person: string][] = [
   ['fgw', '市发展和改革委员会', '刘洋'],

@@ -40,6 +40,16 @@ describe('concurrent completions of one task', () => {
   it('one engine: exactly one wins', async () => { await race([h.engine]); });
   it('two engines on one database: exactly one wins', async () => { await race([h.engine, second]); });
 
+  it('ten reminders at once on two engines are all logged, each with its own count', async () => {
+    const { instanceId } = await reviewTask();
+    const deputy = await h.as('deputy1');
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => codeOf([h.engine, second][i % 2]!.remindInstance(deputy, instanceId, `催办${i}`))));
+    expect(results.every((r) => r === 'ok')).toBe(true);
+    const view = await h.engine.instance(deputy, instanceId);
+    expect(view.history.filter((e) => e.type === 'task.reminded')).toHaveLength(10);
+    expect(new Set(view.history.map((e) => e.seq)).size).toBe(view.history.length);
+  });
+
   it('a stale version is a conflict and writes nothing', async () => {
     const { instanceId, taskId, version } = await reviewTask();
     const review = await h.as('review1');

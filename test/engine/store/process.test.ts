@@ -1,12 +1,14 @@
 // process.test.ts: the 002_process schema and its repositories: the once-only timer claim, the
-// optimistic instance update, and the append-only event history.
+// optimistic instance update, the append-only event history, and what concurrent writers see
+// (on PostgreSQL these run on a pool of several connections).
 
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDb, type TestDb } from '../../helpers/db.ts';
 import {
-  appendEvent, claimTimer, dueTimers, getInstance, insertInstance, insertTimers, listEvents, updateInstance, type InstanceRow,
+  appendEvent, claimTimer, countEvents, dueTimers, getInstance, insertInstance, insertTimers, listEvents, lockInstance, nextNumber,
+  updateInstance, writeTx, type InstanceRow,
 } from '../../../engine/store/process/index.ts';
 
 let t: TestDb;
@@ -41,6 +43,21 @@ describe('process store', () => {
       await appendEvent(t.db, { instanceId: 'i1', at, actorId: 'deputy1', onBehalfOf: null, type, taskId: null, fromState: null, toState: 'review', payload: {} });
     }
     expect((await listEvents(t.db, 'i1')).map((e) => e.seq)).toEqual([1, 2]);
+  });
+
+  it('gives concurrent starts different numbers, the first of a year included', async () => {
+    const numbers = await Promise.all(Array.from({ length: 12 }, () => writeTx(t.db, (tx) => nextNumber(tx, 'race', 2026))));
+    expect([...numbers].sort()).toEqual(Array.from({ length: 12 }, (_, i) => `2026-${String(i + 1).padStart(4, '0')}`));
+  });
+
+  it('serialises concurrent events on one instance behind its lock: no lost or doubled seq', async () => {
+    await Promise.all(Array.from({ length: 15 }, () => writeTx(t.db, async (tx) => {
+      const inst = await lockInstance(tx, 'i1');
+      const n = await countEvents(tx, 'i1', 'task.reminded');
+      await appendEvent(tx, { instanceId: inst!.id, at, actorId: null, onBehalfOf: null, type: 'task.reminded', taskId: null, fromState: null, toState: null, payload: { count: n + 1 } });
+    })));
+    const reminded = (await listEvents(t.db, 'i1')).filter((e) => e.type === 'task.reminded');
+    expect(reminded.map((e) => e.payload.count)).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
   });
 
   it('never updates or deletes the event history (no such code path in engine/)', () => {

@@ -1,0 +1,129 @@
+// index.ts: engine.studio, wired from the studio's modules: the list of definitions, one
+// definition with its versions and the actor's draft, checks, publish, diffs, districts, migration.
+
+import { LvzError } from '../../errors.ts';
+import { getDefinition, runningCounts, type DefinitionRow } from '../../store/process/index.ts';
+import type { RuntimeContext } from '../context.ts';
+import type { Actor } from '../types.ts';
+import { canEdit, ensureAdmin, orgTree, type OrgTree } from './access.ts';
+import { checkFormText, checkWorkflowText, editableText, studioContext, type StudioContext } from './check.ts';
+import { differencesOf, districtStatus, extendersOf, extendsOf } from './districts.ts';
+import { lineDiff } from './line-diff.ts';
+import { migrate, planMigration } from './migrate.ts';
+import { discardDraft, getDraft, publish, saveDraft, titleOf } from './publish.ts';
+import { refreshRegistry } from './registry.ts';
+import type { DistrictView, Studio, StudioEntry, StudioKind, VersionInfo } from './types.ts';
+import { listDefinitions } from '../../store/process/index.ts';
+
+function notFound(kind: StudioKind, id: string, version?: number): LvzError {
+  const what = kind === 'form' ? '表单' : '流程';
+  return new LvzError('LVZ_RUN_NOT_FOUND', `没有找到${what}“${id}”${version ? `的第 ${version} 版` : ''}：请从流程定义列表进入`, { params: { kind, id, version } });
+}
+
+async function rowsOf(rc: RuntimeContext, kind: StudioKind, id?: string): Promise<DefinitionRow[]> {
+  const rows = await listDefinitions(rc.db, kind);
+  return id === undefined ? rows : rows.filter((r) => r.id === id);
+}
+
+function versionInfo(r: DefinitionRow, running: Map<string, number>, names: Map<string, string>): VersionInfo {
+  return {
+    version: r.version, createdAt: r.createdAt, authorName: r.authorId ? names.get(r.authorId) ?? r.authorId : null, message: r.message ?? null,
+    running: r.kind === 'workflow' ? running.get(`${r.id}@${r.version}`) ?? 0 : 0,
+    ...(r.parentId && r.parentVersion != null && { parent: { id: r.parentId, version: r.parentVersion } }),
+  };
+}
+
+function entryOf(rc: RuntimeContext, actor: Actor, versions: DefinitionRow[], all: DefinitionRow[], orgs: OrgTree, running: Map<string, number>, names: Map<string, string>): StudioEntry {
+  const last = versions[versions.length - 1]!;
+  const latestOf = new Map<string, DefinitionRow>();
+  for (const r of all) latestOf.set(r.id, r);
+  const extendedBy = last.kind === 'workflow'
+    ? [...latestOf.values()].filter((r) => r.sourceText && extendsOf(r)?.id === last.id).map((r) => ({ id: r.id, title: titleOf(r), ownerName: orgs.name(r.owner ?? 'city') }))
+    : [];
+  const ext = extendsOf(last);
+  return {
+    kind: last.kind as StudioKind, id: last.id, title: titleOf(last), latestVersion: last.version, owner: last.owner ?? 'city',
+    ownerName: orgs.name(last.owner ?? 'city'), ...(ext && { extendsId: ext.id }), extendedBy,
+    running: versions.reduce((n, r) => n + (running.get(`${r.id}@${r.version}`) ?? 0), 0),
+    canEdit: canEdit(actor, last.owner, orgs), updatedAt: last.createdAt,
+    ...(last.authorId && { authorName: names.get(last.authorId) ?? last.authorId }),
+  };
+}
+
+export function buildStudio(rc: RuntimeContext): Studio {
+  const context = async (): Promise<{ orgs: OrgTree; running: Map<string, number>; names: Map<string, string> }> => ({
+    orgs: await orgTree(rc.db), running: await runningCounts(rc.db), names: (await rc.names()).user,
+  });
+  const districtView = (ctx: StudioContext, orgs: OrgTree, actor: Actor, row: DefinitionRow): DistrictView => {
+    const cityId = extendsOf(row)!.id;
+    const check = checkWorkflowText(ctx, row.id, editableText(row));
+    const city = ctx.latest.get(cityId);
+    return {
+      id: row.id, title: titleOf(row), latestVersion: row.version,
+      parent: { id: cityId, title: city ? titleOf(city) : cityId, newestVersion: city?.version ?? 0 },
+      canEdit: canEdit(actor, row.owner, orgs), differences: differencesOf(ctx, check.workflow, cityId), status: districtStatus(ctx, row, orgs),
+    };
+  };
+  return {
+    async list(actor) {
+      ensureAdmin(actor);
+      const { orgs, running, names } = await context();
+      const out: StudioEntry[] = [];
+      for (const kind of ['workflow', 'form'] as const) {
+        const all = await rowsOf(rc, kind);
+        const ids = [...new Set(all.map((r) => r.id))];
+        for (const id of ids) out.push(entryOf(rc, actor, all.filter((r) => r.id === id), all, orgs, running, names));
+      }
+      return out;
+    },
+    async definition(actor, kind, id) {
+      ensureAdmin(actor);
+      const versions = await rowsOf(rc, kind, id);
+      if (versions.length === 0) throw notFound(kind, id);
+      const { orgs, running, names } = await context();
+      const entry = entryOf(rc, actor, versions, await rowsOf(rc, kind), orgs, running, names);
+      const last = versions[versions.length - 1]!;
+      const draft = await getDraft(rc.db, kind, id, actor.userId);
+      return {
+        entry, text: editableText(last), latestVersion: last.version, canEdit: entry.canEdit,
+        versions: versions.map((r) => versionInfo(r, running, names)).reverse(),
+        ...(draft && { draft: { text: draft.text, baseVersion: draft.baseVersion, updatedAt: draft.updatedAt } }),
+      };
+    },
+    async versionText(actor, kind, id, version) {
+      ensureAdmin(actor);
+      const row = await getDefinition(rc.db, kind, id, version);
+      if (!row) throw notFound(kind, id, version);
+      const { running, names } = await context();
+      return { text: editableText(row), info: versionInfo(row, running, names) };
+    },
+    async check(actor, kind, id, text) {
+      ensureAdmin(actor);
+      if (typeof text !== 'string' || text.length > 512 * 1024) throw new LvzError('LVZ_RUN_BAD_REQUEST', '定义内容过长或为空', {});
+      const ctx = await studioContext(rc);
+      return kind === 'workflow' ? checkWorkflowText(ctx, id, text).result : (await checkFormText(rc, ctx, id, text)).result;
+    },
+    publish: (actor, kind, id, input) => publish(rc, actor, kind, id, input),
+    saveDraft: (actor, kind, id, input) => saveDraft(rc, actor, kind, id, input),
+    discardDraft: (actor, kind, id) => discardDraft(rc, actor, kind, id),
+    async diff(actor, kind, id, from, to) {
+      ensureAdmin(actor);
+      const [a, b] = await Promise.all([getDefinition(rc.db, kind, id, from), getDefinition(rc.db, kind, id, to)]);
+      if (!a) throw notFound(kind, id, from);
+      if (!b) throw notFound(kind, id, to);
+      return lineDiff(editableText(a), editableText(b), from, to);
+    },
+    async districts(actor, id) {
+      ensureAdmin(actor);
+      const ctx = await studioContext(rc);
+      const orgs = await orgTree(rc.db);
+      const row = ctx.latest.get(id);
+      if (!row) throw notFound('workflow', id);
+      const rows = row.sourceText && extendsOf(row) ? [row] : extendersOf(ctx, id);
+      return rows.map((r) => districtView(ctx, orgs, actor, r));
+    },
+    planMigration: (actor, id, input) => planMigration(rc, actor, id, input),
+    migrate: (actor, id, input) => migrate(rc, actor, id, input),
+    refresh: () => refreshRegistry(rc),
+  };
+}

@@ -1,0 +1,119 @@
+// studio.test.ts: the admin studio in headless Chromium. The admin opens the suggestion workflow,
+// breaks the YAML (an unknown state), sees the error at its line, fixes it, publishes version 2 with
+// a message; a case started before stays on version 1 while a new one runs on version 2. Every page
+// visited is screenshotted and checked with axe (serious or critical violations fail the test).
+
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { buildStudio } from '../../cli/build-studio.ts';
+import { ARTIFACTS, VIEWPORTS, checkPage, launchBrowser, newContext, type PageCheck } from '../helpers/browser.ts';
+import { DEMO_PASSWORD, startServer, type TestServer } from '../helpers/http.ts';
+
+let server: TestServer;
+let browser: Browser;
+const checks: PageCheck[] = [];
+const vp = VIEWPORTS[0]!;
+let shots = 0;
+
+beforeAll(async () => {
+  await buildStudio(); // the editor's bundle, as `npm test` builds it in pretest
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function check(page: Page, label: string): Promise<void> {
+  shots += 1;
+  checks.push(await checkPage(page, `${String(shots).padStart(2, '0')}-${label}`, path.join(ARTIFACTS, 'browser', 'studio')));
+}
+
+async function logIn(username: string): Promise<Page> {
+  const page = await (await newContext(browser, vp)).newPage();
+  await page.goto(`${server.base}/login`);
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.waitForURL(/\/inbox/);
+  return page;
+}
+
+/** Put the cursor in the editor just before `tail` on the line containing `lineText`. */
+async function cursorBefore(page: Page, lineText: string, tail: string): Promise<void> {
+  await page.locator('.cm-line', { hasText: lineText }).first().click();
+  await page.keyboard.press('End');
+  for (let i = 0; i < [...tail].length; i++) await page.keyboard.press('ArrowLeft');
+}
+
+describe('studio in the browser', () => {
+  it('break, see the error at its line, fix, publish v2; old case stays on v1, new runs on v2', async () => {
+    const deputyActor = (await server.engine.login('deputy1', DEMO_PASSWORD)).actor;
+    const old = await server.engine.start(deputyActor, 'suggestion', {
+      event: 'submit', version: 0, input: { title: '版本一的建议', category: '其他', content: '发布新版本前提交的建议。' },
+    });
+
+    const admin = await logIn('admin');
+    await admin.getByRole('link', { name: '流程定义' }).click();
+    await admin.waitForURL(/\/admin$/);
+    await check(admin, 'admin-list');
+    await admin.getByRole('link', { name: '代表建议办理', exact: true }).click();
+    await admin.waitForURL(/\/admin\/workflows\/suggestion$/);
+    await admin.locator('.cm-editor').waitFor({ state: 'visible' });
+    await expect.poll(() => admin.locator('#studio-status').textContent()).toContain('检查通过');
+    await check(admin, 'editor');
+
+    // Break it: the draft step now leads to a state that does not exist.
+    const lines = await admin.locator('.cm-line').allTextContents();
+    const line = lines.findIndex((l) => l.includes('submit: { to: review')) + 1;
+    const col = lines[line - 1]!.indexOf('to: review') + 1; // the error points at the transition's `to`
+    await cursorBefore(admin, 'submit: { to: review', ', label: 提交 }');
+    for (let i = 0; i < 'review'.length; i++) await admin.keyboard.press('Backspace');
+    await admin.keyboard.type('reviw');
+    const error = admin.locator('#studio-findings a[data-line]').first();
+    await expect.poll(() => error.textContent(), { timeout: 10_000 }).toBe(`第 ${line} 行第 ${col} 列`);
+    await expect.poll(() => admin.locator('#studio-findings').textContent()).toContain('LVZ_DSL_UNKNOWN_STATE');
+    await admin.locator('.cm-lintRange-error').first().waitFor({ state: 'attached' });
+    await check(admin, 'editor-error');
+    await error.click();
+    await expect.poll(() => admin.evaluate(() => document.activeElement?.classList.contains('cm-content'))).toBe(true);
+
+    // Fix it, and change the first step's title so version 2 differs visibly.
+    await cursorBefore(admin, 'submit: { to: reviw', ', label: 提交 }');
+    for (let i = 0; i < 'reviw'.length; i++) await admin.keyboard.press('Backspace');
+    await admin.keyboard.type('review');
+    await cursorBefore(admin, 'title: 起草建议', '');
+    await admin.keyboard.type('书');
+    await expect.poll(() => admin.locator('#studio-status').textContent(), { timeout: 10_000 }).toContain('检查通过');
+    await admin.getByLabel(/^发布说明/).fill('起草步骤改名为“起草建议书”');
+    await admin.getByRole('button', { name: '发布第 2 版' }).click();
+    await admin.locator('.flash').waitFor({ state: 'visible' });
+    expect(await admin.locator('.flash').textContent()).toContain('已发布第 2 版');
+    await check(admin, 'published');
+
+    await admin.getByRole('link', { name: '版本记录' }).click();
+    await admin.getByRole('link', { name: '与上一版比较' }).click();
+    await admin.waitForURL(/\/diff\?/);
+    expect(await admin.locator('.diff-add').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('起草建议书')]));
+    await check(admin, 'diff');
+
+    // A new case runs on version 2; the one started before stays on version 1.
+    const deputy = await logIn('deputy1');
+    await deputy.goto(`${server.base}/start/suggestion`);
+    await deputy.getByLabel(/^标题/).fill('版本二的建议');
+    await deputy.getByLabel(/^建议内容/).fill('发布新版本后提交的建议。');
+    await deputy.getByRole('button', { name: '提交', exact: true }).click();
+    await deputy.waitForURL(/\/instances\//);
+    expect(await deputy.locator('#workflow-version').textContent()).toBe('第 2 版');
+    await check(deputy, 'instance-v2');
+    await deputy.goto(`${server.base}/instances/${old.instanceId}`);
+    expect(await deputy.locator('#workflow-version').textContent()).toBe('第 1 版');
+    await check(deputy, 'instance-v1');
+
+    const serious = checks.flatMap((c) => c.violations.map((v) => `${c.name}: ${v.id} ${v.help} ${v.nodes.join(', ')}`));
+    expect(serious).toEqual([]);
+  }, 120_000);
+});

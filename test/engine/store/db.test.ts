@@ -1,0 +1,60 @@
+// db.test.ts: opening the database: processes starting together migrate once, a database from a
+// newer lvzhi is refused (LVZ_STORE_MIGRATION), the password never reaches a message.
+
+import { describe, expect, it } from 'vitest';
+import { openDb, safeUrl } from '../../../engine/store/db.ts';
+import { addPhrase, getUser, insertOrgs, insertUsers, listPhrases } from '../../../engine/store/directory.ts';
+import { migrations } from '../../../engine/store/migrations/index.ts';
+import { TEST_DB_KINDS, openTestDb, testDatabase } from '../../helpers/db.ts';
+
+describe.each(TEST_DB_KINDS)('openDb on %s', (kind) => {
+  it('lets several processes start together: one migrates, the others wait and find nothing to do', async () => {
+    const place = await testDatabase(kind);
+    const where = { dataDir: place.dataDir, ...(place.databaseUrl && { databaseUrl: place.databaseUrl }) };
+    const dbs = await Promise.all([openDb(where), openDb(where), openDb(where)]);
+    try {
+      const names = (await dbs[0]!('knex_migrations').select('name')).map((r: { name: string }) => r.name);
+      expect(names.sort()).toEqual(Object.keys(migrations).sort());
+    } finally {
+      for (const db of dbs) await db.destroy();
+      await place.cleanup();
+    }
+  });
+
+  it('refuses a database a newer lvzhi has migrated, and says what to do', async () => {
+    const place = await testDatabase(kind);
+    const where = { dataDir: place.dataDir, ...(place.databaseUrl && { databaseUrl: place.databaseUrl }) };
+    const db = await openDb(where);
+    await db('knex_migrations').insert({ name: '999_from_the_future', batch: 9, migration_time: new Date() });
+    await db.destroy();
+    let err: { code?: string; message?: string } = {};
+    try { await (await openDb(where)).destroy(); } catch (e) { err = e as typeof err; }
+    expect(err.code).toBe('LVZ_STORE_MIGRATION');
+    expect(err.message).toMatch(/999_from_the_future.*请换回那个版本/);
+    await place.cleanup();
+  });
+});
+
+describe.each(TEST_DB_KINDS)('text values on %s', (kind) => {
+  it('takes a NUL character in any value without an error (PostgreSQL cannot store one)', async () => {
+    const t = await openTestDb(kind);
+    try {
+      const now = new Date('2026-03-02T01:00:00Z');
+      await insertOrgs(t.db, [{ id: 'city', name: '市人大', kind: 'standing_committee', parentId: null }]);
+      await insertUsers(t.db, [{ id: 'u1', name: '甲', orgId: 'city', roles: ['deputy'], passwordHash: 'x' }], now);
+      expect(await getUser(t.db, 'u\u00001')).toBeUndefined();
+      await addPhrase(t.db, { userId: 'u1', text: '同意\u0000办理', now });
+      // SQLite keeps the NUL; PostgreSQL stores U+FFFD in its place.
+      expect((await listPhrases(t.db, 'u1')).map((p) => p.text.replace(/[\u0000\uFFFD]/, '·'))).toEqual(['同意·办理']);
+    } finally {
+      await t.cleanup();
+    }
+  });
+});
+
+describe('safeUrl', () => {
+  it('hides the password and keeps the rest', () => {
+    expect(safeUrl('postgres://lvzhi:p%40ss@db:5432/lvzhi?sslmode=require')).toBe('postgres://lvzhi:***@db:5432/lvzhi?sslmode=require');
+    expect(safeUrl('not a url')).toBe('(DATABASE_URL)');
+  });
+});
