@@ -34,6 +34,14 @@ export function cspAllowingStylesOf(markup: string): string {
   return DIRECTIVES.map((d) => (d.startsWith('style-src') ? style : d)).join('; ');
 }
 
+/**
+ * The CSP for the studio's editor page: CodeMirror injects its own stylesheet as a <style> element
+ * (style-mod), which is allowed only with this response's nonce; the editor reads it from the page.
+ */
+export function cspWithStyleNonce(nonce: string): string {
+  return DIRECTIVES.map((d) => (d.startsWith('style-src') ? `style-src 'self' 'nonce-${nonce}'` : d)).join('; ');
+}
+
 // Swagger UI (served by @fastify/swagger-ui from node_modules) sets inline styles from its React code.
 const DOCS_CSP = PAGE_CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'");
 

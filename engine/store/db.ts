@@ -54,17 +54,27 @@ export async function openDb(options: DbOptions): Promise<Db> {
 const LOCK_WAIT_MS = 30_000;
 
 /**
- * Bring the schema up to date. Several processes starting together on one database: knex lets
- * one migrate (its lock table) and fails the others at once with MigrationLocked; they wait for
- * the first to finish and then find nothing left to do. Creating knex's own two tables is not
- * under that lock, so a process that loses that race ("already exists") simply tries again; a
- * migration that really fails fails the same way each time (each attempt is rolled back).
+ * Bring the schema up to date. Several processes starting together on one PostgreSQL take turns
+ * behind an advisory lock (per schema, held by a transaction that lasts as long as the
+ * migration), so knex's own tables are created once and the later ones find nothing to do;
+ * without it, knex's check-then-create of its lock table can race and leave two lock rows, which
+ * no process could ever take again. On SQLite (one server process) knex's lock table is enough;
+ * a start that loses a race there ("locked", "already exists") tries again.
  */
 async function migrate(db: Db): Promise<void> {
+  const latest = (): Promise<unknown> => db.migrate.latest({ migrationSource: migrationSource() });
+  if (isPostgres(db)) {
+    await db.transaction(async (trx) => {
+      await trx.raw(`set local lock_timeout = '${LOCK_WAIT_MS / 1000}s'`);
+      await trx.raw('select pg_advisory_xact_lock(7264, hashtext(current_schema()))');
+      await latest();
+    });
+    return;
+  }
   const until = Date.now() + LOCK_WAIT_MS;
   for (let attempt = 1; ; attempt++) {
     try {
-      await db.migrate.latest({ migrationSource: migrationSource() });
+      await latest();
       return;
     } catch (e) {
       const locked = (e as Error).name === 'MigrationLocked';
@@ -75,7 +85,8 @@ async function migrate(db: Db): Promise<void> {
 }
 
 function migrationFailed(where: string, e: unknown): LvzError {
-  const message = (e as Error).name === 'MigrationLocked'
+  const locked = (e as Error).name === 'MigrationLocked' || (e as { code?: string }).code === '55P03';
+  const message = locked
     ? `数据库 ${where} 的迁移锁 ${LOCK_WAIT_MS / 1000} 秒内没有释放（另一个进程正在升级，或升级中途退出）：确认没有别的 lvzhi 在启动后，执行 update knex_migrations_lock set is_locked = 0 再启动`
     : `数据库 ${where} 的表结构无法升级到本版本（${reason(e)}）：如果数据库是更新版本的 lvzhi 建的，请换回那个版本；否则请从备份恢复（docs/deploy.md）`;
   return new LvzError('LVZ_STORE_MIGRATION', message, { cause: e });
@@ -108,12 +119,14 @@ export function safeUrl(url: string): string {
 }
 
 /**
- * knex prints a failed connection attempt with its stack (on stdout); openDb and the request
- * handlers report that failure themselves, in one line, so only other warnings pass through.
+ * knex prints a failed connection attempt with its stack, and a failed or locked migration, on
+ * stdout; openDb reports those itself, in one line (and retries a lock), so only other warnings
+ * pass through.
  */
+const QUIET = ['Acquire connection error', "Can't take lock to run migrations", 'If you are sure migrations are not running', 'migration failed with error', 'migration file '];
 const log = {
   warn(message: unknown): void {
-    if (typeof message === 'string' && message.startsWith('Acquire connection error')) return;
+    if (typeof message === 'string' && QUIET.some((q) => message.startsWith(q))) return;
     console.warn(message);
   },
 };
@@ -131,11 +144,13 @@ function openSqlite(dataDir: string): Db {
       min: 1,
       max: 1,
       afterCreate(conn: { run(sql: string, cb: (err: Error | null) => void): void }, done: (err: Error | null, conn: unknown) => void) {
-        conn.run('PRAGMA journal_mode = WAL', (e1) => {
+        // busy_timeout first: switching a new file to WAL needs a moment's exclusive lock, and
+        // another process opening the same file at that moment should wait, not fail.
+        conn.run('PRAGMA busy_timeout = 5000', (e1) => {
           if (e1) return done(e1, conn);
-          conn.run('PRAGMA foreign_keys = ON', (e2) => {
+          conn.run('PRAGMA journal_mode = WAL', (e2) => {
             if (e2) return done(e2, conn);
-            conn.run('PRAGMA busy_timeout = 5000', (e3) => done(e3, conn));
+            conn.run('PRAGMA foreign_keys = ON', (e3) => done(e3, conn));
           });
         });
       },

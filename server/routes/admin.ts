@@ -7,6 +7,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isLvzError } from '../../engine/errors.ts';
 import type { Actor } from '../../engine/runtime/types.ts';
 import type { CheckResult, StudioKind } from '../../engine/runtime/studio/types.ts';
+import { randomBytes } from 'node:crypto';
+import { cspWithStyleNonce } from '../security.ts';
 import { requireActor } from '../session.ts';
 import { adminExtraRoutes } from './admin-versions.ts';
 import { seeOther } from './tasks.ts';
@@ -62,7 +64,10 @@ async function renderEditor(request: FastifyRequest, reply: FastifyReply, kind: 
   const text = state.text ?? def.text;
   const check = state.check ?? (await app.engine.studio.check(actor, kind, id, text));
   const districts = kind === 'workflow' && (def.entry.extendedBy.length > 0 || def.entry.extendsId) ? await app.engine.studio.districts(actor, id) : [];
+  const nonce = randomBytes(16).toString('base64');
+  reply.header('Content-Security-Policy', cspWithStyleNonce(nonce));
   return reply.page('admin-editor', {
+    styleNonce: nonce,
     ...EDITOR_ASSETS,
     title: `${def.entry.title}（${id}）`,
     kind, isWorkflow: kind === 'workflow', id, def, text,

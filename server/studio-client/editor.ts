@@ -90,7 +90,10 @@ function mount(form: HTMLFormElement): void {
         autocompletion({ override: [schemaCompletion(() => schema)] }),
         keymap.of([...defaultKeymap, ...historyKeymap, ...completionKeymap, indentWithTab]),
         EditorState.readOnly.of(textarea.readOnly),
-        EditorView.contentAttributes.of({ 'aria-label': document.querySelector('label[for="studio-text"]')?.textContent ?? 'YAML', 'aria-describedby': 'studio-text-hint studio-status' }),
+        // The page's CSP allows CodeMirror's injected <style> only with this response's nonce.
+        EditorView.cspNonce.of(form.dataset.styleNonce ?? ''),
+        // tabindex: contenteditable is focusable anyway, but axe only counts a tabindex inside a scrolling region.
+        EditorView.contentAttributes.of({ tabindex: '0', 'aria-label': document.querySelector('label[for="studio-text"]')?.textContent ?? 'YAML', 'aria-describedby': 'studio-text-hint studio-status' }),
         EditorView.updateListener.of((u) => {
           if (!u.docChanged) return;
           textarea.value = u.state.doc.toString();

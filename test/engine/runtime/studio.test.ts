@@ -6,6 +6,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../../engine/index.ts';
+import { hashPassword } from '../../../engine/auth/password.ts';
+import { openDb } from '../../../engine/store/db.ts';
+import { insertUsers } from '../../../engine/store/directory.ts';
 import { codeOf, openHarness, taskOf, versionOf, type Harness } from './harness.ts';
 
 const CITY = fs.readFileSync(path.join(REPO_ROOT, 'workflows', 'suggestion.yaml'), 'utf8');
@@ -130,6 +133,23 @@ describe('studio: versions and publish', () => {
     await h.engine.studio.discardDraft(admin, 'form', 'suggestion');
     expect((await h.engine.studio.definition(admin, 'form', 'suggestion')).draft).toBeUndefined();
   });
+
+  it('publishes a form, refusing one that drops a field a workflow still uses', async () => {
+    const admin = await h.as('admin');
+    const def = await h.engine.studio.definition(admin, 'form', 'suggestion');
+    const check = await h.engine.studio.check(admin, 'form', 'suggestion', def.text);
+    expect(check.ok).toBe(true);
+    expect(check.preview?.fields.map((f) => f.name)).toContain('title');
+    const dropped = def.text.replace(/\n  - name: co_opinion\n(    .*\n)+/, '\n');
+    expect(dropped).not.toContain('name: co_opinion');
+    const e = await errorOf(h.engine.studio.publish(admin, 'form', 'suggestion', { text: dropped, message: '删除协办意见', baseVersion: def.latestVersion }));
+    expect(e.code).toBe('LVZ_DSL_INVALID');
+    expect(JSON.stringify(e.params.errors)).toContain('co_opinion');
+    const r = await h.engine.studio.publish(admin, 'form', 'suggestion', { text: def.text.replace('label: 标题', 'label: 建议标题'), message: '标题改为“建议标题”', baseVersion: def.latestVersion });
+    expect(r.version).toBe(def.latestVersion + 1);
+    const form = await h.engine.startForm(await h.as('deputy1'), 'suggestion');
+    expect(form.form.fields.find((f) => f.name === 'title')?.label).toBe('建议标题');
+  });
 });
 
 describe('studio: districts', () => {
@@ -137,6 +157,19 @@ describe('studio: districts', () => {
     const deputy = await h.as('deputy1'); // 张店区代表团: a city deputy, so the city's version
     expect((await h.engine.startable(deputy)).map((w) => w.workflowId)).toContain('suggestion');
     expect(await codeOf(h.engine.start(deputy, 'zhangdian-suggestion', SUBMIT))).toBe('LVZ_RUN_NOT_STARTABLE');
+    // A deputy of the district's own congress (a street under 张店区) is offered the district's version instead.
+    const db = await openDb({ dataDir: h.dataDir, ...(h.databaseUrl && { databaseUrl: h.databaseUrl }) });
+    await insertUsers(db, [{ id: 'zd-deputy', name: '区代表', roles: ['deputy'], orgId: 'zhangdian-chezhan', passwordHash: await hashPassword('zd-pass-2026') }], h.clock.now);
+    await db.destroy();
+    const local = (await h.engine.login('zd-deputy', 'zd-pass-2026')).actor;
+    const offered = (await h.engine.startable(local)).map((w) => w.workflowId);
+    expect(offered).toContain('zhangdian-suggestion');
+    expect(offered).not.toContain('suggestion');
+    const { instanceId } = await h.engine.start(local, 'zhangdian-suggestion', SUBMIT);
+    const view = await h.engine.instance(local, instanceId);
+    expect(view.summary).toMatchObject({ workflowId: 'zhangdian-suggestion', state: 'review' });
+    // The district's deadline (its v2 above: 4 working days from Monday 2026-03-02; the city's is 7) is what runs.
+    expect(view.openTasks[0]?.dueAt?.slice(0, 10)).toBe('2026-03-06');
   });
 
   it('shows the district differences and tells it when the city breaks its overrides', async () => {

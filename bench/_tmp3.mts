@@ -1,0 +1,18 @@
+import { createEngine } from '../engine/index.ts';
+import { DEMO_PASSWORD } from '../engine/store/seed/demo.ts';
+const dir = process.argv[2]!;
+const e = await createEngine({ dataDir: dir });
+const rv = (await e.login('review1', DEMO_PASSWORD)).actor;
+const inbox = await e.inbox(rv, 'todo', { page: 1, pageSize: 3 });
+console.log(inbox.total, inbox.items.map((i) => i.instanceTitle));
+const list = await e.instances(rv, { page: 1, pageSize: 3 });
+console.log(list.total, list.items.map((i) => [i.title, i.status]));
+const d11 = (await e.login('deputy11', DEMO_PASSWORD)).actor;
+const t = (await e.inbox(d11, 'todo', { page: 1, pageSize: 1 })).items[0]!;
+const v = await e.instance(d11, t.instanceId);
+console.log(v.summary.title, v.version, v.history.length);
+console.log(await e.complete(d11, t.taskId!, { event: 'agree', input: {}, version: v.version }));
+const closed = (await e.instances(rv, { page: 1, pageSize: 1, status: 'completed' })).items[0]!;
+const cv = await e.instance(rv, closed.instanceId);
+console.log(cv.summary.title, cv.summary.state, cv.history.map((h) => h.summary).join(' | '));
+await e.close();

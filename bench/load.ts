@@ -1,0 +1,154 @@
+// load.ts: one scenario against one server process: autocannon from this process on loopback,
+// latencies from every response, and the server's CPU time and peak RSS read from /proc.
+
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import autocannon, { type RequestSpec, type Result } from 'autocannon';
+
+export interface Scenario {
+  name: string;
+  /** What the scenario does, for the report. */
+  what: string;
+  /** The next request; undefined when there is nothing left to send (the POST pool ran out). */
+  next(): RequestSpec | undefined;
+  /** Whether a response is a success (default: 2xx or 3xx). */
+  ok?(status: number, headers: Record<string, string>): boolean;
+}
+
+export interface LoadOptions {
+  port: number;
+  pid: number;
+  connections: number;
+  duration: number;
+  warmup: number;
+}
+
+export interface Measurement {
+  name: string;
+  what: string;
+  seconds: number;
+  responses: number;
+  sent: number;
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  errors: number;
+  /** Status codes and failures that counted as errors, e.g. `422×3`. */
+  errorDetail: string;
+  cpuMsPerRequest: number;
+  peakRssMb: number;
+  /** The scenario stopped early because `next()` ran out. */
+  exhausted: boolean;
+}
+
+const CLK_TCK = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** utime + stime of a process (all its threads), in ms. */
+export function cpuMs(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // After the command name: state is field 3, utime 14 and stime 15 (proc(5)).
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
+}
+
+/** Peak resident set (VmHWM) of a process, in MB. */
+export function peakRssMb(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
+  return kb / 1024;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Waits until the server uses under ~5% of a core for three samples in a row (requests the load
+ * generator gave up on, the scheduler's first tick), at most `maxMs`.
+ */
+export async function waitIdle(pid: number, maxMs = 60_000): Promise<void> {
+  const until = Date.now() + maxMs;
+  let quiet = 0;
+  let last = cpuMs(pid);
+  while (Date.now() < until && quiet < 3) {
+    await sleep(250);
+    const now = cpuMs(pid);
+    quiet = now - last <= 12.5 ? quiet + 1 : 0;
+    last = now;
+  }
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+interface Run {
+  result: Result;
+  latencies: number[];
+  bad: Map<string, number>;
+  exhausted: boolean;
+}
+
+function run(opts: LoadOptions, scenario: Scenario, seconds: number): Promise<Run> {
+  const latencies: number[] = [];
+  const bad = new Map<string, number>();
+  let exhausted = false;
+  const count = (k: string) => bad.set(k, (bad.get(k) ?? 0) + 1);
+  return new Promise((resolve, reject) => {
+    const instance = autocannon({
+      url: `http://127.0.0.1:${opts.port}`,
+      connections: opts.connections,
+      duration: seconds,
+      timeout: 10,
+      requests: [{
+        setupRequest: (req) => {
+          const next = scenario.next();
+          if (next) return { ...req, ...next };
+          // Nothing left: stop, and send a harmless request meanwhile (it is not counted).
+          if (!exhausted) setImmediate(() => instance.stop());
+          exhausted = true;
+          return { ...req, method: 'GET', path: '/static/htmx.min.js', headers: {}, body: undefined };
+        },
+        onResponse: (status, _body, _ctx, headers) => {
+          if (exhausted) return;
+          const ok = scenario.ok ? scenario.ok(status, headers) : status >= 200 && status < 400;
+          if (!ok) count(String(status));
+        },
+      }],
+    }, (err, result) => (err ? reject(err) : resolve({ result, latencies, bad, exhausted })));
+    instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => {
+      if (!exhausted) latencies.push(ms);
+    });
+  });
+}
+
+/** Warm-up (not counted), then the measured run; CPU is read until the server is idle again. */
+export async function measure(opts: LoadOptions, scenario: Scenario): Promise<Measurement> {
+  if (opts.warmup > 0) await run(opts, scenario, opts.warmup);
+  await waitIdle(opts.pid);
+  const cpu0 = cpuMs(opts.pid);
+  const r = await run(opts, scenario, opts.duration);
+  await waitIdle(opts.pid);
+  const cpu1 = cpuMs(opts.pid);
+  // A request that timed out counts at the timeout, so it cannot flatter the percentiles.
+  for (let i = 0; i < r.result.timeouts; i++) r.latencies.push(10_000);
+  const sorted = r.latencies.sort((a, b) => a - b);
+  const failures = r.result.errors + r.result.timeouts;
+  const errors = [...r.bad.values()].reduce((a, b) => a + b, 0) + failures;
+  const detail = [...r.bad].map(([k, n]) => `${k}×${n}`);
+  if (r.result.timeouts > 0) detail.push(`timeout×${r.result.timeouts}`);
+  if (r.result.errors - r.result.timeouts > 0) detail.push(`socket error×${r.result.errors - r.result.timeouts}`);
+  return {
+    name: scenario.name, what: scenario.what, seconds: r.result.duration, responses: sorted.length, sent: r.result.requests.sent,
+    rps: sorted.length / r.result.duration, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99),
+    errors, errorDetail: detail.join(', '),
+    cpuMsPerRequest: (cpu1 - cpu0) / Math.max(1, Math.max(r.result.requests.sent, sorted.length)),
+    peakRssMb: peakRssMb(opts.pid), exhausted: r.exhausted,
+  };
+}

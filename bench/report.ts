@@ -1,0 +1,162 @@
+// report.ts: docs/benchmarks.md from one run: machine, versions, seeding, the scenario table, the
+// issue-5 targets, and the CPU profile of the POST. Text after the KEEP marker is hand-written
+// (what was tried and what it gave) and survives every run.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import type { Measurement } from './load.ts';
+import type { ProfileSummary } from './profile.ts';
+import type { SeedResult } from './seed.ts';
+import { ROOT } from './servers.ts';
+
+export const KEEP = '<!-- Everything below this line is written by hand and kept by `npm run bench`. -->';
+
+export interface RunInfo {
+  started: Date;
+  config: { instances: number; pool: number; duration: number; connections: number; warmup: number };
+  seed: SeedResult;
+  bare: Measurement;
+  scenarios: Measurement[];
+  /** Peak RSS of the real server over all its scenarios. */
+  serverPeakRssMb: number;
+  profile?: { summary: ProfileSummary; requests: number; seconds: number };
+  loadBefore: number[];
+}
+
+function cpuModel(): string {
+  const info = fs.readFileSync('/proc/cpuinfo', 'utf8');
+  return /model name\s*:\s*(.+)/.exec(info)?.[1]?.trim() ?? os.cpus()[0]?.model ?? 'unknown';
+}
+
+function osName(): string {
+  try {
+    const rel = fs.readFileSync('/etc/os-release', 'utf8');
+    return `${/PRETTY_NAME="([^"]+)"/.exec(rel)?.[1] ?? os.type()}, Linux ${os.release()}`;
+  } catch {
+    return `${os.type()} ${os.release()}`;
+  }
+}
+
+function version(pkg: string): string {
+  const require = createRequire(path.join(ROOT, 'package.json'));
+  try {
+    return (require(`${pkg}/package.json`) as { version: string }).version;
+  } catch {
+    return '?';
+  }
+}
+
+const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '–');
+const f2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '–');
+const int = (n: number) => Math.round(n).toLocaleString('en');
+
+export function submitRatio(run: RunInfo): number {
+  const submit = run.scenarios.find((s) => s.name === 'submit');
+  return submit && run.bare.rps > 0 ? submit.rps / run.bare.rps : NaN;
+}
+
+function scenarioTable(run: RunInfo): string[] {
+  const rows = [run.bare, ...run.scenarios].map((m) => {
+    const ratio = run.bare.rps > 0 ? m.rps / run.bare.rps : NaN;
+    const errors = m.errors === 0 ? '0' : `${int(m.errors)} (${m.errorDetail})`;
+    return `| ${m.name} | ${m.what} | ${int(m.rps)} | ${f1(m.p50)} | ${f1(m.p95)} | ${f1(m.p99)} | ${f2(m.cpuMsPerRequest)} | ${ratio.toFixed(3)} | ${errors}${m.exhausted ? ' (pool ran out)' : ''} | ${int(m.peakRssMb)} |`;
+  });
+  return [
+    '| Scenario | Request | req/s | p50 ms | p95 ms | p99 ms | server CPU ms/req | × bare req/s | errors | peak RSS MB |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---|---:|',
+    ...rows,
+  ];
+}
+
+function targets(run: RunInfo): string[] {
+  const at1m = run.config.instances >= 1_000_000;
+  const p95 = (name: string) => run.scenarios.find((s) => s.name === name)?.p95 ?? NaN;
+  const scale = at1m ? '' : ` (measured at ${int(run.config.instances)} instances, not 1 M: not a verdict)`;
+  const verdict = (ok: boolean, scaled = true) => (!scaled || at1m ? (ok ? '**met**' : '**not met**') : ok ? 'met at this size' : 'not met at this size');
+  const ratio = submitRatio(run);
+  return [
+    '| Target (issue 5) | Measured | Verdict |',
+    '|---|---|---|',
+    `| form POST ≥ 0.20 × bare req/s | ${ratio.toFixed(3)} | ${verdict(ratio >= 0.2, false)} |`,
+    `| inbox p95 < 20 ms at 1 M instances | ${f1(p95('inbox'))} ms${scale} | ${verdict(p95('inbox') < 20)} |`,
+    `| list p95 < 20 ms at 1 M instances | ${f1(p95('list'))} ms${scale} | ${verdict(p95('list') < 20)} |`,
+    `| peak RSS < 200 MB | ${int(run.serverPeakRssMb)} MB (lvzhi serve, all scenarios) | ${verdict(run.serverPeakRssMb < 200, false)} |`,
+  ];
+}
+
+function profileSection(run: RunInfo): string[] {
+  if (!run.profile) return ['(Profile skipped: BENCH_PROFILE=0.)'];
+  const { summary, requests, seconds } = run.profile;
+  const perReq = requests > 0 ? summary.totalMs / requests : NaN;
+  return [
+    `\`node --cpu-prof\` on a fresh \`lvzhi serve\` during ${f1(seconds)} s of the submit scenario (${int(requests)} requests; `
+      + `${int(summary.totalMs)} ms of sampled main-thread CPU, ${f2(perReq)} ms per request; SQLite's own work runs on the libuv `
+      + 'thread pool and is not in this profile, only in the CPU ms/req column above). Self time by module:',
+    '',
+    '| Module | self ms | share |',
+    '|---|---:|---:|',
+    ...summary.modules.slice(0, 15).map((m) => `| ${m.module} | ${int(m.ms)} | ${(m.share * 100).toFixed(1)}% |`),
+    '',
+    'Top functions by self time:',
+    '',
+    '| Function | Module | share |',
+    '|---|---|---:|',
+    ...summary.functions.slice(0, 20).map((f) => `| \`${f.fn.replaceAll('|', '\\|')}\` | ${f.module} | ${(f.share * 100).toFixed(1)}% |`),
+  ];
+}
+
+export function renderReport(run: RunInfo, kept: string): string {
+  const c = run.config;
+  const s = run.seed;
+  const gb = (os.totalmem() / 1024 ** 3).toFixed(1);
+  return [
+    '# Benchmarks',
+    '',
+    `Written by \`npm run bench\` (bench/run.ts) on ${run.started.toISOString().slice(0, 16).replace('T', ' ')} UTC. Do not edit above the marker at the end; rerun instead.`,
+    '',
+    '## Machine and versions',
+    '',
+    `- CPU: ${cpuModel()}, ${os.cpus().length} cores; RAM ${gb} GB; load average before the run ${run.loadBefore.map((l) => l.toFixed(2)).join(' / ')}`,
+    `- OS: ${osName()}`,
+    `- Node ${process.version}; ${s.database} (sqlite3 ${version('sqlite3')}, knex ${version('knex')}); fastify ${version('fastify')}, xstate ${version('xstate')}, handlebars ${version('handlebars')}; autocannon ${version('autocannon')}`,
+    '',
+    '## How it runs',
+    '',
+    `- Data: ${int(c.instances)} instances copied from instances the engine really ran (bench/seed.ts, engine/store/bench-seed.ts): 81% closed suggestions, the rest bills and suggestions at every step, spread over three years and ${int(6000)} generated deputies; plus a pool of ${int(c.pool)} bills waiting for their last co-signer. Rows: ${int(s.counts.instances!)} instances, ${int(s.counts.tasks!)} tasks, ${int(s.counts.events!)} events, ${int(s.counts.timers!)} timers. Seeding took ${f1(s.seconds)} s (templates through the engine ${f1(s.templateSeconds)} s, copies ${f1(s.cloneSeconds)} s).`,
+    `- \`${s.viewUser}\` (审查交办, 代表工委) is the viewer of the inbox, instance and list scenarios: ${int(s.counts.openRoleTasks!)} open review-office tasks, ${int(s.counts.doneByUser!)} done.`,
+    `- Each scenario: autocannon in the parent process, ${c.connections} connections on 127.0.0.1, ${c.warmup} s warm-up (not counted), then ${c.duration} s measured. Servers are child processes: the bare route (bench/bare-server.ts) and \`node bin/lvzhi.mjs serve --demo\` with LOG_LEVEL=warn on the seeded DATA_DIR.`,
+    '- CPU ms/req: the server process\'s utime+stime (/proc/<pid>/stat, all threads including SQLite\'s) from before the measured run until it is idle again, divided by the requests sent. Peak RSS: VmHWM. Latencies: every response (a timeout counts as 10 s). Errors: any status other than the scenario\'s success (2xx/3xx; for submit only a 303 to the instance page), socket errors and timeouts.',
+    '- The load generator shares the 2 cores with the server, so req/s is the noisier figure; CPU ms/req is the steadier one.',
+    '',
+    '## Results',
+    '',
+    ...scenarioTable(run),
+    '',
+    '## Targets',
+    '',
+    ...targets(run),
+    '',
+    '## Profile of the form POST',
+    '',
+    ...profileSection(run),
+    '',
+    KEEP,
+    kept.trim() ? kept.trim() : [
+      '',
+      '## What we tried',
+      '',
+      '(Nothing yet: this is the first measurement, before any optimisation. Record each attempt here with the run that measured it.)',
+    ].join('\n'),
+    '',
+  ].join('\n');
+}
+
+/** The hand-written part of an existing docs/benchmarks.md (after the marker), or ''. */
+export function keptPart(file: string): string {
+  if (!fs.existsSync(file)) return '';
+  const text = fs.readFileSync(file, 'utf8');
+  const at = text.indexOf(KEEP);
+  return at >= 0 ? text.slice(at + KEEP.length) : '';
+}

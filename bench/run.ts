@@ -1,0 +1,155 @@
+// run.ts: `npm run bench`: seed, measure the bare route and the real server's scenarios, profile
+// the POST, write docs/benchmarks.md, and print `submit/bare ratio: X.XXX` as the last line.
+//
+// Environment: BENCH_INSTANCES (default 1e6), BENCH_POOL (POST pool, default 50000),
+// BENCH_DURATION (s, default 10), BENCH_CONNECTIONS (default 50), BENCH_PROFILE=0 (skip the
+// profile), BENCH_KEEP=1 (keep the data directory), BENCH_REPORT (default docs/benchmarks.md).
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { RequestSpec } from 'autocannon';
+import { csrfOf, inputOf, login, page, type Session } from './client.ts';
+import { measure, peakRssMb, type LoadOptions, type Measurement, type Scenario } from './load.ts';
+import { newestProfile, summariseProfile } from './profile.ts';
+import { keptPart, renderReport, submitRatio, type RunInfo } from './report.ts';
+import { seedBench, type SeedResult } from './seed.ts';
+import { ROOT, startBare, startLvzhi, type Child } from './servers.ts';
+
+function envNumber(name: string, fallback: number, min: number): number {
+  const raw = process.env[name];
+  const n = raw === undefined || raw === '' ? fallback : Number(raw);
+  if (!Number.isFinite(n) || n < min) throw new Error(`${name}=${raw}: expected a number ≥ ${min}`);
+  return Math.floor(n);
+}
+
+const config = {
+  instances: envNumber('BENCH_INSTANCES', 1_000_000, 100),
+  pool: envNumber('BENCH_POOL', 50_000, 100),
+  duration: envNumber('BENCH_DURATION', 10, 1),
+  connections: envNumber('BENCH_CONNECTIONS', 50, 1),
+  warmup: 0,
+};
+config.warmup = Math.min(3, Math.max(1, Math.round(config.duration / 4)));
+const log = (s: string) => console.log(s);
+
+function html(session: Session, p: string): RequestSpec {
+  return { method: 'GET', path: p, headers: { cookie: session.cookie } };
+}
+
+/** Cycles through a list, for scenarios that may repeat (GETs). */
+function cycle<T>(items: T[]): () => T {
+  let i = 0;
+  return () => items[i++ % items.length]!;
+}
+
+/** The POST: each request completes a different pool task (the last co-signer's 同意附议). */
+async function submitScenario(base: string, seed: SeedResult, cursor: { i: number }): Promise<Scenario> {
+  const session = await login(base, seed.submitUser);
+  const first = seed.pool[cursor.i]!;
+  const form = await page(base, session, `/tasks/${first.taskId}`);
+  const csrf = csrfOf(form);
+  const version = inputOf(form, '_version');
+  if (!version) throw new Error('bench: the task page has no _version field');
+  if (!/name="_event" value="agree"/.test(form)) throw new Error('bench: the co-signing page has no 同意附议 (agree) button');
+  // Every pool bill is a copy of one template, so all stand at the same version; check another.
+  const other = seed.pool[seed.pool.length - 1]!;
+  if (inputOf(await page(base, session, `/tasks/${other.taskId}`), '_version') !== version) throw new Error('bench: pool tasks differ in version');
+  const headers = { cookie: session.cookie, 'content-type': 'application/x-www-form-urlencoded' };
+  return {
+    name: 'submit',
+    what: `POST /tasks/:id 同意附议 as ${seed.submitUser} (validate, restore, transition to 主席团决定 with a new task, persist, 303)`,
+    next: () => {
+      const t = seed.pool[cursor.i++];
+      if (!t) return undefined;
+      const body = new URLSearchParams({ _csrf: csrf, _version: version, _event: 'agree' }).toString();
+      return { method: 'POST', path: `/tasks/${t.taskId}`, headers, body };
+    },
+    ok: (status, h) => status === 303 && (h.location ?? h.Location ?? '').startsWith('/instances/'),
+  };
+}
+
+async function serverScenarios(base: string, seed: SeedResult, cursor: { i: number }): Promise<Scenario[]> {
+  const viewer = await login(base, seed.viewUser);
+  await page(base, viewer, '/inbox'); // fails loudly now rather than as 100% errors later
+  const instance = cycle(seed.pageInstances);
+  const listPage = cycle(Array.from({ length: 10 }, (_, i) => i + 1));
+  return [
+    { name: 'inbox', what: `GET /inbox (待办) as ${seed.viewUser}`, next: () => html(viewer, '/inbox') },
+    { name: 'instance', what: `GET /instances/:id of a closed suggestion as ${seed.viewUser}`, next: () => html(viewer, `/instances/${instance()}`) },
+    { name: 'list', what: `GET /instances?page=1…10 as ${seed.viewUser}`, next: () => html(viewer, `/instances?page=${listPage()}`) },
+    await submitScenario(base, seed, cursor),
+  ];
+}
+
+function loadOptions(child: Child): LoadOptions {
+  return { port: child.port, pid: child.pid, connections: config.connections, duration: config.duration, warmup: config.warmup };
+}
+
+function show(m: Measurement): void {
+  log(`${m.name.padEnd(9)} ${m.rps.toFixed(0).padStart(7)} req/s  p50 ${m.p50.toFixed(1)}  p95 ${m.p95.toFixed(1)}  p99 ${m.p99.toFixed(1)} ms  `
+    + `CPU ${m.cpuMsPerRequest.toFixed(2)} ms/req  RSS ${m.peakRssMb.toFixed(0)} MB  errors ${m.errors}${m.errorDetail ? ` (${m.errorDetail})` : ''}${m.exhausted ? '  POOL RAN OUT' : ''}`);
+}
+
+async function withChild<T>(child: Child, fn: (c: Child) => Promise<T>): Promise<T> {
+  try {
+    return await fn(child);
+  } catch (e) {
+    throw new Error(`${(e as Error).message}\n--- server output ---\n${child.tail()}`);
+  } finally {
+    await child.stop();
+  }
+}
+
+/** A second server under --cpu-prof for the POST alone; the profile is written when it exits. */
+async function profileSubmit(dataDir: string, seed: SeedResult, cursor: { i: number }): Promise<RunInfo['profile']> {
+  const dir = path.join(dataDir, 'cpu-prof');
+  const child = await startLvzhi(dataDir, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+  const m = await withChild(child, async (c) => measure({ ...loadOptions(c), warmup: 1 }, await submitScenario(`http://127.0.0.1:${c.port}`, seed, cursor)));
+  const file = newestProfile(dir);
+  if (!file) throw new Error(`bench: no .cpuprofile was written to ${dir}`);
+  log(`profile: ${file}`);
+  return { summary: summariseProfile(file), requests: m.responses, seconds: m.seconds };
+}
+
+async function main(): Promise<void> {
+  const started = new Date();
+  const loadBefore = os.loadavg();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lvzhi-bench-'));
+  log(`bench: ${config.instances.toLocaleString('en')} instances, pool ${config.pool.toLocaleString('en')}, -c ${config.connections} -d ${config.duration} (warm-up ${config.warmup} s); data in ${dataDir}`);
+  try {
+    const seed = await seedBench(dataDir, { instances: config.instances, pool: config.pool }, log);
+    log(`seed: done in ${seed.seconds.toFixed(1)} s (${seed.counts.instances!.toLocaleString('en')} instances, ${seed.counts.tasks!.toLocaleString('en')} tasks, ${seed.counts.events!.toLocaleString('en')} events)`);
+
+    const bare = await withChild(await startBare(), (c) => measure(loadOptions(c), {
+      name: 'bare', what: 'GET / on bare fastify (cookie, formbody, logger at warn)', next: () => ({ method: 'GET', path: '/' }),
+    }));
+    show(bare);
+
+    const cursor = { i: 0 };
+    const { scenarios, serverPeakRssMb } = await withChild(await startLvzhi(dataDir), async (c) => {
+      const list = await serverScenarios(`http://127.0.0.1:${c.port}`, seed, cursor);
+      const out: Measurement[] = [];
+      for (const s of list) {
+        const m = await measure(loadOptions(c), s);
+        show(m);
+        out.push(m);
+      }
+      return { scenarios: out, serverPeakRssMb: peakRssMb(c.pid) };
+    });
+
+    const profile = process.env.BENCH_PROFILE === '0' ? undefined : await profileSubmit(dataDir, seed, cursor);
+    const run: RunInfo = { started, config, seed, bare, scenarios, serverPeakRssMb, profile, loadBefore };
+    const report = path.resolve(ROOT, process.env.BENCH_REPORT ?? 'docs/benchmarks.md');
+    fs.writeFileSync(report, renderReport(run, keptPart(report)));
+    log(`report: ${path.relative(ROOT, report)}`);
+    console.log(`submit/bare ratio: ${submitRatio(run).toFixed(3)}`);
+  } finally {
+    if (process.env.BENCH_KEEP !== '1') fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});
