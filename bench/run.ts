@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { RequestSpec } from 'autocannon';
 import { csrfOf, inputOf, login, page, type Session } from './client.ts';
-import { measure, peakRssMb, type LoadOptions, type Measurement, type Scenario } from './load.ts';
+import { measure, type LoadOptions, type Measurement, type Scenario } from './load.ts';
 import { newestProfile, summariseProfile } from './profile.ts';
 import { keptPart, renderReport, submitRatio, type RunInfo } from './report.ts';
 import { seedBench, type SeedResult } from './seed.ts';
@@ -69,16 +69,21 @@ async function submitScenario(base: string, seed: SeedResult, cursor: { i: numbe
   };
 }
 
-async function serverScenarios(base: string, seed: SeedResult, cursor: { i: number }): Promise<Scenario[]> {
-  const viewer = await login(base, seed.viewUser);
-  await page(base, viewer, '/inbox'); // fails loudly now rather than as 100% errors later
+/** The scenarios of the real server, each built on a fresh process (logged in, pages checked). */
+function serverScenarios(seed: SeedResult, cursor: { i: number }): ((base: string) => Promise<Scenario>)[] {
   const instance = cycle(seed.pageInstances);
   const listPage = cycle(Array.from({ length: 10 }, (_, i) => i + 1));
+  const viewing = (name: string, what: string, url: () => string) => async (base: string): Promise<Scenario> => {
+    const viewer = await login(base, seed.viewUser);
+    const first = url();
+    await page(base, viewer, first); // fails loudly now rather than as 100% errors later
+    return { name, what, next: () => html(viewer, url()), ok: (status) => status === 200 };
+  };
   return [
-    { name: 'inbox', what: `GET /inbox (待办) as ${seed.viewUser}`, next: () => html(viewer, '/inbox') },
-    { name: 'instance', what: `GET /instances/:id of a closed suggestion as ${seed.viewUser}`, next: () => html(viewer, `/instances/${instance()}`) },
-    { name: 'list', what: `GET /instances?page=1…10 as ${seed.viewUser}`, next: () => html(viewer, `/instances?page=${listPage()}`) },
-    await submitScenario(base, seed, cursor),
+    viewing('inbox', `GET /inbox (待办) as ${seed.viewUser}`, () => '/inbox'),
+    viewing('instance', `GET /instances/:id of a closed suggestion as ${seed.viewUser}`, () => `/instances/${instance()}`),
+    viewing('list', `GET /instances?page=1…10 as ${seed.viewUser}`, () => `/instances?page=${listPage()}`),
+    (base) => submitScenario(base, seed, cursor),
   ];
 }
 
@@ -91,13 +96,14 @@ function show(m: Measurement): void {
     + `CPU ${m.cpuMsPerRequest.toFixed(2)} ms/req  RSS ${m.peakRssMb.toFixed(0)} MB  errors ${m.errors}${m.errorDetail ? ` (${m.errorDetail})` : ''}${m.exhausted ? '  POOL RAN OUT' : ''}`);
 }
 
-async function withChild<T>(child: Child, fn: (c: Child) => Promise<T>): Promise<T> {
+/** Runs `fn` on a started server and stops it after (SIGKILL after `graceMs`: a slow scenario leaves a queue). */
+async function withChild<T>(child: Child, fn: (c: Child) => Promise<T>, graceMs = 5_000): Promise<T> {
   try {
     return await fn(child);
   } catch (e) {
     throw new Error(`${(e as Error).message}\n--- server output ---\n${child.tail()}`);
   } finally {
-    await child.stop();
+    await child.stop(graceMs);
   }
 }
 
@@ -105,7 +111,7 @@ async function withChild<T>(child: Child, fn: (c: Child) => Promise<T>): Promise
 async function profileSubmit(dataDir: string, seed: SeedResult, cursor: { i: number }): Promise<RunInfo['profile']> {
   const dir = path.join(dataDir, 'cpu-prof');
   const child = await startLvzhi(dataDir, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
-  const m = await withChild(child, async (c) => measure({ ...loadOptions(c), warmup: 1 }, await submitScenario(`http://127.0.0.1:${c.port}`, seed, cursor)));
+  const m = await withChild(child, async (c) => measure({ ...loadOptions(c), warmup: 1 }, await submitScenario(`http://127.0.0.1:${c.port}`, seed, cursor)), 60_000);
   const file = newestProfile(dir);
   if (!file) throw new Error(`bench: no .cpuprofile was written to ${dir}`);
   log(`profile: ${file}`);
@@ -126,17 +132,15 @@ async function main(): Promise<void> {
     }));
     show(bare);
 
+    // A fresh server per scenario: a slow one leaves requests queued that would run into the next.
     const cursor = { i: 0 };
-    const { scenarios, serverPeakRssMb } = await withChild(await startLvzhi(dataDir), async (c) => {
-      const list = await serverScenarios(`http://127.0.0.1:${c.port}`, seed, cursor);
-      const out: Measurement[] = [];
-      for (const s of list) {
-        const m = await measure(loadOptions(c), s);
-        show(m);
-        out.push(m);
-      }
-      return { scenarios: out, serverPeakRssMb: peakRssMb(c.pid) };
-    });
+    const scenarios: Measurement[] = [];
+    for (const make of serverScenarios(seed, cursor)) {
+      const m = await withChild(await startLvzhi(dataDir), async (c) => measure(loadOptions(c), await make(`http://127.0.0.1:${c.port}`)));
+      show(m);
+      scenarios.push(m);
+    }
+    const serverPeakRssMb = Math.max(...scenarios.map((m) => m.peakRssMb));
 
     const profile = process.env.BENCH_PROFILE === '0' ? undefined : await profileSubmit(dataDir, seed, cursor);
     const run: RunInfo = { started, config, seed, bare, scenarios, serverPeakRssMb, profile, loadBefore };

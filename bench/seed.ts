@@ -6,7 +6,7 @@ import { createEngine } from '../engine/index.ts';
 import type { Actor, Engine } from '../engine/runtime/types.ts';
 import { openDb } from '../engine/store/db.ts';
 import { DEMO_PASSWORD } from '../engine/store/seed/demo.ts';
-import { addBenchDeputies, benchCounts, cloneInstances, databaseVersion, prepareForBulk, withoutIndexes, type CloneSpec } from '../engine/store/bench-seed.ts';
+import { addBenchDeputies, benchCounts, bulkLoad, cloneInstances, databaseVersion, type CloneSpec } from '../engine/store/bench-seed.ts';
 
 export interface SeedResult {
   seconds: number;
@@ -134,7 +134,6 @@ export async function seedBench(dataDir: string, opts: { instances: number; pool
   log(`seed: templates ready in ${((t1 - t0) / 1000).toFixed(1)} s; copying ${opts.instances.toLocaleString('en')} instances + a pool of ${opts.pool.toLocaleString('en')}`);
   const db = await openDb({ dataDir });
   try {
-    await prepareForBulk(db);
     const deputies = await addBenchDeputies(db, opts.deputies ?? 6000, 'deputy1', ['zhangdian-delegation', 'linzi-delegation'], deputyName);
     let lastShown = 0;
     const progress = (done: number, total: number) => {
@@ -144,7 +143,7 @@ export async function seedBench(dataDir: string, opts: { instances: number; pool
       }
     };
     const now = new Date();
-    const [background, pool] = await withoutIndexes(db, async () => [
+    const [background, pool] = await bulkLoad(db, async () => [
       await cloneInstances(db, { specs: specs.background, initiators: deputies, now, topics: TOPICS, seed: 1, onProgress: progress }),
       await cloneInstances(db, { specs: [specs.pool], initiators: deputies, now, topics: TOPICS, seed: 2 }),
     ], log);
