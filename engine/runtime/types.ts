@@ -78,6 +78,8 @@ export interface InstanceSummary {
   updatedAt: string;
   /** The workflow version the instance runs on (it stays there until an admin migrates it). */
   workflowVersion?: number;
+  /** Human number, per workflow and year (`2026-0001`); the id stays the stable key. */
+  number?: string;
 }
 
 export interface HistoryEntry {

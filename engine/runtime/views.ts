@@ -54,7 +54,7 @@ export function instanceSummary(rc: RuntimeContext, i: InstanceRow, names: Names
     instanceId: i.id, workflowId: i.workflowId, workflowTitle: wf?.def.title ?? i.workflowId, title: i.title, state: i.state,
     stateTitle: wf?.def.states[i.state]?.title ?? i.state, status: i.status,
     initiatorName: names.user.get(i.initiatorId) ?? i.initiatorId, createdAt: i.createdAt, updatedAt: i.updatedAt,
-    workflowVersion: i.workflowVersion,
+    workflowVersion: i.workflowVersion, number: i.number,
   };
 }
 
