@@ -27,8 +27,24 @@ import { orgTree } from './studio/access.ts';
 import { ensureDistrictStarter, startableFor } from './studio/districts.ts';
 import { refreshRegistry } from './studio/registry.ts';
 
+/**
+ * Instances may run on a version another server process published after this one loaded its
+ * definitions: on "no such workflow version", refresh from the table and try once more. The
+ * common path costs nothing; the first request after a foreign publish pays one small query.
+ */
+async function withFreshRegistry<T>(rc: RuntimeContext, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    if (!(e instanceof LvzError) || e.code !== 'LVZ_RUN_NOT_FOUND' || e.params.workflow === undefined) throw e;
+    await refreshRegistry(rc);
+    return run();
+  }
+}
+
 export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>): Engine {
   const db: Knex = rc.db;
+  const fresh = <T>(run: () => Promise<T>): Promise<T> => withFreshRegistry(rc, run);
   return {
     login: (u, p) => login(db, u, p, rc.now()),
     session: (id) => sessionInfo(db, id, rc.now()),
@@ -75,9 +91,9 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>): E
     inbox: (actor, list, query) => inbox(rc, actor, list, query),
     inboxCounts: (actor) => inboxCounts(rc, actor),
     instances: (actor, query) => instances(rc, actor, query),
-    instance: (actor, id) => instanceView(rc, actor, id),
-    task: (actor, id) => taskView(rc, actor, id),
-    complete: (actor, taskId, input) => completeTask(rc, actor, taskId, input),
+    instance: (actor, id) => fresh(() => instanceView(rc, actor, id)),
+    task: (actor, id) => fresh(() => taskView(rc, actor, id)),
+    complete: (actor, taskId, input) => fresh(() => completeTask(rc, actor, taskId, input)),
     async saveDraft(actor, taskId, input) {
       await writeTx(db, async (tx) => {
         const l = await loadTask(rc, tx, actor, taskId);
@@ -106,16 +122,16 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>): E
       // only the checked field carries its message.
       return buildFormModel(form, current, access, errors, dir, input);
     },
-    taskAction: (actor, taskId, input) => taskAction(rc, actor, taskId, input),
-    withdraw: (actor, id, input) => withdraw(rc, actor, id, input.version),
-    cancel: (actor, id, input) => cancelInstance(rc, actor, id, input),
-    terminate: (actor, id, input) => terminateInstance(rc, actor, id, input),
-    remindInstance: (actor, id, message) => remindInstance(rc, actor, id, message),
+    taskAction: (actor, taskId, input) => fresh(() => taskAction(rc, actor, taskId, input)),
+    withdraw: (actor, id, input) => fresh(() => withdraw(rc, actor, id, input.version)),
+    cancel: (actor, id, input) => fresh(() => cancelInstance(rc, actor, id, input)),
+    terminate: (actor, id, input) => fresh(() => terminateInstance(rc, actor, id, input)),
+    remindInstance: (actor, id, message) => fresh(() => remindInstance(rc, actor, id, message)),
 
     upload: (actor, target, file) => upload(rc, actor, target, file),
     file: (actor, id) => fileFor(rc, actor, id),
 
-    fireDueTimers: (now) => fireDueTimers(rc, now ?? rc.now()),
+    fireDueTimers: (now) => fresh(() => fireDueTimers(rc, now ?? rc.now())),
     studio: buildStudio(rc),
     close: onClose,
   };
