@@ -3,7 +3,8 @@
 
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openDb } from './store/db.ts';
+import { openDb, type Db } from './store/db.ts';
+import { guardStoreErrors } from './store/faults.ts';
 import { seedDemo } from './store/seed/demo.ts';
 import { systemClock, type Clock } from './runtime/clock.ts';
 import { directoryCache, type RuntimeContext } from './runtime/context.ts';
@@ -26,11 +27,18 @@ export interface EngineOptions {
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 export async function createEngine(options: EngineOptions): Promise<Engine> {
-  const now = options.now ?? systemClock;
-  const projectDir = options.projectDir ?? REPO_ROOT;
   // Compile first: a broken definition stops the start before the database is touched.
-  const loaded = loadDefinitions(projectDir);
+  const loaded = loadDefinitions(options.projectDir ?? REPO_ROOT);
   const db = await openDb({ dataDir: options.dataDir, ...(options.databaseUrl && { databaseUrl: options.databaseUrl }) });
+  return engineOn(db, options, loaded);
+}
+
+/**
+ * The engine on a database already opened and migrated (openDb); it owns `db` from here on and
+ * destroys it on close. Every call reports database faults as LVZ_STORE_* (store/faults.ts).
+ */
+export async function engineOn(db: Db, options: Omit<EngineOptions, 'databaseUrl'>, loaded = loadDefinitions(options.projectDir ?? REPO_ROOT)): Promise<Engine> {
+  const now = options.now ?? systemClock;
   try {
     await recordDefinitions(db, loaded, now());
     if (options.demo) await seedDemo(db, now());
@@ -42,5 +50,5 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     db, now, calendar: loaded.calendar, registry: loaded.registry, dataDir: path.resolve(options.dataDir),
     ...directoryCache(db, now),
   };
-  return buildEngine(rc, () => db.destroy());
+  return guardStoreErrors(buildEngine(rc, () => db.destroy()));
 }

@@ -90,6 +90,8 @@ function mount(form: HTMLFormElement): void {
         autocompletion({ override: [schemaCompletion(() => schema)] }),
         keymap.of([...defaultKeymap, ...historyKeymap, ...completionKeymap, indentWithTab]),
         EditorState.readOnly.of(textarea.readOnly),
+        // Long lines wrap: the editor shares the width with the diagram, and on a phone has it alone.
+        EditorView.lineWrapping,
         // The page's CSP allows CodeMirror's injected <style> only with this response's nonce.
         EditorView.cspNonce.of(form.dataset.styleNonce ?? ''),
         // tabindex: contenteditable is focusable anyway, but axe only counts a tabindex inside a scrolling region.
