@@ -102,8 +102,8 @@ export function load(file: string, cwd: string): Loaded | LvzError {
   try {
     text = readFileSync(path.resolve(cwd, file), 'utf8');
   } catch (e) {
-    const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String((e as Error).message);
-    return new LvzError('LVZ_DSL_YAML_SYNTAX', `cannot read ${file} (${why}): check the path`, { where });
+    const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? '文件不存在' : String((e as Error).message);
+    return new LvzError('LVZ_DSL_YAML_SYNTAX', `无法读取 ${file}（${why}）：请检查路径`, { where });
   }
   return { file, kind: kindOf(file, text), text };
 }

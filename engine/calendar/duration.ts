@@ -27,8 +27,8 @@ const ISO_DATE: Record<string, Unit> = { Y: 'years', M: 'months', W: 'weeks', D:
 const ISO_TIME: Record<string, Unit> = { H: 'hours', M: 'minutes' };
 
 export const ACCEPTED_FORMS =
-  '"3 months", "1 month", "7 working days", "10 days", "2 weeks", "4 hours", "30 minutes", "1 year", ' +
-  'ISO 8601 "P3M", "P7D", "P2W", "PT4H", "PT30M", "P1Y", or Chinese "3个月", "7个工作日", "10天", "2周", "4小时", "30分钟", "1年"';
+  '“3个月”、“7个工作日”、“10天”、“2周”、“4小时”、“30分钟”、“1年”，英文 “3 months”、“1 month”、“7 working days”、' +
+  '“10 days”、“2 weeks”、“4 hours”、“30 minutes”、“1 year”，或 ISO 8601 的 “P3M”、“P7D”、“P2W”、“PT4H”、“PT30M”、“P1Y”';
 
 /** Read one duration; anything else is LVZ_DSL_BAD_DURATION naming the accepted forms. */
 export function parseDuration(text: string): DurationSpec {
@@ -37,12 +37,12 @@ export function parseDuration(text: string): DurationSpec {
   if (!spec) {
     throw new LvzError(
       'LVZ_DSL_BAD_DURATION',
-      `cannot read the duration ${JSON.stringify(text)}: write a whole number and one unit, e.g. ${ACCEPTED_FORMS}`,
+      `无法识别时长 ${JSON.stringify(text)}：请写一个整数加一个单位，例如 ${ACCEPTED_FORMS}`,
       { params: { text } },
     );
   }
   if (spec.amount < 1 || spec.amount > MAX_AMOUNT) {
-    throw new LvzError('LVZ_DSL_BAD_DURATION', `the duration ${JSON.stringify(text)} must be between 1 and ${MAX_AMOUNT}`, {
+    throw new LvzError('LVZ_DSL_BAD_DURATION', `时长 ${JSON.stringify(text)} 超出范围：数量须在 1 到 ${MAX_AMOUNT} 之间，请改正`, {
       params: { text },
     });
   }

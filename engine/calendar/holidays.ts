@@ -18,7 +18,7 @@ export function parseCalendar(text: string, file: string): CalendarResult {
   const { source, errors: yamlErrors } = parseSource(text, file);
   if (yamlErrors.length > 0) {
     // The YAML layer speaks in DSL codes; an admin fixing a calendar should see the calendar's code.
-    const errors = yamlErrors.map((e) => invalid(`${e.message} (in the holiday calendar)`, e.where!, e));
+    const errors = yamlErrors.map((e) => invalid(`${e.message}（节假日日历）`, e.where!, e));
     return { ok: false, errors };
   }
   const errors: LvzError[] = [];
@@ -69,12 +69,11 @@ export function createCalendar(years: CalendarYear[]): Calendar {
 }
 
 function yearMissing(year: number, covered: number[]): LvzError {
-  const have = covered.length > 0 ? covered.join(', ') : 'none';
+  const have = covered.length > 0 ? covered.map((y) => `${y} 年`).join('、') : '无';
   return new LvzError(
     'LVZ_CAL_YEAR_MISSING',
-    `the holiday calendar has no data for ${year} (it covers: ${have}): add a "${year}:" block with that year's ` +
-      `holidays and make-up working days (调休) from the State Council notice to ${CAL_FILE}, run ` +
-      `\`npx lvzhi validate ${CAL_FILE}\`, then restart (see docs/calendar.md)`,
+    `日历未覆盖 ${year} 年（现有：${have}）：请按国务院办公厅公布的放假安排，在 ${CAL_FILE} 中添加“${year}:”一节，` +
+      `写明 ${year} 年的节假日和调休上班日，运行 \`npx lvzhi validate ${CAL_FILE}\` 检查后重启服务（见 docs/calendar.md）`,
     { params: { year, covered } },
   );
 }
@@ -114,7 +113,7 @@ function readYears(src: Source, errors: LvzError[]): CalendarYear[] {
   const root = src.value;
   const fail = (msg: string, path: Path): void => void errors.push(invalid(msg, src.at(path), undefined, path));
   if (!isMap(root) || Object.keys(root).length === 0) {
-    fail('the holiday calendar is empty or not a map of years: start each year with a line like "2026:"', []);
+    fail('节假日日历是空的，或不是按年份组织的：请以“2026:”这样的一行开始每一年', []);
     return [];
   }
   const years: CalendarYear[] = [];
@@ -122,7 +121,7 @@ function readYears(src: Source, errors: LvzError[]): CalendarYear[] {
     // yaml reads `2026:` as a number key; the path must use the number to find the node again.
     const yearPath: Path = [/^\d+$/.test(key) ? Number(key) : key];
     if (!/^\d{4}$/.test(key)) {
-      fail(`"${key}" is not a year: top-level keys are four-digit years such as 2026`, yearPath);
+      fail(`“${key}”不是年份：顶层的键应为四位数的年份，如 2026`, yearPath);
       continue;
     }
     const year = readYear(Number(key), body, yearPath, src, errors);
@@ -134,16 +133,16 @@ function readYears(src: Source, errors: LvzError[]): CalendarYear[] {
 function readYear(year: number, body: unknown, path: Path, src: Source, errors: LvzError[]): CalendarYear | undefined {
   const fail = (msg: string, p: Path): void => void errors.push(invalid(msg, src.at(p), undefined, p));
   if (!isMap(body)) {
-    fail(`year ${year} must hold "holidays:" and "workdays:" lists`, path);
+    fail(`${year} 年下应有“holidays:”和“workdays:”两个列表：请补上`, path);
     return undefined;
   }
   for (const k of Object.keys(body)) {
-    if (!YEAR_KEYS.has(k)) fail(`unknown key "${k}" in year ${year}: only "holidays" and "workdays" are allowed`, [...path, k]);
+    if (!YEAR_KEYS.has(k)) fail(`${year} 年下有未知的键“${k}”：只允许“holidays”和“workdays”`, [...path, k]);
   }
   const lists: Record<string, CalendarDay[]> = {};
   for (const k of YEAR_KEYS) {
     if (!(k in body)) {
-      fail(`year ${year} has no "${k}:" list: add it (write "${k}: []" if there are none)`, path);
+      fail(`${year} 年缺少“${k}:”列表：请添加（没有时写“${k}: []”）`, path);
       continue;
     }
     lists[k] = readDays(year, k, body[k], [...path, k], src, errors);
@@ -157,7 +156,7 @@ function readYear(year: number, body: unknown, path: Path, src: Source, errors: 
 function readDays(year: number, list: string, value: unknown, path: Path, src: Source, errors: LvzError[]): CalendarDay[] {
   const fail = (msg: string, p: Path): void => void errors.push(invalid(msg, src.at(p), undefined, p));
   if (!Array.isArray(value)) {
-    fail(`"${list}" of ${year} must be a list of "- { date: YYYY-MM-DD, name: ... }" entries`, path);
+    fail(`${year} 年的“${list}”应为列表，每一项写成“- { date: YYYY-MM-DD, name: ... }”`, path);
     return [];
   }
   const days: CalendarDay[] = [];
@@ -166,7 +165,7 @@ function readDays(year: number, list: string, value: unknown, path: Path, src: S
     const p = [...path, i];
     const day = readDay(year, list, entry, p, fail);
     if (!day) return;
-    if (seen.has(day.date)) return fail(`${day.date} is listed twice in "${list}" of ${year}: remove one`, [...p, 'date']);
+    if (seen.has(day.date)) return fail(`${day.date} 在 ${year} 年的“${list}”中出现了两次：请删去一个`, [...p, 'date']);
     seen.add(day.date);
     entryPaths.set(day, p);
     days.push(day);
@@ -175,19 +174,19 @@ function readDays(year: number, list: string, value: unknown, path: Path, src: S
 }
 
 function readDay(year: number, list: string, entry: unknown, p: Path, fail: (msg: string, p: Path) => void): CalendarDay | undefined {
-  if (!isMap(entry)) return void fail(`each "${list}" entry is "{ date: YYYY-MM-DD, name: ... }"`, p);
+  if (!isMap(entry)) return void fail(`“${list}”的每一项应写成“{ date: YYYY-MM-DD, name: ... }”`, p);
   const extra = Object.keys(entry).find((k) => !DAY_KEYS.has(k));
-  if (extra) return void fail(`unknown key "${extra}": an entry has only "date" and "name"`, [...p, extra]);
+  if (extra) return void fail(`未知的键“${extra}”：每一项只能有“date”和“name”`, [...p, extra]);
   const { date, name } = entry;
-  if (typeof name !== 'string' || name.trim() === '') return void fail('the entry needs a "name", e.g. 春节', p);
+  if (typeof name !== 'string' || name.trim() === '') return void fail('这一项缺少“name”：请写上节日名称，如 春节', p);
   const m = typeof date === 'string' ? DATE_RE.exec(date) : null;
   if (!m || !isRealDate(Number(m[1]), Number(m[2]), Number(m[3]))) {
-    return void fail(`"date" must be a real date written YYYY-MM-DD, got ${JSON.stringify(date ?? null)}`, [...p, 'date']);
+    return void fail(`“date”必须是真实存在的日期，写成 YYYY-MM-DD，现为 ${JSON.stringify(date ?? null)}`, [...p, 'date']);
   }
-  if (Number(m[1]) !== year) return void fail(`${date} is not in ${year}: move it under "${m[1]}:"`, [...p, 'date']);
+  if (Number(m[1]) !== year) return void fail(`${date} 不在 ${year} 年内：请把它移到“${m[1]}:”下`, [...p, 'date']);
   if (list === 'workdays' && !isWeekend(date as string)) {
     // Weekdays are working days anyway, so a weekday here is almost always a mistyped date.
-    return void fail(`${date} is a weekday: "workdays" lists only weekend days that are worked (调休上班)`, [...p, 'date']);
+    return void fail(`${date} 是周一至周五的工作日：“workdays”只列需要上班的周末（调休上班）`, [...p, 'date']);
   }
   return { date: date as string, name: name.trim() };
 }
@@ -197,6 +196,6 @@ function checkOverlap(year: number, holidays: CalendarDay[], workdays: CalendarD
   workdays.forEach((d, i) => {
     if (!rest.has(d.date)) return;
     const p = [...(entryPaths.get(d) ?? [...path, 'workdays', i]), 'date'];
-    errors.push(invalid(`${d.date} is both a holiday and a make-up working day in ${year}: keep it in one list`, src.at(p), undefined, p));
+    errors.push(invalid(`${d.date} 在 ${year} 年既是节假日又是调休上班日：请只保留在其中一个列表中`, src.at(p), undefined, p));
   });
 }

@@ -16,6 +16,7 @@ import { normaliseWorkflow } from './normalise.ts';
 import { workflowSchema } from './schema.ts';
 import { schemaErrors } from './schema-errors.ts';
 import { parseSource } from './source.ts';
+import { list, q } from './zh.ts';
 import type { CompileResult, CompiledWorkflow, WorkflowDef } from './types.ts';
 
 let validator: ValidateFunction | undefined;
@@ -66,7 +67,7 @@ export function compileWorkflow(text: string, file: string, ctx: CheckContext): 
 /** An error placed in the city's file while compiling a district's: say so, and where the district can override it. */
 function inherited(e: LvzError, file: string): LvzError {
   if (!e.where || e.where.file === file) return e;
-  return new LvzError(e.code, `${e.message} (inherited from ${e.where.file}: override that part in ${file})`, {
+  return new LvzError(e.code, `${e.message}（此处继承自 ${e.where.file}：如需修改，请在 ${file} 中覆盖这一部分）`, {
     where: e.where,
     path: e.path,
     params: { ...e.params, inheritedBy: file },
@@ -115,7 +116,7 @@ export function checkAcrossFiles(workflows: readonly CompiledWorkflow[], ctx?: C
     if (first) {
       const at = first.source.at('/id');
       errors.push(
-        new LvzError('LVZ_DSL_DUPLICATE_ID', `workflow "${w.def.id}" version ${w.def.version} is also defined at ${at.file}:${at.line}: raise the version or change the id`, {
+        new LvzError('LVZ_DSL_DUPLICATE_ID', `流程${q(w.def.id)}第 ${w.def.version} 版已在 ${at.file}:${at.line} 定义过：请提高 version，或更换 id`, {
           where: w.source.at('/id'),
           path: '/id',
           params: { id: w.def.id, version: w.def.version },
@@ -136,7 +137,7 @@ function checkSpawns(w: CompiledWorkflow, latest: Map<string, WorkflowDef>, ctx?
     const target = latest.get(s.spawn.workflow);
     if (!target) {
       errors.push(
-        new LvzError('LVZ_DSL_UNKNOWN_WORKFLOW', `state "${s.name}" starts workflow "${s.spawn.workflow}", which does not exist: use one of ${[...latest.keys()].join(', ')} or add workflows/${s.spawn.workflow}.yaml`, {
+        new LvzError('LVZ_DSL_UNKNOWN_WORKFLOW', `步骤${q(s.name)}要启动的流程${q(s.spawn.workflow)}不存在：请改用已有流程之一：${list(latest.keys())}，或新建 workflows/${s.spawn.workflow}.yaml`, {
           where: w.source.at(path),
           path,
           params: { workflow: s.spawn.workflow },
@@ -149,7 +150,7 @@ function checkSpawns(w: CompiledWorkflow, latest: Map<string, WorkflowDef>, ctx?
       if (!form || form.byName.has(field)) continue;
       const at = `/states/${s.name}/spawn/data/${field}`;
       errors.push(
-        new LvzError('LVZ_DSL_UNKNOWN_FIELD', `spawn data names field "${field}", which form "${form.def.id}" of workflow "${target.id}" does not have: use one of ${[...form.byName.keys()].join(', ')}`, {
+        new LvzError('LVZ_DSL_UNKNOWN_FIELD', `spawn 的 data 引用了字段${q(field)}，但流程${q(target.id)}的表单${q(form.def.id)}没有这个字段：请改用以下字段之一：${list(form.byName.keys())}`, {
           where: w.source.at(at),
           path: at,
           params: { field, form: form.def.id },

@@ -11,6 +11,7 @@ import { stringify } from 'yaml';
 import { LvzError } from '../errors.ts';
 import { effectiveWhere } from './extends-where.ts';
 import { parseSource, toPointer, type Source } from './source.ts';
+import { list, q } from './zh.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- raw YAML before the schema */
 type Raw = Record<string, any>;
@@ -83,13 +84,13 @@ export function resolveSource(source: Source, text: string, parents: ParentLooku
     texts: [text],
     errors: [new LvzError('LVZ_DSL_UNKNOWN_PARENT', message, { where: source.at('/extends'), path: '/extends', params: { extends: raw.extends } })],
   });
-  if (!ref) return fail(`extends: "${String(raw.extends)}" is not a workflow id: write the city's id, e.g. extends: suggestion (or suggestion@1 to pin a version)`);
-  if (ref.id === raw.id) return fail(`a workflow cannot extend itself: give the district's definition its own id, e.g. id: zhangdian-${ref.id}`);
-  if (seen.includes(ref.id) || seen.length >= MAX_CHAIN) return fail(`extends: ${ref.id} goes round in a circle or more than ${MAX_CHAIN} deep (${[...seen, ref.id].join(' → ')}): extend the city's workflow directly`);
+  if (!ref) return fail(`extends: ${q(String(raw.extends))}不是流程 id：请写市级流程的 id，如 extends: suggestion（或写 suggestion@1 固定版本）`);
+  if (ref.id === raw.id) return fail(`流程不能继承自身：请为区级定义另取一个 id，如 id: zhangdian-${ref.id}`);
+  if (seen.includes(ref.id) || seen.length >= MAX_CHAIN) return fail(`extends: ${ref.id} 形成了循环继承或超过 ${MAX_CHAIN} 层（${[...seen, ref.id].join(' → ')}）：请直接继承市级流程`);
   const found = lookup(parents, ref.id, ref.version);
   if (!found) {
-    const which = ref.version === undefined ? `"${ref.id}"` : `"${ref.id}" version ${ref.version}`;
-    return fail(`extends names workflow ${which}, which does not exist: use the id of a workflow in workflows/ (e.g. suggestion) or drop the @version`);
+    const which = ref.version === undefined ? q(ref.id) : `${q(ref.id)}第 ${ref.version} 版`;
+    return fail(`extends 指定的流程${which}不存在：请改用 workflows/ 中已有流程的 id（如 suggestion），或去掉 @版本号`);
   }
   const parsed = parseSource(found.text, found.file, 'dsl');
   if (parsed.errors.length > 0) return { source, errors: parsed.errors, texts: [text] };
@@ -114,7 +115,7 @@ export function resolveExtends(child: Source, parent: Source, previous?: Source)
   for (const [k, v] of Object.entries(c)) {
     if (k === 'states' || k === 'remove') continue;
     if (v === null && !OWN_KEYS.has(k)) {
-      if (!(k in value)) conflict([k], `removes "${k}", which ${cityName(p)} does not have: delete this line`);
+      if (!(k in value)) conflict([k], `要删除的${q(k)}在${cityName(p)}中不存在：请删去这一行`);
       delete value[k];
     } else value[k] = v;
   }
@@ -129,26 +130,26 @@ export function resolveExtends(child: Source, parent: Source, previous?: Source)
 
 type Conflict = (path: (string | number)[], message: string) => void;
 
-const cityName = (p: Raw): string => `the parent "${String(p.id)}" (version ${String(p.version)})`;
+const cityName = (p: Raw): string => `上级流程${q(p.id)}（第 ${String(p.version)} 版）`;
 
 function mergeStates(p: Raw, c: Raw, previous: Source | undefined, conflict: Conflict): Raw {
   const states: Raw = { ...(isMap(p.states) ? p.states : {}) };
   const removeList: unknown[] = Array.isArray(c.remove) ? c.remove : [];
   removeList.forEach((name, i) => {
     if (typeof name === 'string' && name in states) delete states[name];
-    else conflict(['remove', i], `removes step "${String(name)}", which ${cityName(p)} does not have: delete it from remove:`);
+    else conflict(['remove', i], `要删除的步骤${q(name)}在${cityName(p)}中不存在：请把它从 remove: 中删去`);
   });
-  if (c.remove !== undefined && !Array.isArray(c.remove)) conflict(['remove'], 'remove: must be a list of step names, e.g. remove: [review]');
+  if (c.remove !== undefined && !Array.isArray(c.remove)) conflict(['remove'], 'remove: 必须是步骤名称的列表，如 remove: [review]');
   const prevStates = isMap((previous?.value as Raw | undefined)?.states) ? (previous!.value as Raw).states : undefined;
   for (const [name, entry] of Object.entries(isMap(c.states) ? c.states : {})) {
     const path = ['states', name];
     if (entry === null) {
       if (name in states) delete states[name];
-      else conflict(path, `removes step "${name}", which ${cityName(p)} does not have: delete this entry`);
+      else conflict(path, `要删除的步骤${q(name)}在${cityName(p)}中不存在：请删去这一项`);
     } else if (name in states) {
       states[name] = mergeState(states[name], entry, path, conflict, p);
     } else if (prevStates ? name in prevStates : !looksLikeNewStep(entry)) {
-      conflict(path, `overrides step "${name}", which ${cityName(p)} no longer has: remove this override, or write the whole step (with on:, always: or final: true) to add it as a new one`);
+      conflict(path, `要覆盖的步骤${q(name)}在${cityName(p)}中已不存在：请删去这项覆盖；如要新增这个步骤，请写出完整的步骤（含 on:、always: 或 final: true）`);
     } else states[name] = entry;
   }
   return states;
@@ -170,7 +171,7 @@ function mergeState(ps: unknown, cs: unknown, path: (string | number)[], conflic
   const out: Raw = deepMerge(ps, omit(cs, ['tasks', 'task', 'on']), path, conflict, p) as Raw;
   if (cs.task !== undefined) {
     if (Array.isArray(ps.tasks) && cs.task !== null) {
-      conflict([...path, 'task'], `step "${path[1]}" of ${cityName(p)} has several task groups (${ps.tasks.map((g: Raw) => g.id).join(', ')}): override one under tasks: { <group id>: … }`);
+      conflict([...path, 'task'], `${cityName(p)}的步骤${q(path[1])}有多个任务组（${list(ps.tasks.map((g: Raw) => g.id))}）：请在 tasks: { <任务组 id>: … } 下覆盖其中一个`);
     } else setOrDelete(out, 'task', deepMerge(ps.task, cs.task, [...path, 'task'], conflict, p));
   }
   if (cs.tasks !== undefined) setOrDelete(out, 'tasks', mergeTasks(ps, cs.tasks, [...path, 'tasks'], conflict, p));
@@ -183,7 +184,7 @@ function mergeState(ps: unknown, cs: unknown, path: (string | number)[], conflic
 function mergeTasks(ps: Raw, ct: unknown, path: (string | number)[], conflict: Conflict, p: Raw): unknown {
   if (!isMap(ct)) return ct;
   if (!Array.isArray(ps.tasks)) {
-    conflict(path, `step "${path[1]}" of ${cityName(p)} has ${ps.task ? 'one task: override it under task:' : 'no task groups: write tasks: as a list'}`);
+    conflict(path, `${cityName(p)}的步骤${q(path[1])}${ps.task ? '只有一个任务：请在 task: 下覆盖它' : '没有任务组：请把 tasks: 写成列表'}`);
     return ps.tasks;
   }
   const groups: Raw[] = [...ps.tasks];
@@ -191,10 +192,10 @@ function mergeTasks(ps: Raw, ct: unknown, path: (string | number)[], conflict: C
     const i = groups.findIndex((x) => isMap(x) && x.id === id);
     if (g === null) {
       if (i >= 0) groups.splice(i, 1);
-      else conflict([...path, id], `removes task group "${id}", which step "${path[1]}" of ${cityName(p)} does not have: delete this entry`);
+      else conflict([...path, id], `要删除的任务组${q(id)}在${cityName(p)}的步骤${q(path[1])}中不存在：请删去这一项`);
     } else if (i >= 0) groups[i] = deepMerge(groups[i], g, [...path, id], conflict, p) as Raw;
     else if (isMap(g) && (g.role !== undefined || g.assignee !== undefined)) groups.push({ id, ...g });
-    else conflict([...path, id], `overrides task group "${id}", which step "${path[1]}" of ${cityName(p)} no longer has: use one of ${groups.map((x) => x.id).join(', ')}, or give a new group role: or assignee:`);
+    else conflict([...path, id], `要覆盖的任务组${q(id)}在${cityName(p)}的步骤${q(path[1])}中已不存在：请改用已有任务组之一：${list(groups.map((x) => x.id))}；如要新增任务组，请写上 role: 或 assignee:`);
   }
   return groups;
 }
@@ -206,7 +207,7 @@ function mergeOn(po: unknown, co: unknown, path: (string | number)[], conflict: 
   for (const [event, t] of Object.entries(co)) {
     if (!(event in base) && isMap(t) && t.to === undefined) {
       const known = Object.keys(base);
-      conflict([...path, event], `changes event "${event}" of step "${path[1]}", which ${cityName(p)} does not have: add to: <step> to make it a new button${known.length > 0 ? `, or use one of ${known.join(', ')}` : ''}`);
+      conflict([...path, event], `要修改的事件${q(event)}在${cityName(p)}的步骤${q(path[1])}中不存在：如要新增按钮，请写上 to: <步骤>${known.length > 0 ? `；或改用已有事件之一：${list(known)}` : ''}`);
     }
   }
   return deepMerge(base, co, path, conflict, p);
@@ -218,7 +219,7 @@ export function deepMerge(base: unknown, over: unknown, path: (string | number)[
   const out: Raw = { ...base };
   for (const [k, v] of Object.entries(over)) {
     if (v === null) {
-      if (!(k in out)) conflict([...path, k], `removes "${k}", which ${cityName(p)} does not have here: delete this line`);
+      if (!(k in out)) conflict([...path, k], `要删除的${q(k)}在${cityName(p)}的这一位置不存在：请删去这一行`);
       delete out[k];
     } else out[k] = k in out ? deepMerge(out[k], v, [...path, k], conflict, p) : v;
   }

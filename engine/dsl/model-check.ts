@@ -9,6 +9,7 @@
 import { LvzError } from '../errors.ts';
 import type { CompiledForm } from '../forms/types.ts';
 import { deadlinesOf, groupsOf } from './walk.ts';
+import { q } from './zh.ts';
 import type { CompiledWorkflow, TaskGroupDef, WorkflowDef } from './types.ts';
 
 export interface DirectoryUser {
@@ -54,7 +55,7 @@ export function modelCheck(wf: CompiledWorkflow, opts: ModelCheckOptions): Model
   for (const name of statesWithoutEnd(def)) {
     const path = `/states/${name}`;
     errors.push(
-      new LvzError('LVZ_DSL_NO_PATH_TO_END', `no final state can be reached from "${name}", so a case that gets there is never closed: add a transition towards a final state (from "${name}" or a step it leads to)`, {
+      new LvzError('LVZ_DSL_NO_PATH_TO_END', `从步骤${q(name)}出发到达不了任何结束步骤，走到这里的件将永远无法办结：请添加一个通向结束步骤的流转（从${q(name)}或它之后的步骤出发）`, {
         where: source.at(path),
         path,
         params: { state: name },
@@ -64,7 +65,7 @@ export function modelCheck(wf: CompiledWorkflow, opts: ModelCheckOptions): Model
   for (const { state, deadline, path } of deadlinesOf(def)) {
     if (deadline.escalate !== undefined || deadline.remind.length > 0) continue;
     errors.push(
-      new LvzError('LVZ_DSL_DEADLINE_NO_HANDLER', `the deadline of "${state.name}" neither reminds nor escalates, so nobody hears of it: add remind: [2 working days] or escalate: <event> with that event under on:`, {
+      new LvzError('LVZ_DSL_DEADLINE_NO_HANDLER', `步骤${q(state.name)}的办理期限既不提醒也不触发事件，到期了也没有人知道：请添加 remind: [2个工作日]，或添加 escalate: <事件> 并在 on: 下处理该事件`, {
         where: source.at(path),
         path,
         params: { state: state.name },
@@ -92,7 +93,7 @@ function fallThrough(wf: CompiledWorkflow): LvzError[] {
       if (ts.length === 0 || ts.some((t) => t.when === undefined)) continue;
       const path = ts[ts.length - 1]!.path;
       out.push(
-        new LvzError('LVZ_DSL_NO_WAY_OUT', `state "${s.name}": when none of the conditions of ${event === 'always' ? 'always:' : `on.${event}`} holds, the case stays here and nobody can move it: add a last candidate without when`, {
+        new LvzError('LVZ_DSL_NO_WAY_OUT', `步骤${q(s.name)}：当 ${event === 'always' ? 'always:' : `on.${event}`} 的条件都不成立时，件会停在这里，也没有人能推动它：请在最后添加一个不带 when 的候选`, {
           where: wf.source.at(path),
           path,
           params: { state: s.name, event },
@@ -167,9 +168,9 @@ function nobodyCanDo(wf: CompiledWorkflow, forms: Map<string, CompiledForm>, dir
     );
     if (able) continue;
     const at = `${path}/${group.role !== undefined ? 'role' : 'assignee'}`;
-    const where = need.orgKind ? ` in an organisation of kind ${need.orgKind}` : '';
+    const where = need.orgKind ? `（且所在单位的类型为 ${need.orgKind}）` : '';
     errors.push(
-      new LvzError('LVZ_DSL_NOBODY_CAN_DO', `nobody in the directory can take the task of "${state.name}": no user has role ${need.roles.join(' or ')}${where}; give someone that role in the directory, or change ${group.role !== undefined ? 'role:' : 'assignee:'}`, {
+      new LvzError('LVZ_DSL_NOBODY_CAN_DO', `通讯录中没有人能办理步骤${q(state.name)}的任务：没有用户具有角色 ${need.roles.join(' 或 ')}${where}；请在通讯录中为相应人员分配该角色，或修改 ${group.role !== undefined ? 'role:' : 'assignee:'}`, {
         where: wf.source.at(at),
         path: at,
         params: { state: state.name, roles: need.roles, orgKind: need.orgKind },

@@ -46,7 +46,7 @@ export function parseSource(text: string, file: string, kind: 'dsl' | 'form' = '
   if (Buffer.byteLength(text, 'utf8') > MAX_SOURCE_BYTES) {
     return {
       source: empty,
-      errors: [new LvzError('LVZ_DSL_YAML_LIMIT', `the file is larger than ${MAX_SOURCE_BYTES / 1024} KB: split it or remove unused parts`, { where: origin })],
+      errors: [new LvzError('LVZ_DSL_YAML_LIMIT', `文件超过 ${MAX_SOURCE_BYTES / 1024} KB：请拆分文件，或删去不用的部分`, { where: origin })],
     };
   }
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
@@ -55,7 +55,7 @@ export function parseSource(text: string, file: string, kind: 'dsl' | 'form' = '
     return { file, line, col };
   };
   const errors: LvzError[] = doc.errors.map(
-    (e) => new LvzError(syntax, `YAML syntax: ${firstLine(e.message)}`, { where: pos(e.pos[0]) }),
+    (e) => new LvzError(syntax, `YAML 语法错误：${firstLine(e.message)}`, { where: pos(e.pos[0]) }),
   );
   const at = (path: string | readonly (string | number)[]): Where => nodeWhere(doc, toPathArray(path), pos) ?? origin;
   if (errors.length > 0) return { source: { file, value: undefined, at }, errors };
@@ -68,7 +68,7 @@ export function parseSource(text: string, file: string, kind: 'dsl' | 'form' = '
   } catch (e) {
     return {
       source: { file, value: undefined, at },
-      errors: [new LvzError('LVZ_DSL_YAML_LIMIT', `YAML aliases expand too far (${firstLine(String((e as Error).message))}): write the values out instead of using many aliases`, { where: origin })],
+      errors: [new LvzError('LVZ_DSL_YAML_LIMIT', `YAML 别名展开过多（${firstLine(String((e as Error).message))}）：请直接写出取值，不要大量使用别名`, { where: origin })],
     };
   }
   return { source: { file, value, at }, errors: [] };
@@ -116,7 +116,7 @@ function findTooDeep(doc: Document, pos: (o: number) => Where): LvzError | undef
     if (!Array.isArray(items)) continue;
     if (depth >= MAX_DEPTH) {
       const range = (node as RangedNode).range;
-      return new LvzError('LVZ_DSL_YAML_LIMIT', `nesting deeper than ${MAX_DEPTH} levels: flatten the structure`, {
+      return new LvzError('LVZ_DSL_YAML_LIMIT', `嵌套超过 ${MAX_DEPTH} 层：请减少嵌套层级`, {
         where: pos(range ? range[0] : 0),
       });
     }

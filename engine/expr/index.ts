@@ -25,13 +25,13 @@ export interface CompiledExpr {
 /** Parse an expression; throws LVZ_EXPR_SYNTAX with the position of the YAML node. */
 export function compileExpr(source: string, where?: Where): CompiledExpr {
   if (source.length > MAX_EXPR_LENGTH) {
-    throw new LvzError('LVZ_EXPR_SYNTAX', `expression longer than ${MAX_EXPR_LENGTH} characters: split the rule`, { where });
+    throw new LvzError('LVZ_EXPR_SYNTAX', `表达式超过 ${MAX_EXPR_LENGTH} 个字符：请把这条规则拆短`, { where });
   }
   let fn: ReturnType<typeof env.parse>;
   try {
     fn = env.parse(source);
   } catch (e) {
-    throw new LvzError('LVZ_EXPR_SYNTAX', `expression "${source}" does not parse: ${firstLine(e)}`, { where, cause: e });
+    throw new LvzError('LVZ_EXPR_SYNTAX', `表达式“${source}”无法解析：${firstLine(e)}`, { where, cause: e });
   }
   const refs = collectRefs(fn.ast);
   return {
@@ -41,7 +41,7 @@ export function compileExpr(source: string, where?: Where): CompiledExpr {
       try {
         return fromCel(fn(toCel(vars) as Record<string, unknown>));
       } catch (e) {
-        throw new LvzError('LVZ_EXPR_EVAL', `expression "${source}" failed: ${firstLine(e)}`, { where, cause: e });
+        throw new LvzError('LVZ_EXPR_EVAL', `表达式“${source}”运行出错：${firstLine(e)}`, { where, cause: e });
       }
     },
   };

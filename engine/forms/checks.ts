@@ -5,6 +5,7 @@
 import { LvzError, isLvzError } from '../errors.ts';
 import type { Source } from '../dsl/source.ts';
 import { compileExpr, type CompiledExpr } from '../expr/index.ts';
+import { list, q } from '../dsl/zh.ts';
 import type { FieldTypeName } from './types.ts';
 import { fieldTypes } from './fields/index.ts';
 import { COMMON_KEYS } from './fields/field-type.ts';
@@ -40,7 +41,7 @@ export function checkDuplicates(fields: readonly RawField[], base: string, ctx: 
     if (first === undefined) seen.set(f.name, i);
     else {
       const line = ctx.source.at(`${base}/${first}/name`).line;
-      err(ctx, 'LVZ_FORM_DUPLICATE_FIELD', `field name "${f.name}" is used twice (first on line ${line}): rename one of them`, `${base}/${i}/name`, { name: f.name });
+      err(ctx, 'LVZ_FORM_DUPLICATE_FIELD', `字段名${q(f.name)}用了两次（第一次在第 ${line} 行）：请给其中一个改名`, `${base}/${i}/name`, { name: f.name });
     }
   });
 }
@@ -48,13 +49,13 @@ export function checkDuplicates(fields: readonly RawField[], base: string, ctx: 
 function checkKeys(f: RawField, path: string, ctx: CheckContext): void {
   const allowed = new Set<string>([...COMMON_KEYS, ...fieldTypes[f.type].keys]);
   for (const key of Object.keys(f)) {
-    if (!allowed.has(key)) err(ctx, 'LVZ_FORM_SCHEMA', `field "${f.name}": key "${key}" does not apply to a ${f.type} field: remove it`, `${path}/${key}`, { key, type: f.type });
+    if (!allowed.has(key)) err(ctx, 'LVZ_FORM_SCHEMA', `字段${q(f.name)}：键${q(key)}不适用于 ${f.type} 类型的字段：请删除它`, `${path}/${key}`, { key, type: f.type });
   }
-  if (CHOICE_TYPES.includes(f.type) && f.options === undefined) err(ctx, 'LVZ_FORM_SCHEMA', `field "${f.name}": a ${f.type} field needs options: list the choices`, path);
-  if (f.type === 'group' && f.fields === undefined) err(ctx, 'LVZ_FORM_SCHEMA', `field "${f.name}": a group needs fields: list its sub-fields`, path);
+  if (CHOICE_TYPES.includes(f.type) && f.options === undefined) err(ctx, 'LVZ_FORM_SCHEMA', `字段${q(f.name)}：${f.type} 类型的字段需要 options:，请列出可选项`, path);
+  if (f.type === 'group' && f.fields === undefined) err(ctx, 'LVZ_FORM_SCHEMA', `字段${q(f.name)}：group 类型的字段需要 fields:，请列出它的子字段`, path);
   const filter = f.filter as { kind?: string; role?: string } | undefined;
-  if (f.type === 'org' && filter?.role) err(ctx, 'LVZ_FORM_SCHEMA', `field "${f.name}": filter.role applies to person fields; use filter.kind for an org`, `${path}/filter/role`);
-  if (f.type === 'person' && filter?.kind) err(ctx, 'LVZ_FORM_SCHEMA', `field "${f.name}": filter.kind applies to org fields; use filter.role for a person`, `${path}/filter/kind`);
+  if (f.type === 'org' && filter?.role) err(ctx, 'LVZ_FORM_SCHEMA', `字段${q(f.name)}：filter.role 只适用于 person 字段；org 字段请改用 filter.kind`, `${path}/filter/role`);
+  if (f.type === 'person' && filter?.kind) err(ctx, 'LVZ_FORM_SCHEMA', `字段${q(f.name)}：filter.kind 只适用于 org 字段；person 字段请改用 filter.role`, `${path}/filter/kind`);
 }
 
 function checkOptions(f: RawField, path: string, ctx: CheckContext): void {
@@ -62,7 +63,7 @@ function checkOptions(f: RawField, path: string, ctx: CheckContext): void {
   const seen = new Set<string>();
   f.options.forEach((o: unknown, i) => {
     const value = typeof o === 'string' ? o : (o as { value: string }).value;
-    if (seen.has(value)) err(ctx, 'LVZ_FORM_SCHEMA', `field "${f.name}": option "${value}" is listed twice: remove one`, `${path}/options/${i}`);
+    if (seen.has(value)) err(ctx, 'LVZ_FORM_SCHEMA', `字段${q(f.name)}：选项${q(value)}列出了两次：请删去一个`, `${path}/options/${i}`);
     seen.add(value);
   });
 }
@@ -73,14 +74,14 @@ function checkRanges(f: RawField, path: string, ctx: CheckContext): void {
     const a = f[lo];
     const b = f[hi];
     if (a !== undefined && b !== undefined && typeof a === typeof b && (a as number) > (b as number)) {
-      err(ctx, 'LVZ_FORM_SCHEMA', `field "${f.name}": ${lo} (${String(a)}) is greater than ${hi} (${String(b)}): swap or fix them`, `${path}/${lo}`);
+      err(ctx, 'LVZ_FORM_SCHEMA', `字段${q(f.name)}：${lo}（${String(a)}）大于 ${hi}（${String(b)}）：请对调或改正这两个值`, `${path}/${lo}`);
     }
   }
   for (const key of ['min', 'max'] as const) {
     const v = f[key];
     if (v === undefined) continue;
-    if (f.type === 'number' && typeof v !== 'number') err(ctx, 'LVZ_FORM_SCHEMA', `field "${f.name}": ${key} of a number field must be a number`, `${path}/${key}`);
-    if (f.type === 'date' && (typeof v !== 'string' || !isIsoDate(v))) err(ctx, 'LVZ_FORM_SCHEMA', `field "${f.name}": ${key} of a date field must be a real date written YYYY-MM-DD`, `${path}/${key}`);
+    if (f.type === 'number' && typeof v !== 'number') err(ctx, 'LVZ_FORM_SCHEMA', `字段${q(f.name)}：number 字段的 ${key} 必须是数字：请改正`, `${path}/${key}`);
+    if (f.type === 'date' && (typeof v !== 'string' || !isIsoDate(v))) err(ctx, 'LVZ_FORM_SCHEMA', `字段${q(f.name)}：date 字段的 ${key} 必须是真实存在的日期：请写成 YYYY-MM-DD`, `${path}/${key}`);
   }
 }
 
@@ -89,7 +90,7 @@ function checkPattern(f: RawField, path: string, ctx: CheckContext): void {
   try {
     new RegExp(f.pattern, 'u');
   } catch (e) {
-    err(ctx, 'LVZ_FORM_SCHEMA', `field "${f.name}": pattern ${JSON.stringify(f.pattern)} is not a valid regular expression (${(e as Error).message}): fix it`, `${path}/pattern`);
+    err(ctx, 'LVZ_FORM_SCHEMA', `字段${q(f.name)}：pattern ${JSON.stringify(f.pattern)} 不是有效的正则表达式（${(e as Error).message}）：请改正`, `${path}/pattern`);
   }
 }
 
@@ -101,15 +102,15 @@ function checkVisibleWhen(f: RawField, path: string, ctx: CheckContext): void {
     expr = compileExpr(f.visible_when, ctx.source.at(at));
   } catch (e) {
     if (!isLvzError(e)) throw e;
-    ctx.errors.push(new LvzError(e.code, `field "${f.name}": visible_when ${e.message}`, { where: e.where, path: at, cause: e }));
+    ctx.errors.push(new LvzError(e.code, `字段${q(f.name)}的 visible_when：${e.message}`, { where: e.where, path: at, cause: e }));
     return;
   }
   for (const ref of expr.refs) {
     const [head, name] = ref.split('.');
     if (head !== 'data') {
-      err(ctx, 'LVZ_FORM_UNKNOWN_FIELD', `field "${f.name}": visible_when uses "${ref}", but a condition can only read data.<field>: rewrite it over this form's fields`, at, { ref });
+      err(ctx, 'LVZ_FORM_UNKNOWN_FIELD', `字段${q(f.name)}：visible_when 使用了${q(ref)}，但显示条件只能读取 data.<字段>：请改写成只用本表单字段的条件`, at, { ref });
     } else if (name !== undefined && !ctx.names.has(name)) {
-      err(ctx, 'LVZ_FORM_UNKNOWN_FIELD', `field "${f.name}": visible_when refers to data.${name}, which is not a field of this form: use one of ${[...ctx.names].join(', ')}`, at, { ref, name });
+      err(ctx, 'LVZ_FORM_UNKNOWN_FIELD', `字段${q(f.name)}：visible_when 引用的 data.${name} 不是本表单的字段：请改用以下字段之一：${list(ctx.names)}`, at, { ref, name });
     }
   }
   ctx.visible.set(f.name, expr);

@@ -7,19 +7,20 @@ import type { ErrorObject } from 'ajv';
 import { LvzError } from '../errors.ts';
 import type { Source } from '../dsl/source.ts';
 import { toPathArray } from '../dsl/source.ts';
+import { comparisonWords, didYouMean, list, q, typeWords } from '../dsl/zh.ts';
 
 const ANY_OF_MESSAGES: Record<string, string> = {
-  options: 'write an option as a plain string (是) or as { value: ..., label: ... }',
-  min: 'write a number (for number fields) or a date YYYY-MM-DD (for date fields)',
-  max: 'write a number (for number fields) or a date YYYY-MM-DD (for date fields)',
+  options: '选项请写成纯文本（如 是），或写成 { value: ..., label: ... }',
+  min: '数字字段请写数字，日期字段请写 YYYY-MM-DD 格式的日期',
+  max: '数字字段请写数字，日期字段请写 YYYY-MM-DD 格式的日期',
 };
 
 const PATTERN_MESSAGES: Record<string, string> = {
-  name: 'must start with a lower-case letter and use only a-z, 0-9 and _ (it is the key in data.<name>)',
-  id: 'must start with a lower-case letter and use only a-z, 0-9, - and _',
-  accept: 'is not a file type: write an extension such as .pdf or a MIME type such as image/*',
-  min: 'is not a date: write YYYY-MM-DD',
-  max: 'is not a date: write YYYY-MM-DD',
+  name: '不合规：须以小写字母开头，只能使用 a-z、0-9 和 _（它就是 data.<name> 中的键）',
+  id: '不合规：须以小写字母开头，只能使用 a-z、0-9、- 和 _',
+  accept: '不是文件类型：请写扩展名（如 .pdf）或 MIME 类型（如 image/*）',
+  min: '不是日期：请写成 YYYY-MM-DD',
+  max: '不是日期：请写成 YYYY-MM-DD',
 };
 
 function valueAt(root: unknown, path: (string | number)[]): unknown {
@@ -28,18 +29,18 @@ function valueAt(root: unknown, path: (string | number)[]): unknown {
   return v;
 }
 
-/** `field "title" max_length`, `field "items" → field "name"`: a path as the admin thinks of it. */
+/** `字段“title” → max_length`, `字段“items” → 字段“name”`: a path as the admin thinks of it. */
 export function describePath(root: unknown, path: (string | number)[]): string {
   const parts: string[] = [];
   for (let i = 0; i < path.length; i++) {
     const p = path[i]!;
     if (p === 'fields' && typeof path[i + 1] === 'number') {
       const name = (valueAt(root, path.slice(0, i + 2)) as { name?: unknown } | undefined)?.name;
-      parts.push(typeof name === 'string' ? `field "${name}"` : `fields[${path[i + 1]}]`);
+      parts.push(typeof name === 'string' ? `字段${q(name)}` : `fields[${path[i + 1]}]`);
       i++;
     } else parts.push(typeof p === 'number' ? `[${p}]` : p);
   }
-  return parts.join(' → ').replace(/ → \[/g, '[') || 'the form';
+  return parts.join(' → ').replace(/ → \[/g, '[') || '表单';
 }
 
 function lastKey(path: (string | number)[]): string {
@@ -47,21 +48,9 @@ function lastKey(path: (string | number)[]): string {
   return typeof k === 'string' ? k : '';
 }
 
-/** Edit distance, for "did you mean": max_lenght -> max_length. */
-function distance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-  }
-  return d[a.length]![b.length]!;
-}
-
+/** "Did you mean" for a typo (max_lenght -> max_length), else the keys allowed here. */
 function suggest(key: string, allowed: string[]): string {
-  const best = allowed.map((k) => ({ k, d: distance(key, k) })).sort((x, y) => x.d - y.d)[0];
-  return best && best.d <= 2 ? `; did you mean "${best.k}"?` : `; allowed keys: ${allowed.join(', ')}`;
+  return didYouMean(key, allowed) || `；此处允许的键为 ${list(allowed)}`;
 }
 
 function messageFor(e: ErrorObject, root: unknown, path: (string | number)[]): string {
@@ -71,37 +60,33 @@ function messageFor(e: ErrorObject, root: unknown, path: (string | number)[]): s
   switch (e.keyword) {
     case 'additionalProperties': {
       const allowed = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
-      return `unknown key "${String(p.additionalProperty)}": remove it or fix the spelling${suggest(String(p.additionalProperty), allowed)}`;
+      return `未知的键${q(p.additionalProperty)}：请删除它或改正拼写${suggest(String(p.additionalProperty), allowed)}`;
     }
     case 'required':
       return path.length === 0 && (root === null || root === undefined)
-        ? 'the file is empty: write id:, version:, title: and fields:'
-        : `missing key "${String(p.missingProperty)}": add it`;
+        ? '文件是空的：请写上 id:、version:、title: 和 fields:'
+        : `缺少键${q(p.missingProperty)}：请补上`;
     case 'type':
-      return path.length === 0 ? 'the file must be a mapping with id:, version:, title: and fields:' : `must be ${article(String(p.type))}, not ${JSON.stringify(value)}`;
+      return path.length === 0 ? '文件应为包含 id:、version:、title: 和 fields: 的键值映射' : `应为${typeWords(p.type)}，而不是 ${JSON.stringify(value)}`;
     case 'enum':
-      return `${JSON.stringify(value)} is not a valid ${key}: use one of ${(p.allowedValues as unknown[]).join(', ')}`;
+      return `${JSON.stringify(value)} 不是有效的 ${key}：请改用以下之一：${list(p.allowedValues as unknown[])}`;
     case 'pattern':
-      return `${JSON.stringify(value)} ${PATTERN_MESSAGES[key] ?? `must match ${String(p.pattern)}`}`;
+      return `${JSON.stringify(value)} ${PATTERN_MESSAGES[key] ?? `不符合格式 ${String(p.pattern)}`}`;
     case 'minLength':
-      return p.limit === 1 ? 'must not be empty' : `must be at least ${String(p.limit)} characters`;
+      return p.limit === 1 ? '不能为空：请填写内容' : `至少需要 ${String(p.limit)} 个字符`;
     case 'maxLength':
-      return `is longer than ${String(p.limit)} characters: shorten it`;
+      return `超过了 ${String(p.limit)} 个字符：请缩短`;
     case 'minItems':
-      return `needs at least ${String(p.limit)} entr${p.limit === 1 ? 'y' : 'ies'}`;
+      return `至少需要 ${String(p.limit)} 项：请补上`;
     case 'maxItems':
-      return `has more than ${String(p.limit)} entries: remove some`;
+      return `超过了 ${String(p.limit)} 项：请删去一些`;
     case 'uniqueItems':
-      return 'lists the same value twice: remove one';
+      return '有重复的值：请删去其中一个';
     case 'minimum': case 'maximum': case 'exclusiveMinimum': case 'exclusiveMaximum':
-      return `must be ${String(p.comparison)} ${String(p.limit)}, not ${JSON.stringify(value)}`;
+      return `应${comparisonWords(p.comparison)} ${String(p.limit)}，而不是 ${JSON.stringify(value)}`;
     default:
-      return e.message ?? 'is not valid';
+      return `不符合要求（${e.message ?? 'is not valid'}）`;
   }
-}
-
-function article(type: string): string {
-  return `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}`;
 }
 
 /** Keep one message per mistake: resolve anyOf to the branch the written value aimed at. */
@@ -125,10 +110,10 @@ export function schemaErrors(errors: readonly ErrorObject[], root: unknown, sour
     const at = e.keyword === 'additionalProperties' ? [...path, String((e.params as { additionalProperty: string }).additionalProperty)] : path;
     const anyKey = lastKey(path);
     const message = e.keyword === 'anyOf'
-      ? `${JSON.stringify(valueAt(root, path))} is not valid here: ${ANY_OF_MESSAGES[anyKey] ?? ANY_OF_MESSAGES[lastKey(path.slice(0, -1))] ?? 'check the value'}`
+      ? `${JSON.stringify(valueAt(root, path))} 在这里无效：${ANY_OF_MESSAGES[anyKey] ?? ANY_OF_MESSAGES[lastKey(path.slice(0, -1))] ?? '请检查取值'}`
       : messageFor(e, root, path);
     const where = describePath(root, path);
-    return new LvzError('LVZ_FORM_SCHEMA', path.length === 0 ? message : `${where}: ${message}`, {
+    return new LvzError('LVZ_FORM_SCHEMA', path.length === 0 ? message : `${where}：${message}`, {
       where: source.at(at),
       path: e.instancePath || '/',
       params: { keyword: e.keyword, ...e.params },

@@ -35,7 +35,7 @@ describe('lvzhi check', () => {
     expect(r.stderr.trimEnd().split('\n')).toEqual([
       expect.stringMatching(/^warning: test\/fixtures\/check\/deadline-no-handler\.yaml:18:11: LVZ_DSL_NO_WAY_OUT /),
       expect.stringMatching(/^test\/fixtures\/check\/deadline-no-handler\.yaml:14:5: LVZ_DSL_DEADLINE_NO_HANDLER /),
-      expect.stringMatching(/^test\/fixtures\/check\/no-path-to-end\.yaml:15:3: LVZ_DSL_NO_PATH_TO_END no final state can be reached from "ping"/),
+      expect.stringMatching(/^test\/fixtures\/check\/no-path-to-end\.yaml:15:3: LVZ_DSL_NO_PATH_TO_END 从步骤“ping”出发到达不了任何结束步骤/),
       expect.stringMatching(/^test\/fixtures\/check\/no-path-to-end\.yaml:18:3: LVZ_DSL_NO_PATH_TO_END /),
     ]);
     expect(r.stdout).not.toMatch(/^ok:/m);
@@ -44,7 +44,7 @@ describe('lvzhi check', () => {
   it('reports compile errors too, and validate checks district files', async () => {
     const r = await lvzhi('check', 'test/fixtures/dsl/extends-override-conflict.yaml');
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^test\/fixtures\/dsl\/extends-override-conflict\.yaml:9:3: LVZ_DSL_OVERRIDE_CONFLICT overrides step "examine"/);
+    expect(r.stderr).toMatch(/^test\/fixtures\/dsl\/extends-override-conflict\.yaml:9:3: LVZ_DSL_OVERRIDE_CONFLICT 要覆盖的步骤“examine”在上级流程“suggestion”（第 1 版）中已不存在/);
     const v = await lvzhi('validate', 'workflows/districts/zhangdian-suggestion.yaml');
     expect([v.code, v.stdout, v.stderr]).toEqual([0, 'ok: 1 definitions valid\n', '']);
   });

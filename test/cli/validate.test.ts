@@ -39,12 +39,12 @@ describe('lvzhi validate', () => {
     expect(lines).toHaveLength(5);
     for (const line of lines) expect(line).toMatch(/^test\/fixtures\/dsl\/[\w-]+\.yaml:\d+:\d+: LVZ_[A-Z_]+ \S/);
     expect(lines[0]).toBe(
-      'test/fixtures/dsl/unknown-state.yaml:11:1: LVZ_DSL_UNKNOWN_STATE initial state "drafts" is not declared: declare it under states: or use one of draft, review, closed',
+      'test/fixtures/dsl/unknown-state.yaml:11:1: LVZ_DSL_UNKNOWN_STATE 初始步骤（initial）“drafts”未定义：请在 states: 下声明它，或改用已有步骤之一：draft、review、closed',
     );
   });
 
   it('reports a missing file and an unknown command', async () => {
-    expect((await lvzhi('validate', 'no/such.yaml')).stderr).toMatch(/^no\/such\.yaml:1:1: LVZ_DSL_YAML_SYNTAX cannot read/);
+    expect((await lvzhi('validate', 'no/such.yaml')).stderr).toMatch(/^no\/such\.yaml:1:1: LVZ_DSL_YAML_SYNTAX 无法读取 no\/such\.yaml（文件不存在）：请检查路径/);
     expect((await lvzhi('frobnicate')).code).toBe(2);
   });
 

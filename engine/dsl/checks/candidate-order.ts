@@ -2,6 +2,7 @@
 // because first match wins and every candidate after an unconditional one would never be taken.
 
 import { LvzError } from '../../errors.ts';
+import { q } from '../zh.ts';
 import { deadlinesOf } from '../walk.ts';
 import type { Check } from './types.ts';
 
@@ -14,18 +15,18 @@ export const candidateOrder: Check = (wf, src) => {
       errors.push(
         new LvzError(
           'LVZ_DSL_SCHEMA',
-          `${what}: candidate ${i + 1} has no when, so the ones after it are never used: give it a when or move it last`,
+          `${what}：第 ${i + 1} 个候选没有 when，排在它后面的候选永远不会被采用：请给它加上 when，或把它移到最后`,
           { where: src.at(path), path, params: { index: i } },
         ),
       );
     });
   };
   for (const s of Object.values(wf.states)) {
-    for (const [event, ts] of Object.entries(s.on)) check(ts, (i) => ts[i]!.path, `state "${s.name}" on.${event}`);
-    check(s.always, (i) => s.always[i]!.path, `state "${s.name}" always`);
+    for (const [event, ts] of Object.entries(s.on)) check(ts, (i) => ts[i]!.path, `步骤${q(s.name)}的 on.${event}`);
+    check(s.always, (i) => s.always[i]!.path, `步骤${q(s.name)}的 always:`);
   }
   for (const { state, deadline, path } of deadlinesOf(wf)) {
-    check(deadline.after, (i) => `${path}/after/${i}`, `the deadline of "${state.name}"`);
+    check(deadline.after, (i) => `${path}/after/${i}`, `步骤${q(state.name)}的办理期限`);
   }
   return errors;
 };

@@ -1,6 +1,7 @@
 // deadline-handler.ts: a deadline's escalate names an event its state handles under on:.
 
 import { LvzError } from '../../errors.ts';
+import { list, q } from '../zh.ts';
 import { deadlinesOf } from '../walk.ts';
 import type { Check } from './types.ts';
 
@@ -12,8 +13,8 @@ export const deadlineHandler: Check = (wf, src) =>
       const events = Object.keys(state.on);
       return new LvzError(
         'LVZ_DSL_DEADLINE_NO_HANDLER',
-        `the deadline of "${state.name}" escalates to "${deadline.escalate}", which its on: does not handle: ` +
-          `add on: { ${deadline.escalate}: <state> }${events.length > 0 ? ` or use one of ${events.join(', ')}` : ''}`,
+        `步骤${q(state.name)}的办理期限到期后触发事件${q(deadline.escalate)}，但它的 on: 没有处理这个事件：` +
+          `请添加 on: { ${deadline.escalate}: <步骤> }${events.length > 0 ? `，或改用已有事件之一：${list(events)}` : ''}`,
         { where: src.at(at), path: at, params: { state: state.name, event: deadline.escalate } },
       );
     });

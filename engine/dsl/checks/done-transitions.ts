@@ -1,6 +1,7 @@
 // done-transitions.ts: `done` fires when a state's task groups complete, so only a state with tasks may wait for it.
 
 import { LvzError } from '../../errors.ts';
+import { q } from '../zh.ts';
 import type { Check } from './types.ts';
 
 export const doneTransitions: Check = (wf, src) =>
@@ -10,7 +11,7 @@ export const doneTransitions: Check = (wf, src) =>
       const path = `/states/${s.name}/on/done`;
       return new LvzError(
         'LVZ_DSL_DONE_WITHOUT_TASKS',
-        `state "${s.name}" waits for done but has no task: add task: or tasks:, or use always: for an automatic step`,
+        `步骤${q(s.name)}在等待 done（任务全部办完），但它没有任务：请添加 task: 或 tasks:；如要自动流转，请改用 always:`,
         { where: src.at(path), path, params: { state: s.name } },
       );
     });

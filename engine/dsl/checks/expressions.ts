@@ -4,6 +4,7 @@
 import { compileExpr } from '../../expr/index.ts';
 import { LvzError, isLvzError, type Where } from '../../errors.ts';
 import { exprSites, type ExprSite } from '../expr-sites.ts';
+import { list, q } from '../zh.ts';
 import type { WorkflowDef } from '../types.ts';
 import type { Check, CheckContext } from './types.ts';
 
@@ -40,20 +41,20 @@ function knownNames(wf: WorkflowDef, ctx: CheckContext): Known {
 
 function checkRef(ref: string, site: ExprSite, known: Known): LvzError[] {
   const [root, member] = ref.split('.') as [string, string | undefined];
-  const where = `in "${site.source}"`;
+  const where = `表达式${q(site.source)}中`;
   if (!site.vars.has(root)) {
-    const vars = [...site.vars].join(', ');
-    return [new LvzError('LVZ_EXPR_SYNTAX', `unknown name "${root}" ${where}: an expression here may use only ${vars}`, { params: { name: root } })];
+    const vars = list(site.vars);
+    return [new LvzError('LVZ_EXPR_SYNTAX', `${where}有未知的名称${q(root)}：此处的表达式只能使用 ${vars}`, { params: { name: root } })];
   }
   if (member === undefined) return [];
   if (root === 'data' && known.fields && !known.fields.has(member)) {
-    return [new LvzError('LVZ_DSL_UNKNOWN_FIELD', `data.${member} ${where}: form "${known.form}" has no field "${member}"; use one of ${[...known.fields].join(', ')}`, { params: { field: member } })];
+    return [new LvzError('LVZ_DSL_UNKNOWN_FIELD', `${where}的 data.${member}：表单${q(known.form)}没有字段${q(member)}；请改用以下字段之一：${list(known.fields)}`, { params: { field: member } })];
   }
   if (root === 'tally' && !known.groups.has(member)) {
-    return [new LvzError('LVZ_DSL_UNKNOWN_FIELD', `tally.${member} ${where}: there is no task group "${member}"; use one of ${[...known.groups].join(', ')}`, { params: { group: member } })];
+    return [new LvzError('LVZ_DSL_UNKNOWN_FIELD', `${where}的 tally.${member}：没有 id 为${q(member)}的任务组；请改用以下之一：${list(known.groups)}`, { params: { group: member } })];
   }
   if (root === 'visits' && !known.states.has(member)) {
-    return [new LvzError('LVZ_DSL_UNKNOWN_STATE', `visits.${member} ${where}: there is no state "${member}"; use one of ${[...known.states].join(', ')}`, { params: { state: member } })];
+    return [new LvzError('LVZ_DSL_UNKNOWN_STATE', `${where}的 visits.${member}：没有名为${q(member)}的步骤；请改用以下之一：${list(known.states)}`, { params: { state: member } })];
   }
   return [];
 }

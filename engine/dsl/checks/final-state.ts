@@ -1,6 +1,7 @@
 // final-state.ts: a final state ends the process, so it has no transitions and no deadline.
 
 import { LvzError } from '../../errors.ts';
+import { q } from '../zh.ts';
 import type { Check } from './types.ts';
 
 export const finalState: Check = (wf, src) =>
@@ -14,7 +15,7 @@ export const finalState: Check = (wf, src) =>
       ].filter((k): k is string => typeof k === 'string');
       return keys.map((k) => {
         const path = `/states/${s.name}/${k}`;
-        return new LvzError('LVZ_DSL_SCHEMA', `final state "${s.name}" cannot have "${k}": the process ends there; remove "${k}" or "final: true"`, {
+        return new LvzError('LVZ_DSL_SCHEMA', `结束步骤${q(s.name)}不能有${q(k)}：流程在这里结束；请删除${q(k)}，或去掉“final: true”`, {
           where: src.at(path),
           path,
           params: { state: s.name, key: k },

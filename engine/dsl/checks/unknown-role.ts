@@ -2,6 +2,7 @@
 
 import { LvzError } from '../../errors.ts';
 import { groupsOf } from '../walk.ts';
+import { list, q } from '../zh.ts';
 import type { Check } from './types.ts';
 
 export const unknownRole: Check = (wf, src) => {
@@ -12,18 +13,18 @@ export const unknownRole: Check = (wf, src) => {
     errors.push(
       new LvzError(
         'LVZ_DSL_UNKNOWN_ROLE',
-        `${what} names role "${role}", which roles: does not declare: add it to roles: or use one of ${wf.roles.join(', ')}`,
+        `${what}引用的角色${q(role)}未在 roles: 中声明：请把它加入 roles:，或改用已声明的角色之一：${list(wf.roles)}`,
         { where: src.at(path), path, params: { role } },
       ),
     );
   };
-  wf.starters.forEach((r, i) => report(r, `/starters/${i}`, 'starters:'));
+  wf.starters.forEach((r, i) => report(r, `/starters/${i}`, 'starters: '));
   for (const { state, group, path } of groupsOf(wf)) {
-    if (group.role !== undefined) report(group.role, `${path}/role`, `state "${state.name}"`);
-    group.anonymous_to.forEach((r, i) => report(r, `${path}/anonymous_to/${i}`, `state "${state.name}" anonymous_to:`));
+    if (group.role !== undefined) report(group.role, `${path}/role`, `步骤${q(state.name)}`);
+    group.anonymous_to.forEach((r, i) => report(r, `${path}/anonymous_to/${i}`, `步骤${q(state.name)}的 anonymous_to: `));
   }
   for (const state of Object.values(wf.states)) {
-    state.copy?.roles.forEach((r, i) => report(r, `/states/${state.name}/copy/roles/${i}`, `state "${state.name}" copy:`));
+    state.copy?.roles.forEach((r, i) => report(r, `/states/${state.name}/copy/roles/${i}`, `步骤${q(state.name)}的 copy: `));
   }
   return errors;
 };

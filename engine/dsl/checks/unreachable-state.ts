@@ -2,6 +2,7 @@
 
 import { LvzError } from '../../errors.ts';
 import type { WorkflowDef } from '../types.ts';
+import { q } from '../zh.ts';
 import type { Check } from './types.ts';
 
 /** States in breadth-first order from the initial state; the diagram lays out layers the same way. */
@@ -31,7 +32,7 @@ export const unreachableState: Check = (wf, src) => {
       (name) =>
         new LvzError(
           'LVZ_DSL_UNREACHABLE_STATE',
-          `state "${name}" cannot be reached from "${wf.initial}": add a transition to it or remove it`,
+          `从初始步骤${q(wf.initial)}无法到达步骤${q(name)}：请添加一个转向它的流转，或删除这个步骤`,
           { where: src.at(`/states/${name}`), path: `/states/${name}`, params: { state: name } },
         ),
     );

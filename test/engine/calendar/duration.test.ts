@@ -57,7 +57,7 @@ describe('parseDuration', () => {
       }
       expect(error).toBeInstanceOf(LvzError);
       expect((error as LvzError).code).toBe('LVZ_DSL_BAD_DURATION');
-      expect((error as LvzError).message).toMatch(/3 months|between 1 and/);
+      expect((error as LvzError).message).toMatch(/3 months|1 到 9999 之间/);
     },
   );
 });

@@ -82,21 +82,21 @@ describe('malformed calendar files', () => {
   });
 
   it.each([
-    ['an impossible date', year('  holidays:\n    - { date: 2026-02-30, name: 春节 }\n  workdays: []\n'), 4, /real date/],
-    ['a date in another year', year('  holidays:\n    - { date: 2027-01-01, name: 元旦 }\n  workdays: []\n'), 4, /not in 2026/],
-    ['a weekday as make-up day', year('  holidays: []\n  workdays:\n    - { date: 2026-02-13, name: 调休 }\n'), 5, /weekday/],
+    ['an impossible date', year('  holidays:\n    - { date: 2026-02-30, name: 春节 }\n  workdays: []\n'), 4, /真实存在的日期/],
+    ['a date in another year', year('  holidays:\n    - { date: 2027-01-01, name: 元旦 }\n  workdays: []\n'), 4, /不在 2026 年内/],
+    ['a weekday as make-up day', year('  holidays: []\n  workdays:\n    - { date: 2026-02-13, name: 调休 }\n'), 5, /周一至周五的工作日/],
     ['a missing name', year('  holidays:\n    - { date: 2026-01-01 }\n  workdays: []\n'), 4, /name/],
-    ['an unknown entry key', year('  holidays:\n    - { date: 2026-01-01, name: 元旦, off: true }\n  workdays: []\n'), 4, /unknown key "off"/],
-    ['an unknown year key', year('  holidays: []\n  workdays: []\n  extra: []\n'), 5, /unknown key "extra"/],
-    ['a missing workdays list', year('  holidays: []\n'), 3, /no "workdays:"/],
-    ['a duplicate date', year('  holidays:\n    - { date: 2026-01-01, name: 元旦 }\n    - { date: 2026-01-01, name: 元旦 }\n  workdays: []\n'), 5, /twice/],
-    ['a non-year key', '# test\nyear2026:\n  holidays: []\n  workdays: []\n', 2, /not a year/],
-    ['an empty file', '# nothing\n', 1, /empty/],
+    ['an unknown entry key', year('  holidays:\n    - { date: 2026-01-01, name: 元旦, off: true }\n  workdays: []\n'), 4, /未知的键“off”/],
+    ['an unknown year key', year('  holidays: []\n  workdays: []\n  extra: []\n'), 5, /未知的键“extra”/],
+    ['a missing workdays list', year('  holidays: []\n'), 3, /缺少“workdays:”列表/],
+    ['a duplicate date', year('  holidays:\n    - { date: 2026-01-01, name: 元旦 }\n    - { date: 2026-01-01, name: 元旦 }\n  workdays: []\n'), 5, /出现了两次/],
+    ['a non-year key', '# test\nyear2026:\n  holidays: []\n  workdays: []\n', 2, /不是年份/],
+    ['an empty file', '# nothing\n', 1, /是空的/],
     [
       'a day in both lists',
       year('  holidays:\n    - { date: 2026-02-14, name: 春节 }\n  workdays:\n    - { date: 2026-02-14, name: 调休 }\n'),
       6,
-      /both a holiday and a make-up/,
+      /既是节假日又是调休上班日/,
     ],
   ])('rejects %s at its line', (_name, text, line, message) => {
     const e = load(text);

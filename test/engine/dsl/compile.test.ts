@@ -89,13 +89,13 @@ describe('compileWorkflow', () => {
     const r = compileWorkflow(read('test/fixtures/dsl/unknown-key.yaml'), 'k.yaml', { forms });
     expect(r.ok).toBe(false);
     if (r.ok) return;
-    expect(r.errors[0]!.format()).toMatch(/^k\.yaml:11:34: LVZ_DSL_SCHEMA unknown key "feilds" in states\.draft\.task: allowed keys are title, role, .*fields/);
+    expect(r.errors[0]!.format()).toMatch(/^k\.yaml:11:34: LVZ_DSL_SCHEMA states\.draft\.task 下有未知的键“feilds”：此处允许的键为 title、role、.*fields.*（是否想写“fields”？）$/);
     const e = compileWorkflow(read('test/fixtures/dsl/bad-enum.yaml'), 'e.yaml', { forms });
     if (e.ok) throw new Error('expected errors');
     expect(e.errors.map((x) => x.message)).toEqual([
-      expect.stringContaining('use one of return, reassign, delegate, add_signer, withdraw, remind, copy'),
-      expect.stringContaining('use one of required, optional, none'),
-      expect.stringContaining('use one of all, any, sequential'),
+      expect.stringContaining('请改用以下之一：return、reassign、delegate、add_signer、withdraw、remind、copy'),
+      expect.stringContaining('请改用以下之一：required、optional、none'),
+      expect.stringContaining('请改用以下之一：all、any、sequential'),
     ]);
   });
 

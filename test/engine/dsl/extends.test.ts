@@ -106,7 +106,7 @@ describe('each kind of override', () => {
       'LVZ_DSL_UNREACHABLE_STATE workflows/suggestion.yaml:83:3',
     ]);
     const r = compileWorkflow(district('states:\n  evaluate: null\n'), 'workflows/districts/zd-test.yaml', { forms, parents });
-    expect(!r.ok && r.errors[0]!.message).toMatch(/inherited from workflows\/suggestion.yaml: override that part in workflows\/districts\/zd-test.yaml/);
+    expect(!r.ok && r.errors[0]!.message).toMatch(/（此处继承自 workflows\/suggestion.yaml：如需修改，请在 workflows\/districts\/zd-test.yaml 中覆盖这一部分）/);
   });
 
   it('a form swapped, and one task group of several changed by id', () => {
@@ -180,7 +180,7 @@ describe('a new city version against the district\'s overrides', () => {
     expect(found(checkOverrides(zd, v2, v1))).toEqual(['LVZ_DSL_OVERRIDE_CONFLICT 12:3']);
     const groupOverride = parseSource(district('states:\n  handle:\n    tasks:\n      cohandle: { deadline: { after: 20 days } }\n'), 'zd.yaml').source;
     expect(found(checkOverrides(groupOverride, v2))).toEqual(['LVZ_DSL_OVERRIDE_CONFLICT 9:7']);
-    expect(checkOverrides(groupOverride, v2)[0]!.message).toMatch(/task group "cohandle".*no longer has: use one of lead/);
+    expect(checkOverrides(groupOverride, v2)[0]!.message).toMatch(/要覆盖的任务组“cohandle”.*已不存在：请改用已有任务组之一：lead/);
   });
 
   it('compiling against the new version reports the conflict too', () => {

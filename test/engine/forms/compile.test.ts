@@ -44,11 +44,11 @@ describe('compileForm messages', () => {
     return r.ok ? [] : r.errors.map((e) => e.format());
   };
   it('says where and what to do', () => {
-    expect(messages('unknown-key.yaml')).toContain('unknown-key.yaml:14:5: LVZ_FORM_SCHEMA field "title": unknown key "max_lenght": remove it or fix the spelling; did you mean "max_length"?');
-    expect(messages('duplicate-field.yaml')[0]).toBe('duplicate-field.yaml:9:7: LVZ_FORM_DUPLICATE_FIELD field name "title" is used twice (first on line 8): rename one of them');
-    expect(messages('unknown-field.yaml')[0]).toContain('visible_when refers to data.iskey, which is not a field of this form');
-    expect(messages('bad-pattern.yaml')[0]).toContain('is not a valid regular expression');
-    expect(messages('wrong-values.yaml')).toContain('wrong-values.yaml:22:18: LVZ_FORM_SCHEMA field "pick" → options[1]: 1 is not valid here: write an option as a plain string (是) or as { value: ..., label: ... }');
+    expect(messages('unknown-key.yaml')).toContain('unknown-key.yaml:14:5: LVZ_FORM_SCHEMA 字段“title”：未知的键“max_lenght”：请删除它或改正拼写（是否想写“max_length”？）');
+    expect(messages('duplicate-field.yaml')[0]).toBe('duplicate-field.yaml:9:7: LVZ_FORM_DUPLICATE_FIELD 字段名“title”用了两次（第一次在第 8 行）：请给其中一个改名');
+    expect(messages('unknown-field.yaml')[0]).toContain('visible_when 引用的 data.iskey 不是本表单的字段');
+    expect(messages('bad-pattern.yaml')[0]).toContain('不是有效的正则表达式');
+    expect(messages('wrong-values.yaml')).toContain('wrong-values.yaml:22:18: LVZ_FORM_SCHEMA 字段“pick” → options[1]：1 在这里无效：选项请写成纯文本（如 是），或写成 { value: ..., label: ... }');
   });
   it('errors carry a JSON pointer path', () => {
     const r = compileForm(read(`${FIXTURES}/per-type-keys.yaml`), 'p.yaml');
