@@ -37,10 +37,16 @@ export interface Measurement {
   /** Status codes and failures that counted as errors, e.g. `422×3`. */
   errorDetail: string;
   cpuMsPerRequest: number;
+  /** Median latency of a few requests sent one at a time on an idle server (the service time). */
+  aloneMs: number;
   peakRssMb: number;
   /** The scenario stopped early because `next()` ran out. */
   exhausted: boolean;
+  /** The measured run on the monotonic clock, µs (the clock V8's profiler stamps samples with). */
+  windowUs: [number, number];
 }
+
+const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
 
 const CLK_TCK = (() => {
   try {
@@ -128,6 +134,23 @@ function run(opts: LoadOptions, scenario: Scenario, seconds: number, connections
   });
 }
 
+/** Up to five requests one after the other (at most ~30 s in all); the median latency. */
+async function alone(opts: LoadOptions, scenario: Scenario): Promise<number> {
+  const times: number[] = [];
+  const until = Date.now() + 30_000;
+  for (let i = 0; i < 5 && Date.now() < until; i++) {
+    const req = scenario.next();
+    if (!req) break;
+    const t0 = performance.now();
+    const res = await fetch(`http://127.0.0.1:${opts.port}${req.path}`, {
+      method: req.method, headers: req.headers, body: typeof req.body === 'string' ? req.body : undefined, redirect: 'manual', signal: AbortSignal.timeout(60_000),
+    });
+    await res.arrayBuffer();
+    times.push(performance.now() - t0);
+  }
+  return percentile(times.sort((a, b) => a - b), 50);
+}
+
 /**
  * Warm-up on one connection (JIT, caches; a slow scenario leaves at most one request behind), a
  * wait until the server is idle, then the measured run. CPU is read over the measured run only and
@@ -137,14 +160,19 @@ function run(opts: LoadOptions, scenario: Scenario, seconds: number, connections
 export async function measure(opts: LoadOptions, scenario: Scenario): Promise<Measurement> {
   if (opts.warmup > 0) await run(opts, scenario, opts.warmup, 1);
   await waitIdle(opts.pid, 30_000);
+  const aloneMs = await alone(opts, scenario);
+  await waitIdle(opts.pid, 30_000);
   const cpu0 = cpuMs(opts.pid);
+  const t0 = monotonicUs();
   const r = await run(opts, scenario, opts.duration);
+  const t1 = monotonicUs();
   const cpu1 = cpuMs(opts.pid);
   const responses = r.latencies.length;
   // A request that timed out counts at the timeout, so it cannot flatter the percentiles.
   for (let i = 0; i < r.result.timeouts; i++) r.latencies.push(10_000);
   const sorted = r.latencies.sort((a, b) => a - b);
-  const failures = r.result.errors + r.result.timeouts;
+  // autocannon counts a timeout in `errors` too.
+  const failures = r.result.errors;
   const errors = [...r.bad.values()].reduce((a, b) => a + b, 0) + failures;
   const detail = [...r.bad].map(([k, n]) => `${k}×${n}`);
   if (r.result.timeouts > 0) detail.push(`timeout×${r.result.timeouts}`);
@@ -153,7 +181,7 @@ export async function measure(opts: LoadOptions, scenario: Scenario): Promise<Me
     name: scenario.name, what: scenario.what, seconds: r.result.duration, responses, sent: r.result.requests.sent,
     rps: responses / r.result.duration, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99),
     errors, errorDetail: detail.join(', '),
-    cpuMsPerRequest: (cpu1 - cpu0) / Math.max(1, responses),
-    peakRssMb: peakRssMb(opts.pid), exhausted: r.exhausted,
+    cpuMsPerRequest: responses > 0 ? (cpu1 - cpu0) / responses : NaN, aloneMs,
+    peakRssMb: peakRssMb(opts.pid), exhausted: r.exhausted, windowUs: [t0, t1],
   };
 }

@@ -6,7 +6,7 @@ import path from 'node:path';
 
 interface CallFrame { functionName: string; url: string; lineNumber: number }
 interface ProfileNode { id: number; callFrame: CallFrame }
-interface CpuProfile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }
+interface CpuProfile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[]; startTime: number }
 
 export interface ProfileSummary {
   /** Sampled time excluding idle, ms. */
@@ -41,13 +41,21 @@ export function moduleOf(frame: CallFrame): string {
   return url;
 }
 
-export function summariseProfile(file: string, top = 25): ProfileSummary {
+/**
+ * Self time by module and function; with `window` (µs on the monotonic clock, which V8 stamps
+ * samples with), only the samples inside it: the measured run, not start-up and warm-up.
+ */
+export function summariseProfile(file: string, top = 25, window?: [number, number]): ProfileSummary {
   const prof = JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(prof.nodes.map((n) => [n.id, n]));
   const self = new Map<number, number>();
+  let t = prof.startTime;
   for (let i = 0; i < prof.samples.length; i++) {
+    const delta = prof.timeDeltas[i] ?? 0;
+    t += delta;
+    if (window && (t < window[0] || t > window[1])) continue;
     const id = prof.samples[i]!;
-    self.set(id, (self.get(id) ?? 0) + (prof.timeDeltas[i] ?? 0));
+    self.set(id, (self.get(id) ?? 0) + delta);
   }
   const modules = new Map<string, number>();
   const functions = new Map<string, { module: string; us: number }>();
@@ -78,10 +86,16 @@ export function summariseProfile(file: string, top = 25): ProfileSummary {
   };
 }
 
-/** The newest .cpuprofile in a directory (node names them by pid and time). */
-export function newestProfile(dir: string): string | undefined {
+/**
+ * The main thread's profile of process `pid`: node writes one file per thread, named
+ * CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile, and tsx's loader runs in a worker thread.
+ * Falls back to the largest file.
+ */
+export function mainThreadProfile(dir: string, pid: number): string | undefined {
   const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')) : [];
-  files.sort((a, b) => fs.statSync(path.join(dir, b)).mtimeMs - fs.statSync(path.join(dir, a)).mtimeMs);
+  const main = files.find((f) => f.split('.')[3] === String(pid) && f.split('.')[4] === '0');
+  if (main) return path.join(dir, main);
+  files.sort((a, b) => fs.statSync(path.join(dir, b)).size - fs.statSync(path.join(dir, a)).size);
   return files[0] ? path.join(dir, files[0]) : undefined;
 }
 

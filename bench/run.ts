@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { RequestSpec } from 'autocannon';
 import { csrfOf, inputOf, login, page, type Session } from './client.ts';
 import { measure, type LoadOptions, type Measurement, type Scenario } from './load.ts';
-import { newestProfile, summariseProfile } from './profile.ts';
+import { mainThreadProfile, summariseProfile } from './profile.ts';
 import { keptPart, renderReport, submitRatio, type RunInfo } from './report.ts';
 import { seedBench, type SeedResult } from './seed.ts';
 import { ROOT, startBare, startLvzhi, type Child } from './servers.ts';
@@ -92,7 +92,7 @@ function loadOptions(child: Child): LoadOptions {
 }
 
 function show(m: Measurement): void {
-  log(`${m.name.padEnd(9)} ${m.rps.toFixed(0).padStart(7)} req/s  p50 ${m.p50.toFixed(1)}  p95 ${m.p95.toFixed(1)}  p99 ${m.p99.toFixed(1)} ms  `
+  log(`${m.name.padEnd(9)} ${m.rps.toFixed(0).padStart(7)} req/s  alone ${m.aloneMs.toFixed(1)}  p50 ${m.p50.toFixed(1)}  p95 ${m.p95.toFixed(1)}  p99 ${m.p99.toFixed(1)} ms  `
     + `CPU ${m.cpuMsPerRequest.toFixed(2)} ms/req  RSS ${m.peakRssMb.toFixed(0)} MB  errors ${m.errors}${m.errorDetail ? ` (${m.errorDetail})` : ''}${m.exhausted ? '  POOL RAN OUT' : ''}`);
 }
 
@@ -112,10 +112,12 @@ async function profileSubmit(dataDir: string, seed: SeedResult, cursor: { i: num
   const dir = path.join(dataDir, 'cpu-prof');
   const child = await startLvzhi(dataDir, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
   const m = await withChild(child, async (c) => measure({ ...loadOptions(c), warmup: 1 }, await submitScenario(`http://127.0.0.1:${c.port}`, seed, cursor)), 60_000);
-  const file = newestProfile(dir);
+  const file = mainThreadProfile(dir, child.pid);
   if (!file) throw new Error(`bench: no .cpuprofile was written to ${dir}`);
   log(`profile: ${file}`);
-  return { summary: summariseProfile(file), requests: m.responses, seconds: m.seconds };
+  const summary = summariseProfile(file, 25, m.windowUs);
+  if (summary.totalMs + summary.idleMs < 100) throw new Error(`bench: the profile ${file} has no samples in the measured run`);
+  return { summary, requests: m.responses, seconds: m.seconds };
 }
 
 async function main(): Promise<void> {

@@ -3,7 +3,7 @@
 
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openDb, type Db } from './store/db.ts';
+import { openDb, startupTurn, type Db } from './store/db.ts';
 import { guardStoreErrors } from './store/faults.ts';
 import { seedDemo } from './store/seed/demo.ts';
 import { systemClock, type Clock } from './runtime/clock.ts';
@@ -40,8 +40,10 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
 export async function engineOn(db: Db, options: Omit<EngineOptions, 'databaseUrl'>, loaded = loadDefinitions(options.projectDir ?? REPO_ROOT)): Promise<Engine> {
   const now = options.now ?? systemClock;
   try {
-    await recordDefinitions(db, loaded, now());
-    if (options.demo) await seedDemo(db, now());
+    await startupTurn(db, async (q) => {
+      await recordDefinitions(q, loaded, now());
+      if (options.demo) await seedDemo(q, now());
+    });
   } catch (e) {
     await db.destroy();
     throw e;

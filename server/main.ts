@@ -1,4 +1,5 @@
 // main.ts: `lvzhi serve`: reads the environment, creates the engine, starts the scheduler and listens.
+// `--workers N` runs N such processes sharing the port (cluster.ts); SIGTERM drains (shutdown()).
 
 import path from 'node:path';
 import { isLvzError } from '../engine/errors.ts';
@@ -13,6 +14,19 @@ export interface ServeConfig {
   demo: boolean;
   secureCookies: boolean;
   trustProxy: boolean;
+  /** `--workers N`: N server processes (node:cluster) behind one port; 0: this process serves. */
+  workers: number;
+  /** TIMER_INTERVAL_MS: how often due timers are looked for (default 30 s). */
+  timerIntervalMs: number;
+}
+
+function workersArg(argv: string[]): number {
+  const i = argv.findIndex((a) => a === '--workers' || a.startsWith('--workers='));
+  if (i < 0) return 0;
+  const raw = argv[i]!.includes('=') ? argv[i]!.split('=')[1] : argv[i + 1];
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`--workers ${raw ?? ''} is not a number of processes: use 1–64 (e.g. --workers 2, one per CPU core)`);
+  return n;
 }
 
 export function readConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): ServeConfig {
@@ -26,7 +40,16 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     demo: argv.includes('--demo'),
     secureCookies: env.SECURE_COOKIES === '1' || env.SECURE_COOKIES === 'true',
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
+    workers: workersArg(argv),
+    timerIntervalMs: timerInterval(env.TIMER_INTERVAL_MS),
   };
+}
+
+function timerInterval(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return 30_000;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 50) throw new Error(`TIMER_INTERVAL_MS=${raw} is not a number of milliseconds ≥ 50 (default 30000)`);
+  return n;
 }
 
 /**
@@ -36,8 +59,14 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
  */
 export async function main(argv: string[]): Promise<void> {
   const config = readConfig(argv);
+  const cluster = (await import('node:cluster')).default;
+  if (config.workers > 0 && cluster.isPrimary) {
+    const { runPrimary } = await import('./cluster.ts');
+    return runPrimary(config.workers);
+  }
   const { createEngine } = await import('../engine/index.ts');
   const { startScheduler } = await import('../engine/runtime/scheduler.ts');
+  const { clockNotice } = await import('../engine/runtime/clock.ts');
   let engine: Engine;
   try {
     engine = await createEngine({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, demo: config.demo });
@@ -50,19 +79,34 @@ export async function main(argv: string[]): Promise<void> {
     engine, dataDir: config.dataDir, secureCookies: config.secureCookies, trustProxy: config.trustProxy,
     logger: { level: process.env.LOG_LEVEL ?? 'info' },
   });
-  const stopScheduler = startScheduler(engine, { intervalMs: 30_000 });
-  const shutdown = async () => {
-    stopScheduler();
-    await app.close();
-    await engine.close();
+  const notice = clockNotice();
+  if (notice) app.log.warn(notice);
+  const stopScheduler = startScheduler(engine, {
+    intervalMs: config.timerIntervalMs,
+    onError: (e) => app.log.error({ err: e }, 'firing due timers failed'),
+  });
+  let closing = false;
+  const shutdown = async (): Promise<void> => {
+    if (closing) return;
+    closing = true;
+    // A drain that hangs (a request stuck on a dead database) must not keep the process forever.
+    setTimeout(() => process.exit(1), DRAIN_MS).unref();
+    await app.close(); // stops accepting, then waits for the requests in flight
+    await stopScheduler(); // waits for a timer round in progress
+    await engine.close(); // the connection pool
     process.exit(0);
   };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', () => void shutdown());
+  process.once('SIGTERM', () => void shutdown());
   await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
   const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  console.log(`lvzhi: http://${shown}:${config.port}/  (data: ${config.dataDir}${config.demo ? ', demo accounts on the login page' : ''})`);
+  console.log(`lvzhi: http://${shown}:${port}/  (pid ${process.pid}, data: ${config.dataDir}${config.demo ? ', demo accounts on the login page' : ''})`);
 }
+
+/** How long SIGTERM waits for requests in flight before giving up (exit 1). */
+const DRAIN_MS = 30_000;
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   main(process.argv.slice(2)).catch((e) => {

@@ -1,5 +1,6 @@
 // bench-seed.ts: bulk seeding for the benchmark (bench/): clones instances the engine really ran
-// (with their tasks, events and timers) into many plausible copies with multi-row inserts.
+// (with their tasks, events and timers) into many plausible copies, one `insert … select` per
+// template row, so SQLite itself writes the millions of rows.
 //
 // Cloning rows the runtime wrote, rather than inventing rows here, keeps the copies restorable by
 // the engine whatever columns the schema grows; only ids, titles, initiators and times change.

@@ -84,6 +84,21 @@ async function migrate(db: Db): Promise<void> {
   }
 }
 
+/**
+ * Runs the start-up writes (recording the definition files, seeding the demo directory) one
+ * process at a time: several processes starting together on one PostgreSQL (`--workers N`)
+ * would otherwise both insert the same definition row and one would fail its start. SQLite has
+ * one writer anyway.
+ */
+export async function startupTurn<T>(db: Db, fn: (q: Knex) => Promise<T>): Promise<T> {
+  if (!isPostgres(db)) return fn(db);
+  return db.transaction(async (trx) => {
+    await trx.raw(`set local lock_timeout = '${LOCK_WAIT_MS / 1000}s'`);
+    await trx.raw('select pg_advisory_xact_lock(7265, hashtext(current_schema()))');
+    return fn(trx);
+  });
+}
+
 function migrationFailed(where: string, e: unknown): LvzError {
   const locked = (e as Error).name === 'MigrationLocked' || (e as { code?: string }).code === '55P03';
   const message = locked

@@ -41,7 +41,7 @@ export function storeFault(e: unknown): StoreFault | undefined {
 }
 
 const MESSAGES: Record<StoreFault, string> = {
-  unavailable: '数据库暂时无法访问，这次操作没有保存（已全部撤销，不会留下一半的数据）：请稍后重新提交；如果持续出现，请联系系统管理员检查数据库服务',
+  unavailable: '数据库暂时无法访问：这次操作没有完成，也没有保存任何内容（不会留下一半的数据）。请稍后重试；如果持续出现，请联系系统管理员检查数据库服务',
   full: '数据库所在的磁盘已满，这次操作没有保存（已全部撤销）：已有的内容仍可查看；请联系系统管理员清理磁盘空间后再提交',
 };
 

@@ -1,7 +1,10 @@
-// timers.ts: all SQL for durable timers: insert, cancel, list due, and the once-only claim.
+// timers.ts: all SQL for durable timers: insert, cancel, list or lease due ones, and the
+// once-only claim.
 //
-// Issue 5: several processes will lease due timers (lease_owner, lease_until) with
-// `select … for update skip locked` on PostgreSQL; the claim below stays the final guard.
+// lease_owner / lease_until say who holds a pending timer and until when (PostgreSQL, several
+// processes: leaseDueTimers), and who fired a fired one. The claim (pending -> fired, in the
+// transaction that applies the timer) is what makes a timer fire once; the lease only spreads
+// the work and lets an operator see it (docs/runtime.md "Timers").
 
 import type { Knex } from 'knex';
 import type { TimerRow } from './types.ts';
@@ -37,9 +40,32 @@ export async function timersOf(db: Knex, instanceId: string): Promise<TimerRow[]
   return (await db('timers').where({ instance_id: instanceId }).orderBy('fire_at')).map(toTimer);
 }
 
-/** pending -> fired, only if still pending: of two callers exactly one gets true. */
-export async function claimTimer(db: Knex, id: string, nowIso: string): Promise<boolean> {
-  return (await db('timers').where({ id, status: 'pending' }).update({ status: 'fired', fired_at: nowIso })) === 1;
+/**
+ * PostgreSQL: lease up to `limit` due timers for `owner` until `untilIso`, in one committed
+ * statement. `for update skip locked` lets two processes scanning at once take different rows
+ * instead of queueing behind each other; a row leased by someone else is skipped until its
+ * lease runs out (a process that died holding it), then anyone takes it again.
+ */
+export async function leaseDueTimers(db: Knex, owner: string, nowIso: string, untilIso: string, limit = 25): Promise<TimerRow[]> {
+  const r = await db.raw(
+    `update timers set lease_owner = ?, lease_until = ? where id in (
+       select id from timers where status = 'pending' and fire_at <= ? and (lease_until is null or lease_until <= ?)
+       order by fire_at limit ? for update skip locked)
+     returning *`,
+    [owner, untilIso, nowIso, nowIso, limit],
+  );
+  return (r.rows as Raw[]).map(toTimer).sort((a, b) => a.fireAt.localeCompare(b.fireAt));
+}
+
+/**
+ * pending -> fired, only if still pending: of two callers exactly one gets true. With `leased`
+ * (PostgreSQL), only while the lease is still ours: a lease that ran out and was taken by
+ * another process is theirs to fire. lease_owner then records who fired it.
+ */
+export async function claimTimer(db: Knex, id: string, nowIso: string, owner: string | null = null, leased = false): Promise<boolean> {
+  const q = db('timers').where({ id, status: 'pending' });
+  if (leased) q.where({ lease_owner: owner });
+  return (await q.update({ status: 'fired', fired_at: nowIso, ...(owner && { lease_owner: owner }) })) === 1;
 }
 
 /** Cancel the pending timers of an instance, or of one of its states, when it is left. */

@@ -17,18 +17,37 @@ const RETRYABLE = new Set(['40P01', '40001']); // deadlock_detected, serializati
 const ATTEMPTS = 3;
 
 export async function writeTx<T>(db: Knex, fn: (tx: Knex.Transaction) => Promise<T>): Promise<T> {
-  const client = db.client.config.client;
-  if (client === 'sqlite3') {
-    return db.transaction(async (tx) => {
-      await tx('sequences').where('name', '').update({ value: 0 });
-      return fn(tx);
-    });
-  }
+  const sqlite = db.client.config.client === 'sqlite3';
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.transaction(fn);
+      return await reasonKept(db, async (tx) => {
+        if (sqlite) await tx('sequences').where('name', '').update({ value: 0 });
+        return fn(tx);
+      });
     } catch (e) {
-      if (attempt >= ATTEMPTS || !RETRYABLE.has((e as { code?: string }).code ?? '')) throw e;
+      if (sqlite || attempt >= ATTEMPTS || !RETRYABLE.has((e as { code?: string }).code ?? '')) throw e;
     }
+  }
+}
+
+/**
+ * db.transaction, rejecting with the error that broke the transaction rather than one its
+ * ROLLBACK ran into: SQLite rolls back by itself on SQLITE_FULL (knex's ROLLBACK then fails with
+ * "no transaction is active"), and a PostgreSQL connection that died cannot roll back either.
+ * The database has discarded the transaction in both cases; the first error says why.
+ */
+async function reasonKept<T>(db: Knex, fn: (tx: Knex.Transaction) => Promise<T>): Promise<T> {
+  let failure: { error: unknown } | undefined;
+  try {
+    return await db.transaction(async (tx) => {
+      try {
+        return await fn(tx);
+      } catch (e) {
+        failure = { error: e };
+        throw e;
+      }
+    });
+  } catch (e) {
+    throw failure ? failure.error : e;
   }
 }
