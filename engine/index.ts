@@ -8,6 +8,7 @@ import { guardStoreErrors } from './store/faults.ts';
 import { seedDemo } from './store/seed/demo.ts';
 import { systemClock, type Clock } from './runtime/clock.ts';
 import { directoryCache, type RuntimeContext } from './runtime/context.ts';
+import { scheduleDeferredReminders } from './runtime/deferred.ts';
 import { loadDefinitions, recordDefinitions } from './runtime/definitions.ts';
 import { buildEngine } from './runtime/engine.ts';
 import type { Engine } from './runtime/types.ts';
@@ -52,5 +53,7 @@ export async function engineOn(db: Db, options: Omit<EngineOptions, 'databaseUrl
     db, now, calendar: loaded.calendar, registry: loaded.registry, dataDir: path.resolve(options.dataDir),
     ...directoryCache(db, now),
   };
+  // A calendar year added since the last start dates the reminders that waited for it.
+  await scheduleDeferredReminders(rc);
   return guardStoreErrors(buildEngine(rc, () => db.destroy()));
 }

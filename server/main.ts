@@ -103,6 +103,7 @@ export async function main(argv: string[]): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : config.port;
   const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   console.log(`lvzhi: http://${shown}:${port}/  (pid ${process.pid}, data: ${config.dataDir}${config.demo ? ', demo accounts on the login page' : ''})`);
+  for (const w of await engine.warnings()) console.warn(`lvzhi: 注意：${w}`);
 }
 
 /** How long SIGTERM waits for requests in flight before giving up (exit 1). */

@@ -26,6 +26,7 @@ import { buildStudio } from './studio/index.ts';
 import { orgTree } from './studio/access.ts';
 import { ensureDistrictStarter, startableFor } from './studio/districts.ts';
 import { refreshRegistry } from './studio/registry.ts';
+import { calendarWarnings } from './deferred.ts';
 
 /**
  * Instances may run on a version another server process published after this one loaded its
@@ -131,6 +132,7 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>): E
     upload: (actor, target, file) => upload(rc, actor, target, file),
     file: (actor, id) => fileFor(rc, actor, id),
 
+    warnings: () => calendarWarnings(rc),
     fireDueTimers: (now) => fresh(() => fireDueTimers(rc, now ?? rc.now())),
     studio: buildStudio(rc),
     close: onClose,

@@ -306,6 +306,8 @@ export interface Engine {
   // Timers
   /** Fires every due timer (deadline, reminder, escalation); returns how many fired. */
   fireDueTimers(now?: Date): Promise<number>;
+  /** zh-CN notices for operators and admins (a holiday-calendar year missing, reminders waiting for it). */
+  warnings(): Promise<string[]>;
 
   /** The admin studio (issue 4): edit, check, publish, diff, migrate, district customisation. */
   studio: Studio;

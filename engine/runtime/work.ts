@@ -3,8 +3,8 @@
 
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import { addDuration, subtractDuration } from '../calendar/index.ts';
-import type { CompiledWorkflow, DeadlineDef, StateDef, TaskGroupDef } from '../dsl/types.ts';
+import { addDuration, subtractDuration, type Calendar } from '../calendar/index.ts';
+import type { CompiledWorkflow, DeadlineDef, DurationSpec, StateDef, TaskGroupDef } from '../dsl/types.ts';
 import { isTrue } from '../expr/index.ts';
 import { LvzError } from '../errors.ts';
 import { usersWithRole } from '../store/directory.ts';
@@ -74,6 +74,16 @@ function orgOf(e: EnterInput, g: TaskGroupDef, item: unknown): string | null {
   return v;
 }
 
+/** When to remind `r` before `due`, or 'unknown' when that falls in a year the calendar lacks. */
+export function reminderAt(due: Date, r: DurationSpec, calendar: Calendar): Date | 'unknown' {
+  try {
+    return subtractDuration(due, r, calendar);
+  } catch (err) {
+    if (err instanceof LvzError && err.code === 'LVZ_CAL_YEAR_MISSING') return 'unknown';
+    throw err;
+  }
+}
+
 function timersFor(e: EnterInput, state: string, visit: number, d: DeadlineDef, due: Date, group?: string): TimerRow[] {
   const base = { instanceId: e.instanceId, taskId: null, state, visit, status: 'pending' as const, leaseOwner: null, leaseUntil: null, firedAt: null };
   const rows: TimerRow[] = [{
@@ -81,9 +91,16 @@ function timersFor(e: EnterInput, state: string, visit: number, d: DeadlineDef, 
     payload: { ...(group && { group }), ...(d.escalate && { escalate: d.escalate }) },
   }];
   for (const r of d.remind) {
-    const at = subtractDuration(due, r, e.rc.calendar);
-    // A reminder whose time has already passed at entry would only be noise.
-    if (at.getTime() > e.now.getTime()) rows.push({ ...base, id: randomUUID(), kind: 'remind', fireAt: at.toISOString(), payload: { ...(group && { group }), before: r.text } });
+    const payload = { ...(group && { group }), before: r.text };
+    const at = reminderAt(due, r, e.rc.calendar);
+    if (at === 'unknown') {
+      // The deadline itself is known; only the reminder needs a year the calendar lacks. It waits,
+      // never guessed, until an admin adds that year (runtime/deferred.ts schedules it at start).
+      rows.push({ ...base, id: randomUUID(), kind: 'remind', status: 'unscheduled', fireAt: due.toISOString(), payload: { ...payload, remind: r, due: due.toISOString() } });
+    } else if (at.getTime() > e.now.getTime()) {
+      // A reminder whose time has already passed at entry would only be noise.
+      rows.push({ ...base, id: randomUUID(), kind: 'remind', fireAt: at.toISOString(), payload });
+    }
   }
   return rows;
 }

@@ -128,6 +128,7 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
       title: t('admin.title'),
       workflows: rows.filter((r) => r.kind === 'workflow'),
       forms: rows.filter((r) => r.kind === 'form'),
+      warnings: await app.engine.warnings(),
     });
   });
 

@@ -70,7 +70,18 @@ export async function claimTimer(db: Knex, id: string, nowIso: string, owner: st
 
 /** Cancel the pending timers of an instance, or of one of its states, when it is left. */
 export async function cancelTimers(db: Knex, instanceId: string, state?: string): Promise<void> {
-  const q = db('timers').where({ instance_id: instanceId, status: 'pending' });
+  const q = db('timers').where({ instance_id: instanceId }).whereIn('status', ['pending', 'unscheduled']);
   if (state) q.where({ state });
   await q.update({ status: 'cancelled' });
+}
+
+/** Reminders waiting for the holiday calendar to cover their year (see runtime/deferred.ts). */
+export async function unscheduledTimers(db: Knex): Promise<TimerRow[]> {
+  return (await db('timers').where('status', 'unscheduled').orderBy('fire_at')).map(toTimer);
+}
+
+/** unscheduled -> pending at `fireAtIso`, or -> cancelled when `fireAtIso` is null (too late to remind). */
+export async function scheduleTimer(db: Knex, id: string, fireAtIso: string | null): Promise<void> {
+  await db('timers').where({ id, status: 'unscheduled' })
+    .update(fireAtIso ? { status: 'pending', fire_at: fireAtIso } : { status: 'cancelled' });
 }

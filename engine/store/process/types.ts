@@ -79,7 +79,8 @@ export interface TimerRow {
   visit: number;
   kind: TimerKind;
   fireAt: string;
-  status: 'pending' | 'fired' | 'cancelled';
+  /** unscheduled: a working-day reminder whose date the holiday calendar cannot yet give (a year it lacks). */
+  status: 'pending' | 'fired' | 'cancelled' | 'unscheduled';
   payload: Record<string, unknown>;
   leaseOwner: string | null;
   leaseUntil: string | null;
