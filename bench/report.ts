@@ -147,8 +147,8 @@ export function renderReport(run: RunInfo, kept: string): string {
     ...profileSection(run),
     '',
     KEEP,
+    '',
     kept.trim() ? kept.trim() : [
-      '',
       '## What we tried',
       '',
       '(Nothing yet: this is the first measurement, before any optimisation. Record each attempt here with the run that measured it.)',
