@@ -1,22 +1,7 @@
 // check.test.ts: `lvzhi check` as CI runs it: the shipped definitions pass with a path count; broken ones fail
 // with `file:line:col: CODE message` lines, warnings prefixed `warning:`.
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const run = promisify(execFile);
-
-async function lvzhi(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['bin/lvzhi.mjs', ...args], { cwd: ROOT });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+import { lvzhi } from '../helpers/cli.ts';
 
 describe('lvzhi check', () => {
   it('passes every shipped workflow, districts included, and counts the paths of each', async () => {

@@ -1,22 +1,7 @@
 // validate.test.ts: `lvzhi validate` as an admin runs it: exit codes and `file:line:col: CODE message` lines.
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { lvzhi } from '../helpers/cli.ts';
 import { kindOf } from '../../cli/validate.ts';
-
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const run = promisify(execFile);
-
-async function lvzhi(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['bin/lvzhi.mjs', ...args], { cwd: ROOT });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 describe('lvzhi validate', () => {
   it('with no files checks everything shipped and prints one summary line', async () => {
