@@ -131,10 +131,23 @@ export async function adminExtraRoutes(app: FastifyInstance): Promise<void> {
     const id = request.params.id;
     const def = await app.engine.studio.definition(actor, 'workflow', id);
     const districts = await app.engine.studio.districts(actor, id);
+    const options = await app.engine.studio.districtOptions(actor, id);
     return reply.page('admin-districts', {
-    ...STUDIO_CSS,
+      ...STUDIO_CSS,
       title: t('admin.districts.title', { title: def.entry.title }), def, districts: districts.map((d) => ({ ...d, url: adminUrl('workflow', d.id), statusList: [d] })),
-      urls: { editor: adminUrl('workflow', id) },
+      // A city admin (who may edit the city's workflow) chooses the district; a district's admin gets only his own.
+      options, chooseDistrict: def.entry.canEdit,
+      urls: { editor: adminUrl('workflow', id), create: adminUrl('workflow', id, '/districts') },
     });
+  });
+
+  // 为本区创建定制: `<district>-<id>` as version 1, then its editor. The engine decides who may.
+  app.post<{ Params: { id: string } }>('/admin/workflows/:id/districts', async (request, reply) => {
+    const actor = requireActor(request);
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const district = typeof body.district === 'string' && body.district ? body.district : undefined;
+    const r = await app.engine.studio.createDistrict(actor, request.params.id, district);
+    reply.flash(t('admin.districts.created', { id: r.id }));
+    return seeOther(request, reply, adminUrl('workflow', r.id));
   });
 }

@@ -118,6 +118,37 @@ describe('studio pages', () => {
     expect(districts.text).toContain('/states/review/deadline');
   });
 
+  it('lets a district admin create its customisation from 各区定制, only for its own district', async () => {
+    const lz = await loginAs(s.base, 'linzi-admin');
+    const page = await lz.get('/admin/workflows/suggestion/districts');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('为本区创建定制');
+    expect(page.text).toContain('action="/admin/workflows/suggestion/districts"');
+    expect(page.text).not.toContain('id="district-choice"');
+    const cityPage = await admin.get('/admin/workflows/bill/districts');
+    expect(cityPage.text).toContain('id="district-choice"'); // a city admin chooses the district
+    expect(cityPage.text).toContain('<option value="linzi">');
+
+    const zd = await loginAs(s.base, 'zhangdian-admin');
+    await zd.get('/admin/workflows/bill/districts');
+    const forbidden = await zd.post('/admin/workflows/bill/districts', { district: 'linzi' });
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.text).toContain('只能为本区创建定制');
+    expect((await lz.post('/admin/workflows/suggestion/districts', { district: 'linzi' }, { csrf: false })).status).toBe(403);
+
+    const created = await lz.post('/admin/workflows/suggestion/districts', { district: 'linzi' });
+    expect(created.status).toBe(303);
+    expect(created.location).toBe('/admin/workflows/linzi-suggestion');
+    const editor = await lz.follow(created);
+    expect(editor.text).toContain('已创建本区定制');
+    expect(editor.text).toContain('extends: suggestion');
+    expect(editor.text).toContain('id="studio-publish"');
+    expect((await lz.get('/admin/workflows/suggestion/districts')).text).not.toContain('为本区创建定制');
+    const again = await lz.post('/admin/workflows/suggestion/districts', { district: 'linzi' });
+    expect(again.status).toBe(409);
+    expect(again.text).toContain('/admin/workflows/linzi-suggestion');
+  });
+
   it('shows versions, a version text, a diff both ways, and keeps drafts', async () => {
     const versions = await admin.get('/admin/workflows/suggestion/versions');
     expect(versions.text).toContain('起草步骤改名');

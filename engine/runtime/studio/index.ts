@@ -7,6 +7,7 @@ import type { RuntimeContext } from '../context.ts';
 import type { Actor } from '../types.ts';
 import { canEdit, ensureAdmin, orgTree, type OrgTree } from './access.ts';
 import { checkFormText, checkWorkflowText, editableText, studioContext, type StudioContext } from './check.ts';
+import { createDistrict, districtOptions } from './create.ts';
 import { differencesOf, districtStatus, extendersOf, extendsOf } from './districts.ts';
 import { lineDiff } from './line-diff.ts';
 import { migrate, planMigration } from './migrate.ts';
@@ -122,6 +123,8 @@ export function buildStudio(rc: RuntimeContext): Studio {
       const rows = row.sourceText && extendsOf(row) ? [row] : extendersOf(ctx, id);
       return rows.map((r) => districtView(ctx, orgs, actor, r));
     },
+    districtOptions: (actor, id) => districtOptions(rc, actor, id),
+    createDistrict: (actor, cityId, district) => createDistrict(rc, actor, cityId, district),
     planMigration: (actor, id, input) => planMigration(rc, actor, id, input),
     migrate: (actor, id, input) => migrate(rc, actor, id, input),
     refresh: () => refreshRegistry(rc),

@@ -56,7 +56,7 @@ async function checkText(rc: RuntimeContext, kind: StudioKind, id: string, text:
   return kind === 'workflow' ? checkWorkflowText(ctx, id, text) : checkFormText(rc, ctx, id, text);
 }
 
-function invalid(result: CheckResult): LvzError {
+export function invalid(result: CheckResult): LvzError {
   const n = result.errors.length;
   return new LvzError('LVZ_DSL_INVALID', `定义有 ${n} 处错误，未发布：请按列表逐条改正（点击错误可跳到对应行），检查通过后再发布`, { params: { errors: result.errors } });
 }

@@ -139,6 +139,13 @@ export interface DistrictView {
   status: DistrictStatus;
 }
 
+/** A district the actor may start customising a city workflow for, and the id it would get. */
+export interface DistrictOption {
+  district: string;
+  name: string;
+  id: string;
+}
+
 export interface MigrationInput {
   from: number;
   to: number;
@@ -173,6 +180,14 @@ export interface Studio {
   diff(actor: Actor, kind: StudioKind, id: string, from: number, to: number): Promise<DiffView>;
   /** For a city workflow: each district extending it; for a district's: itself. */
   districts(actor: Actor, id: string): Promise<DistrictView[]>;
+  /** Districts the actor may create a customisation of city workflow `id` for (its own only, for a district admin). */
+  districtOptions(actor: Actor, id: string): Promise<DistrictOption[]>;
+  /**
+   * `<district>-<cityId>` as version 1, extending the city's workflow with no overrides yet (message 创建本区定制).
+   * A district admin: his own district only (LVZ_AUTH_FORBIDDEN); a city admin names the district.
+   * LVZ_RUN_CONFLICT when the district already customises it; LVZ_RUN_BAD_REQUEST for a district's own workflow.
+   */
+  createDistrict(actor: Actor, cityId: string, district?: string): Promise<PublishResult>;
   planMigration(actor: Actor, id: string, input: MigrationInput): Promise<MigrationPlan>;
   /** Moves every running instance of `from` in one transaction, or none (LVZ_RUN_MIGRATION_REFUSED). */
   migrate(actor: Actor, id: string, input: MigrationInput): Promise<{ moved: number; plan: MigrationPlan }>;

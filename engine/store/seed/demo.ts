@@ -74,6 +74,7 @@ export const DEMO_USERS: DemoUser[] = [
   user('jsw1', '彭丽娟', 'committee', 'city-jsw'),
   user('staff1', '郑晓东', 'staff', 'city-office'),
   user('zhangdian-admin', '董海燕', 'admin', 'zhangdian'),
+  user('linzi-admin', '蒋立新', 'admin', 'linzi'),
 ];
 
 /** The one account per role the login page shows first. */

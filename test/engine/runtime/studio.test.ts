@@ -188,6 +188,51 @@ describe('studio: districts', () => {
   });
 });
 
+describe('studio: a district starts its own customisation', () => {
+  it('creates <district>-<city> as version 1, only for the admin\'s own district, once, and runs it for the district', async () => {
+    const lz = await h.as('linzi-admin');
+    const zd = await h.as('zhangdian-admin');
+    expect((await h.engine.studio.districtOptions(lz, 'suggestion')).map((o) => o.id)).toEqual(['linzi-suggestion']);
+    expect(await h.engine.studio.districtOptions(zd, 'suggestion')).toEqual([]); // 张店区 already customises it
+    expect(await codeOf(h.engine.studio.createDistrict(zd, 'suggestion', 'linzi'))).toBe('LVZ_AUTH_FORBIDDEN');
+    expect(await codeOf(h.engine.studio.createDistrict(await h.as('deputy1'), 'suggestion'))).toBe('LVZ_AUTH_FORBIDDEN');
+    expect(await codeOf(h.engine.studio.createDistrict(lz, 'zhangdian-suggestion'))).toBe('LVZ_RUN_BAD_REQUEST');
+    expect(await codeOf(h.engine.studio.createDistrict(lz, 'nothing-here'))).toBe('LVZ_RUN_NOT_FOUND');
+
+    const r = await h.engine.studio.createDistrict(lz, 'suggestion');
+    expect(r).toMatchObject({ id: 'linzi-suggestion', version: 1 });
+    const def = await h.engine.studio.definition(lz, 'workflow', 'linzi-suggestion');
+    expect(def.canEdit).toBe(true);
+    expect(def.entry).toMatchObject({ extendsId: 'suggestion', owner: 'linzi', ownerName: '临淄区人大常委会' });
+    expect(def.text).toContain('# yaml-language-server: $schema=../../schema/workflow-district.schema.json\nid: linzi-suggestion\nversion: 1\nextends: suggestion\nowner: linzi\n');
+    expect(def.text).toMatch(/^title: .+（临淄区）$/m);
+    expect(def.versions.map((v) => [v.version, v.authorName, v.message])).toEqual([[1, '蒋立新', '创建本区定制']]);
+
+    // A second create, by him or a city admin, points to the editor instead.
+    const again = await errorOf(h.engine.studio.createDistrict(await h.as('admin'), 'suggestion', 'linzi'));
+    expect(again.code).toBe('LVZ_RUN_CONFLICT');
+    expect((again as unknown as Error).message).toContain('/admin/workflows/linzi-suggestion');
+    expect(await codeOf(h.engine.studio.createDistrict(lz, 'suggestion'))).toBe('LVZ_RUN_CONFLICT');
+    expect((await h.engine.studio.list(lz)).find((e) => e.id === 'suggestion')!.extendedBy.map((d) => d.id)).toContain('linzi-suggestion');
+    const [view] = await h.engine.studio.districts(lz, 'linzi-suggestion');
+    expect(view!.status.status).toBe('ok');
+    expect(view!.differences).toEqual(expect.arrayContaining([expect.objectContaining({ path: '/title', kind: 'changed' })]));
+
+    // A user of a town under 临淄区 is offered it instead of the city's, and it runs; 张店区's users are refused it.
+    const db = await openDb({ dataDir: h.dataDir, ...(h.databaseUrl && { databaseUrl: h.databaseUrl }) });
+    await insertUsers(db, [{ id: 'lz-deputy', name: '临淄区代表', roles: ['deputy'], orgId: 'linzi-xindian', passwordHash: await hashPassword('lz-pass-2026') }], h.clock.now);
+    await db.destroy();
+    const local = (await h.engine.login('lz-deputy', 'lz-pass-2026')).actor;
+    const offered = (await h.engine.startable(local)).map((w) => w.workflowId);
+    expect(offered).toContain('linzi-suggestion');
+    expect(offered).not.toContain('suggestion');
+    const { instanceId } = await h.engine.start(local, 'linzi-suggestion', SUBMIT);
+    expect((await h.engine.instance(local, instanceId)).summary).toMatchObject({ workflowId: 'linzi-suggestion', workflowVersion: 1 });
+    const zdLocal = (await h.engine.login('zd-deputy', 'zd-pass-2026')).actor; // added by the districts test above
+    expect(await codeOf(h.engine.start(zdLocal, 'linzi-suggestion', SUBMIT))).toBe('LVZ_RUN_NOT_STARTABLE');
+  });
+});
+
 describe('studio: migration', () => {
   it('dry run lists moves and strandings, refuses an unmapped state, then moves everything in one go', async () => {
     const admin = await h.as('admin');
