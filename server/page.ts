@@ -2,8 +2,9 @@
 
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { InboxList } from '../engine/runtime/types.ts';
+import type { Actor, InboxList } from '../engine/runtime/types.ts';
 import { cookieOptions } from './session.ts';
+import { countText } from './view-models.ts';
 
 const FLASH_COOKIE = 'lvzhi_flash';
 
@@ -13,6 +14,21 @@ export function isHtmx(request: FastifyRequest): boolean {
 
 const LISTS: InboxList[] = ['todo', 'done', 'started', 'cc'];
 
+const countsOfRequest = new WeakMap<FastifyRequest, Promise<Record<InboxList, number>>>();
+
+/**
+ * The four inbox counts of this request's viewer, asked of the engine once per request: the
+ * layout's navigation and the inbox route's tabs share one answer.
+ */
+export function inboxCountsOf(request: FastifyRequest, actor: Actor): Promise<Record<InboxList, number>> {
+  let p = countsOfRequest.get(request);
+  if (!p) {
+    p = request.server.engine.inboxCounts(actor);
+    countsOfRequest.set(request, p);
+  }
+  return p;
+}
+
 /** The header navigation: the four inbox lists with their counts, then 发起 and 全部事项. */
 function navItems(request: FastifyRequest, counts: Record<InboxList, number>) {
   const t = request.server.renderer.t;
@@ -20,7 +36,7 @@ function navItems(request: FastifyRequest, counts: Record<InboxList, number>) {
   const list = new URLSearchParams(query).get('list') ?? 'todo';
   return [
     ...LISTS.map((l) => ({
-      href: `/inbox?list=${l}`, label: t(`nav.${l}`), count: counts[l], hasCount: true, current: path === '/inbox' && list === l,
+      href: `/inbox?list=${l}`, label: t(`nav.${l}`), count: countText(counts[l]), hasCount: true, current: path === '/inbox' && list === l,
     })),
     { href: '/start', label: t('nav.start'), current: path!.startsWith('/start') },
     { href: '/instances', label: t('nav.instances'), current: path === '/instances' },
@@ -33,7 +49,7 @@ async function layoutContext(request: FastifyRequest, reply: FastifyReply): Prom
   const actor = request.actor;
   const flash = request.cookies[FLASH_COOKIE];
   if (flash) reply.clearCookie(FLASH_COOKIE, { path: '/' });
-  const counts = actor ? await request.server.engine.inboxCounts(actor) : undefined;
+  const counts = actor ? await inboxCountsOf(request, actor) : undefined;
   return {
     actor,
     navItems: counts ? navItems(request, counts) : [],

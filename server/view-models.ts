@@ -1,6 +1,7 @@
 // view-models.ts: small shapes the pages place as they are (deadline text, pager links), worked out
 // here so templates stay free of arithmetic.
 
+import { COUNT_CAP } from '../engine/runtime/types.ts';
 import { formatDateTime, type Renderer } from './render.ts';
 
 export interface DeadlineView {
@@ -28,18 +29,35 @@ export function deadlineView(
   return { text: t('deadline.left', { n: left }), isOverdue: false, isSoon: left <= 3, dueAt: d.dueAt };
 }
 
+/** A count as office systems show one: the number, or `999+` once it reached the cap. */
+export function countText(n: number, isCapped = n >= COUNT_CAP): string {
+  return isCapped ? `${COUNT_CAP - 1}+` : String(n);
+}
+
 export interface Pager {
   page: number;
+  /** Pages known so far (all of them unless capped). */
   pages: number;
   total: number;
+  /** The count stopped at the cap; the texts then read `50+` / `999+` (共 999+ 条). */
+  isCapped: boolean;
+  pagesText: string;
+  totalText: string;
   hasPages: boolean;
   prevHref?: string;
   nextHref?: string;
 }
 
 /** Links keep every other query value (list, q, filters), so paging never loses the search. */
-export function pager(base: string, query: Record<string, string | undefined>, p: { page: number; pageSize: number; total: number }): Pager {
-  const pages = Math.max(1, Math.ceil(p.total / p.pageSize));
+/**
+ * A capped total (999+) still pages by offset: the last known page grows with the page the
+ * viewer is on, and 下一页 shows while the current page came back full.
+ */
+export function pager(base: string, query: Record<string, string | undefined>, p: { page: number; pageSize: number; total: number; isCapped?: boolean; items?: unknown[] }): Pager {
+  const isCapped = p.isCapped ?? false;
+  const known = Math.max(1, Math.ceil(p.total / p.pageSize));
+  const pages = isCapped ? Math.max(known, p.page) : known;
+  const hasNext = isCapped ? p.page < known || (p.items ? p.items.length >= p.pageSize : true) : p.page < pages;
   const href = (page: number) => {
     const qs = new URLSearchParams();
     for (const [k, v] of Object.entries(query)) if (v) qs.set(k, v);
@@ -51,8 +69,11 @@ export function pager(base: string, query: Record<string, string | undefined>, p
     page: p.page,
     pages,
     total: p.total,
+    isCapped,
+    pagesText: isCapped ? `${pages}+` : String(pages),
+    totalText: countText(p.total, isCapped),
     hasPages: pages > 1,
     prevHref: p.page > 1 ? href(Math.min(p.page - 1, pages)) : undefined,
-    nextHref: p.page < pages ? href(p.page + 1) : undefined,
+    nextHref: hasNext ? href(p.page + 1) : undefined,
   };
 }

@@ -38,9 +38,15 @@ export interface OrgNode {
   parentId: string | null;
 }
 
+/** Lists and the navigation count at most this many (a cheap count at a million instances); beyond, they show 999+. */
+export const COUNT_CAP = 1000;
+
 export interface Page<T> {
   items: T[];
+  /** At most COUNT_CAP (1,000): lists count no further. */
   total: number;
+  /** The count stopped at the cap: there are `total` items or more (shown as 999+). */
+  isCapped: boolean;
   page: number;
   pageSize: number;
 }

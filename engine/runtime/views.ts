@@ -12,7 +12,7 @@ import {
   childrenOf, getInstance, getInstances, inboxCount, inboxPage, listEvents, listInstances, tasksOfInstance, updateTask,
   type Holder, type InstanceRow, type TaskRow,
 } from '../store/process/index.ts';
-import type { Actor, InboxList, InstanceSummary, InstanceView, Page, TaskSummary } from './types.ts';
+import { COUNT_CAP, type Actor, type InboxList, type InstanceSummary, type InstanceView, type Page, type TaskSummary } from './types.ts';
 import { canSee, holdersOf, holds, notFound, scopeFor, viewerRoles } from './access.ts';
 import { formOf, stateOf, workflowOf, type Names, type RuntimeContext } from './context.ts';
 import { accessOf } from './form-input.ts';
@@ -64,23 +64,24 @@ export async function inbox(rc: RuntimeContext, actor: Actor, list: InboxList, q
   const holders = await holdersOf(rc.db, actor, rc.now());
   const names = await rc.names();
   if (list === 'started') {
-    const r = await listInstances(rc.db, { all: true, workflows: [], holders }, { page, pageSize, ...(query.q && { q: query.q }), initiatorIds: [actor.userId] });
+    const r = await listInstances(rc.db, { all: true, workflows: [], holders }, { page, pageSize, ...(query.q && { q: query.q }), initiatorIds: [actor.userId] }, COUNT_CAP);
     const items = r.rows.map((i): TaskSummary => {
       const s = instanceSummary(rc, i, names);
       return { taskId: '', instanceId: i.id, workflowTitle: s.workflowTitle, instanceTitle: i.title, stepTitle: s.stateTitle, holder: '', createdAt: i.createdAt, isOverdue: false, status: i.status === 'active' || i.status === 'draft' ? 'open' : 'done' };
     });
-    return { items, total: r.total, page, pageSize };
+    return { items, total: r.total, isCapped: r.total >= COUNT_CAP, page, pageSize };
   }
-  const r = await inboxPage(rc.db, holders, { list, page, pageSize, ...(query.q && { q: query.q }) });
+  const r = await inboxPage(rc.db, holders, { list, page, pageSize, ...(query.q && { q: query.q }) }, COUNT_CAP);
   const items = r.rows.map((x) => taskSummary(rc, x.task, rc.registry.workflows.get(`${x.workflowId}@${x.workflowVersion}`), x.instanceTitle, names));
-  return { items, total: r.total, page, pageSize };
+  return { items, total: r.total, isCapped: r.total >= COUNT_CAP, page, pageSize };
 }
 
+/** The four lists' counts for the navigation, each up to COUNT_CAP (COUNT_CAP itself: shown as 999+). */
 export async function inboxCounts(rc: RuntimeContext, actor: Actor): Promise<Record<InboxList, number>> {
   const holders = await holdersOf(rc.db, actor, rc.now());
   const [todo, done, cc, started] = await Promise.all([
-    inboxCount(rc.db, holders, 'todo'), inboxCount(rc.db, holders, 'done'), inboxCount(rc.db, holders, 'cc'),
-    listInstances(rc.db, { all: true, workflows: [], holders }, { page: 1, pageSize: 1, initiatorIds: [actor.userId] }).then((r) => r.total),
+    inboxCount(rc.db, holders, 'todo', COUNT_CAP), inboxCount(rc.db, holders, 'done', COUNT_CAP), inboxCount(rc.db, holders, 'cc', COUNT_CAP),
+    listInstances(rc.db, { all: true, workflows: [], holders }, { page: 1, pageSize: 1, initiatorIds: [actor.userId] }, COUNT_CAP).then((r) => r.total),
   ]);
   return { todo, done, cc, started };
 }
@@ -89,9 +90,9 @@ export async function instances(rc: RuntimeContext, actor: Actor, query: { page:
   const page = Math.max(1, Math.floor(query.page || 1));
   const pageSize = Math.min(100, Math.max(1, Math.floor(query.pageSize || 20)));
   const holders = await holdersOf(rc.db, actor, rc.now());
-  const r = await listInstances(rc.db, scopeFor(rc, actor, holders), { ...query, page, pageSize });
+  const r = await listInstances(rc.db, scopeFor(rc, actor, holders), { ...query, page, pageSize }, COUNT_CAP);
   const names = await rc.names();
-  return { items: r.rows.map((i) => instanceSummary(rc, i, names)), total: r.total, page, pageSize };
+  return { items: r.rows.map((i) => instanceSummary(rc, i, names)), total: r.total, isCapped: r.total >= COUNT_CAP, page, pageSize };
 }
 
 /** Fields a viewer may read on the instance page: all for the initiator, admins and viewer roles, else those of the steps they worked on. */

@@ -4,7 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import type { InboxList, TaskSummary } from '../../engine/runtime/types.ts';
 import { pageNumber } from '../form-input.ts';
 import { requireActor } from '../session.ts';
-import { deadlineView, pager } from '../view-models.ts';
+import { inboxCountsOf } from '../page.ts';
+import { countText, deadlineView, pager } from '../view-models.ts';
 
 export const INBOX_LISTS: InboxList[] = ['todo', 'done', 'started', 'cc'];
 export const PAGE_SIZE = 20;
@@ -28,7 +29,7 @@ export async function inboxRoutes(app: FastifyInstance): Promise<void> {
     const page = pageNumber(request.query.page);
     const [result, counts] = await Promise.all([
       app.engine.inbox(actor, list, { page, pageSize: PAGE_SIZE, q: q || undefined }),
-      app.engine.inboxCounts(actor),
+      inboxCountsOf(request, actor), // the layout reuses these: counted once per request
     ]);
     const rows = result.items.map((row) => ({
       ...row,
@@ -37,7 +38,7 @@ export async function inboxRoutes(app: FastifyInstance): Promise<void> {
       isUnread: list === 'cc' && row.isRead === false,
       statusText: list === 'cc' ? t(row.isRead ? 'inbox.read' : 'inbox.unread') : t(`inbox.status.${row.status}`),
     }));
-    const tabs = INBOX_LISTS.map((l) => ({ href: `/inbox?list=${l}`, label: t(`nav.${l}`), count: counts[l], current: l === list }));
+    const tabs = INBOX_LISTS.map((l) => ({ href: `/inbox?list=${l}`, label: t(`nav.${l}`), count: countText(counts[l]), current: l === list }));
     return reply.page('inbox', {
       title: t(`nav.${list}`),
       listTitle: t(`nav.${list}`),

@@ -5,6 +5,7 @@ import type { Knex } from 'knex';
 import { directory } from './001_directory.ts';
 import { processes } from './002_process.ts';
 import { studio } from './003_studio.ts';
+import { inboxIndexes } from './004_inbox_indexes.ts';
 
 export interface Migration {
   up(db: Knex): Promise<void>;
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '001_directory': directory,
   '002_process': processes,
   '003_studio': studio,
+  '004_inbox_indexes': inboxIndexes,
 };

@@ -3,7 +3,7 @@
 import type { Knex } from 'knex';
 import type { Holder, TaskKind, TaskRow, TaskStatus } from './types.ts';
 import { fromJson, toJson } from './json.ts';
-import { escapeLike, titleLike } from './instances.ts';
+import { cappedCount, escapeLike, titleLike } from './instances.ts';
 
 type Raw = Record<string, unknown>;
 
@@ -84,16 +84,39 @@ export async function markOverdue(db: Knex, instanceId: string, state: string, v
   return q.update({ overdue: true });
 }
 
-/** Tasks a holder may act on: assigned to them, or to their role in their org (or in any org). */
-export function heldBy(q: Knex.QueryBuilder, holders: Holder[], alias = 't'): void {
-  q.where((w) => {
-    for (const h of holders) {
-      w.orWhere(`${alias}.assignee_id`, h.userId);
-      if (h.roles.length > 0) {
-        w.orWhere((r) => r.whereNull(`${alias}.assignee_id`).whereIn(`${alias}.role`, h.roles)
-          .where((o) => o.whereNull(`${alias}.org_id`).orWhere(`${alias}.org_id`, h.orgId)));
+type Branch = (q: Knex.QueryBuilder) => void;
+
+/**
+ * Tasks a holder may act on, as branches: assigned to them, or to one of their roles
+ * in no org or in their org. Each branch repeats `status = 'open'` and names one assignee, or one
+ * role and one org (null or the holder's), so it is one range of a partial index
+ * (tasks_open_assignee_idx, tasks_open_role_idx), already in `created_at` order.
+ */
+function openBranches(holders: Holder[], alias: string): Branch[] {
+  const out: Branch[] = [];
+  for (const h of holders) {
+    out.push((a) => { a.where(`${alias}.status`, 'open').where(`${alias}.assignee_id`, h.userId); });
+    for (const role of h.roles) {
+      for (const org of [null, h.orgId]) {
+        out.push((r) => {
+          r.where(`${alias}.status`, 'open').whereNull(`${alias}.assignee_id`).where(`${alias}.role`, role);
+          if (org === null) r.whereNull(`${alias}.org_id`);
+          else r.where(`${alias}.org_id`, org);
+        });
       }
     }
+  }
+  return out;
+}
+
+/**
+ * Open tasks a holder may act on: assigned to them, or to their role in their org (or in any org).
+ * An `or` of the branches above, which SQLite answers with a multi-index OR over the partial
+ * indexes instead of reading every open task.
+ */
+export function heldOpenBy(q: Knex.QueryBuilder, holders: Holder[], alias = 't'): void {
+  q.where(`${alias}.status`, 'open').where((w) => {
+    for (const b of openBranches(holders, alias)) w.orWhere(b);
   });
 }
 
@@ -114,8 +137,8 @@ export interface InboxQuery {
 function inboxBase(db: Knex, holders: Holder[], list: InboxQuery['list'], q?: string): Knex.QueryBuilder {
   const base = db('tasks as t').join('instances as i', 'i.id', 't.instance_id');
   if (list === 'todo') {
-    base.where('t.status', 'open').whereNot('t.kind', 'cc');
-    heldBy(base, holders);
+    base.whereNot('t.kind', 'cc');
+    heldOpenBy(base, holders);
   } else if (list === 'done') {
     base.where('t.status', 'done').whereNot('t.kind', 'cc').whereIn('t.completed_by', holders.map((h) => h.userId));
   } else {
@@ -125,23 +148,38 @@ function inboxBase(db: Knex, holders: Holder[], list: InboxQuery['list'], q?: st
   return base;
 }
 
-/** One page of 待办/已办/抄送我的 and the total, both computed in the database. */
-export async function inboxPage(db: Knex, holders: Holder[], query: InboxQuery): Promise<{ rows: InboxRow[]; total: number }> {
-  const base = inboxBase(db, holders, query.list, query.q);
-  const [{ n }] = await base.clone().count({ n: '*' });
+/** One page of 待办/已办/抄送我的 and the total, both computed in the database (the total up to `cap`). */
+export async function inboxPage(db: Knex, holders: Holder[], query: InboxQuery, cap: number): Promise<{ rows: InboxRow[]; total: number }> {
+  let base = inboxBase(db, holders, query.list, query.q);
+  const total = await cappedCount(db, base.clone().select(db.raw('1')), cap);
   const order = query.list === 'done' ? 't.completed_at' : 't.created_at';
+  const offset = (query.page - 1) * query.pageSize;
+  if (query.list === 'todo') {
+    // Top-N per branch: each branch reads its first offset+pageSize ids straight off its index
+    // range, in order; only those few are then sorted, not every task of a busy role.
+    const n = offset + query.pageSize;
+    const firsts = openBranches(holders, 't').map((b, k) => {
+      const sub = db('tasks as t').join('instances as i', 'i.id', 't.instance_id').whereNot('t.kind', 'cc').where(b);
+      if (query.q) sub.whereRaw(titleLike('i'), [`%${escapeLike(query.q)}%`]);
+      return db.select('id').from(sub.select('t.id').orderBy([{ column: 't.created_at', order: 'desc' }, { column: 't.id' }]).limit(n).as(`b${k}`));
+    });
+    if (firsts.length === 0) return { total, rows: [] };
+    const [first, ...rest] = firsts;
+    // The branches carry every condition; the page is read by primary key from their union.
+    base = db('tasks as t').join('instances as i', 'i.id', 't.instance_id').whereIn('t.id', rest.length > 0 ? first!.union(rest) : first!);
+  }
   const rows = await base.select('t.*', 'i.workflow_id as i_workflow_id', 'i.workflow_version as i_workflow_version', 'i.title as i_title')
     .orderBy([{ column: order, order: 'desc' }, { column: 't.id' }])
-    .limit(query.pageSize).offset((query.page - 1) * query.pageSize);
+    .limit(query.pageSize).offset(offset);
   return {
-    total: Number(n),
+    total,
     rows: rows.map((r: Raw) => ({
       task: toTask(r), workflowId: String(r.i_workflow_id), workflowVersion: Number(r.i_workflow_version), instanceTitle: String(r.i_title),
     })),
   };
 }
 
-export async function inboxCount(db: Knex, holders: Holder[], list: InboxQuery['list']): Promise<number> {
-  const [{ n }] = await inboxBase(db, holders, list).count({ n: '*' });
-  return Number(n);
+/** How many tasks a list holds, counted up to `cap` (`cap` itself: that many or more). */
+export async function inboxCount(db: Knex, holders: Holder[], list: InboxQuery['list'], cap: number): Promise<number> {
+  return cappedCount(db, inboxBase(db, holders, list).select(db.raw('1')), cap);
 }

@@ -1,0 +1,97 @@
+// inbox-counts.test.ts: the lists count no further than a cap (999+), and the 待办 page, read as
+// the top of each index range (assignee, role without org, role in the holder's org), still
+// pages the same rows in the same order as one sorted list would.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTestDb, type TestDb } from '../../helpers/db.ts';
+import {
+  inboxCount, inboxPage, insertInstance, insertTasks, listInstances, type Holder, type InstanceRow, type TaskRow,
+} from '../../../engine/store/process/index.ts';
+import { pager } from '../../../server/view-models.ts';
+
+let t: TestDb;
+const holders: Holder[] = [{ userId: 'u1', orgId: 'org-a', roles: ['clerk'] }];
+const at = (n: number) => new Date(Date.UTC(2026, 2, 2) + n * 60_000).toISOString();
+
+function instance(id: string, n: number): InstanceRow {
+  return {
+    id, number: `2026-${n}`, workflowId: 'suggestion', workflowVersion: 1, title: `件${n}`, state: 'review', status: 'active',
+    initiatorId: 'u1', initiatorOrg: 'org-a', data: {}, snapshot: { value: 'review', tally: {}, visits: {} },
+    version: 1, parentId: null, createdAt: at(n), updatedAt: at(n), endedAt: null,
+  };
+}
+
+function task(id: string, instanceId: string, n: number, over: Partial<TaskRow>): TaskRow {
+  return {
+    id, instanceId, state: 'review', visit: 1, grp: 'g', item: null, seq: 0, title: '审查', role: null, orgId: null, assigneeId: null,
+    kind: 'task' as TaskRow['kind'], ownerTaskId: null, status: 'open', outcome: null, createdAt: at(n % 7 === 0 ? 0 : n), dueAt: null,
+    completedAt: null, completedBy: null, onBehalfOf: null, draft: null, readAt: null, overdue: false, ...over,
+  };
+}
+
+// 1,050 open tasks u1 may act on (350 each: assigned, role in no org, role in org-a; some share a
+// created_at so the id decides), 1,010 done by u1, 1,002 copies, and tasks u1 may not act on.
+const OPEN = 1050;
+
+beforeAll(async () => {
+  t = await openTestDb();
+  for (let k = 0; k < 30; k++) await insertInstance(t.db, instance(`i${k}`, k));
+  const rows: TaskRow[] = [];
+  for (let n = 0; n < OPEN; n++) {
+    const who = n % 3 === 0 ? { assigneeId: 'u1' } : n % 3 === 1 ? { role: 'clerk' } : { role: 'clerk', orgId: 'org-a' };
+    rows.push(task(`o${n}`, `i${n % 30}`, n, who));
+  }
+  for (let n = 0; n < 1010; n++) rows.push(task(`d${n}`, `i${n % 30}`, n, { assigneeId: 'u1', status: 'done', completedBy: 'u1', completedAt: at(n) }));
+  for (let n = 0; n < 1002; n++) rows.push(task(`c${n}`, `i${n % 30}`, n, { assigneeId: 'u1', kind: 'cc' as TaskRow['kind'] }));
+  for (let n = 0; n < 40; n++) {
+    rows.push(task(`x${n}`, `i${n % 30}`, n, { role: 'clerk', orgId: 'org-b' }), task(`y${n}`, `i${n % 30}`, n, { assigneeId: 'u2' }),
+      task(`z${n}`, `i${n % 30}`, n, { role: 'other' }));
+  }
+  await insertTasks(t.db, rows);
+}, 60_000);
+afterAll(async () => { await t.cleanup(); });
+
+describe('capped counts', () => {
+  it('counts each inbox list up to the cap, exactly below it', async () => {
+    expect(await inboxCount(t.db, holders, 'todo', 1000)).toBe(1000);
+    expect(await inboxCount(t.db, holders, 'todo', 5000)).toBe(OPEN);
+    expect(await inboxCount(t.db, holders, 'done', 1000)).toBe(1000);
+    expect(await inboxCount(t.db, holders, 'done', 5000)).toBe(1010);
+    expect(await inboxCount(t.db, holders, 'cc', 1000)).toBe(1000);
+    expect(await inboxCount(t.db, holders, 'cc', 5000)).toBe(1002);
+    expect(await inboxCount(t.db, [{ userId: 'u3', orgId: 'org-c', roles: [] }], 'todo', 1000)).toBe(0);
+  });
+
+  it('pages 待办 newest first across the three index ranges, the page total capped', async () => {
+    const all = await inboxPage(t.db, holders, { list: 'todo', page: 1, pageSize: 100 }, 5000);
+    expect(all.total).toBe(OPEN);
+    const expected: string[] = [];
+    for (let page = 1; page <= 11; page++) expected.push(...(await inboxPage(t.db, holders, { list: 'todo', page, pageSize: 100 }, 5000)).rows.map((r) => r.task.id));
+    expect(new Set(expected).size).toBe(OPEN);
+    const sorted = [...expected].map((id) => ({ id, at: at(Number(id.slice(1)) % 7 === 0 ? 0 : Number(id.slice(1))) }))
+      .sort((a, b) => (a.at === b.at ? (a.id < b.id ? -1 : 1) : a.at < b.at ? 1 : -1)).map((x) => x.id);
+    expect(expected).toEqual(sorted);
+    const p3 = await inboxPage(t.db, holders, { list: 'todo', page: 3, pageSize: 20 }, 1000);
+    expect(p3.total).toBe(1000);
+    expect(p3.rows.map((r) => r.task.id)).toEqual(sorted.slice(40, 60));
+    const beyond = await inboxPage(t.db, holders, { list: 'todo', page: 52, pageSize: 20 }, 1000);
+    expect(beyond.rows.map((r) => r.task.id)).toEqual(sorted.slice(1020, 1040));
+    const searched = await inboxPage(t.db, holders, { list: 'todo', page: 1, pageSize: 20, q: '件7' }, 1000);
+    expect(searched.rows.length).toBeGreaterThan(0);
+    expect(searched.rows.every((r) => r.instanceTitle === '件7')).toBe(true);
+  });
+
+  it('caps the instance list total', async () => {
+    expect((await listInstances(t.db, { all: true, workflows: [], holders }, { page: 1, pageSize: 5 }, 10)).total).toBe(10);
+    expect((await listInstances(t.db, { all: true, workflows: [], holders }, { page: 1, pageSize: 5 }, 1000)).total).toBe(30);
+  });
+
+  it('shows a capped total as 999+ and keeps paging by offset', () => {
+    const p = pager('/inbox', { list: 'done' }, { page: 50, pageSize: 20, total: 1000, isCapped: true, items: new Array(20) });
+    expect(p).toMatchObject({ totalText: '999+', pagesText: '50+', isCapped: true });
+    expect(p.nextHref).toBe('/inbox?list=done&page=51');
+    const end = pager('/inbox', { list: 'done' }, { page: 51, pageSize: 20, total: 1000, isCapped: true, items: new Array(3) });
+    expect(end).toMatchObject({ totalText: '999+', pagesText: '51+', nextHref: undefined, prevHref: '/inbox?list=done&page=50' });
+    expect(pager('/x', {}, { page: 1, pageSize: 20, total: 45, isCapped: false })).toMatchObject({ totalText: '45', pagesText: '3' });
+  });
+});
