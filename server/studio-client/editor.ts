@@ -14,17 +14,11 @@ import { drawSelection, EditorView, highlightActiveLine, highlightActiveLineGutt
 import formSchema from '../../schema/form.schema.json' with { type: 'json' };
 import districtSchema from '../../schema/workflow-district.schema.json' with { type: 'json' };
 import workflowSchema from '../../schema/workflow.schema.json' with { type: 'json' };
+import type { StudioFinding } from '../../engine/runtime/studio/types.ts';
 import { keyContextAt, keysAt, type JsonSchema } from './schema-complete.ts';
 
-interface Finding {
-  severity: 'error' | 'warning';
-  code: string;
-  message: string;
-  line: number;
-  col: number;
-  file: string;
-  isOwnFile: boolean;
-}
+// Type only: erased by esbuild, so the bundle carries none of the engine.
+type Finding = Omit<StudioFinding, 'path'>;
 
 interface CheckReply {
   ok: boolean;

@@ -2,6 +2,7 @@
 // client (cookie jar, CSRF token read from the page) driven with real fetch.
 
 import type { FastifyInstance } from 'fastify';
+import { expect } from 'vitest';
 import { createEngine } from '../../engine/index.ts';
 import type { Engine } from '../../engine/runtime/types.ts';
 import { DEMO_PASSWORD } from '../../engine/store/seed/demo.ts';
@@ -139,4 +140,13 @@ export function inputValue(html: string, name: string): string | undefined {
 /** Task ids linked from an inbox page. */
 export function taskIds(html: string): string[] {
   return [...html.matchAll(/href="\/tasks\/([^"/?]+)"/g)].map((m) => decodeURIComponent(m[1]!));
+}
+
+/** The first task in the user's 待办 and its page (fails the test when there is none). */
+export async function openFirstTask(c: Client): Promise<{ id: string; html: string }> {
+  const [id] = taskIds((await c.get('/inbox?list=todo')).text);
+  expect(id, 'an open task in the inbox').toBeTruthy();
+  const page = await c.get(`/tasks/${id}`);
+  expect(page.status).toBe(200);
+  return { id: id!, html: page.text };
 }

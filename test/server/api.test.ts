@@ -2,23 +2,13 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../helpers/http.ts';
+import { api as callApi } from '../helpers/spawn.ts';
 
 let s: TestServer;
 beforeAll(async () => { s = await startServer(); });
 afterAll(async () => s?.close());
 
-async function api(method: string, url: string, opts: { token?: string; body?: unknown } = {}) {
-  const res = await fetch(`${s.base}/api/v1${url}`, {
-    method,
-    headers: {
-      ...(opts.token && { authorization: `Bearer ${opts.token}` }),
-      ...(opts.body !== undefined && { 'content-type': 'application/json' }),
-    },
-    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : undefined };
-}
+const api = (method: string, url: string, opts: { token?: string; body?: unknown } = {}) => callApi(s.base, method, url, opts);
 
 async function token(username: string): Promise<string> {
   const r = await api('POST', '/tokens', { body: { username, password: 'lvzhi2026' } });

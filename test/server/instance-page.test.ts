@@ -2,7 +2,7 @@
 // progress: readable holders, natural history lines, the 协办 answers, the print view.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, inputValue, loginAs, startServer, taskIds, type TestServer } from '../helpers/http.ts';
+import { Client, inputValue, loginAs, startServer, taskIds, type TestServer, openFirstTask } from '../helpers/http.ts';
 
 let s: TestServer;
 let deputy: Client;
@@ -17,14 +17,8 @@ beforeAll(async () => {
 });
 afterAll(async () => s?.close());
 
-async function firstTask(c: Client): Promise<{ id: string; html: string }> {
-  const [id] = taskIds((await c.get('/inbox?list=todo')).text);
-  expect(id, 'an open task').toBeTruthy();
-  return { id: id!, html: (await c.get(`/tasks/${id}`)).text };
-}
-
 async function submit(c: Client, values: Record<string, string | string[]>): Promise<void> {
-  const { id, html } = await firstTask(c);
+  const { id, html } = await openFirstTask(c);
   const res = await c.post(`/tasks/${id}`, { _event: inputValue(html, '_event') ?? 'submit', _version: inputValue(html, '_version')!, ...values });
   expect(res.status, res.text.slice(0, 1500)).toBe(303);
 }
@@ -45,7 +39,7 @@ describe('the instance page of a suggestion in progress', () => {
   });
 
   it('reads a return naturally, with its reason in brackets, once', async () => {
-    const { id, html } = await firstTask(review);
+    const { id, html } = await openFirstTask(review);
     const res = await review.post(`/tasks/${id}/actions/return`, { to: 'draft', reason: '请补充具体路段', _version: inputValue(html, '_version')! });
     expect(res.status, res.text.slice(0, 1500)).toBe(303);
     const page = await deputy.get(`/instances/${instanceId}`);
@@ -62,7 +56,7 @@ describe('the instance page of a suggestion in progress', () => {
     expect(page.text).not.toContain('handling_unit');
 
     await submit(jyj, { co_opinion: '同意主办单位意见，配合做好学校周边秩序维护' });
-    const lead = await firstTask(fgw);
+    const lead = await openFirstTask(fgw);
     expect(lead.html).toContain('协办单位意见');
     expect(lead.html).toContain('市教育局');
     expect(lead.html).toContain('陈静');

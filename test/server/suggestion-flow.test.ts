@@ -2,7 +2,7 @@
 // drive it without JavaScript (plain POSTs, 303 redirects, CSRF from the page).
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, inputValue, loginAs, startServer, taskIds, type TestServer } from '../helpers/http.ts';
+import { Client, inputValue, loginAs, startServer, taskIds, type TestServer, openFirstTask } from '../helpers/http.ts';
 
 let s: TestServer;
 let deputy: Client;
@@ -18,15 +18,6 @@ beforeAll(async () => {
   [deputy, review, fgw, jyj] = await Promise.all(['deputy1', 'review1', 'fgw1', 'jyj1'].map((u) => loginAs(s.base, u)));
 });
 afterAll(async () => s?.close());
-
-async function openTask(c: Client): Promise<{ id: string; html: string }> {
-  const inbox = await c.get('/inbox?list=todo');
-  const [id] = taskIds(inbox.text);
-  expect(id, 'an open task in the inbox').toBeTruthy();
-  const page = await c.get(`/tasks/${id}`);
-  expect(page.status).toBe(200);
-  return { id: id!, html: page.text };
-}
 
 describe('the suggestion flow over HTTP', () => {
   it('a 422 keeps what the deputy typed, escapes it, and links the summary to #f-title', async () => {
@@ -56,7 +47,7 @@ describe('the suggestion flow over HTTP', () => {
   });
 
   it('review1 accepts, naming a lead and a co-handling unit; a second click is a clear 409', async () => {
-    const { id, html } = await openTask(review);
+    const { id, html } = await openFirstTask(review);
     const version = inputValue(html, '_version')!;
     const form = { _event: 'accept', _version: version, _opinion: '同意交办', lead_unit: 'city-fgw', co_units: 'city-jyj', is_complex: '否', is_key: '否' };
     const first = await review.post(`/tasks/${id}`, form);
@@ -70,8 +61,8 @@ describe('the suggestion flow over HTTP', () => {
   });
 
   it('each unit sees only its own task; the other unit gets 403/404 for it', async () => {
-    const lead = await openTask(fgw);
-    const co = await openTask(jyj);
+    const lead = await openFirstTask(fgw);
+    const co = await openFirstTask(jyj);
     leadTask = lead.id;
     coTask = co.id;
     expect(leadTask).not.toBe(coTask);
@@ -95,7 +86,7 @@ describe('the suggestion flow over HTTP', () => {
   });
 
   it('the deputy evaluates 满意 and the instance closes, with every step in the timeline', async () => {
-    const { id, html } = await openTask(deputy);
+    const { id, html } = await openFirstTask(deputy);
     const res = await deputy.post(`/tasks/${id}`, {
       _event: inputValue(html, '_event') ?? 'submit', _version: inputValue(html, '_version'),
       eval_attitude: '好', eval_method: '好', eval_effect: '较好', eval_overall: '满意', eval_comment: '满意',
