@@ -3,7 +3,9 @@
 //
 // Environment: BENCH_INSTANCES (default 1e6), BENCH_POOL (POST pool, default 50000),
 // BENCH_DURATION (s, default 10), BENCH_CONNECTIONS (default 50), BENCH_PROFILE=0 (skip the
-// profile), BENCH_KEEP=1 (keep the data directory), BENCH_REPORT (default docs/benchmarks.md).
+// profile), BENCH_KEEP=1 (keep the data directory), BENCH_REPORT (default docs/benchmarks.md),
+// BENCH_DATA=<dir> (measure on a directory an earlier BENCH_KEEP=1 run seeded, kept afterwards:
+// its pool tasks already completed are skipped).
 
 import fs from 'node:fs';
 import os from 'node:os';
@@ -14,6 +16,7 @@ import { measure, type LoadOptions, type Measurement, type Scenario } from './lo
 import { mainThreadProfile, summariseProfile } from './profile.ts';
 import { keptPart, renderReport, submitRatio, type RunInfo } from './report.ts';
 import { seedBench, type SeedResult } from './seed.ts';
+import { openDb } from '../engine/store/db.ts';
 import { ROOT, startBare, startLvzhi, type Child } from './servers.ts';
 
 function envNumber(name: string, fallback: number, min: number): number {
@@ -120,13 +123,36 @@ async function profileSubmit(dataDir: string, seed: SeedResult, cursor: { i: num
   return { summary, requests: m.responses, seconds: m.seconds };
 }
 
+const SEED_FILE = 'bench-seed.json';
+
+/** The seed an earlier run wrote, its pool cut to the tasks still open. */
+async function reuseSeed(dataDir: string): Promise<SeedResult> {
+  const file = path.join(dataDir, SEED_FILE);
+  if (!fs.existsSync(file)) throw new Error(`BENCH_DATA=${dataDir}: no ${SEED_FILE}; seed one with BENCH_KEEP=1 first`);
+  const seed = JSON.parse(fs.readFileSync(file, 'utf8')) as SeedResult;
+  const db = await openDb({ dataDir });
+  try {
+    const open = new Set<string>();
+    for (let i = 0; i < seed.pool.length; i += 500) {
+      const ids = seed.pool.slice(i, i + 500).map((t) => t.taskId);
+      for (const r of await db('tasks').whereIn('id', ids).where('status', 'open').select('id')) open.add(String(r.id));
+    }
+    log(`seed: reusing ${dataDir}; ${open.size.toLocaleString('en')} of ${seed.pool.length.toLocaleString('en')} pool tasks still open`);
+    return { ...seed, pool: seed.pool.filter((t) => open.has(t.taskId)) };
+  } finally {
+    await db.destroy();
+  }
+}
+
 async function main(): Promise<void> {
   const started = new Date();
   const loadBefore = os.loadavg();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lvzhi-bench-'));
+  const reused = process.env.BENCH_DATA;
+  const dataDir = reused ? path.resolve(reused) : fs.mkdtempSync(path.join(os.tmpdir(), 'lvzhi-bench-'));
   log(`bench: ${config.instances.toLocaleString('en')} instances, pool ${config.pool.toLocaleString('en')}, -c ${config.connections} -d ${config.duration} (warm-up ${config.warmup} s); data in ${dataDir}`);
   try {
-    const seed = await seedBench(dataDir, { instances: config.instances, pool: config.pool }, log);
+    const seed = reused ? await reuseSeed(dataDir) : await seedBench(dataDir, { instances: config.instances, pool: config.pool }, log);
+    if (!reused) fs.writeFileSync(path.join(dataDir, SEED_FILE), JSON.stringify(seed));
     log(`seed: done in ${seed.seconds.toFixed(1)} s (${seed.counts.instances!.toLocaleString('en')} instances, ${seed.counts.tasks!.toLocaleString('en')} tasks, ${seed.counts.events!.toLocaleString('en')} events)`);
 
     const bare = await withChild(await startBare(), (c) => measure(loadOptions(c), {
@@ -151,7 +177,7 @@ async function main(): Promise<void> {
     log(`report: ${path.relative(ROOT, report)}`);
     console.log(`submit/bare ratio: ${submitRatio(run).toFixed(3)}`);
   } finally {
-    if (process.env.BENCH_KEEP !== '1') fs.rmSync(dataDir, { recursive: true, force: true });
+    if (process.env.BENCH_KEEP !== '1' && !reused) fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

@@ -2,7 +2,7 @@
 
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Actor, InboxList } from '../engine/runtime/types.ts';
+import { INBOX_COUNT_CAP, type Actor, type InboxList } from '../engine/runtime/types.ts';
 import { cookieOptions } from './session.ts';
 import { countText } from './view-models.ts';
 
@@ -36,7 +36,7 @@ function navItems(request: FastifyRequest, counts: Record<InboxList, number>) {
   const list = new URLSearchParams(query).get('list') ?? 'todo';
   return [
     ...LISTS.map((l) => ({
-      href: `/inbox?list=${l}`, label: t(`nav.${l}`), count: countText(counts[l]), hasCount: true, current: path === '/inbox' && list === l,
+      href: `/inbox?list=${l}`, label: t(`nav.${l}`), count: countText(counts[l], INBOX_COUNT_CAP), hasCount: true, current: path === '/inbox' && list === l,
     })),
     { href: '/start', label: t('nav.start'), current: path!.startsWith('/start') },
     { href: '/instances', label: t('nav.instances'), current: path === '/instances' },

@@ -20,8 +20,6 @@ export interface Renderer {
   t(key: string, params?: Record<string, unknown>): string;
 }
 
-const TIME_ZONE = 'Asia/Shanghai';
-
 function walk(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -48,19 +46,17 @@ export function fillLabel(text: string, params: Record<string, unknown> = {}): s
   return text.replace(/\{(\w+)\}/g, (m, k: string) => (params[k] === undefined ? m : String(params[k])));
 }
 
-const dateTime = new Intl.DateTimeFormat('zh-CN', {
-  timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false,
-});
-const dateOnly = new Intl.DateTimeFormat('zh-CN', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
+const BEIJING_OFFSET_MS = 8 * 3_600_000; // UTC+8, no daylight saving (engine/calendar BUSINESS_ZONE)
+const two = (n: number) => String(n).padStart(2, '0');
 
 /** ISO instant -> `2026-03-02 14:05` in Beijing time (business times are shown as the office reads them). */
 export function formatDateTime(iso: unknown, withTime = true): string {
   if (typeof iso !== 'string' || !iso) return '';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  const parts = Object.fromEntries((withTime ? dateTime : dateOnly).formatToParts(d).map((p) => [p.type, p.value]));
-  const day = `${parts.year}-${parts.month}-${parts.day}`;
-  return withTime ? `${day} ${parts.hour === '24' ? '00' : parts.hour}:${parts.minute}` : day;
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return iso;
+  const d = new Date(ms + BEIJING_OFFSET_MS); // read back with getUTC*: the wall clock in Beijing
+  const day = `${d.getUTCFullYear()}-${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())}`;
+  return withTime ? `${day} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}` : day;
 }
 
 export function formatSize(bytes: unknown): string {

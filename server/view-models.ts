@@ -29,9 +29,9 @@ export function deadlineView(
   return { text: t('deadline.left', { n: left }), isOverdue: false, isSoon: left <= 3, dueAt: d.dueAt };
 }
 
-/** A count as office systems show one: the number, or `999+` once it reached the cap. */
-export function countText(n: number, isCapped = n >= COUNT_CAP): string {
-  return isCapped ? `${COUNT_CAP - 1}+` : String(n);
+/** A count as office systems show one: the number, or `999+` (cap 1,000) once it reached the cap. */
+export function countText(n: number, cap = COUNT_CAP, isCapped = n >= cap): string {
+  return isCapped ? `${n - 1}+` : String(n);
 }
 
 export interface Pager {
@@ -71,7 +71,7 @@ export function pager(base: string, query: Record<string, string | undefined>, p
     total: p.total,
     isCapped,
     pagesText: isCapped ? `${pages}+` : String(pages),
-    totalText: countText(p.total, isCapped),
+    totalText: countText(p.total, p.total, isCapped),
     hasPages: pages > 1,
     prevHref: p.page > 1 ? href(Math.min(p.page - 1, pages)) : undefined,
     nextHref: hasNext ? href(p.page + 1) : undefined,

@@ -7,7 +7,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { LvzError } from '../errors.ts';
 import type { Db } from '../store/db.ts';
 import {
-  apiTokenByHash, createSession, deleteSession, getOrg, getSession, getUser, insertApiToken,
+  apiTokenByHash, createSession, deleteSession, getOrg, getSession, getSessionWithUser, getUser, insertApiToken,
   setPasswordHash, touchApiToken, touchSession,
 } from '../store/directory.ts';
 import type { UserRow } from '../store/types.ts';
@@ -68,16 +68,17 @@ export async function login(db: Db, username: string, password: string, now: Dat
 /** The live session for a cookie value, its expiry pushed on by use; undefined when unknown or expired. */
 export async function sessionInfo(db: Db, sessionId: string, now: Date): Promise<SessionInfo | undefined> {
   if (typeof sessionId !== 'string' || sessionId.length < 20 || sessionId.length > 64) return undefined;
-  const session = await getSession(db, sessionId, now);
-  if (!session) return undefined;
-  const actor = await actorFor(db, session.userId);
-  if (!actor) {
-    await deleteSession(db, sessionId);
+  const found = await getSessionWithUser(db, sessionId, now);
+  if (!found) {
+    // Unknown, expired, or its user is gone: a session row of a removed user goes too.
+    if (await getSession(db, sessionId, now)) await deleteSession(db, sessionId);
     return undefined;
   }
+  const { session, user, orgName } = found;
   if (now.getTime() - Date.parse(session.lastSeenAt) >= TOUCH_EVERY_MS) {
     await touchSession(db, sessionId, now, new Date(now.getTime() + SESSION_IDLE_MS));
   }
+  const actor: Actor = { userId: user.id, username: user.id, name: user.name, orgId: user.orgId, orgName: orgName ?? user.orgId, roles: user.roles };
   return { sessionId, csrfSecret: session.csrfSecret, actor };
 }
 

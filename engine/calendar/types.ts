@@ -2,8 +2,13 @@
 
 import type { LvzError } from '../errors.ts';
 
-/** Business dates (deadlines, working days) are reckoned in this zone: UTC+8, no daylight saving. */
-export const BUSINESS_ZONE = 'Asia/Shanghai';
+/**
+ * Business dates (deadlines, working days) are reckoned in China Standard Time: UTC+8, without
+ * daylight saving since 1992. Named as a fixed offset, not 'Asia/Shanghai': luxon then adds
+ * eight hours instead of asking Intl for the zone's offset on every date, which was a quarter of
+ * the inbox page's CPU (docs/benchmarks.md).
+ */
+export const BUSINESS_ZONE = 'UTC+8';
 
 /** One listed day of the holiday calendar file. */
 export interface CalendarDay {

@@ -6,7 +6,7 @@ import type { Knex } from 'knex';
 import type { CompiledWorkflow } from '../dsl/types.ts';
 import { LvzError } from '../errors.ts';
 import { localDateOf } from '../calendar/index.ts';
-import { principalsOf } from '../store/directory.ts';
+import { outOfOfficeGeneration, principalsOf } from '../store/directory.ts';
 import { isVisible, type Holder, type InstanceRow, type InstanceScope, type TaskRow } from '../store/process/index.ts';
 import type { Actor } from './types.ts';
 import type { RuntimeContext } from './context.ts';
@@ -15,10 +15,24 @@ export function holderOf(actor: Actor): Holder {
   return { userId: actor.userId, orgId: actor.orgId, roles: [...actor.roles] };
 }
 
-/** The actor plus everyone they stand in for today (代理), principals after the actor. */
-export async function holdersOf(db: Knex, actor: Actor, now: Date): Promise<Holder[]> {
-  const principals = await principalsOf(db, actor.userId, localDateOf(now));
-  return [holderOf(actor), ...principals.map((u) => ({ userId: u.id, orgId: u.orgId, roles: [...u.roles] }))];
+const memo = new WeakMap<Actor, { date: string; generation: number; holders: Promise<Holder[]> }>();
+
+/**
+ * The actor plus everyone they stand in for today (代理), principals after the actor. Asked
+ * several times while serving one request (the page, its counts, the task's access): kept on
+ * the actor object (one per request) for the day, until this process changes an absence
+ * (outOfOfficeGeneration); another process's change shows from the next request.
+ */
+export function holdersOf(db: Knex, actor: Actor, now: Date): Promise<Holder[]> {
+  const date = localDateOf(now);
+  const generation = outOfOfficeGeneration();
+  const hit = memo.get(actor);
+  if (hit && hit.date === date && hit.generation === generation) return hit.holders;
+  const holders = principalsOf(db, actor.userId, date)
+    .then((principals) => [holderOf(actor), ...principals.map((u) => ({ userId: u.id, orgId: u.orgId, roles: [...u.roles] }))]);
+  holders.catch(() => memo.delete(actor));
+  memo.set(actor, { date, generation, holders });
+  return holders;
 }
 
 export function holds(task: TaskRow, h: Holder): boolean {

@@ -12,7 +12,7 @@ import {
   childrenOf, getInstance, getInstances, inboxCount, inboxPage, listEvents, listInstances, tasksOfInstance, updateTask,
   type Holder, type InstanceRow, type TaskRow,
 } from '../store/process/index.ts';
-import { COUNT_CAP, type Actor, type InboxList, type InstanceSummary, type InstanceView, type Page, type TaskSummary } from './types.ts';
+import { COUNT_CAP, INBOX_COUNT_CAP, type Actor, type InboxList, type InstanceSummary, type InstanceView, type Page, type TaskSummary } from './types.ts';
 import { canSee, holdersOf, holds, notFound, scopeFor, viewerRoles } from './access.ts';
 import { formOf, stateOf, workflowOf, type Names, type RuntimeContext } from './context.ts';
 import { accessOf } from './form-input.ts';
@@ -64,24 +64,24 @@ export async function inbox(rc: RuntimeContext, actor: Actor, list: InboxList, q
   const holders = await holdersOf(rc.db, actor, rc.now());
   const names = await rc.names();
   if (list === 'started') {
-    const r = await listInstances(rc.db, { all: true, workflows: [], holders }, { page, pageSize, ...(query.q && { q: query.q }), initiatorIds: [actor.userId] }, COUNT_CAP);
+    const r = await listInstances(rc.db, { all: true, workflows: [], holders }, { page, pageSize, ...(query.q && { q: query.q }), initiatorIds: [actor.userId] }, INBOX_COUNT_CAP);
     const items = r.rows.map((i): TaskSummary => {
       const s = instanceSummary(rc, i, names);
       return { taskId: '', instanceId: i.id, workflowTitle: s.workflowTitle, instanceTitle: i.title, stepTitle: s.stateTitle, holder: '', createdAt: i.createdAt, isOverdue: false, status: i.status === 'active' || i.status === 'draft' ? 'open' : 'done' };
     });
-    return { items, total: r.total, isCapped: r.total >= COUNT_CAP, page, pageSize };
+    return { items, total: r.total, isCapped: r.total >= INBOX_COUNT_CAP, page, pageSize };
   }
-  const r = await inboxPage(rc.db, holders, { list, page, pageSize, ...(query.q && { q: query.q }) }, COUNT_CAP);
+  const r = await inboxPage(rc.db, holders, { list, page, pageSize, ...(query.q && { q: query.q }) }, INBOX_COUNT_CAP);
   const items = r.rows.map((x) => taskSummary(rc, x.task, rc.registry.workflows.get(`${x.workflowId}@${x.workflowVersion}`), x.instanceTitle, names));
-  return { items, total: r.total, isCapped: r.total >= COUNT_CAP, page, pageSize };
+  return { items, total: r.total, isCapped: r.total >= INBOX_COUNT_CAP, page, pageSize };
 }
 
-/** The four lists' counts for the navigation, each up to COUNT_CAP (COUNT_CAP itself: shown as 999+). */
+/** The four lists' counts for the navigation, each up to INBOX_COUNT_CAP (the cap itself: shown as 99+). */
 export async function inboxCounts(rc: RuntimeContext, actor: Actor): Promise<Record<InboxList, number>> {
   const holders = await holdersOf(rc.db, actor, rc.now());
   const [todo, done, cc, started] = await Promise.all([
-    inboxCount(rc.db, holders, 'todo', COUNT_CAP), inboxCount(rc.db, holders, 'done', COUNT_CAP), inboxCount(rc.db, holders, 'cc', COUNT_CAP),
-    listInstances(rc.db, { all: true, workflows: [], holders }, { page: 1, pageSize: 1, initiatorIds: [actor.userId] }, COUNT_CAP).then((r) => r.total),
+    inboxCount(rc.db, holders, 'todo', INBOX_COUNT_CAP), inboxCount(rc.db, holders, 'done', INBOX_COUNT_CAP), inboxCount(rc.db, holders, 'cc', INBOX_COUNT_CAP),
+    listInstances(rc.db, { all: true, workflows: [], holders }, { page: 1, pageSize: 1, initiatorIds: [actor.userId] }, INBOX_COUNT_CAP).then((r) => r.total),
   ]);
   return { todo, done, cc, started };
 }

@@ -11,6 +11,7 @@ import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import { LvzError } from '../errors.ts';
 import { migrations } from './migrations/index.ts';
+import { cacheStatements } from './statement-cache.ts';
 
 export type Db = Knex;
 
@@ -148,7 +149,7 @@ const log = {
 
 function openSqlite(dataDir: string): Db {
   fs.mkdirSync(dataDir, { recursive: true });
-  return knexFactory({
+  const db = knexFactory({
     client: 'sqlite3',
     connection: { filename: sqlitePath(dataDir) },
     log,
@@ -171,6 +172,8 @@ function openSqlite(dataDir: string): Db {
       },
     },
   });
+  cacheStatements(db);
+  return db;
 }
 
 function openPostgres(url: string): Db {

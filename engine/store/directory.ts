@@ -140,6 +140,13 @@ const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
  * A new range replaces the user's ranges that overlap it, so on any date a user has at most one
  * delegate and `activeDelegateFor` / `principalsOf` always agree.
  */
+let outOfOfficeWrites = 0;
+
+/** Bumped after every change of out_of_office in this process: holders memoised before it are stale. */
+export function outOfOfficeGeneration(): number {
+  return outOfOfficeWrites;
+}
+
 export async function setOutOfOffice(
   db: Db,
   input: { userId: string; delegateId: string; fromDate: string; toDate: string; now: Date },
@@ -154,6 +161,7 @@ export async function setOutOfOffice(
       .where('from_date', '<=', input.toDate).where('to_date', '>=', input.fromDate).delete();
     await trx('out_of_office').insert(row);
   });
+  outOfOfficeWrites++;
   return toOutOfOffice(row);
 }
 
@@ -177,6 +185,7 @@ export async function clearOutOfOffice(db: Db, userId: string, id?: string): Pro
   const q = db('out_of_office').where({ user_id: userId });
   if (id) q.where({ id });
   await q.delete();
+  outOfOfficeWrites++;
 }
 
 /** The user standing in for `userId` on `localDate` (YYYY-MM-DD), if any. */
@@ -205,6 +214,21 @@ export async function createSession(db: Db, row: SessionRow): Promise<void> {
 }
 
 /** The session, unless it has expired by `now`. */
+/**
+ * A live session with its user and the user's org name, in one statement: every request asks
+ * this first (three lookups before, docs/benchmarks.md). Undefined when unknown, expired, or its
+ * user was removed.
+ */
+export async function getSessionWithUser(db: Db, id: string, now: Date): Promise<{ session: SessionRow; user: UserRow; orgName: string | null } | undefined> {
+  const r = await db('sessions as s').join('users as u', 'u.id', 's.user_id').leftJoin('orgs as o', 'o.id', 'u.org_id')
+    .where('s.id', id).where('s.expires_at', '>', now.toISOString())
+    .first('s.*', 'u.name as u_name', 'u.org_id as u_org_id', 'u.roles as u_roles', 'u.password_hash as u_password_hash',
+      'u.is_demo as u_is_demo', 'u.created_at as u_created_at', 'o.name as o_name');
+  if (!r) return undefined;
+  const user = toUser({ id: r.user_id, name: r.u_name, org_id: r.u_org_id, roles: r.u_roles, password_hash: r.u_password_hash, is_demo: r.u_is_demo, created_at: r.u_created_at });
+  return { session: toSession(r), user, orgName: (r.o_name as string | null) ?? null };
+}
+
 export async function getSession(db: Db, id: string, now: Date): Promise<SessionRow | undefined> {
   const r = await db('sessions').where({ id }).where('expires_at', '>', now.toISOString()).first();
   return r ? toSession(r) : undefined;

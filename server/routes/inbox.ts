@@ -1,7 +1,7 @@
 // inbox.ts: the four lists an office worker expects: 待办, 已办, 我发起的, 抄送我的.
 
 import type { FastifyInstance } from 'fastify';
-import type { InboxList, TaskSummary } from '../../engine/runtime/types.ts';
+import { INBOX_COUNT_CAP, type InboxList, type TaskSummary } from '../../engine/runtime/types.ts';
 import { pageNumber } from '../form-input.ts';
 import { requireActor } from '../session.ts';
 import { inboxCountsOf } from '../page.ts';
@@ -38,7 +38,7 @@ export async function inboxRoutes(app: FastifyInstance): Promise<void> {
       isUnread: list === 'cc' && row.isRead === false,
       statusText: list === 'cc' ? t(row.isRead ? 'inbox.read' : 'inbox.unread') : t(`inbox.status.${row.status}`),
     }));
-    const tabs = INBOX_LISTS.map((l) => ({ href: `/inbox?list=${l}`, label: t(`nav.${l}`), count: countText(counts[l]), current: l === list }));
+    const tabs = INBOX_LISTS.map((l) => ({ href: `/inbox?list=${l}`, label: t(`nav.${l}`), count: countText(counts[l], INBOX_COUNT_CAP), current: l === list }));
     return reply.page('inbox', {
       title: t(`nav.${list}`),
       listTitle: t(`nav.${list}`),

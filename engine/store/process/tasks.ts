@@ -134,8 +134,13 @@ export interface InboxQuery {
   q?: string;
 }
 
-function inboxBase(db: Knex, holders: Holder[], list: InboxQuery['list'], q?: string): Knex.QueryBuilder {
-  const base = db('tasks as t').join('instances as i', 'i.id', 't.instance_id');
+/**
+ * A list's tasks; joined to their instances for a title search or for the page's columns, not
+ * for a count (an index-only count is what lets every page show the four badges).
+ */
+function inboxBase(db: Knex, holders: Holder[], list: InboxQuery['list'], q?: string, withInstance = true): Knex.QueryBuilder {
+  const base = db('tasks as t');
+  if (withInstance || q) base.join('instances as i', 'i.id', 't.instance_id');
   if (list === 'todo') {
     base.whereNot('t.kind', 'cc');
     heldOpenBy(base, holders);
@@ -151,7 +156,7 @@ function inboxBase(db: Knex, holders: Holder[], list: InboxQuery['list'], q?: st
 /** One page of 待办/已办/抄送我的 and the total, both computed in the database (the total up to `cap`). */
 export async function inboxPage(db: Knex, holders: Holder[], query: InboxQuery, cap: number): Promise<{ rows: InboxRow[]; total: number }> {
   let base = inboxBase(db, holders, query.list, query.q);
-  const total = await cappedCount(db, base.clone().select(db.raw('1')), cap);
+  const total = await cappedCount(db, inboxBase(db, holders, query.list, query.q, false).select(db.raw('1')), cap);
   const order = query.list === 'done' ? 't.completed_at' : 't.created_at';
   const offset = (query.page - 1) * query.pageSize;
   if (query.list === 'todo') {
@@ -181,5 +186,5 @@ export async function inboxPage(db: Knex, holders: Holder[], query: InboxQuery, 
 
 /** How many tasks a list holds, counted up to `cap` (`cap` itself: that many or more). */
 export async function inboxCount(db: Knex, holders: Holder[], list: InboxQuery['list'], cap: number): Promise<number> {
-  return cappedCount(db, inboxBase(db, holders, list).select(db.raw('1')), cap);
+  return cappedCount(db, inboxBase(db, holders, list, undefined, false).select(db.raw('1')), cap);
 }

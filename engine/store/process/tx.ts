@@ -9,25 +9,119 @@
 // one after the other, and the version check and conditional updates stay the final guards. A
 // transaction PostgreSQL aborts to break a deadlock or a serialisation conflict is run again
 // from the start (it wrote nothing), a few times.
-// Issue 5: group commit would batch several events into one such transaction.
+//
+// Group commit (SQLite): events that arrive while one is being written wait in a queue, and
+// the next transaction takes all of them (up to MAX_BATCH), each inside its own savepoint, so
+// one event's failure (a conflict, a bad form) undoes only its own writes. Each caller's promise
+// settles after the COMMIT that made its event durable, never before. SQLite's COMMIT (with its
+// fsync) and the write lock are then paid once per batch instead of once per event
+// (docs/benchmarks.md). An error that is not the event's own (the disk, the connection)
+// abandons the batch; its events then run again one by one, each told its own outcome, as a
+// PostgreSQL transaction aborted for a deadlock is run again below.
 
 import type { Knex } from 'knex';
+import { LvzError } from '../../errors.ts';
 
 const RETRYABLE = new Set(['40P01', '40001']); // deadlock_detected, serialization_failure
 const ATTEMPTS = 3;
 
 export async function writeTx<T>(db: Knex, fn: (tx: Knex.Transaction) => Promise<T>): Promise<T> {
-  const sqlite = db.client.config.client === 'sqlite3';
+  if (db.client.config.client === 'sqlite3') return queued(db, fn);
   for (let attempt = 1; ; attempt++) {
     try {
-      return await reasonKept(db, async (tx) => {
-        if (sqlite) await tx('sequences').where('name', '').update({ value: 0 });
-        return fn(tx);
-      });
+      return await reasonKept(db, fn);
     } catch (e) {
-      if (sqlite || attempt >= ATTEMPTS || !RETRYABLE.has((e as { code?: string }).code ?? '')) throw e;
+      if (attempt >= ATTEMPTS || !RETRYABLE.has((e as { code?: string }).code ?? '')) throw e;
     }
   }
+}
+
+// ---- group commit (SQLite) ------------------------------------------------------------------------
+
+interface Job {
+  fn: (tx: Knex.Transaction) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+const MAX_BATCH = 64;
+const queues = new WeakMap<Knex, { jobs: Job[]; draining: boolean }>();
+
+function queued<T>(db: Knex, fn: (tx: Knex.Transaction) => Promise<T>): Promise<T> {
+  let q = queues.get(db);
+  if (!q) queues.set(db, (q = { jobs: [], draining: false }));
+  const queue = q;
+  return new Promise<T>((resolve, reject) => {
+    queue.jobs.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+    if (!queue.draining) void drain(db, queue);
+  });
+}
+
+async function drain(db: Knex, q: { jobs: Job[]; draining: boolean }): Promise<void> {
+  q.draining = true;
+  try {
+    while (q.jobs.length > 0) {
+      const batch = q.jobs.splice(0, MAX_BATCH);
+      if (batch.length === 1 || !(await runBatch(db, batch))) for (const job of batch) await runAlone(db, job);
+    }
+  } finally {
+    q.draining = false;
+  }
+}
+
+/** SQLite takes its one write lock with the first write, so the transaction starts with one. */
+async function takeWriteLock(tx: Knex.Transaction): Promise<void> {
+  await tx('sequences').where('name', '').update({ value: 0 });
+}
+
+async function runAlone(db: Knex, job: Job): Promise<void> {
+  try {
+    job.resolve(await reasonKept(db, async (tx) => {
+      await takeWriteLock(tx);
+      return job.fn(tx);
+    }));
+  } catch (e) {
+    job.reject(e);
+  }
+}
+
+/** The event's own failure (a conflict, a bad form, a rule of the workflow), not the database's. */
+function isEventsOwn(error: unknown): boolean {
+  return error instanceof LvzError && !error.code.startsWith('LVZ_STORE_');
+}
+
+/**
+ * One transaction for the batch, a savepoint per event. Returns false, with nothing committed
+ * and no caller told, when the batch had to be abandoned.
+ */
+async function runBatch(db: Knex, batch: Job[]): Promise<boolean> {
+  const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+  try {
+    await reasonKept(db, async (tx) => {
+      await takeWriteLock(tx);
+      for (const job of batch) {
+        await tx.raw('SAVEPOINT lvz_event');
+        try {
+          const value = await job.fn(tx);
+          await tx.raw('RELEASE lvz_event');
+          outcomes.push({ ok: true, value });
+        } catch (error) {
+          if (!isEventsOwn(error)) throw error;
+          await tx.raw('ROLLBACK TO lvz_event');
+          await tx.raw('RELEASE lvz_event');
+          outcomes.push({ ok: false, error });
+        }
+      }
+    });
+  } catch {
+    return false;
+  }
+  batch.forEach((job, i) => {
+    const o = outcomes[i]!;
+    if (o.ok) job.resolve(o.value);
+    else job.reject(o.error);
+  });
+  return true;
 }
 
 /**

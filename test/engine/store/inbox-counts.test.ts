@@ -7,7 +7,8 @@ import { openTestDb, type TestDb } from '../../helpers/db.ts';
 import {
   inboxCount, inboxPage, insertInstance, insertTasks, listInstances, type Holder, type InstanceRow, type TaskRow,
 } from '../../../engine/store/process/index.ts';
-import { pager } from '../../../server/view-models.ts';
+import { countText, pager } from '../../../server/view-models.ts';
+import { COUNT_CAP, INBOX_COUNT_CAP } from '../../../engine/runtime/types.ts';
 
 let t: TestDb;
 const holders: Holder[] = [{ userId: 'u1', orgId: 'org-a', roles: ['clerk'] }];
@@ -93,5 +94,10 @@ describe('capped counts', () => {
     const end = pager('/inbox', { list: 'done' }, { page: 51, pageSize: 20, total: 1000, isCapped: true, items: new Array(3) });
     expect(end).toMatchObject({ totalText: '999+', pagesText: '51+', nextHref: undefined, prevHref: '/inbox?list=done&page=50' });
     expect(pager('/x', {}, { page: 1, pageSize: 20, total: 45, isCapped: false })).toMatchObject({ totalText: '45', pagesText: '3' });
+  });
+
+  it('shows the navigation badges as 99+ and the instance list as 999+', () => {
+    expect([countText(99, INBOX_COUNT_CAP), countText(100, INBOX_COUNT_CAP)]).toEqual(['99', '99+']);
+    expect([countText(999, COUNT_CAP), countText(1000, COUNT_CAP)]).toEqual(['999', '999+']);
   });
 });
