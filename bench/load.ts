@@ -21,6 +21,18 @@ export interface LoadOptions {
   connections: number;
   duration: number;
   warmup: number;
+  /** Also measure the latencies at this steady rate (req/s over 10 connections); 0: not. */
+  rate?: number;
+}
+
+/** Latencies at a steady offered rate, below what the server can take: its service time, little queueing. */
+export interface Paced {
+  rate: number;
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  errors: number;
 }
 
 export interface Measurement {
@@ -44,6 +56,7 @@ export interface Measurement {
   exhausted: boolean;
   /** The measured run on the monotonic clock, µs (the clock V8's profiler stamps samples with). */
   windowUs: [number, number];
+  paced?: Paced;
 }
 
 const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
@@ -101,7 +114,7 @@ interface Run {
   exhausted: boolean;
 }
 
-function run(opts: LoadOptions, scenario: Scenario, seconds: number, connections = opts.connections): Promise<Run> {
+function run(opts: LoadOptions, scenario: Scenario, seconds: number, connections = opts.connections, overallRate?: number): Promise<Run> {
   const latencies: number[] = [];
   const bad = new Map<string, number>();
   let exhausted = false;
@@ -112,6 +125,7 @@ function run(opts: LoadOptions, scenario: Scenario, seconds: number, connections
       connections,
       duration: seconds,
       timeout: 10,
+      ...(overallRate && { overallRate }),
       requests: [{
         setupRequest: (req) => {
           const next = scenario.next();
@@ -177,11 +191,23 @@ export async function measure(opts: LoadOptions, scenario: Scenario): Promise<Me
   const detail = [...r.bad].map(([k, n]) => `${k}×${n}`);
   if (r.result.timeouts > 0) detail.push(`timeout×${r.result.timeouts}`);
   if (r.result.errors - r.result.timeouts > 0) detail.push(`socket error×${r.result.errors - r.result.timeouts}`);
+  const paced = opts.rate ? await pacedRun(opts, scenario, opts.rate) : undefined;
   return {
+    ...(paced && { paced }),
     name: scenario.name, what: scenario.what, seconds: r.result.duration, responses, sent: r.result.requests.sent,
     rps: responses / r.result.duration, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99),
     errors, errorDetail: detail.join(', '),
     cpuMsPerRequest: responses > 0 ? (cpu1 - cpu0) / responses : NaN, aloneMs,
     peakRssMb: peakRssMb(opts.pid), exhausted: r.exhausted, windowUs: [t0, t1],
   };
+}
+
+/** `rate` requests per second over 10 connections for the scenario's duration, after the server is idle again. */
+async function pacedRun(opts: LoadOptions, scenario: Scenario, rate: number): Promise<Paced> {
+  await waitIdle(opts.pid, 30_000);
+  const r = await run(opts, scenario, opts.duration, Math.min(10, opts.connections), rate);
+  for (let i = 0; i < r.result.timeouts; i++) r.latencies.push(10_000);
+  const sorted = r.latencies.sort((a, b) => a - b);
+  const errors = [...r.bad.values()].reduce((a, b) => a + b, 0) + r.result.errors;
+  return { rate, rps: r.latencies.length / r.result.duration, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), errors };
 }

@@ -15,7 +15,7 @@ export const KEEP = '<!-- Everything below this line is written by hand and kept
 
 export interface RunInfo {
   started: Date;
-  config: { instances: number; pool: number; duration: number; connections: number; warmup: number };
+  config: { instances: number; pool: number; duration: number; connections: number; warmup: number; rate: number };
   seed: SeedResult;
   bare: Measurement;
   scenarios: Measurement[];
@@ -70,6 +70,18 @@ function scenarioTable(run: RunInfo): string[] {
   ];
 }
 
+function pacedTable(run: RunInfo): string[] {
+  const paced = run.scenarios.filter((m) => m.paced);
+  if (paced.length === 0) return ['(No steady run: BENCH_RATE=0.)'];
+  return [
+    `The same scenarios on a fresh server, offered a steady ${run.config.rate} requests per second over 10 connections for ${run.config.duration} s (autocannon \`overallRate\`), after the saturated run above: the latency a user sees when the server is busy but not overrun. For scale: 6,007 deputies and the congress staff each opening a page every minute would be about 100 pages a second at the busiest moment of a session.`,
+    '',
+    '| Scenario | offered req/s | served req/s | p50 ms | p95 ms | p99 ms | errors |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    ...paced.map((m) => `| ${m.name} | ${m.paced!.rate} | ${int(m.paced!.rps)} | ${f1(m.paced!.p50)} | ${f1(m.paced!.p95)} | ${f1(m.paced!.p99)} | ${int(m.paced!.errors)} |`),
+  ];
+}
+
 function targets(run: RunInfo): string[] {
   const at1m = run.config.instances >= 1_000_000;
   const p95 = (name: string) => run.scenarios.find((s) => s.name === name)?.p95 ?? NaN;
@@ -82,6 +94,10 @@ function targets(run: RunInfo): string[] {
     `| form POST ≥ 0.20 × bare req/s | ${ratio.toFixed(3)} | ${verdict(ratio >= 0.2, false)} |`,
     `| inbox p95 < 20 ms at 1 M instances | ${f1(p95('inbox'))} ms${scale} | ${verdict(p95('inbox') < 20)} |`,
     `| list p95 < 20 ms at 1 M instances | ${f1(p95('list'))} ms${scale} | ${verdict(p95('list') < 20)} |`,
+    ...(['inbox', 'list'] as const).flatMap((name) => {
+      const p = run.scenarios.find((s) => s.name === name)?.paced;
+      return p ? [`| ${name} p95 < 20 ms at 1 M instances, at a steady ${p.rate} req/s (not the issue's saturated measure) | ${f1(p.p95)} ms${scale} | ${verdict(p.p95 < 20)} |`] : [];
+    }),
     `| peak RSS < 200 MB | ${int(run.serverPeakRssMb)} MB (lvzhi serve, all scenarios) | ${verdict(run.serverPeakRssMb < 200, false)} |`,
   ];
 }
@@ -137,6 +153,10 @@ export function renderReport(run: RunInfo, kept: string): string {
     '## Results',
     '',
     ...scenarioTable(run),
+    '',
+    '### At a steady rate',
+    '',
+    ...pacedTable(run),
     '',
     '## Targets',
     '',

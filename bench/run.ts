@@ -2,10 +2,12 @@
 // the POST, write docs/benchmarks.md, and print `submit/bare ratio: X.XXX` as the last line.
 //
 // Environment: BENCH_INSTANCES (default 1e6), BENCH_POOL (POST pool, default 50000),
-// BENCH_DURATION (s, default 10), BENCH_CONNECTIONS (default 50), BENCH_PROFILE=0 (skip the
+// BENCH_DURATION (s, default 10), BENCH_CONNECTIONS (default 50), BENCH_RATE (req/s of the
+// steady run after each scenario's saturated one, default 50, 0: none), BENCH_PROFILE=0 (skip the
 // profile), BENCH_KEEP=1 (keep the data directory), BENCH_REPORT (default docs/benchmarks.md),
 // BENCH_DATA=<dir> (measure on a directory an earlier BENCH_KEEP=1 run seeded, kept afterwards:
-// its pool tasks already completed are skipped).
+// its pool tasks already completed are skipped), BENCH_ONLY=bare,submit (run only these
+// scenarios and print them, no report: for trying a change).
 
 import fs from 'node:fs';
 import os from 'node:os';
@@ -32,6 +34,7 @@ const config = {
   duration: envNumber('BENCH_DURATION', 10, 1),
   connections: envNumber('BENCH_CONNECTIONS', 50, 1),
   warmup: 0,
+  rate: envNumber('BENCH_RATE', 50, 0),
 };
 config.warmup = Math.min(3, Math.max(1, Math.round(config.duration / 4)));
 const log = (s: string) => console.log(s);
@@ -73,7 +76,7 @@ async function submitScenario(base: string, seed: SeedResult, cursor: { i: numbe
 }
 
 /** The scenarios of the real server, each built on a fresh process (logged in, pages checked). */
-function serverScenarios(seed: SeedResult, cursor: { i: number }): ((base: string) => Promise<Scenario>)[] {
+function serverScenarios(seed: SeedResult, cursor: { i: number }): [string, (base: string) => Promise<Scenario>][] {
   const instance = cycle(seed.pageInstances);
   const listPage = cycle(Array.from({ length: 10 }, (_, i) => i + 1));
   const viewing = (name: string, what: string, url: () => string) => async (base: string): Promise<Scenario> => {
@@ -83,20 +86,21 @@ function serverScenarios(seed: SeedResult, cursor: { i: number }): ((base: strin
     return { name, what, next: () => html(viewer, url()), ok: (status) => status === 200 };
   };
   return [
-    viewing('inbox', `GET /inbox (待办) as ${seed.viewUser}`, () => '/inbox'),
-    viewing('instance', `GET /instances/:id of a closed suggestion as ${seed.viewUser}`, () => `/instances/${instance()}`),
-    viewing('list', `GET /instances?page=1…10 as ${seed.viewUser}`, () => `/instances?page=${listPage()}`),
-    (base) => submitScenario(base, seed, cursor),
+    ['inbox', viewing('inbox', `GET /inbox (待办) as ${seed.viewUser}`, () => '/inbox')],
+    ['instance', viewing('instance', `GET /instances/:id of a closed suggestion as ${seed.viewUser}`, () => `/instances/${instance()}`)],
+    ['list', viewing('list', `GET /instances?page=1…10 as ${seed.viewUser}`, () => `/instances?page=${listPage()}`)],
+    ['submit', (base) => submitScenario(base, seed, cursor)],
   ];
 }
 
-function loadOptions(child: Child): LoadOptions {
-  return { port: child.port, pid: child.pid, connections: config.connections, duration: config.duration, warmup: config.warmup };
+function loadOptions(child: Child, rate = 0): LoadOptions {
+  return { port: child.port, pid: child.pid, connections: config.connections, duration: config.duration, warmup: config.warmup, rate };
 }
 
 function show(m: Measurement): void {
   log(`${m.name.padEnd(9)} ${m.rps.toFixed(0).padStart(7)} req/s  alone ${m.aloneMs.toFixed(1)}  p50 ${m.p50.toFixed(1)}  p95 ${m.p95.toFixed(1)}  p99 ${m.p99.toFixed(1)} ms  `
     + `CPU ${m.cpuMsPerRequest.toFixed(2)} ms/req  RSS ${m.peakRssMb.toFixed(0)} MB  errors ${m.errors}${m.errorDetail ? ` (${m.errorDetail})` : ''}${m.exhausted ? '  POOL RAN OUT' : ''}`);
+  if (m.paced) log(`${''.padEnd(9)} at ${m.paced.rate} req/s: ${m.paced.rps.toFixed(0)} req/s  p50 ${m.paced.p50.toFixed(1)}  p95 ${m.paced.p95.toFixed(1)}  p99 ${m.paced.p99.toFixed(1)} ms  errors ${m.paced.errors}`);
 }
 
 /** Runs `fn` on a started server and stops it after (SIGKILL after `graceMs`: a slow scenario leaves a queue). */
@@ -155,20 +159,23 @@ async function main(): Promise<void> {
     if (!reused) fs.writeFileSync(path.join(dataDir, SEED_FILE), JSON.stringify(seed));
     log(`seed: done in ${seed.seconds.toFixed(1)} s (${seed.counts.instances!.toLocaleString('en')} instances, ${seed.counts.tasks!.toLocaleString('en')} tasks, ${seed.counts.events!.toLocaleString('en')} events)`);
 
-    const bare = await withChild(await startBare(), (c) => measure(loadOptions(c), {
+    const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((x) => x.trim())) : undefined;
+    const bare = only && !only.has('bare') ? undefined : await withChild(await startBare(), (c) => measure(loadOptions(c), {
       name: 'bare', what: 'GET / on bare fastify (cookie, formbody, logger at warn)', next: () => ({ method: 'GET', path: '/' }),
     }));
-    show(bare);
+    if (bare) show(bare);
 
     // A fresh server per scenario: a slow one leaves requests queued that would run into the next.
     const cursor = { i: 0 };
     const scenarios: Measurement[] = [];
-    for (const make of serverScenarios(seed, cursor)) {
-      const m = await withChild(await startLvzhi(dataDir), async (c) => measure(loadOptions(c), await make(`http://127.0.0.1:${c.port}`)));
+    for (const [name, make] of serverScenarios(seed, cursor)) {
+      if (only && !only.has(name)) continue;
+      const m = await withChild(await startLvzhi(dataDir), async (c) => measure(loadOptions(c, config.rate), await make(`http://127.0.0.1:${c.port}`)));
       show(m);
       scenarios.push(m);
     }
     const serverPeakRssMb = Math.max(...scenarios.map((m) => m.peakRssMb));
+    if (only || !bare) return; // a partial run: printed above, no report
 
     const profile = process.env.BENCH_PROFILE === '0' ? undefined : await profileSubmit(dataDir, seed, cursor);
     const run: RunInfo = { started, config, seed, bare, scenarios, serverPeakRssMb, profile, loadBefore };

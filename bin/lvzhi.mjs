@@ -1,7 +1,39 @@
 #!/usr/bin/env node
-// lvzhi.mjs: the `lvzhi` command. Plain ESM so npx can run it; tsx loads the TypeScript it imports.
-import { register } from 'tsx/esm/api';
+// lvzhi.mjs: the `lvzhi` command. Plain ESM so npx can run it. `lvzhi serve` runs the bundle
+// `npm run build:server` made (dist/server.mjs) when it is newer than every TypeScript source;
+// everything else, and a stale or missing bundle, runs the TypeScript through tsx.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-register();
-const { main } = await import('../cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const BUNDLE = path.join(ROOT, 'dist', 'server.mjs');
+const SOURCES = ['engine', 'server', 'cli'];
+
+/** The newest modification time of the .ts files under `dir` (0 when none). */
+function newestSource(dir) {
+  let newest = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) newest = Math.max(newest, newestSource(p));
+    else if (e.name.endsWith('.ts')) newest = Math.max(newest, fs.statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+function isBundleFresh() {
+  if (process.env.LVZHI_NO_BUNDLE === '1' || !fs.existsSync(BUNDLE)) return false;
+  const built = fs.statSync(BUNDLE).mtimeMs;
+  return SOURCES.every((d) => newestSource(path.join(ROOT, d)) <= built);
+}
+
+const argv = process.argv.slice(2);
+if (argv[0] === 'serve' && isBundleFresh()) {
+  const { main } = await import(BUNDLE);
+  await main(argv.slice(1));
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  const { main } = await import('../cli/main.ts');
+  process.exitCode = await main(argv);
+}

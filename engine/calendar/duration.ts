@@ -116,19 +116,35 @@ function nthWorkingDay(from: DateTime, n: number, sign: 1 | -1, cal: Calendar): 
  * `to` is earlier (an overdue deadline). The inbox shows this as "working days left".
  */
 export function workingDaysBetween(from: Date, to: Date, cal: Calendar): number {
-  const a = toLocal(from).startOf('day');
-  const b = toLocal(to).startOf('day');
+  const a = localDay(from);
+  const b = localDay(to);
   if (b < a) return -workingDaysBetween(to, from, cal);
   let count = 0;
-  for (let day = a.plus({ days: 1 }); day <= b; day = day.plus({ days: 1 })) {
-    if (cal.isWorkingDay(isoDate(day))) count++;
-  }
+  for (let day = a + 1; day <= b; day++) if (cal.isWorkingDay(dateOfDay(day))) count++;
   return count;
 }
 
 /** The Asia/Shanghai local date (`YYYY-MM-DD`) of an instant. */
 export function localDateOf(at: Date): string {
-  return isoDate(toLocal(at));
+  return dateOfDay(localDay(at));
+}
+
+// Day counting without luxon: China keeps UTC+8 all year (BUSINESS_ZONE), so a local date is the
+// UTC date of the instant plus eight hours, and consecutive dates are consecutive integers. The
+// inbox counts working days left for every row; luxon objects per day were most of its CPU.
+const DAY_MS = 86_400_000;
+const UTC8_MS = 8 * 3_600_000;
+
+/** Days since 1970-01-01 of an instant's local date. */
+function localDay(at: Date): number {
+  const t = at.getTime();
+  if (Number.isNaN(t)) throw new RangeError(`not a valid instant: ${String(at)}`);
+  return Math.floor((t + UTC8_MS) / DAY_MS);
+}
+
+function dateOfDay(day: number): string {
+  const d = new Date(day * DAY_MS);
+  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}-${String(d.getUTCDate()).padStart(2, '0')}`;
 }
 
 function toLocal(at: Date): DateTime {

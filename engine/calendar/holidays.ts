@@ -49,6 +49,7 @@ export function createCalendar(years: CalendarYear[]): Calendar {
     for (const d of y.workdays) workdays.set(d.date, d.name);
   }
   const sorted = [...covered].sort((a, b) => a - b);
+  const answers = new Map<string, boolean>();
   const requireYear = (localDate: string): void => {
     const year = splitDate(localDate).year;
     if (!covered.has(year)) throw yearMissing(year, sorted);
@@ -56,10 +57,13 @@ export function createCalendar(years: CalendarYear[]): Calendar {
   return {
     years: sorted,
     isWorkingDay(localDate) {
+      // Answers are kept (a few hundred dates a year): the inbox asks for every day to each deadline.
+      const known = answers.get(localDate);
+      if (known !== undefined) return known;
       requireYear(localDate);
-      if (holidays.has(localDate)) return false;
-      if (workdays.has(localDate)) return true;
-      return !isWeekend(localDate);
+      const answer = holidays.has(localDate) ? false : workdays.has(localDate) ? true : !isWeekend(localDate);
+      answers.set(localDate, answer);
+      return answer;
     },
     nameOf(localDate) {
       requireYear(localDate);

@@ -3,7 +3,7 @@
 import type { Knex } from 'knex';
 import type { CompiledWorkflow } from '../dsl/types.ts';
 import { LvzError } from '../errors.ts';
-import { getInstance, getTask, lockInstance, type InstanceRow, type TaskRow } from '../store/process/index.ts';
+import { getInstance, getTask, getTaskWithInstance, lockInstance, type InstanceRow, type TaskRow } from '../store/process/index.ts';
 import { isPostgres } from '../store/db.ts';
 import type { Actor } from './types.ts';
 import { actingOn, notFound, type Acting } from './access.ts';
@@ -23,6 +23,13 @@ export interface Loaded {
  * waited for a racing one decides on what the winner left. A plain read (db) locks nothing.
  */
 export async function loadTask(rc: RuntimeContext, tx: Knex, actor: Actor, taskId: string): Promise<Loaded> {
+  if (!isPostgres(tx)) {
+    // SQLite: the transaction already holds the one write lock; task and instance in one read.
+    const both = await getTaskWithInstance(tx, taskId);
+    if (!both) throw notFound('任务', taskId);
+    const acting = await actingOn(rc, tx, actor, both.task, both.inst);
+    return { ...both, wf: workflowOf(rc, both.inst.workflowId, both.inst.workflowVersion), acting };
+  }
   let task = await getTask(tx, taskId);
   if (!task) throw notFound('任务', taskId);
   const inst = tx.isTransaction ? await lockInstance(tx, task.instanceId) : await getInstance(tx, task.instanceId);

@@ -17,17 +17,21 @@ function toEvent(r: Raw): EventRow {
 }
 
 /**
- * Append one event with the next per-instance `seq`. The unique (instance_id, seq) index makes a
- * racing second writer fail instead of interleaving, a second guard behind the version check.
+ * Append one event with the next per-instance `seq`, found by the insert itself (one statement:
+ * `insert … select max(seq) + 1`). The unique (instance_id, seq) index makes a racing second
+ * writer fail instead of interleaving, a second guard behind the version check.
  */
-export async function appendEvent(db: Knex, ev: Omit<EventRow, 'seq' | 'id'>): Promise<number> {
-  const r = await db('events').where({ instance_id: ev.instanceId }).max({ m: 'seq' }).first();
-  const seq = Number(r?.m ?? 0) + 1;
-  await db('events').insert({
-    instance_id: ev.instanceId, seq, at: ev.at, actor_id: ev.actorId, on_behalf_of: ev.onBehalfOf,
+export async function appendEvent(db: Knex, ev: Omit<EventRow, 'seq' | 'id'>): Promise<void> {
+  const values = {
+    instance_id: ev.instanceId, at: ev.at, actor_id: ev.actorId, on_behalf_of: ev.onBehalfOf,
     type: ev.type, task_id: ev.taskId, from_state: ev.fromState, to_state: ev.toState, payload: toJson(ev.payload),
-  });
-  return seq;
+  };
+  const columns = Object.keys(values);
+  // cast: PostgreSQL cannot type a bare parameter in a select list; every column here is text.
+  await db.into(db.raw('?? (??, seq)', ['events', columns])).insert(
+    db('events').where({ instance_id: ev.instanceId })
+      .select(...columns.map((c) => db.raw('cast(? as text) as ??', [values[c as keyof typeof values], c])), db.raw('coalesce(max(seq), 0) + 1')),
+  );
 }
 
 export async function listEvents(db: Knex, instanceId: string): Promise<EventRow[]> {

@@ -6,7 +6,7 @@ import { fromJson, toJson } from './json.ts';
 
 type Raw = Record<string, unknown>;
 
-function toInstance(r: Raw): InstanceRow {
+export function toInstance(r: Raw): InstanceRow {
   return {
     id: String(r.id), number: String(r.number), workflowId: String(r.workflow_id),
     workflowVersion: Number(r.workflow_version), title: String(r.title), state: String(r.state),
@@ -43,6 +43,21 @@ export async function lockInstance(tx: Knex, id: string): Promise<InstanceRow | 
   if (tx.client.config.client === 'pg') q.forUpdate();
   const r = await q.first();
   return r ? toInstance(r) : undefined;
+}
+
+const INSTANCE_COLUMNS = [
+  'id', 'number', 'workflow_id', 'workflow_version', 'title', 'state', 'status', 'initiator_id', 'initiator_org',
+  'data', 'snapshot', 'version', 'parent_id', 'created_at', 'updated_at', 'ended_at',
+];
+
+/** `i.<column> as i__<column>` for every instance column: a join reads an instance beside another row. */
+export function instanceColumnsAs(alias = 'i'): string[] {
+  return INSTANCE_COLUMNS.map((c) => `${alias}.${c} as ${alias}__${c}`);
+}
+
+/** The instance of a joined row selected with instanceColumnsAs. */
+export function instanceOfJoined(r: Raw, alias = 'i'): InstanceRow {
+  return toInstance(Object.fromEntries(INSTANCE_COLUMNS.map((c) => [c, r[`${alias}__${c}`]])));
 }
 
 export async function getInstances(db: Knex, ids: string[]): Promise<InstanceRow[]> {

@@ -1,9 +1,9 @@
 // tasks.ts: all SQL for task rows: insert, load, conditional status changes and the inbox lists.
 
 import type { Knex } from 'knex';
-import type { Holder, TaskKind, TaskRow, TaskStatus } from './types.ts';
+import type { Holder, InstanceRow, TaskKind, TaskRow, TaskStatus } from './types.ts';
 import { fromJson, toJson } from './json.ts';
-import { cappedCount, escapeLike, titleLike } from './instances.ts';
+import { cappedCount, escapeLike, instanceColumnsAs, instanceOfJoined, titleLike } from './instances.ts';
 
 type Raw = Record<string, unknown>;
 
@@ -42,6 +42,12 @@ export async function getTask(db: Knex, id: string): Promise<TaskRow | undefined
   return r ? toTask(r) : undefined;
 }
 
+/** A task and its instance in one statement (the first read of every event on SQLite). */
+export async function getTaskWithInstance(db: Knex, id: string): Promise<{ task: TaskRow; inst: InstanceRow } | undefined> {
+  const r = await db('tasks as t').join('instances as i', 'i.id', 't.instance_id').where('t.id', id).first('t.*', ...instanceColumnsAs('i'));
+  return r ? { task: toTask(r), inst: instanceOfJoined(r) } : undefined;
+}
+
 export async function tasksOfInstance(db: Knex, instanceId: string): Promise<TaskRow[]> {
   return (await db('tasks').where({ instance_id: instanceId }).orderBy([{ column: 'created_at' }, { column: 'seq' }, { column: 'id' }])).map(toTask);
 }
@@ -69,13 +75,11 @@ export async function updateTask(db: Knex, id: string, patch: TaskPatch, fromSta
   return (await q.update(cols)) === 1;
 }
 
-/** Cancel every open or waiting task of an instance (optionally of one state) when the step is left. */
-export async function cancelOpenTasks(db: Knex, instanceId: string, state?: string): Promise<string[]> {
+/** Cancel every open or waiting task of an instance (optionally of one state) when the step is left; returns how many. */
+export async function cancelOpenTasks(db: Knex, instanceId: string, state?: string): Promise<number> {
   const q = db('tasks').where({ instance_id: instanceId }).whereIn('status', ['open', 'waiting']).whereNot('kind', 'cc');
   if (state) q.where({ state });
-  const ids = (await q.clone().select('id')).map((r: Raw) => String(r.id));
-  if (ids.length > 0) await db('tasks').whereIn('id', ids).update({ status: 'cancelled' });
-  return ids;
+  return q.update({ status: 'cancelled' });
 }
 
 export async function markOverdue(db: Knex, instanceId: string, state: string, visit: number, grp?: string): Promise<number> {
