@@ -21,7 +21,7 @@ export interface LoadOptions {
   connections: number;
   duration: number;
   warmup: number;
-  /** Also measure the latencies at this steady rate (req/s over 10 connections); 0: not. */
+  /** Also measure the latencies at this steady rate (req/s over PACED_CONNECTIONS connections); 0: not. */
   rate?: number;
 }
 
@@ -202,10 +202,16 @@ export async function measure(opts: LoadOptions, scenario: Scenario): Promise<Me
   };
 }
 
-/** `rate` requests per second over 10 connections for the scenario's duration, after the server is idle again. */
+/**
+ * Connections of the steady run: autocannon spreads the rate over them and their timers start
+ * together, so each tick sends one request per connection at once; five keeps those bursts small.
+ */
+export const PACED_CONNECTIONS = 5;
+
+/** `rate` requests per second over PACED_CONNECTIONS connections for the scenario's duration, after the server is idle again. */
 async function pacedRun(opts: LoadOptions, scenario: Scenario, rate: number): Promise<Paced> {
   await waitIdle(opts.pid, 30_000);
-  const r = await run(opts, scenario, opts.duration, Math.min(10, opts.connections), rate);
+  const r = await run(opts, scenario, opts.duration, Math.min(PACED_CONNECTIONS, opts.connections), rate);
   for (let i = 0; i < r.result.timeouts; i++) r.latencies.push(10_000);
   const sorted = r.latencies.sort((a, b) => a - b);
   const errors = [...r.bad.values()].reduce((a, b) => a + b, 0) + r.result.errors;

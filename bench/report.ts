@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import type { Measurement } from './load.ts';
+import { PACED_CONNECTIONS, type Measurement } from './load.ts';
 import type { ProfileSummary } from './profile.ts';
 import type { SeedResult } from './seed.ts';
 import { ROOT } from './servers.ts';
@@ -74,7 +74,7 @@ function pacedTable(run: RunInfo): string[] {
   const paced = run.scenarios.filter((m) => m.paced);
   if (paced.length === 0) return ['(No steady run: BENCH_RATE=0.)'];
   return [
-    `The same scenarios on a fresh server, offered a steady ${run.config.rate} requests per second over 10 connections for ${run.config.duration} s (autocannon \`overallRate\`), after the saturated run above: the latency a user sees when the server is busy but not overrun. For scale: 6,007 deputies and the congress staff each opening a page every minute would be about 100 pages a second at the busiest moment of a session.`,
+    `The same scenarios on a fresh server, offered a steady ${run.config.rate} requests per second over ${PACED_CONNECTIONS} connections for ${run.config.duration} s (autocannon \`overallRate\`), after the saturated run above: the latency a user sees when the server is busy but not overrun. For scale: 6,007 deputies and the congress staff each opening a page every minute would be about 100 pages a second at the busiest moment of a session.`,
     '',
     '| Scenario | offered req/s | served req/s | p50 ms | p95 ms | p99 ms | errors |',
     '|---|---:|---:|---:|---:|---:|---:|',

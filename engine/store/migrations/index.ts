@@ -6,6 +6,7 @@ import { directory } from './001_directory.ts';
 import { processes } from './002_process.ts';
 import { studio } from './003_studio.ts';
 import { inboxIndexes } from './004_inbox_indexes.ts';
+import { involvementIndex } from './005_involvement_index.ts';
 
 export interface Migration {
   up(db: Knex): Promise<void>;
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '002_process': processes,
   '003_studio': studio,
   '004_inbox_indexes': inboxIndexes,
+  '005_involvement_index': involvementIndex,
 };

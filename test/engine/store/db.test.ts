@@ -3,7 +3,7 @@
 // the password never reaches a message.
 
 import { describe, expect, it } from 'vitest';
-import { openDb, safeUrl } from '../../../engine/store/db.ts';
+import { openDb, safeUrl, sqliteCacheKiB } from '../../../engine/store/db.ts';
 import { addPhrase, getUser, insertOrgs, insertUsers, listPhrases } from '../../../engine/store/directory.ts';
 import { migrations } from '../../../engine/store/migrations/index.ts';
 import { TEST_DB_KINDS, openTestDb, testDatabase } from '../../helpers/db.ts';
@@ -50,6 +50,31 @@ describe.each(TEST_DB_KINDS)('text values on %s', (kind) => {
       expect((await listPhrases(t.db, 'u1')).map((p) => p.text.replace(/[\u0000\uFFFD]/, '·'))).toEqual(['同意·办理']);
     } finally {
       await t.cleanup();
+    }
+  });
+});
+
+describe('SQLITE_CACHE_MB', () => {
+  it('sets the page cache, 8 MB unless told, and refuses a value that is not a size', async () => {
+    expect(sqliteCacheKiB({})).toBe(8192);
+    expect(sqliteCacheKiB({ SQLITE_CACHE_MB: '64' })).toBe(65536);
+    expect(() => sqliteCacheKiB({ SQLITE_CACHE_MB: 'lots' })).toThrow(/SQLITE_CACHE_MB=lots.*1 to 65536/);
+    const place = await testDatabase('sqlite');
+    const before = process.env.SQLITE_CACHE_MB;
+    process.env.SQLITE_CACHE_MB = '16';
+    try {
+      const db = await openDb({ dataDir: place.dataDir });
+      try {
+        expect((await db.raw('PRAGMA cache_size'))[0].cache_size).toBe(-16384);
+      } finally {
+        await db.destroy();
+      }
+      process.env.SQLITE_CACHE_MB = '0';
+      await expect(openDb({ dataDir: place.dataDir })).rejects.toMatchObject({ code: 'LVZ_STORE_UNAVAILABLE', message: expect.stringMatching(/SQLITE_CACHE_MB=0/) });
+    } finally {
+      if (before === undefined) delete process.env.SQLITE_CACHE_MB;
+      else process.env.SQLITE_CACHE_MB = before;
+      await place.cleanup();
     }
   });
 });
