@@ -76,12 +76,13 @@ async function start(args: string[], env: NodeJS.ProcessEnv, port: number, ready
 
 export async function startBare(): Promise<Child> {
   const port = await freePort();
-  return start(['--import', 'tsx', 'bench/bare-server.ts'], { PORT: String(port), LOG_LEVEL: 'warn' }, port, /bare: listening/, 60_000);
+  return start(['--max-old-space-size=512', '--import', 'tsx', 'bench/bare-server.ts'], { PORT: String(port), LOG_LEVEL: 'warn' }, port, /bare: listening/, 60_000);
 }
 
-/** `node bin/lvzhi.mjs serve --demo` on the seeded data; `nodeArgs` go before the script (e.g. --cpu-prof). */
+/** `node --max-old-space-size=512 bin/lvzhi.mjs serve --demo` on the seeded data; `nodeArgs` go before the script (e.g. --cpu-prof). */
 export async function startLvzhi(dataDir: string, nodeArgs: string[] = []): Promise<Child> {
   const port = await freePort();
   const env = { DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATABASE_URL: '' };
-  return start([...nodeArgs, 'bin/lvzhi.mjs', 'serve', '--demo'], env, port, /lvzhi: http:/, 180_000);
+  // The heap limit `npm start` and the lvzhi command set (bin/lvzhi.mjs).
+  return start([...nodeArgs, '--max-old-space-size=512', 'bin/lvzhi.mjs', 'serve', '--demo'], env, port, /lvzhi: http:/, 180_000);
 }
