@@ -4,7 +4,7 @@
 import type { Knex } from 'knex';
 import { LvzError } from '../errors.ts';
 import {
-  appendEvent, cancelOpenTasks, cancelTimers, listEvents, lockInstance, tasksOfInstance, writeTx, type InstanceRow,
+  appendEvent, cancelOpenTasks, cancelTimers, listEvents, lockInstance, tasksOfInstance, writeTx, type EventRow, type InstanceRow, type TaskRow,
 } from '../store/process/index.ts';
 import type { Actor } from './types.ts';
 import { conflict, openWorking, persist, send, settle } from './advance.ts';
@@ -23,9 +23,12 @@ async function loadVisible(rc: RuntimeContext, tx: Knex, actor: Actor, id: strin
 
 export type WithdrawCheck = { from: string; problem?: 'not_yours' | 'not_offered' | 'too_late' };
 
-/** Whether the actor may pull back the last transition: theirs, offered by the step, not yet acted on. */
-export async function withdrawable(rc: RuntimeContext, tx: Knex, actor: Actor, inst: InstanceRow): Promise<WithdrawCheck> {
-  const events = await listEvents(tx, inst.id);
+/**
+ * Whether the actor may pull back the last transition: theirs, offered by the step, not yet acted
+ * on. The instance page passes the events and tasks it has read already.
+ */
+export async function withdrawable(rc: RuntimeContext, tx: Knex, actor: Actor, inst: InstanceRow, read?: { events: EventRow[]; tasks: TaskRow[] }): Promise<WithdrawCheck> {
+  const events = read?.events ?? await listEvents(tx, inst.id);
   const last = [...events].reverse().find((e) => e.fromState && e.toState && e.fromState !== e.toState);
   if (!last || last.toState !== inst.state || last.actorId !== actor.userId || last.type !== 'task.completed') return { from: '', problem: 'not_yours' };
   const wf = workflowOf(rc, inst.workflowId, inst.workflowVersion);
@@ -33,7 +36,7 @@ export async function withdrawable(rc: RuntimeContext, tx: Knex, actor: Actor, i
   const group = wf.def.states[from]?.tasks.find((g) => g.id === (last.payload.group as string));
   if (!group?.actions.includes('withdraw')) return { from, problem: 'not_offered' };
   // Opened is fine; acted on is not: a task of the new state done, waiting on a helper, or helped.
-  const acted = (await tasksOfInstance(tx, inst.id)).some((t) => t.state === inst.state && t.kind !== 'cc' && t.createdAt >= last.at
+  const acted = (read?.tasks ?? await tasksOfInstance(tx, inst.id)).some((t) => t.state === inst.state && t.kind !== 'cc' && t.createdAt >= last.at
     && (t.status === 'done' || t.status === 'waiting' || t.kind !== 'task'));
   return acted ? { from, problem: 'too_late' } : { from };
 }

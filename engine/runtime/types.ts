@@ -291,7 +291,8 @@ export interface Engine {
   start(actor: Actor, workflowId: string, input: CompleteInput & { draft?: boolean }): Promise<{ instanceId: string; taskId?: string }>;
 
   // Lists
-  inbox(actor: Actor, list: InboxList, query: { page: number; pageSize: number; q?: string }): Promise<Page<TaskSummary>>;
+  /** One page of a list; `total`: the list's count already known from inboxCounts (no search), not counted again. */
+  inbox(actor: Actor, list: InboxList, query: { page: number; pageSize: number; q?: string; total?: number }): Promise<Page<TaskSummary>>;
   inboxCounts(actor: Actor): Promise<Record<InboxList, number>>;
   instances(actor: Actor, query: { page: number; pageSize: number; q?: string; workflowId?: string; status?: string; state?: string }): Promise<Page<InstanceSummary>>;
 

@@ -9,7 +9,7 @@ import type { CompiledWorkflow } from '../dsl/types.ts';
 import { buildFormModel } from '../forms/model.ts';
 import type { FieldAccess } from '../forms/types.ts';
 import {
-  childrenOf, getInstance, getInstances, inboxCount, inboxPage, listEvents, listInstances, tasksOfInstance, updateTask,
+  childrenOf, countInstances, getInstance, getInstances, inboxCount, inboxPage, listEvents, listInstances, tasksOfInstance, updateTask,
   type Holder, type InstanceRow, type TaskRow,
 } from '../store/process/index.ts';
 import { COUNT_CAP, INBOX_COUNT_CAP, type Actor, type InboxList, type InstanceSummary, type InstanceView, type Page, type TaskSummary } from './types.ts';
@@ -58,20 +58,21 @@ export function instanceSummary(rc: RuntimeContext, i: InstanceRow, names: Names
   };
 }
 
-export async function inbox(rc: RuntimeContext, actor: Actor, list: InboxList, query: { page: number; pageSize: number; q?: string }): Promise<Page<TaskSummary>> {
+export async function inbox(rc: RuntimeContext, actor: Actor, list: InboxList, query: { page: number; pageSize: number; q?: string; total?: number }): Promise<Page<TaskSummary>> {
   const page = Math.max(1, Math.floor(query.page || 1));
   const pageSize = Math.min(100, Math.max(1, Math.floor(query.pageSize || 20)));
   const holders = await holdersOf(rc.db, actor, rc.now());
   const names = await rc.names();
+  const known = query.q ? undefined : query.total;
   if (list === 'started') {
-    const r = await listInstances(rc.db, { all: true, workflows: [], holders }, { page, pageSize, ...(query.q && { q: query.q }), initiatorIds: [actor.userId] }, INBOX_COUNT_CAP);
+    const r = await listInstances(rc.db, { all: true, workflows: [], holders }, { page, pageSize, ...(query.q && { q: query.q }), initiatorIds: [actor.userId] }, INBOX_COUNT_CAP, known);
     const items = r.rows.map((i): TaskSummary => {
       const s = instanceSummary(rc, i, names);
       return { taskId: '', instanceId: i.id, workflowTitle: s.workflowTitle, instanceTitle: i.title, stepTitle: s.stateTitle, holder: '', createdAt: i.createdAt, isOverdue: false, status: i.status === 'active' || i.status === 'draft' ? 'open' : 'done' };
     });
     return { items, total: r.total, isCapped: r.total >= INBOX_COUNT_CAP, page, pageSize };
   }
-  const r = await inboxPage(rc.db, holders, { list, page, pageSize, ...(query.q && { q: query.q }) }, INBOX_COUNT_CAP);
+  const r = await inboxPage(rc.db, holders, { list, page, pageSize, ...(query.q && { q: query.q }) }, INBOX_COUNT_CAP, known);
   const items = r.rows.map((x) => taskSummary(rc, x.task, rc.registry.workflows.get(`${x.workflowId}@${x.workflowVersion}`), x.instanceTitle, names));
   return { items, total: r.total, isCapped: r.total >= INBOX_COUNT_CAP, page, pageSize };
 }
@@ -81,7 +82,7 @@ export async function inboxCounts(rc: RuntimeContext, actor: Actor): Promise<Rec
   const holders = await holdersOf(rc.db, actor, rc.now());
   const [todo, done, cc, started] = await Promise.all([
     inboxCount(rc.db, holders, 'todo', INBOX_COUNT_CAP), inboxCount(rc.db, holders, 'done', INBOX_COUNT_CAP), inboxCount(rc.db, holders, 'cc', INBOX_COUNT_CAP),
-    listInstances(rc.db, { all: true, workflows: [], holders }, { page: 1, pageSize: 1, initiatorIds: [actor.userId] }, INBOX_COUNT_CAP).then((r) => r.total),
+    countInstances(rc.db, { all: true, workflows: [], holders }, { initiatorIds: [actor.userId] }, INBOX_COUNT_CAP),
   ]);
   return { todo, done, cc, started };
 }
@@ -132,7 +133,7 @@ export async function instanceView(rc: RuntimeContext, actor: Actor, id: string)
   const open = tasks.filter((t) => (t.status === 'open' || t.status === 'waiting') && t.kind !== 'cc');
   const parent = inst.parentId ? (await getInstances(rc.db, [inst.parentId]))[0] : undefined;
   const isRunning = inst.status === 'active' || inst.status === 'draft';
-  const w = isRunning ? await withdrawable(rc, rc.db, actor, inst) : { from: '', problem: 'not_yours' as const };
+  const w = isRunning ? await withdrawable(rc, rc.db, actor, inst, { events, tasks }) : { from: '', problem: 'not_yours' as const };
   return {
     summary: instanceSummary(rc, inst, names),
     version: inst.version,

@@ -27,10 +27,9 @@ export async function inboxRoutes(app: FastifyInstance): Promise<void> {
     const list: InboxList = isInboxList(request.query.list) ? request.query.list : 'todo';
     const q = typeof request.query.q === 'string' ? request.query.q.trim().slice(0, 100) : '';
     const page = pageNumber(request.query.page);
-    const [result, counts] = await Promise.all([
-      app.engine.inbox(actor, list, { page, pageSize: PAGE_SIZE, q: q || undefined }),
-      inboxCountsOf(request, actor), // the layout reuses these: counted once per request
-    ]);
+    // The layout reuses these counts (once per request), and without a search the list's own total is one of them.
+    const counts = await inboxCountsOf(request, actor);
+    const result = await app.engine.inbox(actor, list, { page, pageSize: PAGE_SIZE, ...(q ? { q } : { total: counts[list] }) });
     const rows = result.items.map((row) => ({
       ...row,
       href: rowHref(list, row),

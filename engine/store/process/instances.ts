@@ -139,8 +139,7 @@ export function applyScope(db: Knex, q: Knex.QueryBuilder, scope: InstanceScope,
   });
 }
 
-/** One page and the total, counted up to `cap` (`total === cap`: that many or more). */
-export async function listInstances(db: Knex, scope: InstanceScope, query: InstanceQuery, cap: number): Promise<{ rows: InstanceRow[]; total: number }> {
+function scopedInstances(db: Knex, scope: InstanceScope, query: Omit<InstanceQuery, 'page' | 'pageSize'>): Knex.QueryBuilder {
   const base = db('instances as i');
   applyScope(db, base, scope);
   if (query.q) base.whereRaw(titleLike('i'), [`%${escapeLike(query.q)}%`]);
@@ -148,7 +147,21 @@ export async function listInstances(db: Knex, scope: InstanceScope, query: Insta
   if (query.status) base.where('i.status', query.status);
   if (query.state) base.where('i.state', query.state);
   if (query.initiatorIds) base.whereIn('i.initiator_id', query.initiatorIds);
-  const total = await cappedCount(db, base.clone().select(db.raw('1')), cap);
+  return base;
+}
+
+/** How many instances a query finds, counted up to `cap`. */
+export async function countInstances(db: Knex, scope: InstanceScope, query: Omit<InstanceQuery, 'page' | 'pageSize'>, cap: number): Promise<number> {
+  return cappedCount(db, scopedInstances(db, scope, query).select(db.raw('1')), cap);
+}
+
+/**
+ * One page and the total, counted up to `cap` (`total === cap`: that many or more); a `known`
+ * total (the caller counted the same query already) is not counted again.
+ */
+export async function listInstances(db: Knex, scope: InstanceScope, query: InstanceQuery, cap: number, known?: number): Promise<{ rows: InstanceRow[]; total: number }> {
+  const base = scopedInstances(db, scope, query);
+  const total = known ?? await cappedCount(db, base.clone().select(db.raw('1')), cap);
   const rows = await base.select('i.*').orderBy([{ column: 'i.updated_at', order: 'desc' }, { column: 'i.id' }])
     .limit(query.pageSize).offset((query.page - 1) * query.pageSize);
   return { rows: rows.map(toInstance), total };

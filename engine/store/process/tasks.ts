@@ -157,10 +157,13 @@ function inboxBase(db: Knex, holders: Holder[], list: InboxQuery['list'], q?: st
   return base;
 }
 
-/** One page of 待办/已办/抄送我的 and the total, both computed in the database (the total up to `cap`). */
-export async function inboxPage(db: Knex, holders: Holder[], query: InboxQuery, cap: number): Promise<{ rows: InboxRow[]; total: number }> {
+/**
+ * One page of 待办/已办/抄送我的 and the total, both computed in the database (the total up to
+ * `cap`); a `known` total (inboxCount of the same list) is not counted again.
+ */
+export async function inboxPage(db: Knex, holders: Holder[], query: InboxQuery, cap: number, known?: number): Promise<{ rows: InboxRow[]; total: number }> {
   let base = inboxBase(db, holders, query.list, query.q);
-  const total = await cappedCount(db, inboxBase(db, holders, query.list, query.q, false).select(db.raw('1')), cap);
+  const total = known ?? await cappedCount(db, inboxBase(db, holders, query.list, query.q, false).select(db.raw('1')), cap);
   const order = query.list === 'done' ? 't.completed_at' : 't.created_at';
   const offset = (query.page - 1) * query.pageSize;
   if (query.list === 'todo') {

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDb, type TestDb } from '../../helpers/db.ts';
 import {
-  inboxCount, inboxPage, insertInstance, insertTasks, listInstances, type Holder, type InstanceRow, type TaskRow,
+  countInstances, inboxCount, inboxPage, insertInstance, insertTasks, listInstances, type Holder, type InstanceRow, type TaskRow,
 } from '../../../engine/store/process/index.ts';
 import { countText, pager } from '../../../server/view-models.ts';
 import { COUNT_CAP, INBOX_COUNT_CAP } from '../../../engine/runtime/types.ts';
@@ -77,6 +77,9 @@ describe('capped counts', () => {
     expect(p3.rows.map((r) => r.task.id)).toEqual(sorted.slice(40, 60));
     const beyond = await inboxPage(t.db, holders, { list: 'todo', page: 52, pageSize: 20 }, 1000);
     expect(beyond.rows.map((r) => r.task.id)).toEqual(sorted.slice(1020, 1040));
+    // A total the caller already counted (the navigation's) is taken as it is: one count fewer per page.
+    const told = await inboxPage(t.db, holders, { list: 'todo', page: 3, pageSize: 20 }, 1000, 1000);
+    expect(told).toEqual(p3);
     const searched = await inboxPage(t.db, holders, { list: 'todo', page: 1, pageSize: 20, q: '件7' }, 1000);
     expect(searched.rows.length).toBeGreaterThan(0);
     expect(searched.rows.every((r) => r.instanceTitle === '件7')).toBe(true);
@@ -85,6 +88,9 @@ describe('capped counts', () => {
   it('caps the instance list total', async () => {
     expect((await listInstances(t.db, { all: true, workflows: [], holders }, { page: 1, pageSize: 5 }, 10)).total).toBe(10);
     expect((await listInstances(t.db, { all: true, workflows: [], holders }, { page: 1, pageSize: 5 }, 1000)).total).toBe(30);
+    expect(await countInstances(t.db, { all: true, workflows: [], holders }, { initiatorIds: ['u1'] }, 10)).toBe(10);
+    expect(await countInstances(t.db, { all: true, workflows: [], holders }, { initiatorIds: ['u1'] }, 1000)).toBe(30);
+    expect(await countInstances(t.db, { all: true, workflows: [], holders }, { initiatorIds: ['u2'] }, 1000)).toBe(0);
   });
 
   it('shows a capped total as 999+ and keeps paging by offset', () => {
