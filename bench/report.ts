@@ -107,7 +107,7 @@ function profileSection(run: RunInfo): string[] {
   const { summary, requests, seconds } = run.profile;
   const perReq = requests > 0 ? summary.totalMs / requests : NaN;
   return [
-    `\`node --cpu-prof\` on a fresh \`lvzhi serve\` during ${f1(seconds)} s of the submit scenario (${int(requests)} requests; `
+    `\`node --cpu-prof\` on a fresh \`lvzhi serve\` (its TypeScript sources through tsx, LVZHI_NO_BUNDLE=1, so the profile names our files) during ${f1(seconds)} s of the submit scenario (${int(requests)} requests; `
       + `${int(summary.totalMs)} ms of sampled main-thread CPU, ${f2(perReq)} ms per request; SQLite's own work runs on the libuv `
       + 'thread pool and is not in this profile, only in the CPU ms/req column above; `(program)` is native code V8 cannot attribute, '
       + 'such as the C++ half of the sqlite3 binding and HTTP parsing). Self time by module:',

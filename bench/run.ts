@@ -117,7 +117,8 @@ async function withChild<T>(child: Child, fn: (c: Child) => Promise<T>, graceMs 
 /** A second server under --cpu-prof for the POST alone; the profile is written when it exits. */
 async function profileSubmit(dataDir: string, seed: SeedResult, cursor: { i: number }): Promise<RunInfo['profile']> {
   const dir = path.join(dataDir, 'cpu-prof');
-  const child = await startLvzhi(dataDir, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+  // The sources, not the bundle: the profile then names our files (engine/runtime, engine/store …).
+  const child = await startLvzhi(dataDir, ['--cpu-prof', `--cpu-prof-dir=${dir}`], { LVZHI_NO_BUNDLE: '1' });
   const m = await withChild(child, async (c) => measure({ ...loadOptions(c), warmup: 1 }, await submitScenario(`http://127.0.0.1:${c.port}`, seed, cursor)), 60_000);
   const file = mainThreadProfile(dir, child.pid);
   if (!file) throw new Error(`bench: no .cpuprofile was written to ${dir}`);
