@@ -13,6 +13,8 @@ import {
 import type { UserRow } from '../store/types.ts';
 import type { Actor, SessionInfo } from '../runtime/types.ts';
 import { DEFAULT_PARAMS, hashPassword, needsRehash, verifyPassword } from './password.ts';
+import { localDateOf } from '../calendar/index.ts';
+import { holdsOnlyForSelf } from '../runtime/access.ts';
 
 /** A session ends this long after its last use. */
 export const SESSION_IDLE_MS = 12 * 60 * 60 * 1000;
@@ -68,17 +70,20 @@ export async function login(db: Db, username: string, password: string, now: Dat
 /** The live session for a cookie value, its expiry pushed on by use; undefined when unknown or expired. */
 export async function sessionInfo(db: Db, sessionId: string, now: Date): Promise<SessionInfo | undefined> {
   if (typeof sessionId !== 'string' || sessionId.length < 20 || sessionId.length > 64) return undefined;
-  const found = await getSessionWithUser(db, sessionId, now);
+  const date = localDateOf(now);
+  const found = await getSessionWithUser(db, sessionId, now, date);
   if (!found) {
     // Unknown, expired, or its user is gone: a session row of a removed user goes too.
     if (await getSession(db, sessionId, now)) await deleteSession(db, sessionId);
     return undefined;
   }
-  const { session, user, orgName } = found;
+  const { session, user, orgName, standsIn } = found;
   if (now.getTime() - Date.parse(session.lastSeenAt) >= TOUCH_EVERY_MS) {
     await touchSession(db, sessionId, now, new Date(now.getTime() + SESSION_IDLE_MS));
   }
   const actor: Actor = { userId: user.id, username: user.id, name: user.name, orgId: user.orgId, orgName: orgName ?? user.orgId, roles: user.roles };
+  // Most people stand in for nobody: then the request needs no second look at out_of_office.
+  if (standsIn === 0) holdsOnlyForSelf(actor, date);
   return { sessionId, csrfSecret: session.csrfSecret, actor };
 }
 

@@ -23,6 +23,11 @@ const memo = new WeakMap<Actor, { date: string; generation: number; holders: Pro
  * the actor object (one per request) for the day, until this process changes an absence
  * (outOfOfficeGeneration); another process's change shows from the next request.
  */
+/** The session found the actor stands in for nobody on `date`: holdersOf needs no query this request. */
+export function holdsOnlyForSelf(actor: Actor, date: string): void {
+  memo.set(actor, { date, generation: outOfOfficeGeneration(), holders: Promise.resolve([holderOf(actor)]) });
+}
+
 export function holdersOf(db: Knex, actor: Actor, now: Date): Promise<Holder[]> {
   const date = localDateOf(now);
   const generation = outOfOfficeGeneration();

@@ -99,16 +99,15 @@ async function runBatch(db: Knex, batch: Job[]): Promise<boolean> {
   try {
     await reasonKept(db, async (tx) => {
       await takeWriteLock(tx);
+      // Savepoints are not released one by one (a statement fewer per event): they nest, each
+      // `ROLLBACK TO` undoes back to the newest of the name (this event's), and COMMIT ends them all.
       for (const job of batch) {
         await tx.raw('SAVEPOINT lvz_event');
         try {
-          const value = await job.fn(tx);
-          await tx.raw('RELEASE lvz_event');
-          outcomes.push({ ok: true, value });
+          outcomes.push({ ok: true, value: await job.fn(tx) });
         } catch (error) {
           if (!isEventsOwn(error)) throw error;
           await tx.raw('ROLLBACK TO lvz_event');
-          await tx.raw('RELEASE lvz_event');
           outcomes.push({ ok: false, error });
         }
       }

@@ -6,6 +6,8 @@ import {
   SESSION_IDLE_MS, actorByApiToken, createApiToken, login, logout, sessionInfo,
 } from '../../../engine/auth/sessions.ts';
 import { DEMO_PASSWORD, seedDemo } from '../../../engine/store/seed/demo.ts';
+import { clearOutOfOffice, setOutOfOffice } from '../../../engine/store/directory.ts';
+import { holdersOf } from '../../../engine/runtime/access.ts';
 import { isLvzError } from '../../../engine/errors.ts';
 import { TEST_DB_KINDS, openTestDb, type TestDb } from '../../helpers/db.ts';
 
@@ -53,6 +55,20 @@ describe.each(TEST_DB_KINDS)('authentication on %s', (kind) => {
     // Both paths run scrypt: neither is a near-instant miss.
     expect(unknown.ms).toBeGreaterThan(wrong.ms / 4);
     expect(wrong.ms).toBeGreaterThan(unknown.ms / 4);
+  });
+
+  it('knows from the session whom its user stands in for today (代理), and sees a change at once', async () => {
+    const s = await login(t.db, 'deputy4', DEMO_PASSWORD, T0);
+    const holders = async () => (await holdersOf(t.db, (await sessionInfo(t.db, s.sessionId, T0))!.actor, T0)).map((h) => h.userId);
+    expect(await holders()).toEqual(['deputy4']);
+    await setOutOfOffice(t.db, { userId: 'deputy5', delegateId: 'deputy4', fromDate: '2026-03-01', toDate: '2026-03-03', now: T0 });
+    expect(await holders()).toEqual(['deputy4', 'deputy5']);
+    // The same request's actor, asked again after the change in this process: not the stale answer.
+    const info = (await sessionInfo(t.db, s.sessionId, T0))!;
+    expect((await holdersOf(t.db, info.actor, T0)).map((h) => h.userId)).toEqual(['deputy4', 'deputy5']);
+    await clearOutOfOffice(t.db, 'deputy5');
+    expect((await holdersOf(t.db, info.actor, T0)).map((h) => h.userId)).toEqual(['deputy4']);
+    expect(await holders()).toEqual(['deputy4']);
   });
 
   it('keeps a session alive while it is used and ends it 12 hours after the last use', async () => {
