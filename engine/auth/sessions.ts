@@ -7,7 +7,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { LvzError } from '../errors.ts';
 import type { Db } from '../store/db.ts';
 import {
-  apiTokenByHash, createSession, deleteSession, getOrg, getSession, getSessionWithUser, getUser, insertApiToken,
+  apiTokenByHash, createSession, deleteSession, getOrg, getSessionWithUser, getUser, insertApiToken,
   setPasswordHash, touchApiToken, touchSession,
 } from '../store/directory.ts';
 import type { UserRow } from '../store/types.ts';
@@ -72,11 +72,7 @@ export async function sessionInfo(db: Db, sessionId: string, now: Date): Promise
   if (typeof sessionId !== 'string' || sessionId.length < 20 || sessionId.length > 64) return undefined;
   const date = localDateOf(now);
   const found = await getSessionWithUser(db, sessionId, now, date);
-  if (!found) {
-    // Unknown, expired, or its user is gone: a session row of a removed user goes too.
-    if (await getSession(db, sessionId, now)) await deleteSession(db, sessionId);
-    return undefined;
-  }
+  if (!found) return undefined; // unknown or expired (a removed user's sessions go with it: on delete cascade)
   const { session, user, orgName, standsIn } = found;
   if (now.getTime() - Date.parse(session.lastSeenAt) >= TOUCH_EVERY_MS) {
     await touchSession(db, sessionId, now, new Date(now.getTime() + SESSION_IDLE_MS));

@@ -17,17 +17,17 @@ export function holderOf(actor: Actor): Holder {
 
 const memo = new WeakMap<Actor, { date: string; generation: number; holders: Promise<Holder[]> }>();
 
+/** The session found the actor stands in for nobody on `date`: holdersOf needs no query this request. */
+export function holdsOnlyForSelf(actor: Actor, date: string): void {
+  memo.set(actor, { date, generation: outOfOfficeGeneration(), holders: Promise.resolve([holderOf(actor)]) });
+}
+
 /**
  * The actor plus everyone they stand in for today (代理), principals after the actor. Asked
  * several times while serving one request (the page, its counts, the task's access): kept on
  * the actor object (one per request) for the day, until this process changes an absence
  * (outOfOfficeGeneration); another process's change shows from the next request.
  */
-/** The session found the actor stands in for nobody on `date`: holdersOf needs no query this request. */
-export function holdsOnlyForSelf(actor: Actor, date: string): void {
-  memo.set(actor, { date, generation: outOfOfficeGeneration(), holders: Promise.resolve([holderOf(actor)]) });
-}
-
 export function holdersOf(db: Knex, actor: Actor, now: Date): Promise<Holder[]> {
   const date = localDateOf(now);
   const generation = outOfOfficeGeneration();

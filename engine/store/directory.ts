@@ -231,11 +231,6 @@ export async function getSessionWithUser(db: Db, id: string, now: Date, localDat
   return { session: toSession(r), user, orgName: (r.o_name as string | null) ?? null, standsIn: Number(r.stands_in) };
 }
 
-export async function getSession(db: Db, id: string, now: Date): Promise<SessionRow | undefined> {
-  const r = await db('sessions').where({ id }).where('expires_at', '>', now.toISOString()).first();
-  return r ? toSession(r) : undefined;
-}
-
 export async function touchSession(db: Db, id: string, lastSeenAt: Date, expiresAt: Date): Promise<void> {
   await db('sessions').where({ id }).update({ last_seen_at: lastSeenAt.toISOString(), expires_at: expiresAt.toISOString() });
 }

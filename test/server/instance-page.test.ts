@@ -2,7 +2,7 @@
 // progress: readable holders, natural history lines, the 协办 answers, the print view.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, inputValue, loginAs, startServer, taskIds, type TestServer, openFirstTask } from '../helpers/http.ts';
+import { Client, inputValue, loginAs, startServer, type TestServer, openFirstTask } from '../helpers/http.ts';
 
 let s: TestServer;
 let deputy: Client;

@@ -2,7 +2,7 @@
 // drive it without JavaScript (plain POSTs, 303 redirects, CSRF from the page).
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, inputValue, loginAs, startServer, taskIds, type TestServer, openFirstTask } from '../helpers/http.ts';
+import { Client, inputValue, loginAs, startServer, type TestServer, openFirstTask } from '../helpers/http.ts';
 
 let s: TestServer;
 let deputy: Client;
