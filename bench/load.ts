@@ -171,6 +171,22 @@ async function alone(opts: LoadOptions, scenario: Scenario): Promise<number> {
  * divided by the responses it got: at most `connections` requests are cut off at the end, and
  * the server is idle at the start, so the error is small unless responses are very few.
  */
+/** Responses, percentiles and errors of one run. */
+function statsOf(r: Run): { responses: number; rps: number; p50: number; p95: number; p99: number; errors: number; errorDetail: string } {
+  const responses = r.latencies.length;
+  // A request that timed out counts at the timeout, so it cannot flatter the percentiles.
+  const sorted = [...r.latencies, ...new Array<number>(r.result.timeouts).fill(10_000)].sort((a, b) => a - b);
+  // autocannon counts a timeout in `errors` too.
+  const errors = [...r.bad.values()].reduce((a, b) => a + b, 0) + r.result.errors;
+  const detail = [...r.bad].map(([k, n]) => `${k}×${n}`);
+  if (r.result.timeouts > 0) detail.push(`timeout×${r.result.timeouts}`);
+  if (r.result.errors - r.result.timeouts > 0) detail.push(`socket error×${r.result.errors - r.result.timeouts}`);
+  return {
+    responses, rps: responses / r.result.duration, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99),
+    errors, errorDetail: detail.join(', '),
+  };
+}
+
 export async function measure(opts: LoadOptions, scenario: Scenario): Promise<Measurement> {
   if (opts.warmup > 0) await run(opts, scenario, opts.warmup, 1);
   await waitIdle(opts.pid, 30_000);
@@ -181,23 +197,13 @@ export async function measure(opts: LoadOptions, scenario: Scenario): Promise<Me
   const r = await run(opts, scenario, opts.duration);
   const t1 = monotonicUs();
   const cpu1 = cpuMs(opts.pid);
-  const responses = r.latencies.length;
-  // A request that timed out counts at the timeout, so it cannot flatter the percentiles.
-  for (let i = 0; i < r.result.timeouts; i++) r.latencies.push(10_000);
-  const sorted = r.latencies.sort((a, b) => a - b);
-  // autocannon counts a timeout in `errors` too.
-  const failures = r.result.errors;
-  const errors = [...r.bad.values()].reduce((a, b) => a + b, 0) + failures;
-  const detail = [...r.bad].map(([k, n]) => `${k}×${n}`);
-  if (r.result.timeouts > 0) detail.push(`timeout×${r.result.timeouts}`);
-  if (r.result.errors - r.result.timeouts > 0) detail.push(`socket error×${r.result.errors - r.result.timeouts}`);
+  const stats = statsOf(r);
   const paced = opts.rate ? await pacedRun(opts, scenario, opts.rate) : undefined;
   return {
     ...(paced && { paced }),
-    name: scenario.name, what: scenario.what, seconds: r.result.duration, responses, sent: r.result.requests.sent,
-    rps: responses / r.result.duration, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99),
-    errors, errorDetail: detail.join(', '),
-    cpuMsPerRequest: responses > 0 ? (cpu1 - cpu0) / responses : NaN, aloneMs,
+    name: scenario.name, what: scenario.what, seconds: r.result.duration, responses: stats.responses, sent: r.result.requests.sent,
+    rps: stats.rps, p50: stats.p50, p95: stats.p95, p99: stats.p99, errors: stats.errors, errorDetail: stats.errorDetail,
+    cpuMsPerRequest: stats.responses > 0 ? (cpu1 - cpu0) / stats.responses : NaN, aloneMs,
     peakRssMb: peakRssMb(opts.pid), exhausted: r.exhausted, windowUs: [t0, t1],
   };
 }
@@ -211,9 +217,6 @@ export const PACED_CONNECTIONS = 5;
 /** `rate` requests per second over PACED_CONNECTIONS connections for the scenario's duration, after the server is idle again. */
 async function pacedRun(opts: LoadOptions, scenario: Scenario, rate: number): Promise<Paced> {
   await waitIdle(opts.pid, 30_000);
-  const r = await run(opts, scenario, opts.duration, Math.min(PACED_CONNECTIONS, opts.connections), rate);
-  for (let i = 0; i < r.result.timeouts; i++) r.latencies.push(10_000);
-  const sorted = r.latencies.sort((a, b) => a - b);
-  const errors = [...r.bad.values()].reduce((a, b) => a + b, 0) + r.result.errors;
-  return { rate, rps: r.latencies.length / r.result.duration, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), errors };
+  const { rps, p50, p95, p99, errors } = statsOf(await run(opts, scenario, opts.duration, Math.min(PACED_CONNECTIONS, opts.connections), rate));
+  return { rate, rps, p50, p95, p99, errors };
 }
