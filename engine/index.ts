@@ -3,7 +3,7 @@
 
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openDb, startupTurn, type Db } from './store/db.ts';
+import { openDb, openReads, startupTurn, type Db } from './store/db.ts';
 import { guardStoreErrors } from './store/faults.ts';
 import { seedDemo } from './store/seed/demo.ts';
 import { systemClock, type Clock } from './runtime/clock.ts';
@@ -49,11 +49,21 @@ export async function engineOn(db: Db, options: Omit<EngineOptions, 'databaseUrl
     await db.destroy();
     throw e;
   }
-  const rc: RuntimeContext = {
-    db, now, calendar: loaded.calendar, registry: loaded.registry, dataDir: path.resolve(options.dataDir),
-    ...directoryCache(db, now),
+  const reads = openReads(db);
+  const close = async (): Promise<void> => {
+    if (reads !== db) await reads.destroy();
+    await db.destroy();
   };
-  // A calendar year added since the last start dates the reminders that waited for it.
-  await scheduleDeferredReminders(rc);
-  return guardStoreErrors(buildEngine(rc, () => db.destroy()));
+  const rc: RuntimeContext = {
+    db, reads, now, calendar: loaded.calendar, registry: loaded.registry, dataDir: path.resolve(options.dataDir),
+    ...directoryCache(reads, now),
+  };
+  try {
+    // A calendar year added since the last start dates the reminders that waited for it.
+    await scheduleDeferredReminders(rc);
+  } catch (e) {
+    await close();
+    throw e;
+  }
+  return guardStoreErrors(buildEngine(rc, close));
 }

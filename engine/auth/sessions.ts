@@ -67,11 +67,14 @@ export async function login(db: Db, username: string, password: string, now: Dat
   return { sessionId: session.id, csrfSecret: session.csrfSecret, actor: await toActor(db, user) };
 }
 
-/** The live session for a cookie value, its expiry pushed on by use; undefined when unknown or expired. */
-export async function sessionInfo(db: Db, sessionId: string, now: Date): Promise<SessionInfo | undefined> {
+/**
+ * The live session for a cookie value, its expiry pushed on by use; undefined when unknown or
+ * expired. Looked up through `reads` (every request does it), touched through `db`.
+ */
+export async function sessionInfo(db: Db, sessionId: string, now: Date, reads: Db = db): Promise<SessionInfo | undefined> {
   if (typeof sessionId !== 'string' || sessionId.length < 20 || sessionId.length > 64) return undefined;
   const date = localDateOf(now);
-  const found = await getSessionWithUser(db, sessionId, now, date);
+  const found = await getSessionWithUser(reads, sessionId, now, date);
   if (!found) return undefined; // unknown or expired (a removed user's sessions go with it: on delete cascade)
   const { session, user, orgName, standsIn } = found;
   if (now.getTime() - Date.parse(session.lastSeenAt) >= TOUCH_EVERY_MS) {

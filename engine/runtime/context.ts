@@ -18,7 +18,10 @@ export interface Registry {
 }
 
 export interface RuntimeContext {
+  /** Writes (writeTx) and reads that must see the transaction's own writes. */
   db: Knex;
+  /** Pages' reads: on SQLite, connections beside the writer's (store/db.ts openReads); on PostgreSQL, db. */
+  reads: Knex;
   now: Clock;
   calendar: Calendar;
   registry: Registry;

@@ -48,7 +48,7 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>): E
   const fresh = <T>(run: () => Promise<T>): Promise<T> => withFreshRegistry(rc, run);
   return {
     login: (u, p) => login(db, u, p, rc.now()),
-    session: (id) => sessionInfo(db, id, rc.now()),
+    session: (id) => sessionInfo(db, id, rc.now(), rc.reads),
     logout: (id) => logout(db, id),
     actorByApiToken: (t) => actorByApiToken(db, t, rc.now()),
     createApiToken: (a) => createApiToken(db, a.userId, rc.now()),

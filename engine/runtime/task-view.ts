@@ -14,10 +14,10 @@ import { returnTargets } from './actions.ts';
 import { daysLeft } from './views.ts';
 
 export async function taskView(rc: RuntimeContext, actor: Actor, taskId: string): Promise<TaskView> {
-  const task = await getTask(rc.db, taskId);
-  const inst = task ? await getInstance(rc.db, task.instanceId) : undefined;
+  const task = await getTask(rc.reads, taskId);
+  const inst = task ? await getInstance(rc.reads, task.instanceId) : undefined;
   if (!task || !inst) throw notFound('任务', taskId);
-  await actingOn(rc, rc.db, actor, task, inst);
+  await actingOn(rc, rc.reads, actor, task, inst);
   const wf = workflowOf(rc, inst.workflowId, inst.workflowVersion);
   const s = stateOf(wf, task.state);
   const g = groupOf(wf, task.state, task.grp === 'cc' ? (s.tasks[0]?.id ?? 'main') : task.grp);
@@ -27,7 +27,7 @@ export async function taskView(rc: RuntimeContext, actor: Actor, taskId: string)
   const access = isOpen ? full : { edit: new Set<string>(), read: new Set([...full.read, ...full.edit]) };
   if (task.kind === 'cc' && task.readAt === null) await updateTask(rc.db, task.id, { readAt: rc.now().toISOString() });
   const [dir, names, phrases, events, tasks] = await Promise.all([
-    rc.directory(), rc.names(), listPhrases(rc.db, actor.userId), listEvents(rc.db, inst.id), tasksOfInstance(rc.db, inst.id),
+    rc.directory(), rc.names(), listPhrases(rc.reads, actor.userId), listEvents(rc.reads, inst.id), tasksOfInstance(rc.reads, inst.id),
   ]);
   const readable = new Set([...full.read, ...full.edit]);
   const buttons: TaskButton[] = !isOpen ? []
@@ -37,7 +37,7 @@ export async function taskView(rc: RuntimeContext, actor: Actor, taskId: string)
       event: o.id, label: o.label,
       reason: (s.on[o.id] ?? []).some((t) => t.reason === 'required') ? 'required' : (s.on[o.id] ?? []).some((t) => t.reason === 'optional') ? 'optional' : 'none',
     }));
-  const targets = isOpen && task.kind === 'task' && g.actions.includes('return') ? await returnTargets(rc.db, { inst, wf }, g, task.state) : [];
+  const targets = isOpen && task.kind === 'task' && g.actions.includes('return') ? await returnTargets(rc.reads, { inst, wf }, g, task.state) : [];
   const left = daysLeft(rc, task.dueAt);
   const model = buildFormModel(form, { ...inst.data, ...(task.draft ?? {}) }, access, [], dir);
   const perItem = perItemFields(wf);

@@ -61,28 +61,28 @@ export function instanceSummary(rc: RuntimeContext, i: InstanceRow, names: Names
 export async function inbox(rc: RuntimeContext, actor: Actor, list: InboxList, query: { page: number; pageSize: number; q?: string; total?: number }): Promise<Page<TaskSummary>> {
   const page = Math.max(1, Math.floor(query.page || 1));
   const pageSize = Math.min(100, Math.max(1, Math.floor(query.pageSize || 20)));
-  const holders = await holdersOf(rc.db, actor, rc.now());
+  const holders = await holdersOf(rc.reads, actor, rc.now());
   const names = await rc.names();
   const known = query.q ? undefined : query.total;
   if (list === 'started') {
-    const r = await listInstances(rc.db, { all: true, workflows: [], holders }, { page, pageSize, ...(query.q && { q: query.q }), initiatorIds: [actor.userId] }, INBOX_COUNT_CAP, known);
+    const r = await listInstances(rc.reads, { all: true, workflows: [], holders }, { page, pageSize, ...(query.q && { q: query.q }), initiatorIds: [actor.userId] }, INBOX_COUNT_CAP, known);
     const items = r.rows.map((i): TaskSummary => {
       const s = instanceSummary(rc, i, names);
       return { taskId: '', instanceId: i.id, workflowTitle: s.workflowTitle, instanceTitle: i.title, stepTitle: s.stateTitle, holder: '', createdAt: i.createdAt, isOverdue: false, status: i.status === 'active' || i.status === 'draft' ? 'open' : 'done' };
     });
     return { items, total: r.total, isCapped: r.total >= INBOX_COUNT_CAP, page, pageSize };
   }
-  const r = await inboxPage(rc.db, holders, { list, page, pageSize, ...(query.q && { q: query.q }) }, INBOX_COUNT_CAP, known);
+  const r = await inboxPage(rc.reads, holders, { list, page, pageSize, ...(query.q && { q: query.q }) }, INBOX_COUNT_CAP, known);
   const items = r.rows.map((x) => taskSummary(rc, x.task, rc.registry.workflows.get(`${x.workflowId}@${x.workflowVersion}`), x.instanceTitle, names));
   return { items, total: r.total, isCapped: r.total >= INBOX_COUNT_CAP, page, pageSize };
 }
 
 /** The four lists' counts for the navigation, each up to INBOX_COUNT_CAP (the cap itself: shown as 99+). */
 export async function inboxCounts(rc: RuntimeContext, actor: Actor): Promise<Record<InboxList, number>> {
-  const holders = await holdersOf(rc.db, actor, rc.now());
+  const holders = await holdersOf(rc.reads, actor, rc.now());
   const [todo, done, cc, started] = await Promise.all([
-    inboxCount(rc.db, holders, 'todo', INBOX_COUNT_CAP), inboxCount(rc.db, holders, 'done', INBOX_COUNT_CAP), inboxCount(rc.db, holders, 'cc', INBOX_COUNT_CAP),
-    countInstances(rc.db, { all: true, workflows: [], holders }, { initiatorIds: [actor.userId] }, INBOX_COUNT_CAP),
+    inboxCount(rc.reads, holders, 'todo', INBOX_COUNT_CAP), inboxCount(rc.reads, holders, 'done', INBOX_COUNT_CAP), inboxCount(rc.reads, holders, 'cc', INBOX_COUNT_CAP),
+    countInstances(rc.reads, { all: true, workflows: [], holders }, { initiatorIds: [actor.userId] }, INBOX_COUNT_CAP),
   ]);
   return { todo, done, cc, started };
 }
@@ -90,8 +90,8 @@ export async function inboxCounts(rc: RuntimeContext, actor: Actor): Promise<Rec
 export async function instances(rc: RuntimeContext, actor: Actor, query: { page: number; pageSize: number; q?: string; workflowId?: string; status?: string; state?: string }): Promise<Page<InstanceSummary>> {
   const page = Math.max(1, Math.floor(query.page || 1));
   const pageSize = Math.min(100, Math.max(1, Math.floor(query.pageSize || 20)));
-  const holders = await holdersOf(rc.db, actor, rc.now());
-  const r = await listInstances(rc.db, scopeFor(rc, actor, holders), { ...query, page, pageSize }, COUNT_CAP);
+  const holders = await holdersOf(rc.reads, actor, rc.now());
+  const r = await listInstances(rc.reads, scopeFor(rc, actor, holders), { ...query, page, pageSize }, COUNT_CAP);
   const names = await rc.names();
   return { items: r.rows.map((i) => instanceSummary(rc, i, names)), total: r.total, isCapped: r.total >= COUNT_CAP, page, pageSize };
 }
@@ -121,9 +121,9 @@ async function loadInstance(rc: RuntimeContext, db: Knex, actor: Actor, id: stri
 }
 
 export async function instanceView(rc: RuntimeContext, actor: Actor, id: string): Promise<InstanceView> {
-  const { inst, wf, holders } = await loadInstance(rc, rc.db, actor, id);
+  const { inst, wf, holders } = await loadInstance(rc, rc.reads, actor, id);
   const [tasks, events, names, dir, children] = await Promise.all([
-    tasksOfInstance(rc.db, id), listEvents(rc.db, id), rc.names(), rc.directory(), childrenOf(rc.db, id),
+    tasksOfInstance(rc.reads, id), listEvents(rc.reads, id), rc.names(), rc.directory(), childrenOf(rc.reads, id),
   ]);
   // 抄送: opening the instance marks my copies read (not an event: it changes no business state).
   for (const t of tasks) if (t.kind === 'cc' && t.readAt === null && t.assigneeId === actor.userId) await updateTask(rc.db, t.id, { readAt: rc.now().toISOString() });
@@ -131,9 +131,9 @@ export async function instanceView(rc: RuntimeContext, actor: Actor, id: string)
   const form = formOf(rc, wf.def.record);
   const visited = Object.keys(inst.snapshot.visits ?? {});
   const open = tasks.filter((t) => (t.status === 'open' || t.status === 'waiting') && t.kind !== 'cc');
-  const parent = inst.parentId ? (await getInstances(rc.db, [inst.parentId]))[0] : undefined;
+  const parent = inst.parentId ? (await getInstances(rc.reads, [inst.parentId]))[0] : undefined;
   const isRunning = inst.status === 'active' || inst.status === 'draft';
-  const w = isRunning ? await withdrawable(rc, rc.db, actor, inst, { events, tasks }) : { from: '', problem: 'not_yours' as const };
+  const w = isRunning ? await withdrawable(rc, rc.reads, actor, inst, { events, tasks }) : { from: '', problem: 'not_yours' as const };
   return {
     summary: instanceSummary(rc, inst, names),
     version: inst.version,

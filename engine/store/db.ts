@@ -159,6 +159,19 @@ export function sqliteCacheKiB(env: NodeJS.ProcessEnv = process.env): number {
   return Math.round(mb * 1024);
 }
 
+interface RawSqlite { run(sql: string, cb: (err: Error | null) => void): void }
+
+/** Runs the pragmas one after the other on a new connection, then hands it to knex's pool. */
+function pragmas(statements: string[]) {
+  return (conn: RawSqlite, done: (err: Error | null, conn: unknown) => void): void => {
+    const next = (i: number): void => {
+      if (i === statements.length) return done(null, conn);
+      conn.run(statements[i]!, (e) => (e ? done(e, conn) : next(i + 1)));
+    };
+    next(0);
+  };
+}
+
 function openSqlite(dataDir: string): Db {
   const cacheKiB = sqliteCacheKiB(); // a bad setting fails the start here, with its own message
   fs.mkdirSync(dataDir, { recursive: true });
@@ -168,28 +181,45 @@ function openSqlite(dataDir: string): Db {
     log,
     useNullAsDefault: true,
     // One connection: SQLite has one writer anyway, and a single connection keeps
-    // transactions serialised without SQLITE_BUSY retries.
+    // transactions serialised without SQLITE_BUSY retries. Pages read through readsOf(db).
     pool: {
       min: 1,
       max: 1,
-      afterCreate(conn: { run(sql: string, cb: (err: Error | null) => void): void }, done: (err: Error | null, conn: unknown) => void) {
-        // busy_timeout first: switching a new file to WAL needs a moment's exclusive lock, and
-        // another process opening the same file at that moment should wait, not fail.
-        conn.run('PRAGMA busy_timeout = 5000', (e1) => {
-          if (e1) return done(e1, conn);
-          conn.run('PRAGMA journal_mode = WAL', (e2) => {
-            if (e2) return done(e2, conn);
-            conn.run('PRAGMA foreign_keys = ON', (e3) => {
-              if (e3) return done(e3, conn);
-              conn.run(`PRAGMA cache_size = -${cacheKiB}`, (e4) => done(e4, conn));
-            });
-          });
-        });
-      },
+      // busy_timeout first: switching a new file to WAL needs a moment's exclusive lock, and
+      // another process opening the same file at that moment should wait, not fail.
+      afterCreate: pragmas(['PRAGMA busy_timeout = 5000', 'PRAGMA journal_mode = WAL', 'PRAGMA foreign_keys = ON', `PRAGMA cache_size = -${cacheKiB}`]),
     },
   });
   cacheStatements(db);
   return db;
+}
+
+/**
+ * Connections for reads alone beside the one that writes (SQLite; on PostgreSQL the pool already
+ * has several): in WAL mode readers never wait for the writer, so a page is not held up behind a
+ * batch of events being committed, and two pages' statements run on two threads. Each statement
+ * reads the newest committed state, so a page read after an event was answered shows it.
+ * `query_only` makes a write sent here by mistake fail at once instead of becoming a second
+ * writer. The caller destroys the pool (closeReads).
+ */
+export const READ_CONNECTIONS = 2;
+
+export function openReads(db: Db): Db {
+  if (isPostgres(db)) return db;
+  const cacheKiB = sqliteCacheKiB();
+  const reads = knexFactory({
+    client: 'sqlite3',
+    connection: { filename: (db.client.config.connection as { filename: string }).filename },
+    log,
+    useNullAsDefault: true,
+    pool: {
+      min: 0,
+      max: READ_CONNECTIONS,
+      afterCreate: pragmas(['PRAGMA busy_timeout = 5000', 'PRAGMA query_only = 1', `PRAGMA cache_size = -${cacheKiB}`]),
+    },
+  });
+  cacheStatements(reads);
+  return reads;
 }
 
 function openPostgres(url: string): Db {
