@@ -7,6 +7,7 @@ import { processes } from './002_process.ts';
 import { studio } from './003_studio.ts';
 import { inboxIndexes } from './004_inbox_indexes.ts';
 import { involvementIndex } from './005_involvement_index.ts';
+import { holderIndexes } from './006_holder_indexes.ts';
 
 export interface Migration {
   up(db: Knex): Promise<void>;
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '003_studio': studio,
   '004_inbox_indexes': inboxIndexes,
   '005_involvement_index': involvementIndex,
+  '006_holder_indexes': holderIndexes,
 };
