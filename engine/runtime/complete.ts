@@ -8,7 +8,7 @@ import {
   appendEvent, attachFiles, tasksOfVisit, updateTask, writeTx, type InstanceRow, type TaskRow,
 } from '../store/process/index.ts';
 import type { Actor, CompleteInput } from './types.ts';
-import type { CelActor } from './machine.ts';
+import { stateName, type CelActor } from './machine.ts';
 import { conflict, contextOf, openWorking, persist, send, settle, type Working } from './advance.ts';
 import { groupOf, stateOf, type RuntimeContext } from './context.ts';
 import { mergeData, validateStep } from './form-input.ts';
@@ -86,16 +86,27 @@ async function finishTask(rc: RuntimeContext, tx: Knex, actor: Actor, l: Loaded,
   await attachFiles(tx, inst.id, fileIds, uploaders);
   const w = openWorking(rc, tx, inst, wf, data);
   const who = celActor(actor);
-  const signersAfter = await openSignersAfter(w, task);
+  const signersAfter = await openSignersAfter(w, g, task);
   if (signersAfter === 0) await advanceAfter(w, s, g, task, input.event, who);
   await settle(w, who);
-  await persist(w);
-  await appendEvent(tx, {
+  // The instance's row and its event go out together: one round trip to the database instead of
+  // two. A failed version check is thrown once both have finished, and the transaction (or the
+  // event's savepoint) undoes the event too.
+  await together(persist(w), appendEvent(tx, {
     instanceId: inst.id, at: w.now.toISOString(), actorId: actor.userId, onBehalfOf: l.acting.onBehalfOf ?? null,
-    type: 'task.completed', taskId: task.id, fromState: inst.state, toState: w.inst.state,
+    type: 'task.completed', taskId: task.id, fromState: inst.state, toState: stateName(w.snapshot),
     payload: { event: input.event, label: outcome.label, group: g.id, ...(opinion && { opinion }), ...(reason && { reason }), data: patch, ...(w.notes.length > 0 && { note: w.notes.join('；') }), ...(w.children.length > 0 && { children: w.children }) },
-  });
+  }));
   return { instanceId: inst.id, state: w.inst.state, stateTitle: stateOf(wf, w.inst.state).title };
+}
+
+/**
+ * Waits for every write to finish, then fails with the first failure: a rollback must never
+ * race a statement still running on the transaction's connection.
+ */
+async function together(...writes: Promise<unknown>[]): Promise<void> {
+  const failed = (await Promise.allSettled(writes)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 /** After a task is done: the state's own event, or task.done (and the next of a 依次 group). */
@@ -115,7 +126,8 @@ async function advanceAfter(w: Working, s: StateDef, g: TaskGroupDef, task: Task
 }
 
 /** 加签 (after): signers added on this task act now; the step waits for them. Returns how many. */
-async function openSignersAfter(w: Working, task: TaskRow): Promise<number> {
+async function openSignersAfter(w: Working, g: TaskGroupDef, task: TaskRow): Promise<number> {
+  if (!g.actions.includes('add_signer')) return 0; // no 加签 at this step: nobody to look for
   const rows = (await tasksOfVisit(w.tx, w.inst.id, task.state, task.visit))
     .filter((t) => t.kind === 'signer' && t.ownerTaskId === task.id && t.status === 'waiting');
   for (const r of rows) await updateTask(w.tx, r.id, { status: 'open', createdAt: w.now.toISOString() }, 'waiting');

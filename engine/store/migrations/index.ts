@@ -8,6 +8,7 @@ import { studio } from './003_studio.ts';
 import { inboxIndexes } from './004_inbox_indexes.ts';
 import { involvementIndex } from './005_involvement_index.ts';
 import { holderIndexes } from './006_holder_indexes.ts';
+import { holderWorkflows } from './007_holder_workflows.ts';
 
 export interface Migration {
   up(db: Knex): Promise<void>;
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '004_inbox_indexes': inboxIndexes,
   '005_involvement_index': involvementIndex,
   '006_holder_indexes': holderIndexes,
+  '007_holder_workflows': holderWorkflows,
 };

@@ -138,6 +138,11 @@ export function involvement(db: Knex, holders: Holder[], alias = 'i'): Knex.Quer
 export interface ScopeShape {
   ids?: string[];
   newestFirst?: boolean;
+  /**
+   * Newest first: the workflows (beyond the whole ones the viewer sees) the holders ever had a
+   * task in (migration 007); an instance of any other workflow is passed over without asking.
+   */
+  involvedIn?: string[];
 }
 
 export function applyScope(db: Knex, q: Knex.QueryBuilder, scope: InstanceScope, alias = 'i', shape: ScopeShape = {}): void {
@@ -149,8 +154,13 @@ export function applyScope(db: Knex, q: Knex.QueryBuilder, scope: InstanceScope,
   q.where((w) => {
     if (scope.workflows.length > 0) inList(w, 'workflow_id', scope.workflows);
     inList(w, 'initiator_id', scope.holders.map((h) => h.userId));
-    if (!shape.ids) w.orWhereExists(involvement(db, scope.holders, alias));
-    else if (shape.ids.length > 0) w.orWhereIn(`${alias}.id`, shape.ids);
+    if (shape.ids) {
+      if (shape.ids.length > 0) w.orWhereIn(`${alias}.id`, shape.ids);
+    } else if (!shape.involvedIn) {
+      w.orWhereExists(involvement(db, scope.holders, alias));
+    } else if (shape.involvedIn.length > 0) {
+      w.orWhere((x) => inList(x, 'workflow_id', shape.involvedIn!).whereExists(involvement(db, scope.holders, alias)));
+    }
   });
 }
 
@@ -185,11 +195,26 @@ export async function involvedInstances(db: Knex, holders: Holder[], limit: numb
  */
 export async function shapeOf(db: Knex, scope: InstanceScope, limit = GATHER_LIMIT): Promise<ScopeShape> {
   if (scope.all) return {};
-  if (scope.workflows.length > 0) return { newestFirst: true };
+  const newestFirst = async (): Promise<ScopeShape> => {
+    const workflows = await involvedWorkflows(db, scope.holders);
+    return { newestFirst: true, involvedIn: workflows.filter((w) => !scope.workflows.includes(w)) };
+  };
+  if (scope.workflows.length > 0) return newestFirst();
   const started = await cappedCount(db, db('instances').whereIn('initiator_id', scope.holders.map((h) => h.userId)).select(db.raw('1')), limit + 1);
-  if (started > limit) return { newestFirst: true };
+  if (started > limit) return newestFirst();
   const ids = await involvedInstances(db, scope.holders, limit);
-  return ids ? { ids } : { newestFirst: true };
+  return ids ? { ids } : newestFirst();
+}
+
+/** The workflows the holders ever had a task in: assigned, completed, or offered to their role (migration 007). */
+export async function involvedWorkflows(db: Knex, holders: Holder[]): Promise<string[]> {
+  const keys = new Set<string>();
+  for (const h of holders) {
+    keys.add(`u:${h.userId}`);
+    for (const r of h.roles) keys.add(`r:${r}@`).add(`r:${r}@${h.orgId}`);
+  }
+  const rows: { workflow_id: string }[] = await db('holder_workflows').distinct('workflow_id').whereIn('holder', [...keys]);
+  return rows.map((r) => r.workflow_id).sort();
 }
 
 function scopedInstances(db: Knex, scope: InstanceScope, query: Omit<InstanceQuery, 'page' | 'pageSize'>, shape: ScopeShape = {}): Knex.QueryBuilder {

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDb, type TestDb } from '../../helpers/db.ts';
 import {
-  insertInstance, insertTasks, listInstances, shapeOf, type Holder, type InstanceRow, type InstanceScope, type TaskRow,
+  insertInstance, insertTasks, listInstances, shapeOf, updateTask, type Holder, type InstanceRow, type InstanceScope, type TaskRow,
 } from '../../../engine/store/process/index.ts';
 
 let t: TestDb;
@@ -48,6 +48,9 @@ const CASES: Record<number, { instance?: Partial<InstanceRow>; tasks?: Partial<T
   14: { instance: { initiatorId: 'u9', workflowId: 'bill' }, visible: true },
   15: { instance: { workflowId: 'bill' }, tasks: [{ assigneeId: 'u2' }], visible: false },
   16: { tasks: [{ assigneeId: 'u2' }, { assigneeId: 'u1', status: 'done', completedBy: 'u1' }, { role: 'clerk' }], visible: true },
+  17: { instance: { workflowId: 'motion' }, tasks: [{ assigneeId: 'u1' }], visible: true },
+  18: { instance: { workflowId: 'motion' }, tasks: [{ assigneeId: 'u2' }], visible: false },
+  19: { instance: { workflowId: 'report' }, tasks: [{ assigneeId: 'u2' }], visible: false }, // until the last test
 };
 const N = 40; // instances 17…39: nobody's business of the viewer
 
@@ -97,14 +100,14 @@ describe('the instance list of a viewer who sees by involvement', () => {
   });
 
   it('reads the same pages newest first when they have more than the limit', async () => {
-    expect(await shapeOf(t.db, scope, 2)).toEqual({ newestFirst: true });
+    expect(await shapeOf(t.db, scope, 2)).toEqual({ newestFirst: true, involvedIn: ['motion', 'suggestion'] });
     expect(await readAll(scope, 2)).toEqual(await readAll(scope, 2000));
     expect(await readAll(scope, 0, 5)).toEqual(await readAll(scope, 2000, 5));
   });
 
   it('adds whole workflows for their viewer roles, read newest first', async () => {
     const withBills: InstanceScope = { all: false, workflows: ['bill'], holders };
-    expect(await shapeOf(t.db, withBills)).toEqual({ newestFirst: true });
+    expect(await shapeOf(t.db, withBills)).toEqual({ newestFirst: true, involvedIn: ['motion', 'suggestion'] });
     const r = await readAll(withBills, 2000);
     expect(r.ids).toEqual(expected((n) => (CASES[n]?.visible ?? false) || CASES[n]?.instance?.workflowId === 'bill'));
     expect(r.ids).toContain('i15');
@@ -118,5 +121,20 @@ describe('the instance list of a viewer who sees by involvement', () => {
     expect(r.rows.map((i) => i.id)).toEqual(['i14']);
     const q = await listInstances(t.db, scope, { page: 1, pageSize: 50, q: '件1' }, 1000);
     expect(q.rows.map((i) => i.id).sort()).toEqual(want.filter((id) => `件${Number(id.slice(1))}`.includes('件1')).sort());
+  });
+
+  it('passes over whole workflows the holders never had a task in, and learns of new ones as tasks change', async () => {
+    const withBills: InstanceScope = { all: false, workflows: ['bill'], holders };
+    expect((await readAll(withBills, 0)).ids).not.toContain('i19');
+    // Someone else's task in a 'report' is completed by u1 (standing in): the trigger notes the workflow.
+    expect(await updateTask(t.db, 't19-0', { status: 'done', completedBy: 'u1', completedAt: at(200) }, 'open')).toBe(true);
+    expect(await shapeOf(t.db, withBills)).toEqual({ newestFirst: true, involvedIn: ['motion', 'report', 'suggestion'] });
+    expect((await readAll(withBills, 0)).ids).toContain('i19');
+    expect((await readAll(scope, 2000)).ids).toContain('i19');
+    // A role offered a task in a new workflow, in the holder's org: noted on insert.
+    await insertInstance(t.db, instance(41, { workflowId: 'duty' }));
+    await insertTasks(t.db, [task(41, 0, { role: 'head', orgId: 'org-b' })]);
+    expect((await shapeOf(t.db, withBills)).involvedIn).toContain('duty');
+    expect((await readAll(withBills, 0)).ids).toContain('i41');
   });
 });
