@@ -7,7 +7,8 @@
 // profile), BENCH_KEEP=1 (keep the data directory), BENCH_REPORT (default docs/benchmarks.md),
 // BENCH_DATA=<dir> (measure on a directory an earlier BENCH_KEEP=1 run seeded, kept afterwards:
 // its pool tasks already completed are skipped), BENCH_ONLY=bare,submit (run only these
-// scenarios and print them, no report: for trying a change).
+// scenarios and print them, no report: for trying a change; `profile` there profiles the POST
+// and prints the summary).
 
 import fs from 'node:fs';
 import os from 'node:os';
@@ -176,6 +177,12 @@ async function main(): Promise<void> {
       scenarios.push(m);
     }
     const serverPeakRssMb = Math.max(...scenarios.map((m) => m.peakRssMb));
+    if (only?.has('profile')) {
+      const p = (await profileSubmit(dataDir, seed, cursor))!;
+      log(`profile: ${(p.summary.totalMs / p.requests).toFixed(2)} ms of main-thread CPU per POST, idle ${(100 * p.summary.idleMs / (p.summary.totalMs + p.summary.idleMs)).toFixed(0)} %`);
+      for (const m of p.summary.modules.slice(0, 12)) log(`  ${m.module.padEnd(40)} ${(100 * m.share).toFixed(1).padStart(5)} %`);
+      for (const f of p.summary.functions.slice(0, 25)) log(`  ${(f.fn + ' ' + f.module).padEnd(60)} ${(100 * f.share).toFixed(1).padStart(5)} %`);
+    }
     if (only || !bare) return; // a partial run: printed above, no report
 
     const profile = process.env.BENCH_PROFILE === '0' ? undefined : await profileSubmit(dataDir, seed, cursor);

@@ -6,6 +6,7 @@
 
 import { randomUUID } from 'node:crypto';
 import type { Db } from './db.ts';
+import { compiled } from './compiled.ts';
 import { LvzError } from '../errors.ts';
 import type { Role } from '../runtime/types.ts';
 import type {
@@ -220,12 +221,15 @@ export async function createSession(db: Db, row: SessionRow): Promise<void> {
  * before, docs/benchmarks.md). Undefined when unknown, expired, or its user was removed.
  */
 export async function getSessionWithUser(db: Db, id: string, now: Date, localDate: string): Promise<{ session: SessionRow; user: UserRow; orgName: string | null; standsIn: number } | undefined> {
-  const standsIn = db('out_of_office as ooo').count('*').whereRaw('ooo.delegate_id = u.id')
-    .where('ooo.from_date', '<=', localDate).where('ooo.to_date', '>=', localDate).as('stands_in');
-  const r = await db('sessions as s').join('users as u', 'u.id', 's.user_id').leftJoin('orgs as o', 'o.id', 'u.org_id')
-    .where('s.id', id).where('s.expires_at', '>', now.toISOString())
-    .first('s.*', 'u.name as u_name', 'u.org_id as u_org_id', 'u.roles as u_roles', 'u.password_hash as u_password_hash',
-      'u.is_demo as u_is_demo', 'u.created_at as u_created_at', 'o.name as o_name', standsIn);
+  const at = now.toISOString();
+  const [r] = await compiled(db, 'getSessionWithUser', [localDate, localDate, id, at, 1], () => {
+    const standsIn = db('out_of_office as ooo').count('*').whereRaw('ooo.delegate_id = u.id')
+      .where('ooo.from_date', '<=', localDate).where('ooo.to_date', '>=', localDate).as('stands_in');
+    return db('sessions as s').join('users as u', 'u.id', 's.user_id').leftJoin('orgs as o', 'o.id', 'u.org_id')
+      .where('s.id', id).where('s.expires_at', '>', at)
+      .first('s.*', 'u.name as u_name', 'u.org_id as u_org_id', 'u.roles as u_roles', 'u.password_hash as u_password_hash',
+        'u.is_demo as u_is_demo', 'u.created_at as u_created_at', 'o.name as o_name', standsIn);
+  });
   if (!r) return undefined;
   const user = toUser({ id: r.user_id, name: r.u_name, org_id: r.u_org_id, roles: r.u_roles, password_hash: r.u_password_hash, is_demo: r.u_is_demo, created_at: r.u_created_at });
   return { session: toSession(r), user, orgName: (r.o_name as string | null) ?? null, standsIn: Number(r.stands_in) };

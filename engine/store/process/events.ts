@@ -3,6 +3,7 @@
 import type { Knex } from 'knex';
 import type { EventRow } from './types.ts';
 import { fromJson, toJson } from './json.ts';
+import { compiled } from '../compiled.ts';
 
 type Raw = Record<string, unknown>;
 
@@ -26,12 +27,12 @@ export async function appendEvent(db: Knex, ev: Omit<EventRow, 'seq' | 'id'>): P
     instance_id: ev.instanceId, at: ev.at, actor_id: ev.actorId, on_behalf_of: ev.onBehalfOf,
     type: ev.type, task_id: ev.taskId, from_state: ev.fromState, to_state: ev.toState, payload: toJson(ev.payload),
   };
-  const columns = Object.keys(values);
+  const columns = Object.keys(values) as (keyof typeof values)[];
   // cast: PostgreSQL cannot type a bare parameter in a select list; every column here is text.
-  await db.into(db.raw('?? (??, seq)', ['events', columns])).insert(
+  await compiled(db, 'appendEvent', [...columns.map((c) => values[c]), ev.instanceId], () => db.into(db.raw('?? (??, seq)', ['events', columns])).insert(
     db('events').where({ instance_id: ev.instanceId })
-      .select(...columns.map((c) => db.raw('cast(? as text) as ??', [values[c as keyof typeof values], c])), db.raw('coalesce(max(seq), 0) + 1')),
-  );
+      .select(...columns.map((c) => db.raw('cast(? as text) as ??', [values[c], c])), db.raw('coalesce(max(seq), 0) + 1')),
+  ));
 }
 
 export async function listEvents(db: Knex, instanceId: string): Promise<EventRow[]> {

@@ -3,6 +3,7 @@
 import type { Knex } from 'knex';
 import type { Holder, InstanceRow, InstanceStatus, StoredSnapshot } from './types.ts';
 import { fromJson, toJson } from './json.ts';
+import { compiled } from '../compiled.ts';
 
 type Raw = Record<string, unknown>;
 
@@ -83,8 +84,10 @@ export async function updateInstance(db: Knex, id: string, expectedVersion: numb
   if (patch.data !== undefined) cols.data = toJson(patch.data);
   if (patch.snapshot !== undefined) cols.snapshot = toJson(patch.snapshot);
   if (patch.endedAt !== undefined) cols.ended_at = patch.endedAt;
-  const n = await db('instances').where({ id, version: expectedVersion }).update(cols);
-  return n === 1;
+  const names = Object.keys(cols);
+  const rows = await compiled(db, `updateInstance:${names.join(',')}`, [...names.map((c) => cols[c]), id, expectedVersion],
+    () => db('instances').where({ id, version: expectedVersion }).update(cols, ['id']));
+  return rows.length === 1;
 }
 
 /**

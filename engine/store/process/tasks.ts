@@ -3,6 +3,7 @@
 import type { Knex } from 'knex';
 import type { Holder, InstanceRow, TaskKind, TaskRow, TaskStatus } from './types.ts';
 import { fromJson, toJson } from './json.ts';
+import { compiled } from '../compiled.ts';
 import { cappedCount, escapeLike, instanceColumnsAs, instanceOfJoined, titleLike } from './instances.ts';
 
 type Raw = Record<string, unknown>;
@@ -44,7 +45,8 @@ export async function getTask(db: Knex, id: string): Promise<TaskRow | undefined
 
 /** A task and its instance in one statement (the first read of every event on SQLite). */
 export async function getTaskWithInstance(db: Knex, id: string): Promise<{ task: TaskRow; inst: InstanceRow } | undefined> {
-  const r = await db('tasks as t').join('instances as i', 'i.id', 't.instance_id').where('t.id', id).first('t.*', ...instanceColumnsAs('i'));
+  const [r] = await compiled(db, 'getTaskWithInstance', [id, 1],
+    () => db('tasks as t').join('instances as i', 'i.id', 't.instance_id').where('t.id', id).first('t.*', ...instanceColumnsAs('i')));
   return r ? { task: toTask(r), inst: instanceOfJoined(r) } : undefined;
 }
 
@@ -53,7 +55,8 @@ export async function tasksOfInstance(db: Knex, instanceId: string): Promise<Tas
 }
 
 export async function tasksOfVisit(db: Knex, instanceId: string, state: string, visit: number): Promise<TaskRow[]> {
-  return (await db('tasks').where({ instance_id: instanceId, state, visit }).orderBy([{ column: 'seq' }, { column: 'created_at' }])).map(toTask);
+  return (await compiled(db, 'tasksOfVisit', [instanceId, state, visit],
+    () => db('tasks').where({ instance_id: instanceId, state, visit }).orderBy([{ column: 'seq' }, { column: 'created_at' }]))).map(toTask);
 }
 
 export type TaskPatch = Partial<Pick<TaskRow, 'status' | 'outcome' | 'completedAt' | 'completedBy' | 'onBehalfOf' | 'draft' | 'readAt' | 'overdue' | 'assigneeId' | 'orgId' | 'role' | 'createdAt'>>;
@@ -70,9 +73,15 @@ export async function updateTask(db: Knex, id: string, patch: TaskPatch, fromSta
     if (k === 'draft') cols.draft = v ? toJson(v) : null;
     else if (map[k]) cols[map[k]!] = v;
   }
-  const q = db('tasks').where({ id });
-  if (fromStatus) q.whereIn('status', Array.isArray(fromStatus) ? fromStatus : [fromStatus]);
-  return (await q.update(cols)) === 1;
+  const statuses = fromStatus === undefined ? [] : Array.isArray(fromStatus) ? fromStatus : [fromStatus];
+  const names = Object.keys(cols);
+  // `returning id`: a raw statement reports rows, not a count of changes (both databases have it).
+  const rows = await compiled(db, `updateTask:${names.join(',')}:${statuses.length}`, [...names.map((c) => cols[c]), id, ...statuses], () => {
+    const q = db('tasks').where({ id });
+    if (statuses.length > 0) q.whereIn('status', statuses);
+    return q.update(cols, ['id']);
+  });
+  return rows.length === 1;
 }
 
 /** Cancel every open or waiting task of an instance (optionally of one state) when the step is left; returns how many. */
