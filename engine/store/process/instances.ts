@@ -179,11 +179,16 @@ export const GATHER_LIMIT = 2000;
  */
 export async function involvedInstances(db: Knex, holders: Holder[], limit: number): Promise<string[] | undefined> {
   const userIds = [...new Set(holders.map((h) => h.userId))];
+  const tasks = () => db('tasks').select('instance_id');
+  // Each part is one partial index's range, its condition spelled as the index's (constants, not
+  // parameters, so SQLite sees that it may use it): open, 抄送, and the rest (migration 006).
   const parts = [
-    db('tasks').select('instance_id').whereIn('assignee_id', userIds),
-    db('tasks').select('instance_id').whereIn('completed_by', userIds),
-    ...holders.filter((h) => h.roles.length > 0).map((h) => db('tasks').select('instance_id').whereNull('assignee_id').whereIn('role', h.roles)
-      .where((o) => o.whereNull('org_id').orWhere('org_id', h.orgId))),
+    tasks().whereIn('assignee_id', userIds).whereRaw(`status = 'open'`),
+    tasks().whereIn('assignee_id', userIds).whereRaw(`kind = 'cc'`),
+    tasks().whereIn('assignee_id', userIds).whereRaw(`status <> 'open' and kind <> 'cc'`),
+    tasks().whereIn('completed_by', userIds),
+    ...holders.filter((h) => h.roles.length > 0).flatMap((h) => [`status = 'open'`, `status <> 'open'`].map((status) =>
+      tasks().whereNull('assignee_id').whereRaw(status).whereIn('role', h.roles).where((o) => o.whereNull('org_id').orWhere('org_id', h.orgId)))),
   ];
   const rows: { instance_id: string }[] = await db.select('u.instance_id').from(parts[0]!.unionAll(parts.slice(1)).as('u')).limit(limit + 1);
   return rows.length > limit ? undefined : [...new Set(rows.map((r) => r.instance_id))];
