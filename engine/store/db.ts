@@ -181,7 +181,7 @@ function openSqlite(dataDir: string): Db {
     log,
     useNullAsDefault: true,
     // One connection: SQLite has one writer anyway, and a single connection keeps
-    // transactions serialised without SQLITE_BUSY retries. Pages read through readsOf(db).
+    // transactions serialised without SQLITE_BUSY retries. Pages read through openReads(db).
     pool: {
       min: 1,
       max: 1,
@@ -200,7 +200,7 @@ function openSqlite(dataDir: string): Db {
  * batch of events being committed, and two pages' statements run on two threads. Each statement
  * reads the newest committed state, so a page read after an event was answered shows it.
  * `query_only` makes a write sent here by mistake fail at once instead of becoming a second
- * writer. The caller destroys the pool (closeReads).
+ * writer. The engine destroys the pool on close (engine/index.ts).
  */
 export const READ_CONNECTIONS = 2;
 
