@@ -61,11 +61,11 @@ function scenarioTable(run: RunInfo): string[] {
   const rows = [run.bare, ...run.scenarios].map((m) => {
     const ratio = run.bare.rps > 0 ? m.rps / run.bare.rps : NaN;
     const errors = m.errors === 0 ? '0' : `${int(m.errors)} (${m.errorDetail})`;
-    return `| ${m.name} | ${m.what} | ${int(m.rps)} | ${f1(m.aloneMs)} | ${f1(m.p50)} | ${f1(m.p95)} | ${f1(m.p99)} | ${f2(m.cpuMsPerRequest)} | ${ratio.toFixed(3)} | ${errors}${m.exhausted ? ' (pool ran out)' : ''} | ${int(m.peakRssMb)} |`;
+    return `| ${m.name} | ${m.what} | ${int(m.rps)} | ${f1(m.aloneMs)} | ${f1(m.p50)} | ${f1(m.p95)} | ${f1(m.p99)} | ${f2(m.cpuMsPerRequest)} | ${f2(m.mainCpuMsPerRequest)} | ${ratio.toFixed(3)} | ${errors}${m.exhausted ? ' (pool ran out)' : ''} | ${int(m.peakRssMb)} |`;
   });
   return [
-    '| Scenario | Request | req/s | alone ms | p50 ms | p95 ms | p99 ms | server CPU ms/req | × bare req/s | errors | peak RSS MB |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|',
+    '| Scenario | Request | req/s | alone ms | p50 ms | p95 ms | p99 ms | server CPU ms/req | of which main thread | × bare req/s | errors | peak RSS MB |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|',
     ...rows,
   ];
 }
@@ -147,7 +147,7 @@ export function renderReport(run: RunInfo, kept: string): string {
     `- \`${s.viewUser}\` (审查交办, 代表工委) is the viewer of the inbox, instance and list scenarios: ${int(s.counts.openRoleTasks!)} open review-office tasks, ${int(s.counts.doneByUser!)} done.`,
     `- Each scenario: autocannon in the parent process, ${c.connections} connections on 127.0.0.1, ${c.warmup} s warm-up (not counted), then ${c.duration} s measured. Servers are child processes, both with Node's --max-old-space-size=512 (as \`npm start\` runs lvzhi): the bare route (bench/bare-server.ts) and \`node bin/lvzhi.mjs serve --demo\` (the bundle \`npm run build:server\` made) with LOG_LEVEL=warn on the seeded DATA_DIR.`,
     '- alone ms: the median of up to five requests sent one at a time to the idle server after the warm-up (the service time without queueing).',
-    '- CPU ms/req: the server process\'s utime+stime (/proc/<pid>/stat, all threads including SQLite\'s) over the measured run, divided by the responses it got (– when none came back). Peak RSS: VmHWM. Latencies: every response (a timeout counts as 10 s). Errors: any status other than the scenario\'s success (2xx/3xx; for submit only a 303 to the instance page), socket errors and timeouts.',
+    '- CPU ms/req: the server process\'s utime+stime (/proc/<pid>/stat, all threads including SQLite\'s) over the measured run, divided by the responses it got (– when none came back); of which main thread: the same for the main thread alone (/proc/<pid>/task/<pid>/stat: JavaScript, HTTP, knex), the rest being SQLite\'s statements on libuv\'s thread pool and V8\'s GC helpers. Peak RSS: VmHWM. Latencies: every response (a timeout counts as 10 s). Errors: any status other than the scenario\'s success (2xx/3xx; for submit only a 303 to the instance page), socket errors and timeouts.',
     '- The load generator shares the 2 cores with the server, so req/s is the noisier figure; CPU ms/req is the steadier one.',
     '',
     '## Results',

@@ -100,7 +100,7 @@ function loadOptions(child: Child, rate = 0): LoadOptions {
 
 function show(m: Measurement): void {
   log(`${m.name.padEnd(9)} ${m.rps.toFixed(0).padStart(7)} req/s  alone ${m.aloneMs.toFixed(1)}  p50 ${m.p50.toFixed(1)}  p95 ${m.p95.toFixed(1)}  p99 ${m.p99.toFixed(1)} ms  `
-    + `CPU ${m.cpuMsPerRequest.toFixed(2)} ms/req  RSS ${m.peakRssMb.toFixed(0)} MB  errors ${m.errors}${m.errorDetail ? ` (${m.errorDetail})` : ''}${m.exhausted ? '  POOL RAN OUT' : ''}`);
+    + `CPU ${m.cpuMsPerRequest.toFixed(2)} ms/req (main ${m.mainCpuMsPerRequest.toFixed(2)})  RSS ${m.peakRssMb.toFixed(0)} MB  errors ${m.errors}${m.errorDetail ? ` (${m.errorDetail})` : ''}${m.exhausted ? '  POOL RAN OUT' : ''}`);
   if (m.paced) log(`${''.padEnd(9)} at ${m.paced.rate} req/s: ${m.paced.rps.toFixed(0)} req/s  p50 ${m.paced.p50.toFixed(1)}  p95 ${m.paced.p95.toFixed(1)}  p99 ${m.paced.p99.toFixed(1)} ms  errors ${m.paced.errors}`);
 }
 

@@ -9,6 +9,7 @@ import { inboxIndexes } from './004_inbox_indexes.ts';
 import { involvementIndex } from './005_involvement_index.ts';
 import { holderIndexes } from './006_holder_indexes.ts';
 import { holderWorkflows } from './007_holder_workflows.ts';
+import { coveringInboxIndexes } from './008_covering_inbox_indexes.ts';
 
 export interface Migration {
   up(db: Knex): Promise<void>;
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   '005_involvement_index': involvementIndex,
   '006_holder_indexes': holderIndexes,
   '007_holder_workflows': holderWorkflows,
+  '008_covering_inbox_indexes': coveringInboxIndexes,
 };

@@ -85,6 +85,30 @@ describe('capped counts', () => {
     expect(searched.rows.every((r) => r.instanceTitle === '件7')).toBe(true);
   });
 
+  it('counts 待办 and 已办 from the indexes alone, never reading a task row (migration 008)', async () => {
+    const sent: { sql: string; bindings: unknown[] }[] = [];
+    const listen = (q: { sql: string; bindings?: unknown[] }) => sent.push({ sql: q.sql, bindings: q.bindings ?? [] });
+    t.db.on('query', listen);
+    try {
+      for (const list of ['todo', 'done', 'cc'] as const) await inboxCount(t.db, holders, list, 100);
+    } finally {
+      t.db.removeListener('query', listen);
+    }
+    expect(sent).toHaveLength(3);
+    if (t.kind === 'sqlite') {
+      for (const q of sent) {
+        const plan = (await t.db.raw(`explain query plan ${q.sql}`, q.bindings as never[])) as { detail: string }[];
+        const searches = plan.map((p) => p.detail).filter((d) => d.startsWith('SEARCH') || d.startsWith('SCAN t'));
+        expect(searches.length, q.sql).toBeGreaterThan(0);
+        for (const d of searches) expect(d, q.sql).toMatch(/USING COVERING INDEX tasks_(open_assignee|open_role|completed_by|cc)_idx/);
+      }
+    } else {
+      // PostgreSQL's planner reads a table this small whole; the indexes carry the columns.
+      const defs = (await t.db.raw(`select indexname, indexdef from pg_indexes where schemaname = current_schema() and indexname in ('tasks_open_assignee_idx', 'tasks_open_role_idx', 'tasks_completed_by_idx') order by indexname`)).rows as { indexdef: string }[];
+      expect(defs.map((d) => /\((.*?)\)/.exec(d.indexdef)?.[1])).toEqual(['completed_by, completed_at, status, kind', 'assignee_id, created_at, kind', 'role, org_id, created_at, kind, assignee_id']);
+    }
+  });
+
   it('caps the instance list total', async () => {
     expect((await listInstances(t.db, { all: true, workflows: [], holders }, { page: 1, pageSize: 5 }, 10)).total).toBe(10);
     expect((await listInstances(t.db, { all: true, workflows: [], holders }, { page: 1, pageSize: 5 }, 1000)).total).toBe(30);
