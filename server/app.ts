@@ -19,6 +19,7 @@ import { apiRoutes } from './routes/api.ts';
 import { authRoutes } from './routes/auth.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { fileRoutes } from './routes/files.ts';
+import { healthRoutes } from './routes/health.ts';
 import { inboxRoutes } from './routes/inbox.ts';
 import { instanceRoutes } from './routes/instances.ts';
 import { settingsRoutes } from './routes/settings.ts';
@@ -72,6 +73,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     reply.sendFile(path.basename(htmx), path.dirname(htmx), { maxAge: '1d' }));
 
   await app.register(docsRoutes);
+  await app.register(healthRoutes);
   await app.register(authRoutes);
   await app.register(inboxRoutes);
   await app.register(startRoutes);

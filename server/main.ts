@@ -91,6 +91,9 @@ export async function main(argv: string[]): Promise<void> {
     closing = true;
     // A drain that hangs (a request stuck on a dead database) must not keep the process forever.
     setTimeout(() => process.exit(1), DRAIN_MS).unref();
+    // /readyz says "draining" from here (routes/health.ts); once close() begins fastify answers 503
+    // on connections still open and new ones are refused, so a balancer stops sending either way.
+    app.draining = true;
     await app.close(); // stops accepting, then waits for the requests in flight
     await stopScheduler(); // waits for a timer round in progress
     await engine.close(); // the connection pool

@@ -20,6 +20,14 @@ function isStaticUrl(url: string): boolean {
   return url.startsWith('/static/') || url === '/favicon.ico';
 }
 
+/**
+ * The balancer's probes (routes/health.ts): each balancer asks every few seconds, so they read no
+ * session row and set no pre-session cookie. The trailing slash is matched as the router does.
+ */
+function isProbeUrl(url: string): boolean {
+  return /^\/(healthz|readyz)\/?(\?|$)/.test(url);
+}
+
 export function cookieOptions(request: FastifyRequest, secure: boolean) {
   return { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: secure || request.protocol === 'https' };
 }
@@ -66,7 +74,7 @@ export const sessionPlugin = fp(async (app) => {
   app.decorateRequest('csrfToken', '');
 
   app.addHook('onRequest', async (request, reply) => {
-    if (isApiUrl(request.url) || isStaticUrl(request.url)) return;
+    if (isApiUrl(request.url) || isStaticUrl(request.url) || isProbeUrl(request.url)) return;
     await loadSession(request, reply, secure);
   });
 

@@ -5,6 +5,7 @@ import { actorByApiToken, createApiToken, login, logout, sessionInfo } from '../
 import { validateField } from '../forms/validate.ts';
 import { buildFormModel } from '../forms/model.ts';
 import { LvzError } from '../errors.ts';
+import { ping } from '../store/db.ts';
 import { addPhrase, listOrgs } from '../store/directory.ts';
 import { demoAccounts } from '../store/seed/demo.ts';
 import { getTask, updateTask, writeTx } from '../store/process/index.ts';
@@ -27,6 +28,7 @@ import { orgTree } from './studio/access.ts';
 import { ensureDistrictStarter, startableFor } from './studio/districts.ts';
 import { refreshRegistry } from './studio/registry.ts';
 import { calendarWarnings } from './deferred.ts';
+import { retryTimer, timerOverview } from './operations.ts';
 
 /**
  * Instances may run on a version another server process published after this one loaded its
@@ -42,6 +44,13 @@ async function withFreshRegistry<T>(rc: RuntimeContext, run: () => Promise<T>): 
     return run();
   }
 }
+
+/**
+ * How long the readiness probe waits for the database: below a balancer's usual probe timeout
+ * (Kubernetes: 1 s by default, raised in docs/deploy.md; HAProxy, nginx: several seconds), well
+ * above a healthy `select 1`.
+ */
+const PING_MS = 2_000;
 
 export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>): Engine {
   const db: Knex = rc.db;
@@ -134,7 +143,14 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>): E
 
     warnings: () => calendarWarnings(rc),
     fireDueTimers: (now) => fresh(() => fireDueTimers(rc, now ?? rc.now())),
+    timers: {
+      overview: (actor) => fresh(() => timerOverview(rc, actor)),
+      retry: (actor, id) => retryTimer(rc, actor, id),
+    },
     studio: buildStudio(rc),
+    // Through the read connections: on SQLite they never queue behind the one writer, so a long
+    // write does not make the process look unready; on PostgreSQL they are the same pool.
+    ping: () => ping(rc.reads, PING_MS),
     close: onClose,
   };
 }

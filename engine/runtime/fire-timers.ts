@@ -12,7 +12,10 @@
 // cancels its timers, so taking them in the same order means two transactions never deadlock.
 
 import os from 'node:os';
-import { lockInstance, appendEvent, claimTimer, dueTimers, leaseDueTimers, markOverdue, writeTx, type TimerRow } from '../store/process/index.ts';
+import { isLvzError } from '../errors.ts';
+import {
+  lockInstance, appendEvent, claimTimer, dueTimers, leaseDueTimers, markOverdue, recordTimerFailure, writeTx, type TimerRow,
+} from '../store/process/index.ts';
 import { isPostgres } from '../store/db.ts';
 import { openWorking, persist, send, settle } from './advance.ts';
 import { workflowOf, type RuntimeContext } from './context.ts';
@@ -23,6 +26,15 @@ export const TIMER_OWNER = `${os.hostname()}:${process.pid}`.slice(-64);
 /** How long a lease keeps other processes off a timer; far longer than firing one takes. */
 export const LEASE_MS = 60_000;
 const LEASE_BATCH = 25;
+
+/**
+ * A timer that fails (its step cannot be entered: a year the holiday calendar lacks, a unit
+ * never chosen) is tried again after each wait, then set aside as `failed` for an administrator
+ * (/admin/timers, engine `timers.retry`). Failures of the database itself (LVZ_STORE_*) are not
+ * the timer's and are not counted: it is simply tried on a later tick.
+ */
+export const TIMER_ATTEMPTS = 3;
+const RETRY_WAIT_MS = [60_000, 10 * 60_000];
 
 export async function fireDueTimers(rc: RuntimeContext, now: Date, onError?: (e: unknown, t: TimerRow) => void): Promise<number> {
   const leased = isPostgres(rc.db);
@@ -39,13 +51,32 @@ export async function fireDueTimers(rc: RuntimeContext, now: Date, onError?: (e:
         if (await fireOne(rc, t, now, leased)) fired++;
         progressed = true;
       } catch (e) {
-        // PostgreSQL: the lease keeps this timer off for LEASE_MS, then it is tried again.
         onError?.(e, t);
+        // Counted and kept off for a while (a failure of the database: PostgreSQL's lease keeps
+        // it off for LEASE_MS, SQLite tries again next tick).
+        if (isLvzError(e) && e.code.startsWith('LVZ_STORE_')) continue;
+        if (await noteFailure(rc, t, e, now).catch((err: unknown) => { onError?.(err, t); return false; })) progressed = true;
       }
     }
     if (!progressed && !leased) break;
   }
   return fired;
+}
+
+/** Counts a failure; at the last attempt the instance's history says the timer needs an administrator. */
+async function noteFailure(rc: RuntimeContext, t: TimerRow, error: unknown, now: Date): Promise<boolean> {
+  const message = isLvzError(error) ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
+  const wait = RETRY_WAIT_MS[Math.min(t.attempts, RETRY_WAIT_MS.length - 1)]!;
+  return writeTx(rc.db, async (tx) => {
+    const r = await recordTimerFailure(tx, t.id, { owner: TIMER_OWNER, error: message, retryAtIso: new Date(now.getTime() + wait).toISOString(), maxAttempts: TIMER_ATTEMPTS });
+    if (r?.failed) {
+      await appendEvent(tx, {
+        instanceId: t.instanceId, at: now.toISOString(), actorId: null, onBehalfOf: null, type: 'timer.failed', taskId: t.taskId,
+        fromState: t.state, toState: t.state, payload: { timerId: t.id, kind: t.kind, attempts: r.attempts, error: message },
+      });
+    }
+    return r !== undefined;
+  });
 }
 
 async function fireOne(rc: RuntimeContext, t: TimerRow, now: Date, leased: boolean): Promise<boolean> {

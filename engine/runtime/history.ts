@@ -23,6 +23,8 @@ const SUMMARIES: Record<string, string> = {
   'instance.migrated': '迁移到新版本',
   'timer.remind': '催办',
   'timer.deadline': '办理期限已到',
+  'timer.failed': '定时处理失败，已转系统管理员',
+  'timer.retried': '定时处理重新执行',
 };
 
 export interface HistoryViewer {

@@ -7,8 +7,10 @@
 import type { FieldError, FieldModel, FormModel } from '../forms/types.ts';
 import type { TaskAction } from '../dsl/types.ts';
 import type { Studio } from './studio/types.ts';
+import type { TimerOverview } from './operations.ts';
 
 export type { Studio } from './studio/types.ts';
+export type { FailedTimerView, TimerOverview } from './operations.ts';
 
 export type Role =
   | 'admin' //          system admin: edits definitions, terminates instances (终止)
@@ -320,9 +322,19 @@ export interface Engine {
   fireDueTimers(now?: Date): Promise<number>;
   /** zh-CN notices for operators and admins (a holiday-calendar year missing, reminders waiting for it). */
   warnings(): Promise<string[]>;
+  /**
+   * For city administrators (LVZ_AUTH_FORBIDDEN otherwise): the timers' backlog and the timers that
+   * failed to fire; retry puts a failed one back (LVZ_RUN_CONFLICT when it is no longer failed).
+   */
+  timers: {
+    overview(actor: Actor): Promise<TimerOverview>;
+    retry(actor: Actor, timerId: string): Promise<void>;
+  };
 
   /** The admin studio (issue 4): edit, check, publish, diff, migrate, district customisation. */
   studio: Studio;
 
+  /** The readiness probe's check: one trivial query; LVZ_STORE_UNAVAILABLE, with a short zh-CN reason, when the database fails or takes over 2 s. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -85,7 +85,7 @@ export function reminderAt(due: Date, r: DurationSpec, calendar: Calendar): Date
 }
 
 function timersFor(e: EnterInput, state: string, visit: number, d: DeadlineDef, due: Date, group?: string): TimerRow[] {
-  const base = { instanceId: e.instanceId, taskId: null, state, visit, status: 'pending' as const, leaseOwner: null, leaseUntil: null, firedAt: null };
+  const base = { instanceId: e.instanceId, taskId: null, state, visit, status: 'pending' as const, leaseOwner: null, leaseUntil: null, firedAt: null, attempts: 0, lastError: null };
   const rows: TimerRow[] = [{
     ...base, id: randomUUID(), kind: 'deadline', fireAt: due.toISOString(),
     payload: { ...(group && { group }), ...(d.escalate && { escalate: d.escalate }) },

@@ -222,6 +222,29 @@ export function openReads(db: Db): Db {
   return reads;
 }
 
+/**
+ * One trivial query, for the readiness probe (Engine.ping). Given up after `timeoutMs`: a database
+ * that does not answer (a host dropping packets, a pool held by stuck requests) must fail the probe
+ * while the balancer still waits for it, not after the driver's 10 s or the pool's 20 s. The query
+ * itself runs on until those limits end it. Messages are short: the probe's answer is public, the
+ * driver's reason (hosts, users) goes to the log through `cause`.
+ */
+export async function ping(db: Db, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new LvzError('LVZ_STORE_UNAVAILABLE', `数据库 ${timeoutMs / 1000} 秒内没有响应`)), timeoutMs);
+  });
+  const answered = db.raw('select 1').then(
+    () => undefined,
+    (e: unknown) => { throw new LvzError('LVZ_STORE_UNAVAILABLE', '无法访问数据库，原因见服务日志', { cause: e }); },
+  );
+  try {
+    await Promise.race([answered, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 function openPostgres(url: string): Db {
   const u = new URL(url); // throws on a malformed URL: reported as unavailable, with the format to use
   if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') {

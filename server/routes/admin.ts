@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { cspWithStyleNonce } from '../security.ts';
 import { requireActor } from '../session.ts';
 import { adminExtraRoutes } from './admin-versions.ts';
+import { adminTimerRoutes } from './admin-timers.ts';
 import { seeOther } from './tasks.ts';
 
 type KindParams = { Params: { kind: string; id: string } };
@@ -123,12 +124,18 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
     const actor = requireActor(request);
     const entries = await app.engine.studio.list(actor);
     const rows = entries.map((e) => ({ ...e, url: adminUrl(e.kind, e.id), kindLabel: t(`admin.kinds.${e.kind}`) }));
+    // 定时任务 is a city administrator's page: a district's admin gets no link to it.
+    const timers = await app.engine.timers.overview(actor).catch((e: unknown) => {
+      if (isLvzError(e) && e.code === 'LVZ_AUTH_FORBIDDEN') return undefined;
+      throw e;
+    });
     return reply.page('admin-list', {
       ...STUDIO_CSS,
       title: t('admin.title'),
       workflows: rows.filter((r) => r.kind === 'workflow'),
       forms: rows.filter((r) => r.kind === 'form'),
       warnings: await app.engine.warnings(),
+      timers: timers && { failed: timers.counts.failed },
     });
   });
 
@@ -183,4 +190,5 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
   });
 
   await adminExtraRoutes(app);
+  await adminTimerRoutes(app);
 }

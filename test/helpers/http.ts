@@ -16,6 +16,8 @@ export interface TestServer {
   engine: Engine;
   base: string;
   dataDir: string;
+  /** Set on PostgreSQL: what openDb needs to reach the same database. */
+  databaseUrl?: string;
   clock: { now: Date };
   close(): Promise<void>;
 }
@@ -33,7 +35,7 @@ export async function startServer(opts: { start?: string } = {}): Promise<TestSe
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   return {
-    app, engine, dataDir, clock, base: `http://127.0.0.1:${port}`,
+    app, engine, dataDir, clock, base: `http://127.0.0.1:${port}`, ...(databaseUrl && { databaseUrl }),
     async close() {
       await app.close();
       await engine.close();

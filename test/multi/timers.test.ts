@@ -66,7 +66,7 @@ describe('1,000 timers on two processes, one killed while firing', () => {
       return {
         id: `mt-${String(k).padStart(4, '0')}`, instanceId: inst.id, taskId: null, state: inst.state,
         visit: JSON.parse(inst.snapshot).visits[inst.state], kind: 'remind', fireAt: due, status: 'pending',
-        payload: { note: '测试提醒' }, leaseOwner: null, leaseUntil: null, firedAt: null,
+        payload: { note: '测试提醒' }, leaseOwner: null, leaseUntil: null, firedAt: null, attempts: 0, lastError: null,
       };
     });
     for (let k = 0; k < rows.length; k += 200) await insertTimers(db, rows.slice(k, k + 200));

@@ -10,6 +10,7 @@ import { involvementIndex } from './005_involvement_index.ts';
 import { holderIndexes } from './006_holder_indexes.ts';
 import { holderWorkflows } from './007_holder_workflows.ts';
 import { coveringInboxIndexes } from './008_covering_inbox_indexes.ts';
+import { timerFailures } from './009_timer_failures.ts';
 
 export interface Migration {
   up(db: Knex): Promise<void>;
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   '006_holder_indexes': holderIndexes,
   '007_holder_workflows': holderWorkflows,
   '008_covering_inbox_indexes': coveringInboxIndexes,
+  '009_timer_failures': timerFailures,
 };

@@ -18,7 +18,8 @@ function toTimer(r: Raw): TimerRow {
     state: String(r.state), visit: Number(r.visit), kind: r.kind as TimerRow['kind'], fireAt: String(r.fire_at),
     status: r.status as TimerRow['status'], payload: fromJson(r.payload, {}),
     leaseOwner: (r.lease_owner as string | null) ?? null, leaseUntil: (r.lease_until as string | null) ?? null,
-    firedAt: (r.fired_at as string | null) ?? null,
+    firedAt: (r.fired_at as string | null) ?? null, attempts: Number(r.attempts ?? 0),
+    lastError: (r.last_error as string | null) ?? null,
   };
 }
 
@@ -27,13 +28,18 @@ export async function insertTimers(db: Knex, rows: TimerRow[]): Promise<void> {
   await db('timers').insert(rows.map((t) => ({
     id: t.id, instance_id: t.instanceId, task_id: t.taskId, state: t.state, visit: t.visit, kind: t.kind,
     fire_at: t.fireAt, status: t.status, payload: toJson(t.payload), lease_owner: t.leaseOwner,
-    lease_until: t.leaseUntil, fired_at: t.firedAt,
+    lease_until: t.leaseUntil, fired_at: t.firedAt, attempts: t.attempts, last_error: t.lastError,
   })));
 }
 
-/** Pending timers due at `nowIso`, oldest first (served by the partial index timers_due_idx). */
+/**
+ * Pending timers due at `nowIso` and not waiting out a failure (lease_until), oldest first (served
+ * by the partial index timers_due_idx).
+ */
 export async function dueTimers(db: Knex, nowIso: string, limit = 100): Promise<TimerRow[]> {
-  return (await db('timers').where('status', 'pending').where('fire_at', '<=', nowIso).orderBy('fire_at').limit(limit)).map(toTimer);
+  return (await db('timers').where('status', 'pending').where('fire_at', '<=', nowIso)
+    .where((w) => { w.whereNull('lease_until').orWhere('lease_until', '<=', nowIso); })
+    .orderBy('fire_at').limit(limit)).map(toTimer);
 }
 
 export async function timersOf(db: Knex, instanceId: string): Promise<TimerRow[]> {
@@ -84,4 +90,69 @@ export async function unscheduledTimers(db: Knex): Promise<TimerRow[]> {
 export async function scheduleTimer(db: Knex, id: string, fireAtIso: string | null): Promise<void> {
   await db('timers').where({ id, status: 'unscheduled' })
     .update(fireAtIso ? { status: 'pending', fire_at: fireAtIso } : { status: 'cancelled' });
+}
+
+/**
+ * A timer failed to fire (its transaction rolled back): count it, keep the message, and keep it
+ * off until `retryAtIso`, or set it aside as `failed` at the `maxAttempts`-th failure. Only a
+ * timer still pending is touched. Returns the new count and whether it is now failed, or
+ * undefined when the timer was no longer pending.
+ */
+export async function recordTimerFailure(db: Knex, id: string, f: { owner: string; error: string; retryAtIso: string; maxAttempts: number }): Promise<{ attempts: number; failed: boolean } | undefined> {
+  const rows = (await db('timers').where({ id, status: 'pending' }).update({
+    attempts: db.raw('attempts + 1'),
+    status: db.raw(`case when attempts + 1 >= ? then 'failed' else 'pending' end`, [f.maxAttempts]),
+    last_error: f.error.slice(0, 2000), lease_owner: f.owner, lease_until: f.retryAtIso,
+  }, ['attempts', 'status'])) as { attempts: number | string; status: string }[];
+  const r = rows[0];
+  return r ? { attempts: Number(r.attempts), failed: r.status === 'failed' } : undefined;
+}
+
+/** failed -> pending, due at once, its count cleared (an administrator's 重试); undefined when it was not failed. */
+export async function retryFailedTimer(db: Knex, id: string): Promise<TimerRow | undefined> {
+  const rows = (await db('timers').where({ id, status: 'failed' })
+    .update({ status: 'pending', attempts: 0, lease_owner: null, lease_until: null }, '*')) as Raw[];
+  return rows[0] ? toTimer(rows[0]) : undefined;
+}
+
+export interface FailedTimer extends TimerRow {
+  instanceNumber: string;
+  instanceTitle: string;
+  workflowId: string;
+  workflowVersion: number;
+}
+
+/** Failed timers with their instances, oldest due first (timers_failed_idx). */
+export async function failedTimers(db: Knex, limit: number): Promise<FailedTimer[]> {
+  const rows = (await db('timers as t').join('instances as i', 'i.id', 't.instance_id').where('t.status', 'failed')
+    .orderBy('t.fire_at').limit(limit)
+    .select('t.*', 'i.number as i_number', 'i.title as i_title', 'i.workflow_id as i_workflow_id', 'i.workflow_version as i_workflow_version')) as Raw[];
+  return rows.map((r) => ({
+    ...toTimer(r), instanceNumber: String(r.i_number), instanceTitle: String(r.i_title),
+    workflowId: String(r.i_workflow_id), workflowVersion: Number(r.i_workflow_version),
+  }));
+}
+
+export interface TimerCounts {
+  /** Pending and due now: the scheduler's backlog. */
+  due: number;
+  /** Of those, waiting out a failure before their next try. */
+  retrying: number;
+  failed: number;
+  /** Reminders waiting for the holiday calendar (runtime/deferred.ts). */
+  unscheduled: number;
+}
+
+/** The timers an operator watches, each counted up to `cap`. */
+export async function timerCounts(db: Knex, nowIso: string, cap: number): Promise<TimerCounts> {
+  const count = async (q: Knex.QueryBuilder): Promise<number> => {
+    const [{ n }] = await db.from(q.select(db.raw('1')).limit(cap).as('c')).count({ n: '*' });
+    return Number(n);
+  };
+  const due = () => db('timers').where('status', 'pending').where('fire_at', '<=', nowIso);
+  const [d, retrying, failed, unscheduled] = await Promise.all([
+    count(due()), count(due().where('lease_until', '>', nowIso).where('attempts', '>', 0)),
+    count(db('timers').where('status', 'failed')), count(db('timers').where('status', 'unscheduled')),
+  ]);
+  return { due: d, retrying, failed, unscheduled };
 }

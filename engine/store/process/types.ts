@@ -79,12 +79,19 @@ export interface TimerRow {
   visit: number;
   kind: TimerKind;
   fireAt: string;
-  /** unscheduled: a working-day reminder whose date the holiday calendar cannot yet give (a year it lacks). */
-  status: 'pending' | 'fired' | 'cancelled' | 'unscheduled';
+  /**
+   * unscheduled: a working-day reminder whose date the holiday calendar cannot yet give (a year it
+   * lacks). failed: it failed to fire TIMER_ATTEMPTS times; it waits for an administrator.
+   */
+  status: 'pending' | 'fired' | 'cancelled' | 'unscheduled' | 'failed';
   payload: Record<string, unknown>;
+  /** Who holds it and until when: a lease (PostgreSQL), or the wait before the next try after a failure. */
   leaseOwner: string | null;
   leaseUntil: string | null;
   firedAt: string | null;
+  /** Failures since it was last scheduled, and what the latest said. */
+  attempts: number;
+  lastError: string | null;
 }
 
 export interface FileRow {

@@ -31,7 +31,7 @@ describe('process store', () => {
   });
 
   it('claims a due timer once', async () => {
-    await insertTimers(t.db, [{ id: 't1', instanceId: 'i1', taskId: null, state: 'handle', visit: 1, kind: 'deadline', fireAt: at, status: 'pending', payload: {}, leaseOwner: null, leaseUntil: null, firedAt: null }]);
+    await insertTimers(t.db, [{ id: 't1', instanceId: 'i1', taskId: null, state: 'handle', visit: 1, kind: 'deadline', fireAt: at, status: 'pending', payload: {}, leaseOwner: null, leaseUntil: null, firedAt: null, attempts: 0, lastError: null }]);
     expect((await dueTimers(t.db, '2026-03-03T00:00:00.000Z')).map((x) => x.id)).toEqual(['t1']);
     const claims = await Promise.all([claimTimer(t.db, 't1', at), claimTimer(t.db, 't1', at)]);
     expect(claims.filter(Boolean)).toHaveLength(1);

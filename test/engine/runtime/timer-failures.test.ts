@@ -1,0 +1,120 @@
+// timer-failures.test.ts: a timer that cannot fire is tried again after a wait, set aside as
+// failed after TIMER_ATTEMPTS tries (the history says so), never blocks the timers behind it,
+// is listed for city administrators only, and fires once retried after the cause is fixed.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../../engine/index.ts';
+import { openDb } from '../../../engine/store/db.ts';
+import { timersOf } from '../../../engine/store/process/index.ts';
+import { testDatabase } from '../../helpers/db.ts';
+import { codeOf, openHarness, type Harness } from './harness.ts';
+
+const dirs: string[] = [];
+afterAll(() => { for (const d of dirs) fs.rmSync(d, { recursive: true, force: true }); });
+
+/** The fixture workflow with the shipped forms, the calendar without 2027 or with a made-up 2027. */
+function project(with2027: boolean): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lvzhi-proj-'));
+  dirs.push(dir);
+  fs.cpSync(path.join(REPO_ROOT, 'forms'), path.join(dir, 'forms'), { recursive: true });
+  fs.cpSync(path.join(REPO_ROOT, 'test/fixtures/runtime/timer-failures'), path.join(dir, 'workflows'), { recursive: true });
+  fs.mkdirSync(path.join(dir, 'calendars'));
+  let cal = fs.readFileSync(path.join(REPO_ROOT, 'calendars', 'cn.yaml'), 'utf8').replace(/^2027:[\s\S]*$/m, '');
+  if (with2027) cal += '\n2027:\n  holidays:\n    - { date: 2027-01-01, name: 元旦 }\n  workdays: []\n';
+  fs.writeFileSync(path.join(dir, 'calendars', 'cn.yaml'), cal);
+  return dir;
+}
+
+async function submitted(h: Harness, title: string): Promise<string> {
+  const { instanceId } = await h.engine.start(await h.as('deputy1'), 'overdue', { event: 'submit', version: 0, input: { title, content: '内容' } });
+  return instanceId;
+}
+
+const at = (iso: string, plusMs = 0) => new Date(new Date(iso).getTime() + plusMs);
+
+describe('timers that fail to fire', () => {
+  it('are retried after a wait, set aside after three tries, listed for city admins, and fire once retried', async () => {
+    const place = await testDatabase(undefined, 'lvzhi-timerfail-');
+    const start = '2026-12-29T01:00:00Z';
+    const h = await openHarness({ start, projectDir: project(false), place });
+    const timerOf = async (id: string) => {
+      const db = await openDb({ dataDir: h.dataDir, ...(h.databaseUrl && { databaseUrl: h.databaseUrl }) });
+      try {
+        return (await timersOf(db, id)).find((t) => t.kind === 'deadline' && t.state === 'review')!;
+      } finally {
+        await db.destroy();
+      }
+    };
+    let stuck: string;
+    try {
+      stuck = await submitted(h, '跨年的复核');
+      const later = await submitted(h, '逾期即办结');
+      // 2026-12-31 09:00 in Shanghai: both reviews are overdue. The first one's re-check needs
+      // five working days into 2027, which the calendar lacks; the second one closes.
+      const t0 = '2026-12-31T01:00:00Z';
+      h.clock.now = at(t0);
+      expect(await h.engine.fireDueTimers()).toBe(1);
+      expect((await h.engine.instance(await h.as('admin'), later)).summary.state).toBe('closed');
+      let t = await timerOf(stuck);
+      expect(t).toMatchObject({ status: 'pending', attempts: 1 });
+      expect(t.lastError).toMatch(/LVZ_CAL_YEAR_MISSING/);
+      expect(t.leaseUntil).toBe(at(t0, 60_000).toISOString());
+
+      // Not again before its wait is over; then after 1 minute, then after 10 more minutes.
+      expect(await h.engine.fireDueTimers()).toBe(0);
+      expect((await timerOf(stuck)).attempts).toBe(1);
+      h.clock.now = at(t0, 61_000);
+      await h.engine.fireDueTimers();
+      t = await timerOf(stuck);
+      expect(t).toMatchObject({ status: 'pending', attempts: 2 });
+      expect(t.leaseUntil).toBe(at(t0, 61_000 + 600_000).toISOString());
+      h.clock.now = at(t0, 61_000 + 601_000);
+      await h.engine.fireDueTimers();
+      expect(await timerOf(stuck)).toMatchObject({ status: 'failed', attempts: 3 });
+      h.clock.now = at(t0, 86_400_000);
+      expect(await h.engine.fireDueTimers()).toBe(0);
+      expect((await timerOf(stuck)).attempts).toBe(3);
+
+      // The history says so; the instance still waits in review.
+      const view = await h.engine.instance(await h.as('deputy1'), stuck);
+      expect(view.summary.state).toBe('review');
+      expect(view.history.map((e) => e.summary)).toContain('定时处理失败，已转系统管理员');
+
+      // Only a city administrator sees the list.
+      expect(await codeOf(h.engine.timers.overview(await h.as('review1')))).toBe('LVZ_AUTH_FORBIDDEN');
+      expect(await codeOf(h.engine.timers.overview(await h.as('zhangdian-admin')))).toBe('LVZ_AUTH_FORBIDDEN');
+      const overview = await h.engine.timers.overview(await h.as('admin'));
+      expect(overview.counts).toMatchObject({ failed: 1 });
+      expect(overview.failed).toHaveLength(1);
+      expect(overview.failed[0]).toMatchObject({ instanceId: stuck, instanceTitle: '跨年的复核', stepTitle: '审查', kind: 'deadline', attempts: 3 });
+      expect(overview.failed[0]!.lastError).toMatch(/2027/);
+    } finally {
+      await h.close();
+    }
+
+    // The operator adds 2027 to the calendar and restarts, then retries: the timer fires once.
+    const fixed = await openHarness({ start: '2027-01-01T01:00:00Z', projectDir: project(true), place });
+    try {
+      const admin = await fixed.as('admin');
+      const [failed] = (await fixed.engine.timers.overview(admin)).failed;
+      expect(await codeOf(fixed.engine.timers.retry(await fixed.as('review1'), failed!.id))).toBe('LVZ_AUTH_FORBIDDEN');
+      await fixed.engine.timers.retry(admin, failed!.id);
+      expect(await codeOf(fixed.engine.timers.retry(admin, failed!.id))).toBe('LVZ_RUN_CONFLICT'); // a second click
+      expect((await fixed.engine.timers.overview(admin)).failed).toHaveLength(0);
+      expect(await fixed.engine.fireDueTimers()).toBe(1);
+      expect(await fixed.engine.fireDueTimers()).toBe(0);
+      const view = await fixed.engine.instance(admin, stuck);
+      expect(view.summary.state).toBe('recheck');
+      const types = view.history.map((e) => e.type);
+      expect(types.filter((x) => x === 'timer.retried')).toHaveLength(1);
+      expect(view.history.find((e) => e.type === 'timer.retried')?.actorName).not.toBe('系统');
+      expect(types.filter((x) => x === 'timer.deadline')).toHaveLength(1);
+    } finally {
+      await fixed.close();
+      await place.cleanup();
+    }
+  });
+});
