@@ -20,6 +20,7 @@ import { authRoutes } from './routes/auth.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { fileRoutes } from './routes/files.ts';
 import { healthRoutes } from './routes/health.ts';
+import { metricsRoutes } from './routes/metrics.ts';
 import { inboxRoutes } from './routes/inbox.ts';
 import { instanceRoutes } from './routes/instances.ts';
 import { settingsRoutes } from './routes/settings.ts';
@@ -35,6 +36,8 @@ export interface BuildAppOptions {
   /** Trust X-Forwarded-* from a reverse proxy (then https is detected from X-Forwarded-Proto). */
   trustProxy?: boolean;
   logger?: FastifyServerOptions['logger'];
+  /** Turns /metrics on, for scrapers that send it as a bearer token (METRICS_TOKEN). */
+  metricsToken?: string;
 }
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -74,6 +77,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   await app.register(docsRoutes);
   await app.register(healthRoutes);
+  await app.register(metricsRoutes, { token: options.metricsToken });
   await app.register(authRoutes);
   await app.register(inboxRoutes);
   await app.register(startRoutes);

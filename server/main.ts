@@ -18,6 +18,8 @@ export interface ServeConfig {
   workers: number;
   /** TIMER_INTERVAL_MS: how often due timers are looked for (default 30 s). */
   timerIntervalMs: number;
+  /** METRICS_TOKEN: turns /metrics on for scrapers sending it as a bearer token. */
+  metricsToken?: string;
 }
 
 function workersArg(argv: string[]): number {
@@ -42,6 +44,7 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
     workers: workersArg(argv),
     timerIntervalMs: timerInterval(env.TIMER_INTERVAL_MS),
+    metricsToken: env.METRICS_TOKEN || undefined,
   };
 }
 
@@ -76,7 +79,7 @@ export async function main(argv: string[]): Promise<void> {
     process.exit(isLvzError(e) && e.code.startsWith('LVZ_STORE_') ? 3 : 2);
   }
   const app = await buildApp({
-    engine, dataDir: config.dataDir, secureCookies: config.secureCookies, trustProxy: config.trustProxy,
+    engine, dataDir: config.dataDir, secureCookies: config.secureCookies, trustProxy: config.trustProxy, metricsToken: config.metricsToken,
     logger: { level: process.env.LOG_LEVEL ?? 'info' },
   });
   const notice = clockNotice();

@@ -21,11 +21,12 @@ function isStaticUrl(url: string): boolean {
 }
 
 /**
- * The balancer's probes (routes/health.ts): each balancer asks every few seconds, so they read no
- * session row and set no pre-session cookie. The trailing slash is matched as the router does.
+ * The balancer's probes (routes/health.ts) and the metrics scraper (routes/metrics.ts): each asks
+ * every few seconds, so they read no session row and set no pre-session cookie. The trailing
+ * slash is matched as the router does.
  */
 function isProbeUrl(url: string): boolean {
-  return /^\/(healthz|readyz)\/?(\?|$)/.test(url);
+  return /^\/(healthz|readyz|metrics)\/?(\?|$)/.test(url);
 }
 
 export function cookieOptions(request: FastifyRequest, secure: boolean) {

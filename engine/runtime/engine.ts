@@ -28,7 +28,7 @@ import { orgTree } from './studio/access.ts';
 import { ensureDistrictStarter, startableFor } from './studio/districts.ts';
 import { refreshRegistry } from './studio/registry.ts';
 import { calendarWarnings } from './deferred.ts';
-import { retryTimer, timerOverview } from './operations.ts';
+import { engineMetrics, retryTimer, timerOverview } from './operations.ts';
 
 /**
  * Instances may run on a version another server process published after this one loaded its
@@ -147,6 +147,7 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>): E
       overview: (actor) => fresh(() => timerOverview(rc, actor)),
       retry: (actor, id) => retryTimer(rc, actor, id),
     },
+    metrics: () => engineMetrics(rc),
     studio: buildStudio(rc),
     // Through the read connections: on SQLite they never queue behind the one writer, so a long
     // write does not make the process look unready; on PostgreSQL they are the same pool.

@@ -36,9 +36,27 @@ const LEASE_BATCH = 25;
 export const TIMER_ATTEMPTS = 3;
 const RETRY_WAIT_MS = [60_000, 10 * 60_000];
 
+/** Counts since the process started, for an operator's metrics (engine.metrics). */
+export interface TimerStats {
+  fired: number;
+  /** Tries that failed (each counted; the database's own failures included). */
+  failures: number;
+  /** Timers set aside as failed after their last try. */
+  setAside: number;
+}
+
+const stats = new WeakMap<RuntimeContext['db'], TimerStats>();
+
+export function timerStats(rc: RuntimeContext): TimerStats {
+  let s = stats.get(rc.db);
+  if (!s) stats.set(rc.db, (s = { fired: 0, failures: 0, setAside: 0 }));
+  return s;
+}
+
 export async function fireDueTimers(rc: RuntimeContext, now: Date, onError?: (e: unknown, t: TimerRow) => void): Promise<number> {
   const leased = isPostgres(rc.db);
   const nowIso = now.toISOString();
+  const counts = timerStats(rc);
   let fired = 0;
   for (let round = 0; round < 200; round++) {
     const due = leased
@@ -48,9 +66,13 @@ export async function fireDueTimers(rc: RuntimeContext, now: Date, onError?: (e:
     let progressed = false;
     for (const t of due) {
       try {
-        if (await fireOne(rc, t, now, leased)) fired++;
+        if (await fireOne(rc, t, now, leased)) {
+          fired++;
+          counts.fired++;
+        }
         progressed = true;
       } catch (e) {
+        counts.failures++;
         onError?.(e, t);
         // Counted and kept off for a while (a failure of the database: PostgreSQL's lease keeps
         // it off for LEASE_MS, SQLite tries again next tick).
@@ -67,7 +89,7 @@ export async function fireDueTimers(rc: RuntimeContext, now: Date, onError?: (e:
 async function noteFailure(rc: RuntimeContext, t: TimerRow, error: unknown, now: Date): Promise<boolean> {
   const message = isLvzError(error) ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
   const wait = RETRY_WAIT_MS[Math.min(t.attempts, RETRY_WAIT_MS.length - 1)]!;
-  return writeTx(rc.db, async (tx) => {
+  const r = await writeTx(rc.db, async (tx) => {
     const r = await recordTimerFailure(tx, t.id, { owner: TIMER_OWNER, error: message, retryAtIso: new Date(now.getTime() + wait).toISOString(), maxAttempts: TIMER_ATTEMPTS });
     if (r?.failed) {
       await appendEvent(tx, {
@@ -75,8 +97,10 @@ async function noteFailure(rc: RuntimeContext, t: TimerRow, error: unknown, now:
         fromState: t.state, toState: t.state, payload: { timerId: t.id, kind: t.kind, attempts: r.attempts, error: message },
       });
     }
-    return r !== undefined;
+    return r;
   });
+  if (r?.failed) timerStats(rc).setAside++;
+  return r !== undefined;
 }
 
 async function fireOne(rc: RuntimeContext, t: TimerRow, now: Date, leased: boolean): Promise<boolean> {

@@ -4,12 +4,12 @@
 
 import { LvzError } from '../errors.ts';
 import {
-  appendEvent, failedTimers, retryFailedTimer, timerCounts, writeTx, type TimerCounts,
+  appendEvent, failedTimers, retryFailedTimer, timerCounts, writeStats, writeTx, type TimerCounts, type WriteStats,
 } from '../store/process/index.ts';
 import type { Actor } from './types.ts';
 import { stateOf, workflowOf, type RuntimeContext } from './context.ts';
 import { ensureAdmin, orgTree } from './studio/access.ts';
-import { TIMER_ATTEMPTS } from './fire-timers.ts';
+import { TIMER_ATTEMPTS, timerStats, type TimerStats } from './fire-timers.ts';
 
 export interface FailedTimerView {
   id: string;
@@ -77,4 +77,22 @@ export async function retryTimer(rc: RuntimeContext, actor: Actor, timerId: stri
       taskId: t.taskId, fromState: t.state, toState: t.state, payload: { timerId: t.id, kind: t.kind, error: t.lastError },
     });
   });
+}
+
+/**
+ * Numbers for an operator's monitoring (the server's /metrics): this process's counts since it
+ * started and the database's timer backlog. Counts only, nothing of any instance, so no actor:
+ * the server guards the route.
+ */
+export interface EngineMetrics {
+  writes: WriteStats;
+  timers: TimerStats;
+  timerBacklog: TimerCounts;
+}
+
+export async function engineMetrics(rc: RuntimeContext): Promise<EngineMetrics> {
+  return {
+    writes: writeStats(rc.db), timers: { ...timerStats(rc) },
+    timerBacklog: await timerCounts(rc.reads, rc.now().toISOString(), COUNT_CAP),
+  };
 }

@@ -7,10 +7,10 @@
 import type { FieldError, FieldModel, FormModel } from '../forms/types.ts';
 import type { TaskAction } from '../dsl/types.ts';
 import type { Studio } from './studio/types.ts';
-import type { TimerOverview } from './operations.ts';
+import type { EngineMetrics, TimerOverview } from './operations.ts';
 
 export type { Studio } from './studio/types.ts';
-export type { FailedTimerView, TimerOverview } from './operations.ts';
+export type { EngineMetrics, FailedTimerView, TimerOverview } from './operations.ts';
 
 export type Role =
   | 'admin' //          system admin: edits definitions, terminates instances (终止)
@@ -334,6 +334,8 @@ export interface Engine {
   /** The admin studio (issue 4): edit, check, publish, diff, migrate, district customisation. */
   studio: Studio;
 
+  /** Counts for monitoring (no actor: nothing of any instance; the server guards /metrics). */
+  metrics(): Promise<EngineMetrics>;
   /** The readiness probe's check: one trivial query; LVZ_STORE_UNAVAILABLE, with a short zh-CN reason, when the database fails or takes over 2 s. */
   ping(): Promise<void>;
   close(): Promise<void>;

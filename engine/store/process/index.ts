@@ -8,4 +8,4 @@ export * from './timers.ts';
 export * from './files.ts';
 export * from './definitions.ts';
 export * from './studio.ts';
-export { writeTx } from './tx.ts';
+export { writeStats, writeTx, type WriteStats } from './tx.ts';

@@ -25,13 +25,52 @@ import { LvzError } from '../../errors.ts';
 const RETRYABLE = new Set(['40P01', '40001']); // deadlock_detected, serialization_failure
 const ATTEMPTS = 3;
 
+/** Counts since the process started, per database handle, for an operator's metrics. */
+export interface WriteStats {
+  /** Events whose writes were committed. */
+  committed: number;
+  /** Events undone by their own failure (a conflict, a bad form, a workflow rule): nothing kept. */
+  refused: number;
+  /** Events that failed for the database's reasons (unreachable, disk full, …). */
+  failed: number;
+  /** Transactions committed (SQLite: one per batch of events). */
+  transactions: number;
+  /** Transactions PostgreSQL aborted for a deadlock or serialisation conflict and that ran again. */
+  retried: number;
+}
+
+const stats = new WeakMap<Knex, WriteStats>();
+
+function statsOf(db: Knex): WriteStats {
+  let s = stats.get(db);
+  if (!s) stats.set(db, (s = { committed: 0, refused: 0, failed: 0, transactions: 0, retried: 0 }));
+  return s;
+}
+
+export function writeStats(db: Knex): WriteStats {
+  return { ...statsOf(db) };
+}
+
+function countFailure(s: WriteStats, error: unknown): void {
+  if (isEventsOwn(error)) s.refused++;
+  else s.failed++;
+}
+
 export async function writeTx<T>(db: Knex, fn: (tx: Knex.Transaction) => Promise<T>): Promise<T> {
   if (db.client.config.client === 'sqlite3') return queued(db, fn);
+  const s = statsOf(db);
   for (let attempt = 1; ; attempt++) {
     try {
-      return await reasonKept(db, fn);
+      const value = await reasonKept(db, fn);
+      s.committed++;
+      s.transactions++;
+      return value;
     } catch (e) {
-      if (attempt >= ATTEMPTS || !RETRYABLE.has((e as { code?: string }).code ?? '')) throw e;
+      if (attempt >= ATTEMPTS || !RETRYABLE.has((e as { code?: string }).code ?? '')) {
+        countFailure(s, e);
+        throw e;
+      }
+      s.retried++;
     }
   }
 }
@@ -75,12 +114,17 @@ async function takeWriteLock(tx: Knex.Transaction): Promise<void> {
 }
 
 async function runAlone(db: Knex, job: Job): Promise<void> {
+  const s = statsOf(db);
   try {
-    job.resolve(await reasonKept(db, async (tx) => {
+    const value = await reasonKept(db, async (tx) => {
       await takeWriteLock(tx);
       return job.fn(tx);
-    }));
+    });
+    s.committed++;
+    s.transactions++;
+    job.resolve(value);
   } catch (e) {
+    countFailure(s, e);
     job.reject(e);
   }
 }
@@ -114,6 +158,12 @@ async function runBatch(db: Knex, batch: Job[]): Promise<boolean> {
     });
   } catch {
     return false;
+  }
+  const s = statsOf(db);
+  s.transactions++;
+  for (const o of outcomes) {
+    if (o.ok) s.committed++;
+    else s.refused++;
   }
   batch.forEach((job, i) => {
     const o = outcomes[i]!;
