@@ -63,6 +63,7 @@ export const CODES = {
   // Authentication and authorisation
   LVZ_AUTH_REQUIRED: 'you need to log in',
   LVZ_AUTH_BAD_LOGIN: 'user name or password is wrong',
+  LVZ_AUTH_LOCKED: 'too many wrong passwords in a row: the user name is locked for a while',
   LVZ_AUTH_FORBIDDEN: 'your role may not do this',
   LVZ_AUTH_CSRF: 'the form is stale or forged',
 } as const;

@@ -66,6 +66,9 @@ export async function errorHandler(this: unknown, error: unknown, request: Fasti
   if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
   else request.log.info({ code: problem.code, status: problem.status }, problem.message);
 
+  // A locked login (LVZ_AUTH_LOCKED) says when to come back, on the engine's clock.
+  if (typeof problem.params?.retryAfter === 'number') reply.header('Retry-After', String(problem.params.retryAfter));
+
   if (isApiUrl(request.url)) {
     const { status, ...body } = problem;
     return reply.code(status).type('application/json; charset=utf-8').send({ error: body });

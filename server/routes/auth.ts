@@ -43,8 +43,13 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
       reply.setCookie(SESSION_COOKIE, info.sessionId, cookieOptions(request, app.lvzhi.secureCookies));
       return reply.redirect(next, 303);
     } catch (e) {
+      // The engine's message says what to do: check the password, or wait until the lock ends.
       if (isLvzError(e) && e.code === 'LVZ_AUTH_BAD_LOGIN') {
-        return loginPage(request, reply, { loginError: t('login.bad'), username, next }, 401);
+        return loginPage(request, reply, { loginError: e.message, username, next }, 401);
+      }
+      if (isLvzError(e) && e.code === 'LVZ_AUTH_LOCKED') {
+        reply.header('Retry-After', String(e.params.retryAfter));
+        return loginPage(request, reply, { loginError: e.message, username, next }, 429);
       }
       throw e;
     }

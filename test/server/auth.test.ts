@@ -39,6 +39,26 @@ describe('login', () => {
     expect(res.headers.getSetCookie().join()).not.toContain('lvzhi_sid=');
   });
 
+  it('five wrong passwords lock the name: 429 with Retry-After on the page and the API, no session', async () => {
+    const c = new Client(s.base);
+    await c.get('/login');
+    let res = await c.post('/login', { username: 'deputy9', password: 'wrong' });
+    for (let i = 0; i < 3; i++) res = await c.post('/login', { username: 'deputy9', password: 'wrong' });
+    expect(res.status).toBe(401);
+    expect(res.text).toContain('再输错 1 次，账号将锁定 15 分钟');
+    res = await c.post('/login', { username: 'deputy9', password: 'wrong' });
+    expect(res.status).toBe(429);
+    expect(res.text).toContain('密码连续输错 5 次，该账号已暂时锁定');
+    expect(res.headers.get('retry-after')).toBe(String(15 * 60)); // the test server's clock stands still
+    res = await c.post('/login', { username: 'deputy9', password: 'lvzhi2026' });
+    expect(res.status).toBe(429);
+    expect(res.headers.getSetCookie().join()).not.toContain('lvzhi_sid=');
+    const api = await fetch(`${s.base}/api/v1/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'deputy9', password: 'lvzhi2026' }) });
+    expect(api.status).toBe(429);
+    expect(api.headers.get('retry-after')).toBe(String(15 * 60));
+    expect(((await api.json()) as { error: { code: string } }).error.code).toBe('LVZ_AUTH_LOCKED');
+  });
+
   it('the login form itself needs its CSRF token', async () => {
     const c = new Client(s.base);
     await c.get('/login');

@@ -11,6 +11,7 @@ import { holderIndexes } from './006_holder_indexes.ts';
 import { holderWorkflows } from './007_holder_workflows.ts';
 import { coveringInboxIndexes } from './008_covering_inbox_indexes.ts';
 import { timerFailures } from './009_timer_failures.ts';
+import { loginFailures } from './010_login_failures.ts';
 
 export interface Migration {
   up(db: Knex): Promise<void>;
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '007_holder_workflows': holderWorkflows,
   '008_covering_inbox_indexes': coveringInboxIndexes,
   '009_timer_failures': timerFailures,
+  '010_login_failures': loginFailures,
 };

@@ -15,10 +15,10 @@ const T0 = new Date('2026-03-02T01:00:00.000Z');
 const at = (ms: number): Date => new Date(T0.getTime() + ms);
 const HOUR = 60 * 60 * 1000;
 
-async function loginError(t: TestDb, username: string, password: string): Promise<{ code: string; message: string; ms: number }> {
+async function loginError(t: TestDb, username: string, password: string, now = T0): Promise<{ code: string; message: string; ms: number }> {
   const started = performance.now();
   try {
-    await login(t.db, username, password, T0);
+    await login(t.db, username, password, now);
   } catch (e) {
     if (!isLvzError(e)) throw e;
     return { code: e.code, message: e.message, ms: performance.now() - started };
@@ -55,6 +55,32 @@ describe.each(TEST_DB_KINDS)('authentication on %s', (kind) => {
     // Both paths run scrypt: neither is a near-instant miss.
     expect(unknown.ms).toBeGreaterThan(wrong.ms / 4);
     expect(wrong.ms).toBeGreaterThan(unknown.ms / 4);
+  });
+
+  it('locks a user name for 15 minutes after five wrong passwords in a row, whether it exists or not', async () => {
+    const MIN = 60_000;
+    const messages: string[] = [];
+    for (let i = 0; i < 4; i++) messages.push((await loginError(t, 'deputy6', 'wrong', at(i * MIN))).message);
+    expect(messages[0]).toBe(messages[1]);
+    expect(messages[3]).toMatch(/再输错 1 次，账号将锁定 15 分钟/);
+    const fifth = await loginError(t, 'deputy6', 'wrong', at(4 * MIN));
+    expect(fifth.code).toBe('LVZ_AUTH_LOCKED');
+    // Locked from 09:04 until 09:19 Beijing time; the right password does not open it meanwhile.
+    expect(fifth.message).toMatch(/请于 09:19（北京时间）后再试/);
+    expect((await loginError(t, 'deputy6', DEMO_PASSWORD, at(18 * MIN))).code).toBe('LVZ_AUTH_LOCKED');
+    expect((await login(t.db, 'deputy6', DEMO_PASSWORD, at(19 * MIN + 1000))).actor.userId).toBe('deputy6');
+    // A success clears the count: the next mistake is the first again.
+    expect((await loginError(t, 'deputy6', 'wrong', at(20 * MIN))).message).toBe(messages[0]);
+
+    // An unknown name locks the same way: the lock tells nothing about who has an account.
+    for (let i = 0; i < 4; i++) await loginError(t, 'nobody-here', 'wrong', at(i * MIN));
+    const ghost = await loginError(t, 'nobody-here', 'wrong', at(4 * MIN));
+    expect(ghost).toMatchObject({ code: 'LVZ_AUTH_LOCKED', message: fifth.message });
+
+    // Mistakes more than 15 minutes apart do not add up.
+    for (let i = 0; i < 4; i++) await loginError(t, 'deputy7', 'wrong', at(i * MIN));
+    expect((await loginError(t, 'deputy7', 'wrong', at(30 * MIN))).message).toBe(messages[0]);
+    expect((await login(t.db, 'deputy7', DEMO_PASSWORD, at(31 * MIN))).actor.userId).toBe('deputy7');
   });
 
   it('knows from the session whom its user stands in for today (代理), and sees a change at once', async () => {
