@@ -74,10 +74,11 @@ export async function fireDueTimers(rc: RuntimeContext, now: Date, onError?: (e:
       } catch (e) {
         counts.failures++;
         onError?.(e, t);
-        // Counted and kept off for a while (a failure of the database: PostgreSQL's lease keeps
-        // it off for LEASE_MS, SQLite tries again next tick).
+        // The database's own failure is not the timer's and is not counted against it
+        // (PostgreSQL's lease keeps it off for LEASE_MS; SQLite tries again next tick). Any other
+        // failure is counted, and the timer waits before its next try.
         if (isLvzError(e) && e.code.startsWith('LVZ_STORE_')) continue;
-        if (await noteFailure(rc, t, e, now).catch((err: unknown) => { onError?.(err, t); return false; })) progressed = true;
+        if (await noteFailure(rc, t, e, now, leased).catch((err: unknown) => { onError?.(err, t); return false; })) progressed = true;
       }
     }
     if (!progressed && !leased) break;
@@ -86,11 +87,13 @@ export async function fireDueTimers(rc: RuntimeContext, now: Date, onError?: (e:
 }
 
 /** Counts a failure; at the last attempt the instance's history says the timer needs an administrator. */
-async function noteFailure(rc: RuntimeContext, t: TimerRow, error: unknown, now: Date): Promise<boolean> {
+async function noteFailure(rc: RuntimeContext, t: TimerRow, error: unknown, now: Date, leased: boolean): Promise<boolean> {
   const message = isLvzError(error) ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
   const wait = RETRY_WAIT_MS[Math.min(t.attempts, RETRY_WAIT_MS.length - 1)]!;
   const r = await writeTx(rc.db, async (tx) => {
-    const r = await recordTimerFailure(tx, t.id, { owner: TIMER_OWNER, error: message, retryAtIso: new Date(now.getTime() + wait).toISOString(), maxAttempts: TIMER_ATTEMPTS });
+    const r = await recordTimerFailure(tx, t.id, {
+      owner: TIMER_OWNER, leased, error: message, retryAtIso: new Date(now.getTime() + wait).toISOString(), maxAttempts: TIMER_ATTEMPTS,
+    });
     if (r?.failed) {
       await appendEvent(tx, {
         instanceId: t.instanceId, at: now.toISOString(), actorId: null, onBehalfOf: null, type: 'timer.failed', taskId: t.taskId,

