@@ -74,9 +74,12 @@ export async function claimTimer(db: Knex, id: string, nowIso: string, owner: st
   return (await q.update({ status: 'fired', fired_at: nowIso, ...(owner && { lease_owner: owner }) })) === 1;
 }
 
-/** Cancel the pending timers of an instance, or of one of its states, when it is left. */
+/**
+ * Cancel the timers of an instance, or of one of its states, when it is left: pending, waiting
+ * for the calendar, or set aside as failed (a failed one of a step left has nothing to retry).
+ */
 export async function cancelTimers(db: Knex, instanceId: string, state?: string): Promise<void> {
-  const q = db('timers').where({ instance_id: instanceId }).whereIn('status', ['pending', 'unscheduled']);
+  const q = db('timers').where({ instance_id: instanceId }).whereIn('status', ['pending', 'unscheduled', 'failed']);
   if (state) q.where({ state });
   await q.update({ status: 'cancelled' });
 }

@@ -10,7 +10,7 @@ import { REPO_ROOT } from '../../../engine/index.ts';
 import { openDb } from '../../../engine/store/db.ts';
 import { timersOf } from '../../../engine/store/process/index.ts';
 import { testDatabase } from '../../helpers/db.ts';
-import { codeOf, openHarness, type Harness } from './harness.ts';
+import { codeOf, openHarness, taskOf, versionOf, type Harness } from './harness.ts';
 
 const dirs: string[] = [];
 afterAll(() => { for (const d of dirs) fs.rmSync(d, { recursive: true, force: true }); });
@@ -51,6 +51,7 @@ describe('timers that fail to fire', () => {
     let stuck: string;
     try {
       stuck = await submitted(h, '跨年的复核');
+      const handled = await submitted(h, '随后办结的复核');
       const later = await submitted(h, '逾期即办结');
       // 2026-12-31 09:00 in Shanghai: both reviews are overdue. The first one's re-check needs
       // five working days into 2027, which the calendar lacks; the second one closes.
@@ -77,6 +78,14 @@ describe('timers that fail to fire', () => {
       h.clock.now = at(t0, 86_400_000);
       expect(await h.engine.fireDueTimers()).toBe(0);
       expect((await timerOf(stuck)).attempts).toBe(3);
+
+      // One of the two is then handled by hand: leaving the step cancels its failed timer, which
+      // drops off the list (nothing left to retry).
+      const admin = await h.as('admin');
+      expect((await h.engine.timers.overview(admin)).counts.failed).toBe(2);
+      const review = await h.as('review1');
+      await h.engine.complete(review, await taskOf(h, 'review1', handled), { event: 'accept', version: await versionOf(h, 'review1', handled), input: {} });
+      expect((await h.engine.instance(admin, handled)).summary.state).toBe('closed');
 
       // The history says so; the instance still waits in review.
       const view = await h.engine.instance(await h.as('deputy1'), stuck);
