@@ -112,7 +112,8 @@ export const instanceViewSchema = {
     },
     myTasks: { type: 'array', items: { type: 'object', properties: { taskId: str, stepTitle: str } } },
     openTasks: { type: 'array', items: { type: 'object', properties: { stepTitle: str, holder: str, dueAt: str, isOverdue: bool } } },
-    can: { type: 'object', properties: { cancel: bool, terminate: bool, remind: bool, withdraw: bool } },
+    can: { type: 'object', properties: { cancel: bool, terminate: bool, remind: bool, withdraw: bool, move: bool } },
+    moveTargets: { type: 'array', items: { type: 'object', properties: { name: str, title: str, isCurrent: bool } } },
     linked: { type: 'array', items: { type: 'object', properties: { instanceId: str, title: str, relation: str } } },
   },
 } as const;
@@ -168,6 +169,7 @@ export const instanceActionBody = {
     reason: { type: 'string', maxLength: 5000 },
     message: { type: 'string', maxLength: 2000 },
     version: { type: 'integer', minimum: 0 },
+    to: { type: 'string', maxLength: 200, description: 'move：调整到的步骤名（见 moveTargets）' },
   },
 } as const;
 

@@ -16,7 +16,7 @@ import { stateOf, workflowOf, groupOf, type RuntimeContext } from './context.ts'
 import { accessOf, mergeData, stepForm, resolveUploads } from './form-input.ts';
 import { fileFor, upload } from './files.ts';
 import { fireDueTimers } from './fire-timers.ts';
-import { cancelInstance, remindInstance, terminateInstance, withdraw } from './instance-actions.ts';
+import { cancelInstance, moveInstance, remindInstance, terminateInstance, withdraw } from './instance-actions.ts';
 import { ensureStartable, startInstance } from './start.ts';
 import { saveOutOfOffice, settingsActions, settingsView } from './settings.ts';
 import { taskView } from './task-view.ts';
@@ -136,6 +136,7 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>): E
     withdraw: (actor, id, input) => fresh(() => withdraw(rc, actor, id, input.version)),
     cancel: (actor, id, input) => fresh(() => cancelInstance(rc, actor, id, input)),
     terminate: (actor, id, input) => fresh(() => terminateInstance(rc, actor, id, input)),
+    move: (actor, id, input) => fresh(() => moveInstance(rc, actor, id, input)),
     remindInstance: (actor, id, message) => fresh(() => remindInstance(rc, actor, id, message)),
 
     upload: (actor, target, file) => upload(rc, actor, target, file),

@@ -21,6 +21,7 @@ const SUMMARIES: Record<string, string> = {
   'instance.cancelled': '撤销',
   'instance.terminated': '终止',
   'instance.migrated': '迁移到新版本',
+  'instance.moved': '管理员调整办理步骤',
   'timer.remind': '催办',
   'timer.deadline': '办理期限已到',
   'timer.failed': '定时处理失败，已转系统管理员',
@@ -54,7 +55,7 @@ function summaryOf(e: EventRow, wf: CompiledWorkflow): string {
   const to = e.toState && e.toState !== e.fromState ? wf.def.states[e.toState]?.title : undefined;
   const extra: string[] = [];
   if (label && head !== label) extra.push(label);
-  if (e.type === 'task.returned' && typeof e.payload.reason === 'string') extra.push(`理由：${e.payload.reason}`);
+  if ((e.type === 'task.returned' || e.type === 'instance.moved') && typeof e.payload.reason === 'string') extra.push(`理由：${e.payload.reason}`);
   if (typeof e.payload.note === 'string' && e.payload.note) extra.push(e.payload.note);
   const count = e.type === 'task.reminded' ? ` 第 ${String(e.payload.count ?? 1)} 次` : '';
   const line = to ? `${head} → ${to}` : head + count;
@@ -86,7 +87,7 @@ export function historyOf(events: EventRow[], wf: CompiledWorkflow, form: Compil
       ...(e.toState && { toState: e.toState }),
       ...(typeof e.payload.opinion === 'string' && { opinion: e.payload.opinion }),
       ...(typeof e.payload.reason === 'string' && { reason: e.payload.reason }),
-      ...(e.type === 'task.returned' && typeof e.payload.reason === 'string' && { reasonInSummary: true }),
+      ...((e.type === 'task.returned' || e.type === 'instance.moved') && typeof e.payload.reason === 'string' && { reasonInSummary: true }),
       ...(changes.length > 0 && { changes }),
     };
     return entry;

@@ -1,5 +1,6 @@
-// instance-actions.ts: 撤回 (withdraw), 撤销 (cancel by the initiator), 终止 (terminate by an admin)
-// and 催办 on a whole instance. Each is one transaction and one history event.
+// instance-actions.ts: 撤回 (withdraw), 撤销 (cancel by the initiator), 终止 (terminate by an admin),
+// 调整办理步骤 (an admin moves a stuck instance) and 催办 on a whole instance. Each is one
+// transaction and one history event.
 
 import type { Knex } from 'knex';
 import { LvzError } from '../errors.ts';
@@ -89,6 +90,40 @@ async function end(rc: RuntimeContext, actor: Actor, instanceId: string, input: 
 
 export const cancelInstance = (rc: RuntimeContext, actor: Actor, id: string, input: { reason: string; version: number }): Promise<void> => end(rc, actor, id, input, 'cancelled');
 export const terminateInstance = (rc: RuntimeContext, actor: Actor, id: string, input: { reason: string; version: number }): Promise<void> => end(rc, actor, id, input, 'terminated');
+
+/**
+ * 调整办理步骤: an administrator mends an instance that cannot move on by itself (a deadline whose
+ * next step cannot be entered, a unit never chosen): the current step's open tasks and timers
+ * are cancelled and the chosen step is entered afresh, as 退回 and a migration do, so its tasks,
+ * deadlines and copies are made as on any entry. A reason is required and kept in the history.
+ * Final steps are refused: 终止 ends an instance.
+ */
+export async function moveInstance(rc: RuntimeContext, actor: Actor, instanceId: string, input: { to: string; reason: string; version: number }): Promise<void> {
+  await writeTx(rc.db, async (tx) => {
+    const inst = await loadVisible(rc, tx, actor, instanceId);
+    if (!actor.roles.includes('admin')) {
+      throw new LvzError('LVZ_AUTH_FORBIDDEN', '只有管理员可以调整办理步骤：请联系系统管理员', {});
+    }
+    ensureRunning(inst);
+    const reason = requireReason(input.reason, '调整办理步骤');
+    if (input.version !== inst.version) throw conflict();
+    const wf = workflowOf(rc, inst.workflowId, inst.workflowVersion);
+    const target = Object.hasOwn(wf.def.states, input.to) ? wf.def.states[input.to] : undefined;
+    if (!target || target.final) {
+      throw new LvzError('LVZ_RUN_BAD_REQUEST', '请选择一个办理中的步骤：要结束这份件，请用“终止”', { params: { to: input.to } });
+    }
+    await cancelOpenTasks(tx, inst.id, inst.state);
+    await cancelTimers(tx, inst.id, inst.state);
+    const w = openWorking(rc, tx, { ...inst, state: target.name }, wf, inst.data);
+    await send(w, { type: GOTO + target.name, actor: celActor(actor) });
+    await settle(w, celActor(actor));
+    await persist(w);
+    await appendEvent(tx, {
+      instanceId: inst.id, at: w.now.toISOString(), actorId: actor.userId, onBehalfOf: null, type: 'instance.moved', taskId: null,
+      fromState: inst.state, toState: w.inst.state, payload: { reason },
+    });
+  });
+}
 
 /** 催办 the whole instance: one logged reminder (its count is shown on the instance page). */
 export async function remindInstance(rc: RuntimeContext, actor: Actor, instanceId: string, message?: string): Promise<void> {

@@ -155,7 +155,9 @@ export interface InstanceView {
   myTasks: { taskId: string; stepTitle: string }[];
   openTasks: { stepTitle: string; holder: string; dueAt?: string; isOverdue: boolean }[];
   /** Instance-level actions open to the viewer. */
-  can: { cancel: boolean; terminate: boolean; remind: boolean; withdraw: boolean };
+  can: { cancel: boolean; terminate: boolean; remind: boolean; withdraw: boolean; move: boolean };
+  /** The steps an administrator may move the instance to (调整办理步骤): every step but the final ones. */
+  moveTargets: { name: string; title: string; isCurrent: boolean }[];
   linked: { instanceId: string; title: string; relation: string }[];
 }
 
@@ -310,6 +312,8 @@ export interface Engine {
   withdraw(actor: Actor, instanceId: string, input: { version: number }): Promise<void>;
   cancel(actor: Actor, instanceId: string, input: { reason: string; version: number }): Promise<void>;
   terminate(actor: Actor, instanceId: string, input: { reason: string; version: number }): Promise<void>;
+  /** 调整办理步骤 (admins): leave the current step, enter `to` afresh; the reason goes into the history. */
+  move(actor: Actor, instanceId: string, input: { to: string; reason: string; version: number }): Promise<void>;
   remindInstance(actor: Actor, instanceId: string, message?: string): Promise<void>;
 
   // Files

@@ -146,9 +146,13 @@ export async function instanceView(rc: RuntimeContext, actor: Actor, id: string)
     can: {
       cancel: isRunning && inst.initiatorId === actor.userId,
       terminate: isRunning && actor.roles.includes('admin'),
+      move: isRunning && actor.roles.includes('admin'),
       remind: isRunning && open.length > 0,
       withdraw: isRunning && !w.problem,
     },
+    moveTargets: isRunning && actor.roles.includes('admin')
+      ? Object.values(wf.def.states).filter((s) => !s.final).map((s) => ({ name: s.name, title: s.title, isCurrent: s.name === inst.state }))
+      : [],
     linked: [
       ...(parent ? [{ instanceId: parent.id, title: parent.title, relation: '来源' }] : []),
       ...children.map((c) => ({ instanceId: c.id, title: c.title, relation: '转为' })),

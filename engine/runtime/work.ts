@@ -38,15 +38,20 @@ export function dueDate(e: EnterInput, d: DeadlineDef): Date {
   return addDuration(e.now, chosen.duration, e.rc.calendar);
 }
 
-/** A list expression; a field never filled in (CEL: no such key) is an empty list, not an error. */
-function listIn(e: EnterInput, src: string): unknown {
+/**
+ * An expression over fields that may never have been filled in (CEL: no such key): undefined
+ * then, not an error, so the caller can say which field is missing (an empty list, 请先选择…).
+ */
+function optionalIn(e: EnterInput, src: string, item?: unknown): unknown {
   try {
-    return evalIn(e, src);
+    return evalIn(e, src, item);
   } catch (err) {
     if (err instanceof LvzError && err.code === 'LVZ_EXPR_EVAL' && /no such key/i.test(err.message)) return undefined;
     throw err;
   }
 }
+
+const listIn = (e: EnterInput, src: string): unknown => optionalIn(e, src);
 
 function itemsOf(e: EnterInput, g: TaskGroupDef): unknown[] {
   if (!g.for_each) return [null];
@@ -58,7 +63,7 @@ function itemsOf(e: EnterInput, g: TaskGroupDef): unknown[] {
 function assigneeOf(e: EnterInput, g: TaskGroupDef, item: unknown): string | null {
   if (!g.assignee) return null;
   if (g.assignee === 'initiator') return e.initiatorId;
-  const v = evalIn(e, g.assignee, item);
+  const v = optionalIn(e, g.assignee, item);
   if (typeof v !== 'string' || v === '') {
     throw new LvzError('LVZ_RUN_BAD_REQUEST', `步骤的办理人“${g.assignee}”没有得出用户：请先填写相应的人员字段`, { params: { assignee: g.assignee } });
   }
@@ -67,7 +72,7 @@ function assigneeOf(e: EnterInput, g: TaskGroupDef, item: unknown): string | nul
 
 function orgOf(e: EnterInput, g: TaskGroupDef, item: unknown): string | null {
   if (!g.org) return null;
-  const v = evalIn(e, g.org, item);
+  const v = optionalIn(e, g.org, item);
   if (typeof v !== 'string' || v === '') {
     throw new LvzError('LVZ_RUN_BAD_REQUEST', `步骤的办理单位“${g.org}”没有得出单位：请先选择相应的单位`, { params: { org: g.org } });
   }

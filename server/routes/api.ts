@@ -138,19 +138,20 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
     return { ok: true };
   });
 
-  for (const action of ['cancel', 'withdraw', 'terminate', 'remind'] as const) {
-    app.post<Id & { Body: { reason?: string; message?: string; version?: number } }>(`/instances/:id/${action}`, {
+  for (const action of ['cancel', 'withdraw', 'terminate', 'move', 'remind'] as const) {
+    app.post<Id & { Body: { reason?: string; message?: string; version?: number; to?: string } }>(`/instances/:id/${action}`, {
       schema: {
-        ...tag('instances'), summary: { cancel: '撤销（发起人）', withdraw: '撤回', terminate: '终止（管理员）', remind: '催办' }[action],
+        ...tag('instances'), summary: { cancel: '撤销（发起人）', withdraw: '撤回', terminate: '终止（管理员）', move: '调整办理步骤（管理员）', remind: '催办' }[action],
         params: S.idParams, body: S.instanceActionBody, response: { 200: S.okSchema, ...S.errorResponses },
       },
     }, async (request) => {
       const actor = requireApiActor(request);
-      const { reason = '', message, version } = request.body ?? {};
+      const { reason = '', message, version, to = '' } = request.body ?? {};
       if (action !== 'remind' && version === undefined) throw new LvzError('LVZ_RUN_BAD_REQUEST', '缺少 version：请先 GET /api/v1/instances/{id} 读取版本号，再带上它提交。');
       if (action === 'cancel') await engine.cancel(actor, request.params.id, { reason, version: version! });
       else if (action === 'withdraw') await engine.withdraw(actor, request.params.id, { version: version! });
       else if (action === 'terminate') await engine.terminate(actor, request.params.id, { reason, version: version! });
+      else if (action === 'move') await engine.move(actor, request.params.id, { to, reason, version: version! });
       else await engine.remindInstance(actor, request.params.id, message);
       return { ok: true };
     });

@@ -14,7 +14,7 @@ type IdParams = { Params: { id: string } };
 interface ListQuery { q?: string; workflow?: string; status?: string; page?: string }
 
 export const INSTANCE_STATUSES = ['draft', 'active', 'completed', 'cancelled', 'terminated'] as const;
-const INSTANCE_ACTIONS = ['withdraw', 'cancel', 'terminate', 'remind'] as const;
+const INSTANCE_ACTIONS = ['withdraw', 'cancel', 'terminate', 'move', 'remind'] as const;
 type InstanceAction = (typeof INSTANCE_ACTIONS)[number];
 
 function isBlank(v: unknown): boolean {
@@ -59,7 +59,7 @@ export async function instanceRoutes(app: FastifyInstance): Promise<void> {
       // Unanswered fields are left out: the record reads as what has been said so far.
       recordFields: view.form.fields.filter((f) => !isBlank(f.value)),
       openTasks: view.openTasks.map((o) => ({ ...o, deadline: deadlineView(t, o) })),
-      hasActions: view.can.withdraw || view.can.cancel || view.can.terminate || view.can.remind,
+      hasActions: view.can.withdraw || view.can.cancel || view.can.terminate || view.can.move || view.can.remind,
     });
   });
 
@@ -91,6 +91,7 @@ export async function instanceRoutes(app: FastifyInstance): Promise<void> {
     if (action === 'withdraw') await app.engine.withdraw(actor, id, { version });
     else if (action === 'cancel') await app.engine.cancel(actor, id, { reason, version });
     else if (action === 'terminate') await app.engine.terminate(actor, id, { reason, version });
+    else if (action === 'move') await app.engine.move(actor, id, { to: clean(body.to, 200), reason, version });
     else await app.engine.remindInstance(actor, id, clean(body.message, 2000) || undefined);
     reply.flash(t(`instance.done.${action}`));
     return seeOther(request, reply, `/instances/${encodeURIComponent(id)}`);

@@ -149,6 +149,43 @@ describe('office actions', () => {
     expect(entry?.actorName).toBe('郑晓东');
     expect(entry?.onBehalfOfName).toBe('张敏（代理）');
   });
+  it('调整办理步骤: admins only, with a reason, never into a final step; the step is entered afresh and nothing half-done is kept', async () => {
+    const id = await started();
+    const admin = await h.as('admin');
+    const move = async (user: string, input: { to: string; reason: string; version?: number }) =>
+      codeOf(h.engine.move(await h.as(user), id, { ...input, version: input.version ?? await versionOf(h, user, id) }));
+    expect((await h.engine.instance(admin, id)).moveTargets.map((t) => t.name)).toEqual(['draft', 'review', 'handle']);
+    expect((await h.engine.instance(await h.as('deputy1'), id)).can.move).toBe(false);
+    expect(await move('deputy1', { to: 'draft', reason: '试试' })).toBe('LVZ_AUTH_FORBIDDEN');
+    expect(await move('admin', { to: 'draft', reason: ' ' })).toBe('LVZ_RUN_REASON_REQUIRED');
+    expect(await move('admin', { to: 'closed', reason: '办结' })).toBe('LVZ_RUN_BAD_REQUEST');
+    expect(await move('admin', { to: 'toString', reason: '原型链' })).toBe('LVZ_RUN_BAD_REQUEST');
+    expect(await move('admin', { to: 'draft', reason: '过期', version: 0 })).toBe('LVZ_RUN_CONFLICT');
+    // 办理 needs a lead unit nobody chose yet: refused whole, the review task still open.
+    expect(await move('admin', { to: 'handle', reason: '直接交办' })).toBe('LVZ_RUN_BAD_REQUEST');
+    let view = await h.engine.instance(admin, id);
+    expect(view.summary.state).toBe('review');
+    expect(view.openTasks).toHaveLength(1);
+    const before = view.version;
+
+    // Re-entering the current step makes a fresh task in place of the old one.
+    const oldTask = await taskOf(h, 'review1', id);
+    expect(await move('admin', { to: 'review', reason: '任务分错了，重新生成' })).toBe('ok');
+    const newTask = await taskOf(h, 'review1', id);
+    expect(newTask).not.toBe(oldTask);
+    expect(await codeOf(h.engine.task(await h.as('review1'), oldTask))).toBe('ok'); // still readable, but closed:
+    expect(await codeOf(h.engine.complete(await h.as('review1'), oldTask, { event: 'accept', version: await versionOf(h, 'review1', id), input: {} }))).toBe('LVZ_RUN_TASK_CLOSED');
+
+    expect(await move('admin', { to: 'draft', reason: '材料不全，退回代表补充' })).toBe('ok');
+    view = await h.engine.instance(admin, id);
+    expect(view.summary.state).toBe('draft');
+    expect(view.version).toBe(before + 2);
+    expect(view.openTasks).toHaveLength(1);
+    await taskOf(h, 'deputy1', id); // the initiator has the draft back
+    const line = view.history.at(-1)!;
+    expect(line).toMatchObject({ type: 'instance.moved', actorName: '系统管理员' });
+    expect(line.summary).toBe('管理员调整办理步骤 → 起草（理由：材料不全，退回代表补充）');
+  });
 });
 
 describe('files', () => {
@@ -176,4 +213,5 @@ describe('files', () => {
     fs.writeFileSync(tmp, 'MZ');
     expect(await codeOf(h.engine.upload(await h.as('deputy1'), { workflowId: 'office' }, { field: 'attachments', filename: 'virus.exe', mime: 'application/octet-stream', tempPath: tmp, size: 2 }))).toBe('LVZ_FORM_UPLOAD_TYPE');
   });
+
 });
