@@ -247,13 +247,25 @@ export async function countInstances(db: Knex, scope: InstanceScope, query: Omit
  * total (the caller counted the same query already) is not counted again. `gatherLimit`: see
  * shapeOf (tests lower it to read the same list both ways).
  */
-export async function listInstances(db: Knex, scope: InstanceScope, query: InstanceQuery, cap: number, known?: number, gatherLimit = GATHER_LIMIT): Promise<{ rows: InstanceRow[]; total: number }> {
-  const shape = await shapeOf(db, scope, gatherLimit);
+export async function listInstances(db: Knex, viewer: InstanceScope, query: InstanceQuery, cap: number, known?: number, gatherLimit = GATHER_LIMIT): Promise<{ rows: InstanceRow[]; total: number }> {
+  const wide = await shapeOf(db, viewer, gatherLimit);
+  const { scope, shape } = onlyStarted(viewer, query, wide) ?? { scope: viewer, shape: wide };
   const base = scopedInstances(db, scope, query, shape);
   const total = known ?? await countOf(db, scope, query, shape, base, cap);
   const rows = await base.select('i.*').orderBy([{ column: 'i.updated_at', order: 'desc' }, { column: 'i.id' }])
     .limit(query.pageSize).offset((query.page - 1) * query.pageSize);
   return { rows: rows.map(toInstance), total };
+}
+
+/**
+ * A list filtered to one workflow the viewer neither sees whole nor ever had a task in
+ * (`holder_workflows`) can show only what they started in it: read by the initiator's index
+ * instead of passing over every instance of the workflow newest first (0.4 s for 50,000 bills).
+ */
+function onlyStarted(scope: InstanceScope, query: InstanceQuery, shape: ScopeShape): { scope: InstanceScope; shape: ScopeShape } | undefined {
+  const w = query.workflowId;
+  if (scope.all || !w || !shape.newestFirst || scope.workflows.includes(w) || shape.involvedIn?.includes(w)) return undefined;
+  return { scope: { all: false, workflows: [], holders: scope.holders }, shape: { ids: [] } };
 }
 
 /**

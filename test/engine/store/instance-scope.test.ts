@@ -123,6 +123,27 @@ describe('the instance list of a viewer who sees by involvement', () => {
     expect(q.rows.map((i) => i.id).sort()).toEqual(want.filter((id) => `件${Number(id.slice(1))}`.includes('件1')).sort());
   });
 
+  it('filtered to a workflow they neither see whole nor ever worked in, shows only what they started there', async () => {
+    const withSuggestions: InstanceScope = { all: false, workflows: ['suggestion'], holders };
+    expect(await shapeOf(t.db, withSuggestions)).toEqual({ newestFirst: true, involvedIn: ['motion'] });
+    const sent: string[] = [];
+    const listen = (q: { sql: string }) => sent.push(q.sql);
+    t.db.on('query', listen);
+    try {
+      const bills = await listInstances(t.db, withSuggestions, { page: 1, pageSize: 50, workflowId: 'bill' }, 1000);
+      expect(bills).toEqual({ rows: [expect.objectContaining({ id: 'i14' })], total: 1 });
+      // Read by who started them: no instance is asked about the viewer's tasks.
+      expect(sent.filter((sql) => sql.includes('from `instances`') || sql.includes('from "instances"')).some((sql) => sql.includes('exists'))).toBe(false);
+      // A workflow they worked in is still checked instance by instance.
+      sent.length = 0;
+      const motions = await listInstances(t.db, withSuggestions, { page: 1, pageSize: 50, workflowId: 'motion' }, 1000);
+      expect(motions.rows.map((i) => i.id)).toEqual(['i17']);
+      expect(sent.some((sql) => sql.includes('exists'))).toBe(true);
+    } finally {
+      t.db.removeListener('query', listen);
+    }
+  });
+
   it('passes over whole workflows the holders never had a task in, and learns of new ones as tasks change', async () => {
     const withBills: InstanceScope = { all: false, workflows: ['bill'], holders };
     expect((await readAll(withBills, 0)).ids).not.toContain('i19');
