@@ -180,6 +180,13 @@ export const tokenBody = {
   properties: { username: { type: 'string', minLength: 1, maxLength: 64 }, password: { type: 'string', minLength: 1, maxLength: 200 } },
 } as const;
 
+export const uploadResponse = {
+  type: 'object',
+  properties: {
+    files: { type: 'array', items: { type: 'object', properties: { fileId: str, field: str, name: str, mime: str, size: int } } },
+  },
+} as const;
+
 export const tokenResponse = {
   type: 'object',
   properties: {

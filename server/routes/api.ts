@@ -113,6 +113,33 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
     },
   }, async (request) => engine.instances(requireApiActor(request), request.query));
 
+  // Attachments: multipart/form-data, each file part named after its form field (attachments …),
+  // beside a taskId (a task being done) or a workflowId (a new instance). The ids it returns go
+  // into `data.<field>` of the start or the completion, as the web form does.
+  app.post('/files', {
+    schema: {
+      ...tag('files'), summary: '上传附件（multipart/form-data）：文件部分以表单字段命名，另附 taskId 或 workflowId；返回的 fileId 放入发起或提交的 data',
+      consumes: ['multipart/form-data'], response: { 201: S.uploadResponse, ...S.errorResponses },
+    },
+  }, async (request, reply) => {
+    const actor = requireApiActor(request);
+    if (!request.isMultipart()) {
+      throw new LvzError('LVZ_RUN_BAD_REQUEST', '请以 multipart/form-data 上传：文件部分以表单字段命名（如 attachments），另附 taskId 或 workflowId。');
+    }
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const one = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
+    const taskId = one(body.taskId);
+    const workflowId = one(body.workflowId);
+    if (!taskId === !workflowId) throw new LvzError('LVZ_RUN_BAD_REQUEST', '请给出 taskId（办理中的任务）或 workflowId（发起新件）其中之一。');
+    if (request.uploads.length === 0) throw new LvzError('LVZ_RUN_BAD_REQUEST', '没有收到文件：请在 multipart 请求中附上至少一个文件部分。');
+    const files = [];
+    for (const upload of request.uploads) {
+      const f = await engine.upload(actor, taskId ? { taskId } : { workflowId }, upload);
+      files.push({ fileId: f.fileId, field: upload.field, name: f.name, mime: f.mime, size: f.size });
+    }
+    return reply.code(201).send({ files });
+  });
+
   app.get<Id>('/instances/:id', {
     schema: { ...tag('instances'), summary: '事项详情、办理记录与流程环节', params: S.idParams, response: { 200: S.instanceViewSchema, ...S.errorResponses } },
   }, async (request) => instanceJson(await engine.instance(requireApiActor(request), request.params.id)));

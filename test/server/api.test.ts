@@ -77,6 +77,42 @@ describe('JSON API', () => {
     expect([200, 403, 409]).toContain(remind.status);
   });
 
+  it('uploads attachments (multipart) and starts an instance with them; refuses what the field does not take', async () => {
+    const d = await token('deputy1');
+    const upload = (parts: Record<string, string | Blob>, t: string | null = d) => {
+      const form = new FormData();
+      for (const [k, v] of Object.entries(parts)) {
+        if (typeof v === 'string') form.append(k, v);
+        else form.append(k, v, k === 'attachments' ? '调研报告.pdf' : 'virus.exe');
+      }
+      return fetch(`${s.base}/api/v1/files`, { method: 'POST', headers: t ? { authorization: `Bearer ${t}` } : {}, body: form });
+    };
+    const pdf = new Blob(['%PDF-1.4 test'], { type: 'application/pdf' });
+    const res = await upload({ workflowId: 'suggestion', attachments: pdf });
+    expect(res.status).toBe(201);
+    const { files } = (await res.json()) as { files: { fileId: string; field: string; name: string; size: number }[] };
+    expect(files).toEqual([expect.objectContaining({ field: 'attachments', name: '调研报告.pdf', size: 13 })]);
+
+    const started = await api('POST', '/workflows/suggestion/instances', { token: d, body: { event: 'submit', data: { title: '带附件的建议', content: '内容', attachments: [files[0]!.fileId] } } });
+    expect(started.status).toBe(201);
+    const view = await api('GET', `/instances/${started.json.instanceId}`, { token: d });
+    expect(JSON.stringify(view.json.fields.find((f: { name: string }) => f.name === 'attachments'))).toContain('调研报告.pdf');
+    // Someone else's upload cannot be pulled into a record.
+    const other = await upload({ workflowId: 'suggestion', attachments: pdf }, await token('deputy2'));
+    const theirs = ((await other.json()) as { files: { fileId: string }[] }).files[0]!.fileId;
+    expect((await api('POST', '/workflows/suggestion/instances', { token: d, body: { event: 'submit', data: { title: '借用附件', content: '内容', attachments: [theirs] } } })).status).toBe(422);
+
+    const exe = await upload({ workflowId: 'suggestion', virus: new Blob(['MZ'], { type: 'application/octet-stream' }) });
+    expect(exe.status).toBeGreaterThanOrEqual(400);
+    expect(exe.status).toBeLessThan(500);
+    const neither = await upload({ attachments: pdf });
+    expect(neither.status).toBe(400);
+    expect(((await neither.json()) as { error: { message: string } }).error.message).toContain('taskId');
+    expect((await upload({ workflowId: 'suggestion' })).status).toBe(400);
+    expect((await upload({ workflowId: 'suggestion', attachments: pdf }, null)).status).toBe(401);
+    expect((await api('POST', '/files', { token: d, body: { workflowId: 'suggestion' } })).status).toBe(400);
+  });
+
   it('publishes OpenAPI 3 at /api/docs/json with every API path and no page routes; the UI at /api/docs', async () => {
     const res = await fetch(`${s.base}/api/docs/json`);
     expect(res.status).toBe(200);
@@ -84,7 +120,8 @@ describe('JSON API', () => {
     expect(doc.openapi).toMatch(/^3\./);
     for (const p of ['/api/v1/tokens', '/api/v1/inbox', '/api/v1/workflows', '/api/v1/workflows/{id}/instances', '/api/v1/instances',
       '/api/v1/instances/{id}', '/api/v1/tasks/{id}', '/api/v1/tasks/{id}/complete', '/api/v1/tasks/{id}/actions',
-      '/api/v1/instances/{id}/cancel', '/api/v1/instances/{id}/withdraw', '/api/v1/instances/{id}/terminate', '/api/v1/instances/{id}/remind']) {
+      '/api/v1/instances/{id}/cancel', '/api/v1/instances/{id}/withdraw', '/api/v1/instances/{id}/terminate', '/api/v1/instances/{id}/move',
+      '/api/v1/instances/{id}/remind', '/api/v1/files']) {
       expect(doc.paths, p).toHaveProperty([p]);
     }
     expect(Object.keys(doc.paths).every((p) => p.startsWith('/api/v1/'))).toBe(true);
