@@ -90,6 +90,7 @@ export const taskViewSchema = {
     opinion: { type: 'string', enum: ['required', 'optional', 'none'] },
     phrases: { type: 'array', items: str },
     returnTargets: { type: 'array', items: { type: 'object', properties: { state: str, title: str } } },
+    signers: { type: 'array', items: { type: 'object', properties: { taskId: str, name: str, position: str } } },
     dueAt: str, workingDaysLeft: int, isOverdue: bool, isDelegated: bool,
     history: { type: 'array', items: historySchema },
     groups: groupsSchema,
@@ -150,7 +151,8 @@ export const actionBody = {
   required: ['action'],
   additionalProperties: false,
   properties: {
-    action: { type: 'string', enum: ['return', 'reassign', 'delegate', 'add_signer', 'remind', 'copy'] },
+    action: { type: 'string', enum: ['return', 'reassign', 'delegate', 'add_signer', 'remove_signer', 'remind', 'copy'] },
+    signerTaskId: { type: 'string', maxLength: 64, description: 'remove_signer（减签）：要减去的加签任务（见 signers）' },
     to: { type: 'string', maxLength: 64, description: 'return：退回到的环节' },
     toUser: { type: 'string', maxLength: 64 },
     toOrg: { type: 'string', maxLength: 64 },

@@ -1,5 +1,5 @@
-// actions.ts: the office task actions: 退回 转办 委派 加签 催办 抄送, each only where the step lists
-// it, each recorded in the history (with a reason where the convention requires one).
+// actions.ts: the office task actions: 退回 转办 委派 加签 (and 减签) 催办 抄送, each only where the
+// step lists it, each recorded in the history (with a reason where the convention requires one).
 
 import type { Knex } from 'knex';
 import { addDuration } from '../calendar/index.ts';
@@ -7,14 +7,14 @@ import type { TaskAction, TaskGroupDef } from '../dsl/types.ts';
 import { LvzError } from '../errors.ts';
 import { getOrg, getUser } from '../store/directory.ts';
 import {
-  appendEvent, countEvents, getTask, lockInstance, insertTasks, listEvents, updateTask, writeTx, type InstanceRow, type TaskRow,
+  appendEvent, countEvents, getTask, lockInstance, insertTasks, listEvents, tasksOfVisit, updateTask, writeTx, type InstanceRow, type TaskRow,
 } from '../store/process/index.ts';
 import type { Actor, TaskActionInput } from './types.ts';
 import { conflict, contextOf, openWorking, persist, send, settle } from './advance.ts';
 import { logOnly } from './complete.ts';
 import { groupOf, stateOf, workflowOf, type RuntimeContext } from './context.ts';
 import { GOTO } from './machine.ts';
-import { celActor, ensureOpen, loadTask, requireReason, type Loaded } from './load.ts';
+import { celActor, ensureOpen, ensureRunning, loadTask, requireReason, type Loaded } from './load.ts';
 import { canSee, holdersOf, notFound } from './access.ts';
 import { insertCopies, newTask } from './work.ts';
 
@@ -30,6 +30,7 @@ export const ACTION_LABELS: Record<TaskAction, string> = {
 
 export async function taskAction(rc: RuntimeContext, actor: Actor, taskId: string, input: TaskActionInput): Promise<void> {
   if (input.action === 'remind') return remindTask(rc, actor, taskId, input.message);
+  if (input.action === 'remove_signer') return removeSigner(rc, actor, taskId, input);
   await writeTx(rc.db, async (tx) => {
     const l = await loadTask(rc, tx, actor, taskId);
     ensureOpen(l.task, l.inst);
@@ -117,6 +118,44 @@ async function addSigner(rc: RuntimeContext, tx: Knex, actor: Actor, l: Loaded, 
   await helperTask(rc, tx, l, u.id, 'signer', { position }, position === 'after' ? 'waiting' : 'open');
   if (position === 'before') await updateTask(tx, l.task.id, { status: 'waiting' }, 'open');
   await logOnly(rc, tx, actor, l, 'task.signer_added', { toUser: u.id, position, ...(reason && { reason }) });
+}
+
+/** A signer this task added who has not acted: open (before the owner) or waiting (after). */
+export function isRemovable(signer: TaskRow, owner: TaskRow): boolean {
+  return signer.kind === 'signer' && signer.ownerTaskId === owner.id && (signer.status === 'open' || signer.status === 'waiting');
+}
+
+/**
+ * 减签: the owner takes back a signer who has not acted yet. Their task is cancelled; once no
+ * signer before the owner and no 委派 helper is left, the owner's task is open again. Allowed
+ * where the step offers 加签, while the owner's own task is still to do (open, or waiting for
+ * signers before it).
+ */
+async function removeSigner(rc: RuntimeContext, actor: Actor, taskId: string, input: Extract<TaskActionInput, { action: 'remove_signer' }>): Promise<void> {
+  await writeTx(rc.db, async (tx) => {
+    const l = await loadTask(rc, tx, actor, taskId);
+    ensureRunning(l.inst);
+    const g = groupOf(l.wf, l.task.state, l.task.grp);
+    if (!g.actions.includes('add_signer')) {
+      throw new LvzError('LVZ_RUN_EVENT_NOT_ALLOWED', '这一步不能减签：该步骤未开启加签', { params: { action: 'remove_signer' } });
+    }
+    if (l.task.kind !== 'task' || (l.task.status !== 'open' && l.task.status !== 'waiting')) {
+      throw new LvzError('LVZ_RUN_TASK_CLOSED', '这项任务已经办理完毕或已取消，不能再减签：请刷新页面查看最新情况', { params: { taskId } });
+    }
+    if (input.version !== l.inst.version) throw conflict();
+    const tasks = await tasksOfVisit(tx, l.inst.id, l.task.state, l.task.visit);
+    const signer = tasks.find((t) => t.id === input.signerTaskId);
+    if (!signer || !isRemovable(signer, l.task)) {
+      throw new LvzError('LVZ_RUN_BAD_REQUEST', '只能减去本人加签、尚未办理的人员：请刷新页面后从列表中选择', { params: { signerTaskId: input.signerTaskId } });
+    }
+    await updateTask(tx, signer.id, { status: 'cancelled' }, ['open', 'waiting']);
+    const position = (signer.item as { position?: string } | null)?.position === 'after' ? 'after' : 'before';
+    const stillFirst = tasks.some((t) => t.id !== signer.id && t.ownerTaskId === l.task.id && t.status === 'open'
+      && (t.kind === 'delegated' || (t.kind === 'signer' && (t.item as { position?: string } | null)?.position !== 'after')));
+    if (l.task.status === 'waiting' && !stillFirst) await updateTask(tx, l.task.id, { status: 'open' }, 'waiting');
+    const reason = input.reason?.trim();
+    await logOnly(rc, tx, actor, l, 'task.signer_removed', { toUser: signer.assigneeId, position, ...(reason && { reason: reason.slice(0, 2000) }) });
+  });
 }
 
 async function helperTask(rc: RuntimeContext, tx: Knex, l: Loaded, userId: string, kind: 'delegated' | 'signer', item: unknown, status: 'open' | 'waiting' = 'open'): Promise<TaskRow> {

@@ -15,6 +15,7 @@ const SUMMARIES: Record<string, string> = {
   'task.delegate_answered': '委派答复',
   'task.signer_added': '加签',
   'task.signed': '加签意见',
+  'task.signer_removed': '减签',
   'task.copied': '抄送',
   'task.reminded': '催办',
   'instance.withdrawn': '撤回',

@@ -10,7 +10,7 @@ import { groupOf, stateOf, workflowOf, type RuntimeContext } from './context.ts'
 import { accessOf, stepForm } from './form-input.ts';
 import { groupAnswers, perItemFields } from './group-answers.ts';
 import { historyOf } from './history.ts';
-import { returnTargets } from './actions.ts';
+import { isRemovable, returnTargets } from './actions.ts';
 import { daysLeft } from './views.ts';
 
 export async function taskView(rc: RuntimeContext, actor: Actor, taskId: string): Promise<TaskView> {
@@ -39,6 +39,8 @@ export async function taskView(rc: RuntimeContext, actor: Actor, taskId: string)
     }));
   const targets = isOpen && task.kind === 'task' && g.actions.includes('return') ? await returnTargets(rc.reads, { inst, wf }, g, task.state) : [];
   const left = daysLeft(rc, task.dueAt);
+  const mayRemove = task.kind === 'task' && (task.status === 'open' || task.status === 'waiting') && g.actions.includes('add_signer')
+    && inst.status !== 'completed' && inst.status !== 'cancelled' && inst.status !== 'terminated';
   const model = buildFormModel(form, { ...inst.data, ...(task.draft ?? {}) }, access, [], dir);
   const perItem = perItemFields(wf);
   return {
@@ -55,6 +57,12 @@ export async function taskView(rc: RuntimeContext, actor: Actor, taskId: string)
     isDelegated: task.kind === 'delegated',
     history: historyOf(events, wf, form, { roles: actor.roles, fields: readable, names: names.user, orgOf: names.userOrg }),
     groups: groupAnswers(rc, wf, inst.data, tasks, { names, dir, viewer: { read: readable, roles: actor.roles } }),
+    signers: mayRemove
+      ? tasks.filter((t) => isRemovable(t, task)).map((t) => ({
+        taskId: t.id, name: names.user.get(t.assigneeId ?? '') ?? t.assigneeId ?? '',
+        position: (t.item as { position?: string } | null)?.position === 'after' ? 'after' as const : 'before' as const,
+      }))
+      : [],
     people: dir.people,
     orgs: dir.orgs,
   };

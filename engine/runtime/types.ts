@@ -191,6 +191,8 @@ export interface TaskView {
   /** Answers of for_each groups this step may read (the lead unit sees the 协办 opinions). */
   groups: GroupAnswers[];
   /** Directory choices for reassign / delegate / add signer. */
+  /** 减签: the signers this task added who have not acted yet (the holder may take them back). */
+  signers: { taskId: string; name: string; position: 'before' | 'after' }[];
   people: { value: string; label: string }[];
   orgs: { value: string; label: string }[];
 }
@@ -212,6 +214,8 @@ export type TaskActionInput =
   | { action: 'reassign'; toUser?: string; toOrg?: string; reason: string; version: number }
   | { action: 'delegate'; toUser: string; reason?: string; version: number }
   | { action: 'add_signer'; toUser: string; position: 'before' | 'after'; reason?: string; version: number }
+  /** 减签: take back a signer this task added who has not acted yet (where the step offers 加签). */
+  | { action: 'remove_signer'; signerTaskId: string; reason?: string; version: number }
   | { action: 'remind'; message?: string }
   | { action: 'copy'; toUsers: string[] };
 

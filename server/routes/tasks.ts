@@ -14,7 +14,9 @@ import { deadlineView } from '../view-models.ts';
 type IdParams = { Params: { id: string } };
 
 const ACTION_PANELS = ['return', 'reassign', 'delegate', 'add_signer', 'remind', 'copy'] as const;
-type PanelAction = (typeof ACTION_PANELS)[number];
+/** Actions a task page posts: the step's panels, and 减签 (offered with 加签, while signers are left to take back). */
+const ACTIONS = [...ACTION_PANELS, 'remove_signer'] as const;
+type PanelAction = (typeof ACTIONS)[number];
 
 /** After PRG: a plain browser gets 303; htmx gets HX-Redirect so the whole page navigates. */
 export function seeOther(request: FastifyRequest, reply: FastifyReply, url: string): FastifyReply {
@@ -28,20 +30,23 @@ function taskUrl(id: string): string {
 
 function actionPanels(request: FastifyRequest, view: TaskView) {
   const t = request.server.renderer.t;
-  return view.actions
-    .filter((a): a is PanelAction => (ACTION_PANELS as readonly string[]).includes(a))
-    .filter((a) => a !== 'return' || view.returnTargets.length > 0)
+  const panels: PanelAction[] = view.actions
+    .filter((a): a is (typeof ACTION_PANELS)[number] => (ACTION_PANELS as readonly string[]).includes(a))
+    .filter((a) => a !== 'return' || view.returnTargets.length > 0);
+  if (view.signers.length > 0) panels.push('remove_signer');
+  return panels
     .map((action) => ({
       partial: `page/actions/${action}`,
       action,
       title: t(`task.actions.${action}`),
-      hint: t(`task.actions.${action === 'add_signer' ? 'addSigner' : action}Hint`),
+      hint: t(`task.actions.${action === 'add_signer' ? 'addSigner' : action === 'remove_signer' ? 'removeSigner' : action}Hint`),
       taskId: view.taskId,
       version: view.version,
       csrfToken: request.csrfToken,
       targets: view.returnTargets,
       people: view.people,
       orgs: view.orgs,
+      signers: view.signers.map((x) => ({ ...x, positionLabel: t(`task.actions.${x.position}`) })),
     }));
 }
 
@@ -106,6 +111,7 @@ function actionInput(action: PanelAction, body: Record<string, unknown>, version
     case 'reassign': return { action, toOrg: s('toOrg') || undefined, toUser: s('toUser') || undefined, reason: s('reason'), version };
     case 'delegate': return { action, toUser: s('toUser'), reason: s('reason') || undefined, version };
     case 'add_signer': return { action, toUser: s('toUser'), position: s('position') === 'after' ? 'after' : 'before', reason: s('reason') || undefined, version };
+    case 'remove_signer': return { action, signerTaskId: s('signerTaskId'), reason: s('reason') || undefined, version };
     case 'remind': return { action, message: s('message') || undefined };
     case 'copy': return { action, toUsers: list('toUsers') };
   }
@@ -161,12 +167,13 @@ export async function taskRoutes(app: FastifyInstance): Promise<void> {
   app.post<IdParams & { Params: { action: string } }>('/tasks/:id/actions/:action', async (request, reply) => {
     const actor = requireActor(request);
     const action = request.params.action as PanelAction;
-    if (!(ACTION_PANELS as readonly string[]).includes(action)) throw new LvzError('LVZ_RUN_NOT_FOUND', '没有这种操作，请从事项页面重新选择。');
+    if (!(ACTIONS as readonly string[]).includes(action)) throw new LvzError('LVZ_RUN_NOT_FOUND', '没有这种操作，请从事项页面重新选择。');
     const body = (request.body ?? {}) as Record<string, unknown>;
     const version = readFormPost(body).version;
     await app.engine.taskAction(actor, request.params.id, actionInput(action, body, version));
     reply.flash(t(`task.actions.done.${action}`));
-    const stays = action === 'remind' || action === 'copy';
+    // 催办, 抄送 and 减签 leave the task where it was: its holder carries on.
+    const stays = action === 'remind' || action === 'copy' || action === 'remove_signer';
     return seeOther(request, reply, stays ? taskUrl(request.params.id) : '/inbox');
   });
 }

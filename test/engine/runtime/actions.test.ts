@@ -93,6 +93,40 @@ describe('office actions', () => {
     expect(await stateOf(id)).toBe('handle');
   });
 
+  it('减签: the owner takes back a signer who has not acted; before: the owner task opens again', async () => {
+    const id = await started();
+    const review = await h.as('review1');
+    const own = await taskOf(h, 'review1', id);
+    const add = async (toUser: string, position: 'before' | 'after') =>
+      codeOf(h.engine.taskAction(review, own, { action: 'add_signer', toUser, position, version: await versionOf(h, 'review1', id) }));
+    expect(await add('leader1', 'before')).toBe('ok');
+    let view = await h.engine.task(review, own);
+    expect(view.buttons).toEqual([]); // waiting for the signer before
+    expect(view.signers).toEqual([{ taskId: expect.any(String), name: expect.not.stringMatching(/^leader1$/), position: 'before' }]);
+    const signer = view.signers[0]!;
+    const remove = async (user: string, signerTaskId: string) =>
+      codeOf(h.engine.taskAction(await h.as(user), own, { action: 'remove_signer', signerTaskId, reason: '无需会签', version: await versionOf(h, 'review1', id) }));
+    expect(await remove('review1', 'no-such-task')).toBe('LVZ_RUN_BAD_REQUEST');
+    expect(await remove('leader1', signer.taskId)).not.toBe('ok'); // not the owner
+    expect(await remove('review1', signer.taskId)).toBe('ok');
+    expect(await remove('review1', signer.taskId)).toBe('LVZ_RUN_BAD_REQUEST'); // a second click
+    view = await h.engine.task(review, own);
+    expect(view.buttons.map((b) => b.event)).toContain('accept');
+    expect(view.signers).toEqual([]);
+    expect((await h.engine.inbox(await h.as('leader1'), 'todo', { page: 1, pageSize: 100 })).items.some((t) => t.instanceId === id)).toBe(false);
+    const history = (await h.engine.instance(await h.as('admin'), id)).history;
+    expect(history.filter((e) => e.type === 'task.signer_removed')).toHaveLength(1);
+    expect(history.at(-1)?.summary).toBe('减签');
+
+    // After: taken back before the owner finishes, the step no longer waits for them.
+    expect(await add('staff1', 'after')).toBe('ok');
+    const after = (await h.engine.task(review, own)).signers[0]!;
+    expect(after.position).toBe('after');
+    expect(await remove('review1', after.taskId)).toBe('ok');
+    expect(await finish('review1', id, 'accept', { lead_unit: 'city-fgw', is_complex: '否', is_key: '否' })).toBe('ok');
+    expect(await stateOf(id)).toBe('handle');
+  });
+
   it('撤回 until the next step acts', async () => {
     const id = await started();
     const deputy = await h.as('deputy1');
