@@ -16,7 +16,7 @@ import { groupOf, stateOf, workflowOf, type RuntimeContext } from './context.ts'
 import { GOTO } from './machine.ts';
 import { celActor, ensureOpen, ensureRunning, loadTask, requireReason, type Loaded } from './load.ts';
 import { canSee, holdersOf, notFound } from './access.ts';
-import { insertCopies, newTask } from './work.ts';
+import { insertCopies, newTask, signerPosition } from './work.ts';
 
 export function ensureAction(g: TaskGroupDef, action: TaskAction): void {
   if (!g.actions.includes(action)) {
@@ -149,9 +149,9 @@ async function removeSigner(rc: RuntimeContext, actor: Actor, taskId: string, in
       throw new LvzError('LVZ_RUN_BAD_REQUEST', '只能减去本人加签、尚未办理的人员：请刷新页面后从列表中选择', { params: { signerTaskId: input.signerTaskId } });
     }
     await updateTask(tx, signer.id, { status: 'cancelled' }, ['open', 'waiting']);
-    const position = (signer.item as { position?: string } | null)?.position === 'after' ? 'after' : 'before';
+    const position = signerPosition(signer);
     const stillFirst = tasks.some((t) => t.id !== signer.id && t.ownerTaskId === l.task.id && t.status === 'open'
-      && (t.kind === 'delegated' || (t.kind === 'signer' && (t.item as { position?: string } | null)?.position !== 'after')));
+      && (t.kind === 'delegated' || (t.kind === 'signer' && signerPosition(t) === 'before')));
     if (l.task.status === 'waiting' && !stillFirst) await updateTask(tx, l.task.id, { status: 'open' }, 'waiting');
     const reason = input.reason?.trim();
     await logOnly(rc, tx, actor, l, 'task.signer_removed', { toUser: signer.assigneeId, position, ...(reason && { reason: reason.slice(0, 2000) }) });

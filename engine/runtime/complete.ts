@@ -13,6 +13,7 @@ import { conflict, contextOf, openWorking, persist, send, settle, type Working }
 import { groupOf, stateOf, type RuntimeContext } from './context.ts';
 import { mergeData, validateStep } from './form-input.ts';
 import { celActor, ensureOpen, loadTask, requireReason, type Loaded } from './load.ts';
+import { signerPosition } from './work.ts';
 
 export interface CompleteResult { instanceId: string; state: string; stateTitle: string }
 
@@ -155,7 +156,7 @@ async function finishSigner(rc: RuntimeContext, tx: Knex, actor: Actor, l: Loade
   const g = groupOf(wf, task.state, task.grp);
   const opinion = checkOpinion({ ...g, opinion: g.opinion === 'none' ? 'optional' : g.opinion }, input.opinion);
   await closeTask(tx, task, input.event || 'signed', actor, l.acting.onBehalfOf, rc.now());
-  const position = (task.item as { position?: string } | null)?.position;
+  const position = signerPosition(task);
   const tasks = await tasksOfVisit(tx, inst.id, task.state, task.visit);
   const owner = tasks.find((t) => t.id === task.ownerTaskId);
   const w = openWorking(rc, tx, inst, wf, inst.data);
@@ -169,7 +170,7 @@ async function finishSigner(rc: RuntimeContext, tx: Knex, actor: Actor, l: Loade
   await persist(w);
   await appendEvent(tx, {
     instanceId: inst.id, at: w.now.toISOString(), actorId: actor.userId, onBehalfOf: l.acting.onBehalfOf ?? null,
-    type: 'task.signed', taskId: task.id, fromState: inst.state, toState: w.inst.state, payload: { ...(opinion && { opinion }), position: position ?? 'after' },
+    type: 'task.signed', taskId: task.id, fromState: inst.state, toState: w.inst.state, payload: { ...(opinion && { opinion }), position },
   });
   return { instanceId: inst.id, state: w.inst.state, stateTitle: stateOf(wf, w.inst.state).title };
 }

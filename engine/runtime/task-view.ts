@@ -11,6 +11,7 @@ import { accessOf, stepForm } from './form-input.ts';
 import { groupAnswers, perItemFields } from './group-answers.ts';
 import { historyOf } from './history.ts';
 import { isRemovable, returnTargets } from './actions.ts';
+import { signerPosition } from './work.ts';
 import { daysLeft } from './views.ts';
 
 export async function taskView(rc: RuntimeContext, actor: Actor, taskId: string): Promise<TaskView> {
@@ -40,7 +41,7 @@ export async function taskView(rc: RuntimeContext, actor: Actor, taskId: string)
   const targets = isOpen && task.kind === 'task' && g.actions.includes('return') ? await returnTargets(rc.reads, { inst, wf }, g, task.state) : [];
   const left = daysLeft(rc, task.dueAt);
   const mayRemove = task.kind === 'task' && (task.status === 'open' || task.status === 'waiting') && g.actions.includes('add_signer')
-    && inst.status !== 'completed' && inst.status !== 'cancelled' && inst.status !== 'terminated';
+    && (inst.status === 'active' || inst.status === 'draft');
   const model = buildFormModel(form, { ...inst.data, ...(task.draft ?? {}) }, access, [], dir);
   const perItem = perItemFields(wf);
   return {
@@ -60,7 +61,7 @@ export async function taskView(rc: RuntimeContext, actor: Actor, taskId: string)
     signers: mayRemove
       ? tasks.filter((t) => isRemovable(t, task)).map((t) => ({
         taskId: t.id, name: names.user.get(t.assigneeId ?? '') ?? t.assigneeId ?? '',
-        position: (t.item as { position?: string } | null)?.position === 'after' ? 'after' as const : 'before' as const,
+        position: signerPosition(t),
       }))
       : [],
     people: dir.people,

@@ -27,6 +27,11 @@ export function newTask(base: Omit<TaskRow, 'id' | 'outcome' | 'completedAt' | '
   return { id: randomUUID(), outcome: null, completedAt: null, completedBy: null, onBehalfOf: null, draft: null, readAt: null, overdue: false, ...base };
 }
 
+/** Where a 加签 signer acts: before the owner, or after (a signer row without a position: after). */
+export function signerPosition(t: TaskRow): 'before' | 'after' {
+  return (t.item as { position?: string } | null)?.position === 'before' ? 'before' : 'after';
+}
+
 function evalIn(e: EnterInput, src: string, item?: unknown): unknown {
   return exprOf(e.wf, src).evaluate(celVars(e.ctx, undefined, item === undefined ? {} : { item }));
 }
