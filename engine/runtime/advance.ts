@@ -14,7 +14,7 @@ import {
   type InstanceRow, type TaskRow,
 } from '../store/process/index.ts';
 import { createCopies, createWork, type EnterInput } from './work.ts';
-import { exprOf, celVars, restore, startMachine, step, stateName, type CelActor, type Effect, type MachineContext, type RunEvent } from './machine.ts';
+import { GOTO, exprOf, celVars, restore, startMachine, step, stateName, type CelActor, type Effect, type MachineContext, type RunEvent } from './machine.ts';
 import { stateOf, workflowOf, type RuntimeContext } from './context.ts';
 
 export interface Working {
@@ -103,6 +103,22 @@ export async function settle(w: Working, actor?: CelActor): Promise<void> {
     if (!(await areGroupsComplete(w, s))) return;
     if (!(await send(w, { type: 'done', ...(actor && { actor }) }))) return;
   }
+}
+
+/**
+ * Leave the instance's current step (its open tasks and timers cancelled) and enter `target` of
+ * `wf` afresh by the `lvzhi.goto.<state>` transition, so its tasks, deadlines and copies are made
+ * as on any entry; persisted with the version check. 调整办理步骤 and a migration move this way.
+ */
+export async function reenter(rc: RuntimeContext, tx: Knex, inst: InstanceRow, wf: CompiledWorkflow, target: string, actor: CelActor): Promise<Working> {
+  await cancelOpenTasks(tx, inst.id, inst.state);
+  await cancelTimers(tx, inst.id, inst.state);
+  // Restored at the target (which exists in wf), then re-entered as a return does.
+  const w = openWorking(rc, tx, { ...inst, state: target }, wf, inst.data);
+  await send(w, { type: GOTO + target, actor });
+  await settle(w, actor);
+  await persist(w);
+  return w;
 }
 
 export function titleOf(wf: CompiledWorkflow, data: Record<string, unknown>): string {

@@ -8,7 +8,7 @@ import {
   appendEvent, cancelOpenTasks, cancelTimers, listEvents, lockInstance, tasksOfInstance, writeTx, type EventRow, type InstanceRow, type TaskRow,
 } from '../store/process/index.ts';
 import type { Actor } from './types.ts';
-import { conflict, openWorking, persist, send, settle } from './advance.ts';
+import { conflict, openWorking, persist, reenter, send, settle } from './advance.ts';
 import { workflowOf, type RuntimeContext } from './context.ts';
 import { GOTO } from './machine.ts';
 import { celActor, ensureRunning, requireReason } from './load.ts';
@@ -112,12 +112,7 @@ export async function moveInstance(rc: RuntimeContext, actor: Actor, instanceId:
     if (!target || target.final) {
       throw new LvzError('LVZ_RUN_BAD_REQUEST', '请选择一个办理中的步骤：要结束这份件，请用“终止”', { params: { to: input.to } });
     }
-    await cancelOpenTasks(tx, inst.id, inst.state);
-    await cancelTimers(tx, inst.id, inst.state);
-    const w = openWorking(rc, tx, { ...inst, state: target.name }, wf, inst.data);
-    await send(w, { type: GOTO + target.name, actor: celActor(actor) });
-    await settle(w, celActor(actor));
-    await persist(w);
+    const w = await reenter(rc, tx, inst, wf, target.name, celActor(actor));
     await appendEvent(tx, {
       instanceId: inst.id, at: w.now.toISOString(), actorId: actor.userId, onBehalfOf: null, type: 'instance.moved', taskId: null,
       fromState: inst.state, toState: w.inst.state, payload: { reason },

@@ -19,14 +19,14 @@ export async function loginFailuresOf(db: Db, username: string): Promise<LoginFa
  * `windowStartIso`, and reaching `limit` locks the name until `lockUntilIso`. Returns the new row.
  */
 export async function noteLoginFailure(db: Db, username: string, f: { nowIso: string; windowStartIso: string; lockUntilIso: string; limit: number }): Promise<LoginFailures> {
-  // `login_failures.count` is the stored row (SQLite and PostgreSQL alike in an upsert's SET).
-  const next = db.raw('case when login_failures.last_at < ? then 1 else login_failures.count + 1 end', [f.windowStartIso]);
+  // `login_failures.*` is the stored row (SQLite and PostgreSQL alike in an upsert's SET).
+  const next = 'case when login_failures.last_at < ? then 1 else login_failures.count + 1 end';
   await db('login_failures')
     .insert({ username, count: 1, last_at: f.nowIso, locked_until: f.limit <= 1 ? f.lockUntilIso : null })
     .onConflict('username')
     .merge({
-      count: next,
-      locked_until: db.raw(`case when (case when login_failures.last_at < ? then 1 else login_failures.count + 1 end) >= ? then ? else null end`, [f.windowStartIso, f.limit, f.lockUntilIso]),
+      count: db.raw(next, [f.windowStartIso]),
+      locked_until: db.raw(`case when (${next}) >= ? then ? else null end`, [f.windowStartIso, f.limit, f.lockUntilIso]),
       last_at: f.nowIso,
     });
   return (await loginFailuresOf(db, username))!;

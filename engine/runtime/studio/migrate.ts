@@ -12,12 +12,11 @@ import type { Knex } from 'knex';
 import type { CompiledWorkflow } from '../../dsl/types.ts';
 import { LvzError } from '../../errors.ts';
 import {
-  appendEvent, cancelOpenTasks, cancelTimers, lockInstance, runningOnVersion, setWorkflowVersion, writeTx, type InstanceRow,
+  appendEvent, lockInstance, runningOnVersion, setWorkflowVersion, writeTx, type InstanceRow,
 } from '../../store/process/index.ts';
-import { conflict, openWorking, persist, send, settle } from '../advance.ts';
+import { conflict, reenter } from '../advance.ts';
 import { workflowOf, type RuntimeContext } from '../context.ts';
 import { celActor } from '../load.ts';
-import { GOTO } from '../machine.ts';
 import type { Actor } from '../types.ts';
 import { orgTree } from './access.ts';
 import { editableRow } from './publish.ts';
@@ -87,13 +86,8 @@ export async function migrate(rc: RuntimeContext, actor: Actor, id: string, inpu
 async function moveOne(rc: RuntimeContext, tx: Knex, actor: Actor, instanceId: string, from: CompiledWorkflow, to: CompiledWorkflow, target: string): Promise<void> {
   const inst = await lockInstance(tx, instanceId);
   if (!inst || inst.workflowVersion !== from.def.version) throw conflict();
-  await cancelOpenTasks(tx, inst.id, inst.state);
-  await cancelTimers(tx, inst.id, inst.state);
-  // Restore on the new machine at the target (it exists there), then re-enter it as a return does.
-  const w = openWorking(rc, tx, { ...inst, state: target }, to, inst.data);
-  await send(w, { type: GOTO + target, actor: celActor(actor) });
-  await settle(w, celActor(actor));
-  await persist(w);
+  // On the new version's machine: the target exists there.
+  const w = await reenter(rc, tx, inst, to, target, celActor(actor));
   await setWorkflowVersion(tx, inst.id, to.def.version);
   await appendEvent(tx, {
     instanceId: inst.id, at: w.now.toISOString(), actorId: actor.userId, onBehalfOf: null, type: 'instance.migrated', taskId: null,
