@@ -10,6 +10,7 @@ import { outOfOfficeGeneration, principalsOf } from '../store/directory.ts';
 import { isVisible, type Holder, type InstanceRow, type InstanceScope, type TaskRow } from '../store/process/index.ts';
 import type { Actor } from './types.ts';
 import type { RuntimeContext } from './context.ts';
+import { adminReach } from './admin-scope.ts';
 
 export function holderOf(actor: Actor): Holder {
   return { userId: actor.userId, orgId: actor.orgId, roles: [...actor.roles] };
@@ -55,19 +56,24 @@ export function viewerRoles(wf: CompiledWorkflow): Set<string> {
   return roles;
 }
 
-export function scopeFor(rc: RuntimeContext, actor: Actor, holders: Holder[]): InstanceScope {
-  if (actor.roles.includes('admin')) return { all: true, workflows: [], holders };
+/**
+ * What the actor may see: a city admin everything; a district admin their district's instances
+ * (admin-scope.ts) besides what anyone sees by role or involvement; others by role or involvement.
+ */
+export async function scopeFor(rc: RuntimeContext, db: Knex, actor: Actor, holders: Holder[]): Promise<InstanceScope> {
+  const reach = await adminReach(db, actor);
+  if (reach && !reach.district) return { all: true, workflows: [], holders };
   const workflows = new Set<string>();
   for (const wf of rc.registry.workflows.values()) {
     const roles = viewerRoles(wf);
     if (actor.roles.some((r) => roles.has(r))) workflows.add(wf.def.id);
   }
-  return { all: false, workflows: [...workflows], holders };
+  return { all: false, workflows: [...workflows], holders, ...(reach?.district && { orgs: reach.district.orgs }) };
 }
 
 export async function canSee(rc: RuntimeContext, db: Knex, actor: Actor, holders: Holder[], inst: InstanceRow): Promise<boolean> {
-  const scope = scopeFor(rc, actor, holders);
-  if (scope.all || scope.workflows.includes(inst.workflowId)) return true;
+  const scope = await scopeFor(rc, db, actor, holders);
+  if (scope.all || scope.workflows.includes(inst.workflowId) || scope.orgs?.includes(inst.initiatorOrg)) return true;
   if (holders.some((h) => h.userId === inst.initiatorId)) return true;
   return isVisible(db, scope, inst.id);
 }

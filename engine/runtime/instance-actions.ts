@@ -1,6 +1,8 @@
 // instance-actions.ts: 撤回 (withdraw), 撤销 (cancel by the initiator), 终止 (terminate by an admin),
 // 调整办理步骤 (an admin moves a stuck instance) and 催办 on a whole instance. Each is one
-// transaction and one history event.
+// transaction and one history event. An admin acts only on the instances they administer
+// (admin-scope.ts): another district's case is not found (NOT_FOUND) unless they may see it
+// otherwise, and then refused (LVZ_AUTH_FORBIDDEN), with nothing written either way.
 
 import type { Knex } from 'knex';
 import { LvzError } from '../errors.ts';
@@ -14,6 +16,7 @@ import { GOTO } from './machine.ts';
 import { celActor, ensureRunning, requireReason } from './load.ts';
 import { canSee, holdersOf, notFound } from './access.ts';
 import { logReminder } from './actions.ts';
+import { ensureAdministers } from './admin-scope.ts';
 
 /** The instance, locked for this transaction (lockInstance), if the actor may see it. */
 async function loadVisible(rc: RuntimeContext, tx: Knex, actor: Actor, id: string): Promise<InstanceRow> {
@@ -69,9 +72,7 @@ async function end(rc: RuntimeContext, actor: Actor, instanceId: string, input: 
     if (how === 'cancelled' && inst.initiatorId !== actor.userId) {
       throw new LvzError('LVZ_AUTH_FORBIDDEN', '只有发起人可以撤销这份件：如需终止，请联系管理员', {});
     }
-    if (how === 'terminated' && !actor.roles.includes('admin')) {
-      throw new LvzError('LVZ_AUTH_FORBIDDEN', '只有管理员可以终止流程：请联系系统管理员', {});
-    }
+    if (how === 'terminated') await ensureAdministers(tx, actor, inst, '终止');
     ensureRunning(inst);
     const reason = requireReason(input.reason, how === 'cancelled' ? '撤销' : '终止');
     if (input.version !== inst.version) throw conflict();
@@ -101,9 +102,7 @@ export const terminateInstance = (rc: RuntimeContext, actor: Actor, id: string, 
 export async function moveInstance(rc: RuntimeContext, actor: Actor, instanceId: string, input: { to: string; reason: string; version: number }): Promise<void> {
   await writeTx(rc.db, async (tx) => {
     const inst = await loadVisible(rc, tx, actor, instanceId);
-    if (!actor.roles.includes('admin')) {
-      throw new LvzError('LVZ_AUTH_FORBIDDEN', '只有管理员可以调整办理步骤：请联系系统管理员', {});
-    }
+    await ensureAdministers(tx, actor, inst, '调整办理步骤');
     ensureRunning(inst);
     const reason = requireReason(input.reason, '调整办理步骤');
     if (input.version !== inst.version) throw conflict();

@@ -1,14 +1,17 @@
 // operations.ts: what an operator of the city's system watches and mends: the timers' backlog and
 // the timers that failed to fire (Camunda calls them incidents), with 重试 once the cause is
-// fixed. City administrators only: the list names instances of every district.
+// fixed. Administrators only, each within their reach (admin-scope.ts): the city's sees every
+// district's, a district's admin only the timers of their district's instances (a district
+// variant's deadline they fixed, say); another district's timer is not found, as if it did not exist.
 
 import { LvzError } from '../errors.ts';
 import {
-  appendEvent, failedTimers, retryFailedTimer, timerCounts, writeStats, writeTx, type TimerCounts, type WriteStats,
+  appendEvent, failedTimers, retryFailedTimer, timerCounts, timerInitiatorOrg, writeStats, writeTx, type TimerCounts, type WriteStats,
 } from '../store/process/index.ts';
 import type { Actor } from './types.ts';
 import { stateOf, workflowOf, type RuntimeContext } from './context.ts';
-import { ensureAdmin, orgTree } from './studio/access.ts';
+import { adminReach } from './admin-scope.ts';
+import { notFound } from './access.ts';
 import { TIMER_ATTEMPTS, timerStats, type TimerStats } from './fire-timers.ts';
 
 export interface FailedTimerView {
@@ -30,17 +33,18 @@ export interface TimerOverview {
   cap: number;
   failed: FailedTimerView[];
   maxAttempts: number;
+  /** A district admin's view: the district's name (counts and list are of its instances only). */
+  districtName?: string;
 }
 
 const COUNT_CAP = 1000;
 const LIST_LIMIT = 200;
 
-async function ensureCityAdmin(rc: RuntimeContext, actor: Actor): Promise<void> {
-  ensureAdmin(actor);
-  const orgs = await orgTree(rc.db);
-  if (orgs.districtOf(actor.orgId) !== undefined) {
-    throw new LvzError('LVZ_AUTH_FORBIDDEN', '定时任务由市人大常委会的系统管理员处理：请联系市级管理员', {});
-  }
+/** The orgs whose instances' timers the actor sees: undefined for every org (the city's admin). */
+async function reachOf(rc: RuntimeContext, actor: Actor): Promise<{ orgs?: string[]; districtName?: string }> {
+  const reach = await adminReach(rc.db, actor);
+  if (!reach) throw new LvzError('LVZ_AUTH_FORBIDDEN', '定时任务由系统管理员处理：请联系管理员', {});
+  return reach.district ? { orgs: reach.district.orgs, districtName: reach.district.name } : {};
 }
 
 function stepTitle(rc: RuntimeContext, workflowId: string, version: number, state: string): string {
@@ -52,10 +56,10 @@ function stepTitle(rc: RuntimeContext, workflowId: string, version: number, stat
 }
 
 export async function timerOverview(rc: RuntimeContext, actor: Actor): Promise<TimerOverview> {
-  await ensureCityAdmin(rc, actor);
-  const [counts, failed] = await Promise.all([timerCounts(rc.db, rc.now().toISOString(), COUNT_CAP), failedTimers(rc.db, LIST_LIMIT)]);
+  const { orgs, districtName } = await reachOf(rc, actor);
+  const [counts, failed] = await Promise.all([timerCounts(rc.db, rc.now().toISOString(), COUNT_CAP, orgs), failedTimers(rc.db, LIST_LIMIT, orgs)]);
   return {
-    counts, cap: COUNT_CAP, maxAttempts: TIMER_ATTEMPTS,
+    counts, cap: COUNT_CAP, maxAttempts: TIMER_ATTEMPTS, ...(districtName && { districtName }),
     failed: failed.map((t) => ({
       id: t.id, instanceId: t.instanceId, instanceNumber: t.instanceNumber, instanceTitle: t.instanceTitle,
       stepTitle: stepTitle(rc, t.workflowId, t.workflowVersion, t.state), kind: t.kind, fireAt: t.fireAt,
@@ -66,8 +70,10 @@ export async function timerOverview(rc: RuntimeContext, actor: Actor): Promise<T
 
 /** 重试: the failed timer is due again at once; the instance's history records who asked. */
 export async function retryTimer(rc: RuntimeContext, actor: Actor, timerId: string): Promise<void> {
-  await ensureCityAdmin(rc, actor);
+  const { orgs } = await reachOf(rc, actor);
   await writeTx(rc.db, async (tx) => {
+    const org = await timerInitiatorOrg(tx, timerId);
+    if (org === undefined || (orgs && !orgs.includes(org))) throw notFound('定时任务', timerId);
     const t = await retryFailedTimer(tx, timerId);
     if (!t) {
       throw new LvzError('LVZ_RUN_CONFLICT', '这个定时任务已不在故障列表中（可能已被重试或已处理）：请刷新页面查看最新情况', { params: { timerId } });

@@ -13,7 +13,7 @@ export type { Studio } from './studio/types.ts';
 export type { EngineMetrics, FailedTimerView, TimerOverview } from './operations.ts';
 
 export type Role =
-  | 'admin' //          system admin: edits definitions, terminates instances (终止)
+  | 'admin' //          system admin: edits definitions, terminates instances (终止); a district's, only its own
   | 'deputy' //         代表: submits and evaluates suggestions, co-signs bills
   | 'review_office' //  代表工委/选联工委: reviews and assigns suggestions
   | 'handling_unit' //  承办单位: replies
@@ -331,8 +331,9 @@ export interface Engine {
   /** zh-CN notices for operators and admins (a holiday-calendar year missing, reminders waiting for it). */
   warnings(): Promise<string[]>;
   /**
-   * For city administrators (LVZ_AUTH_FORBIDDEN otherwise): the timers' backlog and the timers that
-   * failed to fire; retry puts a failed one back (LVZ_RUN_CONFLICT when it is no longer failed).
+   * For administrators (LVZ_AUTH_FORBIDDEN otherwise), each within their reach (admin-scope.ts): the
+   * timers' backlog and the timers that failed to fire; retry puts a failed one back (LVZ_RUN_CONFLICT
+   * when it is no longer failed, LVZ_RUN_NOT_FOUND for no such timer or another district's).
    */
   timers: {
     overview(actor: Actor): Promise<TimerOverview>;

@@ -1,6 +1,7 @@
 // views.ts: what the pages read: inbox lists, the instance list, the instance page and the task
-// page, each scoped to what the actor may see (admin: all; a workflow's viewer roles: all of it;
-// others: what they started, hold or held, or were copied on).
+// page, each scoped to what the actor may see (city admin: all; district admin: their district's,
+// admin-scope.ts; a workflow's viewer roles: all of it; others: what they started, hold or held, or
+// were copied on).
 
 import type { Knex } from 'knex';
 import { workingDaysBetween } from '../calendar/index.ts';
@@ -16,6 +17,7 @@ import { COUNT_CAP, INBOX_COUNT_CAP, type Actor, type InboxList, type InstanceSu
 import { canSee, holdersOf, holds, notFound, scopeFor, viewerRoles } from './access.ts';
 import { formOf, stateOf, workflowOf, type Names, type RuntimeContext } from './context.ts';
 import { accessOf } from './form-input.ts';
+import { adminReach, administers } from './admin-scope.ts';
 import { groupAnswers } from './group-answers.ts';
 import { historyOf } from './history.ts';
 import { withdrawable } from './instance-actions.ts';
@@ -91,17 +93,20 @@ export async function instances(rc: RuntimeContext, actor: Actor, query: { page:
   const page = Math.max(1, Math.floor(query.page || 1));
   const pageSize = Math.min(100, Math.max(1, Math.floor(query.pageSize || 20)));
   const holders = await holdersOf(rc.reads, actor, rc.now());
-  const r = await listInstances(rc.reads, scopeFor(rc, actor, holders), { ...query, page, pageSize }, COUNT_CAP);
+  const r = await listInstances(rc.reads, await scopeFor(rc, rc.reads, actor, holders), { ...query, page, pageSize }, COUNT_CAP);
   const names = await rc.names();
   return { items: r.rows.map((i) => instanceSummary(rc, i, names)), total: r.total, isCapped: r.total >= COUNT_CAP, page, pageSize };
 }
 
-/** Fields a viewer may read on the instance page: all for the initiator, admins and viewer roles, else those of the steps they worked on. */
-export function viewerFields(wf: CompiledWorkflow, rc: RuntimeContext, actor: Actor, holders: Holder[], inst: InstanceRow, tasks: TaskRow[]): FieldAccess {
+/**
+ * Fields a viewer may read on the instance page: all for the initiator, the admins who administer
+ * it (isAdmin) and viewer roles, else those of the steps they worked on.
+ */
+export function viewerFields(wf: CompiledWorkflow, rc: RuntimeContext, actor: Actor, holders: Holder[], inst: InstanceRow, tasks: TaskRow[], isAdmin: boolean): FieldAccess {
   const form = formOf(rc, wf.def.record);
   const all = new Set(form.def.fields.map((f) => f.name));
   const roles = viewerRoles(wf);
-  if (actor.roles.includes('admin') || inst.initiatorId === actor.userId || actor.roles.some((r) => roles.has(r))) return { edit: new Set(), read: all };
+  if (isAdmin || inst.initiatorId === actor.userId || actor.roles.some((r) => roles.has(r))) return { edit: new Set(), read: all };
   const read = new Set<string>();
   for (const t of tasks) {
     if (t.kind === 'cc' || !holders.some((h) => holds(t, h) || t.completedBy === h.userId)) continue;
@@ -127,7 +132,8 @@ export async function instanceView(rc: RuntimeContext, actor: Actor, id: string)
   ]);
   // 抄送: opening the instance marks my copies read (not an event: it changes no business state).
   for (const t of tasks) if (t.kind === 'cc' && t.readAt === null && t.assigneeId === actor.userId) await updateTask(rc.db, t.id, { readAt: rc.now().toISOString() });
-  const access = viewerFields(wf, rc, actor, holders, inst, tasks);
+  const isAdmin = administers(await adminReach(rc.reads, actor), inst);
+  const access = viewerFields(wf, rc, actor, holders, inst, tasks, isAdmin);
   const form = formOf(rc, wf.def.record);
   const visited = Object.keys(inst.snapshot.visits ?? {});
   const open = tasks.filter((t) => (t.status === 'open' || t.status === 'waiting') && t.kind !== 'cc');
@@ -145,12 +151,12 @@ export async function instanceView(rc: RuntimeContext, actor: Actor, id: string)
     openTasks: open.map((t) => ({ stepTitle: t.title || stateOf(wf, t.state).title, holder: holderName(t, names), ...(t.dueAt && { dueAt: t.dueAt }), isOverdue: t.overdue })),
     can: {
       cancel: isRunning && inst.initiatorId === actor.userId,
-      terminate: isRunning && actor.roles.includes('admin'),
-      move: isRunning && actor.roles.includes('admin'),
+      terminate: isRunning && isAdmin,
+      move: isRunning && isAdmin,
       remind: isRunning && open.length > 0,
       withdraw: isRunning && !w.problem,
     },
-    moveTargets: isRunning && actor.roles.includes('admin')
+    moveTargets: isRunning && isAdmin
       ? Object.values(wf.def.states).filter((s) => !s.final).map((s) => ({ name: s.name, title: s.title, isCurrent: s.name === inst.state }))
       : [],
     linked: [

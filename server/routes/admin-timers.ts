@@ -1,6 +1,6 @@
 // admin-timers.ts: 定时任务, the operator's page: the timers due and waiting, and those that failed
 // to fire after every try, each with its instance, its step, the error and a 重试 button. The
-// engine decides who may see it (city administrators) and what a retry writes.
+// engine decides who may see it (administrators, each their own district's) and what a retry writes.
 
 import type { FastifyInstance } from 'fastify';
 import { requireActor } from '../session.ts';
@@ -20,7 +20,7 @@ export async function adminTimerRoutes(app: FastifyInstance): Promise<void> {
         due: shown(overview.counts.due), retrying: shown(overview.counts.retrying),
         failed: shown(overview.counts.failed), unscheduled: shown(overview.counts.unscheduled),
       },
-      maxAttempts: overview.maxAttempts,
+      maxAttempts: overview.maxAttempts, districtName: overview.districtName,
       failed: overview.failed.map((f) => ({ ...f, kindLabel: t(`admin.timers.kinds.${f.kind}`), url: `/instances/${f.instanceId}` })),
     });
   });

@@ -124,7 +124,7 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
     const actor = requireActor(request);
     const entries = await app.engine.studio.list(actor);
     const rows = entries.map((e) => ({ ...e, url: adminUrl(e.kind, e.id), kindLabel: t(`admin.kinds.${e.kind}`) }));
-    // 定时任务 is a city administrator's page: a district's admin gets no link to it.
+    // 定时任务: every admin's page, each seeing the timers of the instances they administer.
     const timers = await app.engine.timers.overview(actor).catch((e: unknown) => {
       if (isLvzError(e) && e.code === 'LVZ_AUTH_FORBIDDEN') return undefined;
       throw e;

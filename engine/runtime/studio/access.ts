@@ -20,6 +20,8 @@ export interface OrgTree {
    * (代表团) groups the *city's* deputies elected in a district: they work in the city's processes.
    */
   startingDistrictOf(id: string): string | undefined;
+  /** The org and every org under it (towns, delegations), for scoping a district admin's instances. */
+  subtree(id: string): string[];
 }
 
 export async function orgTree(db: Knex): Promise<OrgTree> {
@@ -36,6 +38,13 @@ export async function orgTree(db: Knex): Promise<OrgTree> {
     name: (id) => byId.get(id)?.name ?? (id === CITY ? '市人大常委会' : id),
     districtOf: (id) => up(id, false),
     startingDistrictOf: (id) => up(id, true),
+    subtree: (id) => {
+      const out = [id];
+      for (let i = 0; i < out.length && i < byId.size; i++) {
+        for (const o of byId.values()) if (o.parentId === out[i] && !out.includes(o.id)) out.push(o.id);
+      }
+      return out;
+    },
   };
 }
 

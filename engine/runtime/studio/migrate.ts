@@ -6,7 +6,8 @@
 // Each instance is moved by the same code as 退回: its old state's open tasks and timers are
 // cancelled, its snapshot is restored on the new version's machine and the `lvzhi.goto.<state>`
 // transition re-enters the target, so the target's tasks, timers and copies are made as on any entry;
-// then workflow_version is rewritten and `instance.migrated` is appended to its history.
+// then workflow_version is rewritten and `instance.migrated` is appended to its history. A district
+// admin plans and moves only the instances of their district (admin-scope.ts).
 
 import type { Knex } from 'knex';
 import type { CompiledWorkflow } from '../../dsl/types.ts';
@@ -17,6 +18,7 @@ import {
 import { conflict, reenter } from '../advance.ts';
 import { workflowOf, type RuntimeContext } from '../context.ts';
 import { celActor } from '../load.ts';
+import { adminReach, administers } from '../admin-scope.ts';
 import type { Actor } from '../types.ts';
 import { orgTree } from './access.ts';
 import { editableRow } from './publish.ts';
@@ -58,23 +60,27 @@ function buildPlan(id: string, from: CompiledWorkflow, to: CompiledWorkflow, row
 async function prepare(rc: RuntimeContext, actor: Actor, id: string, input: MigrationInput) {
   const orgs = await orgTree(rc.db);
   await editableRow(rc, actor, 'workflow', id, orgs);
+  const reach = await adminReach(rc.db, actor);
   await refreshRegistry(rc);
   const versions = [...rc.registry.workflows.values()].filter((w) => w.def.id === id).map((w) => w.def.version).sort((a, b) => a - b);
   if (!Number.isInteger(input.from) || !Number.isInteger(input.to) || input.from === input.to) {
     throw new LvzError('LVZ_RUN_BAD_REQUEST', '请选择两个不同的版本：从哪一版迁到哪一版', { params: { versions } });
   }
-  return { from: workflowOf(rc, id, input.from), to: workflowOf(rc, id, input.to), versions, mapping: input.mapping ?? {} };
+  // A district admin moves only their district's instances, even of their own district's workflow
+  // (whose starters are all in the district: ensureDistrictStarter); any other is the city's to move.
+  const mine = (rows: InstanceRow[]) => rows.filter((i) => administers(reach, i));
+  return { from: workflowOf(rc, id, input.from), to: workflowOf(rc, id, input.to), versions, mapping: input.mapping ?? {}, mine };
 }
 
 export async function planMigration(rc: RuntimeContext, actor: Actor, id: string, input: MigrationInput): Promise<MigrationPlan> {
   const p = await prepare(rc, actor, id, input);
-  return buildPlan(id, p.from, p.to, await runningOnVersion(rc.db, id, input.from), p.mapping, p.versions);
+  return buildPlan(id, p.from, p.to, p.mine(await runningOnVersion(rc.db, id, input.from)), p.mapping, p.versions);
 }
 
 export async function migrate(rc: RuntimeContext, actor: Actor, id: string, input: MigrationInput): Promise<{ moved: number; plan: MigrationPlan }> {
   const p = await prepare(rc, actor, id, input);
   return writeTx(rc.db, async (tx) => {
-    const plan = buildPlan(id, p.from, p.to, await runningOnVersion(tx, id, input.from), p.mapping, p.versions);
+    const plan = buildPlan(id, p.from, p.to, p.mine(await runningOnVersion(tx, id, input.from)), p.mapping, p.versions);
     if (!plan.ok) {
       throw new LvzError('LVZ_RUN_MIGRATION_REFUSED', `有 ${plan.stranded} 件无法迁移，全部未迁移：请在预览中为每个步骤选择新版本的步骤后再执行`, { params: { stranded: plan.instances.filter((i) => i.problem) } });
     }

@@ -107,6 +107,8 @@ export interface InstanceScope {
   all: boolean;
   workflows: string[];
   holders: Holder[];
+  /** A district admin's orgs: every instance whose initiator org is one of them (runtime/admin-scope.ts). */
+  orgs?: string[];
 }
 
 export interface InstanceQuery {
@@ -157,6 +159,7 @@ export function applyScope(db: Knex, q: Knex.QueryBuilder, scope: InstanceScope,
   q.where((w) => {
     if (scope.workflows.length > 0) inList(w, 'workflow_id', scope.workflows);
     inList(w, 'initiator_id', scope.holders.map((h) => h.userId));
+    if (scope.orgs && scope.orgs.length > 0) inList(w, 'initiator_org', scope.orgs);
     if (shape.ids) {
       if (shape.ids.length > 0) w.orWhereIn(`${alias}.id`, shape.ids);
     } else if (!shape.involvedIn) {
@@ -207,7 +210,8 @@ export async function shapeOf(db: Knex, scope: InstanceScope, limit = GATHER_LIM
     const workflows = await involvedWorkflows(db, scope.holders);
     return { newestFirst: true, involvedIn: workflows.filter((w) => !scope.workflows.includes(w)) };
   };
-  if (scope.workflows.length > 0) return newestFirst();
+  // A district admin sees a district's share of everything: read newest first, as a whole workflow is.
+  if (scope.workflows.length > 0 || (scope.orgs?.length ?? 0) > 0) return newestFirst();
   const started = await cappedCount(db, db('instances').whereIn('initiator_id', scope.holders.map((h) => h.userId)).select(db.raw('1')), limit + 1);
   if (started > limit) return newestFirst();
   const ids = await involvedInstances(db, scope.holders, limit);
@@ -264,7 +268,7 @@ export async function listInstances(db: Knex, viewer: InstanceScope, query: Inst
  */
 function onlyStarted(scope: InstanceScope, query: InstanceQuery, shape: ScopeShape): { scope: InstanceScope; shape: ScopeShape } | undefined {
   const w = query.workflowId;
-  if (scope.all || !w || !shape.newestFirst || scope.workflows.includes(w) || shape.involvedIn?.includes(w)) return undefined;
+  if (scope.all || !w || !shape.newestFirst || scope.workflows.includes(w) || shape.involvedIn?.includes(w) || (scope.orgs?.length ?? 0) > 0) return undefined;
   return { scope: { all: false, workflows: [], holders: scope.holders }, shape: { ids: [] } };
 }
 

@@ -128,9 +128,25 @@ export interface FailedTimer extends TimerRow {
   workflowVersion: number;
 }
 
-/** Failed timers with their instances, oldest due first (timers_failed_idx). */
-export async function failedTimers(db: Knex, limit: number): Promise<FailedTimer[]> {
-  const rows = (await db('timers as t').join('instances as i', 'i.id', 't.instance_id').where('t.status', 'failed')
+/**
+ * Timers of instances whose initiator org is one of `orgs` (a district admin's reach); every timer
+ * when `orgs` is undefined.
+ */
+function ofOrgs(db: Knex, q: Knex.QueryBuilder, orgs: string[] | undefined, column = 'instance_id'): Knex.QueryBuilder {
+  return orgs ? q.whereIn(column, db('instances').select('id').whereIn('initiator_org', orgs)) : q;
+}
+
+/** The initiator org of a timer's instance (who may retry it), undefined for no such timer. */
+export async function timerInitiatorOrg(db: Knex, id: string): Promise<string | undefined> {
+  const r = await db('timers as t').join('instances as i', 'i.id', 't.instance_id').where('t.id', id).first('i.initiator_org as org');
+  return r ? String(r.org) : undefined;
+}
+
+/** Failed timers with their instances, oldest due first (timers_failed_idx); only `orgs`' when given. */
+export async function failedTimers(db: Knex, limit: number, orgs?: string[]): Promise<FailedTimer[]> {
+  const q = db('timers as t').join('instances as i', 'i.id', 't.instance_id').where('t.status', 'failed');
+  if (orgs) q.whereIn('i.initiator_org', orgs);
+  const rows = (await q
     .orderBy('t.fire_at').limit(limit)
     .select('t.*', 'i.number as i_number', 'i.title as i_title', 'i.workflow_id as i_workflow_id', 'i.workflow_version as i_workflow_version')) as Raw[];
   return rows.map((r) => ({
@@ -149,16 +165,17 @@ export interface TimerCounts {
   unscheduled: number;
 }
 
-/** The timers an operator watches, each counted up to `cap`. */
-export async function timerCounts(db: Knex, nowIso: string, cap: number): Promise<TimerCounts> {
+/** The timers an operator watches, each counted up to `cap`; only `orgs`' instances' when given. */
+export async function timerCounts(db: Knex, nowIso: string, cap: number, orgs?: string[]): Promise<TimerCounts> {
   const count = async (q: Knex.QueryBuilder): Promise<number> => {
     const [{ n }] = await db.from(q.select(db.raw('1')).limit(cap).as('c')).count({ n: '*' });
     return Number(n);
   };
-  const due = () => db('timers').where('status', 'pending').where('fire_at', '<=', nowIso);
+  const timers = () => ofOrgs(db, db('timers'), orgs);
+  const due = () => timers().where('status', 'pending').where('fire_at', '<=', nowIso);
   const [d, retrying, failed, unscheduled] = await Promise.all([
     count(due()), count(due().where('lease_until', '>', nowIso).where('attempts', '>', 0)),
-    count(db('timers').where('status', 'failed')), count(db('timers').where('status', 'unscheduled')),
+    count(timers().where('status', 'failed')), count(timers().where('status', 'unscheduled')),
   ]);
   return { due: d, retrying, failed, unscheduled };
 }
