@@ -188,3 +188,23 @@ describe('migration', () => {
     expect((await s.engine.instance(city, other)).summary.workflowVersion).toBe(to);
   });
 });
+
+describe('a case the admin sees otherwise', () => {
+  it('copied (抄送) to another district\'s admin: readable, but 终止 and 调整办理步骤 are 403 and change nothing', async () => {
+    const review = await actor('review1');
+    const task = (await s.engine.inbox(review, 'todo', { page: 1, pageSize: 100 })).items.find((t) => t.instanceId === lz)!;
+    await s.engine.taskAction(review, task.taskId, { action: 'copy', toUsers: ['zhangdian-admin'] });
+    const before = await stateOf(lz);
+    const view = await api('zhangdian-admin', 'GET', `/instances/${lz}`);
+    expect(view.status).toBe(200);
+    expect(view.json.can).toMatchObject({ terminate: false, move: false });
+    const terminate = await api('zhangdian-admin', 'POST', `/instances/${lz}/terminate`, { reason: '越权终止', version: before.version });
+    expect(terminate.status).toBe(403);
+    expect(terminate.json.error.message).toContain('本区以外发起的件不能终止');
+    const c = await loginAs(s.base, 'zhangdian-admin');
+    const page = await c.get(`/instances/${lz}`);
+    expect(page.text).not.toContain('id="i-move-to"');
+    expect((await c.post(`/instances/${lz}/move`, { to: 'draft', reason: '越权调整', _version: String(before.version) })).status).toBe(403);
+    expect(await stateOf(lz)).toEqual(before);
+  });
+});
