@@ -65,6 +65,12 @@ export const historySchema = {
   },
 } as const;
 
+/** Back-to-back steps whose actor the caller sees as 匿名 (docs/dsl.md, anonymous_to). */
+export const anonymitySchema = {
+  type: 'array',
+  items: { type: 'object', properties: { stepTitle: str, isByInitiator: bool, isContentHidden: bool } },
+} as const;
+
 /** Answers of for_each groups (协办单位意见), only the fields the caller may read. */
 export const groupsSchema = {
   type: 'array',
@@ -93,6 +99,7 @@ export const taskViewSchema = {
     signers: { type: 'array', items: { type: 'object', properties: { taskId: str, name: str, position: str } } },
     dueAt: str, workingDaysLeft: int, isOverdue: bool, isDelegated: bool,
     history: { type: 'array', items: historySchema },
+    anonymity: anonymitySchema,
     groups: groupsSchema,
     people: { type: 'array', items: choiceSchema },
     orgs: { type: 'array', items: choiceSchema },
@@ -106,6 +113,7 @@ export const instanceViewSchema = {
     version: int,
     fields: { type: 'array', items: fieldSchema },
     history: { type: 'array', items: historySchema },
+    anonymity: anonymitySchema,
     groups: groupsSchema,
     steps: {
       type: 'array',

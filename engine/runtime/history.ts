@@ -1,10 +1,10 @@
 // history.ts: event rows -> the timeline a viewer may read: names (匿名 where the step hides the
 // actor from the viewer's roles), 代理 shown as such, changes only for fields the viewer may see.
 
-import type { CompiledWorkflow } from '../dsl/types.ts';
+import type { CompiledWorkflow, TaskDef } from '../dsl/types.ts';
 import type { CompiledForm } from '../forms/types.ts';
 import type { EventRow } from '../store/process/index.ts';
-import type { HistoryEntry } from './types.ts';
+import type { AnonymityNote, HistoryEntry } from './types.ts';
 
 const SUMMARIES: Record<string, string> = {
   'instance.started': '发起',
@@ -63,10 +63,29 @@ function summaryOf(e: EventRow, wf: CompiledWorkflow): string {
   return extra.length > 0 ? `${line}（${extra.join('；')}）` : line;
 }
 
+/** Whether a step's group hides who acts in it from a viewer with these roles (`anonymous_to`). */
+export function hidesActor(g: Pick<TaskDef, 'anonymous_to'>, roles: readonly string[]): boolean {
+  return g.anonymous_to.some((r) => roles.includes(r));
+}
+
 function isAnonymous(e: EventRow, wf: CompiledWorkflow, viewer: HistoryViewer): boolean {
   const state = e.fromState ? wf.def.states[e.fromState] : undefined;
   const groups = state?.tasks.filter((g) => !e.payload.group || g.id === e.payload.group) ?? [];
-  return groups.some((g) => g.anonymous_to.some((r) => viewer.roles.includes(r)));
+  return groups.some((g) => hidesActor(g, viewer.roles));
+}
+
+/**
+ * What the workflow's back-to-back steps hide from this viewer, for the page to say plainly: the
+ * name on that step's lines (history, answers, 正在办理), nothing more. A step whose task goes to
+ * the initiator (办理测评) is done by someone the viewer sees named as 发起人, so the page must not
+ * suggest the evaluator is unknown; whether its content is shown follows the viewer's field rights.
+ */
+export function anonymityOf(wf: CompiledWorkflow, viewer: Pick<HistoryViewer, 'roles' | 'fields'>): AnonymityNote[] {
+  return Object.values(wf.def.states).flatMap((s) => s.tasks.filter((g) => hidesActor(g, viewer.roles)).map((g) => ({
+    stepTitle: g.title ?? s.title,
+    isByInitiator: g.assignee === 'initiator',
+    isContentHidden: !g.fields.edit.some((f) => viewer.fields.has(f)),
+  })));
 }
 
 export function historyOf(events: EventRow[], wf: CompiledWorkflow, form: CompiledForm | undefined, viewer: HistoryViewer): HistoryEntry[] {

@@ -9,7 +9,7 @@ import { actingOn, notFound } from './access.ts';
 import { groupOf, stateOf, workflowOf, type RuntimeContext } from './context.ts';
 import { accessOf, stepForm } from './form-input.ts';
 import { groupAnswers, perItemFields } from './group-answers.ts';
-import { historyOf } from './history.ts';
+import { anonymityOf, historyOf } from './history.ts';
 import { isRemovable, returnTargets } from './actions.ts';
 import { signerPosition } from './work.ts';
 import { daysLeft } from './views.ts';
@@ -57,6 +57,7 @@ export async function taskView(rc: RuntimeContext, actor: Actor, taskId: string)
     isOverdue: task.overdue || (!!task.dueAt && task.dueAt < rc.now().toISOString() && task.status === 'open'),
     isDelegated: task.kind === 'delegated',
     history: historyOf(events, wf, form, { roles: actor.roles, fields: readable, names: names.user, orgOf: names.userOrg }),
+    anonymity: anonymityOf(wf, { roles: actor.roles, fields: readable }),
     groups: groupAnswers(rc, wf, inst.data, tasks, { names, dir, viewer: { read: readable, roles: actor.roles } }),
     signers: mayRemove
       ? tasks.filter((t) => isRemovable(t, task)).map((t) => ({

@@ -142,12 +142,26 @@ export interface GroupAnswers {
   }[];
 }
 
+/**
+ * A back-to-back step (`anonymous_to`) as the viewer meets it: its actor's name is shown as 匿名.
+ * `isByInitiator`: its task goes to the case's initiator, whose name the page shows as 发起人, so the
+ * name is hidden from the step's lines but who acted is not a secret. `isContentHidden`: none of what
+ * the step fills in is readable by the viewer.
+ */
+export interface AnonymityNote {
+  stepTitle: string;
+  isByInitiator: boolean;
+  isContentHidden: boolean;
+}
+
 export interface InstanceView {
   summary: InstanceSummary;
   version: number;
   /** The record as the viewer may see it, read-only. */
   form: FormModel;
   history: HistoryEntry[];
+  /** The back-to-back steps whose actor is shown to this viewer as 匿名, and what that does and does not hide. */
+  anonymity: AnonymityNote[];
   /** Answers of for_each groups the viewer may read, shown under the record. */
   groups: GroupAnswers[];
   diagram: DiagramModel;
@@ -188,6 +202,8 @@ export interface TaskView {
   isOverdue: boolean;
   isDelegated: boolean;
   history: HistoryEntry[];
+  /** The back-to-back steps whose actor is shown to this viewer as 匿名, and what that does and does not hide. */
+  anonymity: AnonymityNote[];
   /** Answers of for_each groups this step may read (the lead unit sees the 协办 opinions). */
   groups: GroupAnswers[];
   /** Directory choices for reassign / delegate / add signer. */

@@ -19,7 +19,7 @@ import { formOf, stateOf, workflowOf, type Names, type RuntimeContext } from './
 import { accessOf } from './form-input.ts';
 import { adminReach, administers } from './admin-scope.ts';
 import { groupAnswers } from './group-answers.ts';
-import { historyOf } from './history.ts';
+import { anonymityOf, hidesActor, historyOf } from './history.ts';
 import { withdrawable } from './instance-actions.ts';
 import { roleLabel } from './roles.ts';
 
@@ -118,6 +118,12 @@ export function viewerFields(wf: CompiledWorkflow, rc: RuntimeContext, actor: Ac
   return { edit: new Set(), read: read.size > 0 ? read : all };
 }
 
+/** A back-to-back step's holder is its actor-to-be: hidden from the roles its history hides the actor from. */
+function isHolderHidden(wf: CompiledWorkflow, t: TaskRow, actor: Actor): boolean {
+  const g = wf.def.states[t.state]?.tasks.find((x) => x.id === t.grp);
+  return !!g && hidesActor(g, actor.roles);
+}
+
 async function loadInstance(rc: RuntimeContext, db: Knex, actor: Actor, id: string): Promise<{ inst: InstanceRow; wf: CompiledWorkflow; holders: Holder[] }> {
   const inst = await getInstance(db, id);
   const holders = await holdersOf(db, actor, rc.now());
@@ -145,10 +151,14 @@ export async function instanceView(rc: RuntimeContext, actor: Actor, id: string)
     version: inst.version,
     form: buildFormModel(form, inst.data, access, [], dir),
     history: historyOf(events, wf, form, { roles: actor.roles, fields: access.read, names: names.user, orgOf: names.userOrg }),
+    anonymity: anonymityOf(wf, { roles: actor.roles, fields: access.read }),
     groups: groupAnswers(rc, wf, inst.data, tasks, { names, dir, viewer: { read: access.read, roles: actor.roles } }),
     diagram: { svg: renderDiagram(wf.def, { current: [inst.state], visited }), steps: diagramSteps(wf.def, { current: [inst.state], visited }) },
     myTasks: open.filter((t) => t.status === 'open' && holders.some((h) => holds(t, h))).map((t) => ({ taskId: t.id, stepTitle: t.title || stateOf(wf, t.state).title })),
-    openTasks: open.map((t) => ({ stepTitle: t.title || stateOf(wf, t.state).title, holder: holderName(t, names), ...(t.dueAt && { dueAt: t.dueAt }), isOverdue: t.overdue })),
+    openTasks: open.map((t) => ({
+      stepTitle: t.title || stateOf(wf, t.state).title, holder: isHolderHidden(wf, t, actor) ? '匿名' : holderName(t, names),
+      ...(t.dueAt && { dueAt: t.dueAt }), isOverdue: t.overdue,
+    })),
     can: {
       cancel: isRunning && inst.initiatorId === actor.userId,
       terminate: isRunning && isAdmin,

@@ -208,3 +208,42 @@ describe('a case the admin sees otherwise', () => {
     expect(await stateOf(lz)).toEqual(before);
   });
 });
+
+describe('背靠背 质效测评 (issue 12, Low)', () => {
+  /** The one open task of `user` on the instance, completed with `input`. */
+  async function complete(user: string, id: string, event: string, input: Record<string, unknown>): Promise<void> {
+    const a = await actor(user);
+    const task = (await s.engine.inbox(a, 'todo', { page: 1, pageSize: 100 })).items.find((t) => t.instanceId === id)!;
+    await s.engine.complete(a, task.taskId, { event, version: (await stateOf(id)).version, input, opinion: '同意' });
+  }
+
+  it('hides the evaluator\'s name from the unit everywhere on the step and says plainly that the evaluator is the initiator', async () => {
+    const id = await startCase('deputy1', '背靠背测评的建议');
+    await complete('review1', id, 'accept', { lead_unit: 'city-fgw', co_units: [], is_complex: '否', is_key: '否' });
+    await complete('fgw1', id, 'submit', { reply: '已列入计划。', grade: 'B' });
+    expect((await stateOf(id)).state).toBe('evaluate');
+
+    // Waiting for the evaluation: the holder of 办理测评 is not named to the unit, page or API.
+    const unit = await api('fgw1', 'GET', `/instances/${id}`);
+    expect(unit.json.openTasks).toEqual([expect.objectContaining({ stepTitle: '办理测评', holder: '匿名' })]);
+    expect(unit.json.anonymity).toEqual([{ stepTitle: '办理测评', isByInitiator: true, isContentHidden: true }]);
+    const c = await loginAs(s.base, 'fgw1');
+    const page = await c.get(`/instances/${id}`);
+    expect(page.text).toMatch(/<div class="notice" role="note" id="anonymity-note">[\s\S]*办理测评[\s\S]*由本件的发起人本人办理[\s\S]*并不隐瞒是谁办理的/);
+
+    await complete('deputy1', id, 'submit', { eval_attitude: '好', eval_method: '较好', eval_effect: '差', eval_overall: '满意', eval_comment: '背靠背的评价意见' });
+    const after = await api('fgw1', 'GET', `/instances/${id}`);
+    const evals = (after.json.history as { stepTitle?: string; actorName: string; actorOrg?: string }[]).filter((e) => e.stepTitle === '办理测评');
+    expect(evals.length).toBeGreaterThan(0);
+    expect(evals.every((e) => e.actorName === '匿名' && e.actorOrg === undefined)).toBe(true);
+    expect(JSON.stringify(after.json)).not.toContain('背靠背的评价意见');
+    expect((await c.get(`/instances/${id}`)).text).not.toContain('背靠背的评价意见');
+
+    // The deputy and the review office read names as before, with no note.
+    for (const user of ['deputy1', 'review1']) {
+      const v = await api(user, 'GET', `/instances/${id}`);
+      expect(v.json.anonymity).toEqual([]);
+      expect((v.json.history as { stepTitle?: string; actorName: string }[]).filter((e) => e.stepTitle === '办理测评').every((e) => e.actorName === '王建国')).toBe(true);
+    }
+  });
+});
