@@ -39,11 +39,12 @@ export async function orgTree(db: Knex): Promise<OrgTree> {
     districtOf: (id) => up(id, false),
     startingDistrictOf: (id) => up(id, true),
     subtree: (id) => {
-      const out = [id];
-      for (let i = 0; i < out.length && i < byId.size; i++) {
-        for (const o of byId.values()) if (o.parentId === out[i] && !out.includes(o.id)) out.push(o.id);
-      }
-      return out;
+      const children = new Map<string, string[]>();
+      for (const o of byId.values()) if (o.parentId) children.set(o.parentId, [...(children.get(o.parentId) ?? []), o.id]);
+      // Breadth first; `seen` guards against a cycle someone wrote into the table by hand.
+      const seen = new Set([id]);
+      for (const at of seen) for (const c of children.get(at) ?? []) seen.add(c);
+      return [...seen];
     },
   };
 }
