@@ -11,7 +11,6 @@ import {
 import type { Actor } from './types.ts';
 import { stateOf, workflowOf, type RuntimeContext } from './context.ts';
 import { adminReach } from './admin-scope.ts';
-import { notFound } from './access.ts';
 import { TIMER_ATTEMPTS, timerStats, type TimerStats } from './fire-timers.ts';
 
 export interface FailedTimerView {
@@ -73,7 +72,9 @@ export async function retryTimer(rc: RuntimeContext, actor: Actor, timerId: stri
   const { orgs } = await reachOf(rc, actor);
   await writeTx(rc.db, async (tx) => {
     const org = await timerInitiatorOrg(tx, timerId);
-    if (org === undefined || (orgs && !orgs.includes(org))) throw notFound('定时任务', timerId);
+    if (org === undefined || (orgs && !orgs.includes(org))) {
+      throw new LvzError('LVZ_RUN_NOT_FOUND', '没有找到这个定时任务，或它不在您管理的范围内：请从“定时任务”页面重新选择', { params: { timerId } });
+    }
     const t = await retryFailedTimer(tx, timerId);
     if (!t) {
       throw new LvzError('LVZ_RUN_CONFLICT', '这个定时任务已不在故障列表中（可能已被重试或已处理）：请刷新页面查看最新情况', { params: { timerId } });
