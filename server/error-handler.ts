@@ -24,10 +24,11 @@ function publicParams(e: LvzError): Record<string, unknown> | undefined {
 const UPLOAD_LIMIT_CODES = new Set(['FST_REQ_FILE_TOO_LARGE', 'FST_FILES_LIMIT', 'FST_PARTS_LIMIT', 'FST_FIELDS_LIMIT']);
 
 /** Turns anything thrown into status, code and a zh-CN message that says what to do next. */
-export function toProblem(error: unknown, t: (key: string, params?: Record<string, unknown>) => string): HttpProblem {
+export function toProblem(error: unknown, t: (key: string, params?: Record<string, unknown>) => string, isApi = false): HttpProblem {
   if (isLvzError(error)) {
     const status = statusOf(error.code);
-    const conflict = error.code === 'LVZ_RUN_CONFLICT' || error.code === 'LVZ_RUN_TASK_CLOSED';
+    // A page's reader is told to refresh; an API client's message says what to call instead (routes/api.ts).
+    const conflict = !isApi && (error.code === 'LVZ_RUN_CONFLICT' || error.code === 'LVZ_RUN_TASK_CLOSED');
     const message = conflict ? `${t('errors.conflict')}${error.message ? `（${error.message}）` : ''}` : error.message;
     return { status, code: error.code, message, params: publicParams(error) };
   }
@@ -62,7 +63,7 @@ function backTo(url: string): string | undefined {
 
 export async function errorHandler(this: unknown, error: unknown, request: FastifyRequest, reply: FastifyReply) {
   const t = request.server.renderer.t;
-  const problem = toProblem(error, t);
+  const problem = toProblem(error, t, isApiUrl(request.url));
   if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
   else request.log.info({ code: problem.code, status: problem.status }, problem.message);
 

@@ -3,8 +3,9 @@
 // Every route has a JSON Schema, so fastify's ajv answers a bad body with 400 and a message, and
 // @fastify/swagger can publish the whole API at /api/docs.
 
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { LvzError } from '../../engine/errors.ts';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { LvzError, isLvzError } from '../../engine/errors.ts';
+import { readSubmissionKey } from '../../engine/index.ts';
 import type { FieldModel, FormModel } from '../../engine/forms/types.ts';
 import type { InboxList, InstanceView, TaskActionInput, TaskView } from '../../engine/runtime/types.ts';
 import * as S from '../api-schemas.ts';
@@ -42,6 +43,37 @@ function instanceJson(v: InstanceView) {
 }
 
 const tag = (t: string) => ({ tags: [t] });
+
+/**
+ * The Idempotency-Key header (draft-ietf-httpapi-idempotency-key-header) with what it guards:
+ * the route and its body. Without the header a request runs as it always did.
+ */
+function onceOf(request: FastifyRequest, scope: string): { key: string; request: unknown } | undefined {
+  const key = readSubmissionKey(request.headers['idempotency-key']);
+  return key ? { key, request: { scope, body: request.body ?? {} } } : undefined;
+}
+
+/** A replayed answer is the first one, marked so a client can tell (as Stripe's Idempotent-Replayed). */
+function markReplay(reply: FastifyReply, out: { replayed?: boolean }): void {
+  if (out.replayed) reply.header('Idempotent-Replayed', 'true');
+  delete out.replayed;
+}
+
+/**
+ * A 409 over the API: the client still holds its body, so nothing was kept as a draft; the
+ * message says how to go on instead of "refresh the page".
+ */
+async function explainConflict<T>(taskId: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    if (!isLvzError(e) || !['LVZ_RUN_CONFLICT', 'LVZ_RUN_TASK_CLOSED', 'LVZ_RUN_INSTANCE_CLOSED'].includes(e.code)) throw e;
+    const next = e.code === 'LVZ_RUN_CONFLICT'
+      ? `请 GET /api/v1/tasks/${taskId} 读取最新的 version 和内容，核对后带上新的 version 再次提交`
+      : `这项任务已不能再提交，请 GET /api/v1/tasks/${taskId} 或 /api/v1/inbox 查看当前情况`;
+    throw new LvzError(e.code, `${e.message}。您的请求没有生效，服务器也未保存其内容：${next}`, { params: e.params, cause: e });
+  }
+}
 
 export async function apiRoutes(app: FastifyInstance): Promise<void> {
   const engine = app.engine;
@@ -94,8 +126,9 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
   }, async (request, reply) => {
     const b = request.body;
     const out = await engine.start(requireApiActor(request), request.params.id, {
-      event: b.event ?? '', input: b.data ?? {}, opinion: b.opinion, version: 0, draft: b.draft,
+      event: b.event ?? '', input: b.data ?? {}, opinion: b.opinion, version: 0, draft: b.draft, once: onceOf(request, `start ${request.params.id}`),
     });
+    markReplay(reply, out);
     return reply.code(201).send(out);
   });
 
@@ -153,15 +186,24 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
       ...tag('tasks'), summary: '提交待办', params: S.idParams, body: S.completeBody,
       response: { 200: { type: 'object', properties: { instanceId: { type: 'string' }, state: { type: 'string' }, stateTitle: { type: 'string' } } }, ...S.errorResponses },
     },
-  }, async (request) => {
+  }, async (request, reply) => {
     const b = request.body;
-    return engine.complete(requireApiActor(request), request.params.id, { event: b.event, input: b.data ?? {}, opinion: b.opinion, reason: b.reason, version: b.version });
+    const actor = requireApiActor(request);
+    const once = onceOf(request, `complete ${request.params.id}`);
+    const out = await explainConflict(request.params.id, () => engine.complete(actor, request.params.id, {
+      event: b.event, input: b.data ?? {}, opinion: b.opinion, reason: b.reason, version: b.version, once,
+    }));
+    markReplay(reply, out);
+    return out;
   });
 
   app.post<Id & { Body: Record<string, unknown> & { action: TaskActionInput['action'] } }>('/tasks/:id/actions', {
     schema: { ...tag('tasks'), summary: '退回、转办、委派、加签、催办、抄送', params: S.idParams, body: S.actionBody, response: { 200: S.okSchema, ...S.errorResponses } },
-  }, async (request) => {
-    await engine.taskAction(requireApiActor(request), request.params.id, request.body as unknown as TaskActionInput);
+  }, async (request, reply) => {
+    const actor = requireApiActor(request);
+    const once = onceOf(request, `action ${request.params.id}`);
+    const out = await explainConflict(request.params.id, () => engine.taskAction(actor, request.params.id, request.body as unknown as TaskActionInput, once));
+    markReplay(reply, out);
     return { ok: true };
   });
 
