@@ -68,10 +68,11 @@ async function explainConflict<T>(taskId: string, run: () => Promise<T>): Promis
     return await run();
   } catch (e) {
     if (!isLvzError(e) || !['LVZ_RUN_CONFLICT', 'LVZ_RUN_TASK_CLOSED', 'LVZ_RUN_INSTANCE_CLOSED'].includes(e.code)) throw e;
-    const next = e.code === 'LVZ_RUN_CONFLICT'
-      ? `请 GET /api/v1/tasks/${taskId} 读取最新的 version 和内容，核对后带上新的 version 再次提交`
-      : `这项任务已不能再提交，请 GET /api/v1/tasks/${taskId} 或 /api/v1/inbox 查看当前情况`;
-    throw new LvzError(e.code, `${e.message}。您的请求没有生效，服务器也未保存其内容：${next}`, { params: e.params, cause: e });
+    // The engine's own text speaks to a page ("refresh"); a client is told what to call.
+    const message = e.code === 'LVZ_RUN_CONFLICT'
+      ? `其他人在您读取之后处理了这份件（version 已变）。您的请求没有生效，服务器也未保存其内容：请 GET /api/v1/tasks/${taskId} 读取最新的 version 和内容，核对后带上新的 version 再次提交`
+      : `这项任务已办理完毕、已取消，或所在的件已结束。您的请求没有生效，服务器也未保存其内容：请 GET /api/v1/tasks/${taskId} 或 /api/v1/inbox 查看当前情况`;
+    throw new LvzError(e.code, message, { params: e.params, cause: e });
   }
 }
 
