@@ -61,6 +61,18 @@ function backTo(url: string): string | undefined {
   return /^\/(tasks|instances|start)\/[^/?]+/.exec(url)?.[0];
 }
 
+/**
+ * A 409 on a small form (an office action's or an instance action's reason, a reminder's text) shows
+ * what was typed, so a race never loses it; the task form has its own re-render (routes/tasks.ts).
+ */
+function typedText(request: FastifyRequest, status: number, t: (key: string) => string): { name: string; value: string }[] | undefined {
+  if (status !== 409 || request.method === 'GET' || !request.body || typeof request.body !== 'object') return undefined;
+  const body = request.body as Record<string, unknown>;
+  const fields: [string, string][] = [['reason', t('task.actions.reasonLabel')], ['message', t('errors.typedMessage')]];
+  const typed = fields.flatMap(([k, name]) => (typeof body[k] === 'string' && body[k].trim() ? [{ name, value: body[k].trim() }] : []));
+  return typed.length > 0 ? typed : undefined;
+}
+
 export async function errorHandler(this: unknown, error: unknown, request: FastifyRequest, reply: FastifyReply) {
   const t = request.server.renderer.t;
   const problem = toProblem(error, t, isApiUrl(request.url));
@@ -81,6 +93,7 @@ export async function errorHandler(this: unknown, error: unknown, request: Fasti
     isCsrf: problem.code === 'LVZ_AUTH_CSRF',
     isConflict: problem.status === 409,
     back: request.method === 'GET' ? undefined : backTo(request.url),
+    typed: typedText(request, problem.status, t),
   };
   try {
     if (isHtmx(request)) return reply.fragment('fragments/error', model, problem.status);

@@ -119,6 +119,18 @@ describe('a typed reply is never lost on a conflict', () => {
     }
   });
 
+  it('an office action on a stale page (委派): the 409 shows the typed reason, plain and htmx', async () => {
+    const { lead, co } = await atHandle();
+    const page = await fgw.get(`/tasks/${lead}`);
+    await coHandlerAnswers(co);
+    const reason = `请协助起草答复${randomUUID()}`;
+    for (const headers of [{}, { 'HX-Request': 'true' }] as Record<string, string>[]) {
+      const res = await fgw.post(`/tasks/${lead}/actions/delegate`, { _version: inputValue(page.text, '_version')!, toUser: 'fgw2', reason }, { headers });
+      expect(res.status).toBe(409);
+      expect(res.text).toContain(reason);
+    }
+  });
+
   it('the JSON API: a 409 says the request was not kept and how to go on', async () => {
     const { lead, co } = await atHandle();
     const token = await apiToken(s.base, 'fgw1');

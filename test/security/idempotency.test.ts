@@ -81,6 +81,7 @@ describe('a web form carries a one-time submission key', () => {
   it('a 422 keeps the key, and the corrected post under it starts the case once', async () => {
     const page = await deputy.get('/start/suggestion');
     const key = inputValue(page.text, '_once');
+    expect(key).toBeTruthy();
     const bad = await deputy.post('/start/suggestion', { _event: 'submit', _once: key, ...SUGGESTION, title: '' });
     expect(bad.status).toBe(422);
     expect(inputValue(bad.text, '_once')).toBe(key);
