@@ -80,7 +80,7 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>): E
       return startableFor(rc, actor, await orgTree(db))
         .map((wf) => ({ workflowId: wf.def.id, title: wf.def.title, ...(wf.def.description && { description: wf.def.description }) }));
     },
-    async startForm(actor, workflowId) {
+    async startForm(actor, workflowId, typed) {
       await refreshRegistry(rc);
       const wf = workflowOf(rc, workflowId);
       ensureStartable(wf, actor);
@@ -90,7 +90,7 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>): E
       if (!g) throw new LvzError('LVZ_RUN_NOT_STARTABLE', `“${wf.def.title}”的第一步没有表单，不能手工发起`, {});
       const form = stepForm(rc, wf, g);
       const buttons: TaskButton[] = g.outcomes.map((o) => ({ event: o.id, label: o.label, reason: 'none' }));
-      return { title: wf.def.title, form: buildFormModel(form, {}, accessOf(form, g), [], await rc.directory()), buttons };
+      return { title: wf.def.title, form: buildFormModel(form, {}, accessOf(form, g), [], await rc.directory(), typed), buttons };
     },
     async start(actor, workflowId, input) {
       // A version published by another server process is what new instances start on.

@@ -303,8 +303,8 @@ export interface Engine {
 
   // Starting
   startable(actor: Actor): Promise<{ workflowId: string; title: string; description?: string }[]>;
-  /** The start form (the first step's task) before anything is stored. */
-  startForm(actor: Actor, workflowId: string): Promise<{ title: string; form: FormModel; buttons: TaskButton[] }>;
+  /** The start form (the first step's task) before anything is stored; with `typed`, showing those values. */
+  startForm(actor: Actor, workflowId: string, typed?: RawInput): Promise<{ title: string; form: FormModel; buttons: TaskButton[] }>;
   /** Starts an instance; with `draft` it stays at the first step, saved. Returns the new instance id and its first task (if the starter holds it). */
   start(actor: Actor, workflowId: string, input: CompleteInput & { draft?: boolean }): Promise<{ instanceId: string; taskId?: string; replayed?: boolean }>;
 

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor, TaskButton } from '../../engine/runtime/types.ts';
 import type { FormModel } from '../../engine/forms/types.ts';
 import { DRAFT_EVENT, attachUploads, newSubmissionKey, onceOf, readFormPost, type FormPost } from '../form-input.ts';
+import { isLvzError } from '../../engine/errors.ts';
 import { recordFormModel, submitFailure } from '../record-form.ts';
 import { isHtmx } from '../page.ts';
 import { requireActor } from '../session.ts';
@@ -17,11 +18,13 @@ function startUrl(workflowId: string): string {
 
 async function sendStartForm(
   request: FastifyRequest, reply: FastifyReply, workflowId: string,
-  start: { title: string; form: FormModel; buttons: TaskButton[] }, post?: FormPost, status = 200,
+  start: { title: string; form: FormModel; buttons: TaskButton[] }, post?: FormPost, status = 200, notice?: string,
 ) {
-  // A re-render keeps the key of the page it came from: a failed post stored nothing under it.
+  // A re-render keeps the key of the page it came from (a failed post stored nothing under it),
+  // unless the key already answers for an earlier post of this page (the notice says so).
   const model = recordFormModel(request.server.renderer.t, {
-    action: startUrl(workflowId), form: start.form, buttons: start.buttons, allowDraft: true, post, onceKey: post?.once ?? newSubmissionKey(),
+    action: startUrl(workflowId), form: start.form, buttons: start.buttons, allowDraft: true, post,
+    onceKey: (!notice && post?.once) || newSubmissionKey(), notice,
   });
   if (status !== 200 && isHtmx(request)) return reply.fragment('fragments/record-form', model, status);
   return reply.page('start-form', { title: start.title, ...model }, status);
@@ -48,6 +51,12 @@ async function startOrRerender(request: FastifyRequest, reply: FastifyReply, act
     if (!started.replayed) reply.flash(t('start.started', { step: view.summary.stateTitle }));
     return seeOther(request, reply, `/instances/${encodeURIComponent(started.instanceId)}`);
   } catch (e) {
+    if (isLvzError(e) && e.code === 'LVZ_RUN_IDEMPOTENCY_MISMATCH') {
+      // The page was posted before and now comes back changed (the back button, then edits): a
+      // second case may be meant, so the typed form returns with a fresh key to confirm it.
+      const start = await app.engine.startForm(actor, workflowId, post.input);
+      return sendStartForm(request, reply, workflowId, start, post, 422, t('start.resubmitted'));
+    }
     const failure = submitFailure(e);
     if (!failure || failure.kind !== 'form') throw e;
     const start = await app.engine.startForm(actor, workflowId);

@@ -66,8 +66,9 @@ function taskFormModel(request: FastifyRequest, view: TaskView, form: FormModel,
     post,
     opinionValue: view.draftOpinion,
     extraErrors: extra,
-    // A re-render keeps the page's key: the failed post stored nothing under it.
-    onceKey: post?.once ?? newSubmissionKey(),
+    // A 422 keeps the page's key (the failed post stored nothing under it); after a conflict the
+    // key may already answer for an earlier post of this page, so the form gets a fresh one.
+    onceKey: (!stale && post?.once) || newSubmissionKey(),
     notice,
   });
 }
@@ -111,8 +112,11 @@ async function rerender(request: FastifyRequest, reply: FastifyReply, actor: Act
   return sendTaskPage(request, reply, view, taskFormModel(request, view, form, post, extra), 422);
 }
 
-/** The 409s of a submit: a stale page, a lost race, a task done by someone else or moved away (调整办理步骤). */
-const LOST_RACE = new Set(['LVZ_RUN_CONFLICT', 'LVZ_RUN_TASK_CLOSED', 'LVZ_RUN_INSTANCE_CLOSED']);
+/**
+ * The 409s of a submit: a stale page, a lost race, a task done by someone else or moved away
+ * (调整办理步骤); and a page posted again with other content after its first post went through.
+ */
+const LOST_RACE = new Set(['LVZ_RUN_CONFLICT', 'LVZ_RUN_TASK_CLOSED', 'LVZ_RUN_INSTANCE_CLOSED', 'LVZ_RUN_IDEMPOTENCY_MISMATCH']);
 
 /** What changed, in a line: the newest entry of the history the user may see. */
 function lastChange(view: TaskView, t: (k: string) => string): string {

@@ -91,6 +91,25 @@ describe('a web form carries a one-time submission key', () => {
     expect(await countTitled(title)).toBe(1);
   });
 
+  it('the page posted again with changed content (back button, edits): the form returns with the typed text and a fresh key, nothing made yet', async () => {
+    const page = await deputy.get('/start/suggestion');
+    const key = inputValue(page.text, '_once')!;
+    const first = `第一件 ${randomUUID()}`;
+    const second = `第二件 ${randomUUID()}`;
+    expect((await deputy.post('/start/suggestion', { _event: 'submit', _once: key, ...SUGGESTION, title: first })).status).toBe(303);
+    const changed = await deputy.post('/start/suggestion', { _event: 'submit', _once: key, ...SUGGESTION, title: second });
+    expect(changed.status).toBe(422);
+    expect(changed.text).toContain(second);
+    expect(changed.text).toContain('这份表单已经提交过一次');
+    const fresh = inputValue(changed.text, '_once')!;
+    expect(fresh).toBeTruthy();
+    expect(fresh).not.toBe(key);
+    expect(await countTitled(second)).toBe(0);
+    expect((await deputy.post('/start/suggestion', { _event: 'submit', _once: fresh, ...SUGGESTION, title: second })).status).toBe(303);
+    expect(await countTitled(second)).toBe(1);
+    expect(await countTitled(first)).toBe(1);
+  });
+
   it('a task completion posted twice with its key: one completion, the second redirected to the same case', async () => {
     const review = await loginAs(s.base, 'review1');
     const started = await call('POST', '/workflows/suggestion/instances', { event: 'submit', data: { ...SUGGESTION, title: `办理重放 ${randomUUID()}` } });
