@@ -63,15 +63,15 @@ function markReplay(reply: FastifyReply, out: { replayed?: boolean }): void {
  * A 409 over the API: the client still holds its body, so nothing was kept as a draft; the
  * message says how to go on instead of "refresh the page".
  */
-async function explainConflict<T>(taskId: string, run: () => Promise<T>): Promise<T> {
+async function explainConflict<T>(id: string, run: () => Promise<T>, what: 'tasks' | 'instances' = 'tasks'): Promise<T> {
   try {
     return await run();
   } catch (e) {
     if (!isLvzError(e) || !['LVZ_RUN_CONFLICT', 'LVZ_RUN_TASK_CLOSED', 'LVZ_RUN_INSTANCE_CLOSED'].includes(e.code)) throw e;
     // The engine's own text speaks to a page ("refresh"); a client is told what to call.
     const message = e.code === 'LVZ_RUN_CONFLICT'
-      ? `其他人在您读取之后处理了这份件（version 已变）。您的请求没有生效，服务器也未保存其内容：请 GET /api/v1/tasks/${taskId} 读取最新的 version 和内容，核对后带上新的 version 再次提交`
-      : `这项任务已办理完毕、已取消，或所在的件已结束。您的请求没有生效，服务器也未保存其内容：请 GET /api/v1/tasks/${taskId} 或 /api/v1/inbox 查看当前情况`;
+      ? `其他人在您读取之后处理了这份件（version 已变）。您的请求没有生效，服务器也未保存其内容：请 GET /api/v1/${what}/${id} 读取最新的 version 和内容，核对后带上新的 version 再次提交`
+      : `${what === 'tasks' ? '这项任务已办理完毕、已取消，或所在的件已结束' : '这份件的情况已经变化（已办结、撤销、终止，或相关任务已关闭）'}。您的请求没有生效，服务器也未保存其内容：请 GET /api/v1/${what}/${id} 或 /api/v1/inbox 查看当前情况`;
     throw new LvzError(e.code, message, { params: e.params, cause: e });
   }
 }
@@ -218,11 +218,14 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
       const actor = requireApiActor(request);
       const { reason = '', message, version, to = '' } = request.body ?? {};
       if (action !== 'remind' && version === undefined) throw new LvzError('LVZ_RUN_BAD_REQUEST', '缺少 version：请先 GET /api/v1/instances/{id} 读取版本号，再带上它提交。');
-      if (action === 'cancel') await engine.cancel(actor, request.params.id, { reason, version: version! });
-      else if (action === 'withdraw') await engine.withdraw(actor, request.params.id, { version: version! });
-      else if (action === 'terminate') await engine.terminate(actor, request.params.id, { reason, version: version! });
-      else if (action === 'move') await engine.move(actor, request.params.id, { to, reason, version: version! });
-      else await engine.remindInstance(actor, request.params.id, message);
+      const id = request.params.id;
+      await explainConflict(id, async () => {
+        if (action === 'cancel') await engine.cancel(actor, id, { reason, version: version! });
+        else if (action === 'withdraw') await engine.withdraw(actor, id, { version: version! });
+        else if (action === 'terminate') await engine.terminate(actor, id, { reason, version: version! });
+        else if (action === 'move') await engine.move(actor, id, { to, reason, version: version! });
+        else await engine.remindInstance(actor, id, message);
+      }, 'instances');
       return { ok: true };
     });
   }
