@@ -62,14 +62,19 @@ function backTo(url: string): string | undefined {
 }
 
 /**
- * A 409 on a small form (an office action's or an instance action's reason, a reminder's text) shows
- * what was typed, so a race never loses it; the task form has its own re-render (routes/tasks.ts).
+ * A refused post of a case's form (a 409 race, a task moved to someone else: 403/404, a stale
+ * CSRF token) shows what was typed, so it is never lost. Only the case pages' forms (tasks,
+ * instances, start), which carry no secret; the task form's own 409 re-render is routes/tasks.ts.
  */
 function typedText(request: FastifyRequest, status: number, t: (key: string) => string): { name: string; value: string }[] | undefined {
-  if (status !== 409 || request.method === 'GET' || !request.body || typeof request.body !== 'object') return undefined;
-  const body = request.body as Record<string, unknown>;
-  const fields: [string, string][] = [['reason', t('task.actions.reasonLabel')], ['message', t('errors.typedMessage')]];
-  const typed = fields.flatMap(([k, name]) => (typeof body[k] === 'string' && body[k].trim() ? [{ name, value: body[k].trim() }] : []));
+  if (![403, 404, 409].includes(status) || request.method === 'GET' || !backTo(request.url)) return undefined;
+  if (!request.body || typeof request.body !== 'object') return undefined;
+  const named: Record<string, string> = { reason: t('task.actions.reasonLabel'), message: t('errors.typedMessage'), _opinion: t('task.opinion'), _reason: t('task.reason') };
+  const typed = Object.entries(request.body as Record<string, unknown>).flatMap(([k, v]) => {
+    const text = (Array.isArray(v) ? v.filter((x) => typeof x === 'string').join('、') : typeof v === 'string' ? v : '').trim();
+    const isControl = k.startsWith('_') && !(k in named);
+    return text && !isControl && !/^(to|toUser|toOrg|toUsers|signerTaskId|position)$/.test(k) ? [{ name: named[k] ?? k, value: text }] : [];
+  });
   return typed.length > 0 ? typed : undefined;
 }
 

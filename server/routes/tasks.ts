@@ -142,20 +142,13 @@ async function conflictPage(request: FastifyRequest, reply: FastifyReply, actor:
     // Every field from what was typed (checking no field, so no messages): a value a draft could not keep is shown too.
     typed = await engine.checkField(actor, id, '', post.input);
   } catch (e) {
-    if (!isLvzError(e)) throw e;
-    return reply.page('error', { title: t('errors.status.409'), problem: { status: 409, code: error.code, message: error.message }, isConflict: true, typed: typedValues(post) }, 409);
+    // No longer this user's to see (转办 to another unit, say): the error page shows the typed text (error-handler.ts).
+    if (isLvzError(e)) throw error;
+    throw e;
   }
   const notice = t(isOpen ? 'task.conflictSaved' : 'task.conflictClosed', { change: lastChange(view, t) });
   const shown = isOpen ? view : { ...view, buttons: [] };
   return sendTaskPage(request, reply, shown, taskFormModel(request, shown, typed, post, [], notice), 409);
-}
-
-/** The typed text as label-less pairs, for a page that can no longer show the form. */
-function typedValues(post: FormPost): { name: string; value: string }[] {
-  const pairs = Object.entries(post.input).filter(([k]) => !k.startsWith('_')).map(([name, v]) => ({ name, value: Array.isArray(v) ? v.join('、') : String(v ?? '') }));
-  if (post.opinion) pairs.push({ name: '审批意见', value: post.opinion });
-  if (post.reason) pairs.push({ name: '理由', value: post.reason });
-  return pairs.filter((p) => p.value !== '');
 }
 
 function actionInput(action: PanelAction, body: Record<string, unknown>, version: number): TaskActionInput {

@@ -119,6 +119,19 @@ describe('a typed reply is never lost on a conflict', () => {
     }
   });
 
+  it('the task was moved to another unit meanwhile (转办): the refusal still shows the reply', async () => {
+    const { lead } = await atHandle();
+    const page = await fgw.get(`/tasks/${lead}`);
+    const fgwActor = (await s.engine.login('fgw1', DEMO_PASSWORD)).actor;
+    const version = (await s.engine.task(fgwActor, lead)).version;
+    await s.engine.taskAction(fgwActor, lead, { action: 'reassign', toOrg: 'city-jyj', reason: '职责不符', version });
+    for (const headers of [{}, { 'HX-Request': 'true' }] as Record<string, string>[]) {
+      const res = await fgw.post(`/tasks/${lead}`, replyForm(page.text), { headers });
+      expect([403, 404, 409]).toContain(res.status);
+      expect(res.text).toContain(REPLY);
+    }
+  });
+
   it('an office action on a stale page (委派): the 409 shows the typed reason, plain and htmx', async () => {
     const { lead, co } = await atHandle();
     const page = await fgw.get(`/tasks/${lead}`);
