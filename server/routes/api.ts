@@ -44,6 +44,14 @@ function instanceJson(v: InstanceView) {
 
 const tag = (t: string) => ({ tags: [t] });
 
+/** The Idempotency-Key header as /api/docs lists it; its checks are readSubmissionKey's (400 with a message). */
+const idempotencyHeader = {
+  type: 'object',
+  properties: {
+    'idempotency-key': { type: 'string', description: '可选：本次操作的唯一编号（如 UUID）。24 小时内以相同编号原样重发，返回第一次的结果而不重复办理（docs/api.md）' },
+  },
+};
+
 /**
  * The Idempotency-Key header (draft-ietf-httpapi-idempotency-key-header) with what it guards:
  * the route and its body. Without the header a request runs as it always did.
@@ -121,7 +129,7 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
 
   app.post<Id & { Body: { event?: string; data?: Record<string, unknown>; opinion?: string; draft: boolean } }>('/workflows/:id/instances', {
     schema: {
-      ...tag('start'), summary: '发起（或保存为草稿）', params: S.idParams, body: S.startBody,
+      ...tag('start'), summary: '发起（或保存为草稿）', params: S.idParams, body: S.startBody, headers: idempotencyHeader,
       response: { 201: { type: 'object', properties: { instanceId: { type: 'string' }, taskId: { type: 'string' } } }, ...S.errorResponses },
     },
   }, async (request, reply) => {
@@ -184,7 +192,7 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
 
   app.post<Id & { Body: { event: string; data?: Record<string, unknown>; opinion?: string; reason?: string; version: number } }>('/tasks/:id/complete', {
     schema: {
-      ...tag('tasks'), summary: '提交待办', params: S.idParams, body: S.completeBody,
+      ...tag('tasks'), summary: '提交待办', params: S.idParams, body: S.completeBody, headers: idempotencyHeader,
       response: { 200: { type: 'object', properties: { instanceId: { type: 'string' }, state: { type: 'string' }, stateTitle: { type: 'string' } } }, ...S.errorResponses },
     },
   }, async (request, reply) => {
@@ -199,7 +207,7 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.post<Id & { Body: Record<string, unknown> & { action: TaskActionInput['action'] } }>('/tasks/:id/actions', {
-    schema: { ...tag('tasks'), summary: '退回、转办、委派、加签、催办、抄送', params: S.idParams, body: S.actionBody, response: { 200: S.okSchema, ...S.errorResponses } },
+    schema: { ...tag('tasks'), summary: '退回、转办、委派、加签、催办、抄送', params: S.idParams, body: S.actionBody, headers: idempotencyHeader, response: { 200: S.okSchema, ...S.errorResponses } },
   }, async (request, reply) => {
     const actor = requireApiActor(request);
     const once = onceOf(request, `action ${request.params.id}`);
