@@ -1,4 +1,4 @@
-// start.ts: the list of workflows a user may start, the start form and starting (or saving a draft).
+// start.ts: the list of workflows a user may start, the start form and starting (or saving a draft), once per submission key.
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor, TaskButton } from '../../engine/runtime/types.ts';

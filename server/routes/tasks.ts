@@ -1,5 +1,6 @@
-// tasks.ts: the task page, its submit (PRG on success, 422 re-render on bad input), the htmx
-// inline field check, and the office actions (退回/转办/委派/加签/催办/抄送).
+// tasks.ts: the task page, its submit (PRG on success, 422 re-render on bad input, 409 re-render
+// keeping what was typed when someone acted first), the htmx inline field check, and the office
+// actions (退回/转办/委派/加签/催办/抄送). Forms carry a one-time submission key (`_once`).
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LvzError, isLvzError } from '../../engine/errors.ts';
