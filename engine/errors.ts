@@ -54,6 +54,8 @@ export const CODES = {
   LVZ_RUN_NOT_STARTABLE: 'you may not start this workflow',
   LVZ_RUN_BAD_REQUEST: 'the request is malformed',
   LVZ_RUN_BODY_TOO_LARGE: 'the request body is larger than the server accepts',
+  LVZ_RUN_IDEMPOTENCY_MISMATCH: 'a submission key (Idempotency-Key) was already used for a different request; nothing was done',
+  LVZ_RUN_IDEMPOTENCY_IN_FLIGHT: 'the first request with this submission key is still being processed',
   LVZ_RUN_MIGRATION_REFUSED: 'a migration would strand an instance (unmapped state or missing target); nothing moved',
   // Store
   LVZ_STORE_UNAVAILABLE: 'the database cannot be reached',

@@ -15,6 +15,7 @@ import type { Engine } from './runtime/types.ts';
 
 export type { Engine } from './runtime/types.ts';
 export { startScheduler } from './runtime/scheduler.ts';
+export { readKey as readSubmissionKey } from './runtime/idempotency.ts';
 
 export interface EngineOptions {
   dataDir: string;

@@ -24,10 +24,11 @@ function publicParams(e: LvzError): Record<string, unknown> | undefined {
 const UPLOAD_LIMIT_CODES = new Set(['FST_REQ_FILE_TOO_LARGE', 'FST_FILES_LIMIT', 'FST_PARTS_LIMIT', 'FST_FIELDS_LIMIT']);
 
 /** Turns anything thrown into status, code and a zh-CN message that says what to do next. */
-export function toProblem(error: unknown, t: (key: string, params?: Record<string, unknown>) => string): HttpProblem {
+export function toProblem(error: unknown, t: (key: string, params?: Record<string, unknown>) => string, isApi = false): HttpProblem {
   if (isLvzError(error)) {
     const status = statusOf(error.code);
-    const conflict = error.code === 'LVZ_RUN_CONFLICT' || error.code === 'LVZ_RUN_TASK_CLOSED';
+    // A page's reader is told to refresh; an API client's message says what to call instead (routes/api.ts).
+    const conflict = !isApi && (error.code === 'LVZ_RUN_CONFLICT' || error.code === 'LVZ_RUN_TASK_CLOSED');
     const message = conflict ? `${t('errors.conflict')}${error.message ? `（${error.message}）` : ''}` : error.message;
     return { status, code: error.code, message, params: publicParams(error) };
   }
@@ -60,9 +61,26 @@ function backTo(url: string): string | undefined {
   return /^\/(tasks|instances|start)\/[^/?]+/.exec(url)?.[0];
 }
 
+/**
+ * A refused post of a case's form (a 409 race, a task moved to someone else: 403/404, a stale
+ * CSRF token) shows what was typed, so it is never lost. Only the case pages' forms (tasks,
+ * instances, start), which carry no secret; the task form's own 409 re-render is routes/tasks.ts.
+ */
+function typedText(request: FastifyRequest, status: number, t: (key: string) => string): { name: string; value: string }[] | undefined {
+  if (![403, 404, 409].includes(status) || request.method === 'GET' || !backTo(request.url)) return undefined;
+  if (!request.body || typeof request.body !== 'object') return undefined;
+  const named: Record<string, string> = { reason: t('task.actions.reasonLabel'), message: t('errors.typedMessage'), _opinion: t('task.opinion'), _reason: t('task.reason') };
+  const typed = Object.entries(request.body as Record<string, unknown>).flatMap(([k, v]) => {
+    const text = (Array.isArray(v) ? v.filter((x) => typeof x === 'string').join('、') : typeof v === 'string' ? v : '').trim();
+    const isControl = k.startsWith('_') && !(k in named);
+    return text && !isControl && !/^(to|toUser|toOrg|toUsers|signerTaskId|position)$/.test(k) ? [{ name: named[k] ?? k, value: text }] : [];
+  });
+  return typed.length > 0 ? typed : undefined;
+}
+
 export async function errorHandler(this: unknown, error: unknown, request: FastifyRequest, reply: FastifyReply) {
   const t = request.server.renderer.t;
-  const problem = toProblem(error, t);
+  const problem = toProblem(error, t, isApiUrl(request.url));
   if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
   else request.log.info({ code: problem.code, status: problem.status }, problem.message);
 
@@ -80,6 +98,7 @@ export async function errorHandler(this: unknown, error: unknown, request: Fasti
     isCsrf: problem.code === 'LVZ_AUTH_CSRF',
     isConflict: problem.status === 409,
     back: request.method === 'GET' ? undefined : backTo(request.url),
+    typed: typedText(request, problem.status, t),
   };
   try {
     if (isHtmx(request)) return reply.fragment('fragments/error', model, problem.status);

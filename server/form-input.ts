@@ -4,7 +4,9 @@
 // which no form field name may (the form schema requires names to start with a letter).
 
 import type { FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
 import { LvzError } from '../engine/errors.ts';
+import { readSubmissionKey } from '../engine/index.ts';
 import type { Actor, Engine, RawInput } from '../engine/runtime/types.ts';
 
 export interface FormPost {
@@ -14,6 +16,8 @@ export interface FormPost {
   reason?: string;
   savePhrase: boolean;
   input: RawInput;
+  /** The form's one-time submission key (`_once`), when the page gave it one. */
+  once?: string;
 }
 
 export const DRAFT_EVENT = '_draft';
@@ -41,6 +45,26 @@ export function readFormPost(body: unknown): FormPost {
     reason: text(b._reason),
     savePhrase: first(b._save_phrase) === '1',
     input,
+    once: readSubmissionKey(first(b._once)),
+  };
+}
+
+/** A fresh one-time key for a form being rendered: a second POST of the same page is then a replay. */
+export function newSubmissionKey(): string {
+  return randomUUID();
+}
+
+/**
+ * The submission key and what it guards, for the engine's fingerprint: the fields as typed (taken
+ * before uploads are stored, whose new ids would differ on every repeat), each upload by name and
+ * size, and the control fields. Without a key the engine runs the request as before.
+ */
+export function onceOf(request: FastifyRequest, post: FormPost, extra: Record<string, unknown> = {}): { key: string; request: unknown } | undefined {
+  if (!post.once) return undefined;
+  const files = request.uploads.map((u) => [u.field, u.filename, u.size]);
+  return {
+    key: post.once,
+    request: { event: post.event, input: structuredClone(post.input), opinion: post.opinion, reason: post.reason, version: post.version, files, ...extra },
   };
 }
 

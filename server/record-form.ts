@@ -20,9 +20,15 @@ export interface RecordFormOptions {
   phrases?: string[];
   /** What the user posted, kept on a re-render. */
   post?: FormPost;
+  /** The opinion kept in the task's draft, when nothing was posted. */
+  opinionValue?: string;
   /** Errors the engine reports outside the record (opinion, reason), shown in the summary too. */
   extraErrors?: FieldError[];
   checkUrl?: string;
+  /** The one-time submission key of this rendering (kept from the post on a re-render). */
+  onceKey?: string;
+  /** Shown above the fields: what changed while the user was typing (a 409 re-render). */
+  notice?: string;
 }
 
 export function recordFormModel(t: Renderer['t'], o: RecordFormOptions): Record<string, unknown> {
@@ -35,6 +41,8 @@ export function recordFormModel(t: Renderer['t'], o: RecordFormOptions): Record<
     action: o.action,
     checkUrl: o.checkUrl,
     hasVersion: o.version !== undefined,
+    onceKey: o.onceKey,
+    notice: o.notice,
     version: o.version,
     form: { ...o.form, errors: [...o.form.errors, ...extra] },
     buttons,
@@ -42,7 +50,7 @@ export function recordFormModel(t: Renderer['t'], o: RecordFormOptions): Record<
       show: !!o.opinion && o.opinion !== 'none',
       required: o.opinion === 'required',
       phrases: o.phrases ?? [],
-      value: o.post?.opinion ?? '',
+      value: o.post?.opinion ?? o.opinionValue ?? '',
       error: extra.find((e) => e.id === OPINION_ID)?.message,
     },
     reason: {

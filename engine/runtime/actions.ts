@@ -9,7 +9,8 @@ import { getOrg, getUser } from '../store/directory.ts';
 import {
   appendEvent, countEvents, getTask, lockInstance, insertTasks, listEvents, tasksOfVisit, updateTask, writeTx, type InstanceRow, type TaskRow,
 } from '../store/process/index.ts';
-import type { Actor, TaskActionInput } from './types.ts';
+import type { Actor, Once, TaskActionInput } from './types.ts';
+import { onceIn } from './idempotency.ts';
 import { conflict, contextOf, openWorking, persist, send, settle } from './advance.ts';
 import { logOnly } from './complete.ts';
 import { groupOf, stateOf, workflowOf, type RuntimeContext } from './context.ts';
@@ -28,21 +29,30 @@ export const ACTION_LABELS: Record<TaskAction, string> = {
   return: '退回', reassign: '转办', delegate: '委派', add_signer: '加签', withdraw: '撤回', remind: '催办', copy: '抄送',
 };
 
-export async function taskAction(rc: RuntimeContext, actor: Actor, taskId: string, input: TaskActionInput): Promise<void> {
-  if (input.action === 'remind') return remindTask(rc, actor, taskId, input.message);
-  if (input.action === 'remove_signer') return removeSigner(rc, actor, taskId, input);
-  await writeTx(rc.db, async (tx) => {
-    const l = await loadTask(rc, tx, actor, taskId);
-    ensureOpen(l.task, l.inst);
-    const g = groupOf(l.wf, l.task.state, l.task.grp);
-    ensureAction(g, input.action);
-    if (input.action === 'copy') return copyTask(rc, tx, actor, l, input.toUsers);
-    if (input.version !== l.inst.version) throw conflict();
-    if (input.action === 'return') return returnTask(rc, tx, actor, l, g, input.to, input.reason);
-    if (input.action === 'reassign') return reassignTask(rc, tx, actor, l, input);
-    if (input.action === 'delegate') return delegateTask(rc, tx, actor, l, input.toUser, input.reason);
-    return addSigner(rc, tx, actor, l, input.toUser, input.position, input.reason);
-  });
+/**
+ * Actions that make rows (退回 转办 委派 加签 抄送) are guarded by the submission key; 催办 and 减签
+ * are not (a repeated reminder or a signer already taken back changes nothing more).
+ */
+export async function taskAction(rc: RuntimeContext, actor: Actor, taskId: string, input: TaskActionInput, once?: Once): Promise<{ replayed?: boolean }> {
+  if (input.action === 'remind') return remindTask(rc, actor, taskId, input.message).then(() => ({}));
+  if (input.action === 'remove_signer') return removeSigner(rc, actor, taskId, input).then(() => ({}));
+  return writeTx(rc.db, (tx) => onceIn(rc, tx, actor, once, `action ${taskId}`, async () => {
+    await actInTx(rc, tx, actor, taskId, input);
+    return {};
+  }));
+}
+
+async function actInTx(rc: RuntimeContext, tx: Knex, actor: Actor, taskId: string, input: Exclude<TaskActionInput, { action: 'remind' | 'remove_signer' }>): Promise<void> {
+  const l = await loadTask(rc, tx, actor, taskId);
+  ensureOpen(l.task, l.inst);
+  const g = groupOf(l.wf, l.task.state, l.task.grp);
+  ensureAction(g, input.action);
+  if (input.action === 'copy') return copyTask(rc, tx, actor, l, input.toUsers);
+  if (input.version !== l.inst.version) throw conflict();
+  if (input.action === 'return') return returnTask(rc, tx, actor, l, g, input.to, input.reason);
+  if (input.action === 'reassign') return reassignTask(rc, tx, actor, l, input);
+  if (input.action === 'delegate') return delegateTask(rc, tx, actor, l, input.toUser, input.reason);
+  return addSigner(rc, tx, actor, l, input.toUser, input.position, input.reason);
 }
 
 /** The step the instance came from into this one: the last transition whose target was it. */

@@ -14,6 +14,7 @@ import { groupOf, stateOf, type RuntimeContext } from './context.ts';
 import { mergeData, validateStep } from './form-input.ts';
 import { celActor, ensureOpen, loadTask, requireReason, type Loaded } from './load.ts';
 import { signerPosition } from './work.ts';
+import { onceIn } from './idempotency.ts';
 
 export interface CompleteResult { instanceId: string; state: string; stateTitle: string }
 
@@ -45,8 +46,8 @@ function withGroupEntry(data: Record<string, unknown>, g: TaskGroupDef, task: Ta
   return { ...data, [g.id]: [...list, entry] };
 }
 
-export async function completeTask(rc: RuntimeContext, actor: Actor, taskId: string, input: CompleteInput): Promise<CompleteResult> {
-  return writeTx(rc.db, (tx) => completeInTx(rc, tx, actor, taskId, input));
+export async function completeTask(rc: RuntimeContext, actor: Actor, taskId: string, input: CompleteInput): Promise<CompleteResult & { replayed?: boolean }> {
+  return writeTx(rc.db, (tx) => onceIn(rc, tx, actor, input.once, `complete ${taskId}`, () => completeInTx(rc, tx, actor, taskId, input)));
 }
 
 /** The body of completeTask inside a caller's transaction (start uses it for the first step). */

@@ -29,6 +29,7 @@ import { ensureDistrictStarter, startableFor } from './studio/districts.ts';
 import { refreshRegistry } from './studio/registry.ts';
 import { calendarWarnings } from './deferred.ts';
 import { engineMetrics, retryTimer, timerOverview } from './operations.ts';
+import { sweepExpiredKeys } from './idempotency.ts';
 
 /**
  * Instances may run on a version another server process published after this one loaded its
@@ -79,7 +80,7 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>): E
       return startableFor(rc, actor, await orgTree(db))
         .map((wf) => ({ workflowId: wf.def.id, title: wf.def.title, ...(wf.def.description && { description: wf.def.description }) }));
     },
-    async startForm(actor, workflowId) {
+    async startForm(actor, workflowId, typed) {
       await refreshRegistry(rc);
       const wf = workflowOf(rc, workflowId);
       ensureStartable(wf, actor);
@@ -89,7 +90,7 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>): E
       if (!g) throw new LvzError('LVZ_RUN_NOT_STARTABLE', `“${wf.def.title}”的第一步没有表单，不能手工发起`, {});
       const form = stepForm(rc, wf, g);
       const buttons: TaskButton[] = g.outcomes.map((o) => ({ event: o.id, label: o.label, reason: 'none' }));
-      return { title: wf.def.title, form: buildFormModel(form, {}, accessOf(form, g), [], await rc.directory()), buttons };
+      return { title: wf.def.title, form: buildFormModel(form, {}, accessOf(form, g), [], await rc.directory(), typed), buttons };
     },
     async start(actor, workflowId, input) {
       // A version published by another server process is what new instances start on.
@@ -104,7 +105,7 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>): E
     instance: (actor, id) => fresh(() => instanceView(rc, actor, id)),
     task: (actor, id) => fresh(() => taskView(rc, actor, id)),
     complete: (actor, taskId, input) => fresh(() => completeTask(rc, actor, taskId, input)),
-    async saveDraft(actor, taskId, input) {
+    async saveDraft(actor, taskId, input, opinion) {
       await writeTx(db, async (tx) => {
         const l = await loadTask(rc, tx, actor, taskId);
         ensureOpen(l.task, l.inst);
@@ -116,7 +117,10 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>): E
         // A draft may be incomplete: keep what parses, report nothing.
         const { data } = validateInput(form, resolved.raw, access, current, await rc.directory(tx));
         const draft = mergeData(l.task.draft ?? {}, Object.fromEntries(Object.entries(data).filter(([, v]) => v !== undefined)));
-        await updateTask(tx, l.task.id, { draft }, 'open');
+        // The opinion travels with the draft under a name no field can have (field names start with a letter).
+        const text = typeof opinion === 'string' ? opinion.trim().slice(0, 2000) : '';
+        const { _opinion: _kept, ...fields } = draft;
+        await updateTask(tx, l.task.id, { draft: text ? { ...fields, _opinion: text } : fields }, 'open');
       });
     },
     async checkField(actor, taskId, field, input) {
@@ -132,7 +136,7 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>): E
       // only the checked field carries its message.
       return buildFormModel(form, current, access, errors, dir, input);
     },
-    taskAction: (actor, taskId, input) => fresh(() => taskAction(rc, actor, taskId, input)),
+    taskAction: (actor, taskId, input, once) => fresh(() => taskAction(rc, actor, taskId, input, once)),
     withdraw: (actor, id, input) => fresh(() => withdraw(rc, actor, id, input.version)),
     cancel: (actor, id, input) => fresh(() => cancelInstance(rc, actor, id, input)),
     terminate: (actor, id, input) => fresh(() => terminateInstance(rc, actor, id, input)),
@@ -143,7 +147,11 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>): E
     file: (actor, id) => fileFor(rc, actor, id),
 
     warnings: () => calendarWarnings(rc),
-    fireDueTimers: (now) => fresh(() => fireDueTimers(rc, now ?? rc.now())),
+    async fireDueTimers(now) {
+      // The timer tick also clears expired submission keys (at most hourly): one place that runs in every process.
+      await sweepExpiredKeys(rc, now ?? rc.now());
+      return fresh(() => fireDueTimers(rc, now ?? rc.now()));
+    },
     timers: {
       overview: (actor) => fresh(() => timerOverview(rc, actor)),
       retry: (actor, id) => retryTimer(rc, actor, id),

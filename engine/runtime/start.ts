@@ -11,6 +11,7 @@ import { stateOf, workflowOf, type RuntimeContext } from './context.ts';
 import { accessOf, mergeData, resolveUploads, stepForm } from './form-input.ts';
 import { celActor } from './load.ts';
 import { holds, holderOf } from './access.ts';
+import { onceIn } from './idempotency.ts';
 import type { CompiledWorkflow } from '../dsl/types.ts';
 
 export function ensureStartable(wf: CompiledWorkflow, actor: Actor): void {
@@ -30,23 +31,27 @@ async function draftData(rc: RuntimeContext, tx: Knex, wf: CompiledWorkflow, raw
   return mergeData(current, data);
 }
 
-export async function startInstance(rc: RuntimeContext, actor: Actor, workflowId: string, input: CompleteInput & { draft?: boolean }): Promise<{ instanceId: string; taskId?: string }> {
+export async function startInstance(rc: RuntimeContext, actor: Actor, workflowId: string, input: CompleteInput & { draft?: boolean }): Promise<{ instanceId: string; taskId?: string; replayed?: boolean }> {
   const wf = workflowOf(rc, workflowId);
   ensureStartable(wf, actor);
-  return writeTx(rc.db, async (tx) => {
-    const now = rc.now();
-    const data = input.draft ? await draftData(rc, tx, wf, input.input, {}, actor) : {};
-    const w = await createInstance(rc, tx, { workflowId, initiatorId: actor.userId, initiatorOrg: actor.orgId, data, draft: true, actor: celActor(actor) }, now);
-    await persist(w);
-    await appendEvent(tx, {
-      instanceId: w.inst.id, at: now.toISOString(), actorId: actor.userId, onBehalfOf: null, type: 'instance.started',
-      taskId: null, fromState: null, toState: w.inst.state, payload: {},
-    });
-    const state = w.inst.state;
-    const first = (await tasksOfVisit(tx, w.inst.id, state, contextOf(w).visits[state] ?? 1))
-      .find((t) => t.status === 'open' && holds(t, holderOf(actor)));
-    if (input.draft || !first) return { instanceId: w.inst.id, ...(first && { taskId: first.id }) };
-    await completeInTx(rc, tx, actor, first.id, { ...input, version: w.inst.version });
-    return { instanceId: w.inst.id };
+  // The submission key is claimed in the same transaction as the instance: both are kept, or neither.
+  return writeTx(rc.db, (tx) => onceIn(rc, tx, actor, input.once, `start ${workflowId}`, () => startInTx(rc, tx, actor, wf, input)));
+}
+
+async function startInTx(rc: RuntimeContext, tx: Knex, actor: Actor, wf: CompiledWorkflow, input: CompleteInput & { draft?: boolean }): Promise<{ instanceId: string; taskId?: string }> {
+  const workflowId = wf.def.id;
+  const now = rc.now();
+  const data = input.draft ? await draftData(rc, tx, wf, input.input, {}, actor) : {};
+  const w = await createInstance(rc, tx, { workflowId, initiatorId: actor.userId, initiatorOrg: actor.orgId, data, draft: true, actor: celActor(actor) }, now);
+  await persist(w);
+  await appendEvent(tx, {
+    instanceId: w.inst.id, at: now.toISOString(), actorId: actor.userId, onBehalfOf: null, type: 'instance.started',
+    taskId: null, fromState: null, toState: w.inst.state, payload: {},
   });
+  const state = w.inst.state;
+  const first = (await tasksOfVisit(tx, w.inst.id, state, contextOf(w).visits[state] ?? 1))
+    .find((t) => t.status === 'open' && holds(t, holderOf(actor)));
+  if (input.draft || !first) return { instanceId: w.inst.id, ...(first && { taskId: first.id }) };
+  await completeInTx(rc, tx, actor, first.id, { ...input, version: w.inst.version });
+  return { instanceId: w.inst.id };
 }

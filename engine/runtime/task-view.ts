@@ -52,6 +52,7 @@ export async function taskView(rc: RuntimeContext, actor: Actor, taskId: string)
     actions: isOpen && task.kind === 'task' ? g.actions.filter((a) => a !== 'withdraw') : [],
     opinion: task.kind === 'task' ? g.opinion : 'optional',
     phrases: phrases.map((p) => p.text),
+    ...(isOpen && typeof task.draft?._opinion === 'string' && { draftOpinion: task.draft._opinion }),
     returnTargets: targets.map((t) => ({ state: t, title: wf.def.states[t]?.title ?? t })),
     ...(task.dueAt && { dueAt: task.dueAt }), ...(left !== undefined && { workingDaysLeft: left }),
     isOverdue: task.overdue || (!!task.dueAt && task.dueAt < rc.now().toISOString() && task.status === 'open'),

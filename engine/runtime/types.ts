@@ -195,6 +195,8 @@ export interface TaskView {
   actions: TaskAction[];
   opinion: 'required' | 'optional' | 'none';
   phrases: string[];
+  /** The opinion kept with the task's draft (保存草稿, or a submit that lost a race). */
+  draftOpinion?: string;
   /** Earlier steps a return may go to. */
   returnTargets: { state: string; title: string }[];
   dueAt?: string;
@@ -223,6 +225,14 @@ export interface CompleteInput {
   reason?: string;
   /** The version the user saw; a stale one gives LVZ_RUN_CONFLICT. */
   version: number;
+  /** A submission key: a repeat with the same key and request replays the first answer (idempotency.ts). */
+  once?: Once;
+}
+
+/** A submission key and what was asked, for the fingerprint (same key, other request: refused). */
+export interface Once {
+  key: string;
+  request: unknown;
 }
 
 export type TaskActionInput =
@@ -309,10 +319,10 @@ export interface Engine {
 
   // Starting
   startable(actor: Actor): Promise<{ workflowId: string; title: string; description?: string }[]>;
-  /** The start form (the first step's task) before anything is stored. */
-  startForm(actor: Actor, workflowId: string): Promise<{ title: string; form: FormModel; buttons: TaskButton[] }>;
+  /** The start form (the first step's task) before anything is stored; with `typed`, showing those values. */
+  startForm(actor: Actor, workflowId: string, typed?: RawInput): Promise<{ title: string; form: FormModel; buttons: TaskButton[] }>;
   /** Starts an instance; with `draft` it stays at the first step, saved. Returns the new instance id and its first task (if the starter holds it). */
-  start(actor: Actor, workflowId: string, input: CompleteInput & { draft?: boolean }): Promise<{ instanceId: string; taskId?: string }>;
+  start(actor: Actor, workflowId: string, input: CompleteInput & { draft?: boolean }): Promise<{ instanceId: string; taskId?: string; replayed?: boolean }>;
 
   // Lists
   /** One page of a list; `total`: the list's count already known from inboxCounts (no search), not counted again. */
@@ -324,11 +334,12 @@ export interface Engine {
   instance(actor: Actor, instanceId: string): Promise<InstanceView>;
   task(actor: Actor, taskId: string): Promise<TaskView>;
   /** Validates, transitions and persists in one transaction; returns where the instance went. */
-  complete(actor: Actor, taskId: string, input: CompleteInput): Promise<{ instanceId: string; state: string; stateTitle: string }>;
-  saveDraft(actor: Actor, taskId: string, input: RawInput): Promise<void>;
+  complete(actor: Actor, taskId: string, input: CompleteInput): Promise<{ instanceId: string; state: string; stateTitle: string; replayed?: boolean }>;
+  /** Keeps what parses of the fields (and the opinion, if given) as the task's draft; LVZ_RUN_TASK_CLOSED once the task is not open. */
+  saveDraft(actor: Actor, taskId: string, input: RawInput, opinion?: string): Promise<void>;
   /** Inline check of one field (htmx): the step's form rebuilt from `input` (visible_when follows it), with that field's error only. */
   checkField(actor: Actor, taskId: string, field: string, input: RawInput): Promise<FormModel>;
-  taskAction(actor: Actor, taskId: string, input: TaskActionInput): Promise<void>;
+  taskAction(actor: Actor, taskId: string, input: TaskActionInput, once?: Once): Promise<{ replayed?: boolean }>;
   withdraw(actor: Actor, instanceId: string, input: { version: number }): Promise<void>;
   cancel(actor: Actor, instanceId: string, input: { reason: string; version: number }): Promise<void>;
   terminate(actor: Actor, instanceId: string, input: { reason: string; version: number }): Promise<void>;

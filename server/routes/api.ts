@@ -3,8 +3,9 @@
 // Every route has a JSON Schema, so fastify's ajv answers a bad body with 400 and a message, and
 // @fastify/swagger can publish the whole API at /api/docs.
 
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { LvzError } from '../../engine/errors.ts';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { LvzError, isLvzError } from '../../engine/errors.ts';
+import { readSubmissionKey } from '../../engine/index.ts';
 import type { FieldModel, FormModel } from '../../engine/forms/types.ts';
 import type { InboxList, InstanceView, TaskActionInput, TaskView } from '../../engine/runtime/types.ts';
 import * as S from '../api-schemas.ts';
@@ -42,6 +43,46 @@ function instanceJson(v: InstanceView) {
 }
 
 const tag = (t: string) => ({ tags: [t] });
+
+/** The Idempotency-Key header as /api/docs lists it; its checks are readSubmissionKey's (400 with a message). */
+const idempotencyHeader = {
+  type: 'object',
+  properties: {
+    'idempotency-key': { type: 'string', description: '可选：本次操作的唯一编号（如 UUID）。24 小时内以相同编号原样重发，返回第一次的结果而不重复办理（docs/api.md）' },
+  },
+};
+
+/**
+ * The Idempotency-Key header (draft-ietf-httpapi-idempotency-key-header) with what it guards:
+ * the route and its body. Without the header a request runs as it always did.
+ */
+function onceOf(request: FastifyRequest, scope: string): { key: string; request: unknown } | undefined {
+  const key = readSubmissionKey(request.headers['idempotency-key']);
+  return key ? { key, request: { scope, body: request.body ?? {} } } : undefined;
+}
+
+/** A replayed answer is the first one, marked so a client can tell (as Stripe's Idempotent-Replayed). */
+function markReplay(reply: FastifyReply, out: { replayed?: boolean }): void {
+  if (out.replayed) reply.header('Idempotent-Replayed', 'true');
+  delete out.replayed;
+}
+
+/**
+ * A 409 over the API: the client still holds its body, so nothing was kept as a draft; the
+ * message says how to go on instead of "refresh the page".
+ */
+async function explainConflict<T>(id: string, run: () => Promise<T>, what: 'tasks' | 'instances' = 'tasks'): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    if (!isLvzError(e) || !['LVZ_RUN_CONFLICT', 'LVZ_RUN_TASK_CLOSED', 'LVZ_RUN_INSTANCE_CLOSED'].includes(e.code)) throw e;
+    // The engine's own text speaks to a page ("refresh"); a client is told what to call.
+    const message = e.code === 'LVZ_RUN_CONFLICT'
+      ? `其他人在您读取之后处理了这份件（version 已变）。您的请求没有生效，服务器也未保存其内容：请 GET /api/v1/${what}/${id} 读取最新的 version 和内容，核对后带上新的 version 再次提交`
+      : `${what === 'tasks' ? '这项任务已办理完毕、已取消，或所在的件已结束' : '这份件的情况已经变化（已办结、撤销、终止，或相关任务已关闭）'}。您的请求没有生效，服务器也未保存其内容：请 GET /api/v1/${what}/${id} 或 /api/v1/inbox 查看当前情况`;
+    throw new LvzError(e.code, message, { params: e.params, cause: e });
+  }
+}
 
 export async function apiRoutes(app: FastifyInstance): Promise<void> {
   const engine = app.engine;
@@ -88,14 +129,15 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
 
   app.post<Id & { Body: { event?: string; data?: Record<string, unknown>; opinion?: string; draft: boolean } }>('/workflows/:id/instances', {
     schema: {
-      ...tag('start'), summary: '发起（或保存为草稿）', params: S.idParams, body: S.startBody,
+      ...tag('start'), summary: '发起（或保存为草稿）', params: S.idParams, body: S.startBody, headers: idempotencyHeader,
       response: { 201: { type: 'object', properties: { instanceId: { type: 'string' }, taskId: { type: 'string' } } }, ...S.errorResponses },
     },
   }, async (request, reply) => {
     const b = request.body;
     const out = await engine.start(requireApiActor(request), request.params.id, {
-      event: b.event ?? '', input: b.data ?? {}, opinion: b.opinion, version: 0, draft: b.draft,
+      event: b.event ?? '', input: b.data ?? {}, opinion: b.opinion, version: 0, draft: b.draft, once: onceOf(request, `start ${request.params.id}`),
     });
+    markReplay(reply, out);
     return reply.code(201).send(out);
   });
 
@@ -150,18 +192,27 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
 
   app.post<Id & { Body: { event: string; data?: Record<string, unknown>; opinion?: string; reason?: string; version: number } }>('/tasks/:id/complete', {
     schema: {
-      ...tag('tasks'), summary: '提交待办', params: S.idParams, body: S.completeBody,
+      ...tag('tasks'), summary: '提交待办', params: S.idParams, body: S.completeBody, headers: idempotencyHeader,
       response: { 200: { type: 'object', properties: { instanceId: { type: 'string' }, state: { type: 'string' }, stateTitle: { type: 'string' } } }, ...S.errorResponses },
     },
-  }, async (request) => {
+  }, async (request, reply) => {
     const b = request.body;
-    return engine.complete(requireApiActor(request), request.params.id, { event: b.event, input: b.data ?? {}, opinion: b.opinion, reason: b.reason, version: b.version });
+    const actor = requireApiActor(request);
+    const once = onceOf(request, `complete ${request.params.id}`);
+    const out = await explainConflict(request.params.id, () => engine.complete(actor, request.params.id, {
+      event: b.event, input: b.data ?? {}, opinion: b.opinion, reason: b.reason, version: b.version, once,
+    }));
+    markReplay(reply, out);
+    return out;
   });
 
   app.post<Id & { Body: Record<string, unknown> & { action: TaskActionInput['action'] } }>('/tasks/:id/actions', {
-    schema: { ...tag('tasks'), summary: '退回、转办、委派、加签、催办、抄送', params: S.idParams, body: S.actionBody, response: { 200: S.okSchema, ...S.errorResponses } },
-  }, async (request) => {
-    await engine.taskAction(requireApiActor(request), request.params.id, request.body as unknown as TaskActionInput);
+    schema: { ...tag('tasks'), summary: '退回、转办、委派、加签、催办、抄送', params: S.idParams, body: S.actionBody, headers: idempotencyHeader, response: { 200: S.okSchema, ...S.errorResponses } },
+  }, async (request, reply) => {
+    const actor = requireApiActor(request);
+    const once = onceOf(request, `action ${request.params.id}`);
+    const out = await explainConflict(request.params.id, () => engine.taskAction(actor, request.params.id, request.body as unknown as TaskActionInput, once));
+    markReplay(reply, out);
     return { ok: true };
   });
 
@@ -175,11 +226,14 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
       const actor = requireApiActor(request);
       const { reason = '', message, version, to = '' } = request.body ?? {};
       if (action !== 'remind' && version === undefined) throw new LvzError('LVZ_RUN_BAD_REQUEST', '缺少 version：请先 GET /api/v1/instances/{id} 读取版本号，再带上它提交。');
-      if (action === 'cancel') await engine.cancel(actor, request.params.id, { reason, version: version! });
-      else if (action === 'withdraw') await engine.withdraw(actor, request.params.id, { version: version! });
-      else if (action === 'terminate') await engine.terminate(actor, request.params.id, { reason, version: version! });
-      else if (action === 'move') await engine.move(actor, request.params.id, { to, reason, version: version! });
-      else await engine.remindInstance(actor, request.params.id, message);
+      const id = request.params.id;
+      await explainConflict(id, async () => {
+        if (action === 'cancel') await engine.cancel(actor, id, { reason, version: version! });
+        else if (action === 'withdraw') await engine.withdraw(actor, id, { version: version! });
+        else if (action === 'terminate') await engine.terminate(actor, id, { reason, version: version! });
+        else if (action === 'move') await engine.move(actor, id, { to, reason, version: version! });
+        else await engine.remindInstance(actor, id, message);
+      }, 'instances');
       return { ok: true };
     });
   }

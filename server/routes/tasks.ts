@@ -1,11 +1,12 @@
-// tasks.ts: the task page, its submit (PRG on success, 422 re-render on bad input), the htmx
-// inline field check, and the office actions (退回/转办/委派/加签/催办/抄送).
+// tasks.ts: the task page, its submit (PRG on success, 422 re-render on bad input, 409 re-render
+// keeping what was typed when someone acted first), the htmx inline field check, and the office
+// actions (退回/转办/委派/加签/催办/抄送). Forms carry a one-time submission key (`_once`).
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { LvzError } from '../../engine/errors.ts';
+import { LvzError, isLvzError } from '../../engine/errors.ts';
 import type { FieldError, FormModel } from '../../engine/forms/types.ts';
 import type { Actor, Engine, TaskActionInput, TaskView } from '../../engine/runtime/types.ts';
-import { DRAFT_EVENT, attachUploads, readFormPost, type FormPost } from '../form-input.ts';
+import { DRAFT_EVENT, attachUploads, newSubmissionKey, onceOf, readFormPost, type FormPost } from '../form-input.ts';
 import { isHtmx } from '../page.ts';
 import { recordFormModel, submitFailure } from '../record-form.ts';
 import { requireActor } from '../session.ts';
@@ -42,6 +43,7 @@ function actionPanels(request: FastifyRequest, view: TaskView) {
       hint: t(`task.actions.${action === 'add_signer' ? 'addSigner' : action === 'remove_signer' ? 'removeSigner' : action}Hint`),
       taskId: view.taskId,
       version: view.version,
+      onceKey: newSubmissionKey(),
       csrfToken: request.csrfToken,
       targets: view.returnTargets,
       people: view.people,
@@ -50,18 +52,25 @@ function actionPanels(request: FastifyRequest, view: TaskView) {
     }));
 }
 
-function taskFormModel(request: FastifyRequest, view: TaskView, form: FormModel, post?: FormPost, extra?: FieldError[]) {
+function taskFormModel(request: FastifyRequest, view: TaskView, form: FormModel, post?: FormPost, extra?: FieldError[], notice?: string) {
+  // After a conflict the page shows the current version: the next submit is made on what is there now.
+  const stale = notice !== undefined;
   return recordFormModel(request.server.renderer.t, {
     action: taskUrl(view.taskId),
     checkUrl: `${taskUrl(view.taskId)}/check`,
     form,
     buttons: view.buttons,
-    version: post && post.version >= 0 ? post.version : view.version,
-    allowDraft: true,
+    version: post && post.version >= 0 && !stale ? post.version : view.version,
+    allowDraft: view.buttons.length > 0,
     opinion: view.opinion,
     phrases: view.phrases,
     post,
+    opinionValue: view.draftOpinion,
     extraErrors: extra,
+    // A 422 keeps the page's key (the failed post stored nothing under it); after a conflict the
+    // key may already answer for an earlier post of this page, so the form gets a fresh one.
+    onceKey: (!stale && post?.once) || newSubmissionKey(),
+    notice,
   });
 }
 
@@ -94,6 +103,7 @@ async function typedForm(engine: Engine, actor: Actor, id: string, stored: FormM
 
 /** A rejected submit: the same page with the error summary first and every typed value kept. */
 async function rerender(request: FastifyRequest, reply: FastifyReply, actor: Actor, id: string, post: FormPost, error: unknown) {
+  if (isLvzError(error) && LOST_RACE.has(error.code)) return conflictPage(request, reply, actor, id, post, error);
   const failure = submitFailure(error);
   if (!failure) throw error;
   const engine = request.server.engine;
@@ -101,6 +111,45 @@ async function rerender(request: FastifyRequest, reply: FastifyReply, actor: Act
   const form = failure.kind === 'form' ? failure.form : await typedForm(engine, actor, id, view.form, post);
   const extra = failure.kind === 'extra' ? [failure.error] : [];
   return sendTaskPage(request, reply, view, taskFormModel(request, view, form, post, extra), 422);
+}
+
+/**
+ * The 409s of a submit: a stale page, a lost race, a task done by someone else or moved away
+ * (调整办理步骤); and a page posted again with other content after its first post went through.
+ */
+const LOST_RACE = new Set(['LVZ_RUN_CONFLICT', 'LVZ_RUN_TASK_CLOSED', 'LVZ_RUN_INSTANCE_CLOSED', 'LVZ_RUN_IDEMPOTENCY_MISMATCH']);
+
+/** What changed, in a line: the newest entry of the history the user may see. */
+function lastChange(view: TaskView, t: (k: string) => string): string {
+  const e = view.history[view.history.length - 1];
+  return e ? `${e.actorName}${e.stepTitle ? `（${e.stepTitle}）` : ''}：${e.summary}` : t('task.conflictUnknownChange');
+}
+
+/**
+ * A submit that lost a race never loses what was typed: while the task is still open it is kept as
+ * the task's draft, and the form comes back (409) with the typed values, the current version and
+ * a notice of what changed. A task that can no longer be submitted shows the values to copy.
+ */
+async function conflictPage(request: FastifyRequest, reply: FastifyReply, actor: Actor, id: string, post: FormPost, error: LvzError) {
+  const { engine, renderer: { t } } = request.server;
+  const isOpen = await engine.saveDraft(actor, id, post.input, post.opinion).then(() => true, (e: unknown) => {
+    if (isLvzError(e)) return false;
+    throw e;
+  });
+  let view: TaskView;
+  let typed: FormModel;
+  try {
+    view = await engine.task(actor, id);
+    // Every field from what was typed (checking no field, so no messages): a value a draft could not keep is shown too.
+    typed = await engine.checkField(actor, id, '', post.input);
+  } catch (e) {
+    // No longer this user's to see (转办 to another unit, say): the error page shows the typed text (error-handler.ts).
+    if (isLvzError(e)) throw error;
+    throw e;
+  }
+  const notice = t(isOpen ? 'task.conflictSaved' : 'task.conflictClosed', { change: lastChange(view, t) });
+  const shown = isOpen ? view : { ...view, buttons: [] };
+  return sendTaskPage(request, reply, shown, taskFormModel(request, shown, typed, post, [], notice), 409);
 }
 
 function actionInput(action: PanelAction, body: Record<string, unknown>, version: number): TaskActionInput {
@@ -130,16 +179,21 @@ export async function taskRoutes(app: FastifyInstance): Promise<void> {
     const actor = requireActor(request);
     const id = request.params.id;
     const post = readFormPost(request.body);
+    const once = onceOf(request, post);
     try {
       await attachUploads(app.engine, actor, request, { taskId: id }, post.input);
       if (post.event === DRAFT_EVENT) {
-        await app.engine.saveDraft(actor, id, post.input);
+        await app.engine.saveDraft(actor, id, post.input, post.opinion);
         reply.flash(t('task.draftSaved'));
         return seeOther(request, reply, taskUrl(id));
       }
       const done = await app.engine.complete(actor, id, {
-        event: post.event, input: post.input, opinion: post.opinion, reason: post.reason, version: post.version,
+        event: post.event, input: post.input, opinion: post.opinion, reason: post.reason, version: post.version, once,
       });
+      if (done.replayed) {
+        reply.flash(t('task.replayed'));
+        return seeOther(request, reply, `/instances/${encodeURIComponent(done.instanceId)}`);
+      }
       if (post.savePhrase && post.opinion) await app.engine.savePhrase(actor, post.opinion);
       reply.flash(t('task.submitted', { step: done.stateTitle }));
       return seeOther(request, reply, `/instances/${encodeURIComponent(done.instanceId)}`);
@@ -169,9 +223,10 @@ export async function taskRoutes(app: FastifyInstance): Promise<void> {
     const action = request.params.action as PanelAction;
     if (!(ACTIONS as readonly string[]).includes(action)) throw new LvzError('LVZ_RUN_NOT_FOUND', '没有这种操作，请从事项页面重新选择。');
     const body = (request.body ?? {}) as Record<string, unknown>;
-    const version = readFormPost(body).version;
-    await app.engine.taskAction(actor, request.params.id, actionInput(action, body, version));
-    reply.flash(t(`task.actions.done.${action}`));
+    const post = readFormPost(body);
+    const input = actionInput(action, body, post.version);
+    const done = await app.engine.taskAction(actor, request.params.id, input, post.once ? { key: post.once, request: input } : undefined);
+    reply.flash(done.replayed ? t('task.replayed') : t(`task.actions.done.${action}`));
     // 催办, 抄送 and 减签 leave the task where it was: its holder carries on.
     const stays = action === 'remind' || action === 'copy' || action === 'remove_signer';
     return seeOther(request, reply, stays ? taskUrl(request.params.id) : '/inbox');

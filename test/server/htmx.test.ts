@@ -54,14 +54,14 @@ describe('htmx fragments', () => {
     expect(res.text).toMatch(/<option value="city-fgw" selected>/);
   });
 
-  it('success answers HX-Redirect to the instance (a full navigation), and a repeat gets the 409 fragment', async () => {
+  it('success answers HX-Redirect to the instance (a full navigation), and a repeat gets the form back as a 409 fragment', async () => {
     const form = { _event: 'accept', _version: version, _opinion: '同意', lead_unit: 'city-fgw', is_complex: '否', is_key: '否' };
     const res = await review.post(`/tasks/${taskId}`, form, { headers: HX });
     expect(res.status).toBe(200);
     expect(res.headers.get('hx-redirect')).toMatch(/^\/instances\//);
     const again = await review.post(`/tasks/${taskId}`, form, { headers: HX });
     expect(again.status).toBe(409);
-    expect(again.text).toMatch(/^<div class="error-panel" role="alert"/);
-    expect(again.text).toContain('此事项已由他人处理或已提交，请刷新后查看');
+    expect(again.text).toMatch(/^<form id="record-form"/);
+    expect(again.text).toContain('此件在您办理期间已有变化');
   });
 });

@@ -55,7 +55,9 @@ describe('the suggestion flow over HTTP', () => {
     expect((await review.follow(first)).text).toContain('已提交，当前环节：承办答复');
     const second = await review.post(`/tasks/${id}`, form);
     expect(second.status).toBe(409);
-    expect(second.text).toContain('此事项已由他人处理或已提交，请刷新后查看');
+    // The form comes back with what was typed and what changed (test/security/conflicts.test.ts).
+    expect(second.text).toContain('此件在您办理期间已有变化');
+    expect(second.text).toContain('同意交办');
     const view = await s.engine.instance((await s.engine.login('review1', 'lvzhi2026')).actor, instanceId);
     expect(view.history.filter((h) => h.type === 'task.completed' && h.stepTitle === '审查交办').length).toBe(1);
   });

@@ -9,3 +9,4 @@ export * from './files.ts';
 export * from './definitions.ts';
 export * from './studio.ts';
 export { writeStats, writeTx, type WriteStats } from './tx.ts';
+export * from './idempotency.ts';
