@@ -11,7 +11,8 @@ import {
   setPasswordHash, touchApiToken, touchSession,
 } from '../store/directory.ts';
 import type { UserRow } from '../store/types.ts';
-import { clearLoginFailures, loginFailuresOf, noteLoginFailure } from '../store/login-failures.ts';
+import { BAD_LOGIN, countAttempt, rightPassword, wrongPassword } from './lockout.ts';
+import { admit, type LoginGuard } from './login-guard.ts';
 import type { Actor, SessionInfo } from '../runtime/types.ts';
 import { DEFAULT_PARAMS, hashPassword, needsRehash, verifyPassword } from './password.ts';
 import { localDateOf } from '../calendar/index.ts';
@@ -29,28 +30,6 @@ export const API_TOKEN_PREFIX = 'lvz_';
 // Checked against when the user does not exist, so an unknown name costs the same scrypt work as
 // a wrong password and the answer time does not reveal which names exist.
 const DUMMY_HASH = ['scrypt', DEFAULT_PARAMS.N, DEFAULT_PARAMS.r, DEFAULT_PARAMS.p, 'A'.repeat(22), 'A'.repeat(86)].join('$');
-
-const BAD_LOGIN = '用户名或密码不正确：请检查后重新输入';
-
-/**
- * Login-failure handling (等保: 限制非法登录次数): LOCK_AFTER wrong passwords for one user name
- * within LOCK_MS lock that name for LOCK_MS. Counted per name whether or not it exists
- * (store/login-failures.ts), so the lock says nothing about who has an account.
- */
-export const LOCK_AFTER = 5;
-export const LOCK_MS = 15 * 60 * 1000;
-
-/** HH:MM in Beijing time (the business zone is UTC+8 all year). */
-function beijingTime(iso: string): string {
-  return new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(11, 16);
-}
-
-/** params.retryAfter: whole seconds until the lock ends (HTTP's Retry-After). */
-function locked(untilIso: string, now: Date): LvzError {
-  return new LvzError('LVZ_AUTH_LOCKED',
-    `密码连续输错 ${LOCK_AFTER} 次，该账号已暂时锁定：请于 ${beijingTime(untilIso)}（北京时间）后再试；如非本人操作，请联系系统管理员`,
-    { params: { lockedUntil: untilIso, retryAfter: Math.max(1, Math.ceil((Date.parse(untilIso) - now.getTime()) / 1000)) } });
-}
 
 function randomToken(): string {
   return randomBytes(32).toString('base64url');
@@ -73,28 +52,35 @@ async function toActor(db: Db, user: UserRow): Promise<Actor> {
 
 /**
  * Checks the password and opens a session; LVZ_AUTH_BAD_LOGIN with one message for every failure
- * (a wrong name or a wrong password), LVZ_AUTH_LOCKED after LOCK_AFTER of them in a row.
+ * (a wrong name or a wrong password), LVZ_AUTH_LOCKED after LOCK_AFTER of them in a row, and with
+ * a guard LVZ_AUTH_RATE_LIMITED when `address` (or everyone) tried too often. The attempt is
+ * counted before the password is hashed (lockout.ts), so concurrent guesses cannot outrun the lock.
  */
-export async function login(db: Db, username: string, password: string, now: Date): Promise<SessionInfo> {
+export async function login(db: Db, username: string, password: string, now: Date, opts: { address?: string; guard?: LoginGuard } = {}): Promise<SessionInfo> {
   // Phones capitalise the first letter; usernames are lower-case slugs.
   const name = String(username ?? '').trim().toLowerCase().slice(0, 64);
-  const nowIso = now.toISOString();
-  const failures = name ? await loginFailuresOf(db, name) : undefined;
-  if (failures?.lockedUntil && failures.lockedUntil > nowIso) throw locked(failures.lockedUntil, now);
-  const user = name ? await getUser(db, name) : undefined;
-  const isMatch = await verifyPassword(String(password ?? ''), user?.passwordHash ?? DUMMY_HASH);
-  if (!user || !isMatch) {
-    if (!name) throw new LvzError('LVZ_AUTH_BAD_LOGIN', BAD_LOGIN);
-    const f = await noteLoginFailure(db, name, {
-      nowIso, windowStartIso: new Date(now.getTime() - LOCK_MS).toISOString(),
-      lockUntilIso: new Date(now.getTime() + LOCK_MS).toISOString(), limit: LOCK_AFTER,
-    });
-    if (f.lockedUntil && f.lockedUntil > nowIso) throw locked(f.lockedUntil, now);
-    const left = LOCK_AFTER - f.count;
-    throw new LvzError('LVZ_AUTH_BAD_LOGIN', left <= 2 ? `${BAD_LOGIN}（再输错 ${left} 次，账号将锁定 ${LOCK_MS / 60_000} 分钟）` : BAD_LOGIN);
+  if (!name) throw new LvzError('LVZ_AUTH_BAD_LOGIN', BAD_LOGIN);
+  const address = opts.address ?? '';
+  const ticket = opts.guard ? admit(opts.guard, address, now) : undefined;
+  let user: UserRow | undefined;
+  try {
+    const attempt = await countAttempt(db, name, now);
+    user = await getUser(db, name);
+    await ticket?.ready;
+    if (opts.guard) opts.guard.checks++;
+    const isMatch = await verifyPassword(String(password ?? ''), user?.passwordHash ?? DUMMY_HASH);
+    if (!user || !isMatch) throw await wrongPassword(db, name, attempt, now);
+    await rightPassword(db, name, attempt);
+    opts.guard?.throttle.refund(address, now.getTime());
+    // Still holding the gate: a re-hash is a hash like any other.
+    if (needsRehash(user.passwordHash)) await setPasswordHash(db, user.id, await hashPassword(password));
+  } finally {
+    ticket?.release();
   }
-  if (failures) await clearLoginFailures(db, name);
-  if (needsRehash(user.passwordHash)) await setPasswordHash(db, user.id, await hashPassword(password));
+  return openSession(db, user, now);
+}
+
+async function openSession(db: Db, user: UserRow, now: Date): Promise<SessionInfo> {
   const at = now.toISOString();
   const session = {
     id: randomToken(), userId: user.id, csrfSecret: randomToken(),

@@ -275,7 +275,13 @@ export interface SettingsView {
 
 export interface Engine {
   // Authentication and directory
-  login(username: string, password: string): Promise<SessionInfo>;
+  /**
+   * Opens a session for the right password. `from.address` (the client's IP) is rate-limited, as
+   * is the whole process: LVZ_AUTH_RATE_LIMITED, LVZ_AUTH_LOCKED, LVZ_AUTH_BAD_LOGIN.
+   */
+  login(username: string, password: string, from?: { address?: string }): Promise<SessionInfo>;
+  /** Password hashes running and waiting in this process (the readiness probe reads it), and passwords checked since start. */
+  authLoad(): { running: number; queued: number; queueMax: number; checks: number };
   session(sessionId: string): Promise<SessionInfo | undefined>;
   logout(sessionId: string): Promise<void>;
   actorByApiToken(token: string): Promise<Actor | undefined>;

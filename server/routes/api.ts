@@ -50,7 +50,7 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Body: { username: string; password: string } }>('/tokens', {
     schema: { ...tag('auth'), summary: '以用户名和密码换取令牌', security: [], body: S.tokenBody, response: { 201: S.tokenResponse, ...S.errorResponses } },
   }, async (request, reply) => {
-    const info = await engine.login(request.body.username, request.body.password);
+    const info = await engine.login(request.body.username, request.body.password, { address: request.ip });
     const token = await engine.createApiToken(info.actor);
     // The token is the credential; the cookie session login() made is not needed.
     await engine.logout(info.sessionId);
