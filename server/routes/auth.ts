@@ -2,7 +2,7 @@
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isLvzError } from '../../engine/errors.ts';
-import { safeNext } from '../error-handler.ts';
+import { safeNext } from '../safe-next.ts';
 import { SESSION_COOKIE, cookieOptions } from '../session.ts';
 
 interface LoginBody {

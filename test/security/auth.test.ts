@@ -120,3 +120,71 @@ describe('the login lock under concurrent guesses', () => {
     expect((await loginAs(a.base, 'deputy8')).cookies.has('lvzhi_sid')).toBe(true);
   });
 });
+
+describe('where a login may lead (next)', () => {
+  let place: TestDatabase;
+  let s: Srv;
+  let user: Client;
+  beforeAll(async () => {
+    place = await testDatabase(undefined, 'lvzhi-sec-next-');
+    s = await serve(place);
+    user = await loginAs(s.base, 'deputy1');
+  });
+  afterAll(async () => {
+    await s?.close();
+    await place?.cleanup();
+  });
+
+  // Every one of these must end on this site: /inbox, whatever the browser would make of it.
+  const OFFSITE = [
+    '/\t/evil.example', '/\n/evil.example', '/\r/evil.example', '\t//evil.example', '/\u000b/evil.example', '/\u3000/evil.example',
+    '/\u0000/evil.example', '/\u0085/evil.example', '/\u00a0/evil.example', '/\u2028/evil.example', '/\ufeff/evil.example',
+    '//evil.example', '///evil.example', '/\\evil.example', '\\\\evil.example', '/\\/evil.example', '\\/evil.example',
+    'https://evil.example/', 'http:evil.example', 'javascript:alert(1)', 'data:text/html,x', 'evil.example', ' /inbox',
+    '/inbox ', '/%09/evil.example\u3000', 'x'.repeat(3000), '', '/ /evil.example', '/\u001b/evil.example',
+  ];
+  // Same-site paths survive, normalised by the URL parser (non-ASCII percent-encoded).
+  const KEPT: [string, string][] = [
+    ['/tasks/42', '/tasks/42'],
+    ['/instances?q=x&page=2', '/instances?q=x&page=2'],
+    ['/instances?q=建议', '/instances?q=%E5%BB%BA%E8%AE%AE'],
+    ['/%2F%2Fevil.example', '/%2F%2Fevil.example'], // an encoded slash stays a path on this site
+    ['/a/../settings', '/settings'],
+    ['/inbox#top', '/inbox#top'],
+  ];
+
+  it('GET /login?next=… as a logged-in user redirects only to same-site paths', async () => {
+    for (const next of OFFSITE) {
+      const res = await user.get(`/login?next=${encodeURIComponent(next)}`);
+      expect(res.status, JSON.stringify(next)).toBe(303);
+      expect(res.location, JSON.stringify(next)).toBe('/inbox');
+    }
+    for (const [next, to] of KEPT) {
+      const res = await user.get(`/login?next=${encodeURIComponent(next)}`);
+      expect(res.location, next).toBe(to);
+    }
+    // The raw probe from the issue, percent-encoded as a browser sends it.
+    expect((await user.get('/login?next=%2F%09%2Fevil.example')).location).toBe('/inbox');
+  });
+
+  it('GET /login?next=… anonymous carries only a safe next into the form', async () => {
+    const c = new Client(s.base);
+    const page = await c.get(`/login?next=${encodeURIComponent('/\t/evil.example')}`);
+    expect(page.status).toBe(200);
+    expect(page.text).not.toContain('evil.example');
+  });
+
+  it('POST /login with each next: never a 500, never off-site', async () => {
+    const c = new Client(s.base);
+    await c.get('/login');
+    for (const next of [...OFFSITE, ...KEPT.map(([n]) => n)]) {
+      const res = await c.post('/login', { username: 'deputy2', password: DEMO_PASSWORD, next });
+      expect(res.status, JSON.stringify(next)).toBe(303);
+      const expected = KEPT.find(([n]) => n === next)?.[1] ?? '/inbox';
+      expect(res.location, JSON.stringify(next)).toBe(expected);
+      await c.get('/login'); // logged in now: the next form post needs a fresh token
+      await c.post('/logout', {});
+      await c.get('/login');
+    }
+  });
+});
