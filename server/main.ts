@@ -20,6 +20,8 @@ export interface ServeConfig {
   timerIntervalMs: number;
   /** METRICS_TOKEN: turns /metrics on for scrapers sending it as a bearer token. */
   metricsToken?: string;
+  /** READYZ_MAX_LOOP_DELAY_MS: an event-loop stall this long makes /readyz answer `saturated` (0: never). */
+  maxLoopDelayMs: number;
 }
 
 function workersArg(argv: string[]): number {
@@ -45,7 +47,15 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     workers: workersArg(argv),
     timerIntervalMs: timerInterval(env.TIMER_INTERVAL_MS),
     metricsToken: env.METRICS_TOKEN || undefined,
+    maxLoopDelayMs: loopDelay(env.READYZ_MAX_LOOP_DELAY_MS),
   };
+}
+
+function loopDelay(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return 1000;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`READYZ_MAX_LOOP_DELAY_MS=${raw} is not a number of milliseconds ≥ 0 (default 1000; 0 turns the check off)`);
+  return n;
 }
 
 function timerInterval(raw: string | undefined): number {
@@ -80,6 +90,7 @@ export async function main(argv: string[]): Promise<void> {
   }
   const app = await buildApp({
     engine, dataDir: config.dataDir, secureCookies: config.secureCookies, trustProxy: config.trustProxy, metricsToken: config.metricsToken,
+    loadLimits: { maxLoopDelayMs: config.maxLoopDelayMs },
     logger: { level: process.env.LOG_LEVEL ?? 'info' },
   });
   const notice = clockNotice();

@@ -2,6 +2,7 @@
 
 import type { Actor, Engine, SessionInfo } from '../engine/runtime/types.ts';
 import type { Renderer } from './render.ts';
+import type { LoadMonitor } from './load.ts';
 
 export interface ServerOptions {
   engine: Engine;
@@ -15,6 +16,8 @@ declare module 'fastify' {
     engine: Engine;
     renderer: Renderer;
     lvzhi: ServerOptions;
+    /** Event-loop delay and password-hash queue, for the readiness probe (load.ts). */
+    load: LoadMonitor;
   }
   interface FastifyRequest {
     /** The logged-in user (cookie session for pages, bearer token for /api/v1); undefined when anonymous. */

@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine } from '../../engine/index.ts';
 import type { Engine } from '../../engine/runtime/types.ts';
 import type { LoginLimits } from '../../engine/auth/throttle.ts';
+import { createHashGate } from '../../engine/auth/hash-gate.ts';
+import { saturation } from '../../server/load.ts';
 import { buildApp, type BuildAppOptions } from '../../server/app.ts';
 import { testDatabase, type TestDatabase } from '../helpers/db.ts';
 import { Client, DEMO_PASSWORD, loginAs } from '../helpers/http.ts';
@@ -185,6 +187,120 @@ describe('where a login may lead (next)', () => {
       await c.get('/login'); // logged in now: the next form post needs a fresh token
       await c.post('/logout', {});
       await c.get('/login');
+    }
+  });
+});
+
+describe('a login flood', () => {
+  let place: TestDatabase;
+  let s: Srv;
+  let token: string;
+  beforeAll(async () => {
+    place = await testDatabase(undefined, 'lvzhi-sec-flood-');
+    // Default limits; behind a proxy, so the test can speak for many client addresses.
+    s = await serve(place, { app: { trustProxy: true } });
+    token = (await tokenCall(s.base, 'deputy1', DEMO_PASSWORD, { 'x-forwarded-for': '10.9.9.9' })).token!;
+  });
+  afterAll(async () => {
+    await s?.close();
+    await place?.cleanup();
+  });
+
+  const inbox = async (): Promise<{ status: number; json: { items?: unknown[]; total?: number } }> => {
+    const res = await fetch(`${s.base}/api/v1/inbox?list=started`, { headers: { authorization: `Bearer ${token}` } });
+    return { status: res.status, json: (await res.json()) as { items?: unknown[]; total?: number } };
+  };
+
+  it('200 failed logins at once from one address: the limiter answers 429 to all but 20, and an API call made meanwhile is served', async () => {
+    const expected = await inbox();
+    expect(expected.status).toBe(200);
+    const before = s.engine.authLoad().checks;
+    const from = { 'x-forwarded-for': '203.0.113.7' };
+    const [results, during] = await Promise.all([
+      Promise.all(Array.from({ length: 200 }, (_, i) => tokenCall(s.base, `flood${i % 50}`, 'wrong', from))),
+      Promise.all(Array.from({ length: 5 }, () => inbox())),
+    ]);
+    const limited = results.filter((r) => r.code === 'LVZ_AUTH_RATE_LIMITED');
+    expect(limited.length).toBeGreaterThanOrEqual(180);
+    for (const r of limited) {
+      expect(r.status).toBe(429);
+      expect(Number(r.retryAfter)).toBeGreaterThan(0);
+    }
+    expect(s.engine.authLoad().checks - before).toBeLessThanOrEqual(20);
+    for (const d of during) expect(d).toEqual(expected);
+    // Attempts the hash queue turned away cost nothing: use up what they gave back, one by one.
+    for (let i = 0; i < 20 && (await tokenCall(s.base, 'flood0', 'wrong', from)).code !== 'LVZ_AUTH_RATE_LIMITED'; i++);
+    // The web form from that address is refused the same way, in zh-CN, with Retry-After.
+    const c = new Client(s.base);
+    await c.get('/login', from);
+    const page = await c.post('/login', { username: 'deputy2', password: DEMO_PASSWORD }, { headers: from });
+    expect(page.status).toBe(429);
+    expect(page.text).toContain('登录尝试过于频繁');
+    expect(Number(page.headers.get('retry-after'))).toBeGreaterThan(0);
+    // Another address is not held up by it.
+    expect((await tokenCall(s.base, 'deputy2', DEMO_PASSWORD, { 'x-forwarded-for': '198.51.100.1' })).status).toBe(201);
+  });
+
+  it('failed logins from many addresses meet the global limit; time brings it back', async () => {
+    const before = s.engine.authLoad().checks;
+    const results = [];
+    // Waves smaller than the hash queue, so every refusal here is the global bucket's.
+    for (let wave = 0; wave < 5; wave++) {
+      results.push(...await Promise.all(Array.from({ length: 15 }, (_, i) =>
+        tokenCall(s.base, `spread${wave}-${i}`, 'wrong', { 'x-forwarded-for': `192.0.2.${wave * 15 + i}` }))));
+    }
+    expect(s.engine.authLoad().checks - before).toBeLessThanOrEqual(60);
+    expect(results.filter((r) => r.code === 'LVZ_AUTH_RATE_LIMITED').length).toBeGreaterThanOrEqual(15);
+    const refused = await tokenCall(s.base, 'deputy3', DEMO_PASSWORD, { 'x-forwarded-for': '198.51.100.2' });
+    expect(refused).toMatchObject({ status: 429, code: 'LVZ_AUTH_RATE_LIMITED' });
+    s.clock.now = new Date(s.clock.now.getTime() + 60_000);
+    expect((await tokenCall(s.base, 'deputy3', DEMO_PASSWORD, { 'x-forwarded-for': '198.51.100.2' })).status).toBe(201);
+  });
+
+  it('right passwords do not use up an address\'s budget (an office behind one address)', async () => {
+    s.clock.now = new Date(s.clock.now.getTime() + 60 * 60_000);
+    const office = { 'x-forwarded-for': '198.51.100.50' };
+    for (let i = 0; i < 25; i++) expect((await tokenCall(s.base, 'review1', DEMO_PASSWORD, office)).status).toBe(201);
+  });
+});
+
+describe('password hashing and readiness', () => {
+  it('the hash gate runs at most its slots at once and queues a bounded number', async () => {
+    const gate = createHashGate(2, 3);
+    const tickets = Array.from({ length: 5 }, () => gate.enter()!);
+    expect(gate.enter()).toBeUndefined();
+    expect(gate.load()).toEqual({ running: 2, queued: 3, queueMax: 3 });
+    tickets[3]!.release(); // leaves the queue without ever running
+    tickets[0]!.release(); // hands its slot to the first in line
+    await tickets[2]!.ready;
+    expect(gate.load()).toEqual({ running: 2, queued: 1, queueMax: 3 });
+    for (const t of tickets) t.release();
+    expect(gate.load()).toEqual({ running: 0, queued: 0, queueMax: 3 });
+  });
+
+  it('readiness is "saturated" when half the hash queue waits or the event loop stalls', () => {
+    const limits = { maxLoopDelayMs: 1000 };
+    expect(saturation({ queued: 0, queueMax: 16 }, 20, limits)).toBeUndefined();
+    expect(saturation({ queued: 8, queueMax: 16 }, 20, limits)).toBe('password_hashing');
+    expect(saturation({ queued: 0, queueMax: 16 }, 1500, limits)).toBe('event_loop');
+    expect(saturation({ queued: 0, queueMax: 16 }, 1500, { maxLoopDelayMs: 0 })).toBeUndefined();
+  });
+
+  it('/readyz answers 503 saturated after the event loop stalled, while /healthz stays 200', async () => {
+    const place = await testDatabase(undefined, 'lvzhi-sec-ready-');
+    const s = await serve(place);
+    try {
+      expect((await fetch(`${s.base}/readyz`)).status).toBe(200);
+      const until = performance.now() + 1300;
+      while (performance.now() < until) { /* a stall, as a runaway computation would cause */ }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const ready = await fetch(`${s.base}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toEqual({ status: 'saturated', reason: 'event_loop' });
+      expect((await fetch(`${s.base}/healthz`)).status).toBe(200);
+    } finally {
+      await s.close();
+      await place.cleanup();
     }
   });
 });
