@@ -39,6 +39,8 @@ export interface BuildAppOptions {
   logger?: FastifyServerOptions['logger'];
   /** Turns /metrics on, for scrapers that send it as a bearer token (METRICS_TOKEN). */
   metricsToken?: string;
+  /** PUBLIC_URL: the address users reach the server at; https:// makes cookies Secure and sends HSTS. */
+  publicUrl?: string;
   /** When /readyz reports the process saturated (READYZ_MAX_LOOP_DELAY_MS). */
   loadLimits?: LoadLimits;
 }
@@ -62,7 +64,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
   app.decorate('engine', options.engine);
   app.decorate('renderer', createRenderer({ templatesDir: path.join(ROOT, 'templates') }));
-  app.decorate('lvzhi', { engine: options.engine, dataDir: options.dataDir, secureCookies: options.secureCookies ?? false });
+  app.decorate('lvzhi', {
+    engine: options.engine, dataDir: options.dataDir, secureCookies: options.secureCookies ?? false,
+    publicHttps: /^https:\/\//i.test(options.publicUrl ?? ''),
+  });
   const load = createLoadMonitor(options.engine, options.loadLimits);
   app.decorate('load', load);
   app.addHook('onClose', async () => load.close());

@@ -20,6 +20,8 @@ export interface ServeConfig {
   timerIntervalMs: number;
   /** METRICS_TOKEN: turns /metrics on for scrapers sending it as a bearer token. */
   metricsToken?: string;
+  /** PUBLIC_URL: where users reach the server (https://… : Secure cookies and HSTS on every response). */
+  publicUrl?: string;
   /** READYZ_MAX_LOOP_DELAY_MS: an event-loop stall this long makes /readyz answer `saturated` (0: never). */
   maxLoopDelayMs: number;
 }
@@ -48,7 +50,14 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     timerIntervalMs: timerInterval(env.TIMER_INTERVAL_MS),
     metricsToken: env.METRICS_TOKEN || undefined,
     maxLoopDelayMs: loopDelay(env.READYZ_MAX_LOOP_DELAY_MS),
+    publicUrl: publicUrl(env.PUBLIC_URL),
   };
+}
+
+function publicUrl(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  if (!/^https?:\/\/[^/\s]+/i.test(raw)) throw new Error(`PUBLIC_URL=${raw} is not an http(s) address: use e.g. https://lvzhi.example.gov.cn`);
+  return raw;
 }
 
 function loopDelay(raw: string | undefined): number {
@@ -90,7 +99,7 @@ export async function main(argv: string[]): Promise<void> {
   }
   const app = await buildApp({
     engine, dataDir: config.dataDir, secureCookies: config.secureCookies, trustProxy: config.trustProxy, metricsToken: config.metricsToken,
-    loadLimits: { maxLoopDelayMs: config.maxLoopDelayMs },
+    loadLimits: { maxLoopDelayMs: config.maxLoopDelayMs }, publicUrl: config.publicUrl,
     logger: { level: process.env.LOG_LEVEL ?? 'info' },
   });
   const notice = clockNotice();

@@ -9,6 +9,8 @@ export interface ServerOptions {
   dataDir: string;
   /** Mark cookies Secure even when the request did not arrive as https (behind a TLS proxy). */
   secureCookies: boolean;
+  /** PUBLIC_URL starts with https://: every response is treated as HTTPS (Secure cookies, HSTS). */
+  publicHttps: boolean;
 }
 
 declare module 'fastify' {

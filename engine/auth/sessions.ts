@@ -3,12 +3,11 @@
 // Every function takes `now`: only engine/runtime/clock.ts reads the system clock, and tests
 // move time forward instead of sleeping.
 
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { LvzError } from '../errors.ts';
 import type { Db } from '../store/db.ts';
 import {
-  apiTokenByHash, createSession, deleteSession, getOrg, getSessionWithUser, getUser, insertApiToken,
-  setPasswordHash, touchApiToken, touchSession,
+  createSession, deleteSession, getOrg, getSessionWithUser, getUser, setPasswordHash, touchSession,
 } from '../store/directory.ts';
 import type { UserRow } from '../store/types.ts';
 import { BAD_LOGIN, countAttempt, rightPassword, wrongPassword } from './lockout.ts';
@@ -18,14 +17,23 @@ import { DEFAULT_PARAMS, hashPassword, needsRehash, verifyPassword } from './pas
 import { localDateOf } from '../calendar/index.ts';
 import { holdsOnlyForSelf } from '../runtime/access.ts';
 
-/** A session ends this long after its last use. */
-export const SESSION_IDLE_MS = 12 * 60 * 60 * 1000;
+/**
+ * A session ends this long after its last use, and at the latest SESSION_MAX_MS after the login
+ * (ASVS 3.3.2, level 2: re-authentication after 12 hours even while in use). The idle limit is
+ * 2 hours rather than ASVS's 30 minutes: a long reply typed without a request in between would be
+ * lost on a POST after the session ended (docs/deploy.md, Security limits).
+ */
+export const SESSION_IDLE_MS = 2 * 60 * 60 * 1000;
+export const SESSION_MAX_MS = 12 * 60 * 60 * 1000;
 
 // Writing last_seen_at on every request would make each page view a write; once a minute is
-// plenty for a 12-hour window.
+// plenty for a 2-hour window.
 const TOUCH_EVERY_MS = 60 * 1000;
 
-export const API_TOKEN_PREFIX = 'lvz_';
+/** When a session used at `now` ends: idle time from now, never past the absolute limit. */
+function sessionEnd(createdAt: string, now: Date): Date {
+  return new Date(Math.min(now.getTime() + SESSION_IDLE_MS, Date.parse(createdAt) + SESSION_MAX_MS));
+}
 
 // Checked against when the user does not exist, so an unknown name costs the same scrypt work as
 // a wrong password and the answer time does not reveal which names exist.
@@ -33,10 +41,6 @@ const DUMMY_HASH = ['scrypt', DEFAULT_PARAMS.N, DEFAULT_PARAMS.r, DEFAULT_PARAMS
 
 function randomToken(): string {
   return randomBytes(32).toString('base64url');
-}
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }
 
 /** The actor a user acts as, with the org name for display; undefined for an unknown user. */
@@ -84,15 +88,15 @@ async function openSession(db: Db, user: UserRow, now: Date): Promise<SessionInf
   const at = now.toISOString();
   const session = {
     id: randomToken(), userId: user.id, csrfSecret: randomToken(),
-    createdAt: at, lastSeenAt: at, expiresAt: new Date(now.getTime() + SESSION_IDLE_MS).toISOString(),
+    createdAt: at, lastSeenAt: at, expiresAt: sessionEnd(at, now).toISOString(),
   };
   await createSession(db, session);
   return { sessionId: session.id, csrfSecret: session.csrfSecret, actor: await toActor(db, user) };
 }
 
 /**
- * The live session for a cookie value, its expiry pushed on by use; undefined when unknown or
- * expired. Looked up through `reads` (every request does it), touched through `db`.
+ * The live session for a cookie value, its expiry pushed on by use up to the absolute limit;
+ * undefined when unknown or expired. Looked up through `reads` (every request does it), touched through `db`.
  */
 export async function sessionInfo(db: Db, sessionId: string, now: Date, reads: Db = db): Promise<SessionInfo | undefined> {
   if (typeof sessionId !== 'string' || sessionId.length < 20 || sessionId.length > 64) return undefined;
@@ -100,8 +104,10 @@ export async function sessionInfo(db: Db, sessionId: string, now: Date, reads: D
   const found = await getSessionWithUser(reads, sessionId, now, date);
   if (!found) return undefined; // unknown or expired (a removed user's sessions go with it: on delete cascade)
   const { session, user, orgName, standsIn } = found;
+  // Sessions stored before the absolute limit existed may still carry a later expiry.
+  if (now.getTime() >= Date.parse(session.createdAt) + SESSION_MAX_MS) return undefined;
   if (now.getTime() - Date.parse(session.lastSeenAt) >= TOUCH_EVERY_MS) {
-    await touchSession(db, sessionId, now, new Date(now.getTime() + SESSION_IDLE_MS));
+    await touchSession(db, sessionId, now, sessionEnd(session.createdAt, now));
   }
   const actor: Actor = { userId: user.id, username: user.id, name: user.name, orgId: user.orgId, orgName: orgName ?? user.orgId, roles: user.roles };
   // Most people stand in for nobody: then the request needs no second look at out_of_office.
@@ -111,20 +117,4 @@ export async function sessionInfo(db: Db, sessionId: string, now: Date, reads: D
 
 export async function logout(db: Db, sessionId: string): Promise<void> {
   if (typeof sessionId === 'string' && sessionId) await deleteSession(db, sessionId);
-}
-
-/** A new API token for the user, shown once; only its sha256 is stored. */
-export async function createApiToken(db: Db, userId: string, now: Date): Promise<string> {
-  const token = API_TOKEN_PREFIX + randomToken();
-  await insertApiToken(db, { id: randomUUID(), userId, tokenHash: sha256(token), createdAt: now.toISOString() });
-  return token;
-}
-
-/** The actor a bearer token belongs to, or undefined for an unknown token. */
-export async function actorByApiToken(db: Db, token: string, now: Date): Promise<Actor | undefined> {
-  if (typeof token !== 'string' || !token.startsWith(API_TOKEN_PREFIX) || token.length > 128) return undefined;
-  const row = await apiTokenByHash(db, sha256(token));
-  if (!row) return undefined;
-  if (!row.lastUsedAt || now.getTime() - Date.parse(row.lastUsedAt) >= TOUCH_EVERY_MS) await touchApiToken(db, row.id, now);
-  return actorFor(db, row.userId);
 }

@@ -1,7 +1,8 @@
 // engine.ts: the Engine the server calls (types.ts), wired from the runtime's modules.
 
 import type { Knex } from 'knex';
-import { actorByApiToken, createApiToken, login, logout, sessionInfo } from '../auth/sessions.ts';
+import { login, logout, sessionInfo } from '../auth/sessions.ts';
+import { apiTokenAuth, createApiToken } from '../auth/api-tokens.ts';
 import { createLoginGuard } from '../auth/login-guard.ts';
 import type { LoginLimits } from '../auth/throttle.ts';
 import { validateField } from '../forms/validate.ts';
@@ -64,8 +65,8 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>, lo
     authLoad: () => ({ ...guard.gate.load(), checks: guard.checks }),
     session: (id) => sessionInfo(db, id, rc.now(), rc.reads),
     logout: (id) => logout(db, id),
-    actorByApiToken: (t) => actorByApiToken(db, t, rc.now()),
-    createApiToken: (a) => createApiToken(db, a.userId, rc.now()),
+    apiTokenAuth: (t) => apiTokenAuth(db, t, rc.now()),
+    createApiToken: (a, opts) => createApiToken(db, a.userId, rc.now(), opts),
     demoAccounts: async () => (await demoAccounts(db)).map((a) => ({ username: a.username, password: a.password, name: a.name, role: a.role, org: a.org, isMain: a.isMain })),
     orgTree: async () => (await listOrgs(db)).map((o) => ({ id: o.id, name: o.name, kind: o.kind, parentId: o.parentId })),
     setOutOfOffice: (actor, input) => saveOutOfOffice(rc, actor, input),

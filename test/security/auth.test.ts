@@ -304,3 +304,181 @@ describe('password hashing and readiness', () => {
     }
   });
 });
+
+describe('API tokens: deletion, scope and expiry; sessions: absolute limit', () => {
+  let place: TestDatabase;
+  let s: Srv;
+  beforeAll(async () => {
+    place = await testDatabase(undefined, 'lvzhi-sec-tokens-');
+    s = await serve(place);
+  });
+  afterAll(async () => {
+    await s?.close();
+    await place?.cleanup();
+  });
+
+  const call = async (method: string, url: string, token: string, body?: unknown): Promise<{ status: number; json: any }> => {
+    const res = await fetch(`${s.base}/api/v1${url}`, {
+      method, headers: { authorization: `Bearer ${token}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, json: await res.json() };
+  };
+  const newToken = async (username: string, extra: Record<string, unknown> = {}): Promise<{ status: number; json: any }> => {
+    const res = await fetch(`${s.base}/api/v1/tokens`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: DEMO_PASSWORD, ...extra }),
+    });
+    return { status: res.status, json: await res.json() };
+  };
+
+  it("deleting another user's token, or one that does not exist, is 404 and deletes nothing", async () => {
+    const owner = await loginAs(s.base, 'deputy1');
+    const made = await owner.post('/settings/tokens', {});
+    const token = /id="new-token">([^<]+)</.exec(made.text)![1]!;
+    const id = /action="\/settings\/tokens\/([^"/]+)\/delete"/.exec(made.text)![1]!;
+    const other = await loginAs(s.base, 'deputy2');
+    await other.get('/settings');
+    const theft = await other.post(`/settings/tokens/${id}/delete`, {});
+    expect(theft.status).toBe(404);
+    expect(theft.text).not.toContain('令牌已删除');
+    expect((await other.post('/settings/tokens/no-such-token/delete', {})).status).toBe(404);
+    expect((await call('GET', '/inbox', token)).status).toBe(200); // still there
+    await owner.get('/settings');
+    expect((await owner.post(`/settings/tokens/${id}/delete`, {})).status).toBe(303);
+    expect((await call('GET', '/inbox', token)).status).toBe(401);
+  });
+
+  it('a read-only token reads but is refused (403 LVZ_AUTH_TOKEN_SCOPE) on every call that changes something', async () => {
+    const read = await newToken('deputy3', { scope: 'read' });
+    expect(read.status).toBe(201);
+    expect(read.json.scope).toBe('read');
+    const r = read.json.token as string;
+    expect((await call('GET', '/inbox?list=started', r)).status).toBe(200);
+    expect((await call('GET', '/workflows', r)).status).toBe(200);
+    const before = (await call('GET', '/inbox?list=started', r)).json.total;
+    const attempts = [
+      await call('POST', '/workflows/suggestion/instances', r, { event: 'submit', data: { title: '只读令牌', content: '内容' } }),
+      await call('POST', '/instances/x/remind', r, {}),
+      await call('POST', '/tasks/x/complete', r, { event: 'submit', version: 1 }),
+      await call('POST', '/tasks/x/actions', r, { action: 'remind' }),
+    ];
+    for (const a of attempts) {
+      expect(a.status).toBe(403);
+      expect(a.json.error.code).toBe('LVZ_AUTH_TOKEN_SCOPE');
+      expect(a.json.error.message).toContain('只能读取');
+    }
+    expect((await call('GET', '/inbox?list=started', r)).json.total).toBe(before);
+    const write = (await newToken('deputy3', { scope: 'write' })).json.token as string;
+    expect((await call('POST', '/workflows/suggestion/instances', write, { event: 'submit', data: { title: '读写令牌', content: '内容' } })).status).toBe(201);
+  });
+
+  it('tokens expire: 90 days by default, as chosen up to a year, then 401 LVZ_AUTH_TOKEN_EXPIRED', async () => {
+    const t0 = s.clock.now.getTime();
+    const byDefault = await newToken('deputy4');
+    expect(byDefault.json).toMatchObject({ scope: 'write', expiresAt: new Date(t0 + 90 * 86_400_000).toISOString() });
+    const short = await newToken('deputy4', { expiresInDays: 1 });
+    expect(short.json.expiresAt).toBe(new Date(t0 + 86_400_000).toISOString());
+    for (const bad of [0, 366, 1.5, 'x']) {
+      const res = await newToken('deputy4', { expiresInDays: bad });
+      expect(res.status, String(bad)).toBe(400);
+    }
+    expect((await newToken('deputy4', { scope: 'admin' })).status).toBe(400);
+    s.clock.now = new Date(t0 + 86_400_000 - 1000);
+    expect((await call('GET', '/inbox', short.json.token)).status).toBe(200);
+    s.clock.now = new Date(t0 + 86_400_000);
+    const expired = await call('GET', '/inbox', short.json.token);
+    expect(expired.status).toBe(401);
+    expect(expired.json.error.code).toBe('LVZ_AUTH_TOKEN_EXPIRED');
+    expect((await call('GET', '/inbox', byDefault.json.token)).status).toBe(200);
+    s.clock.now = new Date(t0 + 90 * 86_400_000);
+    expect((await call('GET', '/inbox', byDefault.json.token)).json.error.code).toBe('LVZ_AUTH_TOKEN_EXPIRED');
+    s.clock.now = new Date(t0);
+  });
+
+  it('the settings page makes a token with the chosen scope and expiry and lists both', async () => {
+    const c = await loginAs(s.base, 'review1');
+    const page = await c.get('/settings');
+    expect(page.text).toContain('name="scope"');
+    expect(page.text).toContain('name="expiresInDays"');
+    const made = await c.post('/settings/tokens', { scope: 'read', expiresInDays: '30' });
+    expect(made.status).toBe(200);
+    const token = /id="new-token">([^<]+)</.exec(made.text)![1]!;
+    expect(made.text).toContain('只读');
+    expect(made.text).toContain('到期时间');
+    expect((await call('POST', '/instances/x/remind', token, {})).status).toBe(403);
+    s.clock.now = new Date(s.clock.now.getTime() + 30 * 86_400_000);
+    expect((await call('GET', '/inbox', token)).json.error.code).toBe('LVZ_AUTH_TOKEN_EXPIRED');
+    const c2 = await loginAs(s.base, 'review1');
+    expect((await c2.get('/settings')).text).toContain('已过期');
+    expect((await c2.post('/settings/tokens', { scope: 'root', expiresInDays: '30' })).status).toBe(400);
+  });
+
+  it('a web session ends 12 hours after the login even while in use', async () => {
+    const c = await loginAs(s.base, 'deputy5');
+    const start = s.clock.now.getTime();
+    try {
+      for (let m = 60; m < 12 * 60; m += 60) {
+        s.clock.now = new Date(start + m * 60_000);
+        expect((await c.get('/inbox')).status, `after ${m} minutes`).toBe(200);
+      }
+      s.clock.now = new Date(start + 12 * 3600_000);
+      const res = await c.get('/inbox');
+      expect(res.status).toBe(303);
+      expect(res.location).toMatch(/^\/login\?next=/);
+    } finally {
+      s.clock.now = new Date(start);
+    }
+  });
+});
+
+describe('cookies and HSTS', () => {
+  let place: TestDatabase;
+  beforeAll(async () => { place = await testDatabase(undefined, 'lvzhi-sec-https-'); });
+  afterAll(async () => place?.cleanup());
+
+  async function loginCookies(base: string, headers: Record<string, string> = {}): Promise<{ setCookie: string; hsts: string | null }> {
+    const c = new Client(base);
+    await c.get('/login', headers);
+    const res = await c.post('/login', { username: 'deputy1', password: DEMO_PASSWORD }, { headers });
+    expect(res.status).toBe(303);
+    return { setCookie: res.headers.getSetCookie().find((l) => l.startsWith('lvzhi_sid='))!, hsts: res.headers.get('strict-transport-security') };
+  }
+
+  it('plain http (npm start on localhost): cookies work without Secure, no HSTS', async () => {
+    const s = await serve(place);
+    try {
+      const { setCookie, hsts } = await loginCookies(s.base);
+      expect(setCookie).toMatch(/HttpOnly/i);
+      expect(setCookie).not.toMatch(/;\s*Secure/i);
+      expect(hsts).toBeNull();
+      // A forwarded header from an untrusted client changes nothing.
+      expect((await loginCookies(s.base, { 'x-forwarded-proto': 'https' })).hsts).toBeNull();
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('behind a TLS proxy (TRUST_PROXY, X-Forwarded-Proto: https): Secure cookies and HSTS without SECURE_COOKIES', async () => {
+    const s = await serve(place, { app: { trustProxy: true } });
+    try {
+      const { setCookie, hsts } = await loginCookies(s.base, { 'x-forwarded-proto': 'https' });
+      expect(setCookie).toMatch(/;\s*Secure/i);
+      expect(hsts).toBe('max-age=31536000; includeSubDomains');
+      expect((await loginCookies(s.base, { 'x-forwarded-proto': 'http' })).hsts).toBeNull();
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('PUBLIC_URL=https://…: Secure cookies and HSTS on every response, the pre-login cookie too', async () => {
+    const s = await serve(place, { app: { publicUrl: 'https://lvzhi.example.gov.cn' } });
+    try {
+      const first = await fetch(`${s.base}/login`);
+      expect(first.headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains');
+      for (const line of first.headers.getSetCookie()) expect(line).toMatch(/;\s*Secure/i);
+      expect((await loginCookies(s.base)).setCookie).toMatch(/;\s*Secure/i);
+    } finally {
+      await s.close();
+    }
+  });
+});
