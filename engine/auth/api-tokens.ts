@@ -33,6 +33,11 @@ function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+/** When a stored token ends; a row without an expiry (written by an older version) gets the default from its creation. */
+export function tokenExpiry(row: { createdAt: string; expiresAt: string | null }): string {
+  return row.expiresAt ?? new Date(Date.parse(row.createdAt) + TOKEN_DAYS_DEFAULT * DAY_MS).toISOString();
+}
+
 /** The options as given, or LVZ_RUN_BAD_REQUEST saying what is allowed. */
 function checkOptions(opts: { expiresInDays?: number; scope?: string }): { days: number; scope: TokenScope } {
   const days = opts.expiresInDays ?? TOKEN_DAYS_DEFAULT;
@@ -63,8 +68,9 @@ export async function apiTokenAuth(db: Db, token: string, now: Date): Promise<{ 
   if (typeof token !== 'string' || !token.startsWith(API_TOKEN_PREFIX) || token.length > 128) return undefined;
   const row = await apiTokenByHash(db, sha256(token));
   if (!row) return undefined;
-  if (now.toISOString() >= row.expiresAt) {
-    throw new LvzError('LVZ_AUTH_TOKEN_EXPIRED', '令牌已过期：请在“设置 → 接口令牌”中或以 POST /api/v1/tokens 创建新令牌，并删除旧令牌', { params: { expiredAt: row.expiresAt } });
+  const expiresAt = tokenExpiry(row);
+  if (now.toISOString() >= expiresAt) {
+    throw new LvzError('LVZ_AUTH_TOKEN_EXPIRED', '令牌已过期：请在“设置 → 接口令牌”中或以 POST /api/v1/tokens 创建新令牌，并删除旧令牌', { params: { expiredAt: expiresAt } });
   }
   if (!row.lastUsedAt || now.getTime() - Date.parse(row.lastUsedAt) >= TOUCH_EVERY_MS) await touchApiToken(db, row.id, now);
   const actor = await actorFor(db, row.userId);

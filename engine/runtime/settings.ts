@@ -10,6 +10,7 @@ import {
 } from '../store/directory.ts';
 import type { Actor, FormInvalidParams, SettingsView } from './types.ts';
 import type { RuntimeContext } from './context.ts';
+import { tokenExpiry } from '../auth/api-tokens.ts';
 
 const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** A range longer than a year is almost certainly a typo in the year. */
@@ -70,10 +71,10 @@ export async function settingsView(rc: RuntimeContext, actor: Actor): Promise<Se
     })),
     delegates: dir.people.filter((p) => p.value !== actor.userId).map((p) => ({ value: p.value, label: p.label })),
     phrases: phrases.map((p) => ({ id: p.id, text: p.text })),
-    apiTokens: tokens.map((t) => ({
-      id: t.id, createdAt: t.createdAt, ...(t.lastUsedAt && { lastUsedAt: t.lastUsedAt }),
-      expiresAt: t.expiresAt, isExpired: t.expiresAt <= rc.now().toISOString(), scope: t.scope,
-    })),
+    apiTokens: tokens.map((t) => {
+      const expiresAt = tokenExpiry(t);
+      return { id: t.id, createdAt: t.createdAt, ...(t.lastUsedAt && { lastUsedAt: t.lastUsedAt }), expiresAt, isExpired: expiresAt <= rc.now().toISOString(), scope: t.scope };
+    }),
   };
 }
 

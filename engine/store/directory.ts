@@ -42,7 +42,7 @@ function toApiToken(r: Raw): ApiTokenRow {
   return {
     id: String(r.id), userId: String(r.user_id), tokenHash: String(r.token_hash),
     createdAt: String(r.created_at), lastUsedAt: (r.last_used_at as string | null) ?? null,
-    expiresAt: String(r.expires_at), scope: r.scope === 'read' ? 'read' : 'write',
+    expiresAt: (r.expires_at as string | null) ?? null, scope: r.scope === 'read' ? 'read' : 'write',
   };
 }
 
@@ -255,7 +255,7 @@ export async function deleteExpiredSessions(db: Db, now: Date): Promise<number> 
 
 // ---- API tokens -------------------------------------------------------------------------------
 
-export async function insertApiToken(db: Db, row: Omit<ApiTokenRow, 'lastUsedAt'>): Promise<void> {
+export async function insertApiToken(db: Db, row: Omit<ApiTokenRow, 'lastUsedAt' | 'expiresAt'> & { expiresAt: string }): Promise<void> {
   await db('api_tokens').insert({
     id: row.id, user_id: row.userId, token_hash: row.tokenHash, created_at: row.createdAt, last_used_at: null,
     expires_at: row.expiresAt, scope: row.scope,

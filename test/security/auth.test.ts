@@ -12,6 +12,10 @@ import type { LoginLimits } from '../../engine/auth/throttle.ts';
 import { createHashGate } from '../../engine/auth/hash-gate.ts';
 import { saturation } from '../../server/load.ts';
 import { buildApp, type BuildAppOptions } from '../../server/app.ts';
+import knexFactory from 'knex';
+import { openDb, sqlitePath } from '../../engine/store/db.ts';
+import { migrations } from '../../engine/store/migrations/index.ts';
+import { apiTokenAuth } from '../../engine/auth/api-tokens.ts';
 import { testDatabase, type TestDatabase } from '../helpers/db.ts';
 import { Client, DEMO_PASSWORD, loginAs } from '../helpers/http.ts';
 
@@ -479,6 +483,38 @@ describe('cookies and HSTS', () => {
       expect((await loginCookies(s.base)).setCookie).toMatch(/;\s*Secure/i);
     } finally {
       await s.close();
+    }
+  });
+});
+
+describe('migration 011_auth_limits', () => {
+  it('keeps tokens made before it working (write) and gives them 90 days from the upgrade', async () => {
+    const place = await testDatabase(undefined, 'lvzhi-sec-mig-');
+    const old = knexFactory(place.databaseUrl
+      ? { client: 'pg', connection: place.databaseUrl }
+      : { client: 'sqlite3', connection: { filename: sqlitePath(place.dataDir) }, useNullAsDefault: true });
+    try {
+      const before = Object.keys(migrations).sort().filter((n) => n < '011');
+      await old.migrate.latest({ migrationSource: { getMigrations: async () => before, getMigrationName: (n: string) => n, getMigration: async (n: string) => migrations[n]! } });
+      await old('orgs').insert({ id: 'o', name: '机关', kind: 'office', sort: 0 });
+      await old('users').insert({ id: 'u', name: '用户', org_id: 'o', roles: '[]', password_hash: 'x', is_demo: false, created_at: T0 });
+      await old('api_tokens').insert({ id: 't', user_id: 'u', token_hash: 'h', created_at: T0, last_used_at: null });
+    } finally {
+      await old.destroy();
+    }
+    const db = await openDb({ dataDir: place.dataDir, ...(place.databaseUrl && { databaseUrl: place.databaseUrl }) });
+    try {
+      const row = await db('api_tokens').where({ id: 't' }).first();
+      expect(row.scope).toBe('write');
+      // The database's clock, not the test's: 90 days from the moment of the upgrade.
+      const days = (Date.parse(row.expires_at) - Date.now()) / 86_400_000;
+      expect(days).toBeGreaterThan(89.9);
+      expect(days).toBeLessThan(90.1);
+      expect(row.expires_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+      expect(await apiTokenAuth(db, 'lvz_unknown', new Date(T0))).toBeUndefined();
+    } finally {
+      await db.destroy();
+      await place.cleanup();
     }
   });
 });
