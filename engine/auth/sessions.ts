@@ -1,4 +1,5 @@
-// sessions.ts: password login, sliding 12-hour sessions and API tokens, on top of the directory store.
+// sessions.ts: password login and sessions (sliding, with an absolute limit), on top of the directory
+// store; the lock is lockout.ts, the rate limits login-guard.ts, API tokens api-tokens.ts.
 //
 // Every function takes `now`: only engine/runtime/clock.ts reads the system clock, and tests
 // move time forward instead of sleeping.
