@@ -487,7 +487,7 @@ describe('cookies and HSTS', () => {
   });
 });
 
-describe('migration 011_auth_limits', () => {
+describe('migration 012_auth_limits', () => {
   it('keeps tokens made before it working (write) and gives them 90 days from the upgrade', async () => {
     const place = await testDatabase(undefined, 'lvzhi-sec-mig-');
     const old = knexFactory(place.databaseUrl

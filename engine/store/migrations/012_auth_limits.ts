@@ -1,4 +1,4 @@
-// 011_auth_limits.ts: API tokens get an expiry and a scope (`read`: GET only; `write`: everything).
+// 012_auth_limits.ts: API tokens get an expiry and a scope (`read`: GET only; `write`: everything).
 // Tokens made before this migration keep working as they did (scope `write`) and expire 90 days
 // after the upgrade, by the database's own clock, so no client breaks on the day of the upgrade.
 
