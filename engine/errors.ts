@@ -66,6 +66,9 @@ export const CODES = {
   LVZ_AUTH_REQUIRED: 'you need to log in',
   LVZ_AUTH_BAD_LOGIN: 'user name or password is wrong',
   LVZ_AUTH_LOCKED: 'too many wrong passwords in a row: the user name is locked for a while',
+  LVZ_AUTH_RATE_LIMITED: 'too many login attempts from one address or at once: wait and try again',
+  LVZ_AUTH_TOKEN_EXPIRED: 'the API token has passed its expiry date',
+  LVZ_AUTH_TOKEN_SCOPE: 'a read-only API token was used for a call that changes something',
   LVZ_AUTH_FORBIDDEN: 'your role may not do this',
   LVZ_AUTH_CSRF: 'the form is stale or forged',
 } as const;

@@ -12,6 +12,7 @@ import { scheduleDeferredReminders } from './runtime/deferred.ts';
 import { loadDefinitions, recordDefinitions } from './runtime/definitions.ts';
 import { buildEngine } from './runtime/engine.ts';
 import type { Engine } from './runtime/types.ts';
+import type { LoginLimits } from './auth/throttle.ts';
 
 export type { Engine } from './runtime/types.ts';
 export { startScheduler } from './runtime/scheduler.ts';
@@ -24,6 +25,8 @@ export interface EngineOptions {
   projectDir?: string;
   now?: Clock;
   demo?: boolean;
+  /** Login rate limits and hash concurrency for this process; defaults in engine/auth/throttle.ts. */
+  loginLimits?: Partial<LoginLimits>;
 }
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -66,5 +69,5 @@ export async function engineOn(db: Db, options: Omit<EngineOptions, 'databaseUrl
     await close();
     throw e;
   }
-  return guardStoreErrors(buildEngine(rc, close));
+  return guardStoreErrors(buildEngine(rc, close, options.loginLimits));
 }

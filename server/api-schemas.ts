@@ -187,7 +187,12 @@ export const tokenBody = {
   type: 'object',
   required: ['username', 'password'],
   additionalProperties: false,
-  properties: { username: { type: 'string', minLength: 1, maxLength: 64 }, password: { type: 'string', minLength: 1, maxLength: 200 } },
+  properties: {
+    username: { type: 'string', minLength: 1, maxLength: 64 },
+    password: { type: 'string', minLength: 1, maxLength: 200 },
+    expiresInDays: { type: 'integer', minimum: 1, maximum: 365, default: 90, description: '有效期（天），1–365，默认 90' },
+    scope: { type: 'string', enum: ['read', 'write'], default: 'write', description: 'read：只能读取（GET）；write：读写（默认）' },
+  },
 } as const;
 
 export const uploadResponse = {
@@ -201,6 +206,8 @@ export const tokenResponse = {
   type: 'object',
   properties: {
     token: str,
+    expiresAt: { type: 'string', format: 'date-time' },
+    scope: { type: 'string', enum: ['read', 'write'] },
     user: { type: 'object', properties: { id: str, name: str, orgId: str, orgName: str, roles: { type: 'array', items: str } } },
   },
 } as const;

@@ -9,6 +9,7 @@ import formbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
 import type { Engine } from '../engine/runtime/types.ts';
 import { errorHandler } from './error-handler.ts';
+import { createLoadMonitor, type LoadLimits } from './load.ts';
 import { multipartPlugin } from './multipart.ts';
 import { pagePlugin } from './page.ts';
 import { createRenderer } from './render.ts';
@@ -38,6 +39,10 @@ export interface BuildAppOptions {
   logger?: FastifyServerOptions['logger'];
   /** Turns /metrics on, for scrapers that send it as a bearer token (METRICS_TOKEN). */
   metricsToken?: string;
+  /** PUBLIC_URL: the address users reach the server at; https:// makes cookies Secure and sends HSTS. */
+  publicUrl?: string;
+  /** When /readyz reports the process saturated (READYZ_MAX_LOOP_DELAY_MS). */
+  loadLimits?: LoadLimits;
 }
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -59,7 +64,13 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
   app.decorate('engine', options.engine);
   app.decorate('renderer', createRenderer({ templatesDir: path.join(ROOT, 'templates') }));
-  app.decorate('lvzhi', { engine: options.engine, dataDir: options.dataDir, secureCookies: options.secureCookies ?? false });
+  app.decorate('lvzhi', {
+    engine: options.engine, dataDir: options.dataDir, secureCookies: options.secureCookies ?? false,
+    publicHttps: /^https:\/\//i.test(options.publicUrl ?? ''),
+  });
+  const load = createLoadMonitor(options.engine, options.loadLimits);
+  app.decorate('load', load);
+  app.addHook('onClose', async () => load.close());
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(async (request, reply) => errorHandler(Object.assign(new Error('not found'), { statusCode: 404 }), request, reply));
 

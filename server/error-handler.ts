@@ -7,6 +7,7 @@ import { isLvzError, type LvzError } from '../engine/errors.ts';
 import { statusOf } from './error-status.ts';
 import { isHtmx } from './page.ts';
 import { isApiUrl } from './session.ts';
+import { safeNext } from './safe-next.ts';
 
 export interface HttpProblem {
   status: number;
@@ -41,11 +42,6 @@ export function toProblem(error: unknown, t: (key: string, params?: Record<strin
   if (status === 415) return { status, code: 'LVZ_RUN_BAD_REQUEST', message: t('errors.mediaType') };
   if (status >= 400 && status < 500) return { status, code: 'LVZ_RUN_BAD_REQUEST', message: `${t('errors.badRequest')}${e.message}` };
   return { status: 500, code: 'LVZ_SERVER_ERROR', message: t('errors.server') };
-}
-
-/** Only same-site paths may follow a login; anything else would be an open redirect. */
-export function safeNext(next: unknown): string {
-  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/inbox';
 }
 
 function loginRedirect(request: FastifyRequest, reply: FastifyReply): FastifyReply {

@@ -20,6 +20,10 @@ export interface ServeConfig {
   timerIntervalMs: number;
   /** METRICS_TOKEN: turns /metrics on for scrapers sending it as a bearer token. */
   metricsToken?: string;
+  /** PUBLIC_URL: where users reach the server (https://… : Secure cookies and HSTS on every response). */
+  publicUrl?: string;
+  /** READYZ_MAX_LOOP_DELAY_MS: an event-loop stall this long makes /readyz answer `saturated` (0: never). */
+  maxLoopDelayMs: number;
 }
 
 function workersArg(argv: string[]): number {
@@ -45,7 +49,22 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     workers: workersArg(argv),
     timerIntervalMs: timerInterval(env.TIMER_INTERVAL_MS),
     metricsToken: env.METRICS_TOKEN || undefined,
+    maxLoopDelayMs: loopDelay(env.READYZ_MAX_LOOP_DELAY_MS),
+    publicUrl: publicUrl(env.PUBLIC_URL),
   };
+}
+
+function publicUrl(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  if (!/^https?:\/\/[^/\s]+/i.test(raw)) throw new Error(`PUBLIC_URL=${raw} is not an http(s) address: use e.g. https://lvzhi.example.gov.cn`);
+  return raw;
+}
+
+function loopDelay(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return 1000;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`READYZ_MAX_LOOP_DELAY_MS=${raw} is not a number of milliseconds ≥ 0 (default 1000; 0 turns the check off)`);
+  return n;
 }
 
 function timerInterval(raw: string | undefined): number {
@@ -80,6 +99,7 @@ export async function main(argv: string[]): Promise<void> {
   }
   const app = await buildApp({
     engine, dataDir: config.dataDir, secureCookies: config.secureCookies, trustProxy: config.trustProxy, metricsToken: config.metricsToken,
+    loadLimits: { maxLoopDelayMs: config.maxLoopDelayMs }, publicUrl: config.publicUrl,
     logger: { level: process.env.LOG_LEVEL ?? 'info' },
   });
   const notice = clockNotice();

@@ -2,6 +2,7 @@
 
 import { createHash } from 'node:crypto';
 import fp from 'fastify-plugin';
+import type { FastifyRequest } from 'fastify';
 
 const DIRECTIVES = [
   "default-src 'self'",
@@ -45,8 +46,21 @@ export function cspWithStyleNonce(nonce: string): string {
 // Swagger UI (served by @fastify/swagger-ui from node_modules) sets inline styles from its React code.
 const DOCS_CSP = PAGE_CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'");
 
+// A year, subdomains included (ASVS 14.4.5); sent only on responses that came over HTTPS, so
+// http://localhost for `npm start` is never pinned to HTTPS by a browser.
+const HSTS = 'max-age=31536000; includeSubDomains';
+
+/**
+ * Whether the browser reached us over HTTPS: PUBLIC_URL says https://, or the connection itself is
+ * TLS, or (TRUST_PROXY) the proxy's X-Forwarded-Proto says so. Cookies are then Secure and HSTS is sent.
+ */
+export function isHttps(request: FastifyRequest): boolean {
+  return request.server.lvzhi.publicHttps || request.protocol === 'https';
+}
+
 export const securityPlugin = fp(async (app) => {
   app.addHook('onSend', async (request, reply, payload) => {
+    if (isHttps(request)) reply.header('Strict-Transport-Security', HSTS);
     if (!reply.hasHeader('content-security-policy')) {
       reply.header('Content-Security-Policy', request.url.startsWith('/api/docs') ? DOCS_CSP : PAGE_CSP);
     }

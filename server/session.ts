@@ -7,6 +7,7 @@ import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LvzError } from '../engine/errors.ts';
 import type { Actor } from '../engine/runtime/types.ts';
+import { isHttps } from './security.ts';
 import { CSRF_FIELD, CSRF_HEADER, PRE_SESSION_COOKIE, csrfToken, isValidCsrf, newPreSessionSecret } from './csrf.ts';
 
 export const SESSION_COOKIE = 'lvzhi_sid';
@@ -29,8 +30,9 @@ function isProbeUrl(url: string): boolean {
   return /^\/(healthz|readyz|metrics)\/?(\?|$)/.test(url);
 }
 
+/** Secure whenever the request came over HTTPS (security.ts isHttps), or always with SECURE_COOKIES. */
 export function cookieOptions(request: FastifyRequest, secure: boolean) {
-  return { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: secure || request.protocol === 'https' };
+  return { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: secure || isHttps(request) };
 }
 
 /** The actor, or LVZ_AUTH_REQUIRED (the error handler sends pages to /login?next=…). */

@@ -2,12 +2,15 @@
 
 import type { Actor, Engine, SessionInfo } from '../engine/runtime/types.ts';
 import type { Renderer } from './render.ts';
+import type { LoadMonitor } from './load.ts';
 
 export interface ServerOptions {
   engine: Engine;
   dataDir: string;
   /** Mark cookies Secure even when the request did not arrive as https (behind a TLS proxy). */
   secureCookies: boolean;
+  /** PUBLIC_URL starts with https://: every response is treated as HTTPS (Secure cookies, HSTS). */
+  publicHttps: boolean;
 }
 
 declare module 'fastify' {
@@ -15,6 +18,8 @@ declare module 'fastify' {
     engine: Engine;
     renderer: Renderer;
     lvzhi: ServerOptions;
+    /** Event-loop delay and password-hash queue, for the readiness probe (load.ts). */
+    load: LoadMonitor;
   }
   interface FastifyRequest {
     /** The logged-in user (cookie session for pages, bearer token for /api/v1); undefined when anonymous. */

@@ -1,7 +1,10 @@
 // engine.ts: the Engine the server calls (types.ts), wired from the runtime's modules.
 
 import type { Knex } from 'knex';
-import { actorByApiToken, createApiToken, login, logout, sessionInfo } from '../auth/sessions.ts';
+import { login, logout, sessionInfo } from '../auth/sessions.ts';
+import { apiTokenAuth, createApiToken } from '../auth/api-tokens.ts';
+import { createLoginGuard } from '../auth/login-guard.ts';
+import type { LoginLimits } from '../auth/throttle.ts';
 import { validateField } from '../forms/validate.ts';
 import { buildFormModel } from '../forms/model.ts';
 import { LvzError } from '../errors.ts';
@@ -53,15 +56,18 @@ async function withFreshRegistry<T>(rc: RuntimeContext, run: () => Promise<T>): 
  */
 const PING_MS = 2_000;
 
-export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>): Engine {
+export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>, loginLimits: Partial<LoginLimits> = {}): Engine {
   const db: Knex = rc.db;
   const fresh = <T>(run: () => Promise<T>): Promise<T> => withFreshRegistry(rc, run);
+  // Per process, in memory: login rate limits and the password-hash gate (docs/deploy.md).
+  const guard = createLoginGuard(loginLimits);
   return {
-    login: (u, p) => login(db, u, p, rc.now()),
+    login: (u, p, from) => login(db, u, p, rc.now(), { address: from?.address ?? '', guard }),
+    authLoad: () => ({ ...guard.gate.load(), checks: guard.checks }),
     session: (id) => sessionInfo(db, id, rc.now(), rc.reads),
     logout: (id) => logout(db, id),
-    actorByApiToken: (t) => actorByApiToken(db, t, rc.now()),
-    createApiToken: (a) => createApiToken(db, a.userId, rc.now()),
+    apiTokenAuth: (t) => apiTokenAuth(db, t, rc.now()),
+    createApiToken: (a, opts) => createApiToken(db, a.userId, rc.now(), opts),
     demoAccounts: async () => (await demoAccounts(db)).map((a) => ({ username: a.username, password: a.password, name: a.name, role: a.role, org: a.org, isMain: a.isMain })),
     orgTree: async () => (await listOrgs(db)).map((o) => ({ id: o.id, name: o.name, kind: o.kind, parentId: o.parentId })),
     setOutOfOffice: (actor, input) => saveOutOfOffice(rc, actor, input),

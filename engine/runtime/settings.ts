@@ -10,6 +10,7 @@ import {
 } from '../store/directory.ts';
 import type { Actor, FormInvalidParams, SettingsView } from './types.ts';
 import type { RuntimeContext } from './context.ts';
+import { tokenExpiry } from '../auth/api-tokens.ts';
 
 const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** A range longer than a year is almost certainly a typo in the year. */
@@ -70,7 +71,10 @@ export async function settingsView(rc: RuntimeContext, actor: Actor): Promise<Se
     })),
     delegates: dir.people.filter((p) => p.value !== actor.userId).map((p) => ({ value: p.value, label: p.label })),
     phrases: phrases.map((p) => ({ id: p.id, text: p.text })),
-    apiTokens: tokens.map((t) => ({ id: t.id, createdAt: t.createdAt, ...(t.lastUsedAt && { lastUsedAt: t.lastUsedAt }) })),
+    apiTokens: tokens.map((t) => {
+      const expiresAt = tokenExpiry(t);
+      return { id: t.id, createdAt: t.createdAt, ...(t.lastUsedAt && { lastUsedAt: t.lastUsedAt }), expiresAt, isExpired: expiresAt <= rc.now().toISOString(), scope: t.scope };
+    }),
   };
 }
 
@@ -78,7 +82,12 @@ export async function settingsView(rc: RuntimeContext, actor: Actor): Promise<Se
 export const settingsActions = {
   clearOutOfOffice: (rc: RuntimeContext, actor: Actor, id: string) => clearOutOfOffice(rc.db, actor.userId, requireId(id)),
   deletePhrase: (rc: RuntimeContext, actor: Actor, id: string) => deletePhrase(rc.db, actor.userId, requireId(id)),
-  deleteApiToken: (rc: RuntimeContext, actor: Actor, id: string) => deleteApiToken(rc.db, actor.userId, requireId(id)),
+  async deleteApiToken(rc: RuntimeContext, actor: Actor, id: string): Promise<void> {
+    // Someone else's token, or one already gone: say so, rather than "deleted" for nothing.
+    if ((await deleteApiToken(rc.db, actor.userId, requireId(id))) === 0) {
+      throw new LvzError('LVZ_RUN_NOT_FOUND', '没有找到这个令牌：它可能已被删除。请回到设置页面查看现有令牌', {});
+    }
+  },
 };
 
 function requireId(id: string): string {

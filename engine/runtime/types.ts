@@ -296,16 +296,24 @@ export interface SettingsView {
   /** Who may stand in: everyone in the directory but the actor. */
   delegates: { value: string; label: string }[];
   phrases: { id: string; text: string }[];
-  apiTokens: { id: string; createdAt: string; lastUsedAt?: string }[];
+  apiTokens: { id: string; createdAt: string; lastUsedAt?: string; expiresAt: string; isExpired: boolean; scope: 'read' | 'write' }[];
 }
 
 export interface Engine {
   // Authentication and directory
-  login(username: string, password: string): Promise<SessionInfo>;
+  /**
+   * Opens a session for the right password. `from.address` (the client's IP) is rate-limited, as
+   * is the whole process: LVZ_AUTH_RATE_LIMITED, LVZ_AUTH_LOCKED, LVZ_AUTH_BAD_LOGIN.
+   */
+  login(username: string, password: string, from?: { address?: string }): Promise<SessionInfo>;
+  /** Password hashes running and waiting in this process (the readiness probe reads it), and passwords checked since start. */
+  authLoad(): { running: number; queued: number; queueMax: number; checks: number };
   session(sessionId: string): Promise<SessionInfo | undefined>;
   logout(sessionId: string): Promise<void>;
-  actorByApiToken(token: string): Promise<Actor | undefined>;
-  createApiToken(actor: Actor): Promise<string>;
+  /** Whom a bearer token speaks for and its scope; undefined when unknown, LVZ_AUTH_TOKEN_EXPIRED past its expiry. */
+  apiTokenAuth(token: string): Promise<{ actor: Actor; scope: 'read' | 'write' } | undefined>;
+  /** A new token, shown once: expiry in days (1–365, default 90) and scope (default `write`); LVZ_RUN_BAD_REQUEST otherwise. */
+  createApiToken(actor: Actor, opts?: { expiresInDays?: number; scope?: string }): Promise<{ token: string; id: string; expiresAt: string; scope: 'read' | 'write' }>;
   demoAccounts(): Promise<{ username: string; password: string; name: string; role: string; org: string; /** The main account of its role, listed first on the login page. */ isMain?: boolean }[]>;
   orgTree(): Promise<OrgNode[]>;
   /** Bad input gives LVZ_FORM_INVALID with params.errors for the fields `delegate`, `from`, `to`. */

@@ -42,6 +42,7 @@ function toApiToken(r: Raw): ApiTokenRow {
   return {
     id: String(r.id), userId: String(r.user_id), tokenHash: String(r.token_hash),
     createdAt: String(r.created_at), lastUsedAt: (r.last_used_at as string | null) ?? null,
+    expiresAt: (r.expires_at as string | null) ?? null, scope: r.scope === 'read' ? 'read' : 'write',
   };
 }
 
@@ -254,8 +255,11 @@ export async function deleteExpiredSessions(db: Db, now: Date): Promise<number> 
 
 // ---- API tokens -------------------------------------------------------------------------------
 
-export async function insertApiToken(db: Db, row: Omit<ApiTokenRow, 'lastUsedAt'>): Promise<void> {
-  await db('api_tokens').insert({ id: row.id, user_id: row.userId, token_hash: row.tokenHash, created_at: row.createdAt, last_used_at: null });
+export async function insertApiToken(db: Db, row: Omit<ApiTokenRow, 'lastUsedAt' | 'expiresAt'> & { expiresAt: string }): Promise<void> {
+  await db('api_tokens').insert({
+    id: row.id, user_id: row.userId, token_hash: row.tokenHash, created_at: row.createdAt, last_used_at: null,
+    expires_at: row.expiresAt, scope: row.scope,
+  });
 }
 
 export async function apiTokenByHash(db: Db, tokenHash: string): Promise<ApiTokenRow | undefined> {
@@ -271,6 +275,7 @@ export async function listApiTokens(db: Db, userId: string): Promise<ApiTokenRow
   return (await db('api_tokens').where({ user_id: userId }).orderBy('created_at')).map(toApiToken);
 }
 
-export async function deleteApiToken(db: Db, userId: string, id: string): Promise<void> {
-  await db('api_tokens').where({ id, user_id: userId }).delete();
+/** Removes one of the user's tokens; returns how many rows went (0: not theirs, or no such token). */
+export async function deleteApiToken(db: Db, userId: string, id: string): Promise<number> {
+  return db('api_tokens').where({ id, user_id: userId }).delete();
 }

@@ -39,7 +39,13 @@ export interface ApiTokenRow {
   tokenHash: string;
   createdAt: string;
   lastUsedAt: string | null;
+  /** After this instant the token is refused (LVZ_AUTH_TOKEN_EXPIRED); null only for a row an older version wrote after migration 011 (auth/api-tokens.ts tokenExpiry). */
+  expiresAt: string | null;
+  /** `read`: GET only; `write`: every call. */
+  scope: TokenScope;
 }
+
+export type TokenScope = 'read' | 'write';
 
 export interface PhraseRow {
   id: string;

@@ -13,10 +13,19 @@ import { requireActor } from '../session.ts';
 
 type Id = { Params: { id: string } };
 
+const READS = new Set(['GET', 'HEAD']);
+
+/** The token's actor; a read-only token is refused here for anything but a read, before any route runs. */
 async function bearerActor(request: FastifyRequest): Promise<void> {
   const header = request.headers.authorization;
   const m = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-  if (m) request.actor = await request.server.engine.actorByApiToken(m[1]!);
+  if (!m) return;
+  const auth = await request.server.engine.apiTokenAuth(m[1]!);
+  if (!auth) return;
+  if (auth.scope === 'read' && !READS.has(request.method)) {
+    throw new LvzError('LVZ_AUTH_TOKEN_SCOPE', '这个令牌只能读取（scope: read），不能提交或更改：请改用读写令牌（scope: write）', { params: { scope: auth.scope } });
+  }
+  request.actor = auth.actor;
 }
 
 function requireApiActor(request: FastifyRequest) {
@@ -88,15 +97,19 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
   const engine = app.engine;
   app.addHook('onRequest', bearerActor);
 
-  app.post<{ Body: { username: string; password: string } }>('/tokens', {
-    schema: { ...tag('auth'), summary: '以用户名和密码换取令牌', security: [], body: S.tokenBody, response: { 201: S.tokenResponse, ...S.errorResponses } },
+  app.post<{ Body: { username: string; password: string; expiresInDays?: number; scope?: 'read' | 'write' } }>('/tokens', {
+    schema: { ...tag('auth'), summary: '以用户名和密码换取令牌（可选有效期与权限）', security: [], body: S.tokenBody, response: { 201: S.tokenResponse, ...S.errorResponses } },
   }, async (request, reply) => {
-    const info = await engine.login(request.body.username, request.body.password);
-    const token = await engine.createApiToken(info.actor);
+    const { username, password, expiresInDays, scope } = request.body;
+    const info = await engine.login(username, password, { address: request.ip });
     // The token is the credential; the cookie session login() made is not needed.
     await engine.logout(info.sessionId);
+    const made = await engine.createApiToken(info.actor, { expiresInDays, scope });
     const a = info.actor;
-    return reply.code(201).send({ token, user: { id: a.userId, name: a.name, orgId: a.orgId, orgName: a.orgName, roles: a.roles } });
+    return reply.code(201).send({
+      token: made.token, expiresAt: made.expiresAt, scope: made.scope,
+      user: { id: a.userId, name: a.name, orgId: a.orgId, orgName: a.orgName, roles: a.roles },
+    });
   });
 
   app.get<{ Querystring: { list: InboxList; page: number; pageSize: number; q?: string } }>('/inbox', {

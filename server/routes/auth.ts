@@ -2,7 +2,7 @@
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isLvzError } from '../../engine/errors.ts';
-import { safeNext } from '../error-handler.ts';
+import { safeNext } from '../safe-next.ts';
 import { SESSION_COOKIE, cookieOptions } from '../session.ts';
 
 interface LoginBody {
@@ -39,7 +39,7 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
       return loginPage(request, reply, { loginError: t('login.missing'), username, next }, 422);
     }
     try {
-      const info = await app.engine.login(username, password);
+      const info = await app.engine.login(username, password, { address: request.ip });
       reply.setCookie(SESSION_COOKIE, info.sessionId, cookieOptions(request, app.lvzhi.secureCookies));
       return reply.redirect(next, 303);
     } catch (e) {
@@ -47,7 +47,7 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
       if (isLvzError(e) && e.code === 'LVZ_AUTH_BAD_LOGIN') {
         return loginPage(request, reply, { loginError: e.message, username, next }, 401);
       }
-      if (isLvzError(e) && e.code === 'LVZ_AUTH_LOCKED') {
+      if (isLvzError(e) && (e.code === 'LVZ_AUTH_LOCKED' || e.code === 'LVZ_AUTH_RATE_LIMITED')) {
         reply.header('Retry-After', String(e.params.retryAfter));
         return loginPage(request, reply, { loginError: e.message, username, next }, 429);
       }

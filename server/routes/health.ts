@@ -1,5 +1,6 @@
 // health.ts: probes for load balancers and orchestrators. /healthz: the process answers (restart it
-// if not); /readyz: it can reach its database and is not draining (send it requests only if so).
+// if not); /readyz: it can reach its database, is not draining and is not saturated (send it
+// requests only if so).
 
 import fp from 'fastify-plugin';
 import type { FastifyReply } from 'fastify';
@@ -31,6 +32,8 @@ export const healthRoutes = fp(async (app) => {
 
   app.get('/readyz', PROBE, async (request, reply) => {
     if (app.draining) return answer(reply, 503, { status: 'draining' });
+    const busy = app.load.saturation();
+    if (busy) return answer(reply, 503, { status: 'saturated', reason: busy });
     try {
       await app.engine.ping();
     } catch (e) {

@@ -53,6 +53,8 @@ export const metricsRoutes = fp<{ token?: string }>(async (app, opts) => {
   const fired = counter('lvzhi_timers_fired_total', 'Timers fired (deadlines, reminders, escalations).');
   const failures = counter('lvzhi_timer_failures_total', 'Tries to fire a timer that failed.');
   const setAside = counter('lvzhi_timers_set_aside_total', 'Timers set aside as failed after their last try (see /admin/timers).');
+  const checks = counter('lvzhi_password_checks_total', 'Passwords checked (scrypt) by logins; a flood shows here and in 429s, not as slow pages.');
+  const hashes = new Gauge({ name: 'lvzhi_password_hashes', help: 'Password hashes now: running, queued (waiting for one of the slots).', labelNames: ['state'], registers: [register] });
   const backlog = new Gauge({ name: 'lvzhi_timers', help: 'Timers now: due (pending, due), retrying (waiting after a failure), failed, unscheduled (waiting for the holiday calendar). Capped at 1000.', labelNames: ['state'], registers: [register] });
 
   /** The engine keeps the counts; each scrape shows them as they are (reset, then set). */
@@ -63,7 +65,7 @@ export const metricsRoutes = fp<{ token?: string }>(async (app, opts) => {
       return reply.code(401).header('WWW-Authenticate', 'Bearer').type(PLAIN).send('需要 METRICS_TOKEN：请在抓取配置中以 Bearer 令牌发送\n');
     }
     const m = await app.engine.metrics();
-    for (const c of [events, transactions, retried, fired, failures, setAside]) c.reset();
+    for (const c of [events, transactions, retried, fired, failures, setAside, checks]) c.reset();
     show(events, m.writes.committed, { outcome: 'committed' });
     show(events, m.writes.refused, { outcome: 'refused' });
     show(events, m.writes.failed, { outcome: 'failed' });
@@ -73,6 +75,10 @@ export const metricsRoutes = fp<{ token?: string }>(async (app, opts) => {
     show(failures, m.timers.failures);
     show(setAside, m.timers.setAside);
     for (const [state, n] of Object.entries(m.timerBacklog)) backlog.set({ state }, n);
+    const auth = app.engine.authLoad();
+    show(checks, auth.checks);
+    hashes.set({ state: 'running' }, auth.running);
+    hashes.set({ state: 'queued' }, auth.queued);
     return reply.header('Cache-Control', 'no-store').type(register.contentType).send(await register.metrics());
   });
 });

@@ -10,7 +10,7 @@ import { ERROR_STATUS } from '../../server/error-status.ts';
 import { createRenderer, formatDateTime, lookupLabel } from '../../server/render.ts';
 import { contentDisposition } from '../../server/routes/files.ts';
 import { deadlineView, pager } from '../../server/view-models.ts';
-import { safeNext } from '../../server/error-handler.ts';
+import { safeNext } from '../../server/safe-next.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const templates = path.join(root, 'templates');

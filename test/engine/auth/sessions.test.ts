@@ -3,8 +3,9 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  SESSION_IDLE_MS, actorByApiToken, createApiToken, login, logout, sessionInfo,
+  SESSION_IDLE_MS, SESSION_MAX_MS, login, logout, sessionInfo,
 } from '../../../engine/auth/sessions.ts';
+import { actorByApiToken, createApiToken } from '../../../engine/auth/api-tokens.ts';
 import { DEMO_PASSWORD, seedDemo } from '../../../engine/store/seed/demo.ts';
 import { clearOutOfOffice, setOutOfOffice } from '../../../engine/store/directory.ts';
 import { holdersOf } from '../../../engine/runtime/access.ts';
@@ -97,19 +98,31 @@ describe.each(TEST_DB_KINDS)('authentication on %s', (kind) => {
     expect(await holders()).toEqual(['deputy4']);
   });
 
-  it('keeps a session alive while it is used and ends it 12 hours after the last use', async () => {
+  it('keeps a session alive while it is used and ends it 2 hours after the last use', async () => {
     const s = await login(t.db, 'deputy2', DEMO_PASSWORD, T0);
-    expect((await sessionInfo(t.db, s.sessionId, at(11 * HOUR)))?.actor.userId).toBe('deputy2');
-    // Used at 11 h, so it lives until 23 h.
-    expect((await sessionInfo(t.db, s.sessionId, at(22 * HOUR)))?.csrfSecret).toBe(s.csrfSecret);
-    expect(await sessionInfo(t.db, s.sessionId, at(22 * HOUR + SESSION_IDLE_MS))).toBeUndefined();
+    expect((await sessionInfo(t.db, s.sessionId, at(SESSION_IDLE_MS - 60_000)))?.actor.userId).toBe('deputy2');
+    // Used just before 2 h, so it lives until almost 4 h.
+    expect((await sessionInfo(t.db, s.sessionId, at(2 * SESSION_IDLE_MS - 120_000)))?.csrfSecret).toBe(s.csrfSecret);
+    expect(await sessionInfo(t.db, s.sessionId, at(4 * SESSION_IDLE_MS))).toBeUndefined();
   });
 
-  it('ends an unused session after 12 hours', async () => {
+  it('ends an unused session after 2 hours', async () => {
     const s = await login(t.db, 'fgw1', DEMO_PASSWORD, T0);
     expect(await sessionInfo(t.db, s.sessionId, at(SESSION_IDLE_MS - 1))).toBeDefined();
     const fresh = await login(t.db, 'fgw1', DEMO_PASSWORD, T0);
     expect(await sessionInfo(t.db, fresh.sessionId, at(SESSION_IDLE_MS))).toBeUndefined();
+  });
+
+  it('ends a session 12 hours after the login however busy it is (absolute limit)', async () => {
+    expect(SESSION_MAX_MS).toBe(12 * HOUR);
+    const s = await login(t.db, 'jyj1', DEMO_PASSWORD, T0);
+    // Used every hour: the idle limit never ends it, the absolute one does.
+    for (let h = 1; h < 12; h++) expect(await sessionInfo(t.db, s.sessionId, at(h * HOUR)), `hour ${h}`).toBeDefined();
+    expect(await sessionInfo(t.db, s.sessionId, at(12 * HOUR - 1000))).toBeDefined();
+    expect(await sessionInfo(t.db, s.sessionId, at(12 * HOUR))).toBeUndefined();
+    // The stored expiry never reaches past it either (a stale row cannot outlive it).
+    const row = await t.db('sessions').where({ id: s.sessionId }).first();
+    expect(row.expires_at <= at(12 * HOUR).toISOString()).toBe(true);
   });
 
   it('forgets a session on logout and ignores made-up ids', async () => {
@@ -121,7 +134,7 @@ describe.each(TEST_DB_KINDS)('authentication on %s', (kind) => {
   });
 
   it('round-trips an API token and stores only its sha256', async () => {
-    const token = await createApiToken(t.db, 'fgw1', T0);
+    const { token } = await createApiToken(t.db, 'fgw1', T0);
     const actor = await actorByApiToken(t.db, token, at(1000));
     expect(actor).toMatchObject({ userId: 'fgw1', orgId: 'city-fgw', orgName: '市发展和改革委员会', roles: ['handling_unit'] });
     const rows = await t.db('api_tokens').where({ user_id: 'fgw1' });
