@@ -74,7 +74,7 @@ export function checkWorkflowText(ctx: StudioContext, id: string, text: string, 
   const wf = r.workflow;
   const errors: LvzError[] = [];
   if (wf.def.id !== id) errors.push(idMismatch(wf.def.id, id, file, 'workflow'));
-  const m = modelCheck(wf, { forms, directory: ctx.directory });
+  const m = modelCheck(wf, { forms, directory: ctx.directory, clock: () => performance.now() });
   errors.push(...m.errors);
   errors.push(...checkAcrossFiles([...otherLatest(ctx, id, forms), wf], { forms }).filter((e) => e.where?.file === file));
   const result: CheckResult = {
