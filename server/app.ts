@@ -9,6 +9,7 @@ import formbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
 import type { Engine } from '../engine/runtime/types.ts';
 import { errorHandler } from './error-handler.ts';
+import { jsonBodyPlugin } from './json-body.ts';
 import { multipartPlugin } from './multipart.ts';
 import { pagePlugin } from './page.ts';
 import { createRenderer } from './render.ts';
@@ -64,6 +65,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.setNotFoundHandler(async (request, reply) => errorHandler(Object.assign(new Error('not found'), { statusCode: 404 }), request, reply));
 
   await app.register(cookie);
+  await app.register(jsonBodyPlugin);
   await app.register(formbody, { bodyLimit: BODY_LIMIT });
   await app.register(securityPlugin);
   await app.register(multipartPlugin);
