@@ -20,17 +20,24 @@ export class BudgetExceeded extends Error {
   }
 }
 
+/** Steps all evaluations of one operation may take together (a form's visible_when, every pass). */
+export const MAX_OPERATION_STEPS = 8_000_000;
+
 interface Budget {
   steps: number;
+  max: number;
   exceeded?: BudgetExceeded;
 }
 
 let current: Budget | undefined;
 
-/** Run `fn` under a fresh budget; throws BudgetExceeded when it ran out, even if cel-js caught the error. */
-export function withBudget<T>(fn: () => T): T {
+/**
+ * Run `fn` under a fresh budget of `max` steps; throws BudgetExceeded when it ran out, even if cel-js caught
+ * the error. Budgets nest: an evaluation's steps also count against the operation around it.
+ */
+export function withBudget<T>(fn: () => T, max = MAX_STEPS): T {
   const outer = current;
-  const budget: Budget = { steps: 0 };
+  const budget: Budget = { steps: 0, max };
   current = budget;
   try {
     const result = fn();
@@ -41,6 +48,7 @@ export function withBudget<T>(fn: () => T): T {
     throw budget.exceeded ?? e;
   } finally {
     current = outer;
+    if (outer && (outer.steps += budget.steps) > outer.max) fail(outer, 'steps');
   }
 }
 
@@ -87,7 +95,7 @@ function countSteps(node: InstrumentedNode): void {
   // An own property: ASTNode.prototype.evaluate would replace itself on first use and skip the count.
   node.evaluate = function counted(ev, ast, ctx) {
     const budget = current;
-    if (budget && ++budget.steps > MAX_STEPS) fail(budget, 'steps');
+    if (budget && ++budget.steps > budget.max) fail(budget, 'steps');
     // The dispatch of ASTNode.prototype.evaluate, read at each call: type checking may swap meta.evaluate.
     const alt = meta.alternate;
     const result = alt ? alt.evaluate(ev, alt, ctx) : meta.macro ? meta.macro.evaluate(ev, meta.macro, ctx) : meta.evaluate(ev, ast, ctx);

@@ -8,6 +8,8 @@
 
 /** Steps one expression may be estimated to take (about 20-50 ms of evaluation). */
 export const MAX_COST = 1_000_000;
+/** All expressions of one definition together (a form's visible_when, a workflow's guards and values). */
+export const MAX_TOTAL_COST = 4_000_000;
 /** Items assumed for a list that comes from data (`data.x`, `item`, `actor.roles`, a split). */
 export const DATA_LIST = 10_000;
 /** The most items a list or map an expression builds may be estimated to hold. */

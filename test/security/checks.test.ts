@@ -1,7 +1,8 @@
 // checks.test.ts: issue 12, item 2 and two Low items: the model check is bounded whatever the graph (the
 // issue's seven states all linked to each other, with no way to the end, ran for minutes and blocked
-// /healthz), in the studio and in `lvzhi check`; a 100,000-deep JSON body is a 400 (it was a 500) and a
-// non-admin's is a 403; YAML tags the core schema does not define are refused at their line:col.
+// /healthz), in the studio and in `lvzhi check`; the studio's check runs in a worker with a time limit;
+// a 100,000-deep JSON body is a 400 (it was a 500) and a non-admin's is a 403; YAML tags the core schema
+// does not define are refused at their line:col.
 
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -84,6 +85,31 @@ describe('a bounded model check', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the studio check in a worker', () => {
+  it('stops a check past its time limit with 检查超出上限 while /healthz answers, and the next check works', async () => {
+    // 120 steps all linked to each other: about 270 KB, half a second of compiling and drawing (within every
+    // limit); with LVZHI_CHECK_TIMEOUT_MS=50 its worker is stopped.
+    const big = completeGraph(120, true);
+    const before = process.env.LVZHI_CHECK_TIMEOUT_MS;
+    process.env.LVZHI_CHECK_TIMEOUT_MS = '50';
+    try {
+      const pending = check(zd, { kind: 'workflow', id: 'complete', text: big });
+      expect((await fetch(`${s.base}/healthz`)).status).toBe(200);
+      const r = await pending;
+      expect(r.status).toBe(200);
+      expect(r.json.ok).toBe(false);
+      expect(r.json.errors.map((e) => e.code)).toEqual(['LVZ_DSL_CHECK_LIMIT']);
+      expect(r.json.errors[0]!.message).toContain('检查超出上限');
+    } finally {
+      if (before === undefined) delete process.env.LVZHI_CHECK_TIMEOUT_MS;
+      else process.env.LVZHI_CHECK_TIMEOUT_MS = before;
+    }
+    const ok = await check(zd, { kind: 'workflow', id: 'complete', text: completeGraph(2, true) });
+    expect(ok.json.errors.filter((e) => e.code === 'LVZ_DSL_CHECK_LIMIT')).toEqual([]);
+    expect(ok.json.paths).toBeGreaterThan(0);
   });
 });
 

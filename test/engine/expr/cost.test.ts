@@ -5,6 +5,8 @@ import { compileWorkflow } from '../../../engine/dsl/compile.ts';
 import { LvzError } from '../../../engine/errors.ts';
 import { compileExpr, isTrue } from '../../../engine/expr/index.ts';
 import { restore, step } from '../../../engine/runtime/machine.ts';
+import { compileForm } from '../../../engine/forms/compile.ts';
+import { evaluateVisibility } from '../../../engine/forms/visibility.ts';
 import { read, shippedForms } from '../dsl/load-shipped.ts';
 
 const list = (n: number): string => `[${Array(n).fill(0).join(',')}]`;
@@ -75,5 +77,15 @@ describe('the runtime budget', () => {
     expect(codeOf(() => step(r.workflow, at, { type: 'submit' }))).toBe('LVZ_EXPR_LIMIT');
     const fine = restore(r.workflow, 'evaluate', { data: { eval_comment: '好' }, tally: {}, visits: {} });
     expect(step(r.workflow, fine, { type: 'submit' }).snapshot.value).toBe('handle');
+  });
+
+  it("a form's conditions run under one budget together: each within its own, six over the operation's", () => {
+    const fields = Array.from({ length: 6 }, (_, i) => `  - { name: f${i}, type: text, label: 字段${i}, visible_when: "data.xs.all(x, x >= 0)" }`);
+    const r = compileForm(`id: many\nversion: 1\ntitle: 多条件\nfields:\n  - { name: xs, type: text, label: 列表 }\n${fields.join('\n')}\n`, 'forms/many.yaml');
+    if (!r.ok) throw new Error(r.errors.map((x) => x.format()).join('\n'));
+    const xs = Array.from({ length: 300_000 }, (_, i) => i); // one evaluation: about 1.5 million steps
+    expect(compileExpr('data.xs.all(x, x >= 0)').evaluate({ data: { xs } })).toBe(true);
+    expect(codeOf(() => evaluateVisibility(r.form, { xs }))).toBe('LVZ_EXPR_LIMIT');
+    expect(evaluateVisibility(r.form, { xs: [1, 2] }).visible.get('f0')).toBe(true);
   });
 });
