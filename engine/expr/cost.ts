@@ -72,14 +72,8 @@ function estimate(node: Node, vars: ReadonlyMap<string, Shape>): Estimate {
       return { cost: 1, shape: SCALAR, built: 0 };
     case 'id':
       return { cost: 1, shape: vars.get(String(node.args)) ?? DATA, built: 0 };
-    case 'list': {
-      const items = args.map(sub);
-      return sum(items, 1, { n: items.length, elem: items.map((i) => i.shape).reduce(join, SCALAR) });
-    }
-    case 'map': {
-      const entries = (args as unknown[][]).map((kv) => [sub(kv[0]), sub(kv[1])] as const);
-      return sum(entries.flat(), 1, { n: entries.length, elem: entries.map(([, v]) => v.shape).reduce(join, SCALAR) });
-    }
+    case 'list': case 'map':
+      return literal(node.op, args, sub);
     case '.': case '.?': case '[]': case '[?]': {
       const [obj, key] = [sub(args[0]), sub(args[1])];
       return sum([obj, key], 1, obj.shape.elem ?? DATA);
@@ -88,22 +82,8 @@ function estimate(node: Node, vars: ReadonlyMap<string, Shape>): Estimate {
       return rcall(node, args, vars, sub);
     case 'call':
       return sum(((args[1] as unknown[]) ?? []).map(sub), 1, args[0] === 'dyn' ? sub((args[1] as unknown[])[0]).shape : SCALAR);
-    case '+': {
-      const [a, b] = [sub(args[0]), sub(args[1])];
-      const shape = a.shape.n + b.shape.n > 0 ? { n: a.shape.n + b.shape.n, elem: join(a.shape.elem ?? SCALAR, b.shape.elem ?? SCALAR) } : SCALAR;
-      // Concatenation copies both lists; `data.a + data.b` is mostly numbers or text, so only lists the
-      // expression builds itself are charged (and counted towards MAX_BUILT).
-      return sum([a, b], 1 + (a.shape === DATA || b.shape === DATA ? 0 : shape.n), shape);
-    }
-    case 'in': {
-      const [a, b] = [sub(args[0]), sub(args[1])];
-      return sum([a, b], 1 + b.shape.n, SCALAR); // a scan of the list
-    }
-    case '==': case '!=': {
-      // Comparing built lists walks them; a value from data is mostly a number or text.
-      const [a, b] = [sub(args[0]), sub(args[1])];
-      return sum([a, b], 1 + (a.shape === DATA || b.shape === DATA ? 0 : Math.max(a.shape.n, b.shape.n)), SCALAR);
-    }
+    case '+': case 'in': case '==': case '!=':
+      return binary(node.op, sub(args[0]), sub(args[1]));
     case '?:': {
       const [c, l, r] = args.map(sub) as [Estimate, Estimate, Estimate];
       return { cost: c.cost + Math.max(l.cost, r.cost) + 1, shape: join(l.shape, r.shape), built: Math.max(c.built, l.built, r.built) };
@@ -114,6 +94,26 @@ function estimate(node: Node, vars: ReadonlyMap<string, Shape>): Estimate {
       return sum(parts, 1, SCALAR);
     }
   }
+}
+
+function literal(op: string, args: unknown[], sub: (x: unknown) => Estimate): Estimate {
+  if (op === 'list') {
+    const items = args.map(sub);
+    return sum(items, 1, { n: items.length, elem: items.map((i) => i.shape).reduce(join, SCALAR) });
+  }
+  const entries = (args as unknown[][]).map((kv) => [sub(kv[0]), sub(kv[1])] as const);
+  return sum(entries.flat(), 1, { n: entries.length, elem: entries.map(([, v]) => v.shape).reduce(join, SCALAR) });
+}
+
+function binary(op: string, a: Estimate, b: Estimate): Estimate {
+  // A value from data is mostly a number or text: `i.amount + i.fee`, `u.kind == 'unit'` cost one step, and
+  // what they give is as unknown as data itself. Only lists the expression builds are charged their length.
+  const fromData = a.shape === DATA || b.shape === DATA;
+  if (op === 'in') return sum([a, b], 1 + b.shape.n, SCALAR); // a scan of the list
+  if (op !== '+') return sum([a, b], 1 + (fromData ? 0 : Math.max(a.shape.n, b.shape.n)), SCALAR); // == walks lists
+  if (fromData) return sum([a, b], 1, DATA);
+  const n = a.shape.n + b.shape.n; // concatenation copies both lists
+  return sum([a, b], 1 + n, n > 0 ? { n, elem: join(a.shape.elem ?? SCALAR, b.shape.elem ?? SCALAR) } : SCALAR);
 }
 
 function rcall(node: Node, args: unknown[], vars: ReadonlyMap<string, Shape>, sub: (x: unknown) => Estimate): Estimate {
