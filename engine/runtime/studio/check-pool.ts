@@ -98,17 +98,18 @@ export class CheckPool {
   async run(job: CheckJob): Promise<CheckResult> {
     if (this.running >= this.limits.workers) {
       if (this.waiting.length >= this.limits.queue) return limitResult(job, `同时进行的检查过多（${this.limits.workers} 个进行中，${this.limits.queue} 个等待）：请稍后再检查`);
+      // Woken by a check that ended, which hands its slot over: `running` stays as it is.
       await new Promise<void>((wake) => this.waiting.push(wake));
-    }
-    this.running++;
+    } else this.running++;
     try {
       const worker = this.idle.pop() ?? (await this.start());
       return await this.runOn(worker, job);
     } catch (e) {
       return limitResult(job, `检查未能完成（${(e as Error).message}）：请稍后再试；如一再出现，请把定义发给运维人员`);
     } finally {
-      this.running--;
-      this.waiting.shift()?.();
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
     }
   }
 
