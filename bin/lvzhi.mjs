@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BUNDLE = path.join(ROOT, 'dist', 'server.mjs');
+const CHECK_WORKER = path.join(ROOT, 'dist', 'check-worker.mjs'); // the studio's check (built with the bundle)
 const SOURCES = ['engine', 'server', 'cli'];
 
 /** The newest modification time of the .ts files under `dir` (0 when none). */
@@ -25,7 +26,7 @@ function newestSource(dir) {
 }
 
 function isBundleFresh() {
-  if (process.env.LVZHI_NO_BUNDLE === '1' || !fs.existsSync(BUNDLE)) return false;
+  if (process.env.LVZHI_NO_BUNDLE === '1' || !fs.existsSync(BUNDLE) || !fs.existsSync(CHECK_WORKER)) return false;
   const built = fs.statSync(BUNDLE).mtimeMs;
   return SOURCES.every((d) => newestSource(path.join(ROOT, d)) <= built);
 }

@@ -6,7 +6,9 @@
 // (docs/benchmarks.md). Run by `prestart`; under a second.
 //
 // dist/ sits one level below the repository root, as engine/ and server/ do, so the paths the
-// code finds from its own location (templates/, workflows/, calendars/) are the same.
+// code finds from its own location (templates/, workflows/, calendars/) are the same. The studio's check
+// runs in worker threads (engine/runtime/studio/check-pool.ts), whose entry is bundled beside it as
+// dist/check-worker.mjs: the bundled pool starts that file, as the sources start check-worker-boot.mjs.
 
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,11 +16,17 @@ import { build } from 'esbuild';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const SERVER_BUNDLE = path.join(ROOT, 'dist', 'server.mjs');
+export const CHECK_WORKER_BUNDLE = path.join(ROOT, 'dist', 'check-worker.mjs');
 
 export async function buildServer(): Promise<void> {
+  await bundle(path.join(ROOT, 'server', 'main.ts'), SERVER_BUNDLE);
+  await bundle(path.join(ROOT, 'engine', 'runtime', 'studio', 'check-worker.ts'), CHECK_WORKER_BUNDLE);
+}
+
+async function bundle(entry: string, outfile: string): Promise<void> {
   await build({
-    entryPoints: [path.join(ROOT, 'server', 'main.ts')],
-    outfile: SERVER_BUNDLE,
+    entryPoints: [entry],
+    outfile,
     bundle: true,
     platform: 'node',
     format: 'esm',

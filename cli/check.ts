@@ -41,7 +41,7 @@ export async function checkFiles(files: string[], io: Io, directory: Directory =
       errors.push(...r.errors);
       continue;
     }
-    const m = modelCheck(r.workflow, { forms, directory });
+    const m = modelCheck(r.workflow, { forms, directory, clock: () => performance.now() });
     errors.push(...m.errors);
     warnings.push(...m.warnings);
     counted.push({ workflow: r.workflow, paths: m.paths, truncated: m.truncated });

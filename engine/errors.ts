@@ -8,6 +8,7 @@ export const CODES = {
   // Definitions (workflow YAML)
   LVZ_DSL_YAML_SYNTAX: 'the YAML text does not parse',
   LVZ_DSL_YAML_LIMIT: 'the YAML is too large, too deep or uses too many aliases',
+  LVZ_DSL_YAML_TAG: 'the YAML uses a tag (!!js/function, !foo) that the YAML core schema does not define',
   LVZ_DSL_SCHEMA: 'a key or value does not match the workflow schema',
   LVZ_DSL_UNKNOWN_STATE: 'a transition, return or initial state names a state that is not declared',
   LVZ_DSL_UNKNOWN_FORM: 'a workflow refers to a form that does not exist',
@@ -25,6 +26,7 @@ export const CODES = {
   LVZ_DSL_OVERRIDE_CONFLICT: "a district's override refers to a step or task group the parent no longer has",
   LVZ_DSL_NO_PATH_TO_END: 'no final state can be reached from a state',
   LVZ_DSL_NOBODY_CAN_DO: 'no user in the directory could take a task',
+  LVZ_DSL_CHECK_LIMIT: 'a check (path enumeration, the studio check) went over its work or time limit and stopped',
   LVZ_DSL_INVALID: 'a definition sent to the studio has errors (listed in params.errors); nothing was published',
   // Forms
   LVZ_FORM_YAML_SYNTAX: 'the form YAML text does not parse',
@@ -37,6 +39,8 @@ export const CODES = {
   // Expressions
   LVZ_EXPR_SYNTAX: 'an expression does not parse',
   LVZ_EXPR_EVAL: 'an expression failed while it ran',
+  LVZ_EXPR_TOO_COSTLY: 'the estimated cost of an expression (nested comprehensions times list sizes) is over the limit',
+  LVZ_EXPR_LIMIT: 'an expression went over its evaluation budget while it ran, and the operation was refused',
   // Working-day calendar and durations
   LVZ_CAL_YEAR_MISSING: 'a date falls in a year the holiday calendar does not cover',
   LVZ_CAL_INVALID: 'the holiday calendar data is malformed',

@@ -10,6 +10,7 @@ import fastifyStatic from '@fastify/static';
 import type { Engine } from '../engine/runtime/types.ts';
 import { errorHandler } from './error-handler.ts';
 import { createLoadMonitor, type LoadLimits } from './load.ts';
+import { jsonBodyPlugin } from './json-body.ts';
 import { multipartPlugin } from './multipart.ts';
 import { pagePlugin } from './page.ts';
 import { createRenderer } from './render.ts';
@@ -75,6 +76,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.setNotFoundHandler(async (request, reply) => errorHandler(Object.assign(new Error('not found'), { statusCode: 404 }), request, reply));
 
   await app.register(cookie);
+  await app.register(jsonBodyPlugin);
   await app.register(formbody, { bodyLimit: BODY_LIMIT });
   await app.register(securityPlugin);
   await app.register(multipartPlugin);

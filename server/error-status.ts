@@ -10,6 +10,7 @@ import type { LvzCode } from '../engine/errors.ts';
 export const ERROR_STATUS: Record<LvzCode, number> = {
   LVZ_DSL_YAML_SYNTAX: 400,
   LVZ_DSL_YAML_LIMIT: 400,
+  LVZ_DSL_YAML_TAG: 400,
   LVZ_DSL_SCHEMA: 400,
   LVZ_DSL_UNKNOWN_STATE: 400,
   LVZ_DSL_UNKNOWN_FORM: 400,
@@ -27,6 +28,7 @@ export const ERROR_STATUS: Record<LvzCode, number> = {
   LVZ_DSL_OVERRIDE_CONFLICT: 400,
   LVZ_DSL_NO_PATH_TO_END: 400,
   LVZ_DSL_NOBODY_CAN_DO: 400,
+  LVZ_DSL_CHECK_LIMIT: 400,
   LVZ_DSL_INVALID: 422,
   LVZ_FORM_YAML_SYNTAX: 400,
   LVZ_FORM_SCHEMA: 400,
@@ -37,6 +39,8 @@ export const ERROR_STATUS: Record<LvzCode, number> = {
   LVZ_FORM_UPLOAD_TYPE: 415,
   LVZ_EXPR_SYNTAX: 400,
   LVZ_EXPR_EVAL: 500,
+  LVZ_EXPR_TOO_COSTLY: 400,
+  LVZ_EXPR_LIMIT: 503, // a published rule the admin must simplify, not the user's input
   LVZ_CAL_YEAR_MISSING: 503, // a configuration gap the admin closes (calendars/cn.yaml), not the user's input
   LVZ_CAL_INVALID: 500,
   LVZ_RUN_NOT_FOUND: 404,

@@ -5,6 +5,9 @@
 // The paths are enumerated over the definition's own graph (every candidate of every event, every always:
 // transition), not by running xstate: guards depend on data no static check has, so each candidate counts as
 // takeable. A state may appear at most twice on one path, which covers one round of every loop (重新办理).
+// Only states that can still reach an end are walked into, and the walk has a work budget (and, when the
+// caller passes a clock, a time limit): past it the count is a lower bound and a LVZ_DSL_CHECK_LIMIT warning
+// says so. Seven states all linked to each other are about 10^10 paths; nothing here may take that long.
 
 import { LvzError } from '../errors.ts';
 import type { CompiledForm } from '../forms/types.ts';
@@ -35,6 +38,22 @@ export interface ModelCheckOptions {
   directory?: Directory;
   /** Stop enumerating after this many complete paths (default 10,000); `truncated` says so. */
   maxPaths?: number;
+  /** Work budget of the path enumeration, in path steps copied (default MAX_PATH_WORK). */
+  maxWork?: number;
+  /** Milliseconds the enumeration may take (default MAX_PATH_MS), measured with `clock` (none: no time limit). */
+  maxMs?: number;
+  clock?: () => number;
+}
+
+/** Work and time limits of the path enumeration (docs/deploy.md, "Expressions and checks"). */
+export const MAX_PATH_WORK = 200_000;
+export const MAX_PATH_MS = 2_000;
+
+export interface PathLimits {
+  maxPaths?: number;
+  maxWork?: number;
+  maxMs?: number;
+  clock?: () => number;
 }
 
 export interface ModelCheckResult {
@@ -42,7 +61,7 @@ export interface ModelCheckResult {
   warnings: LvzError[];
   /** Paths from the initial state to a final one, each state at most twice on a path. */
   paths: number;
-  /** The enumeration stopped at maxPaths. */
+  /** The enumeration stopped early (maxPaths, or the work or time limit): `paths` is a lower bound. */
   truncated: boolean;
 }
 
@@ -74,8 +93,17 @@ export function modelCheck(wf: CompiledWorkflow, opts: ModelCheckOptions): Model
   }
   if (opts.directory) errors.push(...nobodyCanDo(wf, opts.forms, opts.directory));
   warnings.push(...fallThrough(wf));
-  const { paths, truncated } = countPaths(def, opts.maxPaths ?? 10_000);
-  return { errors, warnings, paths, truncated };
+  const { paths, truncated, limited } = enumeratePaths(def, opts);
+  if (limited) warnings.push(checkLimit(wf, paths.length));
+  return { errors, warnings, paths: paths.length, truncated };
+}
+
+function checkLimit(wf: CompiledWorkflow, found: number): LvzError {
+  return new LvzError('LVZ_DSL_CHECK_LIMIT', `检查超出上限：列举从开始到结束的路径时超过了工作量或时间上限，已停止（已找到 ${found} 条，实际更多）；其余检查已完成。步骤之间互相连通的流转过多：请删去不需要的流转，或把一部分拆成子流程（spawn）`, {
+    where: wf.source.at('/initial'),
+    path: '/initial',
+    params: { found },
+  });
 }
 
 /**
@@ -104,55 +132,72 @@ function fallThrough(wf: CompiledWorkflow): LvzError[] {
   return out;
 }
 
-function targets(def: WorkflowDef, name: string): string[] {
-  const s = def.states[name];
-  if (!s) return [];
-  return [...new Set([...Object.values(s.on).flat(), ...s.always].map((t) => t.to).filter((to) => to in def.states))];
+/** Each state's distinct targets, worked out once. */
+function graphOf(def: WorkflowDef): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const [name, s] of Object.entries(def.states)) {
+    out.set(name, [...new Set([...Object.values(s.on).flat(), ...s.always].map((t) => t.to).filter((to) => to in def.states))]);
+  }
+  return out;
 }
 
 /** States from which no final state can be reached (walking the transitions backwards from the finals). */
 export function statesWithoutEnd(def: WorkflowDef): string[] {
+  const canEnd = statesWithEnd(def, graphOf(def));
+  return Object.keys(def.states).filter((n) => !canEnd.has(n));
+}
+
+function statesWithEnd(def: WorkflowDef, graph: Map<string, string[]>): Set<string> {
   const into = new Map<string, string[]>();
-  for (const name of Object.keys(def.states)) {
-    for (const to of targets(def, name)) into.set(to, [...(into.get(to) ?? []), name]);
-  }
-  const ends = Object.values(def.states).filter((s) => s.final).map((s) => s.name);
-  const canEnd = new Set(ends);
-  const queue = [...ends];
-  while (queue.length > 0) {
-    for (const from of into.get(queue.shift()!) ?? []) {
+  for (const [name, tos] of graph) for (const to of tos) (into.get(to) ?? into.set(to, []).get(to)!).push(name);
+  const canEnd = new Set(Object.values(def.states).filter((s) => s.final).map((s) => s.name));
+  const queue = [...canEnd];
+  for (let i = 0; i < queue.length; i++) {
+    for (const from of into.get(queue[i]!) ?? []) {
       if (!canEnd.has(from)) {
         canEnd.add(from);
         queue.push(from);
       }
     }
   }
-  return Object.keys(def.states).filter((n) => !canEnd.has(n));
+  return canEnd;
 }
 
-/** Every path from the initial state to a final one, each state at most twice on a path; iterative, so deep graphs cannot overflow the stack. */
-export function enumeratePaths(def: WorkflowDef, max = 10_000): { paths: string[][]; truncated: boolean } {
+/**
+ * Every path from the initial state to a final one, each state at most twice on a path; iterative, so deep
+ * graphs cannot overflow the stack. A path never steps into a state with no way to an end, and the walk stops
+ * at maxPaths paths (`truncated`) or past its work or time limit (`truncated` and `limited`).
+ */
+export function enumeratePaths(def: WorkflowDef, limits: PathLimits = {}): { paths: string[][]; truncated: boolean; limited: boolean } {
+  const { maxPaths = 10_000, maxWork = MAX_PATH_WORK, maxMs = MAX_PATH_MS, clock } = limits;
   const paths: string[][] = [];
-  if (!(def.initial in def.states)) return { paths, truncated: false };
-  const stack: string[][] = [[def.initial]];
+  if (!(def.initial in def.states)) return { paths, truncated: false, limited: false };
+  const graph = graphOf(def);
+  const canEnd = statesWithEnd(def, graph);
+  const until = clock ? clock() + maxMs : Infinity;
+  const stack: string[][] = canEnd.has(def.initial) ? [[def.initial]] : [];
+  let work = 0;
+  let nextLook = 0;
   while (stack.length > 0) {
     const path = stack.pop()!;
+    work += path.length;
+    if (work > maxWork) return { paths, truncated: true, limited: true };
+    // The clock is read every 1,024 units of work: cheap, and often enough to keep to the time limit.
+    if (clock && work >= nextLook) {
+      nextLook = work + 1024;
+      if (clock() > until) return { paths, truncated: true, limited: true };
+    }
     const here = path[path.length - 1]!;
     if (def.states[here]!.final) {
       paths.push(path);
-      if (paths.length >= max) return { paths, truncated: true };
+      if (paths.length >= maxPaths) return { paths, truncated: true, limited: false };
       continue;
     }
-    for (const to of targets(def, here).reverse()) {
-      if (path.filter((s) => s === to).length < VISITS_PER_PATH) stack.push([...path, to]);
+    for (const to of [...graph.get(here)!].reverse()) {
+      if (canEnd.has(to) && path.filter((s) => s === to).length < VISITS_PER_PATH) stack.push([...path, to]);
     }
   }
-  return { paths, truncated: false };
-}
-
-function countPaths(def: WorkflowDef, max: number): { paths: number; truncated: boolean } {
-  const { paths, truncated } = enumeratePaths(def, max);
-  return { paths: paths.length, truncated };
+  return { paths, truncated: false, limited: false };
 }
 
 /** Tasks no user in the directory could take. Only what the definition and forms pin down is checked. */

@@ -2,9 +2,11 @@
 //
 // Shared by workflows and forms. Parsing is guarded: a size cap, an alias cap (a "billion
 // laughs" document expands aliases exponentially) and a depth cap, each reported as an error
-// with a position instead of hanging the process.
+// with a position instead of hanging the process. Tags other than the core schema's (`!!js/function`,
+// `!foo`, yaml's own `!!binary`, `!!set`) are refused: the value would otherwise be dropped or turned into
+// something the definitions never hold, silently.
 
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { LineCounter, parseDocument, isNode, visit, type Document } from 'yaml';
 import { LvzError, type LvzCode, type Where } from '../errors.ts';
 
 export const MAX_SOURCE_BYTES = 512 * 1024;
@@ -62,6 +64,8 @@ export function parseSource(text: string, file: string, kind: 'dsl' | 'form' = '
 
   const depthError = findTooDeep(doc, pos);
   if (depthError) return { source: { file, value: undefined, at }, errors: [depthError] };
+  const tagErrors = unknownTags(doc, text, pos);
+  if (tagErrors.length > 0) return { source: { file, value: undefined, at }, errors: tagErrors };
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIASES });
@@ -106,6 +110,30 @@ function keyNodeOf(parent: unknown, key: string | number): RangedNode | undefine
     if (k && typeof k === 'object' && k.value === key) return k;
   }
   return undefined;
+}
+
+const CORE_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => `tag:yaml.org,2002:${t}`));
+
+/** Where a tag written before a node starts: the node's range begins after the tag (and any anchor). */
+function tagStart(text: string, nodeStart: number): number {
+  let i = nodeStart;
+  while (i > 0 && /\s/.test(text[i - 1]!)) i--;
+  while (i > 0 && !/\s/.test(text[i - 1]!)) i--;
+  return text[i] === '!' ? i : nodeStart;
+}
+
+function unknownTags(doc: Document, text: string, pos: (o: number) => Where): LvzError[] {
+  const errors: LvzError[] = [];
+  visit(doc, {
+    Node(_key, node) {
+      if (node.tag === undefined || CORE_TAGS.has(node.tag)) return;
+      const tag = node.tag.replace(/^tag:yaml\.org,2002:/, '!!');
+      errors.push(new LvzError('LVZ_DSL_YAML_TAG', `不支持 YAML 标签 ${JSON.stringify(tag)}：定义只用普通的映射、列表、文字、数字和布尔值；请删去这个标签，直接写出取值`, {
+        where: pos(node.range ? tagStart(text, node.range[0]) : 0), params: { tag },
+      }));
+    },
+  });
+  return errors;
 }
 
 function findTooDeep(doc: Document, pos: (o: number) => Where): LvzError | undefined {

@@ -1,11 +1,15 @@
 // expr/index.ts: guards and computed values in CEL, parsed once when a definition loads.
 //
-// CEL (via @marcbachmann/cel-js) has no eval, no loops, no prototype access and bounded
-// cost, which is what an admin-written condition needs. CEL integers are BigInt; numbers in
-// our data are JS numbers (CEL double), and results are converted back to plain JSON values.
+// CEL (via @marcbachmann/cel-js) has no eval, no loops and no prototype access, which is what an
+// admin-written condition needs. Its cost is bounded twice: a static estimate when the expression
+// loads (cost.ts, LVZ_EXPR_TOO_COSTLY) and a step budget while it runs (budget.ts, LVZ_EXPR_LIMIT).
+// CEL integers are BigInt; numbers in our data are JS numbers (CEL double), and results are
+// converted back to plain JSON values.
 
 import { Environment } from '@marcbachmann/cel-js';
-import { LvzError, type Where } from '../errors.ts';
+import { LvzError, isLvzError, type Where } from '../errors.ts';
+import { BudgetExceeded, instrument, MAX_OPERATION_STEPS, MAX_STEPS, withBudget } from './budget.ts';
+import { DATA_LIST, estimateCost, MAX_BUILT, MAX_COST, MAX_TOTAL_COST } from './cost.ts';
 
 const env = new Environment({
   unlistedVariablesAreDyn: true,
@@ -19,6 +23,10 @@ export interface CompiledExpr {
   source: string;
   /** Top-level variables and their first member, e.g. `data.units` -> ["data.units"]. */
   refs: string[];
+  /** Estimated steps (cost.ts), at most MAX_COST. */
+  cost: number;
+  /** The YAML node it was compiled from, when given. */
+  where?: Where;
   evaluate(vars: Record<string, unknown>): unknown;
 }
 
@@ -33,25 +41,74 @@ export function compileExpr(source: string, where?: Where): CompiledExpr {
   } catch (e) {
     throw new LvzError('LVZ_EXPR_SYNTAX', `表达式“${source}”无法解析：${firstLine(e)}`, { where, cause: e });
   }
+  const cost = refuseCostly(source, fn.ast, where);
+  instrument(fn.ast);
   const refs = collectRefs(fn.ast);
   return {
     source,
     refs,
+    cost,
+    ...(where && { where }),
     evaluate(vars) {
       try {
-        return fromCel(fn(toCel(vars) as Record<string, unknown>));
+        return fromCel(withBudget(() => fn(toCel(vars) as Record<string, unknown>)));
       } catch (e) {
+        if (e instanceof BudgetExceeded) throw overBudget(source, e, where);
         throw new LvzError('LVZ_EXPR_EVAL', `表达式“${source}”运行出错：${firstLine(e)}`, { where, cause: e });
       }
     },
   };
 }
 
-/** Evaluate as a condition: anything but `true` is false, and an evaluation error is false too. */
+/** LVZ_EXPR_TOO_COSTLY when the static estimate (cost.ts) is over its limit. */
+function refuseCostly(source: string, ast: unknown, where?: Where): number {
+  const { cost, built } = estimateCost(ast);
+  if (cost <= MAX_COST && built <= MAX_BUILT) return cost;
+  const what = cost > MAX_COST ? `计算量估计约 ${approx(cost)} 步，上限 ${approx(MAX_COST)} 步` : `可能生成约 ${approx(built)} 项的列表，上限 ${approx(MAX_BUILT)} 项`;
+  throw new LvzError('LVZ_EXPR_TOO_COSTLY',
+    `表达式“${source}”${what}：请减少嵌套的 all/exists/exists_one/map/filter，或缩短其中的列表（来自数据的列表按 ${approx(DATA_LIST)} 项估算）`,
+    { where, params: { cost, built, maxCost: MAX_COST } });
+}
+
+/**
+ * LVZ_EXPR_TOO_COSTLY at the costliest expression when all of a definition's together are estimated over
+ * MAX_TOTAL_COST: each may be within its own limit, yet one operation may run many of them.
+ */
+export function totalCostError(exprs: readonly CompiledExpr[], what: string): LvzError | undefined {
+  const total = exprs.reduce((n, e) => n + e.cost, 0);
+  if (total <= MAX_TOTAL_COST || exprs.length === 0) return undefined;
+  const costliest = exprs.reduce((a, b) => (b.cost > a.cost ? b : a));
+  return new LvzError('LVZ_EXPR_TOO_COSTLY',
+    `${what}的表达式合计计算量估计约 ${approx(total)} 步，上限 ${approx(MAX_TOTAL_COST)} 步（这一条约 ${approx(costliest.cost)} 步，是其中最大的）：请简化这些规则，减少嵌套的 all/exists/map/filter`,
+    { where: costliest.where, params: { total, maxTotal: MAX_TOTAL_COST } });
+}
+
+/** Run several evaluations as one operation (a form's visibility, every pass) under MAX_OPERATION_STEPS together. */
+export function asOneOperation<T>(fn: () => T, what: string): T {
+  try {
+    return withBudget(fn, MAX_OPERATION_STEPS);
+  } catch (e) {
+    if (e instanceof BudgetExceeded) throw overBudget(what, e);
+    throw e;
+  }
+}
+
+function overBudget(source: string, e: BudgetExceeded, where?: Where): LvzError {
+  const what = e.what === 'steps' ? `超过 ${approx(MAX_STEPS)} 步` : e.what === 'items' ? '生成的列表过长' : '生成的文字过长';
+  return new LvzError('LVZ_EXPR_LIMIT', `规则“${source}”按本件的数据计算时${what}，已中止，本次操作未执行：请联系管理员简化这条规则`, { where, params: { what: e.what } });
+}
+
+const approx = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '∞');
+
+/**
+ * Evaluate as a condition: anything but `true` is false, and an evaluation error is false too, except a
+ * run over budget: it is thrown, so the operation is refused instead of silently taking another branch.
+ */
 export function isTrue(expr: CompiledExpr, vars: Record<string, unknown>): boolean {
   try {
     return expr.evaluate(vars) === true;
-  } catch {
+  } catch (e) {
+    if (isLvzError(e) && e.code === 'LVZ_EXPR_LIMIT') throw e;
     return false;
   }
 }

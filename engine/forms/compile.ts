@@ -6,7 +6,7 @@
 import { Ajv } from 'ajv';
 import formSchema from '../../schema/form.schema.json' with { type: 'json' };
 import { parseSource, type Source } from '../dsl/source.ts';
-import type { CompiledExpr } from '../expr/index.ts';
+import { totalCostError, type CompiledExpr } from '../expr/index.ts';
 import type { Choice, CompiledForm, FieldDef, FormCompileResult, FormDef } from './types.ts';
 import { schemaErrors } from './schema-errors.ts';
 import { checkDuplicates, checkField, type CheckContext, type RawField } from './checks.ts';
@@ -34,6 +34,8 @@ export function compileForm(text: string, file: string): FormCompileResult {
   const ctx: CheckContext = { source, names: new Set(raw.fields.map((f) => f.name)), errors: [], visible: new Map() };
   checkDuplicates(raw.fields, '/fields', ctx);
   raw.fields.forEach((f, i) => checkField(f, `/fields/${i}`, ctx));
+  const total = totalCostError([...ctx.visible.values()], '各字段的 visible_when');
+  if (total) ctx.errors.push(total);
   if (ctx.errors.length > 0) return { ok: false, errors: sortByPosition(ctx.errors) };
   return { ok: true, form: toCompiled(raw, source, ctx.visible) };
 }

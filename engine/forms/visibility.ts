@@ -1,8 +1,9 @@
 // visibility.ts: which fields visible_when shows for some data, and that data with hidden values dropped.
 //
-// Repeated until nothing changes: hiding one field can hide another whose condition reads it.
+// Repeated until nothing changes: hiding one field can hide another whose condition reads it. All passes
+// together run under one budget (MAX_OPERATION_STEPS): a page render never evaluates without end.
 
-import { isTrue } from '../expr/index.ts';
+import { asOneOperation, isTrue } from '../expr/index.ts';
 import type { CompiledForm } from './types.ts';
 
 export interface Visibility {
@@ -13,6 +14,10 @@ export interface Visibility {
 }
 
 export function evaluateVisibility(form: CompiledForm, data: Record<string, unknown>): Visibility {
+  return asOneOperation(() => visibilityOf(form, data), `表单“${form.def.title}”的显示条件`);
+}
+
+function visibilityOf(form: CompiledForm, data: Record<string, unknown>): Visibility {
   const merged: Record<string, unknown> = { ...data };
   const visible = new Map<string, boolean>();
   for (let pass = 0; pass <= form.visible.size; pass++) {

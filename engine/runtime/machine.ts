@@ -41,6 +41,20 @@ export const GOTO = 'lvzhi.goto.';
 
 const exprCache = new Map<string, CompiledExpr>();
 
+/** The error a guard threw (LVZ_EXPR_LIMIT: over its budget) during the transition() running now. */
+let guardError: unknown;
+
+function withGuardErrors<T>(run: () => T): T {
+  guardError = undefined;
+  try {
+    return run();
+  } catch (e) {
+    throw guardError ?? e;
+  } finally {
+    guardError = undefined;
+  }
+}
+
 export function exprOf(wf: CompiledWorkflow | undefined, source: string): CompiledExpr {
   const hit = wf?.exprs.get(source) ?? exprCache.get(source);
   if (hit) return hit;
@@ -89,7 +103,14 @@ function buildMachine(wf: CompiledWorkflow): AnyStateMachine {
       took: () => undefined,
     },
     guards: {
-      cel: ({ context, event }: Args, p: { expr: string }) => isTrue(exprOf(wf, p.expr), celVars(context, event)),
+      cel: ({ context, event }: Args, p: { expr: string }) => {
+        try {
+          return isTrue(exprOf(wf, p.expr), celVars(context, event));
+        } catch (e) {
+          guardError = e; // xstate rethrows a plain Error with only the message; withGuardErrors() restores this one
+          throw e;
+        }
+      },
     },
   });
   return impl.createMachine({
@@ -157,7 +178,7 @@ export interface Step {
 }
 
 export function startMachine(wf: CompiledWorkflow, data: Record<string, unknown>): Step {
-  const [snapshot, actions] = initialTransition(machineFor(wf), { data });
+  const [snapshot, actions] = withGuardErrors(() => initialTransition(machineFor(wf), { data }));
   return { snapshot, effects: effectsOf(actions as never) };
 }
 
@@ -167,7 +188,7 @@ export function restore(wf: CompiledWorkflow, value: string, context: MachineCon
 
 /** One pure step; no effects and the same value means no transition was enabled. */
 export function step(wf: CompiledWorkflow, snapshot: AnyMachineSnapshot, event: RunEvent): Step {
-  const [next, actions] = transition(machineFor(wf), snapshot, event as never);
+  const [next, actions] = withGuardErrors(() => transition(machineFor(wf), snapshot, event as never));
   return { snapshot: next, effects: effectsOf(actions as never) };
 }
 

@@ -4,7 +4,7 @@
 // Without JavaScript the editor is a textarea whose 检查 button posts and re-renders with the errors.
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { isLvzError } from '../../engine/errors.ts';
+import { isLvzError, LvzError } from '../../engine/errors.ts';
 import type { Actor } from '../../engine/runtime/types.ts';
 import type { CheckResult, StudioKind } from '../../engine/runtime/studio/types.ts';
 import { randomBytes } from 'node:crypto';
@@ -120,6 +120,15 @@ async function publishOrRerender(request: FastifyRequest, reply: FastifyReply, a
 export async function adminRoutes(app: FastifyInstance): Promise<void> {
   const t = app.renderer.t;
 
+  // Any signed-in user can post to these URLs: who is no admin is refused before the body is even read
+  // (the engine refuses them again, LVZ_AUTH_FORBIDDEN, where the work is done).
+  app.addHook('preParsing', async (request, _reply, payload) => {
+    if (request.method === 'GET' || request.method === 'HEAD') return payload;
+    const actor = requireActor(request);
+    if (!actor.roles.includes('admin')) throw new LvzError('LVZ_AUTH_FORBIDDEN', '只有系统管理员可以使用流程定义管理：如需修改流程，请联系管理员', {});
+    return payload;
+  });
+
   app.get('/admin', async (request, reply) => {
     const actor = requireActor(request);
     const entries = await app.engine.studio.list(actor);
@@ -160,9 +169,12 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
   // The editor's live check: JSON in, findings + diagram (workflows) or rendered preview (forms) out.
   app.post('/admin/check', async (request, reply) => {
     const actor = requireActor(request);
-    const body = (request.body ?? {}) as { kind?: string; id?: string; text?: string };
+    const body = (request.body ?? {}) as { kind?: unknown; id?: unknown; text?: unknown };
+    if (typeof body.text !== 'string' || (body.id !== undefined && typeof body.id !== 'string')) {
+      throw new LvzError('LVZ_RUN_BAD_REQUEST', '检查请求应为 { kind, id, text }，其中 id 和 text 为文字', {});
+    }
     const kind: StudioKind = body.kind === 'form' ? 'form' : 'workflow';
-    const r = await app.engine.studio.check(actor, kind, String(body.id ?? ''), String(body.text ?? ''));
+    const r = await app.engine.studio.check(actor, kind, body.id ?? '', body.text);
     return reply.type('application/json; charset=utf-8').send({
       ok: r.ok, errors: r.errors, warnings: r.warnings, paths: r.paths,
       diagram: diagramSrc(r.diagram?.svg), steps: r.diagram?.steps, title: r.title,

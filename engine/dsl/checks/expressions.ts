@@ -1,7 +1,7 @@
 // expressions.ts: every CEL expression parses, uses only the variables its place offers, and the
 // fields, groups and states it names exist. A name outside those (`this.constructor`) never runs.
 
-import { compileExpr } from '../../expr/index.ts';
+import { compileExpr, totalCostError, type CompiledExpr } from '../../expr/index.ts';
 import { LvzError, isLvzError, type Where } from '../../errors.ts';
 import { exprSites, type ExprSite } from '../expr-sites.ts';
 import { list, q } from '../zh.ts';
@@ -10,16 +10,20 @@ import type { Check, CheckContext } from './types.ts';
 
 export const expressions: Check = (wf, src, ctx) => {
   const known = knownNames(wf, ctx);
-  return exprSites(wf).flatMap((site) => {
+  const compiled: CompiledExpr[] = [];
+  const errors = exprSites(wf).flatMap((site) => {
     const where = src.at(site.path);
     try {
       const expr = compileExpr(site.source, where);
+      compiled.push(expr);
       return expr.refs.flatMap((ref) => checkRef(ref, site, known)).map((e) => withPlace(e, where, site.path));
     } catch (e) {
       if (!isLvzError(e)) throw e;
       return [withPlace(e, where, site.path)];
     }
   });
+  const total = totalCostError(compiled, '本流程');
+  return total ? [...errors, total] : errors;
 };
 
 interface Known {

@@ -12,7 +12,7 @@ import type { CompiledWorkflow, WorkflowDef } from '../../dsl/types.ts';
 import { LvzError } from '../../errors.ts';
 import { compileForm } from '../../forms/compile.ts';
 import { buildFormModel } from '../../forms/model.ts';
-import type { CompiledForm } from '../../forms/types.ts';
+import type { CompiledForm, DirectoryOptions } from '../../forms/types.ts';
 import { listOrgs, listUsers } from '../../store/directory.ts';
 import { listDefinitions, type DefinitionRow } from '../../store/process/index.ts';
 import type { RuntimeContext } from '../context.ts';
@@ -34,6 +34,13 @@ export const editableText = (row: DefinitionRow): string => row.sourceText ?? ro
 
 export async function studioContext(rc: RuntimeContext, db: Knex = rc.db): Promise<StudioContext> {
   const rows = await listDefinitions(db, 'workflow');
+  const [users, orgs] = await Promise.all([listUsers(db), listOrgs(db)]);
+  const directory: Directory = { users: users.map((u) => ({ id: u.id, roles: u.roles, orgId: u.orgId })), orgs: orgs.map((o) => ({ id: o.id, kind: o.kind })) };
+  return contextOf(rows, rc.registry.forms, directory);
+}
+
+/** The context from plain rows: the check worker (check-worker.ts) builds it from what the pool sent. */
+export function contextOf(rows: DefinitionRow[], forms: Map<string, CompiledForm>, directory: Directory): StudioContext {
   const parents = new Map<string, ParentText>();
   const latest = new Map<string, DefinitionRow>();
   for (const r of rows) {
@@ -44,9 +51,7 @@ export async function studioContext(rc: RuntimeContext, db: Knex = rc.db): Promi
       parents.set(r.id, t);
     }
   }
-  const [users, orgs] = await Promise.all([listUsers(db), listOrgs(db)]);
-  const directory: Directory = { users: users.map((u) => ({ id: u.id, roles: u.roles, orgId: u.orgId })), orgs: orgs.map((o) => ({ id: o.id, kind: o.kind })) };
-  return { rows, forms: rc.registry.forms, parents, latest, directory };
+  return { rows, forms, parents, latest, directory };
 }
 
 export function findingOf(e: LvzError, file: string, severity: StudioFinding['severity'] = 'error'): StudioFinding {
@@ -74,7 +79,7 @@ export function checkWorkflowText(ctx: StudioContext, id: string, text: string, 
   const wf = r.workflow;
   const errors: LvzError[] = [];
   if (wf.def.id !== id) errors.push(idMismatch(wf.def.id, id, file, 'workflow'));
-  const m = modelCheck(wf, { forms, directory: ctx.directory });
+  const m = modelCheck(wf, { forms, directory: ctx.directory, clock: () => performance.now() });
   errors.push(...m.errors);
   errors.push(...checkAcrossFiles([...otherLatest(ctx, id, forms), wf], { forms }).filter((e) => e.where?.file === file));
   const result: CheckResult = {
@@ -113,7 +118,7 @@ export interface FormCheck {
  * A form is checked alone and then with every workflow that uses it (their newest versions): a removed
  * field a step still names is an error here, reported under that workflow's name.
  */
-export async function checkFormText(rc: RuntimeContext, ctx: StudioContext, id: string, text: string): Promise<FormCheck> {
+export function checkFormText(choices: DirectoryOptions, ctx: StudioContext, id: string, text: string): FormCheck {
   const file = fileOf('form', id);
   const r = compileForm(text, file);
   if (!r.ok) return { result: { ok: false, errors: r.errors.map((e) => findingOf(e, file)), warnings: [] } };
@@ -131,6 +136,6 @@ export async function checkFormText(rc: RuntimeContext, ctx: StudioContext, id: 
     }
   }
   const all = new Set(r.form.def.fields.map((f) => f.name));
-  const preview = buildFormModel(r.form, {}, { edit: all, read: all }, [], await rc.directory());
+  const preview = buildFormModel(r.form, {}, { edit: all, read: all }, [], choices);
   return { result: { ok: errors.length === 0, errors, warnings: [], preview, title: r.form.def.title }, form: r.form };
 }

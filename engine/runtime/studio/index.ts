@@ -6,7 +6,8 @@ import { getDefinition, runningCounts, type DefinitionRow } from '../../store/pr
 import type { RuntimeContext } from '../context.ts';
 import type { Actor } from '../types.ts';
 import { canEdit, ensureAdmin, orgTree, type OrgTree } from './access.ts';
-import { checkFormText, checkWorkflowText, editableText, studioContext, type StudioContext } from './check.ts';
+import { checkWorkflowText, editableText, studioContext, type StudioContext } from './check.ts';
+import { checkJob, checkPool } from './check-pool.ts';
 import { createDistrict, districtOptions } from './create.ts';
 import { differencesOf, districtStatus, extendersOf, extendsOf } from './districts.ts';
 import { lineDiff } from './line-diff.ts';
@@ -101,8 +102,8 @@ export function buildStudio(rc: RuntimeContext): Studio {
     async check(actor, kind, id, text) {
       ensureAdmin(actor);
       if (typeof text !== 'string' || text.length > 512 * 1024) throw new LvzError('LVZ_RUN_BAD_REQUEST', '定义内容过长或为空', {});
-      const ctx = await studioContext(rc);
-      return kind === 'workflow' ? checkWorkflowText(ctx, id, text).result : (await checkFormText(rc, ctx, id, text)).result;
+      // In a worker thread with a time and heap limit (check-pool.ts): a costly text cannot stall the server.
+      return checkPool().run(await checkJob(rc, kind, id, text));
     },
     publish: (actor, kind, id, input) => publish(rc, actor, kind, id, input),
     saveDraft: (actor, kind, id, input) => saveDraft(rc, actor, kind, id, input),

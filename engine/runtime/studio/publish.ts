@@ -15,7 +15,10 @@ import {
 import type { RuntimeContext } from '../context.ts';
 import type { Actor } from '../types.ts';
 import { ensureAdmin, ensureCanEdit, orgTree, type OrgTree } from './access.ts';
-import { checkFormText, checkWorkflowText, studioContext } from './check.ts';
+import { compileWorkflow } from '../../dsl/compile.ts';
+import { compileForm } from '../../forms/compile.ts';
+import { fileOf, studioContext } from './check.ts';
+import { checkJob, checkPool } from './check-pool.ts';
 import { districtStatus, extendersOf } from './districts.ts';
 import { installForm, installWorkflow } from './registry.ts';
 import type { CheckResult, PublishInput, PublishResult, StudioKind } from './types.ts';
@@ -51,9 +54,21 @@ interface Checked {
   form?: CompiledForm;
 }
 
+/**
+ * The full check runs in the studio's worker pool (bounded in time and heap, check-pool.ts); only a text it
+ * passed is compiled again here, to install it: compiling alone is bounded by the expression and YAML limits.
+ */
 async function checkText(rc: RuntimeContext, kind: StudioKind, id: string, text: string): Promise<Checked> {
+  const result = await checkPool().run(await checkJob(rc, kind, id, text));
+  if (!result.ok) return { result };
+  const file = fileOf(kind, id);
+  if (kind === 'form') {
+    const r = compileForm(text, file);
+    return r.ok ? { result, form: r.form } : { result: { ...result, ok: false } };
+  }
   const ctx = await studioContext(rc);
-  return kind === 'workflow' ? checkWorkflowText(ctx, id, text) : checkFormText(rc, ctx, id, text);
+  const r = compileWorkflow(text, file, { forms: ctx.forms, parents: ctx.parents });
+  return r.ok ? { result, workflow: r.workflow } : { result: { ...result, ok: false } };
 }
 
 export function invalid(result: CheckResult): LvzError {
