@@ -12,9 +12,11 @@ import { scheduleDeferredReminders } from './runtime/deferred.ts';
 import { loadDefinitions, recordDefinitions } from './runtime/definitions.ts';
 import { buildEngine } from './runtime/engine.ts';
 import type { Engine } from './runtime/types.ts';
+import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from './runtime/upload-limits.ts';
 
 export type { Engine } from './runtime/types.ts';
 export { startScheduler } from './runtime/scheduler.ts';
+export { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from './runtime/upload-limits.ts';
 
 export interface EngineOptions {
   dataDir: string;
@@ -23,6 +25,8 @@ export interface EngineOptions {
   projectDir?: string;
   now?: Clock;
   demo?: boolean;
+  /** Upload quotas and the orphan timeout; unset ones keep DEFAULT_UPLOAD_LIMITS. */
+  uploads?: Partial<UploadLimits>;
 }
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -56,6 +60,7 @@ export async function engineOn(db: Db, options: Omit<EngineOptions, 'databaseUrl
   };
   const rc: RuntimeContext = {
     db, reads, now, calendar: loaded.calendar, registry: loaded.registry, dataDir: path.resolve(options.dataDir),
+    uploads: { ...DEFAULT_UPLOAD_LIMITS, ...options.uploads },
     ...directoryCache(reads, now),
   };
   try {

@@ -35,6 +35,9 @@ export const ERROR_STATUS: Record<LvzCode, number> = {
   LVZ_FORM_INVALID: 422,
   LVZ_FORM_UPLOAD_TOO_LARGE: 413,
   LVZ_FORM_UPLOAD_TYPE: 415,
+  LVZ_FORM_UPLOAD_NAME: 400,
+  LVZ_FORM_UPLOAD_QUOTA: 413,
+  LVZ_FORM_UPLOAD_DAILY: 429,
   LVZ_EXPR_SYNTAX: 400,
   LVZ_EXPR_EVAL: 500,
   LVZ_CAL_YEAR_MISSING: 503, // a configuration gap the admin closes (calendars/cn.yaml), not the user's input

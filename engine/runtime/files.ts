@@ -4,14 +4,15 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { uploadProblem } from '../forms/fields/file.ts';
+import { storedFileName, uploadProblem } from '../forms/fields/file.ts';
 import { LvzError } from '../errors.ts';
-import { getFile, getInstance, getTask, insertFile, type FileRow } from '../store/process/index.ts';
+import { getFile, getInstance, getTask, insertFile, writeTx, type FileRow } from '../store/process/index.ts';
 import type { Actor, StoredFile, UploadInput } from './types.ts';
 import { actingOn, canSee, holdersOf, notFound } from './access.ts';
 import { groupOf, stateOf, workflowOf, type RuntimeContext } from './context.ts';
 import { accessOf, stepForm } from './form-input.ts';
 import { ensureStartable } from './start.ts';
+import { ensureWithinQuota } from './upload-limits.ts';
 import type { CompiledForm } from '../forms/types.ts';
 
 async function formForUpload(rc: RuntimeContext, actor: Actor, target: { taskId?: string; workflowId?: string }): Promise<{ form: CompiledForm; edit: ReadonlySet<string> }> {
@@ -46,16 +47,32 @@ export async function upload(rc: RuntimeContext, actor: Actor, target: { taskId?
   const dir = path.join(rc.dataDir, 'files', now.toISOString().slice(0, 7));
   await fs.mkdir(dir, { recursive: true });
   const dest = path.join(dir, id);
+  // uploadProblem refused every name storedFileName cannot keep.
+  const name = storedFileName(file.filename)!;
+  // A MIME type is the client's word: a control character in it could not be stored on PostgreSQL.
+  const mime = /^[\x20-\x7e]{1,100}$/.test(file.mime) ? file.mime : 'application/octet-stream';
+  const row: FileRow = { id, instanceId: null, field: file.field, name, mime, size: file.size, path: dest, uploadedBy: actor.userId, createdAt: now.toISOString() };
+  // The bytes are in place before the row names them; a refused quota takes them away again.
+  await moveInto(file.tempPath, dest);
   try {
-    await fs.rename(file.tempPath, dest);
-  } catch {
-    await fs.copyFile(file.tempPath, dest); // another device: copy, then drop the temp file
-    await fs.rm(file.tempPath, { force: true });
+    await writeTx(rc.db, async (tx) => {
+      await ensureWithinQuota(tx, rc.uploads, actor.userId, file.size, now);
+      await insertFile(tx, row);
+    });
+  } catch (e) {
+    await fs.rm(dest, { force: true });
+    throw e;
   }
-  const name = path.basename(file.filename).slice(0, 255) || 'file';
-  const row: FileRow = { id, instanceId: null, field: file.field, name, mime: file.mime.slice(0, 100), size: file.size, path: dest, uploadedBy: actor.userId, createdAt: now.toISOString() };
-  await insertFile(rc.db, row);
   return { fileId: id, name, mime: row.mime, size: row.size, path: dest };
+}
+
+async function moveInto(tempPath: string, dest: string): Promise<void> {
+  try {
+    await fs.rename(tempPath, dest);
+  } catch {
+    await fs.copyFile(tempPath, dest); // another device: copy, then drop the temp file
+    await fs.rm(tempPath, { force: true });
+  }
 }
 
 export async function fileFor(rc: RuntimeContext, actor: Actor, fileId: string): Promise<StoredFile> {

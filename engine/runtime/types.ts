@@ -207,6 +207,11 @@ export interface CompleteInput {
   reason?: string;
   /** The version the user saw; a stale one gives LVZ_RUN_CONFLICT. */
   version: number;
+  /**
+   * The input is JSON (the API): each value must already have its field's type (forms/json-types.ts),
+   * else LVZ_RUN_BAD_REQUEST; a web form's strings are parsed by the field types instead.
+   */
+  typed?: boolean;
 }
 
 export type TaskActionInput =
@@ -328,6 +333,8 @@ export interface Engine {
   // Timers
   /** Fires every due timer (deadline, reminder, escalation); returns how many fired. */
   fireDueTimers(now?: Date): Promise<number>;
+  /** Removes uploads no start or completion attached within the orphan timeout (rows and bytes); returns how many. */
+  sweepUploads(now?: Date): Promise<number>;
   /** zh-CN notices for operators and admins (a holiday-calendar year missing, reminders waiting for it). */
   warnings(): Promise<string[]>;
   /**

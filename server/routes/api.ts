@@ -8,6 +8,7 @@ import { LvzError } from '../../engine/errors.ts';
 import type { FieldModel, FormModel } from '../../engine/forms/types.ts';
 import type { InboxList, InstanceView, TaskActionInput, TaskView } from '../../engine/runtime/types.ts';
 import * as S from '../api-schemas.ts';
+import { apiValidatorCompiler } from '../api-validator.ts';
 import { requireActor } from '../session.ts';
 
 type Id = { Params: { id: string } };
@@ -45,6 +46,7 @@ const tag = (t: string) => ({ tags: [t] });
 
 export async function apiRoutes(app: FastifyInstance): Promise<void> {
   const engine = app.engine;
+  app.setValidatorCompiler(apiValidatorCompiler());
   app.addHook('onRequest', bearerActor);
 
   app.post<{ Body: { username: string; password: string } }>('/tokens', {
@@ -94,7 +96,7 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
   }, async (request, reply) => {
     const b = request.body;
     const out = await engine.start(requireApiActor(request), request.params.id, {
-      event: b.event ?? '', input: b.data ?? {}, opinion: b.opinion, version: 0, draft: b.draft,
+      event: b.event ?? '', input: b.data ?? {}, opinion: b.opinion, version: 0, draft: b.draft, typed: true,
     });
     return reply.code(201).send(out);
   });
@@ -155,7 +157,7 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
     },
   }, async (request) => {
     const b = request.body;
-    return engine.complete(requireApiActor(request), request.params.id, { event: b.event, input: b.data ?? {}, opinion: b.opinion, reason: b.reason, version: b.version });
+    return engine.complete(requireApiActor(request), request.params.id, { event: b.event, input: b.data ?? {}, opinion: b.opinion, reason: b.reason, version: b.version, typed: true });
   });
 
   app.post<Id & { Body: Record<string, unknown> & { action: TaskActionInput['action'] } }>('/tasks/:id/actions', {
