@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startScheduler } from '../../engine/index.ts';
 import { loginAs, startServer, type TestServer } from '../helpers/http.ts';
 import { api as callApi, apiToken } from '../helpers/spawn.ts';
 
@@ -98,6 +99,16 @@ describe('orphan uploads', () => {
     const late = await startWith(d1, '过期附件', [orphanA]);
     expect(late.status).toBe(422);
     expect(late.json.error.code).toBe('LVZ_FORM_INVALID');
+  });
+
+  it('are removed by the scheduler every server process runs (its first tick, as on start)', async () => {
+    const orphan = await uploadOne(d2, { data: 'left behind' });
+    s.clock.now = new Date(s.clock.now.getTime() + 3 * HOUR);
+    const errors: unknown[] = [];
+    const stop = startScheduler(s.engine, { intervalMs: 60_000, onError: (e) => errors.push(e) });
+    await stop(); // resolves once the tick in progress (timers, then the sweep) has finished
+    expect(errors).toEqual([]);
+    expect(storedFiles()).not.toContain(orphan);
   });
 
   it('a web submission refused for its fields shows the uploaded file again, kept until the timeout, and the resubmission attaches it', async () => {
