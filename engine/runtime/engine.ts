@@ -14,7 +14,7 @@ import { taskAction } from './actions.ts';
 import { completeTask } from './complete.ts';
 import { stateOf, workflowOf, groupOf, type RuntimeContext } from './context.ts';
 import { accessOf, mergeData, stepForm, resolveUploads } from './form-input.ts';
-import { fileFor, upload } from './files.ts';
+import { fileFor, upload, uploadAll } from './files.ts';
 import { fireDueTimers } from './fire-timers.ts';
 import { sweepOrphanUploads } from './orphan-files.ts';
 import { cancelInstance, moveInstance, remindInstance, terminateInstance, withdraw } from './instance-actions.ts';
@@ -142,6 +142,7 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>): E
     remindInstance: (actor, id, message) => fresh(() => remindInstance(rc, actor, id, message)),
 
     upload: (actor, target, file) => upload(rc, actor, target, file),
+    uploadAll: (actor, target, files) => uploadAll(rc, actor, target, files),
     file: (actor, id) => fileFor(rc, actor, id),
 
     warnings: () => calendarWarnings(rc),

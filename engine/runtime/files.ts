@@ -34,8 +34,8 @@ async function formForUpload(rc: RuntimeContext, actor: Actor, target: { taskId?
   return { form, edit: accessOf(form, g).edit };
 }
 
-export async function upload(rc: RuntimeContext, actor: Actor, target: { taskId?: string; workflowId?: string }, file: UploadInput): Promise<StoredFile> {
-  const { form, edit } = await formForUpload(rc, actor, target);
+/** One upload checked against its field (name, size, type) and turned into the row that will record it. */
+function prepare(rc: RuntimeContext, actor: Actor, form: CompiledForm, edit: ReadonlySet<string>, file: UploadInput, now: Date): FileRow {
   const field = form.byName.get(file.field);
   if (!field || field.type !== 'file' || !edit.has(file.field)) {
     throw new LvzError('LVZ_RUN_BAD_REQUEST', `这一步不能上传“${file.field}”：请在页面上的附件栏上传`, { params: { field: file.field } });
@@ -43,27 +43,41 @@ export async function upload(rc: RuntimeContext, actor: Actor, target: { taskId?
   const problem = uploadProblem(field, { filename: file.filename, mime: file.mime, size: file.size });
   if (problem) throw new LvzError(problem.code, problem.message, { params: { field: file.field } });
   const id = randomUUID();
-  const now = rc.now();
-  const dir = path.join(rc.dataDir, 'files', now.toISOString().slice(0, 7));
-  await fs.mkdir(dir, { recursive: true });
-  const dest = path.join(dir, id);
+  const dest = path.join(rc.dataDir, 'files', now.toISOString().slice(0, 7), id);
   // uploadProblem refused every name storedFileName cannot keep.
   const name = storedFileName(file.filename)!;
   // A MIME type is the client's word: a control character in it could not be stored on PostgreSQL.
   const mime = /^[\x20-\x7e]{1,100}$/.test(file.mime) ? file.mime : 'application/octet-stream';
-  const row: FileRow = { id, instanceId: null, field: file.field, name, mime, size: file.size, path: dest, uploadedBy: actor.userId, createdAt: now.toISOString() };
-  // The bytes are in place before the row names them; a refused quota takes them away again.
-  await moveInto(file.tempPath, dest);
+  return { id, instanceId: null, field: file.field, name, mime, size: file.size, path: dest, uploadedBy: actor.userId, createdAt: now.toISOString() };
+}
+
+/**
+ * Stores the files of one request all or none: every file is checked first, the quota is checked
+ * for their sum, and their rows are written in one transaction; on any refusal no row and no
+ * bytes of the request are kept.
+ */
+export async function uploadAll(rc: RuntimeContext, actor: Actor, target: { taskId?: string; workflowId?: string }, files: UploadInput[]): Promise<StoredFile[]> {
+  if (files.length === 0) return [];
+  const { form, edit } = await formForUpload(rc, actor, target);
+  const now = rc.now();
+  const rows = files.map((file) => prepare(rc, actor, form, edit, file, now));
+  await fs.mkdir(path.dirname(rows[0]!.path), { recursive: true });
   try {
+    // The bytes are in place before the rows name them; a refusal takes them away again.
+    for (const [i, row] of rows.entries()) await moveInto(files[i]!.tempPath, row.path);
     await writeTx(rc.db, async (tx) => {
-      await ensureWithinQuota(tx, rc.uploads, actor.userId, file.size, now);
-      await insertFile(tx, row);
+      await ensureWithinQuota(tx, rc.uploads, actor.userId, { files: rows.length, bytes: rows.reduce((n, r) => n + r.size, 0) }, now);
+      for (const row of rows) await insertFile(tx, row);
     });
   } catch (e) {
-    await fs.rm(dest, { force: true });
+    await Promise.all(rows.map((r) => fs.rm(r.path, { force: true })));
     throw e;
   }
-  return { fileId: id, name, mime: row.mime, size: row.size, path: dest };
+  return rows.map((r) => ({ fileId: r.id, name: r.name, mime: r.mime, size: r.size, path: r.path }));
+}
+
+export async function upload(rc: RuntimeContext, actor: Actor, target: { taskId?: string; workflowId?: string }, file: UploadInput): Promise<StoredFile> {
+  return (await uploadAll(rc, actor, target, [file]))[0]!;
 }
 
 async function moveInto(tempPath: string, dest: string): Promise<void> {

@@ -327,6 +327,8 @@ export interface Engine {
 
   // Files
   upload(actor: Actor, taskIdOrStart: { taskId?: string; workflowId?: string }, file: UploadInput): Promise<StoredFile>;
+  /** The files of one request, all or none (each file's rules, then the quota for their sum). */
+  uploadAll(actor: Actor, taskIdOrStart: { taskId?: string; workflowId?: string }, files: UploadInput[]): Promise<StoredFile[]>;
   /** LVZ_RUN_NOT_FOUND unless the actor may see the instance the file belongs to. */
   file(actor: Actor, fileId: string): Promise<StoredFile>;
 

@@ -38,13 +38,14 @@ function mb(bytes: number): string {
 }
 
 /**
- * Refuses an upload of `size` bytes that would take the user past a quota; run inside the
- * transaction that records the file, after lockUploader, so concurrent uploads cannot both pass.
+ * Refuses uploads (`files` of `bytes` in all) that would take the user past a quota; run inside
+ * the transaction that records them, after lockUploader, so concurrent uploads cannot both pass.
  */
-export async function ensureWithinQuota(tx: Knex, limits: UploadLimits, userId: string, size: number, now: Date): Promise<void> {
+export async function ensureWithinQuota(tx: Knex, limits: UploadLimits, userId: string, adding: { files: number; bytes: number }, now: Date): Promise<void> {
   await lockUploader(tx, userId);
   const use = await uploadUsage(tx, userId, shanghaiDayStart(now).toISOString());
-  if (use.pendingFiles + 1 > limits.pendingFiles || use.pendingBytes + size > limits.pendingBytes) {
+  const size = adding.bytes;
+  if (use.pendingFiles + adding.files > limits.pendingFiles || use.pendingBytes + size > limits.pendingBytes) {
     throw new LvzError('LVZ_FORM_UPLOAD_QUOTA',
       `您已上传但尚未提交的附件过多（${use.pendingFiles}个，共${mb(use.pendingBytes)}；上限${limits.pendingFiles}个、${mb(limits.pendingBytes)}）：请先提交已上传附件的表单，或等待未使用的附件在${limits.orphanHours}小时后自动清理，再上传`,
       { params: { pendingFiles: use.pendingFiles, pendingBytes: use.pendingBytes, limitFiles: limits.pendingFiles, limitBytes: limits.pendingBytes } });

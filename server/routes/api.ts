@@ -134,11 +134,9 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
     const workflowId = one(body.workflowId);
     if (!taskId === !workflowId) throw new LvzError('LVZ_RUN_BAD_REQUEST', '请给出 taskId（办理中的任务）或 workflowId（发起新件）其中之一。');
     if (request.uploads.length === 0) throw new LvzError('LVZ_RUN_BAD_REQUEST', '没有收到文件：请在 multipart 请求中附上至少一个文件部分。');
-    const files = [];
-    for (const upload of request.uploads) {
-      const f = await engine.upload(actor, taskId ? { taskId } : { workflowId }, upload);
-      files.push({ fileId: f.fileId, field: upload.field, name: f.name, mime: f.mime, size: f.size });
-    }
+    // All or none: a refused file (its name, size, type or the quota) keeps none of the request's files.
+    const stored = await engine.uploadAll(actor, taskId ? { taskId } : { workflowId }, request.uploads);
+    const files = stored.map((f, i) => ({ fileId: f.fileId, field: request.uploads[i]!.field, name: f.name, mime: f.mime, size: f.size }));
     return reply.code(201).send({ files });
   });
 

@@ -159,6 +159,18 @@ describe('upload quota', () => {
     expect(big.status).toBe(413);
   });
 
+  it('takes the files of one request all or none: two where one fits, or one with a bad name, keep nothing', async () => {
+    const user = await apiToken(s.base, 'deputy8');
+    for (let i = 0; i < 3; i++) await uploadOne(user, { data: `keep ${i}` });
+    const before = storedFiles().length;
+    const two = await upload(user, [{ data: 'first' }, { data: 'second' }]);
+    expect(two.status).toBe(413);
+    const mixed = await upload(user, [{ data: 'fine' }, { filename: 'bad\u202Efdp.exe' }]);
+    expect(mixed.status).toBe(400);
+    expect(storedFiles().length).toBe(before);
+    expect((await upload(user, [{ data: 'the fourth fits' }])).status).toBe(201);
+  });
+
   it('holds under concurrent uploads: of eight at once, only the four that fit are stored', async () => {
     const user = await apiToken(s.base, 'deputy4');
     const results = await Promise.all(Array.from({ length: 8 }, (_, i) => upload(user, [{ data: `race ${i}` }])));
