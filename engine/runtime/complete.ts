@@ -87,7 +87,7 @@ async function finishTask(rc: RuntimeContext, tx: Knex, actor: Actor, l: Loaded,
   await closeTask(tx, task, input.event, actor, l.acting.onBehalfOf, rc.now());
   const data = g.for_each ? withGroupEntry(inst.data, g, task, patch, input.event, actor.userId) : mergeData(inst.data, patch);
   if ((await attachFiles(tx, inst.id, fileIds, uploaders)) < new Set(fileIds).size) {
-    // Removed by the orphan sweep (upload-limits.ts) between reading and attaching: nothing is kept.
+    // Removed by the orphan sweep (orphan-files.ts) between reading and attaching: nothing is kept.
     throw new LvzError('LVZ_RUN_CONFLICT', '有附件已超过保留时间被清理：请重新上传附件后再提交', { params: { taskId: task.id } });
   }
   const w = openWorking(rc, tx, inst, wf, data);

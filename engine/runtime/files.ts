@@ -1,5 +1,6 @@
-// files.ts: uploads go under DATA_DIR/files (never the web root) after the field's rules are
-// checked; a file is served only to whoever may see its instance (or its uploader before attach).
+// files.ts: uploads go under DATA_DIR/files (never the web root) after the field's rules and the
+// uploader's quota (upload-limits.ts) are checked, all files of a request or none; a file is
+// served only to whoever may see its instance (or its uploader before attach).
 
 import fs from 'node:fs/promises';
 import path from 'node:path';
