@@ -4,10 +4,14 @@
 // reasons, opinions and messages of office actions too. The JSON API takes types as they are: a
 // title of ["a","b"] or true is a 400 naming the field and the type, not "a" or "true".
 
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../engine/index.ts';
 import { loginAs, startServer, type Client, type TestServer } from '../helpers/http.ts';
 import { api as callApi, apiToken } from '../helpers/spawn.ts';
 
+const CITY = fs.readFileSync(path.join(REPO_ROOT, 'workflows', 'suggestion.yaml'), 'utf8');
 let s: TestServer;
 let deputy = '';
 let web: Client;
@@ -109,6 +113,21 @@ describe('reasons, opinions and messages of office actions', () => {
     expect(res.text).toContain('终止的理由');
     const view = await api('GET', `/instances/${t.instanceId}`, { token: admin });
     expect(view.json.summary.status).toBe('active');
+  });
+
+  it('the studio refuses a NUL in a publish message or in the definition text, and publishes nothing', async () => {
+    const admin = await loginAs(s.base, 'admin');
+    await admin.get('/admin/workflows/suggestion');
+    const text = CITY.replace('title: 起草建议', 'title: 起草\u0000建议');
+    const inText = await admin.post('/admin/workflows/suggestion/publish', { text, message: '改名', baseVersion: '1' });
+    expect(inText.status).toBe(400);
+    expect(inText.text).toContain('定义内容');
+    const inMessage = await admin.post('/admin/workflows/suggestion/publish', { text: CITY, message: '说明\u0000', baseVersion: '1' });
+    expect(inMessage.status).toBe(400);
+    expect(inMessage.text).toContain('发布说明');
+    // Version 1 is still the latest: a clean publish on base 1 is not stale.
+    const clean = await admin.post('/admin/workflows/suggestion/publish', { text: CITY.replace('title: 起草建议', 'title: 起草并提交建议'), message: '改名', baseVersion: '1' });
+    expect(clean.status).toBe(303);
   });
 
   it('a NUL in a login name is a refusal, never a 500', async () => {
