@@ -12,7 +12,7 @@ import { holderWorkflows } from './007_holder_workflows.ts';
 import { coveringInboxIndexes } from './008_covering_inbox_indexes.ts';
 import { timerFailures } from './009_timer_failures.ts';
 import { loginFailures } from './010_login_failures.ts';
-import { uploadQuota } from './011_upload_quota.ts';
+import { uploadQuota } from './013_upload_quota.ts';
 
 export interface Migration {
   up(db: Knex): Promise<void>;
@@ -30,5 +30,5 @@ export const migrations: Record<string, Migration> = {
   '008_covering_inbox_indexes': coveringInboxIndexes,
   '009_timer_failures': timerFailures,
   '010_login_failures': loginFailures,
-  '011_upload_quota': uploadQuota,
+  '013_upload_quota': uploadQuota,
 };

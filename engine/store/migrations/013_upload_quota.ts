@@ -1,4 +1,4 @@
-// 011_upload_quota.ts: the per-user upload quota sums a user's uploads of the day (and those not
+// 013_upload_quota.ts: the per-user upload quota sums a user's uploads of the day (and those not
 // yet attached) on every upload; this index keeps that a range read of one user's rows. The
 // orphan sweep reads `instance_id is null` through files_instance_idx.
 
