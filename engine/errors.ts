@@ -36,6 +36,9 @@ export const CODES = {
   LVZ_FORM_INVALID: 'submitted form data breaks the form rules',
   LVZ_FORM_UPLOAD_TOO_LARGE: 'an uploaded file is larger than the field allows',
   LVZ_FORM_UPLOAD_TYPE: 'an uploaded file has a type the field does not accept',
+  LVZ_FORM_UPLOAD_NAME: 'an uploaded file name is empty, too long, or holds control or bidi characters',
+  LVZ_FORM_UPLOAD_QUOTA: 'the uploader already holds as many unattached uploads as allowed',
+  LVZ_FORM_UPLOAD_DAILY: 'the uploader has uploaded as much as allowed today',
   // Expressions
   LVZ_EXPR_SYNTAX: 'an expression does not parse',
   LVZ_EXPR_EVAL: 'an expression failed while it ran',

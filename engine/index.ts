@@ -13,10 +13,12 @@ import { loadDefinitions, recordDefinitions } from './runtime/definitions.ts';
 import { buildEngine } from './runtime/engine.ts';
 import type { Engine } from './runtime/types.ts';
 import type { LoginLimits } from './auth/throttle.ts';
+import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from './runtime/upload-limits.ts';
 
 export type { Engine } from './runtime/types.ts';
 export { startScheduler } from './runtime/scheduler.ts';
 export { readKey as readSubmissionKey } from './runtime/idempotency.ts';
+export { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from './runtime/upload-limits.ts';
 
 export interface EngineOptions {
   dataDir: string;
@@ -27,6 +29,8 @@ export interface EngineOptions {
   demo?: boolean;
   /** Login rate limits and hash concurrency for this process; defaults in engine/auth/throttle.ts. */
   loginLimits?: Partial<LoginLimits>;
+  /** Upload quotas and the orphan timeout; unset ones keep DEFAULT_UPLOAD_LIMITS. */
+  uploads?: Partial<UploadLimits>;
 }
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -60,6 +64,7 @@ export async function engineOn(db: Db, options: Omit<EngineOptions, 'databaseUrl
   };
   const rc: RuntimeContext = {
     db, reads, now, calendar: loaded.calendar, registry: loaded.registry, dataDir: path.resolve(options.dataDir),
+    uploads: { ...DEFAULT_UPLOAD_LIMITS, ...options.uploads },
     ...directoryCache(reads, now),
   };
   try {

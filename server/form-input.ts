@@ -72,12 +72,13 @@ export function onceOf(request: FastifyRequest, post: FormPost, extra: Record<st
 export async function attachUploads(
   engine: Engine, actor: Actor, request: FastifyRequest, target: { taskId?: string; workflowId?: string }, input: RawInput,
 ): Promise<void> {
-  for (const upload of request.uploads) {
-    if (upload.field.startsWith('_')) throw new LvzError('LVZ_RUN_BAD_REQUEST', '上传的文件不属于任何表单项，请刷新页面后重新选择文件。');
-    const stored = await engine.upload(actor, target, upload);
+  if (request.uploads.some((u) => u.field.startsWith('_'))) throw new LvzError('LVZ_RUN_BAD_REQUEST', '上传的文件不属于任何表单项，请刷新页面后重新选择文件。');
+  // All or none: a refused file (its name, size, type or the quota) keeps none of the request's files.
+  const stored = await engine.uploadAll(actor, target, request.uploads);
+  for (const [i, upload] of request.uploads.entries()) {
     const kept = input[upload.field];
     const list = Array.isArray(kept) ? kept : kept === undefined || kept === '' ? [] : [kept];
-    input[upload.field] = [...list, stored.fileId];
+    input[upload.field] = [...list, stored[i]!.fileId];
   }
 }
 

@@ -5,6 +5,8 @@ import path from 'node:path';
 import { isLvzError } from '../engine/errors.ts';
 import type { Engine } from '../engine/runtime/types.ts';
 import { buildApp } from './app.ts';
+import type { UploadLimits } from '../engine/index.ts';
+import { uploadLimitsFrom } from './upload-config.ts';
 
 export interface ServeConfig {
   port: number;
@@ -24,6 +26,8 @@ export interface ServeConfig {
   publicUrl?: string;
   /** READYZ_MAX_LOOP_DELAY_MS: an event-loop stall this long makes /readyz answer `saturated` (0: never). */
   maxLoopDelayMs: number;
+  /** UPLOAD_*: upload quotas and the orphan timeout (upload-config.ts); unset ones keep the defaults. */
+  uploads: Partial<UploadLimits>;
 }
 
 function workersArg(argv: string[]): number {
@@ -51,6 +55,7 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     metricsToken: env.METRICS_TOKEN || undefined,
     maxLoopDelayMs: loopDelay(env.READYZ_MAX_LOOP_DELAY_MS),
     publicUrl: publicUrl(env.PUBLIC_URL),
+    uploads: uploadLimitsFrom(env),
   };
 }
 
@@ -91,7 +96,7 @@ export async function main(argv: string[]): Promise<void> {
   const { clockNotice } = await import('../engine/runtime/clock.ts');
   let engine: Engine;
   try {
-    engine = await createEngine({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, demo: config.demo });
+    engine = await createEngine({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, demo: config.demo, uploads: config.uploads });
   } catch (e) {
     // Definition, calendar or database errors at start-up: say what is wrong, not a stack trace.
     console.error(isLvzError(e) ? e.format() : e instanceof Error ? e.message : String(e));
@@ -106,7 +111,7 @@ export async function main(argv: string[]): Promise<void> {
   if (notice) app.log.warn(notice);
   const stopScheduler = startScheduler(engine, {
     intervalMs: config.timerIntervalMs,
-    onError: (e) => app.log.error({ err: e }, 'firing due timers failed'),
+    onError: (e) => app.log.error({ err: e }, 'periodic work (timers, orphan uploads) failed'),
   });
   let closing = false;
   const shutdown = async (): Promise<void> => {

@@ -67,9 +67,23 @@ async function saveFile(request: FastifyRequest, tmpDir: string, part: Multipart
   request.uploads.push({ field: part.fieldname, filename: part.filename, mime: part.mimetype, tempPath, size });
 }
 
+/** A temp file older than this was left by a process that died mid-request (requests never last an hour). */
+const STALE_TEMP_MS = 3_600_000;
+
+/** Removes temp uploads a killed process left behind; other processes' fresh ones stay. */
+async function removeStaleTemps(tmpDir: string): Promise<void> {
+  const names = await fs.promises.readdir(tmpDir).catch(() => [] as string[]);
+  for (const name of names.filter((n) => n.endsWith('.upload'))) {
+    const file = path.join(tmpDir, name);
+    const stat = await fs.promises.stat(file).catch(() => undefined);
+    if (stat && Date.now() - stat.mtimeMs > STALE_TEMP_MS) await fs.promises.rm(file, { force: true });
+  }
+}
+
 export const multipartPlugin = fp(async (app) => {
   const tmpDir = path.join(app.lvzhi.dataDir, 'tmp');
   await fs.promises.mkdir(tmpDir, { recursive: true });
+  await removeStaleTemps(tmpDir);
   app.decorateRequest('uploads', null as unknown as UploadInput[]);
   app.decorateRequest('tempFiles', null as unknown as string[]);
   app.addHook('onRequest', async (request) => {

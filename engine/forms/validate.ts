@@ -5,17 +5,36 @@
 
 import type { CompiledForm, DirectoryOptions, FieldAccess, FieldDef, FieldError } from './types.ts';
 import { fieldTypes } from './fields/index.ts';
-import { groupRowErrors } from './fields/group.ts';
+import { groupRowErrors, groupRowId } from './fields/group.ts';
 import { parseField } from './raw-input.ts';
 import { evaluateVisibility } from './visibility.ts';
+import { badCharacterIn, badCharacterMessage } from './text-safety.ts';
 
 export interface ValidateResult {
   data: Record<string, unknown>;
   errors: FieldError[];
 }
 
+/** A character no input may carry (text-safety.ts), in the field or, for a group, in one of its rows' cells. */
+export function characterError(field: FieldDef, value: unknown): FieldError | undefined {
+  if (field.type !== 'group') {
+    const bad = badCharacterIn(value, field.type === 'textarea');
+    return bad ? { id: `f-${field.name}`, name: field.name, message: badCharacterMessage(field.label, bad) } : undefined;
+  }
+  const rows = Array.isArray(value) ? value : [];
+  for (const [i, row] of rows.entries()) {
+    for (const sub of field.fields ?? []) {
+      const bad = badCharacterIn((row as Record<string, unknown> | undefined)?.[sub.name], sub.type === 'textarea');
+      if (bad) return { id: groupRowId(field.name, i, sub.name), name: field.name, message: `${field.label}第${i + 1}项：${badCharacterMessage(sub.label, bad)}` };
+    }
+  }
+  return undefined;
+}
+
 /** Errors of one field's parsed value: the field's own, then (for a group) its rows'. */
 export function fieldErrors(field: FieldDef, value: unknown, dir: DirectoryOptions): FieldError[] {
+  const bad = characterError(field, value);
+  if (bad) return [bad];
   const ctx = { dir };
   const message = fieldTypes[field.type].validate(field, value, ctx);
   const own = message ? [{ id: `f-${field.name}`, name: field.name, message }] : [];
@@ -42,7 +61,8 @@ export function validateInput(
       continue;
     }
     if (!isEditable) continue;
-    data[f.name] = parsed[f.name];
+    // A draft keeps what parses (errors and all) but never what no database may store.
+    if (!characterError(f, parsed[f.name])) data[f.name] = parsed[f.name];
     errors.push(...fieldErrors(f, parsed[f.name], dir));
   }
   return { data, errors };

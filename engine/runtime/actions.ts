@@ -15,7 +15,7 @@ import { conflict, contextOf, openWorking, persist, send, settle } from './advan
 import { logOnly } from './complete.ts';
 import { groupOf, stateOf, workflowOf, type RuntimeContext } from './context.ts';
 import { GOTO } from './machine.ts';
-import { celActor, ensureOpen, ensureRunning, loadTask, requireReason, type Loaded } from './load.ts';
+import { celActor, ensureOpen, ensurePlainText, ensureRunning, loadTask, requireReason, type Loaded } from './load.ts';
 import { canSee, holdersOf, notFound } from './access.ts';
 import { insertCopies, newTask, signerPosition } from './work.ts';
 
@@ -34,6 +34,8 @@ export const ACTION_LABELS: Record<TaskAction, string> = {
  * are not (a repeated reminder or a signer already taken back changes nothing more).
  */
 export async function taskAction(rc: RuntimeContext, actor: Actor, taskId: string, input: TaskActionInput, once?: Once): Promise<{ replayed?: boolean }> {
+  // Every action's typed text, before anything is read: the same refusal on both databases.
+  if ('reason' in input) ensurePlainText(input.reason, `${input.action === 'remove_signer' ? '减签' : ACTION_LABELS[input.action]}的理由`, 'reason');
   if (input.action === 'remind') return remindTask(rc, actor, taskId, input.message).then(() => ({}));
   if (input.action === 'remove_signer') return removeSigner(rc, actor, taskId, input).then(() => ({}));
   return writeTx(rc.db, (tx) => onceIn(rc, tx, actor, once, `action ${taskId}`, async () => {
@@ -205,6 +207,7 @@ async function remindTask(rc: RuntimeContext, actor: Actor, taskId: string, mess
 }
 
 export async function logReminder(rc: RuntimeContext, tx: Knex, inst: InstanceRow, task: TaskRow | undefined, actorId: string | null, message?: string): Promise<void> {
+  ensurePlainText(message, '催办留言', 'message');
   const count = (await countEvents(tx, inst.id, 'task.reminded')) + 1;
   await appendEvent(tx, {
     instanceId: inst.id, at: rc.now().toISOString(), actorId, onBehalfOf: null, type: 'task.reminded',

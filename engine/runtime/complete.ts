@@ -12,7 +12,7 @@ import { stateName, type CelActor } from './machine.ts';
 import { conflict, contextOf, openWorking, persist, send, settle, type Working } from './advance.ts';
 import { groupOf, stateOf, type RuntimeContext } from './context.ts';
 import { mergeData, validateStep } from './form-input.ts';
-import { celActor, ensureOpen, loadTask, requireReason, type Loaded } from './load.ts';
+import { celActor, ensureOpen, ensurePlainText, loadTask, requireReason, type Loaded } from './load.ts';
 import { signerPosition } from './work.ts';
 import { onceIn } from './idempotency.ts';
 
@@ -24,6 +24,7 @@ export function isEventMode(s: StateDef, g: TaskGroupDef, event: string): boolea
 }
 
 export function checkOpinion(g: TaskGroupDef, opinion: string | undefined): string | undefined {
+  ensurePlainText(opinion, '审批意见', 'opinion');
   const o = (opinion ?? '').trim();
   if (g.opinion === 'required' && !o) {
     throw new LvzError('LVZ_RUN_OPINION_REQUIRED', '这一步需要填写审批意见：请填写意见（可从常用语中选择）后再提交', {});
@@ -35,6 +36,7 @@ export function checkOpinion(g: TaskGroupDef, opinion: string | undefined): stri
 function reasonFor(s: StateDef, event: string, reason: string | undefined): string | undefined {
   const needed = (s.on[event] ?? []).some((t) => t.reason === 'required');
   if (needed) return requireReason(reason, '这一操作');
+  ensurePlainText(reason, '理由', 'reason');
   return reason?.trim() || undefined;
 }
 
@@ -82,10 +84,13 @@ async function finishTask(rc: RuntimeContext, tx: Knex, actor: Actor, l: Loaded,
   const reason = reasonFor(s, input.event, input.reason);
   const current = { ...inst.data, ...(task.draft ?? {}) };
   const uploaders = [actor.userId, l.acting.holder.userId];
-  const { patch, fileIds } = await validateStep(rc, tx, wf, g, input.input, current, uploaders);
+  const { patch, fileIds } = await validateStep(rc, tx, wf, g, input.input, current, uploaders, input.typed);
   await closeTask(tx, task, input.event, actor, l.acting.onBehalfOf, rc.now());
   const data = g.for_each ? withGroupEntry(inst.data, g, task, patch, input.event, actor.userId) : mergeData(inst.data, patch);
-  await attachFiles(tx, inst.id, fileIds, uploaders);
+  if ((await attachFiles(tx, inst.id, fileIds, uploaders)) < new Set(fileIds).size) {
+    // Removed by the orphan sweep (orphan-files.ts) between reading and attaching: nothing is kept.
+    throw new LvzError('LVZ_RUN_CONFLICT', '有附件已超过保留时间被清理：请重新上传附件后再提交', { params: { taskId: task.id } });
+  }
   const w = openWorking(rc, tx, inst, wf, data);
   const who = celActor(actor);
   const signersAfter = await openSignersAfter(w, g, task);
@@ -142,7 +147,7 @@ async function answerDelegation(rc: RuntimeContext, tx: Knex, actor: Actor, l: L
   const owner = (await tasksOfVisit(tx, inst.id, task.state, task.visit)).find((t) => t.id === task.ownerTaskId);
   const g = groupOf(wf, task.state, task.grp);
   const opinion = checkOpinion({ ...g, opinion: g.opinion === 'none' ? 'optional' : g.opinion }, input.opinion);
-  const { patch } = await validateStep(rc, tx, wf, g, input.input, { ...inst.data, ...(owner?.draft ?? {}) }, [actor.userId]);
+  const { patch } = await validateStep(rc, tx, wf, g, input.input, { ...inst.data, ...(owner?.draft ?? {}) }, [actor.userId], input.typed);
   await closeTask(tx, task, 'answered', actor, l.acting.onBehalfOf, rc.now());
   if (owner) {
     const draft = { ...(owner.draft ?? {}), ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)), _helper: { by: actor.userId, name: actor.name, opinion: opinion ?? '' } };

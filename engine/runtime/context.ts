@@ -8,6 +8,7 @@ import type { CompiledForm, DirectoryOptions } from '../forms/types.ts';
 import { LvzError } from '../errors.ts';
 import { listOrgs, listUsers } from '../store/directory.ts';
 import type { Clock } from './clock.ts';
+import type { UploadLimits } from './upload-limits.ts';
 
 export interface Registry {
   /** Every compiled version, `id@version`. */
@@ -26,6 +27,8 @@ export interface RuntimeContext {
   calendar: Calendar;
   registry: Registry;
   dataDir: string;
+  /** Upload quotas and how long an unattached upload is kept (upload-limits.ts). */
+  uploads: UploadLimits;
   /** Pass the transaction when inside one: SQLite has a single connection. */
   directory(db?: Knex): Promise<DirectoryOptions>;
   /** Display names: user id -> name, user id -> org name, org id -> name. */

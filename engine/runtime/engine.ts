@@ -17,14 +17,15 @@ import { taskAction } from './actions.ts';
 import { completeTask } from './complete.ts';
 import { stateOf, workflowOf, groupOf, type RuntimeContext } from './context.ts';
 import { accessOf, mergeData, stepForm, resolveUploads } from './form-input.ts';
-import { fileFor, upload } from './files.ts';
+import { fileFor, upload, uploadAll } from './files.ts';
 import { fireDueTimers } from './fire-timers.ts';
+import { sweepOrphanUploads } from './orphan-files.ts';
 import { cancelInstance, moveInstance, remindInstance, terminateInstance, withdraw } from './instance-actions.ts';
 import { ensureStartable, startInstance } from './start.ts';
 import { saveOutOfOffice, settingsActions, settingsView } from './settings.ts';
 import { taskView } from './task-view.ts';
 import { inbox, inboxCounts, instanceView, instances } from './views.ts';
-import { ensureOpen, loadTask } from './load.ts';
+import { ensureOpen, ensurePlainText, loadTask } from './load.ts';
 import { validateInput } from '../forms/validate.ts';
 import { buildStudio } from './studio/index.ts';
 import { orgTree } from './studio/access.ts';
@@ -76,6 +77,7 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>, lo
     deleteApiToken: (actor, id) => settingsActions.deleteApiToken(rc, actor, id),
     settings: (actor) => settingsView(rc, actor),
     async savePhrase(actor, text) {
+      ensurePlainText(text, '常用语', 'text');
       const t = String(text ?? '').trim();
       if (!t || t.length > 500) throw new LvzError('LVZ_RUN_BAD_REQUEST', '常用语不能为空，也不能超过 500 个字', {});
       await addPhrase(db, { userId: actor.userId, text: t, now: rc.now() });
@@ -150,6 +152,7 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>, lo
     remindInstance: (actor, id, message) => fresh(() => remindInstance(rc, actor, id, message)),
 
     upload: (actor, target, file) => upload(rc, actor, target, file),
+    uploadAll: (actor, target, files) => uploadAll(rc, actor, target, files),
     file: (actor, id) => fileFor(rc, actor, id),
 
     warnings: () => calendarWarnings(rc),
@@ -158,6 +161,7 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>, lo
       await sweepExpiredKeys(rc, now ?? rc.now());
       return fresh(() => fireDueTimers(rc, now ?? rc.now()));
     },
+    sweepUploads: (now) => sweepOrphanUploads(rc, now ?? rc.now()),
     timers: {
       overview: (actor) => fresh(() => timerOverview(rc, actor)),
       retry: (actor, id) => retryTimer(rc, actor, id),

@@ -1,17 +1,19 @@
-// files.ts: uploads go under DATA_DIR/files (never the web root) after the field's rules are
-// checked; a file is served only to whoever may see its instance (or its uploader before attach).
+// files.ts: uploads go under DATA_DIR/files (never the web root) after the field's rules and the
+// uploader's quota (upload-limits.ts) are checked, all files of a request or none; a file is
+// served only to whoever may see its instance (or its uploader before attach).
 
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { uploadProblem } from '../forms/fields/file.ts';
+import { storedFileName, uploadProblem } from '../forms/fields/file.ts';
 import { LvzError } from '../errors.ts';
-import { getFile, getInstance, getTask, insertFile, type FileRow } from '../store/process/index.ts';
+import { getFile, getInstance, getTask, insertFile, writeTx, type FileRow } from '../store/process/index.ts';
 import type { Actor, StoredFile, UploadInput } from './types.ts';
 import { actingOn, canSee, holdersOf, notFound } from './access.ts';
 import { groupOf, stateOf, workflowOf, type RuntimeContext } from './context.ts';
 import { accessOf, stepForm } from './form-input.ts';
 import { ensureStartable } from './start.ts';
+import { ensureWithinQuota } from './upload-limits.ts';
 import type { CompiledForm } from '../forms/types.ts';
 
 async function formForUpload(rc: RuntimeContext, actor: Actor, target: { taskId?: string; workflowId?: string }): Promise<{ form: CompiledForm; edit: ReadonlySet<string> }> {
@@ -33,8 +35,8 @@ async function formForUpload(rc: RuntimeContext, actor: Actor, target: { taskId?
   return { form, edit: accessOf(form, g).edit };
 }
 
-export async function upload(rc: RuntimeContext, actor: Actor, target: { taskId?: string; workflowId?: string }, file: UploadInput): Promise<StoredFile> {
-  const { form, edit } = await formForUpload(rc, actor, target);
+/** One upload checked against its field (name, size, type) and turned into the row that will record it. */
+function prepare(rc: RuntimeContext, actor: Actor, form: CompiledForm, edit: ReadonlySet<string>, file: UploadInput, now: Date): FileRow {
   const field = form.byName.get(file.field);
   if (!field || field.type !== 'file' || !edit.has(file.field)) {
     throw new LvzError('LVZ_RUN_BAD_REQUEST', `这一步不能上传“${file.field}”：请在页面上的附件栏上传`, { params: { field: file.field } });
@@ -42,20 +44,50 @@ export async function upload(rc: RuntimeContext, actor: Actor, target: { taskId?
   const problem = uploadProblem(field, { filename: file.filename, mime: file.mime, size: file.size });
   if (problem) throw new LvzError(problem.code, problem.message, { params: { field: file.field } });
   const id = randomUUID();
+  const dest = path.join(rc.dataDir, 'files', now.toISOString().slice(0, 7), id);
+  // uploadProblem refused every name storedFileName cannot keep.
+  const name = storedFileName(file.filename)!;
+  // A MIME type is the client's word: a control character in it could not be stored on PostgreSQL.
+  const mime = /^[\x20-\x7e]{1,100}$/.test(file.mime) ? file.mime : 'application/octet-stream';
+  return { id, instanceId: null, field: file.field, name, mime, size: file.size, path: dest, uploadedBy: actor.userId, createdAt: now.toISOString() };
+}
+
+/**
+ * Stores the files of one request all or none: every file is checked first, the quota is checked
+ * for their sum, and their rows are written in one transaction; on any refusal no row and no
+ * bytes of the request are kept.
+ */
+export async function uploadAll(rc: RuntimeContext, actor: Actor, target: { taskId?: string; workflowId?: string }, files: UploadInput[]): Promise<StoredFile[]> {
+  if (files.length === 0) return [];
+  const { form, edit } = await formForUpload(rc, actor, target);
   const now = rc.now();
-  const dir = path.join(rc.dataDir, 'files', now.toISOString().slice(0, 7));
-  await fs.mkdir(dir, { recursive: true });
-  const dest = path.join(dir, id);
+  const rows = files.map((file) => prepare(rc, actor, form, edit, file, now));
+  await fs.mkdir(path.dirname(rows[0]!.path), { recursive: true });
   try {
-    await fs.rename(file.tempPath, dest);
-  } catch {
-    await fs.copyFile(file.tempPath, dest); // another device: copy, then drop the temp file
-    await fs.rm(file.tempPath, { force: true });
+    // The bytes are in place before the rows name them; a refusal takes them away again.
+    for (const [i, row] of rows.entries()) await moveInto(files[i]!.tempPath, row.path);
+    await writeTx(rc.db, async (tx) => {
+      await ensureWithinQuota(tx, rc.uploads, actor.userId, { files: rows.length, bytes: rows.reduce((n, r) => n + r.size, 0) }, now);
+      for (const row of rows) await insertFile(tx, row);
+    });
+  } catch (e) {
+    await Promise.all(rows.map((r) => fs.rm(r.path, { force: true })));
+    throw e;
   }
-  const name = path.basename(file.filename).slice(0, 255) || 'file';
-  const row: FileRow = { id, instanceId: null, field: file.field, name, mime: file.mime.slice(0, 100), size: file.size, path: dest, uploadedBy: actor.userId, createdAt: now.toISOString() };
-  await insertFile(rc.db, row);
-  return { fileId: id, name, mime: row.mime, size: row.size, path: dest };
+  return rows.map((r) => ({ fileId: r.id, name: r.name, mime: r.mime, size: r.size, path: r.path }));
+}
+
+export async function upload(rc: RuntimeContext, actor: Actor, target: { taskId?: string; workflowId?: string }, file: UploadInput): Promise<StoredFile> {
+  return (await uploadAll(rc, actor, target, [file]))[0]!;
+}
+
+async function moveInto(tempPath: string, dest: string): Promise<void> {
+  try {
+    await fs.rename(tempPath, dest);
+  } catch {
+    await fs.copyFile(tempPath, dest); // another device: copy, then drop the temp file
+    await fs.rm(tempPath, { force: true });
+  }
 }
 
 export async function fileFor(rc: RuntimeContext, actor: Actor, fileId: string): Promise<StoredFile> {

@@ -5,6 +5,7 @@ import type { Knex } from 'knex';
 import type { CompiledWorkflow, TaskGroupDef } from '../dsl/types.ts';
 import type { CompiledForm, FieldAccess } from '../forms/types.ts';
 import { validateInput } from '../forms/validate.ts';
+import { jsonTypeMessage, jsonTypeProblem } from '../forms/json-types.ts';
 import { buildFormModel } from '../forms/model.ts';
 import { LvzError } from '../errors.ts';
 import { getFiles } from '../store/process/index.ts';
@@ -51,16 +52,23 @@ export async function resolveUploads(tx: Knex, form: CompiledForm, access: Field
   return { raw: out, fileIds };
 }
 
+/** JSON input (the API) must carry each editable field's own type; nothing is coerced. */
+export function ensureJsonTypes(form: CompiledForm, access: FieldAccess, raw: RawInput): void {
+  const p = jsonTypeProblem(form.def.fields, access.edit, raw);
+  if (p) throw new LvzError('LVZ_RUN_BAD_REQUEST', jsonTypeMessage(p), { params: { field: p.field, expected: p.expected, got: p.got } });
+}
+
 export interface Validated {
   patch: Record<string, unknown>;
   fileIds: string[];
 }
 
 export async function validateStep(
-  rc: RuntimeContext, tx: Knex, wf: CompiledWorkflow, g: TaskGroupDef, raw: RawInput, current: Record<string, unknown>, uploaders: string[],
+  rc: RuntimeContext, tx: Knex, wf: CompiledWorkflow, g: TaskGroupDef, raw: RawInput, current: Record<string, unknown>, uploaders: string[], typed = false,
 ): Promise<Validated> {
   const form = stepForm(rc, wf, g);
   const access = accessOf(form, g);
+  if (typed) ensureJsonTypes(form, access, raw);
   const dir = await rc.directory(tx);
   const resolved = await resolveUploads(tx, form, access, raw, current, uploaders);
   const { data, errors } = validateInput(form, resolved.raw, access, current, dir);

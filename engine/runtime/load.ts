@@ -9,6 +9,7 @@ import type { Actor } from './types.ts';
 import { actingOn, notFound, type Acting } from './access.ts';
 import { workflowOf, type RuntimeContext } from './context.ts';
 import type { CelActor } from './machine.ts';
+import { textProblem } from '../forms/text-safety.ts';
 
 export interface Loaded {
   task: TaskRow;
@@ -59,7 +60,17 @@ export function celActor(actor: Actor): CelActor {
   return { id: actor.userId, org: actor.orgId, roles: [...actor.roles] };
 }
 
+/**
+ * Text typed beside a form (a reason, an opinion, a reminder's message): refused, naming it, when
+ * it holds a character no input may (forms/text-safety.ts), the same on SQLite and PostgreSQL.
+ */
+export function ensurePlainText(value: unknown, label: string, field: string): void {
+  const problem = typeof value === 'string' ? textProblem(label, value, true) : undefined;
+  if (problem) throw new LvzError('LVZ_RUN_BAD_REQUEST', problem, { params: { field } });
+}
+
 export function requireReason(reason: string | undefined, what: string): string {
+  ensurePlainText(reason, `${what}的理由`, 'reason');
   const r = (reason ?? '').trim();
   if (!r) throw new LvzError('LVZ_RUN_REASON_REQUIRED', `${what}需要填写理由：请在“理由”一栏写明原因后再提交`, {});
   if (r.length > 2000) throw new LvzError('LVZ_RUN_BAD_REQUEST', '理由不能超过 2000 个字：请精简后再提交', {});

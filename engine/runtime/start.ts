@@ -8,7 +8,7 @@ import type { Actor, CompleteInput, RawInput } from './types.ts';
 import { createInstance, persist, contextOf } from './advance.ts';
 import { completeInTx } from './complete.ts';
 import { stateOf, workflowOf, type RuntimeContext } from './context.ts';
-import { accessOf, mergeData, resolveUploads, stepForm } from './form-input.ts';
+import { accessOf, ensureJsonTypes, mergeData, resolveUploads, stepForm } from './form-input.ts';
 import { celActor } from './load.ts';
 import { holds, holderOf } from './access.ts';
 import { onceIn } from './idempotency.ts';
@@ -21,11 +21,12 @@ export function ensureStartable(wf: CompiledWorkflow, actor: Actor): void {
 }
 
 /** Draft data: parsed but not validated (a draft may be incomplete), only the step's editable fields. */
-async function draftData(rc: RuntimeContext, tx: Knex, wf: CompiledWorkflow, raw: RawInput, current: Record<string, unknown>, actor: Actor): Promise<Record<string, unknown>> {
+async function draftData(rc: RuntimeContext, tx: Knex, wf: CompiledWorkflow, raw: RawInput, current: Record<string, unknown>, actor: Actor, typed?: boolean): Promise<Record<string, unknown>> {
   const g = stateOf(wf, wf.def.initial).tasks[0];
   if (!g) return current;
   const form = stepForm(rc, wf, g);
   const access = accessOf(form, g);
+  if (typed) ensureJsonTypes(form, access, raw);
   const resolved = await resolveUploads(tx, form, access, raw, current, [actor.userId]);
   const { data } = validateInput(form, resolved.raw, access, current, await rc.directory(tx));
   return mergeData(current, data);
@@ -41,7 +42,7 @@ export async function startInstance(rc: RuntimeContext, actor: Actor, workflowId
 async function startInTx(rc: RuntimeContext, tx: Knex, actor: Actor, wf: CompiledWorkflow, input: CompleteInput & { draft?: boolean }): Promise<{ instanceId: string; taskId?: string }> {
   const workflowId = wf.def.id;
   const now = rc.now();
-  const data = input.draft ? await draftData(rc, tx, wf, input.input, {}, actor) : {};
+  const data = input.draft ? await draftData(rc, tx, wf, input.input, {}, actor, input.typed) : {};
   const w = await createInstance(rc, tx, { workflowId, initiatorId: actor.userId, initiatorOrg: actor.orgId, data, draft: true, actor: celActor(actor) }, now);
   await persist(w);
   await appendEvent(tx, {

@@ -227,6 +227,11 @@ export interface CompleteInput {
   version: number;
   /** A submission key: a repeat with the same key and request replays the first answer (idempotency.ts). */
   once?: Once;
+  /**
+   * The input is JSON (the API): each value must already have its field's type (forms/json-types.ts),
+   * else LVZ_RUN_BAD_REQUEST; a web form's strings are parsed by the field types instead.
+   */
+  typed?: boolean;
 }
 
 /** A submission key and what was asked, for the fingerprint (same key, other request: refused). */
@@ -357,12 +362,16 @@ export interface Engine {
 
   // Files
   upload(actor: Actor, taskIdOrStart: { taskId?: string; workflowId?: string }, file: UploadInput): Promise<StoredFile>;
+  /** The files of one request, all or none (each file's rules, then the quota for their sum). */
+  uploadAll(actor: Actor, taskIdOrStart: { taskId?: string; workflowId?: string }, files: UploadInput[]): Promise<StoredFile[]>;
   /** LVZ_RUN_NOT_FOUND unless the actor may see the instance the file belongs to. */
   file(actor: Actor, fileId: string): Promise<StoredFile>;
 
   // Timers
   /** Fires every due timer (deadline, reminder, escalation); returns how many fired. */
   fireDueTimers(now?: Date): Promise<number>;
+  /** Removes uploads no start or completion attached within the orphan timeout (rows and bytes); returns how many. */
+  sweepUploads(now?: Date): Promise<number>;
   /** zh-CN notices for operators and admins (a holiday-calendar year missing, reminders waiting for it). */
   warnings(): Promise<string[]>;
   /**

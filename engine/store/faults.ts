@@ -45,8 +45,18 @@ const MESSAGES: Record<StoreFault, string> = {
   full: '数据库所在的磁盘已满，这次操作没有保存（已全部撤销）：已有的内容仍可查看；请联系系统管理员清理磁盘空间后再提交',
 };
 
+/**
+ * PostgreSQL refuses NUL in text (22021) and in jsonb (22P05) where SQLite stores it. Every input
+ * the runtime reads is checked before this (forms/text-safety.ts); this is the net under any text
+ * that was not, so a stray NUL is the user's 400 rather than a 500, and nothing was written.
+ */
+const PG_BAD_TEXT = new Set(['22021', '22P05']);
+
 /** The engine error for a database fault, or the error unchanged. */
 export function toStoreError(e: unknown): unknown {
+  if (e && typeof e === 'object' && !isLvzError(e) && PG_BAD_TEXT.has(String((e as DriverError).code))) {
+    return new LvzError('LVZ_RUN_BAD_REQUEST', '输入的文字中含有不能保存的控制字符（如 NUL）：这次操作没有保存任何内容，请删除这些字符后重新提交', { cause: e });
+  }
   const fault = storeFault(e);
   if (!fault) return e;
   const code = fault === 'full' ? 'LVZ_STORE_FULL' : 'LVZ_STORE_UNAVAILABLE';

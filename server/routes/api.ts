@@ -9,6 +9,7 @@ import { readSubmissionKey } from '../../engine/index.ts';
 import type { FieldModel, FormModel } from '../../engine/forms/types.ts';
 import type { InboxList, InstanceView, TaskActionInput, TaskView } from '../../engine/runtime/types.ts';
 import * as S from '../api-schemas.ts';
+import { apiValidatorCompiler } from '../api-validator.ts';
 import { requireActor } from '../session.ts';
 
 type Id = { Params: { id: string } };
@@ -95,6 +96,7 @@ async function explainConflict<T>(id: string, run: () => Promise<T>, what: 'task
 
 export async function apiRoutes(app: FastifyInstance): Promise<void> {
   const engine = app.engine;
+  app.setValidatorCompiler(apiValidatorCompiler());
   app.addHook('onRequest', bearerActor);
 
   app.post<{ Body: { username: string; password: string; expiresInDays?: number; scope?: 'read' | 'write' } }>('/tokens', {
@@ -148,7 +150,7 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
   }, async (request, reply) => {
     const b = request.body;
     const out = await engine.start(requireApiActor(request), request.params.id, {
-      event: b.event ?? '', input: b.data ?? {}, opinion: b.opinion, version: 0, draft: b.draft, once: onceOf(request, `start ${request.params.id}`),
+      event: b.event ?? '', input: b.data ?? {}, opinion: b.opinion, version: 0, draft: b.draft, typed: true, once: onceOf(request, `start ${request.params.id}`),
     });
     markReplay(reply, out);
     return reply.code(201).send(out);
@@ -187,11 +189,9 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
     const workflowId = one(body.workflowId);
     if (!taskId === !workflowId) throw new LvzError('LVZ_RUN_BAD_REQUEST', '请给出 taskId（办理中的任务）或 workflowId（发起新件）其中之一。');
     if (request.uploads.length === 0) throw new LvzError('LVZ_RUN_BAD_REQUEST', '没有收到文件：请在 multipart 请求中附上至少一个文件部分。');
-    const files = [];
-    for (const upload of request.uploads) {
-      const f = await engine.upload(actor, taskId ? { taskId } : { workflowId }, upload);
-      files.push({ fileId: f.fileId, field: upload.field, name: f.name, mime: f.mime, size: f.size });
-    }
+    // All or none: a refused file (its name, size, type or the quota) keeps none of the request's files.
+    const stored = await engine.uploadAll(actor, taskId ? { taskId } : { workflowId }, request.uploads);
+    const files = stored.map((f, i) => ({ fileId: f.fileId, field: request.uploads[i]!.field, name: f.name, mime: f.mime, size: f.size }));
     return reply.code(201).send({ files });
   });
 
@@ -213,7 +213,7 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
     const actor = requireApiActor(request);
     const once = onceOf(request, `complete ${request.params.id}`);
     const out = await explainConflict(request.params.id, () => engine.complete(actor, request.params.id, {
-      event: b.event, input: b.data ?? {}, opinion: b.opinion, reason: b.reason, version: b.version, once,
+      event: b.event, input: b.data ?? {}, opinion: b.opinion, reason: b.reason, version: b.version, typed: true, once,
     }));
     markReplay(reply, out);
     return out;

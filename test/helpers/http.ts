@@ -3,7 +3,7 @@
 
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
-import { createEngine } from '../../engine/index.ts';
+import { createEngine, type UploadLimits } from '../../engine/index.ts';
 import type { Engine } from '../../engine/runtime/types.ts';
 import { DEMO_PASSWORD } from '../../engine/store/seed/demo.ts';
 import { buildApp } from '../../server/app.ts';
@@ -23,12 +23,12 @@ export interface TestServer {
 }
 
 /** buildApp on a fresh test database (SQLite, or PostgreSQL in the PG pass) with the demo directory, on a free port. */
-export async function startServer(opts: { start?: string } = {}): Promise<TestServer> {
+export async function startServer(opts: { start?: string; uploads?: Partial<UploadLimits> } = {}): Promise<TestServer> {
   const place = await testDatabase(undefined, 'lvzhi-http-');
   const { dataDir, databaseUrl } = place;
   // 2026-03-02 09:00 in Shanghai, a Monday the holiday calendar covers.
   const clock = { now: new Date(opts.start ?? '2026-03-02T01:00:00Z') };
-  const engine = await createEngine({ dataDir, demo: true, now: () => clock.now, ...(databaseUrl && { databaseUrl }) })
+  const engine = await createEngine({ dataDir, demo: true, now: () => clock.now, ...(databaseUrl && { databaseUrl }), ...(opts.uploads && { uploads: opts.uploads }) })
     .catch(async (e: unknown) => { await place.cleanup(); throw e; });
   const app = await buildApp({ engine, dataDir });
   await app.listen({ port: 0, host: '127.0.0.1' });

@@ -7,7 +7,8 @@
 import type { LvzCode } from '../../errors.ts';
 import type { FieldDef } from '../types.ts';
 import type { FieldType } from './field-type.ts';
-import { baseModel, firstString } from './field-type.ts';
+import { baseModel, charCount, firstString } from './field-type.ts';
+import { badCharacter } from '../text-safety.ts';
 
 export interface FileRef {
   id: string;
@@ -17,6 +18,28 @@ export interface FileRef {
 
 export const DEFAULT_MAX_SIZE_MB = 10;
 export const DEFAULT_MAX_FILES = 1;
+/** Characters a stored file name may have (the files.name column holds 255). */
+export const MAX_FILE_NAME = 255;
+
+/**
+ * The name a file is stored and offered under: the part after the last `/` or `\` (a browser
+ * may send a whole path), trimmed; undefined when nothing usable is left ('', '.', '..').
+ */
+export function storedFileName(filename: string): string | undefined {
+  const base = filename.slice(Math.max(filename.lastIndexOf('/'), filename.lastIndexOf('\\')) + 1).trim();
+  return base === '' || base === '.' || base === '..' ? undefined : base;
+}
+
+/** Why a file name cannot be kept (control or bidi characters, too long, empty), else undefined. */
+export function fileNameProblem(filename: string): string | undefined {
+  const name = storedFileName(filename);
+  if (name === undefined) return '文件名为空或无效：请给文件起一个名字后重新上传';
+  const bad = badCharacter(name, false);
+  // The name is not repeated: a bidi override in it would garble the message itself.
+  if (bad) return `文件名中含有控制字符或方向控制符（${bad}），可能用来伪装文件类型：请重命名文件后重新上传`;
+  if (charCount(name) > MAX_FILE_NAME) return `文件名超过${MAX_FILE_NAME}个字：请缩短文件名后重新上传`;
+  return undefined;
+}
 
 export function isFileRef(v: unknown): v is FileRef {
   const r = v as FileRef;
@@ -47,7 +70,9 @@ function isAccepted(accept: readonly string[], filename: string, mime: string): 
 export function uploadProblem(
   field: FieldDef,
   file: { filename: string; mime: string; size: number },
-): { code: Extract<LvzCode, 'LVZ_FORM_UPLOAD_TOO_LARGE' | 'LVZ_FORM_UPLOAD_TYPE'>; message: string } | undefined {
+): { code: Extract<LvzCode, 'LVZ_FORM_UPLOAD_TOO_LARGE' | 'LVZ_FORM_UPLOAD_TYPE' | 'LVZ_FORM_UPLOAD_NAME'>; message: string } | undefined {
+  const nameProblem = fileNameProblem(file.filename);
+  if (nameProblem) return { code: 'LVZ_FORM_UPLOAD_NAME', message: nameProblem };
   const maxMb = field.max_size_mb ?? DEFAULT_MAX_SIZE_MB;
   if (file.size > maxMb * 1024 * 1024) {
     return { code: 'LVZ_FORM_UPLOAD_TOO_LARGE', message: `“${file.filename}”超过${maxMb}MB，请上传小于${maxMb}MB的文件` };

@@ -14,6 +14,7 @@ import {
 } from '../../store/process/index.ts';
 import type { RuntimeContext } from '../context.ts';
 import type { Actor } from '../types.ts';
+import { ensurePlainText } from '../load.ts';
 import { ensureAdmin, ensureCanEdit, orgTree, type OrgTree } from './access.ts';
 import { compileWorkflow } from '../../dsl/compile.ts';
 import { compileForm } from '../../forms/compile.ts';
@@ -79,6 +80,9 @@ export function invalid(result: CheckResult): LvzError {
 export async function publish(rc: RuntimeContext, actor: Actor, kind: StudioKind, id: string, input: PublishInput): Promise<PublishResult> {
   const orgs = await orgTree(rc.db);
   const base = await editableRow(rc, actor, kind, id, orgs);
+  // What PostgreSQL could not store and SQLite would: refused alike, before anything is compiled.
+  ensurePlainText(input.message, '发布说明', 'message');
+  ensurePlainText(input.text, '定义内容', 'text');
   const message = String(input.message ?? '').trim();
   if (!message || message.length > MAX_MESSAGE) throw new LvzError('LVZ_RUN_BAD_REQUEST', `请填写发布说明（不超过 ${MAX_MESSAGE} 字），说明这一版改了什么、为什么改`, {});
   if (typeof input.text !== 'string' || input.text.length > MAX_TEXT) throw new LvzError('LVZ_RUN_BAD_REQUEST', '定义内容过长或为空', {});

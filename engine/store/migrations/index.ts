@@ -14,6 +14,7 @@ import { timerFailures } from './009_timer_failures.ts';
 import { loginFailures } from './010_login_failures.ts';
 import { idempotency } from './011_idempotency.ts';
 import { authLimits } from './012_auth_limits.ts';
+import { uploadQuota } from './013_upload_quota.ts';
 
 export interface Migration {
   up(db: Knex): Promise<void>;
@@ -33,4 +34,5 @@ export const migrations: Record<string, Migration> = {
   '010_login_failures': loginFailures,
   '011_idempotency': idempotency,
   '012_auth_limits': authLimits,
+  '013_upload_quota': uploadQuota,
 };

@@ -35,3 +35,34 @@ export async function attachFiles(db: Knex, instanceId: string, ids: string[], u
   if (ids.length === 0) return 0;
   return db('files').whereIn('id', ids).whereNull('instance_id').whereIn('uploaded_by', uploaderIds).update({ instance_id: instanceId });
 }
+
+/** What a user holds now: unattached uploads (bytes, files) and bytes uploaded since `sinceIso`. */
+export async function uploadUsage(db: Knex, userId: string, sinceIso: string): Promise<{ pendingBytes: number; pendingFiles: number; sinceBytes: number }> {
+  const pending = await db('files').where({ uploaded_by: userId }).whereNull('instance_id')
+    .select(db.raw('coalesce(sum(size), 0) as bytes'), db.raw('count(*) as n')).first();
+  const since = await db('files').where({ uploaded_by: userId }).where('created_at', '>=', sinceIso)
+    .select(db.raw('coalesce(sum(size), 0) as bytes')).first();
+  return { pendingBytes: Number(pending?.bytes ?? 0), pendingFiles: Number(pending?.n ?? 0), sinceBytes: Number(since?.bytes ?? 0) };
+}
+
+/**
+ * Holds the uploader's user row until the transaction ends, so two uploads of one user check the
+ * quota one after the other (PostgreSQL; SQLite has one writer and needs no lock).
+ */
+export async function lockUploader(tx: Knex, userId: string): Promise<void> {
+  if (tx.client.config.client === 'pg') await tx('users').where({ id: userId }).forUpdate().first('id');
+}
+
+/** Unattached files created before `beforeIso`, oldest first. */
+export async function orphanFiles(db: Knex, beforeIso: string, limit: number): Promise<{ id: string; path: string }[]> {
+  const rows = await db('files').whereNull('instance_id').where('created_at', '<', beforeIso).orderBy('created_at').limit(limit).select('id', 'path');
+  return rows.map((r: Raw) => ({ id: String(r.id), path: String(r.path) }));
+}
+
+/**
+ * Deletes one orphan only if it is still unattached and old: the statement itself re-checks, so a
+ * file a start attached in the meantime stays, and a second process deleting it too deletes 0.
+ */
+export async function deleteOrphanFile(db: Knex, id: string, beforeIso: string): Promise<boolean> {
+  return (await db('files').where({ id }).whereNull('instance_id').where('created_at', '<', beforeIso).del()) > 0;
+}
