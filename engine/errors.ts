@@ -38,7 +38,6 @@ export const CODES = {
   LVZ_EXPR_SYNTAX: 'an expression does not parse',
   LVZ_EXPR_EVAL: 'an expression failed while it ran',
   // Working-day calendar and durations
-  LVZ_CAL_YEAR_MISSING: 'a date falls in a year the holiday calendar does not cover',
   LVZ_CAL_INVALID: 'the holiday calendar data is malformed',
   // Runtime
   LVZ_RUN_NOT_FOUND: 'the instance, task or file does not exist or is not visible to you',

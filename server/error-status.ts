@@ -37,7 +37,6 @@ export const ERROR_STATUS: Record<LvzCode, number> = {
   LVZ_FORM_UPLOAD_TYPE: 415,
   LVZ_EXPR_SYNTAX: 400,
   LVZ_EXPR_EVAL: 500,
-  LVZ_CAL_YEAR_MISSING: 503, // a configuration gap the admin closes (calendars/cn.yaml), not the user's input
   LVZ_CAL_INVALID: 500,
   LVZ_RUN_NOT_FOUND: 404,
   LVZ_RUN_CONFLICT: 409,

@@ -28,6 +28,7 @@ import { orgTree } from './studio/access.ts';
 import { ensureDistrictStarter, startableFor } from './studio/districts.ts';
 import { refreshRegistry } from './studio/registry.ts';
 import { calendarWarnings } from './deferred.ts';
+import { calendarAdmin, refreshCalendar } from './calendar-years.ts';
 import { engineMetrics, retryTimer, timerOverview } from './operations.ts';
 import { sweepExpiredKeys } from './idempotency.ts';
 
@@ -150,6 +151,8 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>): E
     async fireDueTimers(now) {
       // The timer tick also clears expired submission keys (at most hourly): one place that runs in every process.
       await sweepExpiredKeys(rc, now ?? rc.now());
+      // A holiday-calendar year saved by another process applies here from this tick on.
+      await refreshCalendar(rc);
       return fresh(() => fireDueTimers(rc, now ?? rc.now()));
     },
     timers: {
@@ -157,6 +160,7 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>): E
       retry: (actor, id) => retryTimer(rc, actor, id),
     },
     metrics: () => engineMetrics(rc),
+    calendar: calendarAdmin(rc),
     studio: buildStudio(rc),
     // Through the read connections: on SQLite they never queue behind the one writer, so a long
     // write does not make the process look unready; on PostgreSQL they are the same pool.
