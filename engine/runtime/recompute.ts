@@ -56,7 +56,8 @@ async function recomputeInstance(rc: RuntimeContext, tx: Knex, instanceId: strin
       if (due.provisional && due.at.toISOString() === t.fireAt) continue; // the year it needs is still missing
       if (!(await redateTimer(tx, t.id, t.fireAt, due.at.toISOString(), due.provisional))) continue;
       await redateTasks(tx, { instanceId, state: t.state, visit: t.visit, grp: t.payload.group as string | undefined }, t.fireAt, due.at.toISOString(), due.provisional);
-      moved.push(`${dayOf(t.fireAt)} → ${dayOf(due.at.toISOString())}`);
+      const [was, now2] = [dayOf(t.fireAt), dayOf(due.at.toISOString())];
+      moved.push(was === now2 ? `仍为${was}` : `${was} → ${now2}`);
       for (const y of yearsBetween(t.startedAt ?? t.fireAt, due.at.toISOString(), t.fireAt)) if (rc.calendar.covers(y)) years.add(y);
     } else if (t.kind === 'remind') {
       const r = spec(t);
@@ -66,7 +67,9 @@ async function recomputeInstance(rc: RuntimeContext, tx: Knex, instanceId: strin
       if (provisional && at.at.toISOString() === t.fireAt) continue;
       // Past its time but before the deadline, a late reminder still helps; after it, none does.
       const when = at.at > now ? at.at.toISOString() : due.at > now ? now.toISOString() : null;
-      if (await redateTimer(tx, t.id, t.fireAt, when, provisional)) reminders += 1;
+      if (!(await redateTimer(tx, t.id, t.fireAt, when, provisional))) continue;
+      reminders += 1;
+      for (const y of yearsBetween(t.startedAt ?? now.toISOString(), due.at.toISOString(), t.fireAt)) if (rc.calendar.covers(y)) years.add(y);
     }
   }
   if (moved.length === 0 && reminders === 0) return;
@@ -74,7 +77,7 @@ async function recomputeInstance(rc: RuntimeContext, tx: Knex, instanceId: strin
   const which = years.size > 0 ? [...years].sort().join('、') : '新增';
   const parts = [
     ...(moved.length > 0 ? [`办理期限按${which}年节假日安排重新计算：${moved.join('；')}`] : []),
-    ...(reminders > 0 ? [`${reminders} 条催办提醒随之重新排定`] : []),
+    ...(reminders > 0 ? [moved.length > 0 ? `催办提醒 ${reminders} 条随之重新排定` : `催办提醒按${which}年节假日安排重新排定 ${reminders} 条`] : []),
   ];
   await appendEvent(tx, {
     instanceId, at: now.toISOString(), actorId: null, onBehalfOf: null, type: 'deadline.recomputed', taskId: null,
