@@ -39,9 +39,10 @@ export function calendarOf(base: CalendarYear[], rows: DefinitionRow[]): Calenda
  * instance was recomputed, so a failed one is tried again on the next tick.
  */
 export async function refreshCalendar(rc: RuntimeContext): Promise<void> {
-  const stamp = await calendarStamp(rc.db);
+  // Through the read connections: on SQLite the tick's check never queues behind the writer.
+  const stamp = await calendarStamp(rc.reads);
   if (stamp === rc.calendarStamp) return;
-  rc.calendar = calendarOf(rc.calendarBase, await calendarYearRows(rc.db));
+  rc.calendar = calendarOf(rc.calendarBase, await calendarYearRows(rc.reads));
   if (await recomputeProvisional(rc)) rc.calendarStamp = stamp;
 }
 

@@ -43,44 +43,60 @@ function deadlineOf(rc: RuntimeContext, t: TimerRow): Reckoned | undefined {
   return typeof due === 'string' ? { at: new Date(due), provisional: false } : undefined;
 }
 
+/** What one instance's recompute changed, for its history line. */
+interface Changes {
+  moved: string[];
+  reminders: number;
+  years: Set<number>;
+}
+
 async function recomputeInstance(rc: RuntimeContext, tx: Knex, instanceId: string): Promise<void> {
-  const now = rc.now();
-  const moved: string[] = [];
-  const years = new Set<number>();
-  let reminders = 0;
+  const c: Changes = { moved: [], reminders: 0, years: new Set() };
   for (const t of await timersOf(tx, instanceId)) {
     if (!t.provisional || (t.status !== 'pending' && t.status !== 'failed')) continue;
     const due = deadlineOf(rc, t);
     if (!due) continue;
-    if (t.kind === 'deadline') {
-      if (due.provisional && due.at.toISOString() === t.fireAt) continue; // the year it needs is still missing
-      if (!(await redateTimer(tx, t.id, t.fireAt, due.at.toISOString(), due.provisional))) continue;
-      await redateTasks(tx, { instanceId, state: t.state, visit: t.visit, grp: t.payload.group as string | undefined }, t.fireAt, due.at.toISOString(), due.provisional);
-      const [was, now2] = [dayOf(t.fireAt), dayOf(due.at.toISOString())];
-      moved.push(was === now2 ? `仍为${was}` : `${was} → ${now2}`);
-      for (const y of yearsBetween(t.startedAt ?? t.fireAt, due.at.toISOString(), t.fireAt)) if (rc.calendar.covers(y)) years.add(y);
-    } else if (t.kind === 'remind') {
-      const r = spec(t);
-      if (!r) continue;
-      const at: Reckoned = reckonSubtract(due.at, r, rc.calendar);
-      const provisional = due.provisional || at.provisional;
-      if (provisional && at.at.toISOString() === t.fireAt) continue;
-      // Past its time but before the deadline, a late reminder still helps; after it, none does.
-      const when = at.at > now ? at.at.toISOString() : due.at > now ? now.toISOString() : null;
-      if (!(await redateTimer(tx, t.id, t.fireAt, when, provisional))) continue;
-      reminders += 1;
-      for (const y of yearsBetween(t.startedAt ?? now.toISOString(), due.at.toISOString(), t.fireAt)) if (rc.calendar.covers(y)) years.add(y);
-    }
+    const changed = t.kind === 'deadline' ? await redateDeadline(tx, t, due, c) : t.kind === 'remind' && (await redateReminder(rc, tx, t, due, c));
+    if (!changed) continue;
+    for (const y of yearsBetween(t.startedAt ?? t.fireAt, due.at.toISOString(), t.fireAt)) if (rc.calendar.covers(y)) c.years.add(y);
   }
-  if (moved.length === 0 && reminders === 0) return;
+  if (c.moved.length > 0 || c.reminders > 0) await logChanges(rc, tx, instanceId, c);
+}
+
+async function redateDeadline(tx: Knex, t: TimerRow, due: Reckoned, c: Changes): Promise<boolean> {
+  const to = due.at.toISOString();
+  if (due.provisional && to === t.fireAt) return false; // the year it needs is still missing
+  if (!(await redateTimer(tx, t.id, t.fireAt, to, due.provisional))) return false;
+  await redateTasks(tx, { instanceId: t.instanceId, state: t.state, visit: t.visit, grp: t.payload.group as string | undefined }, t.fireAt, to, due.provisional);
+  const [was, is] = [dayOf(t.fireAt), dayOf(to)];
+  c.moved.push(was === is ? `仍为${was}` : `${was} → ${is}`);
+  return true;
+}
+
+async function redateReminder(rc: RuntimeContext, tx: Knex, t: TimerRow, due: Reckoned, c: Changes): Promise<boolean> {
+  const r = spec(t);
+  if (!r) return false;
+  const now = rc.now();
+  const at = reckonSubtract(due.at, r, rc.calendar);
+  const provisional = due.provisional || at.provisional;
+  if (provisional && at.at.toISOString() === t.fireAt) return false;
+  // Past its time but before the deadline, a late reminder still helps; after it, none does.
+  const when = at.at > now ? at.at.toISOString() : due.at > now ? now.toISOString() : null;
+  if (!(await redateTimer(tx, t.id, t.fireAt, when, provisional))) return false;
+  c.reminders += 1;
+  return true;
+}
+
+/** One history line per instance, by 系统. */
+async function logChanges(rc: RuntimeContext, tx: Knex, instanceId: string, c: Changes): Promise<void> {
   const inst = await getInstance(tx, instanceId);
-  const which = years.size > 0 ? [...years].sort().join('、') : '新增';
+  const which = c.years.size > 0 ? [...c.years].sort().join('、') : '新增';
   const parts = [
-    ...(moved.length > 0 ? [`办理期限按${which}年节假日安排重新计算：${moved.join('；')}`] : []),
-    ...(reminders > 0 ? [moved.length > 0 ? `催办提醒 ${reminders} 条随之重新排定` : `催办提醒按${which}年节假日安排重新排定 ${reminders} 条`] : []),
+    ...(c.moved.length > 0 ? [`办理期限按${which}年节假日安排重新计算：${c.moved.join('；')}`] : []),
+    ...(c.reminders > 0 ? [c.moved.length > 0 ? `催办提醒 ${c.reminders} 条随之重新排定` : `催办提醒按${which}年节假日安排重新排定 ${c.reminders} 条`] : []),
   ];
   await appendEvent(tx, {
-    instanceId, at: now.toISOString(), actorId: null, onBehalfOf: null, type: 'deadline.recomputed', taskId: null,
+    instanceId, at: rc.now().toISOString(), actorId: null, onBehalfOf: null, type: 'deadline.recomputed', taskId: null,
     fromState: inst?.state ?? null, toState: inst?.state ?? null, payload: { note: parts.join('，') },
   });
 }
