@@ -120,6 +120,8 @@ describe('deadlines into a year the holiday calendar lacks', () => {
     expect(page.text).toContain('id="calendar-readonly"');
     const denied = await district.post('/admin/calendar/2027', { text: YEAR_2027 });
     expect(denied.status).toBe(403);
+    expect(denied.text).toContain('节假日安排由市人大常委会的管理员统一维护'); // the engine's refusal, not CSRF's
+    expect((await review.get('/admin/calendar')).status).toBe(403); // not an administrator at all
     const district2 = await s.engine.login('zhangdian-admin', DEMO_PASSWORD);
     await expect(s.engine.calendar.save(district2.actor, 2027, YEAR_2027)).rejects.toMatchObject({ code: 'LVZ_AUTH_FORBIDDEN' });
 
