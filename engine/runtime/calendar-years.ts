@@ -3,6 +3,7 @@
 // versioned `definitions` row; every process notices a new one on its timer tick (a stamp
 // compare), swaps its calendar without a restart and recomputes the provisional deadlines.
 
+import { createHash } from 'node:crypto';
 import { createCalendar, formatCalendarYear, localDateOf, parseCalendar, parseCalendarYear, type Calendar, type CalendarYear } from '../calendar/index.ts';
 import { LvzError } from '../errors.ts';
 import {
@@ -11,8 +12,7 @@ import {
 import type { RuntimeContext } from './context.ts';
 import { recomputeProvisional } from './recompute.ts';
 import { ensureAdmin, orgTree } from './studio/access.ts';
-import type { Actor, CalendarAdmin, CalendarYearSummary } from './types.ts';
-import { createHash } from 'node:crypto';
+import type { Actor, CalendarAdmin, CalendarSaveResult, CalendarYearSummary, CalendarYearView } from './types.ts';
 
 /** Where a studio-entered year's errors point: the page's text, line and column. */
 const fileOf = (year: number): string => `节假日安排/${year}.yaml`;
@@ -66,62 +66,66 @@ function blankYear(year: number): string {
     formatCalendarYear({ year, holidays: [{ date: `${year}-01-01`, name: '元旦' }], workdays: [] });
 }
 
-export function calendarAdmin(rc: RuntimeContext): CalendarAdmin {
-  const names = async (): Promise<Map<string, string>> => (await rc.names()).user;
-  const summaries = async (): Promise<CalendarYearSummary[]> => {
-    const stored = storedYears(await calendarYearRows(rc.db));
-    const thisYear = Number(localDateOf(rc.now()).slice(0, 4));
-    const years = new Set([...rc.calendarBase.map((y) => y.year), ...stored.keys(), thisYear, thisYear + 1]);
-    const who = await names();
-    return [...years].sort((a, b) => b - a).map((year): CalendarYearSummary => {
-      const s = stored.get(year);
-      const y = s?.year ?? rc.calendarBase.find((b) => b.year === year);
-      return {
-        year, source: s ? 'studio' : y ? 'file' : 'missing', holidays: y?.holidays.length ?? 0, workdays: y?.workdays.length ?? 0,
-        ...(s && { version: s.row.version, updatedAt: s.row.createdAt, authorName: s.row.authorId ? who.get(s.row.authorId) ?? s.row.authorId : undefined }),
-      };
-    });
+/** Every year worth listing: the file's, the studio's, this year and next; newest first. */
+async function summaries(rc: RuntimeContext): Promise<CalendarYearSummary[]> {
+  const stored = storedYears(await calendarYearRows(rc.db));
+  const thisYear = Number(localDateOf(rc.now()).slice(0, 4));
+  const years = new Set([...rc.calendarBase.map((y) => y.year), ...stored.keys(), thisYear, thisYear + 1]);
+  const who = (await rc.names()).user;
+  return [...years].sort((a, b) => b - a).map((year): CalendarYearSummary => {
+    const s = stored.get(year);
+    const y = s?.year ?? rc.calendarBase.find((b) => b.year === year);
+    return {
+      year, source: s ? 'studio' : y ? 'file' : 'missing', holidays: y?.holidays.length ?? 0, workdays: y?.workdays.length ?? 0,
+      ...(s && { version: s.row.version, updatedAt: s.row.createdAt, authorName: s.row.authorId ? who.get(s.row.authorId) ?? s.row.authorId : undefined }),
+    };
+  });
+}
+
+async function yearView(rc: RuntimeContext, actor: Actor, year: number): Promise<CalendarYearView> {
+  ensureAdmin(actor);
+  checkYear(year);
+  const versions = await definitionVersions(rc.db, 'calendar', String(year));
+  const summary = (await summaries(rc)).find((s) => s.year === year) ?? { year, source: 'missing' as const, holidays: 0, workdays: 0 };
+  const base = rc.calendarBase.find((b) => b.year === year);
+  const text = versions.at(-1)?.text ?? (base ? formatCalendarYear(base) : blankYear(year));
+  const who = (await rc.names()).user;
+  const canEdit = await ensureCityAdmin(rc, actor).then(() => true, () => false);
+  return {
+    ...summary, text, canEdit, file: fileOf(year),
+    versions: versions.reverse().map((v) => ({ version: v.version, createdAt: v.createdAt, message: v.message ?? null, authorName: v.authorId ? who.get(v.authorId) ?? v.authorId : null })),
   };
+}
+
+/** Check and store a year as its next version, then apply it here at once (other processes: next tick). */
+async function saveYear(rc: RuntimeContext, actor: Actor, year: number, text: string, message?: string): Promise<CalendarSaveResult> {
+  await ensureCityAdmin(rc, actor);
+  checkYear(year);
+  const body = String(text ?? '');
+  if (body.length > 100_000) return { ok: false, errors: [{ message: '内容过长：一年的节假日安排不超过 100000 个字符，请只填写这一年的安排' }] };
+  const r = parseCalendarYear(body, fileOf(year), year);
+  if (!r.ok) return { ok: false, errors: r.errors.map((e) => ({ message: e.message, ...(e.where && { where: `${e.where.file}:${e.where.line}:${e.where.col}` }) })) };
+  const version = ((await definitionVersions(rc.db, 'calendar', String(year))).at(-1)?.version ?? 0) + 1;
+  try {
+    await insertDefinition(rc.db, {
+      kind: 'calendar', id: String(year), version, text: body, hash: createHash('sha256').update(body).digest('hex'),
+      createdAt: rc.now().toISOString(), authorId: actor.userId, message: String(message ?? '').trim().slice(0, 500) || null,
+    });
+  } catch (e) {
+    if (!isUniqueViolation(e)) throw e;
+    throw new LvzError('LVZ_RUN_CONFLICT', `其他管理员刚刚保存了 ${year} 年的节假日安排：请刷新页面，查看最新版本后再修改`, { params: { year } });
+  }
+  await refreshCalendar(rc);
+  return { ok: true, version };
+}
+
+export function calendarAdmin(rc: RuntimeContext): CalendarAdmin {
   return {
     async years(actor) {
       ensureAdmin(actor);
-      return summaries();
+      return summaries(rc);
     },
-    async year(actor, year) {
-      ensureAdmin(actor);
-      checkYear(year);
-      const versions = await definitionVersions(rc.db, 'calendar', String(year));
-      const summary = (await summaries()).find((s) => s.year === year) ?? { year, source: 'missing' as const, holidays: 0, workdays: 0 };
-      const base = rc.calendarBase.find((b) => b.year === year);
-      const text = versions.at(-1)?.text ?? (base ? formatCalendarYear(base) : blankYear(year));
-      const who = await names();
-      let canEdit = true;
-      try { await ensureCityAdmin(rc, actor); } catch { canEdit = false; }
-      return {
-        ...summary, text, canEdit, file: fileOf(year),
-        versions: versions.reverse().map((v) => ({ version: v.version, createdAt: v.createdAt, message: v.message ?? null, authorName: v.authorId ? who.get(v.authorId) ?? v.authorId : null })),
-      };
-    },
-    async save(actor, year, text, message) {
-      await ensureCityAdmin(rc, actor);
-      checkYear(year);
-      const body = String(text ?? '');
-      if (body.length > 100_000) return { ok: false, errors: [{ message: '内容过长：一年的节假日安排不超过 100000 个字符' }] };
-      const r = parseCalendarYear(body, fileOf(year), year);
-      if (!r.ok) return { ok: false, errors: r.errors.map((e) => ({ message: e.message, ...(e.where && { where: `${e.where.file}:${e.where.line}:${e.where.col}` }) })) };
-      const last = (await definitionVersions(rc.db, 'calendar', String(year))).at(-1);
-      const version = (last?.version ?? 0) + 1;
-      try {
-        await insertDefinition(rc.db, {
-          kind: 'calendar', id: String(year), version, text: body, hash: createHash('sha256').update(body).digest('hex'),
-          createdAt: rc.now().toISOString(), authorId: actor.userId, message: String(message ?? '').trim().slice(0, 500) || null,
-        });
-      } catch (e) {
-        if (!isUniqueViolation(e)) throw e;
-        throw new LvzError('LVZ_RUN_CONFLICT', `其他管理员刚刚保存了 ${year} 年的节假日安排：请刷新页面，查看最新版本后再修改`, { params: { year } });
-      }
-      await refreshCalendar(rc);
-      return { ok: true, version };
-    },
+    year: (actor, year) => yearView(rc, actor, year),
+    save: (actor, year, text, message) => saveYear(rc, actor, year, text, message),
   };
 }
