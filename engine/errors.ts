@@ -45,7 +45,6 @@ export const CODES = {
   LVZ_EXPR_TOO_COSTLY: 'the estimated cost of an expression (nested comprehensions times list sizes) is over the limit',
   LVZ_EXPR_LIMIT: 'an expression went over its evaluation budget while it ran, and the operation was refused',
   // Working-day calendar and durations
-  LVZ_CAL_YEAR_MISSING: 'a date falls in a year the holiday calendar does not cover',
   LVZ_CAL_INVALID: 'the holiday calendar data is malformed',
   // Runtime
   LVZ_RUN_NOT_FOUND: 'the instance, task or file does not exist or is not visible to you',

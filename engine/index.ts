@@ -9,6 +9,7 @@ import { seedDemo } from './store/seed/demo.ts';
 import { systemClock, type Clock } from './runtime/clock.ts';
 import { directoryCache, type RuntimeContext } from './runtime/context.ts';
 import { scheduleDeferredReminders } from './runtime/deferred.ts';
+import { refreshCalendar } from './runtime/calendar-years.ts';
 import { loadDefinitions, recordDefinitions } from './runtime/definitions.ts';
 import { buildEngine } from './runtime/engine.ts';
 import type { Engine } from './runtime/types.ts';
@@ -63,13 +64,16 @@ export async function engineOn(db: Db, options: Omit<EngineOptions, 'databaseUrl
     await db.destroy();
   };
   const rc: RuntimeContext = {
-    db, reads, now, calendar: loaded.calendar, registry: loaded.registry, dataDir: path.resolve(options.dataDir),
+    db, reads, now, calendar: loaded.calendar, calendarBase: loaded.calendarYears, registry: loaded.registry, dataDir: path.resolve(options.dataDir),
     uploads: { ...DEFAULT_UPLOAD_LIMITS, ...options.uploads },
     ...directoryCache(reads, now),
   };
   try {
-    // A calendar year added since the last start dates the reminders that waited for it.
+    // Reminders an older version left waiting for the calendar are dated (estimated if need be);
+    // then the years entered in the studio are loaded and provisional deadlines recomputed, which
+    // also settles those a year newly added to calendars/cn.yaml covers.
     await scheduleDeferredReminders(rc);
+    await refreshCalendar(rc);
   } catch (e) {
     await close();
     throw e;

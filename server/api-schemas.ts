@@ -27,7 +27,8 @@ export const taskSummarySchema = {
   type: 'object',
   properties: {
     taskId: str, instanceId: str, workflowTitle: str, instanceTitle: str, stepTitle: str, holder: str,
-    createdAt: str, dueAt: str, workingDaysLeft: int, isOverdue: bool,
+    createdAt: str, dueAt: str, provisional: { type: 'boolean', description: 'true: dueAt is provisional, counted on weekdays into a year the holiday calendar lacks (暂按工作日估算); absent otherwise' },
+    workingDaysLeft: int, isOverdue: bool,
     status: { type: 'string', enum: ['open', 'done', 'cancelled', 'waiting'] }, isRead: bool,
   },
 } as const;
@@ -97,7 +98,8 @@ export const taskViewSchema = {
     phrases: { type: 'array', items: str },
     returnTargets: { type: 'array', items: { type: 'object', properties: { state: str, title: str } } },
     signers: { type: 'array', items: { type: 'object', properties: { taskId: str, name: str, position: str } } },
-    dueAt: str, workingDaysLeft: int, isOverdue: bool, isDelegated: bool,
+    dueAt: str, provisional: { type: 'boolean', description: 'true: dueAt is provisional, counted on weekdays into a year the holiday calendar lacks (暂按工作日估算); absent otherwise' },
+    workingDaysLeft: int, isOverdue: bool, isDelegated: bool,
     history: { type: 'array', items: historySchema },
     anonymity: anonymitySchema,
     groups: groupsSchema,
@@ -120,7 +122,7 @@ export const instanceViewSchema = {
       items: { type: 'object', properties: { name: str, title: str, isCurrent: bool, isVisited: bool, isFinal: bool } },
     },
     myTasks: { type: 'array', items: { type: 'object', properties: { taskId: str, stepTitle: str } } },
-    openTasks: { type: 'array', items: { type: 'object', properties: { stepTitle: str, holder: str, dueAt: str, isOverdue: bool } } },
+    openTasks: { type: 'array', items: { type: 'object', properties: { stepTitle: str, holder: str, dueAt: str, provisional: { type: 'boolean', description: 'true: dueAt is provisional, counted on weekdays into a year the holiday calendar lacks (暂按工作日估算); absent otherwise' }, isOverdue: bool } } },
     can: { type: 'object', properties: { cancel: bool, terminate: bool, remind: bool, withdraw: bool, move: bool } },
     moveTargets: { type: 'array', items: { type: 'object', properties: { name: str, title: str, isCurrent: bool } } },
     linked: { type: 'array', items: { type: 'object', properties: { instanceId: str, title: str, relation: str } } },

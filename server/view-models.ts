@@ -9,13 +9,20 @@ export interface DeadlineView {
   isOverdue: boolean;
   isSoon: boolean;
   dueAt?: string;
+  /** Counted on weekdays into a year the holiday calendar lacks: the page says 暂按工作日估算. */
+  provisional?: boolean;
 }
 
 /** 剩余N个工作日 / 今日到期 / 已逾期N个工作日; undefined when there is no deadline. */
 export function deadlineView(
   t: Renderer['t'],
-  d: { dueAt?: string; workingDaysLeft?: number; isOverdue: boolean },
+  d: { dueAt?: string; workingDaysLeft?: number; isOverdue: boolean; provisional?: true },
 ): DeadlineView | undefined {
+  const v = deadlineText(t, d);
+  return v && d.provisional ? { ...v, provisional: true } : v;
+}
+
+function deadlineText(t: Renderer['t'], d: { dueAt?: string; workingDaysLeft?: number; isOverdue: boolean }): DeadlineView | undefined {
   if (!d.dueAt && d.workingDaysLeft === undefined && !d.isOverdue) return undefined;
   const left = d.workingDaysLeft;
   if (d.isOverdue || (left !== undefined && left < 0)) {

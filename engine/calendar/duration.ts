@@ -77,6 +77,32 @@ export function subtractDuration(end: Date, d: DurationSpec, cal: Calendar): Dat
   return shift(end, d, cal, -1);
 }
 
+/** A moment worked out on the calendar, and whether it rests on a year the calendar only estimates. */
+export interface Reckoned {
+  at: Date;
+  provisional: boolean;
+}
+
+/** addDuration, saying whether a working-day count crossed a year the calendar lacks. */
+export function reckonAdd(start: Date, d: DurationSpec, cal: Calendar): Reckoned {
+  const at = addDuration(start, d, cal);
+  return { at, provisional: d.unit === 'working_days' && !coversBetween(start, at, cal) };
+}
+
+/** subtractDuration, with the same flag (a reminder "2 working days before" a deadline in 2027). */
+export function reckonSubtract(end: Date, d: DurationSpec, cal: Calendar): Reckoned {
+  const at = subtractDuration(end, d, cal);
+  return { at, provisional: d.unit === 'working_days' && !coversBetween(at, end, cal) };
+}
+
+/** Whether every year from `a`'s local date to `b`'s is covered: a working-day count looks at each day between. */
+function coversBetween(a: Date, b: Date, cal: Calendar): boolean {
+  const from = Number(localDateOf(a).slice(0, 4));
+  const to = Number(localDateOf(b).slice(0, 4));
+  for (let y = Math.min(from, to); y <= Math.max(from, to); y++) if (!cal.covers(y)) return false;
+  return true;
+}
+
 function shift(at: Date, d: DurationSpec, cal: Calendar, sign: 1 | -1): Date {
   const local = toLocal(at);
   const n = d.amount * sign;
@@ -103,7 +129,7 @@ function shift(at: Date, d: DurationSpec, cal: Calendar, sign: 1 | -1): Date {
 function nthWorkingDay(from: DateTime, n: number, sign: 1 | -1, cal: Calendar): DateTime {
   let day = from.startOf('day');
   let found = 0;
-  // Bounded: each step checks the calendar, which throws LVZ_CAL_YEAR_MISSING past its last year.
+  // Bounded by MAX_AMOUNT working days; a year the calendar lacks is estimated, never an error.
   while (found < n) {
     day = day.plus({ days: sign });
     if (cal.isWorkingDay(isoDate(day))) found++;

@@ -4,7 +4,6 @@ import { LvzError, type Where } from '../errors.ts';
 import { parseSource, type Source } from '../dsl/source.ts';
 import type { Calendar, CalendarDay, CalendarResult, CalendarYear } from './types.ts';
 
-const CAL_FILE = 'calendars/cn.yaml';
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const YEAR_KEYS = new Set(['holidays', 'workdays']);
 const DAY_KEYS = new Set(['date', 'name']);
@@ -24,7 +23,33 @@ export function parseCalendar(text: string, file: string): CalendarResult {
   const errors: LvzError[] = [];
   const years = readYears(source, errors);
   if (errors.length > 0) return { ok: false, errors };
-  return { ok: true, calendar: createCalendar(years) };
+  return { ok: true, calendar: createCalendar(years), years };
+}
+
+/**
+ * Check one year's schedule as an admin enters it in the studio: the calendar file's format with
+ * exactly one key, `year`. Every problem is collected with its line and column in `file`.
+ */
+export function parseCalendarYear(text: string, file: string, year: number): { ok: true; year: CalendarYear } | { ok: false; errors: LvzError[] } {
+  const result = parseCalendar(text, file);
+  if (!result.ok) return result;
+  const other = result.years.find((y) => y.year !== year);
+  if (other || result.years.length !== 1) {
+    const { source } = parseSource(text, file);
+    const p: Path = other ? [other.year] : [];
+    const msg = other
+      ? `这里只能填写 ${year} 年的安排：请把“${other.year}:”改为“${year}:”，或到 ${other.year} 年的页面填写`
+      : `请以“${year}:”一行开始，在其下写“holidays:”和“workdays:”两个列表`;
+    return { ok: false, errors: [invalid(msg, source.at(p), undefined, p)] };
+  }
+  return { ok: true, year: result.years[0]! };
+}
+
+/** One year as the file writes it: the text the studio shows for a year from calendars/cn.yaml. */
+export function formatCalendarYear(y: CalendarYear): string {
+  const list = (days: CalendarDay[]): string =>
+    days.length === 0 ? ' []\n' : '\n' + days.map((d) => `    - { date: ${d.date}, name: ${d.name} }\n`).join('');
+  return `${y.year}:\n  holidays:${list(y.holidays)}  workdays:${list(y.workdays)}`;
 }
 
 /** Load a calendar file, throwing the first problem as LVZ_CAL_INVALID (all of them in params.errors). */
@@ -39,7 +64,21 @@ export function loadCalendar(text: string, file: string): Calendar {
   });
 }
 
-/** Build a Calendar from already-checked years. */
+/**
+ * Statutory rest days whose date is fixed every year by 《全国年节及纪念日放假办法》 (元旦 1 January,
+ * 劳动节 1–2 May, 国庆节 1–3 October). A year the calendar lacks is estimated on weekdays less these:
+ * they are certain, while the lunar holidays (春节, 清明, 端午, 中秋) and the make-up working days
+ * are known only from the State Council's notice.
+ */
+const FIXED_HOLIDAYS = new Map<string, string>([
+  ['01-01', '元旦'], ['05-01', '劳动节'], ['05-02', '劳动节'], ['10-01', '国庆节'], ['10-02', '国庆节'], ['10-03', '国庆节'],
+]);
+
+/**
+ * Build a Calendar from already-checked years. A year it lacks is never an error: its dates are
+ * estimated (Monday–Friday less FIXED_HOLIDAYS) and `covers` says so, so the caller can mark the
+ * deadlines counted on it as provisional.
+ */
 export function createCalendar(years: CalendarYear[]): Calendar {
   const covered = new Set(years.map((y) => y.year));
   const holidays = new Map<string, string>();
@@ -50,36 +89,25 @@ export function createCalendar(years: CalendarYear[]): Calendar {
   }
   const sorted = [...covered].sort((a, b) => a - b);
   const answers = new Map<string, boolean>();
-  const requireYear = (localDate: string): void => {
-    const year = splitDate(localDate).year;
-    if (!covered.has(year)) throw yearMissing(year, sorted);
-  };
+  const estimated = (localDate: string): boolean => !covered.has(splitDate(localDate).year);
   return {
     years: sorted,
+    covers: (year) => covered.has(year),
     isWorkingDay(localDate) {
       // Answers are kept (a few hundred dates a year): the inbox asks for every day to each deadline.
       const known = answers.get(localDate);
       if (known !== undefined) return known;
-      requireYear(localDate);
-      const answer = holidays.has(localDate) ? false : workdays.has(localDate) ? true : !isWeekend(localDate);
+      const answer = estimated(localDate)
+        ? !FIXED_HOLIDAYS.has(localDate.slice(5)) && !isWeekend(localDate)
+        : holidays.has(localDate) ? false : workdays.has(localDate) ? true : !isWeekend(localDate);
       answers.set(localDate, answer);
       return answer;
     },
     nameOf(localDate) {
-      requireYear(localDate);
+      if (estimated(localDate)) return FIXED_HOLIDAYS.get(localDate.slice(5));
       return holidays.get(localDate) ?? workdays.get(localDate);
     },
   };
-}
-
-function yearMissing(year: number, covered: number[]): LvzError {
-  const have = covered.length > 0 ? covered.map((y) => `${y} 年`).join('、') : '无';
-  return new LvzError(
-    'LVZ_CAL_YEAR_MISSING',
-    `日历未覆盖 ${year} 年（现有：${have}）：请按国务院办公厅公布的放假安排，在 ${CAL_FILE} 中添加“${year}:”一节，` +
-      `写明 ${year} 年的节假日和调休上班日，运行 \`npx lvzhi validate ${CAL_FILE}\` 检查后重启服务（见 docs/calendar.md）`,
-    { params: { year, covered } },
-  );
 }
 
 /** `YYYY-MM-DD` -> parts; a malformed argument is a programming error, not a data error. */

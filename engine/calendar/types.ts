@@ -28,12 +28,14 @@ export interface CalendarYear {
 }
 
 export interface Calendar {
-  /** The years the file covers, ascending; any other year is LVZ_CAL_YEAR_MISSING. */
+  /** The years whose schedule is known (file or studio), ascending. */
   readonly years: number[];
+  /** Whether `year`'s schedule is known; dates of any other year are estimated (provisional). */
+  covers(year: number): boolean;
   /**
    * Whether a local date (`YYYY-MM-DD`, Asia/Shanghai) is a working day: Monday–Friday unless a
-   * holiday, Saturday–Sunday only when listed as a make-up working day. Throws
-   * LVZ_CAL_YEAR_MISSING for a year the file does not cover.
+   * holiday, Saturday–Sunday only when listed as a make-up working day. In a year not covered:
+   * Monday–Friday less the fixed-date statutory holidays (元旦, 劳动节, 国庆节), an estimate.
    */
   isWorkingDay(localDate: string): boolean;
   /** The listed name of a holiday or make-up day, or undefined for an ordinary day. */
@@ -42,5 +44,5 @@ export interface Calendar {
 
 /** Result of checking a calendar file: every problem is collected, as `lvzhi validate` wants. */
 export type CalendarResult =
-  | { ok: true; calendar: Calendar }
+  | { ok: true; calendar: Calendar; years: CalendarYear[] }
   | { ok: false; errors: LvzError[] };

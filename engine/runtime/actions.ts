@@ -174,7 +174,7 @@ async function helperTask(rc: RuntimeContext, tx: Knex, l: Loaded, userId: strin
   const t = newTask({
     instanceId: l.inst.id, state: l.task.state, visit: l.task.visit, grp: l.task.grp, item, seq: l.task.seq,
     title: l.task.title, role: null, orgId: null, assigneeId: userId, kind, ownerTaskId: l.task.id, status,
-    createdAt: rc.now().toISOString(), dueAt: l.task.dueAt,
+    createdAt: rc.now().toISOString(), dueAt: l.task.dueAt, dueProvisional: l.task.dueProvisional ?? false,
   });
   await insertTasks(tx, [t]);
   return t;

@@ -2,7 +2,7 @@
 // the compiled definitions and the directory choices for pickers.
 
 import type { Knex } from 'knex';
-import type { Calendar } from '../calendar/index.ts';
+import type { Calendar, CalendarYear } from '../calendar/index.ts';
 import type { CompiledWorkflow, TaskGroupDef, StateDef } from '../dsl/types.ts';
 import type { CompiledForm, DirectoryOptions } from '../forms/types.ts';
 import { LvzError } from '../errors.ts';
@@ -24,7 +24,12 @@ export interface RuntimeContext {
   /** Pages' reads: on SQLite, connections beside the writer's (store/db.ts openReads); on PostgreSQL, db. */
   reads: Knex;
   now: Clock;
+  /** The calendar in effect: calendarBase with the studio's years; swapped when a year is saved (calendar-years.ts). */
   calendar: Calendar;
+  /** The years of calendars/cn.yaml as shipped. */
+  calendarBase: CalendarYear[];
+  /** Which stored years `calendar` reflects; undefined until first loaded. */
+  calendarStamp?: string;
   registry: Registry;
   dataDir: string;
   /** Upload quotas and how long an unattached upload is kept (upload-limits.ts). */

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
-import { parseCalendar, type Calendar } from '../calendar/index.ts';
+import { parseCalendar, type Calendar, type CalendarYear } from '../calendar/index.ts';
 import { compileWorkflow } from '../dsl/compile.ts';
 import { effectiveText, parentIndex } from '../dsl/extends.ts';
 import type { CompiledWorkflow } from '../dsl/types.ts';
@@ -22,6 +22,7 @@ import type { Registry } from './context.ts';
 
 export interface LoadedDefinitions {
   calendar: Calendar;
+  calendarYears: CalendarYear[];
   registry: Registry;
   texts: {
     kind: 'workflow' | 'form' | 'calendar'; id: string; version: number; text: string;
@@ -79,7 +80,8 @@ export function loadDefinitions(projectDir: string): LoadedDefinitions {
     const lines = errors.map((e) => e.format()).join('\n');
     throw new LvzError('LVZ_DSL_SCHEMA', `定义文件有 ${errors.length} 处错误，服务未启动；请逐条改正后重启：\n${lines}`, { params: { errors: errors.map((e) => e.format()) } });
   }
-  return { calendar: (cal as { calendar: Calendar }).calendar, registry: { workflows, latest, forms }, texts };
+  const { calendar, years } = cal as Extract<typeof cal, { ok: true }>;
+  return { calendar, calendarYears: years, registry: { workflows, latest, forms }, texts };
 }
 
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');

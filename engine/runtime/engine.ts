@@ -32,6 +32,7 @@ import { orgTree } from './studio/access.ts';
 import { ensureDistrictStarter, startableFor } from './studio/districts.ts';
 import { refreshRegistry } from './studio/registry.ts';
 import { calendarWarnings } from './deferred.ts';
+import { calendarAdmin, refreshCalendar } from './calendar-years.ts';
 import { engineMetrics, retryTimer, timerOverview } from './operations.ts';
 import { sweepExpiredKeys } from './idempotency.ts';
 
@@ -159,6 +160,8 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>, lo
     async fireDueTimers(now) {
       // The timer tick also clears expired submission keys (at most hourly): one place that runs in every process.
       await sweepExpiredKeys(rc, now ?? rc.now());
+      // A holiday-calendar year saved by another process applies here from this tick on.
+      await refreshCalendar(rc);
       return fresh(() => fireDueTimers(rc, now ?? rc.now()));
     },
     sweepUploads: (now) => sweepOrphanUploads(rc, now ?? rc.now()),
@@ -167,6 +170,7 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>, lo
       retry: (actor, id) => retryTimer(rc, actor, id),
     },
     metrics: () => engineMetrics(rc),
+    calendar: calendarAdmin(rc),
     studio: buildStudio(rc),
     // Through the read connections: on SQLite they never queue behind the one writer, so a long
     // write does not make the process look unready; on PostgreSQL they are the same pool.

@@ -27,6 +27,7 @@ const SUMMARIES: Record<string, string> = {
   'timer.deadline': '办理期限已到',
   'timer.failed': '定时处理失败，已转系统管理员',
   'timer.retried': '定时处理重新执行',
+  'deadline.recomputed': '节假日安排更新',
 };
 
 export interface HistoryViewer {

@@ -70,6 +70,11 @@ export interface TaskSummary {
   holder: string;
   createdAt: string;
   dueAt?: string;
+  /**
+   * dueAt is provisional: counted on weekdays into a year the holiday calendar lacks (暂按工作日估算);
+   * recomputed when an admin adds that year. Absent otherwise.
+   */
+  provisional?: true;
   /** Working days left (negative when overdue), counted on the holiday calendar. */
   workingDaysLeft?: number;
   isOverdue: boolean;
@@ -167,7 +172,7 @@ export interface InstanceView {
   diagram: DiagramModel;
   /** Open tasks the viewer can act on now. */
   myTasks: { taskId: string; stepTitle: string }[];
-  openTasks: { stepTitle: string; holder: string; dueAt?: string; isOverdue: boolean }[];
+  openTasks: { stepTitle: string; holder: string; dueAt?: string; provisional?: true; isOverdue: boolean }[];
   /** Instance-level actions open to the viewer. */
   can: { cancel: boolean; terminate: boolean; remind: boolean; withdraw: boolean; move: boolean };
   /** The steps an administrator may move the instance to (调整办理步骤): every step but the final ones. */
@@ -200,6 +205,8 @@ export interface TaskView {
   /** Earlier steps a return may go to. */
   returnTargets: { state: string; title: string }[];
   dueAt?: string;
+  /** dueAt is provisional (see TaskSummary.provisional). */
+  provisional?: true;
   workingDaysLeft?: number;
   isOverdue: boolean;
   isDelegated: boolean;
@@ -384,6 +391,12 @@ export interface Engine {
     retry(actor: Actor, timerId: string): Promise<void>;
   };
 
+  /**
+   * 节假日安排 (/admin/calendar): every admin may read; only the city's admins save a year
+   * (LVZ_AUTH_FORBIDDEN otherwise). A saved year applies at once and recomputes provisional deadlines.
+   */
+  calendar: CalendarAdmin;
+
   /** The admin studio (issue 4): edit, check, publish, diff, migrate, district customisation. */
   studio: Studio;
 
@@ -392,4 +405,35 @@ export interface Engine {
   /** The readiness probe's check: one trivial query; LVZ_STORE_UNAVAILABLE, with a short zh-CN reason, when the database fails or takes over 2 s. */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** One year of the holiday calendar as the 节假日安排 list shows it. */
+export interface CalendarYearSummary {
+  year: number;
+  /** studio: entered in /admin (overrides the file); file: calendars/cn.yaml; missing: deadlines into it are provisional. */
+  source: 'studio' | 'file' | 'missing';
+  holidays: number;
+  workdays: number;
+  version?: number;
+  updatedAt?: string;
+  authorName?: string;
+}
+
+export interface CalendarYearView extends CalendarYearSummary {
+  /** The newest text: the studio's, else the year as the file has it, else a starting template. */
+  text: string;
+  /** What errors name as their file (节假日安排/2027.yaml). */
+  file: string;
+  canEdit: boolean;
+  versions: { version: number; createdAt: string; authorName: string | null; message: string | null }[];
+}
+
+export type CalendarSaveResult =
+  | { ok: true; version: number }
+  | { ok: false; errors: { message: string; where?: string }[] };
+
+export interface CalendarAdmin {
+  years(actor: Actor): Promise<CalendarYearSummary[]>;
+  year(actor: Actor, year: number): Promise<CalendarYearView>;
+  save(actor: Actor, year: number, text: string, message?: string): Promise<CalendarSaveResult>;
 }

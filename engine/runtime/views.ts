@@ -30,13 +30,9 @@ export function holderName(t: TaskRow, names: Names): string {
   return t.role ? roleLabel(t.role) : '';
 }
 
+/** Working days to a deadline; into a year the calendar lacks it is an estimate, as the deadline is (provisional). */
 export function daysLeft(rc: RuntimeContext, due: string | null): number | undefined {
-  if (!due) return undefined;
-  try {
-    return workingDaysBetween(rc.now(), new Date(due), rc.calendar);
-  } catch {
-    return undefined; // a year the calendar lacks: show the date only, never a guess
-  }
+  return due ? workingDaysBetween(rc.now(), new Date(due), rc.calendar) : undefined;
 }
 
 function taskSummary(rc: RuntimeContext, t: TaskRow, wf: CompiledWorkflow | undefined, title: string, names: Names): TaskSummary {
@@ -45,7 +41,8 @@ function taskSummary(rc: RuntimeContext, t: TaskRow, wf: CompiledWorkflow | unde
   return {
     taskId: t.id, instanceId: t.instanceId, workflowTitle: wf?.def.title ?? '', instanceTitle: title,
     stepTitle: t.title || (wf?.def.states[t.state]?.title ?? t.state), holder: holderName(t, names), createdAt: t.createdAt,
-    ...(t.dueAt && { dueAt: t.dueAt }), ...(left !== undefined && { workingDaysLeft: left }), isOverdue, status: t.status,
+    ...(t.dueAt && { dueAt: t.dueAt }), ...(t.dueAt && t.dueProvisional && { provisional: true as const }),
+    ...(left !== undefined && { workingDaysLeft: left }), isOverdue, status: t.status,
     ...(t.kind === 'cc' && { isRead: t.readAt !== null }),
   };
 }
@@ -157,7 +154,7 @@ export async function instanceView(rc: RuntimeContext, actor: Actor, id: string)
     myTasks: open.filter((t) => t.status === 'open' && holders.some((h) => holds(t, h))).map((t) => ({ taskId: t.id, stepTitle: t.title || stateOf(wf, t.state).title })),
     openTasks: open.map((t) => ({
       stepTitle: t.title || stateOf(wf, t.state).title, holder: isHolderHidden(wf, t, actor) ? '匿名' : holderName(t, names),
-      ...(t.dueAt && { dueAt: t.dueAt }), isOverdue: t.overdue,
+      ...(t.dueAt && { dueAt: t.dueAt }), ...(t.dueAt && t.dueProvisional && { provisional: true as const }), isOverdue: t.overdue,
     })),
     can: {
       cancel: isRunning && inst.initiatorId === actor.userId,

@@ -3,7 +3,7 @@
 
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import { addDuration, subtractDuration, type Calendar } from '../calendar/index.ts';
+import { reckonAdd, reckonSubtract, type Reckoned } from '../calendar/index.ts';
 import type { CompiledWorkflow, DeadlineDef, DurationSpec, StateDef, TaskGroupDef } from '../dsl/types.ts';
 import { isTrue } from '../expr/index.ts';
 import { LvzError } from '../errors.ts';
@@ -36,11 +36,16 @@ function evalIn(e: EnterInput, src: string, item?: unknown): unknown {
   return exprOf(e.wf, src).evaluate(celVars(e.ctx, undefined, item === undefined ? {} : { item }));
 }
 
+/** A deadline, the duration it was counted from, and whether it is provisional (a year the calendar lacks). */
+export interface Due extends Reckoned {
+  duration: DurationSpec;
+}
+
 /** The deadline of the first `after` case whose `when` holds, on the working-day calendar. */
-export function dueDate(e: EnterInput, d: DeadlineDef): Date {
+export function dueDate(e: EnterInput, d: DeadlineDef): Due {
   const vars = celVars(e.ctx);
   const chosen = d.after.find((c) => !c.when || isTrue(exprOf(e.wf, c.when), vars)) ?? d.after[d.after.length - 1]!;
-  return addDuration(e.now, chosen.duration, e.rc.calendar);
+  return { ...reckonAdd(e.now, chosen.duration, e.rc.calendar), duration: chosen.duration };
 }
 
 /**
@@ -84,33 +89,23 @@ function orgOf(e: EnterInput, g: TaskGroupDef, item: unknown): string | null {
   return v;
 }
 
-/** When to remind `r` before `due`, or 'unknown' when that falls in a year the calendar lacks. */
-export function reminderAt(due: Date, r: DurationSpec, calendar: Calendar): Date | 'unknown' {
-  try {
-    return subtractDuration(due, r, calendar);
-  } catch (err) {
-    if (err instanceof LvzError && err.code === 'LVZ_CAL_YEAR_MISSING') return 'unknown';
-    throw err;
-  }
-}
-
-function timersFor(e: EnterInput, state: string, visit: number, d: DeadlineDef, due: Date, group?: string): TimerRow[] {
-  const base = { instanceId: e.instanceId, taskId: null, state, visit, status: 'pending' as const, leaseOwner: null, leaseUntil: null, firedAt: null, attempts: 0, lastError: null };
+function timersFor(e: EnterInput, state: string, visit: number, d: DeadlineDef, due: Due, group?: string): TimerRow[] {
+  const base = {
+    instanceId: e.instanceId, taskId: null, state, visit, status: 'pending' as const, leaseOwner: null, leaseUntil: null, firedAt: null,
+    attempts: 0, lastError: null, startedAt: e.now.toISOString(), duration: due.duration,
+  };
   const rows: TimerRow[] = [{
-    ...base, id: randomUUID(), kind: 'deadline', fireAt: due.toISOString(),
+    ...base, id: randomUUID(), kind: 'deadline', fireAt: due.at.toISOString(), provisional: due.provisional,
     payload: { ...(group && { group }), ...(d.escalate && { escalate: d.escalate }) },
   }];
   for (const r of d.remind) {
-    const payload = { ...(group && { group }), before: r.text };
-    const at = reminderAt(due, r, e.rc.calendar);
-    if (at === 'unknown') {
-      // The deadline itself is known; only the reminder needs a year the calendar lacks. It waits,
-      // never guessed, until an admin adds that year (runtime/deferred.ts schedules it at start).
-      rows.push({ ...base, id: randomUUID(), kind: 'remind', status: 'unscheduled', fireAt: due.toISOString(), payload: { ...payload, remind: r, due: due.toISOString() } });
-    } else if (at.getTime() > e.now.getTime()) {
-      // A reminder whose time has already passed at entry would only be noise.
-      rows.push({ ...base, id: randomUUID(), kind: 'remind', fireAt: at.toISOString(), payload });
-    }
+    const at = reckonSubtract(due.at, r, e.rc.calendar);
+    // A reminder whose time has already passed at entry would only be noise.
+    if (at.at.getTime() <= e.now.getTime()) continue;
+    rows.push({
+      ...base, id: randomUUID(), kind: 'remind', fireAt: at.at.toISOString(), provisional: due.provisional || at.provisional,
+      payload: { ...(group && { group }), before: r.text, remind: r },
+    });
   }
   return rows;
 }
@@ -131,7 +126,7 @@ export async function createWork(e: EnterInput, s: StateDef): Promise<number> {
         role: g.role ?? null, orgId: orgOf(e, g, item), assigneeId: assigneeOf(e, g, item), kind: 'task', ownerTaskId: null,
         // 依次: the later ones wait for the one before.
         status: g.complete_when.kind === 'sequential' && i > 0 ? 'waiting' : 'open',
-        createdAt: e.now.toISOString(), dueAt: due ? due.toISOString() : null,
+        createdAt: e.now.toISOString(), dueAt: due ? due.at.toISOString() : null, dueProvisional: due?.provisional ?? false,
       }));
     });
   }

@@ -12,6 +12,7 @@ import { cspWithStyleNonce } from '../security.ts';
 import { requireActor } from '../session.ts';
 import { adminExtraRoutes } from './admin-versions.ts';
 import { adminTimerRoutes } from './admin-timers.ts';
+import { adminCalendarRoutes } from './admin-calendar.ts';
 import { seeOther } from './tasks.ts';
 
 type KindParams = { Params: { kind: string; id: string } };
@@ -203,4 +204,5 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
 
   await adminExtraRoutes(app);
   await adminTimerRoutes(app);
+  await adminCalendarRoutes(app);
 }

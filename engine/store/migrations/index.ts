@@ -15,6 +15,7 @@ import { loginFailures } from './010_login_failures.ts';
 import { idempotency } from './011_idempotency.ts';
 import { authLimits } from './012_auth_limits.ts';
 import { uploadQuota } from './013_upload_quota.ts';
+import { provisionalDeadlines } from './014_provisional_deadlines.ts';
 
 export interface Migration {
   up(db: Knex): Promise<void>;
@@ -35,4 +36,5 @@ export const migrations: Record<string, Migration> = {
   '011_idempotency': idempotency,
   '012_auth_limits': authLimits,
   '013_upload_quota': uploadQuota,
+  '014_provisional_deadlines': provisionalDeadlines,
 };

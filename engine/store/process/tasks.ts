@@ -19,6 +19,7 @@ function toTask(r: Raw): TaskRow {
     dueAt: (r.due_at as string | null) ?? null, completedAt: (r.completed_at as string | null) ?? null,
     completedBy: (r.completed_by as string | null) ?? null, onBehalfOf: (r.on_behalf_of as string | null) ?? null,
     draft: fromJson(r.draft, null), readAt: (r.read_at as string | null) ?? null, overdue: Boolean(r.overdue),
+    dueProvisional: Boolean(r.due_provisional),
   };
 }
 
@@ -29,7 +30,7 @@ function toColumns(t: TaskRow): Raw {
     role: t.role, org_id: t.orgId, assignee_id: t.assigneeId, kind: t.kind, owner_task_id: t.ownerTaskId,
     status: t.status, outcome: t.outcome, created_at: t.createdAt, due_at: t.dueAt, completed_at: t.completedAt,
     completed_by: t.completedBy, on_behalf_of: t.onBehalfOf, draft: t.draft ? toJson(t.draft) : null,
-    read_at: t.readAt, overdue: t.overdue,
+    read_at: t.readAt, overdue: t.overdue, due_provisional: t.dueProvisional ?? false,
   };
 }
 

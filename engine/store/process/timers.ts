@@ -20,6 +20,8 @@ function toTimer(r: Raw): TimerRow {
     leaseOwner: (r.lease_owner as string | null) ?? null, leaseUntil: (r.lease_until as string | null) ?? null,
     firedAt: (r.fired_at as string | null) ?? null, attempts: Number(r.attempts ?? 0),
     lastError: (r.last_error as string | null) ?? null,
+    startedAt: (r.started_at as string | null) ?? null, duration: fromJson(r.duration, null),
+    provisional: Boolean(r.provisional),
   };
 }
 
@@ -29,6 +31,7 @@ export async function insertTimers(db: Knex, rows: TimerRow[]): Promise<void> {
     id: t.id, instance_id: t.instanceId, task_id: t.taskId, state: t.state, visit: t.visit, kind: t.kind,
     fire_at: t.fireAt, status: t.status, payload: toJson(t.payload), lease_owner: t.leaseOwner,
     lease_until: t.leaseUntil, fired_at: t.firedAt, attempts: t.attempts, last_error: t.lastError,
+    started_at: t.startedAt ?? null, duration: t.duration ? toJson(t.duration) : null, provisional: t.provisional ?? false,
   })));
 }
 
@@ -84,15 +87,15 @@ export async function cancelTimers(db: Knex, instanceId: string, state?: string)
   await q.update({ status: 'cancelled' });
 }
 
-/** Reminders waiting for the holiday calendar to cover their year (see runtime/deferred.ts). */
+/** Reminders an older version left waiting for the holiday calendar (runtime/deferred.ts dates them at start). */
 export async function unscheduledTimers(db: Knex): Promise<TimerRow[]> {
   return (await db('timers').where('status', 'unscheduled').orderBy('fire_at')).map(toTimer);
 }
 
-/** unscheduled -> pending at `fireAtIso`, or -> cancelled when `fireAtIso` is null (too late to remind). */
-export async function scheduleTimer(db: Knex, id: string, fireAtIso: string | null): Promise<void> {
+/** unscheduled -> pending at `fireAtIso` (provisional: an estimate), or -> cancelled when `fireAtIso` is null (too late to remind). */
+export async function scheduleTimer(db: Knex, id: string, fireAtIso: string | null, provisional: boolean): Promise<void> {
   await db('timers').where({ id, status: 'unscheduled' })
-    .update(fireAtIso ? { status: 'pending', fire_at: fireAtIso } : { status: 'cancelled' });
+    .update(fireAtIso ? { status: 'pending', fire_at: fireAtIso, provisional } : { status: 'cancelled' });
 }
 
 /**

@@ -1,5 +1,7 @@
 // types.ts: the process rows the store hands out, camelCase; the runtime never sees column names.
 
+import type { DurationSpec } from '../../dsl/types.ts';
+
 export type InstanceStatus = 'draft' | 'active' | 'completed' | 'cancelled' | 'terminated';
 export type TaskStatus = 'open' | 'done' | 'cancelled' | 'waiting';
 export type TaskKind = 'task' | 'cc' | 'delegated' | 'signer';
@@ -49,6 +51,8 @@ export interface TaskRow {
   outcome: string | null;
   createdAt: string;
   dueAt: string | null;
+  /** dueAt is provisional: a working-day count into a year the holiday calendar lacks. */
+  dueProvisional?: boolean;
   completedAt: string | null;
   completedBy: string | null;
   onBehalfOf: string | null;
@@ -92,6 +96,15 @@ export interface TimerRow {
   /** Failures since it was last scheduled, and what the latest said. */
   attempts: number;
   lastError: string | null;
+  /**
+   * What a deadline (and a reminder before it) was worked out from, to work it out again when a
+   * calendar year is added (runtime/recompute.ts): the moment its step was entered and the
+   * deadline's duration. Null on rows written before migration 014 and on escalations.
+   */
+  startedAt?: string | null;
+  duration?: DurationSpec | null;
+  /** Counted on weekdays in a year the holiday calendar lacks: an estimate until that year is added. */
+  provisional?: boolean;
 }
 
 export interface FileRow {

@@ -7,6 +7,8 @@ import {
   loadCalendar,
   localDateOf,
   parseDuration,
+  reckonAdd,
+  reckonSubtract,
   subtractDuration,
   workingDaysBetween,
 } from '../../../engine/calendar/index.ts';
@@ -166,17 +168,23 @@ describe('years outside the calendar', () => {
     }
   };
 
-  it('a deadline in 2028 throws LVZ_CAL_YEAR_MISSING naming the year', () => {
-    const e = code(() => add('2028-03-01T10:00', '1 working day'));
-    expect(e.code).toBe('LVZ_CAL_YEAR_MISSING');
-    expect(e.message).toContain('2028');
+  it('a working-day deadline in a year the calendar lacks is counted on weekdays and marked provisional', () => {
+    const r = reckonAdd(at('2028-03-01T10:00'), parseDuration('1 working day'), cal);
+    expect(r).toEqual({ at: endOf('2028-03-02'), provisional: true });
   });
 
-  it('working days that run past 2026 name 2027 instead of guessing Monday to Friday', () => {
-    const e = code(() => add('2026-12-28T10:00', '10 working days'));
-    expect(e.code).toBe('LVZ_CAL_YEAR_MISSING');
-    expect(e.message).toContain('2027');
-    expect(code(() => workingDaysBetween(at('2026-12-30T10:00'), at('2027-01-05T10:00'), cal)).code).toBe('LVZ_CAL_YEAR_MISSING');
+  it('working days that run past 2026 skip weekends and 元旦 in 2027, provisionally', () => {
+    // Mon 2026-12-28: 29, 30, 31, (1 January 元旦), 4–8, 11, 12 January 2027.
+    const r = reckonAdd(at('2026-12-28T10:00'), parseDuration('10 working days'), cal);
+    expect(r).toEqual({ at: endOf('2027-01-12'), provisional: true });
+    expect(workingDaysBetween(at('2026-12-30T10:00'), at('2027-01-05T10:00'), cal)).toBe(3);
+    // A reminder two working days before it, and a count wholly inside 2026, are not provisional / are.
+    expect(reckonSubtract(endOf('2027-01-12'), parseDuration('2 working days'), cal)).toEqual({ at: endOf('2027-01-08'), provisional: true });
+    expect(reckonAdd(at('2026-12-01T10:00'), parseDuration('5 working days'), cal).provisional).toBe(false);
+  });
+
+  it('calendar-day deadlines into 2027 are exact, never provisional', () => {
+    expect(reckonAdd(at('2026-12-01T10:00'), parseDuration('3 months'), cal)).toEqual({ at: endOf('2027-03-01'), provisional: false });
   });
 
   it('calendar-day deadlines need no holiday data', () => {

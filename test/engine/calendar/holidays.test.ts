@@ -55,13 +55,16 @@ describe('calendars/cn.yaml', () => {
     expect(cal.nameOf('2026-03-10')).toBeUndefined();
   });
 
-  it('refuses a year it does not cover, naming the year and the fix', () => {
-    const e = thrown(() => cal.isWorkingDay('2028-03-01'));
-    expect(e.code).toBe('LVZ_CAL_YEAR_MISSING');
-    expect(e.message).toContain('2028');
-    expect(e.message).toContain('calendars/cn.yaml');
-    expect(e.params.year).toBe(2028);
-    expect(thrown(() => cal.isWorkingDay('2024-12-31')).code).toBe('LVZ_CAL_YEAR_MISSING');
+  it('estimates a year it does not cover: weekdays less 元旦, 劳动节 and 国庆节, and says it does not cover it', () => {
+    expect(cal.covers(2026)).toBe(true);
+    expect(cal.covers(2028)).toBe(false);
+    expect(cal.isWorkingDay('2028-03-01')).toBe(true); // Wednesday
+    expect(cal.isWorkingDay('2028-03-04')).toBe(false); // Saturday
+    expect(cal.isWorkingDay('2024-12-31')).toBe(true);
+    for (const d of ['2027-01-01', '2027-05-03', '2028-05-01', '2028-05-02', '2027-10-01', '2028-10-02', '2028-10-03']) {
+      expect(cal.isWorkingDay(d), d).toBe(d === '2027-05-03');
+    }
+    expect(cal.nameOf('2027-10-01')).toBe('国庆节');
   });
 
   it('rejects a malformed date argument as a programming error', () => {

@@ -15,16 +15,13 @@ import { codeOf, openHarness, taskOf, versionOf, type Harness } from './harness.
 const dirs: string[] = [];
 afterAll(() => { for (const d of dirs) fs.rmSync(d, { recursive: true, force: true }); });
 
-/** The fixture workflow with the shipped forms, the calendar without 2027 or with a made-up 2027. */
-function project(with2027: boolean): string {
+/** The fixture workflow with the shipped forms and calendar. */
+function project(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lvzhi-proj-'));
   dirs.push(dir);
   fs.cpSync(path.join(REPO_ROOT, 'forms'), path.join(dir, 'forms'), { recursive: true });
   fs.cpSync(path.join(REPO_ROOT, 'test/fixtures/runtime/timer-failures'), path.join(dir, 'workflows'), { recursive: true });
-  fs.mkdirSync(path.join(dir, 'calendars'));
-  let cal = fs.readFileSync(path.join(REPO_ROOT, 'calendars', 'cn.yaml'), 'utf8').replace(/^2027:[\s\S]*$/m, '');
-  if (with2027) cal += '\n2027:\n  holidays:\n    - { date: 2027-01-01, name: 元旦 }\n  workdays: []\n';
-  fs.writeFileSync(path.join(dir, 'calendars', 'cn.yaml'), cal);
+  fs.cpSync(path.join(REPO_ROOT, 'calendars'), path.join(dir, 'calendars'), { recursive: true });
   return dir;
 }
 
@@ -39,7 +36,7 @@ describe('timers that fail to fire', () => {
   it('are retried after a wait, set aside after three tries, listed for city admins, and fire once retried', async () => {
     const place = await testDatabase(undefined, 'lvzhi-timerfail-');
     const start = '2026-12-29T01:00:00Z';
-    const h = await openHarness({ start, projectDir: project(false), place });
+    const h = await openHarness({ start, projectDir: project(), place });
     const timerOf = async (id: string) => {
       const db = await openDb({ dataDir: h.dataDir, ...(h.databaseUrl && { databaseUrl: h.databaseUrl }) });
       try {
@@ -53,15 +50,15 @@ describe('timers that fail to fire', () => {
       stuck = await submitted(h, '跨年的复核');
       const handled = await submitted(h, '随后办结的复核');
       const later = await submitted(h, '逾期即办结');
-      // 2026-12-31 09:00 in Shanghai: both reviews are overdue. The first one's re-check needs
-      // five working days into 2027, which the calendar lacks; the second one closes.
+      // 2026-12-31 09:00 in Shanghai: both reviews are overdue. The first one's re-check needs a
+      // lead unit nobody chose; the second one closes.
       const t0 = '2026-12-31T01:00:00Z';
       h.clock.now = at(t0);
       expect(await h.engine.fireDueTimers()).toBe(1);
       expect((await h.engine.instance(await h.as('admin'), later)).summary.state).toBe('closed');
       let t = await timerOf(stuck);
       expect(t).toMatchObject({ status: 'pending', attempts: 1 });
-      expect(t.lastError).toMatch(/LVZ_CAL_YEAR_MISSING/);
+      expect(t.lastError).toMatch(/LVZ_RUN_BAD_REQUEST/);
       expect(t.leaseUntil).toBe(at(t0, 60_000).toISOString());
 
       // Not again before its wait is over; then after 1 minute, then after 10 more minutes.
@@ -100,14 +97,21 @@ describe('timers that fail to fire', () => {
       expect(overview.counts).toMatchObject({ failed: 1 });
       expect(overview.failed).toHaveLength(1);
       expect(overview.failed[0]).toMatchObject({ instanceId: stuck, instanceTitle: '跨年的复核', stepTitle: '审查', kind: 'deadline', attempts: 3 });
-      expect(overview.failed[0]!.lastError).toMatch(/2027/);
+      expect(overview.failed[0]!.lastError).toMatch(/办理单位/);
     } finally {
       await h.close();
     }
 
-    // The operator adds 2027 to the calendar and restarts, then retries: the timer fires once.
-    const fixed = await openHarness({ start: '2027-01-01T01:00:00Z', projectDir: project(true), place });
+    // The cause is put right (the lead unit filled in), then an admin retries: the timer fires once.
+    const fixed = await openHarness({ start: '2027-01-01T01:00:00Z', projectDir: project(), place });
     try {
+      const db = await openDb({ dataDir: fixed.dataDir, ...(fixed.databaseUrl && { databaseUrl: fixed.databaseUrl }) });
+      try {
+        const row = await db('instances').where({ id: stuck }).first('data');
+        await db('instances').where({ id: stuck }).update({ data: JSON.stringify({ ...JSON.parse(String(row.data)), lead_unit: 'city-fgw' }) });
+      } finally {
+        await db.destroy();
+      }
       const admin = await fixed.as('admin');
       const [failed] = (await fixed.engine.timers.overview(admin)).failed;
       expect(await codeOf(fixed.engine.timers.retry(await fixed.as('review1'), failed!.id))).toBe('LVZ_AUTH_FORBIDDEN');
