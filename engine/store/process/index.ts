@@ -10,3 +10,4 @@ export * from './definitions.ts';
 export * from './studio.ts';
 export { writeStats, writeTx, type WriteStats } from './tx.ts';
 export * from './idempotency.ts';
+export * from './new-definitions.ts';
