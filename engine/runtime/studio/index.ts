@@ -14,7 +14,7 @@ import { migrate, planMigration } from './migrate.ts';
 import { discardDraft, getDraft, publish, saveDraft, titleOf } from './publish.ts';
 import { refreshRegistry } from './registry.ts';
 import { setEnabled } from './disable.ts';
-import { createDefinition } from './new-definition.ts';
+import { createDefinition, newSources } from './new-definition.ts';
 import type { AuditLine, DistrictView, Studio, StudioEntry, StudioKind, VersionInfo } from './types.ts';
 import { listDefinitions } from '../../store/process/index.ts';
 
@@ -158,6 +158,7 @@ export function buildStudio(rc: RuntimeContext): Studio {
     planMigration: (actor, id, input) => planMigration(rc, actor, id, input),
     migrate: (actor, id, input) => migrate(rc, actor, id, input),
     createDefinition: (actor, input, once) => createDefinition(rc, actor, input, once),
+    newSources: (actor, kind) => newSources(rc, actor, kind),
     setEnabled: (actor, id, enabled) => setEnabled(rc, actor, id, enabled),
     refresh: () => refreshRegistry(rc),
   };

@@ -9,7 +9,7 @@ import { LvzError } from '../../errors.ts';
 import { compileForm } from '../../forms/compile.ts';
 import type { CompiledForm } from '../../forms/types.ts';
 import {
-  insertAudit, insertDefinition, insertStub, isIdTaken, isUniqueViolation, latestDefinition, writeTx, type DefinitionRow,
+  insertAudit, insertDefinition, insertStub, isIdTaken, isUniqueViolation, latestDefinition, listDefinitions, writeTx, type DefinitionRow,
 } from '../../store/process/index.ts';
 import type { RuntimeContext } from '../context.ts';
 import { onceIn } from '../idempotency.ts';
@@ -17,6 +17,7 @@ import type { Actor, Once } from '../types.ts';
 import { ensureAdmin, orgTree } from './access.ts';
 import { scalar } from './create.ts';
 import { blankForm, blankWorkflow, copiedText } from './new-texts.ts';
+import { titleOf } from './publish.ts';
 import { installForm } from './registry.ts';
 import type { NewDefinitionInput, StudioKind } from './types.ts';
 
@@ -128,4 +129,12 @@ export async function createDefinition(rc: RuntimeContext, actor: Actor, input: 
   }));
   if (p.form) installForm(rc, p.form.compiled);
   return result;
+}
+
+/** What a new definition may be copied from: every published one of the kind, newest version (city admins only). */
+export async function newSources(rc: RuntimeContext, actor: Actor, kind: StudioKind): Promise<{ id: string; title: string; version: number }[]> {
+  await ensureCityAdmin(rc, actor, `新建${what(kind)}`);
+  const latest = new Map<string, DefinitionRow>();
+  for (const r of await listDefinitions(rc.db, kind)) latest.set(r.id, r);
+  return [...latest.values()].map((r) => ({ id: r.id, title: titleOf(r), version: r.version }));
 }

@@ -218,6 +218,8 @@ export interface Studio {
    * City admins only (LVZ_AUTH_FORBIDDEN); LVZ_RUN_ID_INVALID, LVZ_RUN_ID_TAKEN; a repeat of `once` replays.
    */
   createDefinition(actor: Actor, input: NewDefinitionInput, once?: Once): Promise<{ kind: StudioKind; id: string; replayed?: boolean }>;
+  /** Published definitions of a kind a new one may copy; city admins only (LVZ_AUTH_FORBIDDEN). */
+  newSources(actor: Actor, kind: StudioKind): Promise<{ id: string; title: string; version: number }[]>;
   /** 停用 (false) / 启用 (true) a workflow; `changed` false when it already was so. */
   setEnabled(actor: Actor, id: string, enabled: boolean): Promise<{ changed: boolean; disabled: boolean }>;
   /** Load versions another process published into this one's registry. */
