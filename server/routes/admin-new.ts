@@ -43,7 +43,7 @@ async function renderNew(request: FastifyRequest, reply: FastifyReply, kind: Stu
   const sources = await app.engine.studio.newSources(actor, kind);
   const k = t(`admin.kinds.${kind}`);
   const title = model('title', t('admin.new.name'), t(`admin.new.nameHint.${kind}`), typed.title, problems.title);
-  const id = model('id', t('admin.new.id'), t('admin.new.idHint'), typed.id, problems.id);
+  const id = model('id', t('admin.new.id'), t('admin.new.idHint'), typed.id, problems.id, { attrs: { spellcheck: 'false', autocapitalize: 'off', autocomplete: 'off', maxlength: '64' } });
   const mode = {
     ...model('mode', t('admin.new.mode'), '', typed.mode, undefined, { hint: undefined, describedBy: '' }),
     items: [

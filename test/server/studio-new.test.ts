@@ -129,8 +129,12 @@ describe('新建流程: a copy, and 新建表单', () => {
     const page = await admin.follow(blank);
     expect(page.text).toContain('id="studio-preview"');
     expect(page.text).toContain('id="f-title"');
-    expect((await publish(admin, 'forms', 'visit-sheet')).status).toBe(303);
+    // Published as a browser posts a textarea: CRLF line ends.
+    expect((await publish(admin, 'forms', 'visit-sheet', (t) => t.replace(/\n/g, '\r\n'))).status).toBe(303);
     expect((await admin.get('/admin/forms/visit-sheet')).text).toContain('name="baseVersion" value="1"');
+    const again = editorText((await admin.follow(await create(admin, 'forms', { id: 'visit-sheet-2', title: '走访记录表二', mode: 'copy', from: 'visit-sheet' }))).text);
+    expect(again.match(/yaml-language-server/g)).toHaveLength(1);
+    expect(again).toMatch(/^id: visit-sheet-2$/m);
     const copy = await create(admin, 'forms', { id: 'bill-copy', title: '议案副本', mode: 'copy', from: 'bill' });
     expect(copy.status).toBe(303);
     expect(editorText((await admin.follow(copy)).text)).toMatch(/^id: bill-copy$/m);

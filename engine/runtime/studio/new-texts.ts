@@ -11,7 +11,7 @@ const SCHEMA = {
 export function blankWorkflow(id: string, title: string): string {
   return [
     SCHEMA.workflow,
-    '# 新建的流程：先改 roles、starters 和步骤（states），检查通过后发布第 1 版。写法见 docs/dsl.md。',
+    '# 在流程定义管理中新建。roles（参与的角色）、starters（可发起的角色）和 states（步骤）的写法见 docs/dsl.md。',
     `id: ${id}`,
     'version: 1',
     `title: ${title}`,
@@ -41,7 +41,7 @@ export function blankWorkflow(id: string, title: string): string {
 export function blankForm(id: string, title: string): string {
   return [
     SCHEMA.form,
-    '# 新建的表单：在 fields 下添加字段，检查通过后发布。写法见 docs/dsl.md。',
+    '# 在流程定义管理中新建。字段（fields）的写法见 docs/dsl.md。',
     `id: ${id}`,
     'version: 1',
     `title: ${title}`,
@@ -66,7 +66,8 @@ function setTop(text: string, key: string, value: string): string {
  */
 export function copiedText(text: string, to: { id: string; title: string; note: string; record?: string }): string {
   const isForm = !/^states:/m.test(text);
-  let out = text.replace(/^# yaml-language-server:.*\n/m, '').replace(/^(owner|extends):.*\n/gm, '');
+  // A text published from the browser's form has CRLF line ends (HTML form encoding).
+  let out = text.replace(/\r\n?/g, '\n').replace(/^# yaml-language-server:.*\n/m, '').replace(/^(owner|extends):.*\n/gm, '');
   out = setTop(setTop(setTop(out, 'id', to.id), 'version', '1'), 'title', to.title);
   if (to.record) out = setTop(out, 'record', to.record);
   return `${isForm ? SCHEMA.form : SCHEMA.workflow}\n# ${to.note}\n${out}`;
