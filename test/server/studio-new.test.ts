@@ -196,6 +196,11 @@ describe('who may', () => {
     expect(post.status).toBe(403);
     expect(post.text).toContain('各区定制');
     expect((await zd.post('/admin/workflows/suggestion/disable', {})).status).toBe(403);
+    // Its own district's customisation is the district admin's to disable and enable.
+    await zd.get('/admin/workflows/zhangdian-suggestion');
+    expect((await zd.post('/admin/workflows/zhangdian-suggestion/disable', {})).status).toBe(303);
+    expect((await zd.get('/admin/workflows/zhangdian-suggestion')).text).toContain('id="disabled-notice"');
+    expect((await zd.post('/admin/workflows/zhangdian-suggestion/enable', {})).status).toBe(303);
     const deputy = await loginAs(s.base, 'deputy1');
     expect((await deputy.post('/admin/new/forms', { mode: 'blank', id: 'dep-own', title: '代表自建' })).status).toBe(403);
     expect(await studioIds()).toEqual(before);
