@@ -230,6 +230,16 @@ describe('bad input', () => {
     expect(await studioIds()).toEqual(before);
   });
 
+  it('ten simultaneous creations of one id, workflows and forms: exactly one wins, the rest are 409', async () => {
+    await admin.get('/admin');
+    const posts = Array.from({ length: 10 }, (_, i) =>
+      admin.post(`/admin/new/${i % 2 ? 'forms' : 'workflows'}`, { mode: 'blank', id: 'race', title: `同时${i}` }));
+    const statuses = (await Promise.all(posts)).map((p) => p.status).sort();
+    expect(statuses).toEqual([303, ...Array(9).fill(409)]);
+    const kinds = (await studioIds()).filter((id) => id === 'race').length;
+    expect([1, 2]).toContain(kinds); // a form alone, or a workflow with its record form
+  });
+
   it('a first publish that fails its checks is 422 with line:col and leaves the draft as it was', async () => {
     await create(admin, 'workflows', { id: 'broken-first', title: '检查不过' });
     const r = await publish(admin, 'workflows', 'broken-first', (t) => t.replace('to: done', 'to: nowhere'));

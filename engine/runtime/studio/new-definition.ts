@@ -9,7 +9,7 @@ import { LvzError } from '../../errors.ts';
 import { compileForm } from '../../forms/compile.ts';
 import type { CompiledForm } from '../../forms/types.ts';
 import {
-  insertAudit, insertDefinition, insertStub, isIdTaken, isUniqueViolation, latestDefinition, listDefinitions, writeTx, type DefinitionRow,
+  insertAudit, insertDefinition, insertStub, isIdTaken, lockNewId, isUniqueViolation, latestDefinition, listDefinitions, writeTx, type DefinitionRow,
 } from '../../store/process/index.ts';
 import type { RuntimeContext } from '../context.ts';
 import { onceIn } from '../idempotency.ts';
@@ -111,6 +111,7 @@ export async function createDefinition(rc: RuntimeContext, actor: Actor, input: 
   const p = await prepare(rc, kind, id, title, from);
   const now = rc.now().toISOString();
   const result = await writeTx(rc.db, (tx) => onceIn(rc, tx, actor, once, 'studio.create', async () => {
+    await lockNewId(tx, id);
     if (await isIdTaken(tx, id)) throw idTaken(id);
     try {
       if (p.form) {

@@ -51,6 +51,14 @@ export async function deleteStub(db: Knex, kind: Kind, id: string): Promise<void
   await db('definition_stubs').where({ kind, id }).delete();
 }
 
+/**
+ * Serialise creations of one id on PostgreSQL (a workflow and a form of the same id are rows of two
+ * tables, so no unique index covers both); SQLite has one writer already. Held until the transaction ends.
+ */
+export async function lockNewId(tx: Knex, id: string): Promise<void> {
+  if (tx.client.config.client === 'pg') await tx.raw('select pg_advisory_xact_lock(7266, hashtext(?))', [id]);
+}
+
 /** Whether any definition (published or stub, either kind) already uses the id. */
 export async function isIdTaken(db: Knex, id: string): Promise<boolean> {
   const [a, b] = await Promise.all([
