@@ -88,6 +88,8 @@ export async function adminNewRoutes(app: FastifyInstance): Promise<void> {
       return seeOther(request, reply, adminUrl(r.kind, r.id));
     } catch (e) {
       if (!isLvzError(e) || e.code === 'LVZ_AUTH_FORBIDDEN') throw e;
+      // The page posted before and now changed (the back button, then edits): confirm with a fresh key.
+      if (e.code === 'LVZ_RUN_IDEMPOTENCY_MISMATCH') return renderNew(request, reply, kind, typed, { id: t('admin.new.resubmitted') }, 422);
       if (!['LVZ_RUN_ID_INVALID', 'LVZ_RUN_ID_TAKEN', 'LVZ_RUN_BAD_REQUEST', 'LVZ_DSL_INVALID'].includes(e.code)) throw e;
       return renderNew(request, reply, kind, typed, { [fieldOf(e)]: e.message }, statusOf(e.code));
     }

@@ -99,6 +99,15 @@ describe('新建流程: blank', () => {
     expect([first.status, second.status]).toEqual([303, 303]);
     expect(second.location).toBe(first.location);
     expect((await studioIds()).filter((id) => id === 'twice')).toHaveLength(2); // the workflow and its form, once each
+    // The same page sent back changed (the back button, then edits): nothing made, a fresh key to confirm.
+    const changed = await admin.post('/admin/new/workflows', { ...values, id: 'twice-b' });
+    expect(changed.status).toBe(422);
+    expect(changed.text).toContain('这个页面已经提交过一次');
+    expect(inputValue(changed.text, '_once')).not.toBe(values._once);
+    // A post without the CSRF token (a forged form on another site) is refused and writes nothing.
+    expect((await admin.post('/admin/new/workflows', { mode: 'blank', id: 'forged', title: '伪造' }, { csrf: false })).status).toBe(403);
+    expect(await studioIds()).not.toContain('forged');
+    expect(await studioIds()).not.toContain('twice-b');
     const again = await create(admin, 'workflows', { id: 'twice', title: '点两次' });
     expect(again.status).toBe(409);
     expect(again.text).toContain('标识“twice”已被一个流程或表单使用');
