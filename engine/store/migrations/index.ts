@@ -13,7 +13,7 @@ import { coveringInboxIndexes } from './008_covering_inbox_indexes.ts';
 import { timerFailures } from './009_timer_failures.ts';
 import { loginFailures } from './010_login_failures.ts';
 import { idempotency } from './011_idempotency.ts';
-import { newProcesses } from './014_new_processes.ts';
+import { newProcesses } from './015_new_processes.ts';
 
 export interface Migration {
   up(db: Knex): Promise<void>;
@@ -32,5 +32,5 @@ export const migrations: Record<string, Migration> = {
   '009_timer_failures': timerFailures,
   '010_login_failures': loginFailures,
   '011_idempotency': idempotency,
-  '014_new_processes': newProcesses,
+  '015_new_processes': newProcesses,
 };

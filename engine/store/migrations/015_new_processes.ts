@@ -1,4 +1,4 @@
-// 014_new_processes.ts: processes created in the studio (issue 13, part 8). `definition_stubs` holds a
+// 015_new_processes.ts: processes created in the studio (issue 13, part 8). `definition_stubs` holds a
 // new workflow's or form's text until its first version is published (only the studio shows it; the
 // row is deleted in the publishing transaction). `disabled_workflows` lists the workflows that may
 // not be started (停用); `definition_audit` records who created, disabled or enabled what, and when.
