@@ -63,6 +63,9 @@ export const CODES = {
   LVZ_RUN_IDEMPOTENCY_MISMATCH: 'a submission key (Idempotency-Key) was already used for a different request; nothing was done',
   LVZ_RUN_IDEMPOTENCY_IN_FLIGHT: 'the first request with this submission key is still being processed',
   LVZ_RUN_MIGRATION_REFUSED: 'a migration would strand an instance (unmapped state or missing target); nothing moved',
+  LVZ_RUN_ID_INVALID: 'the id chosen for a new workflow or form is not lowercase latin letters, digits, - and _ starting with a letter',
+  LVZ_RUN_ID_TAKEN: 'the id chosen for a new workflow or form is already used by a workflow or form',
+  LVZ_RUN_WORKFLOW_DISABLED: 'the workflow is disabled (停用): it may not be started; running instances go on',
   // Store
   LVZ_STORE_UNAVAILABLE: 'the database cannot be reached',
   LVZ_STORE_FULL: 'the disk is full',

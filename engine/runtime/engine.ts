@@ -31,6 +31,7 @@ import { buildStudio } from './studio/index.ts';
 import { orgTree } from './studio/access.ts';
 import { ensureDistrictStarter, startableFor } from './studio/districts.ts';
 import { refreshRegistry } from './studio/registry.ts';
+import { ensureEnabled, withoutDisabled } from './studio/disable.ts';
 import { calendarWarnings } from './deferred.ts';
 import { calendarAdmin, refreshCalendar } from './calendar-years.ts';
 import { engineMetrics, retryTimer, timerOverview } from './operations.ts';
@@ -86,7 +87,7 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>, lo
 
     async startable(actor) {
       await refreshRegistry(rc);
-      return startableFor(rc, actor, await orgTree(db))
+      return (await withoutDisabled(rc, startableFor(rc, actor, await orgTree(db))))
         .map((wf) => ({ workflowId: wf.def.id, title: wf.def.title, ...(wf.def.description && { description: wf.def.description }) }));
     },
     async startForm(actor, workflowId, typed) {
@@ -94,6 +95,7 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>, lo
       const wf = workflowOf(rc, workflowId);
       ensureStartable(wf, actor);
       ensureDistrictStarter(wf, actor, await orgTree(db));
+      await ensureEnabled(rc, wf);
       const s = stateOf(wf, wf.def.initial);
       const g = s.tasks[0];
       if (!g) throw new LvzError('LVZ_RUN_NOT_STARTABLE', `“${wf.def.title}”的第一步没有表单，不能手工发起`, {});
@@ -104,7 +106,10 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>, lo
     async start(actor, workflowId, input) {
       // A version published by another server process is what new instances start on.
       await refreshRegistry(rc);
-      ensureDistrictStarter(workflowOf(rc, workflowId), actor, await orgTree(db));
+      const wf = workflowOf(rc, workflowId);
+      ensureDistrictStarter(wf, actor, await orgTree(db));
+      // 停用 stops new starts only: running instances go on through complete() as before.
+      await ensureEnabled(rc, wf);
       return startInstance(rc, actor, workflowId, input);
     },
 

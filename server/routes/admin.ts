@@ -6,13 +6,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isLvzError, LvzError } from '../../engine/errors.ts';
 import type { Actor } from '../../engine/runtime/types.ts';
-import type { CheckResult, StudioKind } from '../../engine/runtime/studio/types.ts';
+import type { CheckResult, StudioDefinition, StudioKind } from '../../engine/runtime/studio/types.ts';
 import { randomBytes } from 'node:crypto';
 import { cspWithStyleNonce } from '../security.ts';
 import { requireActor } from '../session.ts';
 import { adminExtraRoutes } from './admin-versions.ts';
 import { adminTimerRoutes } from './admin-timers.ts';
 import { adminCalendarRoutes } from './admin-calendar.ts';
+import { adminNewRoutes } from './admin-new.ts';
 import { seeOther } from './tasks.ts';
 
 type KindParams = { Params: { kind: string; id: string } };
@@ -89,7 +90,19 @@ async function renderEditor(request: FastifyRequest, reply: FastifyReply, kind: 
       useDraft: adminUrl(kind, id, '?use=draft'), self: adminUrl(kind, id), editor: adminUrl(kind, id),
     },
     kindLabel: t(`admin.kinds.${kind}`),
+    ...lifecycleOf(kind, id, def),
+    unpublishedExtra: kind === 'workflow' ? t('admin.new.unpublishedExtra') : '',
   }, status);
+}
+
+/** 停用/启用 for a published workflow the actor may edit; 复制为新流程/表单 for a published definition (city admins: the engine decides). */
+function lifecycleOf(kind: StudioKind, id: string, def: StudioDefinition) {
+  const published = !def.entry.isNew;
+  return {
+    lifecycle: kind === 'workflow' && published && def.canEdit
+      ? { disable: adminUrl(kind, id, '/disable'), enable: adminUrl(kind, id, '/enable'), isCity: !def.entry.extendsId } : undefined,
+    copyUrl: published && def.canEdit && def.entry.owner === 'city' ? `/admin/new/${kind === 'form' ? 'forms' : 'workflows'}?from=${encodeURIComponent(id)}` : undefined,
+  };
 }
 
 async function publishOrRerender(request: FastifyRequest, reply: FastifyReply, actor: Actor, kind: StudioKind, id: string) {
@@ -139,8 +152,13 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
       if (isLvzError(e) && e.code === 'LVZ_AUTH_FORBIDDEN') return undefined;
       throw e;
     });
+    // 新建 is the city's admins' (the engine refuses a district's): offer it to those it would accept.
+    const canCreate = await app.engine.studio.newSources(actor, 'form').then(() => true, (e: unknown) => {
+      if (isLvzError(e) && e.code === 'LVZ_AUTH_FORBIDDEN') return false;
+      throw e;
+    });
     return reply.page('admin-list', {
-      ...STUDIO_CSS,
+      ...STUDIO_CSS, canCreate,
       title: t('admin.title'),
       workflows: rows.filter((r) => r.kind === 'workflow'),
       forms: rows.filter((r) => r.kind === 'form'),
@@ -205,4 +223,5 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
   await adminExtraRoutes(app);
   await adminTimerRoutes(app);
   await adminCalendarRoutes(app);
+  await adminNewRoutes(app);
 }

@@ -2,6 +2,8 @@
 // breaks the YAML (an unknown state), sees the error at its line, fixes it, publishes version 2 with
 // a message; a case started before stays on version 1 while a new one runs on version 2. Every page
 // visited is screenshotted and checked with axe (serious or critical violations fail the test).
+// Then a new process is created through the UI (新建流程: a wrong id first, then a good one), published,
+// disabled and enabled, and started by a user; its pages are also rendered at phone width.
 
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -112,6 +114,75 @@ describe('studio in the browser', () => {
     await deputy.goto(`${server.base}/instances/${old.instanceId}`);
     expect(await deputy.locator('#workflow-version').textContent()).toBe('第 1 版');
     await check(deputy, 'instance-v1');
+
+    const serious = checks.flatMap((c) => c.violations.map((v) => `${c.name}: ${v.id} ${v.help} ${v.nodes.join(', ')}`));
+    expect(serious).toEqual([]);
+  }, 120_000);
+
+  it('新建流程 through the UI: wrong id, create, publish, 停用, 启用, a user starts it (desktop and phone)', async () => {
+    const admin = await logIn('admin');
+    await admin.goto(`${server.base}/admin`);
+    await admin.getByRole('link', { name: '新建流程' }).click();
+    await admin.waitForURL(/\/admin\/new\/workflows$/);
+    await check(admin, 'new-empty');
+    await admin.getByLabel(/^名称/).fill('民情联络走访');
+    await admin.getByLabel(/^标识/).fill('Liaison Visit');
+    await admin.getByRole('button', { name: '创建并打开编辑页' }).click();
+    await admin.locator('.lz-error-summary').waitFor({ state: 'visible' });
+    expect(await admin.locator('.lz-error-summary').textContent()).toContain('须以小写英文字母开头');
+    expect(await admin.getByLabel(/^名称/).inputValue()).toBe('民情联络走访'); // what was typed comes back
+    await check(admin, 'new-error');
+    await admin.getByLabel(/^标识/).fill('liaison-visit');
+    await admin.getByRole('button', { name: '创建并打开编辑页' }).click();
+    await admin.waitForURL(/\/admin\/workflows\/liaison-visit$/);
+    await admin.locator('.cm-editor').waitFor({ state: 'visible' });
+    await expect.poll(() => admin.locator('#studio-status').textContent(), { timeout: 10_000 }).toContain('检查通过');
+    expect(await admin.locator('#unpublished-notice').textContent()).toContain('尚未发布');
+    await check(admin, 'new-editor');
+    await admin.getByLabel(/^发布说明/).fill('首次发布');
+    await admin.getByRole('button', { name: '发布第 1 版' }).click();
+    await admin.locator('.flash').waitFor({ state: 'visible' });
+    expect(await admin.locator('.flash').textContent()).toContain('已发布第 1 版');
+    await admin.getByRole('button', { name: '停用该流程' }).click();
+    await admin.locator('#disabled-notice').waitFor({ state: 'visible' });
+    await check(admin, 'new-disabled');
+
+    const staff = await logIn('staff1');
+    await staff.goto(`${server.base}/start`);
+    expect(await staff.getByRole('link', { name: '民情联络走访', exact: true }).count()).toBe(0);
+    await admin.getByRole('button', { name: '启用该流程' }).click();
+    await admin.locator('#studio-disable').waitFor({ state: 'visible' });
+    await staff.goto(`${server.base}/start`);
+    await staff.getByRole('link', { name: '民情联络走访', exact: true }).click();
+    await staff.getByLabel(/^标题/).fill('走访王家村');
+    await staff.getByRole('button', { name: '提交', exact: true }).click();
+    await staff.waitForURL(/\/instances\//);
+    expect(await staff.locator('main').textContent()).toContain('办结');
+
+    await admin.getByRole('link', { name: '版本记录' }).click();
+    await admin.locator('#studio-audit').waitFor({ state: 'visible' });
+    await check(admin, 'new-versions');
+
+    // The same pages at phone width.
+    const phone = await (await newContext(browser, VIEWPORTS[1]!)).newPage();
+    await phone.goto(`${server.base}/login`);
+    await phone.getByLabel('用户名').fill('admin');
+    await phone.getByLabel('密码').fill(DEMO_PASSWORD);
+    await phone.getByRole('button', { name: '登录' }).click();
+    await phone.waitForURL(/\/inbox/);
+    await phone.goto(`${server.base}/admin`);
+    await check(phone, 'phone-admin-list');
+    await phone.goto(`${server.base}/admin/new/workflows?from=suggestion`);
+    await check(phone, 'phone-new-copy');
+    await phone.getByLabel(/^名称/).fill('乡镇代表建议办理');
+    await phone.getByLabel(/^标识/).fill('suggestion-town');
+    await phone.getByRole('button', { name: '创建并打开编辑页' }).click();
+    await phone.waitForURL(/\/admin\/workflows\/suggestion-town$/);
+    await check(phone, 'phone-new-editor');
+    await phone.goto(`${server.base}/admin/workflows/liaison-visit`);
+    await check(phone, 'phone-published-editor');
+    await phone.goto(`${server.base}/admin/workflows/liaison-visit/versions`);
+    await check(phone, 'phone-new-versions');
 
     const serious = checks.flatMap((c) => c.violations.map((v) => `${c.name}: ${v.id} ${v.help} ${v.nodes.join(', ')}`));
     expect(serious).toEqual([]);

@@ -23,7 +23,7 @@ function shortName(orgs: OrgTree, district: string): string {
 }
 
 /** A YAML scalar for a title: plain when it is safe, quoted otherwise. */
-function scalar(s: string): string {
+export function scalar(s: string): string {
   return /^[^\s'"{}[\],&*!|>%@`#:?-][^:#'"{}[\],]*$/.test(s) && s === s.trim() ? s : JSON.stringify(s);
 }
 

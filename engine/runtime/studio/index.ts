@@ -2,7 +2,7 @@
 // definition with its versions and the actor's draft, checks, publish, diffs, districts, migration.
 
 import { LvzError } from '../../errors.ts';
-import { getDefinition, runningCounts, type DefinitionRow } from '../../store/process/index.ts';
+import { auditOf, disabledWorkflows, getDefinition, getStub, listStubs, runningCounts, type DefinitionRow, type StubRow } from '../../store/process/index.ts';
 import type { RuntimeContext } from '../context.ts';
 import type { Actor } from '../types.ts';
 import { canEdit, ensureAdmin, orgTree, type OrgTree } from './access.ts';
@@ -14,7 +14,9 @@ import { lineDiff } from './line-diff.ts';
 import { migrate, planMigration } from './migrate.ts';
 import { discardDraft, getDraft, publish, saveDraft, titleOf } from './publish.ts';
 import { refreshRegistry } from './registry.ts';
-import type { DistrictView, Studio, StudioEntry, StudioKind, VersionInfo } from './types.ts';
+import { setEnabled } from './disable.ts';
+import { createDefinition, newSources } from './new-definition.ts';
+import type { AuditLine, DistrictView, Studio, StudioEntry, StudioKind, VersionInfo } from './types.ts';
 import { listDefinitions } from '../../store/process/index.ts';
 
 function notFound(kind: StudioKind, id: string, version?: number): LvzError {
@@ -52,6 +54,18 @@ function entryOf(rc: RuntimeContext, actor: Actor, versions: DefinitionRow[], al
   };
 }
 
+/** A definition created in the studio and not yet published: version 0, shown only here. */
+function stubEntry(actor: Actor, stub: StubRow, orgs: OrgTree, names: Map<string, string>): StudioEntry {
+  return {
+    kind: stub.kind, id: stub.id, title: stub.title, latestVersion: 0, owner: 'city', ownerName: orgs.name('city'), extendedBy: [],
+    running: 0, canEdit: canEdit(actor, null, orgs), updatedAt: stub.createdAt, authorName: names.get(stub.authorId) ?? stub.authorId, isNew: true,
+  };
+}
+
+async function auditLines(rc: RuntimeContext, kind: StudioKind, id: string, names: Map<string, string>): Promise<AuditLine[]> {
+  return (await auditOf(rc.db, kind, id)).map((a) => ({ action: a.action, at: a.at, actorName: names.get(a.actorId) ?? a.actorId, note: a.note }));
+}
+
 export function buildStudio(rc: RuntimeContext): Studio {
   const context = async (): Promise<{ orgs: OrgTree; running: Map<string, number>; names: Map<string, string> }> => ({
     orgs: await orgTree(rc.db), running: await runningCounts(rc.db), names: (await rc.names()).user,
@@ -71,25 +85,39 @@ export function buildStudio(rc: RuntimeContext): Studio {
       ensureAdmin(actor);
       const { orgs, running, names } = await context();
       const out: StudioEntry[] = [];
+      const off = await disabledWorkflows(rc.db);
       for (const kind of ['workflow', 'form'] as const) {
         const all = await rowsOf(rc, kind);
         const ids = [...new Set(all.map((r) => r.id))];
         for (const id of ids) out.push(entryOf(rc, actor, all.filter((r) => r.id === id), all, orgs, running, names));
       }
+      for (const e of out) {
+        const d = e.kind === 'workflow' ? off.get(e.id) : undefined;
+        if (d) e.disabled = { at: d.at, byName: names.get(d.actorId) ?? d.actorId };
+      }
+      for (const stub of await listStubs(rc.db)) out.push(stubEntry(actor, stub, orgs, names));
       return out;
     },
     async definition(actor, kind, id) {
       ensureAdmin(actor);
       const versions = await rowsOf(rc, kind, id);
-      if (versions.length === 0) throw notFound(kind, id);
+      const stub = versions.length === 0 ? await getStub(rc.db, kind, id) : undefined;
+      if (versions.length === 0 && !stub) throw notFound(kind, id);
       const { orgs, running, names } = await context();
-      const entry = entryOf(rc, actor, versions, await rowsOf(rc, kind), orgs, running, names);
-      const last = versions[versions.length - 1]!;
       const draft = await getDraft(rc.db, kind, id, actor.userId);
+      const audit = await auditLines(rc, kind, id, names);
+      const kept = draft && { draft: { text: draft.text, baseVersion: draft.baseVersion, updatedAt: draft.updatedAt } };
+      if (stub) {
+        const entry = stubEntry(actor, stub, orgs, names);
+        return { entry, text: stub.text, latestVersion: 0, canEdit: entry.canEdit, versions: [], audit, ...kept };
+      }
+      const entry = entryOf(rc, actor, versions, await rowsOf(rc, kind), orgs, running, names);
+      const off = kind === 'workflow' ? (await disabledWorkflows(rc.db, [id])).get(id) : undefined;
+      if (off) entry.disabled = { at: off.at, byName: names.get(off.actorId) ?? off.actorId };
+      const last = versions[versions.length - 1]!;
       return {
         entry, text: editableText(last), latestVersion: last.version, canEdit: entry.canEdit,
-        versions: versions.map((r) => versionInfo(r, running, names)).reverse(),
-        ...(draft && { draft: { text: draft.text, baseVersion: draft.baseVersion, updatedAt: draft.updatedAt } }),
+        versions: versions.map((r) => versionInfo(r, running, names)).reverse(), audit, ...kept,
       };
     },
     async versionText(actor, kind, id, version) {
@@ -102,6 +130,8 @@ export function buildStudio(rc: RuntimeContext): Studio {
     async check(actor, kind, id, text) {
       ensureAdmin(actor);
       if (typeof text !== 'string' || text.length > 512 * 1024) throw new LvzError('LVZ_RUN_BAD_REQUEST', '定义内容过长或为空', {});
+      // A form another process created or published (a new workflow's record form) is checked against too.
+      await refreshRegistry(rc);
       // In a worker thread with a time and heap limit (check-pool.ts): a costly text cannot stall the server.
       return checkPool().run(await checkJob(rc, kind, id, text));
     },
@@ -128,6 +158,9 @@ export function buildStudio(rc: RuntimeContext): Studio {
     createDistrict: (actor, cityId, district) => createDistrict(rc, actor, cityId, district),
     planMigration: (actor, id, input) => planMigration(rc, actor, id, input),
     migrate: (actor, id, input) => migrate(rc, actor, id, input),
+    createDefinition: (actor, input, once) => createDefinition(rc, actor, input, once),
+    newSources: (actor, kind) => newSources(rc, actor, kind),
+    setEnabled: (actor, id, enabled) => setEnabled(rc, actor, id, enabled),
     refresh: () => refreshRegistry(rc),
   };
 }

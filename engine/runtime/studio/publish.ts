@@ -10,7 +10,7 @@ import { LvzError } from '../../errors.ts';
 import type { CompiledForm } from '../../forms/types.ts';
 import type { CompiledWorkflow } from '../../dsl/types.ts';
 import {
-  deleteDraft, getDraft, insertDefinition, isUniqueViolation, latestDefinition, saveDraftRow, writeTx, type DefinitionRow,
+  deleteDraft, deleteStub, getDraft, getStub, insertDefinition, isUniqueViolation, latestDefinition, saveDraftRow, writeTx, type DefinitionRow,
 } from '../../store/process/index.ts';
 import type { RuntimeContext } from '../context.ts';
 import type { Actor } from '../types.ts';
@@ -21,7 +21,7 @@ import { compileForm } from '../../forms/compile.ts';
 import { fileOf, studioContext } from './check.ts';
 import { checkJob, checkPool } from './check-pool.ts';
 import { districtStatus, extendersOf } from './districts.ts';
-import { installForm, installWorkflow } from './registry.ts';
+import { installForm, installWorkflow, refreshRegistry } from './registry.ts';
 import type { CheckResult, PublishInput, PublishResult, StudioKind } from './types.ts';
 
 const MAX_TEXT = 512 * 1024;
@@ -39,10 +39,16 @@ export function conflictError(latest: number, base: number): LvzError {
 /** The newest stored row, or NOT_FOUND; LVZ_AUTH_FORBIDDEN unless the actor may edit it. */
 export async function editableRow(rc: RuntimeContext, actor: Actor, kind: StudioKind, id: string, orgs: OrgTree): Promise<DefinitionRow> {
   ensureAdmin(actor);
-  const row = await latestDefinition(rc.db, kind, id);
+  const row = (await latestDefinition(rc.db, kind, id)) ?? (await stubBase(rc, kind, id));
   if (!row) throw new LvzError('LVZ_RUN_NOT_FOUND', `没有找到${kind === 'form' ? '表单' : '流程'}“${id}”：请从流程定义列表进入`, { params: { kind, id } });
   ensureCanEdit(actor, row.owner, orgs, titleOf(row));
   return row;
+}
+
+/** A definition created in the studio and not yet published stands as version 0 of the city (new-definition.ts). */
+async function stubBase(rc: RuntimeContext, kind: StudioKind, id: string): Promise<DefinitionRow | undefined> {
+  const stub = await getStub(rc.db, kind, id);
+  return stub && { kind, id, version: 0, text: stub.text, hash: '', createdAt: stub.createdAt, authorId: stub.authorId, owner: null };
 }
 
 export function titleOf(row: DefinitionRow): string {
@@ -60,6 +66,7 @@ interface Checked {
  * passed is compiled again here, to install it: compiling alone is bounded by the expression and YAML limits.
  */
 async function checkText(rc: RuntimeContext, kind: StudioKind, id: string, text: string): Promise<Checked> {
+  await refreshRegistry(rc); // the forms another process published (a new workflow's record form)
   const result = await checkPool().run(await checkJob(rc, kind, id, text));
   if (!result.ok) return { result };
   const file = fileOf(kind, id);
@@ -109,6 +116,7 @@ export async function publish(rc: RuntimeContext, actor: Actor, kind: StudioKind
       throw e;
     }
     await deleteDraft(tx, kind, id, actor.userId);
+    if (base.version === 0) await deleteStub(tx, kind, id); // its first version: no longer a stub
   });
   if (checked.workflow) installWorkflow(rc, checked.workflow);
   if (checked.form) installForm(rc, checked.form);

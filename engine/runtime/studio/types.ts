@@ -2,7 +2,7 @@
 // admins only; a district's admin may change only definitions its district owns (LVZ_AUTH_FORBIDDEN).
 
 import type { FormModel } from '../../forms/types.ts';
-import type { Actor, DiagramModel } from '../types.ts';
+import type { Actor, DiagramModel, Once } from '../types.ts';
 
 export type StudioKind = 'workflow' | 'form';
 
@@ -35,6 +35,26 @@ export interface StudioEntry {
   canEdit: boolean;
   updatedAt: string;
   authorName?: string;
+  /** Created in the studio and not yet published (version 0): only the studio shows it. */
+  isNew?: boolean;
+  /** 停用: no new starts (workflows). */
+  disabled?: { at: string; byName: string };
+}
+
+/** 新建流程 / 新建表单: blank, or a copy of the published definition `from` of the same kind. */
+export interface NewDefinitionInput {
+  kind: StudioKind;
+  id: string;
+  title: string;
+  from?: string;
+}
+
+/** A line of the studio's own history beside the versions: created, disabled (停用), enabled (启用). */
+export interface AuditLine {
+  action: 'create' | 'disable' | 'enable';
+  at: string;
+  actorName: string;
+  note: string | null;
 }
 
 export interface VersionInfo {
@@ -56,6 +76,8 @@ export interface StudioDefinition {
   draft?: { text: string; baseVersion: number; updatedAt: string };
   versions: VersionInfo[];
   canEdit: boolean;
+  /** Created, disabled and enabled, oldest first. */
+  audit: AuditLine[];
 }
 
 export interface CheckResult {
@@ -191,6 +213,15 @@ export interface Studio {
   planMigration(actor: Actor, id: string, input: MigrationInput): Promise<MigrationPlan>;
   /** Moves every running instance of `from` in one transaction, or none (LVZ_RUN_MIGRATION_REFUSED). */
   migrate(actor: Actor, id: string, input: MigrationInput): Promise<{ moved: number; plan: MigrationPlan }>;
+  /**
+   * 新建: a stub the editor publishes as version 1 (a workflow's record form is published at once).
+   * City admins only (LVZ_AUTH_FORBIDDEN); LVZ_RUN_ID_INVALID, LVZ_RUN_ID_TAKEN; a repeat of `once` replays.
+   */
+  createDefinition(actor: Actor, input: NewDefinitionInput, once?: Once): Promise<{ kind: StudioKind; id: string; replayed?: boolean }>;
+  /** Published definitions of a kind a new one may copy; city admins only (LVZ_AUTH_FORBIDDEN). */
+  newSources(actor: Actor, kind: StudioKind): Promise<{ id: string; title: string; version: number }[]>;
+  /** 停用 (false) / 启用 (true) a workflow; `changed` false when it already was so. */
+  setEnabled(actor: Actor, id: string, enabled: boolean): Promise<{ changed: boolean; disabled: boolean }>;
   /** Load versions another process published into this one's registry. */
   refresh(): Promise<void>;
 }

@@ -16,6 +16,7 @@ import { idempotency } from './011_idempotency.ts';
 import { authLimits } from './012_auth_limits.ts';
 import { uploadQuota } from './013_upload_quota.ts';
 import { provisionalDeadlines } from './014_provisional_deadlines.ts';
+import { newProcesses } from './015_new_processes.ts';
 
 export interface Migration {
   up(db: Knex): Promise<void>;
@@ -37,4 +38,5 @@ export const migrations: Record<string, Migration> = {
   '012_auth_limits': authLimits,
   '013_upload_quota': uploadQuota,
   '014_provisional_deadlines': provisionalDeadlines,
+  '015_new_processes': newProcesses,
 };

@@ -11,3 +11,4 @@ export * from './studio.ts';
 export { writeStats, writeTx, type WriteStats } from './tx.ts';
 export * from './idempotency.ts';
 export * from './calendar-years.ts';
+export * from './new-definitions.ts';
