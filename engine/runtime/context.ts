@@ -16,6 +16,11 @@ export interface Registry {
   /** Newest version per id: what new instances start on. */
   latest: Map<string, CompiledWorkflow>;
   forms: Map<string, CompiledForm>;
+  /**
+   * Stored versions that no longer compile (e.g. over limits added by an upgrade), `id@version` ->
+   * the first error: their instances cannot move on, so the start-up notice names them.
+   */
+  unloadable: Map<string, string>;
 }
 
 export interface RuntimeContext {

@@ -81,7 +81,7 @@ export function loadDefinitions(projectDir: string): LoadedDefinitions {
     throw new LvzError('LVZ_DSL_SCHEMA', `定义文件有 ${errors.length} 处错误，服务未启动；请逐条改正后重启：\n${lines}`, { params: { errors: errors.map((e) => e.format()) } });
   }
   const { calendar, years } = cal as Extract<typeof cal, { ok: true }>;
-  return { calendar, calendarYears: years, registry: { workflows, latest, forms }, texts };
+  return { calendar, calendarYears: years, registry: { workflows, latest, forms, unloadable: new Map() }, texts };
 }
 
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
@@ -126,13 +126,35 @@ export async function applyPublished(db: Knex, loaded: LoadedDefinitions): Promi
     if (cur && (cur.def.version > d.version || fileHash.get(`form:${d.id}@${d.version}`) === d.hash)) continue;
     const r = compileForm(d.text, `definitions:${d.id}@${d.version}`);
     if (r.ok) loaded.registry.forms.set(d.id, r.form);
+    else noteUnloadable(loaded.registry, 'form', `${d.id}@${d.version}`, r.errors);
   }
   for (const d of await listDefinitions(db, 'workflow')) {
     const key = `${d.id}@${d.version}`;
     if (loaded.registry.workflows.has(key) && fileHash.get(`workflow:${key}`) === d.hash) continue;
     const r = compileWorkflow(d.text, `definitions:${key}`, { forms: loaded.registry.forms });
-    if (!r.ok) continue;
+    if (!r.ok) {
+      noteUnloadable(loaded.registry, 'workflow', key, r.errors);
+      continue;
+    }
     loaded.registry.workflows.set(key, r.workflow);
     if ((loaded.registry.latest.get(d.id)?.def.version ?? 0) <= d.version) loaded.registry.latest.set(d.id, r.workflow);
   }
+}
+
+/** A stored version that no longer compiles: kept for the start-up notice (engine.warnings), never thrown. */
+export function noteUnloadable(registry: Registry, kind: 'workflow' | 'form', key: string, errors: readonly LvzError[]): void {
+  const first = errors[0];
+  const at = first?.where ? `${first.where.line}:${first.where.col} ` : '';
+  const message = first?.message ?? '';
+  // A console line for the operator: an expression in the message can be 2,000 characters long.
+  registry.unloadable.set(`${kind}:${key}`, `${at}${first?.code ?? ''} ${message.length > 160 ? `${message.slice(0, 160)}…` : message}`.trim());
+}
+
+/** What an operator must know at start-up about stored versions that could not be loaded. */
+export function unloadableWarnings(registry: Registry): string[] {
+  return [...registry.unloadable].map(([key, error]) => {
+    const [kind, id] = key.split(':') as [string, string];
+    return `已发布的${kind === 'form' ? '表单' : '流程'} ${id} 不再通过检查，未加载（${error}）：按此版本在办的件暂不能办理。` +
+      '请在流程定义管理中按提示修改并发布新版本，再把在办的件迁移到新版本（见 docs/deploy.md 的 Expressions and checks）';
+  });
 }

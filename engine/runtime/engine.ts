@@ -33,6 +33,7 @@ import { ensureDistrictStarter, startableFor } from './studio/districts.ts';
 import { refreshRegistry } from './studio/registry.ts';
 import { ensureEnabled, withoutDisabled } from './studio/disable.ts';
 import { calendarWarnings } from './deferred.ts';
+import { unloadableWarnings } from './definitions.ts';
 import { calendarAdmin, refreshCalendar } from './calendar-years.ts';
 import { engineMetrics, retryTimer, timerOverview } from './operations.ts';
 import { sweepExpiredKeys } from './idempotency.ts';
@@ -161,7 +162,7 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>, lo
     uploadAll: (actor, target, files) => uploadAll(rc, actor, target, files),
     file: (actor, id) => fileFor(rc, actor, id),
 
-    warnings: () => calendarWarnings(rc),
+    warnings: async () => [...unloadableWarnings(rc.registry), ...await calendarWarnings(rc)],
     async fireDueTimers(now) {
       // The timer tick also clears expired submission keys (at most hourly): one place that runs in every process.
       await sweepExpiredKeys(rc, now ?? rc.now());

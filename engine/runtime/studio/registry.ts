@@ -9,6 +9,7 @@ import { compileForm } from '../../forms/compile.ts';
 import type { CompiledForm } from '../../forms/types.ts';
 import { definitionVersions, latestVersions } from '../../store/process/index.ts';
 import type { RuntimeContext } from '../context.ts';
+import { noteUnloadable } from '../definitions.ts';
 
 export function installWorkflow(rc: RuntimeContext, wf: CompiledWorkflow): void {
   const { id, version } = wf.def;
@@ -27,6 +28,7 @@ export async function refreshRegistry(rc: RuntimeContext): Promise<void> {
     const row = (await definitionVersions(rc.db, 'form', id)).pop()!;
     const r = compileForm(row.text, `definitions:${id}@${row.version}`);
     if (r.ok) installForm(rc, r.form);
+    else noteUnloadable(rc.registry, 'form', `${id}@${row.version}`, r.errors);
   }
   for (const [id, v] of await latestVersions(rc.db, 'workflow')) {
     if ((rc.registry.latest.get(id)?.def.version ?? 0) >= v) continue;
@@ -34,6 +36,7 @@ export async function refreshRegistry(rc: RuntimeContext): Promise<void> {
       if (rc.registry.workflows.has(`${id}@${row.version}`)) continue;
       const r = compileWorkflow(row.text, `definitions:${id}@${row.version}`, { forms: rc.registry.forms });
       if (r.ok) installWorkflow(rc, r.workflow);
+      else noteUnloadable(rc.registry, 'workflow', `${id}@${row.version}`, r.errors);
     }
   }
 }
