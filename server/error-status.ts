@@ -40,6 +40,7 @@ export const ERROR_STATUS: Record<LvzCode, number> = {
   LVZ_EXPR_SYNTAX: 400,
   LVZ_EXPR_EVAL: 500,
   LVZ_EXPR_TOO_COSTLY: 400,
+  LVZ_EXPR_UNSAFE_REGEX: 400,
   LVZ_EXPR_LIMIT: 503, // a published rule the admin must simplify, not the user's input
   LVZ_CAL_YEAR_MISSING: 503, // a configuration gap the admin closes (calendars/cn.yaml), not the user's input
   LVZ_CAL_INVALID: 500,
