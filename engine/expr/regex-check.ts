@@ -29,11 +29,24 @@ interface Quantifier { end: number; max: number; varies: boolean }
 
 const SPECIAL = new Set([...'\\^$.|?*+()[]{}']);
 
-/** The first problem of a pattern, or undefined when it is safe to run on any input. */
-export function unsafeRegex(pattern: string): RegexProblem | undefined {
+/** A `\p{..}`/`\u{..}` escape or a character outside the BMP, which mean something else without the `u` flag. */
+export const needsUnicode = (pattern: string): boolean => /\\[pPu]\{|[\u{10000}-\u{10FFFF}]/u.test(pattern);
+
+/**
+ * The first problem of a pattern, or undefined when it is safe to run on any input. A pattern run with the
+ * `u` flag (`unicode`) gets no linear fallback, so it may also hold only one long quantifier (`+`, `*`,
+ * `{n,}`, `{m,n}` with n over 20): several in a row are polynomial (`\p{L}+\p{L}+\p{L}+x` on 2,000
+ * letters: 1.3 s; on 10,000, minutes).
+ */
+export function unsafeRegex(pattern: string, unicode = false): RegexProblem | undefined {
   if (pattern.length > MAX_PATTERN_LENGTH) {
     return { index: MAX_PATTERN_LENGTH, message: `正则表达式有 ${pattern.length} 个字符，上限 ${MAX_PATTERN_LENGTH} 个：请写得短一些` };
   }
+  let long = 0;
+  const count = (q: Quantifier | undefined, at: number): RegexProblem | undefined =>
+    unicode && q && q.max > 20 && ++long > 1
+      ? { index: at, message: '用了 \\p{..}、\\u{..} 或 BMP 以外字符的正则最多只能有一个 +、*、{n,} 或上限超过 20 的 {m,n}：请用 {m,n} 限定其余的次数' }
+      : undefined;
   const stack: Group[] = [{ start: 0, varies: false, lookaround: false, branches: [0] }];
   let i = 0;
   while (i < pattern.length) {
@@ -51,7 +64,7 @@ export function unsafeRegex(pattern: string): RegexProblem | undefined {
       if (stack.length === 1) return { index: i, message: '右括号 ) 多于左括号：请检查括号是否配对' };
       const group = stack.pop()!;
       const q = quantifier(pattern, i + 1);
-      const problem = checkGroup(pattern, group, i, q);
+      const problem = checkGroup(pattern, group, i, q) ?? count(q, i + 1);
       if (problem) return problem;
       const parent = stack[stack.length - 1]!;
       parent.varies ||= group.varies || !!q?.varies;
@@ -66,6 +79,8 @@ export function unsafeRegex(pattern: string): RegexProblem | undefined {
     const atomEnd = atom(pattern, i);
     if (typeof atomEnd !== 'number') return atomEnd;
     const q = quantifier(pattern, atomEnd);
+    const problem = count(q, atomEnd);
+    if (problem) return problem;
     if (q?.varies) top.varies = true;
     i = q?.end ?? atomEnd;
   }

@@ -5,7 +5,7 @@
 import { LvzError, isLvzError } from '../errors.ts';
 import type { Source } from '../dsl/source.ts';
 import { compileExpr, type CompiledExpr } from '../expr/index.ts';
-import { unsafeRegex } from '../expr/regex-check.ts';
+import { needsUnicode, unsafeRegex } from '../expr/regex-check.ts';
 import { list, q } from '../dsl/zh.ts';
 import type { FieldTypeName } from './types.ts';
 import { fieldTypes } from './fields/index.ts';
@@ -94,7 +94,7 @@ function checkPattern(f: RawField, path: string, ctx: CheckContext): void {
     err(ctx, 'LVZ_FORM_SCHEMA', `字段${q(f.name)}：pattern ${JSON.stringify(f.pattern)} 不是有效的正则表达式（${(e as Error).message}）：请改正`, `${path}/pattern`);
     return;
   }
-  const problem = unsafeRegex(f.pattern);
+  const problem = unsafeRegex(f.pattern, needsUnicode(f.pattern));
   if (problem) err(ctx, 'LVZ_EXPR_UNSAFE_REGEX', `字段${q(f.name)}：pattern ${JSON.stringify(f.pattern)}：${problem.message}`, `${path}/pattern`, { index: problem.index });
 }
 

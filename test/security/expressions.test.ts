@@ -107,6 +107,12 @@ describe('regular expressions cannot backtrack for minutes (ReDoS)', () => {
     expect(problem?.message).toContain(what);
   });
 
+  it('allows one long quantifier in a pattern run with the u flag (it has no linear fallback)', () => {
+    expect(unsafeRegex('\\p{Script=Han}+[0-9]{1,4}', true)).toBeUndefined();
+    expect(unsafeRegex('\\p{L}+\\p{L}+x', true)?.message).toContain('最多只能有一个');
+    expect(unsafeRegex('\\p{L}+\\p{L}+x', false)).toBeUndefined();
+  });
+
   it('refuses a form pattern with nested quantifiers at its line and column in the studio check, and does not publish it', async () => {
     const original = '    label: 标题\n';
     const text = SUGGESTION_FORM.replace(original, `${original}    pattern: "(\\\\w+\\\\s?)*"\n`);

@@ -2,15 +2,13 @@
 
 import type { FieldDef } from '../types.ts';
 import '../../expr/linear-regexp.ts';
+import { needsUnicode } from '../../expr/regex-check.ts';
 import { charCount } from './field-type.ts';
 
 const patterns = new Map<string, RegExp>();
 
 /** The longest value a pattern is run on, whatever the field's max_length (the pattern's run is bounded too). */
 export const MAX_PATTERN_INPUT = 10_000;
-
-/** A `\p{..}`/`\u{..}` escape or a character outside the BMP, which mean something else without the `u` flag. */
-const needsUnicode = (pattern: string): boolean => /\\[pPu]\{|[\u{10000}-\u{10FFFF}]/u.test(pattern);
 
 /**
  * The admin's pattern, anchored to the whole value; compile checks it parses and is safe (regex-check.ts).
