@@ -1,10 +1,12 @@
-#!/usr/bin/env -S node --max-old-space-size=512
+#!/usr/bin/env -S node --max-old-space-size=512 --enable-experimental-regexp-engine-on-excessive-backtracks
 // lvzhi.mjs: the `lvzhi` command. Plain ESM so npx can run it. `lvzhi serve` runs the bundle
 // `npm run build:server` made (dist/server.mjs) when it is newer than every TypeScript source;
 // everything else, and a stale or missing bundle, runs the TypeScript through tsx.
 // --max-old-space-size=512 (here and in `npm start`): at that limit V8 grows its heap as on a
 // small device, and the server's peak memory under load fell from 230-310 MB to 160-167 MB
 // (docs/benchmarks.md, docs/deploy.md); the live heap is about 50 MB.
+// --enable-experimental-regexp-engine-on-excessive-backtracks: a regex that backtracks too much is re-run
+// by V8's linear engine (engine/expr/linear-regexp.ts also sets it, for every other way the engine runs).
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -43,6 +43,7 @@ export const CODES = {
   LVZ_EXPR_SYNTAX: 'an expression does not parse',
   LVZ_EXPR_EVAL: 'an expression failed while it ran',
   LVZ_EXPR_TOO_COSTLY: 'the estimated cost of an expression (nested comprehensions times list sizes) is over the limit',
+  LVZ_EXPR_UNSAFE_REGEX: 'a regular expression (a form field pattern, CEL matches) could backtrack for minutes, or is not a literal, or is too long',
   LVZ_EXPR_LIMIT: 'an expression went over its evaluation budget while it ran, and the operation was refused',
   // Working-day calendar and durations
   LVZ_CAL_INVALID: 'the holiday calendar data is malformed',

@@ -43,6 +43,7 @@ export const ERROR_STATUS: Record<LvzCode, number> = {
   LVZ_EXPR_SYNTAX: 400,
   LVZ_EXPR_EVAL: 500,
   LVZ_EXPR_TOO_COSTLY: 400,
+  LVZ_EXPR_UNSAFE_REGEX: 400,
   LVZ_EXPR_LIMIT: 503, // a published rule the admin must simplify, not the user's input
   LVZ_CAL_INVALID: 500,
   LVZ_RUN_NOT_FOUND: 404,

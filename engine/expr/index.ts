@@ -10,6 +10,8 @@ import { Environment } from '@marcbachmann/cel-js';
 import { LvzError, isLvzError, type Where } from '../errors.ts';
 import { BudgetExceeded, instrument, MAX_OPERATION_STEPS, MAX_STEPS, withBudget } from './budget.ts';
 import { DATA_LIST, estimateCost, MAX_BUILT, MAX_COST, MAX_TOTAL_COST } from './cost.ts';
+import './linear-regexp.ts';
+import { unsafeRegex } from './regex-check.ts';
 
 const env = new Environment({
   unlistedVariablesAreDyn: true,
@@ -42,6 +44,7 @@ export function compileExpr(source: string, where?: Where): CompiledExpr {
     throw new LvzError('LVZ_EXPR_SYNTAX', `表达式“${source}”无法解析：${firstLine(e)}`, { where, cause: e });
   }
   const cost = refuseCostly(source, fn.ast, where);
+  refuseUnsafeRegex(source, fn.ast, where);
   instrument(fn.ast);
   const refs = collectRefs(fn.ast);
   return {
@@ -68,6 +71,32 @@ function refuseCostly(source: string, ast: unknown, where?: Where): number {
   throw new LvzError('LVZ_EXPR_TOO_COSTLY',
     `表达式“${source}”${what}：请减少嵌套的 all/exists/exists_one/map/filter，或缩短其中的列表（来自数据的列表按 ${approx(DATA_LIST)} 项估算）`,
     { where, params: { cost, built, maxCost: MAX_COST } });
+}
+
+/**
+ * LVZ_EXPR_UNSAFE_REGEX when a `matches` call's pattern is not a string literal (it could not be checked
+ * here, and data could then supply any pattern) or has a shape that can backtrack for minutes.
+ */
+function refuseUnsafeRegex(source: string, ast: unknown, where?: Where): void {
+  const walk = (node: unknown): void => {
+    if (!node || typeof node !== 'object') return;
+    if (Array.isArray(node)) return node.forEach(walk);
+    const n = node as AstNode;
+    if ((n.op === 'rcall' || n.op === 'call') && Array.isArray(n.args) && n.args[0] === 'matches') {
+      const params = (n.op === 'rcall' ? n.args[2] : n.args[1]) as AstNode[] | undefined;
+      const pattern = params?.[params.length - 1];
+      if (pattern?.op !== 'value' || typeof pattern.args !== 'string') {
+        throw new LvzError('LVZ_EXPR_UNSAFE_REGEX', `表达式“${source}”中 matches 的正则表达式必须直接写成字符串（如 matches('^[0-9]+$')），不能来自数据或运算：请改写`, { where });
+      }
+      const problem = unsafeRegex(pattern.args);
+      if (problem) {
+        throw new LvzError('LVZ_EXPR_UNSAFE_REGEX', `表达式“${source}”中 matches 的正则表达式 ${JSON.stringify(pattern.args)}：${problem.message}`, { where, params: { index: problem.index } });
+      }
+    }
+    if (Array.isArray(n.args)) n.args.forEach(walk);
+    else if (n.args && typeof n.args === 'object') walk(n.args);
+  };
+  walk(ast);
 }
 
 /**

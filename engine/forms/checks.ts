@@ -5,6 +5,7 @@
 import { LvzError, isLvzError } from '../errors.ts';
 import type { Source } from '../dsl/source.ts';
 import { compileExpr, type CompiledExpr } from '../expr/index.ts';
+import { needsUnicode, unsafeRegex } from '../expr/regex-check.ts';
 import { list, q } from '../dsl/zh.ts';
 import type { FieldTypeName } from './types.ts';
 import { fieldTypes } from './fields/index.ts';
@@ -30,7 +31,7 @@ export interface CheckContext {
   visible: Map<string, CompiledExpr>;
 }
 
-function err(ctx: CheckContext, code: 'LVZ_FORM_SCHEMA' | 'LVZ_FORM_DUPLICATE_FIELD' | 'LVZ_FORM_UNKNOWN_FIELD', message: string, path: string, params: Record<string, unknown> = {}): void {
+function err(ctx: CheckContext, code: 'LVZ_FORM_SCHEMA' | 'LVZ_FORM_DUPLICATE_FIELD' | 'LVZ_FORM_UNKNOWN_FIELD' | 'LVZ_EXPR_UNSAFE_REGEX', message: string, path: string, params: Record<string, unknown> = {}): void {
   ctx.errors.push(new LvzError(code, message, { where: ctx.source.at(path), path, params }));
 }
 
@@ -91,7 +92,10 @@ function checkPattern(f: RawField, path: string, ctx: CheckContext): void {
     new RegExp(f.pattern, 'u');
   } catch (e) {
     err(ctx, 'LVZ_FORM_SCHEMA', `字段${q(f.name)}：pattern ${JSON.stringify(f.pattern)} 不是有效的正则表达式（${(e as Error).message}）：请改正`, `${path}/pattern`);
+    return;
   }
+  const problem = unsafeRegex(f.pattern, needsUnicode(f.pattern));
+  if (problem) err(ctx, 'LVZ_EXPR_UNSAFE_REGEX', `字段${q(f.name)}：pattern ${JSON.stringify(f.pattern)}：${problem.message}`, `${path}/pattern`, { index: problem.index });
 }
 
 function checkVisibleWhen(f: RawField, path: string, ctx: CheckContext): void {
