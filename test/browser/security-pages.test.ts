@@ -40,6 +40,8 @@ class Shots {
   constructor(readonly vp: Viewport) {}
   async take(page: Page, label: string): Promise<void> {
     this.checks.push(await checkPage(page, `${this.vp.name}-${label}`, DIR));
+    // On a phone, what the user sees before scrolling is what matters: a notice must be in it.
+    if (this.vp.isMobile) await page.screenshot({ path: path.join(DIR, `${this.vp.name}-${label}-top.png`) });
   }
   serious(): string[] {
     return this.checks.flatMap((c) => c.violations.map((v) => `${c.name}: ${v.id} ${v.help} ${v.nodes.join(', ')}`));
@@ -72,6 +74,14 @@ async function withDb<T>(run: (db: Db) => Promise<T>): Promise<T> {
   } finally {
     await db.destroy();
   }
+}
+
+/** Whether the element's top edge is within the viewport (what the user sees without scrolling). */
+function inView(page: Page, selector: string): Promise<boolean> {
+  return page.locator(selector).evaluate((n) => {
+    const r = n.getBoundingClientRect();
+    return r.top >= 0 && r.top < window.innerHeight;
+  });
 }
 
 function openTask(instanceId: string, state: string, grp?: string): Promise<string> {
@@ -144,6 +154,7 @@ for (const vp of VIEWPORTS) {
       await page.getByRole('button', { name: '创建新令牌' }).click();
       await page.locator('#new-token').waitFor({ state: 'visible' });
       expect((await page.locator('#new-token').textContent())!.length).toBeGreaterThan(20);
+      expect(await page.locator('.flash').textContent()).toContain('请到下方“接口令牌”中立即复制保存');
       const row = page.locator('section[aria-labelledby="tokens-title"] tbody tr').first();
       expect(await row.textContent()).toContain('只读');
       expect(await row.textContent()).toMatch(/2026/);
@@ -167,6 +178,10 @@ for (const vp of VIEWPORTS) {
       const notice = page.getByText('此件在您办理期间已有变化', { exact: false }).first();
       await notice.waitFor({ state: 'visible' });
       expect(await page.getByLabel(/^答复内容/).inputValue()).toBe(REPLY);
+      expect(await page.locator('#conflict-notice').textContent()).toContain('（市教育局）已在“承办答复”环节提交');
+      // The submit button is at the foot of a long form: the notice is brought into view (and focus), not left above.
+      await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('conflict-notice');
+      expect(await inView(page, '#conflict-notice')).toBe(true);
       await shots.take(page, 'conflict');
       expect(shots.serious()).toEqual([]);
       await page.context().close();
@@ -206,6 +221,8 @@ for (const vp of VIEWPORTS) {
       const note = page.locator('#anonymity-note');
       await note.waitFor({ state: 'visible' });
       expect(await note.textContent()).toContain('办理测评');
+      // Said where 匿名 first shows (正在办理, below 发起人), not at the foot of the page.
+      expect(await note.evaluate((n) => n.compareDocumentPosition(document.getElementById('open-title')!) & Node.DOCUMENT_POSITION_FOLLOWING)).toBeTruthy();
       await shots.take(page, 'anonymity-instance');
       await page.goto(`${server.base}/instances/${instanceId}/print`);
       await shots.take(page, 'anonymity-print');
