@@ -224,7 +224,11 @@ for (const vp of VIEWPORTS) {
       // Said where 匿名 first shows (正在办理, below 发起人), not at the foot of the page.
       expect(await note.evaluate((n) => n.compareDocumentPosition(document.getElementById('open-title')!) & Node.DOCUMENT_POSITION_FOLLOWING)).toBeTruthy();
       await shots.take(page, 'anonymity-instance');
+      const number = (await page.locator('.summary-row', { hasText: '编号' }).locator('dd').textContent())!.trim();
+      expect(number).toMatch(/^\d{4}-\d{4}$/);
       await page.goto(`${server.base}/instances/${instanceId}/print`);
+      // The printed 编号 is the case number the instance page shows, not the internal id.
+      expect((await page.locator('.summary-row', { hasText: '编号' }).locator('dd').textContent())!.trim()).toBe(number);
       await shots.take(page, 'anonymity-print');
       expect(shots.serious()).toEqual([]);
       await page.context().close();
