@@ -264,6 +264,14 @@ for (const vp of VIEWPORTS) {
       await page.goto(`${server.base}/admin/timers`);
       expect(await page.locator('#timers-scope').textContent()).toContain('张店区');
       expect(await page.locator('#failed-timers').textContent()).toContain(`定时任务查看（${vp.name}）`);
+      // 环节, 类型 and 到期时间 each on one line (at 1280 px 审查交办 and 办理期限 broke after three characters).
+      const lines = await page.locator('#failed-timers tbody td.cell-nowrap').evaluateAll((tds) => tds.map((td) => {
+        const range = document.createRange();
+        range.selectNodeContents(td);
+        return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+      }));
+      expect(lines.length).toBeGreaterThanOrEqual(3); // the phone pass also lists the desktop pass's timer
+      expect(lines.filter((n) => n !== 1)).toEqual([]);
       await shots.take(page, 'timers');
       expect(shots.serious()).toEqual([]);
       await page.context().close();
