@@ -206,6 +206,17 @@ for (const vp of VIEWPORTS) {
       await shots.take(page, 'replay');
       expect(page.url()).toBe(first);
       expect(await withDb(async (db) => Number((await db('instances').where({ title }).count({ n: '*' }))[0]!.n))).toBe(1);
+      // Back once more and change the title: nothing is started, the typed text comes back with the notice in view.
+      await page.goBack();
+      await page.waitForURL(/\/start\/suggestion/);
+      const other = `${title}（改）`;
+      await page.getByLabel(/^标题/).fill(other);
+      expect((await postBy(page, '提交')).status()).toBe(422);
+      await page.locator('#conflict-notice').getByText('这份表单已经提交过一次').waitFor({ state: 'visible' });
+      expect(await page.getByLabel(/^标题/).inputValue()).toBe(other);
+      await expect.poll(() => inView(page, '#conflict-notice')).toBe(true);
+      await shots.take(page, 'replay-changed');
+      expect(await withDb(async (db) => Number((await db('instances').where({ title: other }).count({ n: '*' }))[0]!.n))).toBe(0);
       expect(shots.serious()).toEqual([]);
       await page.context().close();
     }, 60_000);
