@@ -115,7 +115,25 @@
     (scope || document).querySelectorAll('[data-phrase-picker]').forEach(enhancePhrases);
   }
 
+  // The one-time submission key (_once) survives the back button: pages are no-store, so going back
+  // re-fetches the form with a fresh key and a second submit would start a second case. The key
+  // submitted from this page is kept for the tab and put back when the page is reached by back/forward,
+  // so the server sees the replay (first result, or "已经提交过一次" when the content changed).
+  var ONCE = 'lvzhi-once:';
+  document.addEventListener('submit', function (e) {
+    var once = e.target && e.target.querySelector && e.target.querySelector('input[name="_once"]');
+    try { if (once && once.value) sessionStorage.setItem(ONCE + location.pathname, once.value); } catch (err) { /* storage off: the server still refuses concurrent duplicates */ }
+  }, true);
+  function restoreOnceKey() {
+    var nav = performance.getEntriesByType ? performance.getEntriesByType('navigation')[0] : null;
+    if (!nav || nav.type !== 'back_forward') return;
+    var kept = null;
+    try { kept = sessionStorage.getItem(ONCE + location.pathname); } catch (err) { return; }
+    if (kept) document.querySelectorAll('input[name="_once"]').forEach(function (i) { i.value = kept; });
+  }
+
   document.addEventListener('DOMContentLoaded', function () {
+    restoreOnceKey();
     enhance(document);
     focusErrorSummary(document);
   });

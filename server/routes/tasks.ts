@@ -122,7 +122,9 @@ const LOST_RACE = new Set(['LVZ_RUN_CONFLICT', 'LVZ_RUN_TASK_CLOSED', 'LVZ_RUN_I
 /** What changed, in a line: the newest entry of the history the user may see. */
 function lastChange(view: TaskView, t: (k: string) => string): string {
   const e = view.history[view.history.length - 1];
-  return e ? `${e.actorName}${e.stepTitle ? `（${e.stepTitle}）` : ''}：${e.summary}` : t('task.conflictUnknownChange');
+  if (!e) return t('task.conflictUnknownChange');
+  // 陈静（市教育局）已在“承办答复”环节提交: who, from where, at which step, what they did, as a sentence.
+  return `${e.actorName}${e.actorOrg ? `（${e.actorOrg}）` : ''}已${e.stepTitle ? `在“${e.stepTitle}”环节` : ''}${e.summary}`;
 }
 
 /**
