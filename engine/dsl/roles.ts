@@ -84,10 +84,10 @@ export function compileRoles(text: string, file: string = ROLES_FILE): RolesResu
   defs.forEach((r, i) => {
     const first = seen.get(r.id);
     if (first === undefined) { seen.set(r.id, i); return; }
-    out.push(new LvzError('LVZ_DIR_ROLE_DUPLICATE', `角色 id ${q(r.id)}重复（第 ${first + 1} 项已声明）：请删去一项，或改用另一个 id`, { where: source.at(`/roles/${i}/id`), path: `/roles/${i}/id`, params: { role: r.id } }));
+    out.push(new LvzError('LVZ_DIR_ROLE_DUPLICATE', `角色 id ${q(r.id)} 重复（第 ${first + 1} 项已声明）：请删去一项，或改用另一个 id`, { where: source.at(`/roles/${i}/id`), path: `/roles/${i}/id`, params: { role: r.id } }));
   });
   for (const id of BUILTIN_ROLES.filter((b) => !seen.has(b))) {
-    out.push(new LvzError('LVZ_DIR_ROLE_BUILTIN_MISSING', `缺少内置角色 ${q(id)}：引擎依赖它（${list(BUILTIN_ROLES)} 必须声明），请把它加回 ${file}；可以修改它的 label 和 description`, { where: source.at('/roles'), path: '/roles', params: { role: id } }));
+    out.push(new LvzError('LVZ_DIR_ROLE_BUILTIN_MISSING', `缺少内置角色${q(id)}：引擎依赖它（${list(BUILTIN_ROLES)} 必须声明），请把它加回 ${file}；可以修改它的 label 和 description`, { where: source.at('/roles'), path: '/roles', params: { role: id } }));
   }
   if (out.length > 0) return { ok: false, errors: out };
   return { ok: true, roles: roleSet(defs.map(({ id, label, description }) => ({ id, label, description }))) };
