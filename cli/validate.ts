@@ -10,7 +10,7 @@ import path from 'node:path';
 import { parseCalendar } from '../engine/calendar/index.ts';
 import { checkAcrossFiles, compileWorkflow } from '../engine/dsl/compile.ts';
 import { parentIndex, type ParentText } from '../engine/dsl/extends.ts';
-import { compileRoles, ROLES_FILE, type RoleSet } from '../engine/dsl/roles.ts';
+import { compileRoles, ROLES_FILE, undeclaredFilterRoles, type RoleSet } from '../engine/dsl/roles.ts';
 import { fileURLToPath } from 'node:url';
 import type { CompiledWorkflow } from '../engine/dsl/types.ts';
 import { LvzError } from '../engine/errors.ts';
@@ -46,14 +46,15 @@ export async function validateFiles(files: string[], io: Io): Promise<number> {
     const r = compileForm(f.text, f.file);
     if (r.ok) forms.set(r.form.def.id, r.form);
   }
+  const declared = loadRoles(io.cwd, defs.find((d) => d.kind === 'roles'));
+  errors.push(...declared.errors);
+  const roles = declared.roles;
   for (const f of defs.filter((d) => d.kind === 'form')) {
     const r = compileForm(f.text, f.file);
     if (r.ok) forms.set(r.form.def.id, r.form);
     else errors.push(...r.errors);
+    if (r.ok && roles) errors.push(...undeclaredFilterRoles(r.form, roles));
   }
-  const declared = loadRoles(io.cwd, defs.find((d) => d.kind === 'roles'));
-  errors.push(...declared.errors);
-  const roles = declared.roles;
   const parents = workflowIndex(defs, io.cwd);
   const workflows: CompiledWorkflow[] = [];
   for (const w of defs.filter((d) => d.kind === 'workflow')) {

@@ -92,3 +92,23 @@ export function compileRoles(text: string, file: string = ROLES_FILE): RolesResu
   if (out.length > 0) return { ok: false, errors: out };
   return { ok: true, roles: roleSet(defs.map(({ id, label, description }) => ({ id, label, description }))) };
 }
+
+interface RoleFilteredField {
+  name: string;
+  path: string;
+  filter?: { role?: string };
+  fields?: RoleFilteredField[];
+}
+
+/** A form's person pickers limited to a role (`filter: { role: leader }`) name declared roles, groups' fields too. */
+export function undeclaredFilterRoles(form: { def: { fields: RoleFilteredField[] }; source: { at(path: string): LvzError['where'] } }, roles: RoleSet): LvzError[] {
+  const walk = (fields: RoleFilteredField[]): LvzError[] => fields.flatMap((f) => {
+    const own = f.filter?.role !== undefined && !roles.has(f.filter.role)
+      ? [new LvzError('LVZ_DSL_UNDECLARED_ROLE',
+        `字段${q(f.name)}的 filter.role 使用了未声明的角色${q(f.filter.role)}：已声明的角色有 ${roles.summary()}；请在 ${ROLES_FILE} 中声明，或改用已声明的角色`,
+        { where: form.source.at(`${f.path}/filter/role`), path: `${f.path}/filter/role`, params: { role: f.filter.role } })]
+      : [];
+    return [...own, ...walk(f.fields ?? [])];
+  });
+  return walk(form.def.fields);
+}

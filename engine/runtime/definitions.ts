@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import { parseCalendar, type Calendar, type CalendarYear } from '../calendar/index.ts';
 import { compileWorkflow } from '../dsl/compile.ts';
-import { compileRoles, roleSet, ROLES_FILE, type RoleSet } from '../dsl/roles.ts';
+import { compileRoles, roleSet, ROLES_FILE, undeclaredFilterRoles, type RoleSet } from '../dsl/roles.ts';
 import { effectiveText, parentIndex } from '../dsl/extends.ts';
 import type { CompiledWorkflow } from '../dsl/types.ts';
 import { compileForm } from '../forms/compile.ts';
@@ -73,6 +73,7 @@ export function loadDefinitions(projectDir: string, shippedDir = projectDir): Lo
     const text = fs.readFileSync(file, 'utf8');
     const r = compileForm(text, rel(projectDir, file));
     if (!r.ok) { errors.push(...r.errors); continue; }
+    errors.push(...undeclaredFilterRoles(r.form, roles));
     forms.set(r.form.def.id, r.form);
     texts.push({ kind: 'form', id: r.form.def.id, version: r.form.def.version, text });
   }

@@ -66,4 +66,11 @@ describe('roles in lvzhi validate and check', () => {
     expect(await checkFiles(['workflows/suggestion.yaml'], c)).toBe(1);
     expect(c.stderr()).toMatch(/LVZ_DSL_NOBODY_CAN_DO .*没有用户具有角色 liaison（民情联络员）；请在通讯录中为相应人员分配该角色（.*docs\/dsl\.md/);
   });
+
+  it('a form whose person picker is limited to an undeclared role fails validate at the filter', async () => {
+    const dir = project((t) => t.replace(LEADER, ''));
+    const o = io(dir);
+    expect(await validateFiles(['forms/suggestion.yaml'], o)).toBe(1);
+    expect(o.stderr()).toMatch(/^forms\/suggestion\.yaml:\d+:\d+: LVZ_DSL_UNDECLARED_ROLE 字段“supervisor”的 filter\.role 使用了未声明的角色“leader”/m);
+  });
 });

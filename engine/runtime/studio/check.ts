@@ -17,7 +17,7 @@ import { listOrgs, listUsers } from '../../store/directory.ts';
 import { listDefinitions, type DefinitionRow } from '../../store/process/index.ts';
 import type { RuntimeContext } from '../context.ts';
 import type { CheckResult, StudioFinding, StudioKind } from './types.ts';
-import type { RoleSet } from '../../dsl/roles.ts';
+import { undeclaredFilterRoles, type RoleSet } from '../../dsl/roles.ts';
 
 /** What a check compiles against: read once per request. */
 export interface StudioContext {
@@ -127,6 +127,7 @@ export function checkFormText(choices: DirectoryOptions, ctx: StudioContext, id:
   if (!r.ok) return { result: { ok: false, errors: r.errors.map((e) => findingOf(e, file)), warnings: [] } };
   const errors: StudioFinding[] = [];
   if (r.form.def.id !== id) errors.push(findingOf(idMismatch(r.form.def.id, id, file, 'form'), file));
+  errors.push(...undeclaredFilterRoles(r.form, ctx.roles).map((e) => findingOf(e, file)));
   const forms = new Map(ctx.forms).set(id, r.form);
   for (const row of ctx.latest.values()) {
     const before = compileWorkflow(row.text, `${row.id}@${row.version}`, { forms: ctx.forms });
