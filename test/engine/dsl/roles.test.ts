@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ROLES_SCHEMA_PATH, renderRolesSchema } from '../../../engine/dsl/build-schema.ts';
 import { BUILTIN_ROLES, compileRoles } from '../../../engine/dsl/roles.ts';
-import { read, ROOT } from './load-shipped.ts';
+import { DEMO_USERS } from '../../../engine/store/seed/demo.ts';
+import { read, ROOT, shippedRoles } from './load-shipped.ts';
 
 const ok = (extra = ''): string => `roles:
   - { id: admin, label: 系统管理员, description: 内置 }
@@ -21,6 +22,11 @@ describe('directory/roles.yaml', () => {
     expect(r.roles.labelOf('deputy')).toBe('人大代表');
     expect(r.roles.labelOf('gone')).toBe('gone'); // a stored task of a role since removed: its id, not a blank
     expect(read('directory/roles.yaml').startsWith('# yaml-language-server: $schema=../schema/roles.schema.json')).toBe(true);
+  });
+
+  it('every role a demo account holds is declared (the demo directory keeps its roles)', () => {
+    const roles = shippedRoles();
+    expect(DEMO_USERS.flatMap((u) => u.roles).filter((r) => !roles.has(r))).toEqual([]);
   });
 
   it('the generated schema/roles.schema.json is up to date (npm run build:schema)', () => {
