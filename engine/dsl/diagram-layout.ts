@@ -14,7 +14,8 @@ export const PAD = 24;
 export const START_W = 36; // room for the start dot left of the first column
 const LINE_H = 18;
 const BOX_PAD_Y = 14;
-const TITLE_UNITS = 10; // a CJK character is one unit, ASCII half: ~10 CJK characters fit a box
+const TITLE_UNITS = 10;
+const WHO_UNITS = 12; // the assignee line is set smaller (12px): ~12 CJK characters and an ellipsis fit // a CJK character is one unit, ASCII half: ~10 CJK characters fit a box
 
 export interface Box {
   state: StateDef;
@@ -101,7 +102,10 @@ function describe(s: StateDef, x: number, y: number, roleLabel: (role: string) =
 function whoOf(s: StateDef, roleLabel: (role: string) => string): string | undefined {
   const who = s.tasks.map((g) => (g.role ? roleLabel(g.role) : g.assignee === 'initiator' ? '发起人' : '指定人员'));
   const unique = [...new Set(who)];
-  return unique.length > 0 ? unique.join('、') : undefined;
+  if (unique.length === 0) return undefined;
+  // Labels are data now (directory/roles.yaml, up to 40 characters): one line, shortened to what the box holds.
+  const lines = wrap(unique.join('、'), WHO_UNITS);
+  return lines.length > 1 ? `${lines[0]}…` : lines[0];
 }
 
 /** `7 working days` -> `7个工作日`: the diagram speaks zh-CN whatever unit words the YAML used. */

@@ -83,4 +83,11 @@ describe('diagramSteps', () => {
       { name: 'reported', title: '已提出审议结果报告', isCurrent: false, isVisited: false, isFinal: true },
     ]);
   });
+
+  it('takes role labels from the caller (directory/roles.yaml) and shortens a long one to fit its box', () => {
+    const svg = renderDiagram(suggestion, { roleLabel: (r) => (r === 'review_office' ? '某某区人民代表大会常务委员会代表工作委员会' : r) });
+    expect(svg).toContain('某某区人民代表大会常务委…');
+    expect(svg).not.toContain('代表工作委员会<');
+    expect(isBalanced(svg)).toBe(true);
+  });
 });
