@@ -7,11 +7,11 @@
 
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseCalendar } from '../engine/calendar/index.ts';
 import { checkAcrossFiles, compileWorkflow } from '../engine/dsl/compile.ts';
 import { parentIndex, type ParentText } from '../engine/dsl/extends.ts';
 import { compileRoles, ROLES_FILE, undeclaredFilterRoles, type RoleSet } from '../engine/dsl/roles.ts';
-import { fileURLToPath } from 'node:url';
 import type { CompiledWorkflow } from '../engine/dsl/types.ts';
 import { LvzError } from '../engine/errors.ts';
 import { compileForm } from '../engine/forms/compile.ts';
