@@ -12,7 +12,7 @@ import { LvzError } from '../engine/errors.ts';
 import { compileForm } from '../engine/forms/compile.ts';
 import type { CompiledForm } from '../engine/forms/types.ts';
 import { DEMO_ORGS, DEMO_USERS } from '../engine/store/seed/demo.ts';
-import { load, loadDir, workflowIndex, type Io, type Loaded } from './validate.ts';
+import { load, loadDir, loadRoles, workflowIndex, type Io, type Loaded } from './validate.ts';
 
 /** The shipped demo directory, read-only. */
 export function demoDirectory(): Directory {
@@ -32,16 +32,19 @@ export async function checkFiles(files: string[], io: Io, directory: Directory =
     if (r.ok) forms.set(r.form.def.id, r.form);
     else errors.push(...r.errors);
   }
+  const declared = loadRoles(io.cwd);
+  errors.push(...declared.errors);
+  const roles = declared.roles;
   const parents = workflowIndex(defs, io.cwd);
   const warnings: LvzError[] = [];
   const counted: { workflow: CompiledWorkflow; paths: number; truncated: boolean }[] = [];
   for (const d of defs) {
-    const r = compileWorkflow(d.text, d.file, { forms, parents });
+    const r = compileWorkflow(d.text, d.file, { forms, parents, ...(roles && { roles }) });
     if (!r.ok) {
       errors.push(...r.errors);
       continue;
     }
-    const m = modelCheck(r.workflow, { forms, directory, clock: () => performance.now() });
+    const m = modelCheck(r.workflow, { forms, directory, ...(roles && { roles }), clock: () => performance.now() });
     errors.push(...m.errors);
     warnings.push(...m.warnings);
     counted.push({ workflow: r.workflow, paths: m.paths, truncated: m.truncated });

@@ -1,20 +1,23 @@
 // validate.ts: `lvzhi validate`: read definition files, compile them, print `file:line:col: CODE message`.
 //
-// With no files it checks everything shipped (workflows/, forms/, calendars/). With files it
-// checks just those, but still reads forms/ and workflows/ as context, so a workflow can be
-// checked alone: context definitions lend their ids and fields and are not themselves reported.
+// With no files it checks everything shipped (directory/roles.yaml, workflows/, forms/, calendars/). With files it
+// checks just those, but still reads directory/roles.yaml, forms/ and workflows/ as context, so a workflow can be
+// checked alone: context definitions lend their ids and fields and are not themselves reported (a broken
+// roles.yaml is, since no workflow can be checked without it).
 
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseCalendar } from '../engine/calendar/index.ts';
 import { checkAcrossFiles, compileWorkflow } from '../engine/dsl/compile.ts';
 import { parentIndex, type ParentText } from '../engine/dsl/extends.ts';
+import { compileRoles, ROLES_FILE, undeclaredFilterRoles, type RoleSet } from '../engine/dsl/roles.ts';
 import type { CompiledWorkflow } from '../engine/dsl/types.ts';
 import { LvzError } from '../engine/errors.ts';
 import { compileForm } from '../engine/forms/compile.ts';
 import type { CompiledForm } from '../engine/forms/types.ts';
 
-export type DefinitionKind = 'workflow' | 'form' | 'calendar';
+export type DefinitionKind = 'workflow' | 'form' | 'calendar' | 'roles';
 
 export interface Io {
   cwd: string;
@@ -31,7 +34,8 @@ export interface Loaded {
 const FOLDERS: Record<string, DefinitionKind> = { workflows: 'workflow', forms: 'form', calendars: 'calendar' };
 
 export async function validateFiles(files: string[], io: Io): Promise<number> {
-  const given = files.length > 0 ? files.map((f) => load(f, io.cwd)) : Object.keys(FOLDERS).flatMap((d) => loadDir(d, io.cwd));
+  const all = (): (Loaded | LvzError)[] => [...(existsSync(path.join(io.cwd, ROLES_FILE)) ? [load(ROLES_FILE, io.cwd)] : []), ...Object.keys(FOLDERS).flatMap((d) => loadDir(d, io.cwd))];
+  const given = files.length > 0 ? files.map((f) => load(f, io.cwd)) : all();
   const errors: LvzError[] = given.filter((g): g is LvzError => g instanceof LvzError);
   const defs = given.filter((g): g is Loaded => !(g instanceof LvzError));
   const givenFiles = new Set(defs.map((d) => d.file));
@@ -42,15 +46,19 @@ export async function validateFiles(files: string[], io: Io): Promise<number> {
     const r = compileForm(f.text, f.file);
     if (r.ok) forms.set(r.form.def.id, r.form);
   }
+  const declared = loadRoles(io.cwd, defs.find((d) => d.kind === 'roles'));
+  errors.push(...declared.errors);
+  const roles = declared.roles;
   for (const f of defs.filter((d) => d.kind === 'form')) {
     const r = compileForm(f.text, f.file);
     if (r.ok) forms.set(r.form.def.id, r.form);
     else errors.push(...r.errors);
+    if (r.ok && roles) errors.push(...undeclaredFilterRoles(r.form, roles));
   }
   const parents = workflowIndex(defs, io.cwd);
   const workflows: CompiledWorkflow[] = [];
   for (const w of defs.filter((d) => d.kind === 'workflow')) {
-    const r = compileWorkflow(w.text, w.file, { forms, parents });
+    const r = compileWorkflow(w.text, w.file, { forms, parents, ...(roles && { roles }) });
     if (r.ok) workflows.push(r.workflow);
     else errors.push(...r.errors);
   }
@@ -74,6 +82,21 @@ function acrossFiles(workflows: CompiledWorkflow[], forms: Map<string, CompiledF
     .flatMap((r) => (r.ok ? [r.workflow] : []));
   // Context first: a duplicate is reported on the later definition, which should be the one being checked.
   return checkAcrossFiles([...context, ...workflows], { forms }).filter((e) => e.where && givenFiles.has(e.where.file));
+}
+
+/** The roles shipped with lvzhi: what a folder without its own directory/roles.yaml is checked against. */
+const SHIPPED_ROLES = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', ROLES_FILE);
+
+/**
+ * directory/roles.yaml (the given one, else the project's, else the shipped one), compiled. Without roles
+ * (the file is broken: its errors say why) workflows are not checked against them.
+ */
+export function loadRoles(cwd: string, given?: Loaded): { roles?: RoleSet; errors: LvzError[] } {
+  const own = path.join(cwd, ROLES_FILE);
+  const file = given?.file ?? (existsSync(own) ? ROLES_FILE : SHIPPED_ROLES);
+  const text = given?.text ?? readFileSync(path.resolve(cwd, file), 'utf8');
+  const r = compileRoles(text, file);
+  return r.ok ? { roles: r.roles, errors: [] } : { errors: r.errors };
 }
 
 /**
@@ -108,10 +131,11 @@ export function load(file: string, cwd: string): Loaded | LvzError {
   return { file, kind: kindOf(file, text), text };
 }
 
-/** By folder first (workflows/, forms/, calendars/), then by content: `fields:` is a form, else a workflow. */
+/** By folder first (workflows/, forms/, calendars/), then by name (roles.yaml), then by content: `fields:` is a form, else a workflow. */
 export function kindOf(file: string, text: string): DefinitionKind {
   const folders = path.normalize(file).split(path.sep).slice(0, -1);
   for (const dir of folders.reverse()) if (dir in FOLDERS) return FOLDERS[dir]!;
+  if (path.basename(file) === path.basename(ROLES_FILE)) return 'roles';
   if (/^fields\s*:/m.test(text) && !/^states\s*:/m.test(text)) return 'form';
   if (/^years\s*:|^\d{4}\s*:/m.test(text) && !/^states\s*:/m.test(text)) return 'calendar';
   return 'workflow';

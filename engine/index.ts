@@ -20,6 +20,7 @@ export type { Engine } from './runtime/types.ts';
 export { startScheduler } from './runtime/scheduler.ts';
 export { readKey as readSubmissionKey } from './runtime/idempotency.ts';
 export { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from './runtime/upload-limits.ts';
+export { ADMIN_ROLE } from './dsl/roles.ts';
 
 export interface EngineOptions {
   dataDir: string;
@@ -38,7 +39,7 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 
 export async function createEngine(options: EngineOptions): Promise<Engine> {
   // Compile first: a broken definition stops the start before the database is touched.
-  const loaded = loadDefinitions(options.projectDir ?? REPO_ROOT);
+  const loaded = loadDefinitions(options.projectDir ?? REPO_ROOT, REPO_ROOT);
   const db = await openDb({ dataDir: options.dataDir, ...(options.databaseUrl && { databaseUrl: options.databaseUrl }) });
   return engineOn(db, options, loaded);
 }
@@ -47,7 +48,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
  * The engine on a database already opened and migrated (openDb); it owns `db` from here on and
  * destroys it on close. Every call reports database faults as LVZ_STORE_* (store/faults.ts).
  */
-export async function engineOn(db: Db, options: Omit<EngineOptions, 'databaseUrl'>, loaded = loadDefinitions(options.projectDir ?? REPO_ROOT)): Promise<Engine> {
+export async function engineOn(db: Db, options: Omit<EngineOptions, 'databaseUrl'>, loaded = loadDefinitions(options.projectDir ?? REPO_ROOT, REPO_ROOT)): Promise<Engine> {
   const now = options.now ?? systemClock;
   try {
     await startupTurn(db, async (q) => {

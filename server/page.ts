@@ -5,6 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { INBOX_COUNT_CAP, type Actor, type InboxList } from '../engine/runtime/types.ts';
 import { cookieOptions } from './session.ts';
 import { countText } from './view-models.ts';
+import { ADMIN_ROLE } from '../engine/index.ts';
 
 const FLASH_COOKIE = 'lvzhi_flash';
 
@@ -41,7 +42,7 @@ function navItems(request: FastifyRequest, counts: Record<InboxList, number>) {
     { href: '/start', label: t('nav.start'), current: path!.startsWith('/start') },
     { href: '/instances', label: t('nav.instances'), current: path === '/instances' },
     // The studio, for admins only (the engine refuses everyone else anyway).
-    ...(request.actor?.roles.includes('admin') ? [{ href: '/admin', label: t('admin.nav'), current: path!.startsWith('/admin') }] : []),
+    ...(request.actor?.roles.includes(ADMIN_ROLE) ? [{ href: '/admin', label: t('admin.nav'), current: path!.startsWith('/admin') }] : []),
   ];
 }
 

@@ -31,6 +31,8 @@ interface CacheEntry {
   workflow: CompiledWorkflow;
   /** The forms it was checked against; a different form object means a re-check. */
   forms: Map<string, CompiledForm | undefined>;
+  /** The declared roles it was checked against (none: not checked). */
+  roles: CheckContext['roles'];
 }
 
 const MAX_CACHE = 256;
@@ -48,7 +50,7 @@ export function compileWorkflow(text: string, file: string, ctx: CheckContext): 
   for (const t of resolved.texts) hash.update('\0').update(t);
   const key = `${String(raw?.id)}@${String(raw?.version)}#${hash.digest('hex')}`;
   const hit = cache.get(key);
-  if (hit && [...hit.forms].every(([id, f]) => ctx.forms.get(id) === f)) {
+  if (hit && hit.roles === ctx.roles && [...hit.forms].every(([id, f]) => ctx.forms.get(id) === f)) {
     return { ok: true, workflow: hit.workflow, warnings: [] };
   }
 
@@ -60,7 +62,7 @@ export function compileWorkflow(text: string, file: string, ctx: CheckContext): 
   if (errors.length > 0) return { ok: false, errors: sortByPlace(errors.map((e) => inherited(e, file))) };
 
   const workflow: CompiledWorkflow = { def, source, exprs: parseExprs(def) };
-  remember(key, { workflow, forms: formsUsed(def, ctx) });
+  remember(key, { workflow, forms: formsUsed(def, ctx), roles: ctx.roles });
   return { ok: true, workflow, warnings: [] };
 }
 

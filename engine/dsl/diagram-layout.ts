@@ -14,7 +14,8 @@ export const PAD = 24;
 export const START_W = 36; // room for the start dot left of the first column
 const LINE_H = 18;
 const BOX_PAD_Y = 14;
-const TITLE_UNITS = 10; // a CJK character is one unit, ASCII half: ~10 CJK characters fit a box
+const TITLE_UNITS = 10;
+const WHO_UNITS = 12; // the assignee line is set smaller (12px): ~12 CJK characters and an ellipsis fit // a CJK character is one unit, ASCII half: ~10 CJK characters fit a box
 
 export interface Box {
   state: StateDef;
@@ -28,16 +29,6 @@ export interface Box {
   deadline?: string;
 }
 
-const ROLE_LABELS: Record<string, string> = {
-  admin: '管理员',
-  deputy: '代表',
-  review_office: '代表工委',
-  handling_unit: '承办单位',
-  committee: '专门委员会',
-  presidium: '主席团',
-  leader: '督办领导',
-  staff: '工作人员',
-};
 
 const UNIT_LABELS: Record<DurationSpec['unit'], string> = {
   minutes: '分钟',
@@ -75,7 +66,8 @@ export function layersOf(def: WorkflowDef): string[][] {
   return layers;
 }
 
-export function layout(def: WorkflowDef): { boxes: Map<string, Box>; width: number; height: number } {
+/** `roleLabel`: the zh-CN name of a role, from directory/roles.yaml (the id when not given). */
+export function layout(def: WorkflowDef, roleLabel: (role: string) => string = (r) => r): { boxes: Map<string, Box>; width: number; height: number } {
   const layers = layersOf(def);
   const boxes = new Map<string, Box>();
   let top = PAD;
@@ -87,7 +79,7 @@ export function layout(def: WorkflowDef): { boxes: Map<string, Box>; width: numb
       const x = PAD + START_W + col * (BOX_W + COL_GAP);
       let y = top;
       for (const name of names) {
-        const box = describe(def.states[name]!, x, y);
+        const box = describe(def.states[name]!, x, y, roleLabel);
         boxes.set(name, box);
         y += box.h + STACK_GAP;
       }
@@ -99,22 +91,21 @@ export function layout(def: WorkflowDef): { boxes: Map<string, Box>; width: numb
   return { boxes, width, height: top - ROW_GAP + PAD };
 }
 
-function describe(s: StateDef, x: number, y: number): Box {
+function describe(s: StateDef, x: number, y: number, roleLabel: (role: string) => string): Box {
   const title = wrap(s.title, TITLE_UNITS);
-  const who = whoOf(s);
+  const who = whoOf(s, roleLabel);
   const deadline = s.deadline ? `⏱ ${s.deadline.after.map((c) => durationText(c.duration)).join(' / ')}` : undefined;
   const lines = title.length + (who ? 1 : 0) + (deadline ? 1 : 0);
   return { state: s, x, y, w: BOX_W, h: BOX_PAD_Y * 2 + lines * LINE_H, title, ...(who && { who }), ...(deadline && { deadline }) };
 }
 
-function whoOf(s: StateDef): string | undefined {
+function whoOf(s: StateDef, roleLabel: (role: string) => string): string | undefined {
   const who = s.tasks.map((g) => (g.role ? roleLabel(g.role) : g.assignee === 'initiator' ? '发起人' : '指定人员'));
   const unique = [...new Set(who)];
-  return unique.length > 0 ? unique.join('、') : undefined;
-}
-
-export function roleLabel(role: string): string {
-  return ROLE_LABELS[role] ?? role;
+  if (unique.length === 0) return undefined;
+  // Labels are data now (directory/roles.yaml, up to 40 characters): one line, shortened to what the box holds.
+  const lines = wrap(unique.join('、'), WHO_UNITS);
+  return lines.length > 1 ? `${lines[0]}…` : lines[0];
 }
 
 /** `7 working days` -> `7个工作日`: the diagram speaks zh-CN whatever unit words the YAML used. */

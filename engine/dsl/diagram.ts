@@ -12,6 +12,8 @@ export interface DiagramOptions {
   current?: string[];
   /** States it has been in (tinted). */
   visited?: string[];
+  /** A role's zh-CN name (RoleSet.labelOf, from directory/roles.yaml); without it the id is shown. */
+  roleLabel?: (role: string) => string;
 }
 
 interface Edge {
@@ -33,7 +35,7 @@ const STYLE = `
 .lz-diagram .lz-diagram-badge{font-size:12px;font-weight:bold}`;
 
 export function renderDiagram(def: WorkflowDef, opts: DiagramOptions = {}): string {
-  const { boxes, width, height } = layout(def);
+  const { boxes, width, height } = layout(def, opts.roleLabel);
   const current = new Set(opts.current ?? []);
   const visited = new Set(opts.visited ?? []);
   const id = `lz-diagram-${def.id.replace(/[^a-z0-9_-]/gi, '')}`;

@@ -13,6 +13,7 @@ import { LvzError } from '../errors.ts';
 import type { CompiledForm } from '../forms/types.ts';
 import { deadlinesOf, groupsOf } from './walk.ts';
 import { q } from './zh.ts';
+import type { RoleSet } from './roles.ts';
 import type { CompiledWorkflow, TaskGroupDef, WorkflowDef } from './types.ts';
 
 export interface DirectoryUser {
@@ -36,6 +37,8 @@ export interface ModelCheckOptions {
   forms: Map<string, CompiledForm>;
   /** Without a directory the "somebody can do it" check is skipped. */
   directory?: Directory;
+  /** Labels for the roles named in messages (directory/roles.yaml); without it the ids alone. */
+  roles?: RoleSet;
   /** Stop enumerating after this many complete paths (default 10,000); `truncated` says so. */
   maxPaths?: number;
   /** Work budget of the path enumeration, in path steps copied (default MAX_PATH_WORK). */
@@ -91,7 +94,7 @@ export function modelCheck(wf: CompiledWorkflow, opts: ModelCheckOptions): Model
       }),
     );
   }
-  if (opts.directory) errors.push(...nobodyCanDo(wf, opts.forms, opts.directory));
+  if (opts.directory) errors.push(...nobodyCanDo(wf, opts.forms, opts.directory, opts.roles));
   warnings.push(...fallThrough(wf));
   const { paths, truncated, limited } = enumeratePaths(def, opts);
   if (limited) warnings.push(checkLimit(wf, paths.length));
@@ -200,8 +203,14 @@ export function enumeratePaths(def: WorkflowDef, limits: PathLimits = {}): { pat
   return { paths, truncated: false, limited: false };
 }
 
+/** `liaison（民情联络员）`: the id the YAML uses and the label people know. */
+function roleName(id: string, roles?: RoleSet): string {
+  const label = roles?.labelOf(id);
+  return label && label !== id ? `${id}（${label}）` : id;
+}
+
 /** Tasks no user in the directory could take. Only what the definition and forms pin down is checked. */
-function nobodyCanDo(wf: CompiledWorkflow, forms: Map<string, CompiledForm>, dir: Directory): LvzError[] {
+function nobodyCanDo(wf: CompiledWorkflow, forms: Map<string, CompiledForm>, dir: Directory, roles?: RoleSet): LvzError[] {
   const kindOf = new Map(dir.orgs.map((o) => [o.id, o.kind]));
   const record = forms.get(wf.def.record);
   const errors: LvzError[] = [];
@@ -215,7 +224,7 @@ function nobodyCanDo(wf: CompiledWorkflow, forms: Map<string, CompiledForm>, dir
     const at = `${path}/${group.role !== undefined ? 'role' : 'assignee'}`;
     const where = need.orgKind ? `（且所在单位的类型为 ${need.orgKind}）` : '';
     errors.push(
-      new LvzError('LVZ_DSL_NOBODY_CAN_DO', `通讯录中没有人能办理步骤${q(state.name)}的任务：没有用户具有角色 ${need.roles.join(' 或 ')}${where}；请在通讯录中为相应人员分配该角色，或修改 ${group.role !== undefined ? 'role:' : 'assignee:'}`, {
+      new LvzError('LVZ_DSL_NOBODY_CAN_DO', `通讯录中没有人能办理步骤${q(state.name)}的任务：没有用户具有角色 ${need.roles.map((r) => roleName(r, roles)).join(' 或 ')}${where}；请在通讯录中为相应人员分配该角色（通讯录目前由演示数据 engine/store/seed/demo.ts 建立，做法见 docs/dsl.md“角色”一节），或修改 ${group.role !== undefined ? 'role:' : 'assignee:'}`, {
         where: wf.source.at(at),
         path: at,
         params: { state: state.name, roles: need.roles, orgKind: need.orgKind },

@@ -18,6 +18,7 @@ import { GOTO } from './machine.ts';
 import { celActor, ensureOpen, ensurePlainText, ensureRunning, loadTask, requireReason, type Loaded } from './load.ts';
 import { canSee, holdersOf, notFound } from './access.ts';
 import { insertCopies, newTask, signerPosition } from './work.ts';
+import { HANDLING_UNIT_ROLE } from '../dsl/roles.ts';
 
 export function ensureAction(g: TaskGroupDef, action: TaskAction): void {
   if (!g.actions.includes(action)) {
@@ -108,7 +109,7 @@ async function reassignTask(rc: RuntimeContext, tx: Knex, actor: Actor, l: Loade
   } else if (input.toOrg) {
     const o = await getOrg(tx, input.toOrg);
     if (!o) throw new LvzError('LVZ_RUN_BAD_REQUEST', `没有找到单位“${input.toOrg}”：请从列表中选择转办单位`, {});
-    await updateTask(tx, l.task.id, { orgId: o.id, assigneeId: null, role: l.task.role ?? 'handling_unit' }, 'open');
+    await updateTask(tx, l.task.id, { orgId: o.id, assigneeId: null, role: l.task.role ?? HANDLING_UNIT_ROLE }, 'open');
   } else {
     throw new LvzError('LVZ_RUN_BAD_REQUEST', '转办需要选择一位人员或一个单位', {});
   }

@@ -13,6 +13,7 @@ import { LvzError } from '../errors.ts';
 import type { InstanceRow } from '../store/process/index.ts';
 import type { Actor } from './types.ts';
 import { orgTree } from './studio/access.ts';
+import { ADMIN_ROLE } from '../dsl/roles.ts';
 
 /** What an admin administers: everything (`district` undefined) or one district's orgs. */
 export interface AdminReach {
@@ -26,7 +27,7 @@ const memo = new WeakMap<Actor, Promise<AdminReach | undefined>>();
  * per request), as holdersOf is: a page asks several times while serving one request.
  */
 export function adminReach(db: Knex, actor: Actor): Promise<AdminReach | undefined> {
-  if (!actor.roles.includes('admin')) return Promise.resolve(undefined);
+  if (!actor.roles.includes(ADMIN_ROLE)) return Promise.resolve(undefined);
   const hit = memo.get(actor);
   if (hit) return hit;
   const reach = orgTree(db).then((orgs): AdminReach => {

@@ -5,6 +5,7 @@ import type { Knex } from 'knex';
 import type { Calendar, CalendarYear } from '../calendar/index.ts';
 import type { CompiledWorkflow, TaskGroupDef, StateDef } from '../dsl/types.ts';
 import type { CompiledForm, DirectoryOptions } from '../forms/types.ts';
+import type { RoleSet } from '../dsl/roles.ts';
 import { LvzError } from '../errors.ts';
 import { listOrgs, listUsers } from '../store/directory.ts';
 import type { Clock } from './clock.ts';
@@ -16,6 +17,8 @@ export interface Registry {
   /** Newest version per id: what new instances start on. */
   latest: Map<string, CompiledWorkflow>;
   forms: Map<string, CompiledForm>;
+  /** directory/roles.yaml: the roles workflows may name, and the label every page shows for each. */
+  roles: RoleSet;
   /**
    * Stored versions that no longer compile (e.g. over limits added by an upgrade), `id@version` ->
    * the first error: their instances cannot move on, so the start-up notice names them.

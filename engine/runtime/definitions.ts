@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import { parseCalendar, type Calendar, type CalendarYear } from '../calendar/index.ts';
 import { compileWorkflow } from '../dsl/compile.ts';
+import { compileRoles, roleSet, ROLES_FILE, undeclaredFilterRoles, type RoleSet } from '../dsl/roles.ts';
 import { effectiveText, parentIndex } from '../dsl/extends.ts';
 import type { CompiledWorkflow } from '../dsl/types.ts';
 import { compileForm } from '../forms/compile.ts';
@@ -40,12 +41,25 @@ function yamlFiles(dir: string, nested = false): string[] {
   return [...files, ...sub];
 }
 
+/**
+ * directory/roles.yaml of the project, compiled; its errors join the others. A project folder without
+ * one (the test suite's small projects) uses the roles shipped with lvzhi, under `shippedDir`.
+ */
+export function loadRoles(projectDir: string, errors: LvzError[], shippedDir = projectDir): RoleSet {
+  const own = path.join(projectDir, ROLES_FILE);
+  const file = fs.existsSync(own) ? own : path.join(shippedDir, ROLES_FILE);
+  const r = compileRoles(fs.readFileSync(file, 'utf8'), rel(projectDir, file));
+  if (r.ok) return r.roles;
+  errors.push(...r.errors);
+  return roleSet([]);
+}
+
 function rel(projectDir: string, file: string): string {
   return path.relative(projectDir, file) || file;
 }
 
 /** Compile everything under projectDir; throws one LvzError listing every problem, one per line. */
-export function loadDefinitions(projectDir: string): LoadedDefinitions {
+export function loadDefinitions(projectDir: string, shippedDir = projectDir): LoadedDefinitions {
   const errors: LvzError[] = [];
   const texts: LoadedDefinitions['texts'] = [];
   const calFile = path.join(projectDir, 'calendars', 'cn.yaml');
@@ -53,11 +67,13 @@ export function loadDefinitions(projectDir: string): LoadedDefinitions {
   const cal = parseCalendar(calText, rel(projectDir, calFile));
   if (!cal.ok) errors.push(...cal.errors);
   texts.push({ kind: 'calendar', id: 'cn', version: 1, text: calText });
+  const roles = loadRoles(projectDir, errors, shippedDir);
   const forms = new Map<string, CompiledForm>();
   for (const file of yamlFiles(path.join(projectDir, 'forms'))) {
     const text = fs.readFileSync(file, 'utf8');
     const r = compileForm(text, rel(projectDir, file));
     if (!r.ok) { errors.push(...r.errors); continue; }
+    errors.push(...undeclaredFilterRoles(r.form, roles));
     forms.set(r.form.def.id, r.form);
     texts.push({ kind: 'form', id: r.form.def.id, version: r.form.def.version, text });
   }
@@ -67,7 +83,7 @@ export function loadDefinitions(projectDir: string): LoadedDefinitions {
   const files = yamlFiles(path.join(projectDir, 'workflows'), true).map((f) => ({ file: rel(projectDir, f), text: fs.readFileSync(f, 'utf8') }));
   const parents = parentIndex(files);
   for (const { file, text } of files) {
-    const r = compileWorkflow(text, file, { forms, parents });
+    const r = compileWorkflow(text, file, { forms, parents, roles });
     if (!r.ok) { errors.push(...r.errors); continue; }
     const def = r.workflow.def;
     workflows.set(`${def.id}@${def.version}`, r.workflow);
@@ -81,7 +97,7 @@ export function loadDefinitions(projectDir: string): LoadedDefinitions {
     throw new LvzError('LVZ_DSL_SCHEMA', `定义文件有 ${errors.length} 处错误，服务未启动；请逐条改正后重启：\n${lines}`, { params: { errors: errors.map((e) => e.format()) } });
   }
   const { calendar, years } = cal as Extract<typeof cal, { ok: true }>;
-  return { calendar, calendarYears: years, registry: { workflows, latest, forms, unloadable: new Map() }, texts };
+  return { calendar, calendarYears: years, registry: { workflows, latest, forms, roles, unloadable: new Map() }, texts };
 }
 
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');

@@ -12,15 +12,12 @@ import type { EngineMetrics, TimerOverview } from './operations.ts';
 export type { Studio } from './studio/types.ts';
 export type { EngineMetrics, FailedTimerView, TimerOverview } from './operations.ts';
 
-export type Role =
-  | 'admin' //          system admin: edits definitions, terminates instances (终止); a district's, only its own
-  | 'deputy' //         代表: submits and evaluates suggestions, co-signs bills
-  | 'review_office' //  代表工委/选联工委: reviews and assigns suggestions
-  | 'handling_unit' //  承办单位: replies
-  | 'committee' //      专门委员会: reviews bills
-  | 'presidium' //      主席团: decides on bills
-  | 'leader' //         supervising leader of key suggestions
-  | 'staff'; //         other organ staff
+/**
+ * A role id declared in directory/roles.yaml (`deputy`, `review_office`, …): data, not a list in code.
+ * Workflows are checked against the declared set when they compile; the engine's own roles are named
+ * constants (ADMIN_ROLE, HANDLING_UNIT_ROLE in engine/dsl/roles.ts).
+ */
+export type Role = string;
 
 export interface Actor {
   userId: string;

@@ -21,13 +21,13 @@ import { adminReach, administers } from './admin-scope.ts';
 import { groupAnswers } from './group-answers.ts';
 import { anonymityOf, hidesActor, historyOf } from './history.ts';
 import { withdrawable } from './instance-actions.ts';
-import { roleLabel } from './roles.ts';
+import type { RoleSet } from '../dsl/roles.ts';
 
-export function holderName(t: TaskRow, names: Names): string {
+export function holderName(t: TaskRow, names: Names, roles: RoleSet): string {
   if (t.assigneeId) return names.user.get(t.assigneeId) ?? t.assigneeId;
   if (t.orgId) return names.org.get(t.orgId) ?? t.orgId;
   // A task open to everyone with a role (审查交办): the role's zh-CN name, never its id.
-  return t.role ? roleLabel(t.role) : '';
+  return t.role ? roles.labelOf(t.role) : '';
 }
 
 /** Working days to a deadline; into a year the calendar lacks it is an estimate, as the deadline is (provisional). */
@@ -40,7 +40,7 @@ function taskSummary(rc: RuntimeContext, t: TaskRow, wf: CompiledWorkflow | unde
   const isOverdue = t.overdue || (t.status === 'open' && !!t.dueAt && t.dueAt < rc.now().toISOString());
   return {
     taskId: t.id, instanceId: t.instanceId, workflowTitle: wf?.def.title ?? '', instanceTitle: title,
-    stepTitle: t.title || (wf?.def.states[t.state]?.title ?? t.state), holder: holderName(t, names), createdAt: t.createdAt,
+    stepTitle: t.title || (wf?.def.states[t.state]?.title ?? t.state), holder: holderName(t, names, rc.registry.roles), createdAt: t.createdAt,
     ...(t.dueAt && { dueAt: t.dueAt }), ...(t.dueAt && t.dueProvisional && { provisional: true as const }),
     ...(left !== undefined && { workingDaysLeft: left }), isOverdue, status: t.status,
     ...(t.kind === 'cc' && { isRead: t.readAt !== null }),
@@ -150,10 +150,10 @@ export async function instanceView(rc: RuntimeContext, actor: Actor, id: string)
     history: historyOf(events, wf, form, { roles: actor.roles, fields: access.read, names: names.user, orgOf: names.userOrg }),
     anonymity: anonymityOf(wf, { roles: actor.roles, fields: access.read }),
     groups: groupAnswers(rc, wf, inst.data, tasks, { names, dir, viewer: { read: access.read, roles: actor.roles } }),
-    diagram: { svg: renderDiagram(wf.def, { current: [inst.state], visited }), steps: diagramSteps(wf.def, { current: [inst.state], visited }) },
+    diagram: { svg: renderDiagram(wf.def, { current: [inst.state], visited, roleLabel: rc.registry.roles.labelOf }), steps: diagramSteps(wf.def, { current: [inst.state], visited }) },
     myTasks: open.filter((t) => t.status === 'open' && holders.some((h) => holds(t, h))).map((t) => ({ taskId: t.id, stepTitle: t.title || stateOf(wf, t.state).title })),
     openTasks: open.map((t) => ({
-      stepTitle: t.title || stateOf(wf, t.state).title, holder: isHolderHidden(wf, t, actor) ? '匿名' : holderName(t, names),
+      stepTitle: t.title || stateOf(wf, t.state).title, holder: isHolderHidden(wf, t, actor) ? '匿名' : holderName(t, names, rc.registry.roles),
       ...(t.dueAt && { dueAt: t.dueAt }), ...(t.dueAt && t.dueProvisional && { provisional: true as const }), isOverdue: t.overdue,
     })),
     can: {

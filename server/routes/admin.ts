@@ -15,6 +15,7 @@ import { adminTimerRoutes } from './admin-timers.ts';
 import { adminCalendarRoutes } from './admin-calendar.ts';
 import { adminNewRoutes } from './admin-new.ts';
 import { seeOther } from './tasks.ts';
+import { ADMIN_ROLE } from '../../engine/index.ts';
 
 type KindParams = { Params: { kind: string; id: string } };
 const KINDS: Record<string, StudioKind> = { workflows: 'workflow', forms: 'form' };
@@ -139,7 +140,7 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
   app.addHook('preParsing', async (request, _reply, payload) => {
     if (request.method === 'GET' || request.method === 'HEAD') return payload;
     const actor = requireActor(request);
-    if (!actor.roles.includes('admin')) throw new LvzError('LVZ_AUTH_FORBIDDEN', '只有系统管理员可以使用流程定义管理：如需修改流程，请联系管理员', {});
+    if (!actor.roles.includes(ADMIN_ROLE)) throw new LvzError('LVZ_AUTH_FORBIDDEN', '只有系统管理员可以使用流程定义管理：如需修改流程，请联系管理员', {});
     return payload;
   });
 

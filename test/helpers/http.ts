@@ -23,12 +23,13 @@ export interface TestServer {
 }
 
 /** buildApp on a fresh test database (SQLite, or PostgreSQL in the PG pass) with the demo directory, on a free port. */
-export async function startServer(opts: { start?: string; uploads?: Partial<UploadLimits> } = {}): Promise<TestServer> {
+/** `projectDir`: a project folder of its own (e.g. a changed directory/roles.yaml) instead of the repository's. */
+export async function startServer(opts: { start?: string; uploads?: Partial<UploadLimits>; projectDir?: string } = {}): Promise<TestServer> {
   const place = await testDatabase(undefined, 'lvzhi-http-');
   const { dataDir, databaseUrl } = place;
   // 2026-03-02 09:00 in Shanghai, a Monday the holiday calendar covers.
   const clock = { now: new Date(opts.start ?? '2026-03-02T01:00:00Z') };
-  const engine = await createEngine({ dataDir, demo: true, now: () => clock.now, ...(databaseUrl && { databaseUrl }), ...(opts.uploads && { uploads: opts.uploads }) })
+  const engine = await createEngine({ dataDir, demo: true, now: () => clock.now, ...(databaseUrl && { databaseUrl }), ...(opts.uploads && { uploads: opts.uploads }), ...(opts.projectDir && { projectDir: opts.projectDir }) })
     .catch(async (e: unknown) => { await place.cleanup(); throw e; });
   const app = await buildApp({ engine, dataDir });
   await app.listen({ port: 0, host: '127.0.0.1' });

@@ -12,6 +12,7 @@ import type { Check } from './types.ts';
 import { unknownField } from './unknown-field.ts';
 import { unknownForm } from './unknown-form.ts';
 import { unknownRole } from './unknown-role.ts';
+import { undeclaredRole } from './undeclared-role.ts';
 import { unknownState } from './unknown-state.ts';
 import { unreachableState } from './unreachable-state.ts';
 
@@ -26,6 +27,7 @@ export const CHECKS: readonly Check[] = [
   unknownForm,
   unknownField,
   unknownRole,
+  undeclaredRole,
   unreachableState,
   noWayOut,
   doneTransitions,

@@ -3,6 +3,7 @@
 import type { LvzError } from '../../errors.ts';
 import type { CompiledForm } from '../../forms/types.ts';
 import type { ParentLookup } from '../extends.ts';
+import type { RoleSet } from '../roles.ts';
 import type { Source } from '../source.ts';
 import type { WorkflowDef } from '../types.ts';
 
@@ -11,6 +12,11 @@ export interface CheckContext {
   forms: Map<string, CompiledForm>;
   /** Workflows a definition may `extends` (district customisation): by id (newest) and `id@version`. */
   parents?: ParentLookup;
+  /**
+   * The roles of directory/roles.yaml. Given whenever a text is checked for use (files at start-up, validate, check,
+   * the studio); left out only when a version already stored is reloaded, so that removing a role never strands it.
+   */
+  roles?: RoleSet;
 }
 
 export type Check = (wf: WorkflowDef, src: Source, ctx: CheckContext) => LvzError[];

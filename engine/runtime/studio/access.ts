@@ -7,6 +7,7 @@ import { LvzError } from '../../errors.ts';
 import { listOrgs } from '../../store/directory.ts';
 import type { OrgRow } from '../../store/types.ts';
 import type { Actor } from '../types.ts';
+import { ADMIN_ROLE } from '../../dsl/roles.ts';
 
 export const CITY = 'city';
 
@@ -50,14 +51,14 @@ export async function orgTree(db: Knex): Promise<OrgTree> {
 }
 
 export function ensureAdmin(actor: Actor): void {
-  if (!actor.roles.includes('admin')) {
+  if (!actor.roles.includes(ADMIN_ROLE)) {
     throw new LvzError('LVZ_AUTH_FORBIDDEN', '只有系统管理员可以使用流程定义管理：如需修改流程，请联系管理员', {});
   }
 }
 
 /** Whether the actor may change a definition owned by `owner` (null or undefined: the city). */
 export function canEdit(actor: Actor, owner: string | null | undefined, orgs: OrgTree): boolean {
-  if (!actor.roles.includes('admin')) return false;
+  if (!actor.roles.includes(ADMIN_ROLE)) return false;
   const mine = orgs.districtOf(actor.orgId);
   if (mine === undefined) return true;
   const o = owner ?? CITY;

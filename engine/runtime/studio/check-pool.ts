@@ -14,6 +14,7 @@ import { listDefinitions, type DefinitionRow } from '../../store/process/index.t
 import type { RuntimeContext } from '../context.ts';
 import { fileOf } from './check.ts';
 import type { CheckResult, StudioKind } from './types.ts';
+import type { RoleDef } from '../../dsl/roles.ts';
 
 /** What one check needs, as plain data: the worker has no database. */
 export interface CheckJob {
@@ -25,6 +26,8 @@ export interface CheckJob {
   /** The newest stored text of each form. */
   forms: { id: string; version: number; text: string; hash: string }[];
   directory: Directory;
+  /** directory/roles.yaml as plain data (the worker has no registry): checked against, and labels for the diagram. */
+  roles: RoleDef[];
   /** Picker choices for the form preview. */
   choices: DirectoryOptions;
 }
@@ -68,7 +71,7 @@ export async function checkJob(rc: RuntimeContext, kind: StudioKind, id: string,
   const newest = new Map<string, DefinitionRow>();
   for (const r of formRows) newest.set(r.id, r); // ordered by version: the last is the newest
   return {
-    kind, id, text, rows, choices,
+    kind, id, text, rows, choices, roles: [...rc.registry.roles.list],
     forms: [...newest.values()].map((r) => ({ id: r.id, version: r.version, text: r.text, hash: r.hash })),
     directory: { users: users.map((u) => ({ id: u.id, roles: u.roles, orgId: u.orgId })), orgs: orgs.map((o) => ({ id: o.id, kind: o.kind })) },
   };

@@ -6,6 +6,7 @@ import { parentPort } from 'node:worker_threads';
 import { compileForm } from '../../forms/compile.ts';
 import type { CompiledForm } from '../../forms/types.ts';
 import { isLvzError } from '../../errors.ts';
+import { roleSet, type RoleSet } from '../../dsl/roles.ts';
 import { checkFormText, checkWorkflowText, contextOf } from './check.ts';
 import type { CheckJob, WorkerReply } from './check-pool.ts';
 import type { CheckResult } from './types.ts';
@@ -29,8 +30,17 @@ function formsOf(job: CheckJob): Map<string, CompiledForm> {
   return out;
 }
 
+/** The roles of the last job: the same object while they do not change, so compiled workflows stay cached. */
+let lastRoles: { key: string; roles: RoleSet } | undefined;
+
+function rolesOf(job: CheckJob): RoleSet {
+  const key = JSON.stringify(job.roles);
+  if (lastRoles?.key !== key) lastRoles = { key, roles: roleSet(job.roles) };
+  return lastRoles.roles;
+}
+
 export function runJob(job: CheckJob): CheckResult {
-  const ctx = contextOf(job.rows, formsOf(job), job.directory);
+  const ctx = contextOf(job.rows, formsOf(job), job.directory, rolesOf(job));
   return job.kind === 'workflow' ? checkWorkflowText(ctx, job.id, job.text).result : checkFormText(job.choices, ctx, job.id, job.text).result;
 }
 

@@ -17,6 +17,7 @@ import { listOrgs, listUsers } from '../../store/directory.ts';
 import { listDefinitions, type DefinitionRow } from '../../store/process/index.ts';
 import type { RuntimeContext } from '../context.ts';
 import type { CheckResult, StudioFinding, StudioKind } from './types.ts';
+import { undeclaredFilterRoles, type RoleSet } from '../../dsl/roles.ts';
 
 /** What a check compiles against: read once per request. */
 export interface StudioContext {
@@ -27,6 +28,8 @@ export interface StudioContext {
   /** Newest row of each workflow. */
   latest: Map<string, DefinitionRow>;
   directory: Directory;
+  /** directory/roles.yaml: what a workflow may name, and each role's label. */
+  roles: RoleSet;
 }
 
 export const fileOf = (kind: StudioKind, id: string): string => `${kind === 'form' ? 'forms' : 'workflows'}/${id}.yaml`;
@@ -36,11 +39,11 @@ export async function studioContext(rc: RuntimeContext, db: Knex = rc.db): Promi
   const rows = await listDefinitions(db, 'workflow');
   const [users, orgs] = await Promise.all([listUsers(db), listOrgs(db)]);
   const directory: Directory = { users: users.map((u) => ({ id: u.id, roles: u.roles, orgId: u.orgId })), orgs: orgs.map((o) => ({ id: o.id, kind: o.kind })) };
-  return contextOf(rows, rc.registry.forms, directory);
+  return contextOf(rows, rc.registry.forms, directory, rc.registry.roles);
 }
 
 /** The context from plain rows: the check worker (check-worker.ts) builds it from what the pool sent. */
-export function contextOf(rows: DefinitionRow[], forms: Map<string, CompiledForm>, directory: Directory): StudioContext {
+export function contextOf(rows: DefinitionRow[], forms: Map<string, CompiledForm>, directory: Directory, roles: RoleSet): StudioContext {
   const parents = new Map<string, ParentText>();
   const latest = new Map<string, DefinitionRow>();
   for (const r of rows) {
@@ -51,7 +54,7 @@ export function contextOf(rows: DefinitionRow[], forms: Map<string, CompiledForm
       parents.set(r.id, t);
     }
   }
-  return { rows, forms, parents, latest, directory };
+  return { rows, forms, parents, latest, directory, roles };
 }
 
 export function findingOf(e: LvzError, file: string, severity: StudioFinding['severity'] = 'error'): StudioFinding {
@@ -74,12 +77,12 @@ export interface WorkflowCheck {
 /** Compile + model check; `parents` may be overridden (a district checked against a city text not yet stored). */
 export function checkWorkflowText(ctx: StudioContext, id: string, text: string, forms: Map<string, CompiledForm> = ctx.forms): WorkflowCheck {
   const file = fileOf('workflow', id);
-  const r = compileWorkflow(text, file, { forms, parents: ctx.parents });
+  const r = compileWorkflow(text, file, { forms, parents: ctx.parents, roles: ctx.roles });
   if (!r.ok) return { result: { ok: false, errors: r.errors.map((e) => findingOf(e, file)), warnings: [] } };
   const wf = r.workflow;
   const errors: LvzError[] = [];
   if (wf.def.id !== id) errors.push(idMismatch(wf.def.id, id, file, 'workflow'));
-  const m = modelCheck(wf, { forms, directory: ctx.directory, clock: () => performance.now() });
+  const m = modelCheck(wf, { forms, directory: ctx.directory, roles: ctx.roles, clock: () => performance.now() });
   errors.push(...m.errors);
   errors.push(...checkAcrossFiles([...otherLatest(ctx, id, forms), wf], { forms }).filter((e) => e.where?.file === file));
   const result: CheckResult = {
@@ -87,7 +90,7 @@ export function checkWorkflowText(ctx: StudioContext, id: string, text: string, 
     errors: sortByPlace(errors).map((e) => findingOf(e, file)),
     warnings: sortByPlace(m.warnings).map((e) => findingOf(e, file, 'warning')),
     paths: m.paths,
-    diagram: { svg: renderDiagram(wf.def), steps: diagramSteps(wf.def) },
+    diagram: { svg: renderDiagram(wf.def, { roleLabel: ctx.roles.labelOf }), steps: diagramSteps(wf.def) },
     title: wf.def.title,
     ...(wf.def.parent && { effectiveText: effectiveText(wf.source, wf.def.parent) }),
   };
@@ -124,6 +127,7 @@ export function checkFormText(choices: DirectoryOptions, ctx: StudioContext, id:
   if (!r.ok) return { result: { ok: false, errors: r.errors.map((e) => findingOf(e, file)), warnings: [] } };
   const errors: StudioFinding[] = [];
   if (r.form.def.id !== id) errors.push(findingOf(idMismatch(r.form.def.id, id, file, 'form'), file));
+  errors.push(...undeclaredFilterRoles(r.form, ctx.roles).map((e) => findingOf(e, file)));
   const forms = new Map(ctx.forms).set(id, r.form);
   for (const row of ctx.latest.values()) {
     const before = compileWorkflow(row.text, `${row.id}@${row.version}`, { forms: ctx.forms });

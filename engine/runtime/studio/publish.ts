@@ -75,7 +75,7 @@ async function checkText(rc: RuntimeContext, kind: StudioKind, id: string, text:
     return r.ok ? { result, form: r.form } : { result: { ...result, ok: false } };
   }
   const ctx = await studioContext(rc);
-  const r = compileWorkflow(text, file, { forms: ctx.forms, parents: ctx.parents });
+  const r = compileWorkflow(text, file, { forms: ctx.forms, parents: ctx.parents, roles: ctx.roles });
   return r.ok ? { result, workflow: r.workflow } : { result: { ...result, ok: false } };
 }
 

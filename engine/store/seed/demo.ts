@@ -5,13 +5,9 @@ import { countUsers, insertOrgs, insertUsers, listOrgs } from '../directory.ts';
 import type { NewOrg, NewUser } from '../types.ts';
 import type { Role } from '../../runtime/types.ts';
 import { hashPassword } from '../../auth/password.ts';
-import { ROLE_LABELS } from '../../runtime/roles.ts';
 
 /** The password of every demo account; it is printed on the login page in demo mode. */
 export const DEMO_PASSWORD = 'lvzhi2026';
-
-/** How each role is named on the login page (the table lives with the runtime, which names holders too). */
-export { ROLE_LABELS };
 
 const UNITS: [suffix: string, name: string, person: string][] = [
   ['fgw', '市发展和改革委员会', '刘洋'],
@@ -108,8 +104,8 @@ export interface DemoAccount {
   username: string;
   password: string;
   name: string;
-  /** zh-CN role label. */
-  role: string;
+  /** Role ids; the runtime shows their labels (directory/roles.yaml). */
+  roles: string[];
   /** Organisation name. */
   org: string;
   /** The main account of its role, listed first. */
@@ -132,7 +128,7 @@ export async function demoAccounts(db: Db): Promise<DemoAccount[]> {
       const id = String(r.id);
       return {
         username: id, password: DEMO_PASSWORD, name: String(r.name),
-        role: roles.map((role) => ROLE_LABELS[role] ?? role).join('、'),
+        roles, // labelled by the runtime, from directory/roles.yaml
         org: r.org_name == null ? '' : String(r.org_name), isMain: MAIN_ACCOUNTS.includes(id),
       };
     })

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { diagramSteps, renderDiagram } from '../../../engine/dsl/diagram.ts';
 import { layersOf } from '../../../engine/dsl/diagram-layout.ts';
 import type { StateDef, WorkflowDef } from '../../../engine/dsl/types.ts';
-import { shippedForms, shippedWorkflows } from './load-shipped.ts';
+import { shippedForms, shippedRoles, shippedWorkflows } from './load-shipped.ts';
 
 const [bill, suggestion] = shippedWorkflows(shippedForms()).map((w) => w.def) as [WorkflowDef, WorkflowDef];
 
@@ -31,7 +31,8 @@ describe('renderDiagram', () => {
   });
 
   it('shows each step with its roles, deadlines, transitions and final states', () => {
-    const svg = renderDiagram(suggestion, {});
+    // Role labels come from directory/roles.yaml.
+    const svg = renderDiagram(suggestion, { roleLabel: shippedRoles().labelOf });
     for (const text of ['审查交办', '代表工委', '⏱ 7个工作日', '⏱ 6个月 / 3个月', '交办', '办理完成', '提交：重新办理', '发起人']) expect(svg).toContain(text);
     expect(svg.match(/class="lz-diagram-edge"/g)!.length).toBe(6); // five transitions (evaluate has two targets) and the start arrow
     const closed = /<g class="lz-diagram-state" data-state="closed">(.*?)<\/g>/.exec(svg)![1]!;
@@ -81,5 +82,12 @@ describe('diagramSteps', () => {
       { name: 'not_accepted', title: '不予立案，转为建议处理', isCurrent: false, isVisited: false, isFinal: true },
       { name: 'reported', title: '已提出审议结果报告', isCurrent: false, isVisited: false, isFinal: true },
     ]);
+  });
+
+  it('takes role labels from the caller (directory/roles.yaml) and shortens a long one to fit its box', () => {
+    const svg = renderDiagram(suggestion, { roleLabel: (r) => (r === 'review_office' ? '某某区人民代表大会常务委员会代表工作委员会' : r) });
+    expect(svg).toContain('某某区人民代表大会常务委…');
+    expect(svg).not.toContain('代表工作委员会<');
+    expect(isBalanced(svg)).toBe(true);
   });
 });

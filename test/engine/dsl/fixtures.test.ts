@@ -6,9 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { checkAcrossFiles, compileWorkflow, sortByPlace } from '../../../engine/dsl/compile.ts';
 import { parentIndex } from '../../../engine/dsl/extends.ts';
 import { CODES } from '../../../engine/errors.ts';
-import { read, shippedForms, shippedWorkflows, yamlFiles } from './load-shipped.ts';
+import { read, shippedForms, shippedRoles, shippedWorkflows, yamlFiles } from './load-shipped.ts';
 
 const forms = shippedForms();
+// Checked against the shipped roles, as `lvzhi validate <file>` does (directory/roles.yaml).
+const roles = shippedRoles();
 const shipped = shippedWorkflows(forms);
 const fixtures = yamlFiles('test/fixtures/dsl');
 // District fixtures extend the shipped workflows, as `lvzhi validate <file>` lets them.
@@ -23,7 +25,7 @@ function expected(text: string): string[] {
 
 /** Compile one fixture; cross-file checks count the shipped workflows, as `lvzhi validate <file>` does. */
 function actual(file: string): string[] {
-  const r = compileWorkflow(read(file), file, { forms, parents });
+  const r = compileWorkflow(read(file), file, { forms, parents, roles });
   const errors = r.ok ? checkAcrossFiles([...shipped, r.workflow], { forms }).filter((e) => e.where?.file === file) : r.errors;
   return sortByPlace(errors).map((e) => `${e.code} ${e.where?.line}:${e.where?.col}`);
 }

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { DISTRICT_SCHEMA_PATH, SCHEMA_PATH, renderDistrictSchema, renderSchema } from '../../../engine/dsl/build-schema.ts';
+import { DISTRICT_SCHEMA_PATH, ROLES_SCHEMA_PATH, SCHEMA_PATH, renderDistrictSchema, renderRolesSchema, renderSchema } from '../../../engine/dsl/build-schema.ts';
 import { districtSchema } from '../../../engine/dsl/schema-district.ts';
 import { workflowSchema } from '../../../engine/dsl/schema.ts';
 import { ROOT, read, yamlFiles } from './load-shipped.ts';

@@ -5,7 +5,7 @@ import { CheckPool, type CheckJob } from '../../../engine/runtime/studio/check-p
 
 const job = (id: string): CheckJob => ({
   kind: 'form', id, text: `id: ${id}\nversion: 1\ntitle: 表\nfields:\n  - { name: a, type: text, label: 甲 }\n`,
-  rows: [], forms: [], directory: { users: [], orgs: [] }, choices: { orgs: [], people: [], orgsByKind: {}, peopleByRole: {} },
+  rows: [], forms: [], roles: [], directory: { users: [], orgs: [] }, choices: { orgs: [], people: [], orgsByKind: {}, peopleByRole: {} },
 });
 
 describe('CheckPool', () => {

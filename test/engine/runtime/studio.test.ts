@@ -105,6 +105,22 @@ describe('studio: versions and publish', () => {
     expect(await codeOf(h.engine.studio.publish(admin, 'workflow', 'suggestion', { text: def.text, message: '  ', baseVersion: def.latestVersion }))).toBe('LVZ_RUN_BAD_REQUEST');
   });
 
+  it('the check (in its worker) and publish refuse a role directory/roles.yaml does not declare, listing the declared ones', async () => {
+    const admin = await h.as('admin');
+    const def = await h.engine.studio.definition(admin, 'workflow', 'suggestion');
+    const text = def.text.replace(/^roles: \[([^\]]*)\]/m, 'roles: [$1, liaison]');
+    const line = text.split('\n').findIndex((l) => l.startsWith('roles:')) + 1;
+    const check = await h.engine.studio.check(admin, 'workflow', 'suggestion', text);
+    expect(check.ok).toBe(false);
+    expect(check.errors).toEqual([expect.objectContaining({ code: 'LVZ_DSL_UNDECLARED_ROLE', line, isOwnFile: true })]);
+    expect(check.errors[0]!.message).toMatch(/未声明的角色“liaison”：已声明的角色有 admin（系统管理员）、deputy（人大代表）.*请在 directory\/roles\.yaml 中声明/);
+    expect(await codeOf(h.engine.studio.publish(admin, 'workflow', 'suggestion', { text, message: 'liaison', baseVersion: def.latestVersion }))).toBe('LVZ_DSL_INVALID');
+    expect((await h.engine.studio.definition(admin, 'workflow', 'suggestion')).latestVersion).toBe(def.latestVersion);
+    // The diagram of a text that passes names roles by their labels.
+    const ok = await h.engine.studio.check(admin, 'workflow', 'suggestion', def.text);
+    expect(ok.diagram?.svg).toContain('审查交办（代表工委）');
+  });
+
   it('a district admin may not change the city definition (403) but may publish the district one', async () => {
     const zd = await h.as('zhangdian-admin');
     const city = await h.engine.studio.definition(zd, 'workflow', 'suggestion');

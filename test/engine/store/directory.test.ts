@@ -74,8 +74,8 @@ describe.each(TEST_DB_KINDS)('directory store on %s', (kind) => {
     await seedDemo(t.db, NOW);
     const accounts = await demoAccounts(t.db);
     expect(accounts.slice(0, MAIN_ACCOUNTS.length).map((a) => a.username)).toEqual(MAIN_ACCOUNTS);
-    expect(accounts[0]).toEqual({ username: 'deputy1', password: DEMO_PASSWORD, name: '王建国', role: '人大代表', org: '张店区代表团', isMain: true });
-    expect(accounts.find((a) => a.username === 'zjj1')).toMatchObject({ role: '承办单位', org: '市住房和城乡建设局', isMain: false });
+    expect(accounts[0]).toEqual({ username: 'deputy1', password: DEMO_PASSWORD, name: '王建国', roles: ['deputy'], org: '张店区代表团', isMain: true });
+    expect(accounts.find((a) => a.username === 'zjj1')).toMatchObject({ roles: ['handling_unit'], org: '市住房和城乡建设局', isMain: false });
     expect(accounts.length).toBe(await countUsers(t.db));
   });
 
