@@ -80,6 +80,11 @@ export const CODES = {
   LVZ_AUTH_TOKEN_SCOPE: 'a read-only API token was used for a call that changes something',
   LVZ_AUTH_FORBIDDEN: 'your role may not do this',
   LVZ_AUTH_CSRF: 'the form is stale or forged',
+  LVZ_AUTH_BAD_USERNAME: 'a user name or org given to lvzhi admin cannot be used',
+  LVZ_AUTH_WEAK_PASSWORD: 'a new password breaks the password rule (length, user name, common passwords)',
+  LVZ_AUTH_USER_EXISTS: 'lvzhi admin create was given a user name that already exists',
+  LVZ_AUTH_NO_SUCH_USER: 'lvzhi admin reset-password was given a user name nobody has',
+  LVZ_CLOCK_PRODUCTION: 'the rehearsal clock was asked for on a production database',
 } as const;
 
 export type LvzCode = keyof typeof CODES;
