@@ -147,11 +147,12 @@ export async function main(argv: string[]): Promise<void> {
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  console.log(`lvzhi: http://${shown}:${port}/  (pid ${process.pid}, data: ${config.dataDir}${config.demo ? ', demo accounts on the login page' : ''})`);
+  // Before the start line, so whoever waits for that line has seen this one.
   const rehearsal = engine.rehearsal();
   if (rehearsal) {
     console.log(`lvzhi: 演练环境：系统时间为 ${rehearsal.now.toISOString()}，是实际时间的 ${rehearsal.speed} 倍速（LVZHI_REHEARSAL_START=${process.env.LVZHI_REHEARSAL_START}）；期限和提醒按演练时间触发，不可用于正式办理`);
   }
+  console.log(`lvzhi: http://${shown}:${port}/  (pid ${process.pid}, data: ${config.dataDir}${config.demo ? ', demo accounts on the login page' : ''})`);
   for (const w of await engine.warnings()) console.warn(`lvzhi: 注意：${w}`);
 }
 
