@@ -33,7 +33,7 @@ export interface EngineOptions {
   loginLimits?: Partial<LoginLimits>;
   /** Upload quotas and the orphan timeout; unset ones keep DEFAULT_UPLOAD_LIMITS. */
   uploads?: Partial<UploadLimits>;
-  /** Run on the rehearsal clock (refused on a production database: LVZ_CLOCK_PRODUCTION). */
+  /** Run on the rehearsal clock (refused on a production database: LVZ_RUN_PRODUCTION_DB). */
   rehearsal?: RehearsalSettings;
 }
 

@@ -80,7 +80,7 @@ export const ERROR_STATUS: Record<LvzCode, number> = {
   LVZ_AUTH_WEAK_PASSWORD: 400,
   LVZ_AUTH_USER_EXISTS: 409,
   LVZ_AUTH_NO_SUCH_USER: 404,
-  LVZ_CLOCK_PRODUCTION: 409,
+  LVZ_RUN_PRODUCTION_DB: 409,
 };
 
 export function statusOf(code: LvzCode): number {

@@ -118,7 +118,7 @@ export async function needsFirstAdmin(db: Knex): Promise<boolean> {
 }
 
 export function productionDatabase(): LvzError {
-  return new LvzError('LVZ_CLOCK_PRODUCTION',
+  return new LvzError('LVZ_RUN_PRODUCTION_DB',
     '这个数据库是正式环境（已用 npx lvzhi admin create 创建管理员或已有正式账号），不能以演练模式运行：演练请用新的 DATA_DIR 或 DATABASE_URL，并用 npx lvzhi admin create --rehearsal 创建演练管理员；正式运行请去掉 LVZHI_REHEARSAL_START', {});
 }
 

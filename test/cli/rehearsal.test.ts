@@ -100,11 +100,11 @@ describe('a production database', () => {
     expect(made.stdout).toContain('这个数据库是正式环境');
     const refused = await serve(p, false).then(() => 'started', (e: Error) => e.message);
     expect(refused).toContain('server exited (2)');
-    expect(refused).toContain('LVZ_CLOCK_PRODUCTION');
+    expect(refused).toContain('LVZ_RUN_PRODUCTION_DB');
     expect(refused).toContain('npx lvzhi admin create --rehearsal');
     const rehearsalAdmin = await lvzhiWith({ env, input: '一个足够长的演练密码2026\n' }, 'admin', 'create', 'trainer', '--rehearsal');
     expect(rehearsalAdmin.code).toBe(1);
-    expect(rehearsalAdmin.stderr).toContain('LVZ_CLOCK_PRODUCTION');
+    expect(rehearsalAdmin.stderr).toContain('LVZ_RUN_PRODUCTION_DB');
     const db = await openDb({ dataDir: p.dataDir, ...(p.databaseUrl && { databaseUrl: p.databaseUrl }) });
     try {
       expect(await db('install_marks').where({ key: 'rehearsal_clock' }).first()).toBeUndefined();
