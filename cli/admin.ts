@@ -35,7 +35,7 @@ function exitCode(e: LvzError): number {
 function audit(io: AdminIo, what: string): void {
   let who = 'unknown';
   try { who = os.userInfo().username; } catch { /* no passwd entry (containers) */ }
-  io.out.write(`审计：${new Date().toISOString()} 服务器命令行（操作系统用户 ${who}）${what}\n`);
+  io.out.write(`审计：${systemClock().toISOString()} 服务器命令行（操作系统用户 ${who}）${what}\n`);
 }
 
 async function withDb<T>(io: AdminIo, run: (db: Db) => Promise<T>): Promise<T> {
