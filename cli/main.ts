@@ -1,4 +1,4 @@
-// main.ts: `lvzhi validate [files…]`, `lvzhi check [files…]` and `lvzhi serve`; returns the exit code.
+// main.ts: `lvzhi validate`, `check`, `serve`, `backup`/`restore` and `admin`; returns the exit code.
 
 import { checkFiles } from './check.ts';
 import { validateFiles } from './validate.ts';
@@ -9,7 +9,11 @@ const USAGE = `usage:
   lvzhi serve [options]     start the web server (PORT, HOST, DATA_DIR from the environment);
                             --demo: demo accounts, --workers N: N processes on one port
   lvzhi backup <file>       copy the SQLite database to a new file, also while serving (DATA_DIR)
-  lvzhi restore <file>      replace the SQLite database by a backup (stop the server first)`;
+  lvzhi restore <file>      replace the SQLite database by a backup (stop the server first)
+  lvzhi admin create <username> [--name 姓名] [--org 组织] [--rehearsal]
+                            create an administrator on the configured database (DATA_DIR / DATABASE_URL)
+  lvzhi admin reset-password <username>
+                            set a new password, lift the login lock, end the user's sessions`;
 
 interface ServerModule {
   main(argv: string[]): Promise<unknown> | unknown;
@@ -27,6 +31,10 @@ export async function main(argv: string[]): Promise<number> {
       // Loaded when asked for, so `validate` never pulls in the database drivers.
       const { backupCommand } = await import('./backup.ts');
       return backupCommand(command, rest, { env: process.env, out: process.stdout, err: process.stderr });
+    }
+    case 'admin': {
+      const { adminCommand } = await import('./admin.ts');
+      return adminCommand(rest, { env: process.env, out: process.stdout, err: process.stderr, stdin: process.stdin, prompt: process.stderr });
     }
     case 'serve': {
       // A variable specifier: the server is loaded only when asked for, so `validate` never pulls in fastify.

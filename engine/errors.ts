@@ -70,6 +70,7 @@ export const CODES = {
   LVZ_RUN_ID_INVALID: 'the id chosen for a new workflow or form is not lowercase latin letters, digits, - and _ starting with a letter',
   LVZ_RUN_ID_TAKEN: 'the id chosen for a new workflow or form is already used by a workflow or form',
   LVZ_RUN_WORKFLOW_DISABLED: 'the workflow is disabled (停用): it may not be started; running instances go on',
+  LVZ_RUN_PRODUCTION_DB: 'the rehearsal clock was asked for on a production database',
   // Store
   LVZ_STORE_UNAVAILABLE: 'the database cannot be reached',
   LVZ_STORE_FULL: 'the disk is full',
@@ -84,6 +85,10 @@ export const CODES = {
   LVZ_AUTH_TOKEN_SCOPE: 'a read-only API token was used for a call that changes something',
   LVZ_AUTH_FORBIDDEN: 'your role may not do this',
   LVZ_AUTH_CSRF: 'the form is stale or forged',
+  LVZ_AUTH_BAD_USERNAME: 'a user name or org given to lvzhi admin cannot be used',
+  LVZ_AUTH_WEAK_PASSWORD: 'a new password breaks the password rule (length, user name, common passwords)',
+  LVZ_AUTH_USER_EXISTS: 'lvzhi admin create was given a user name that already exists',
+  LVZ_AUTH_NO_SUCH_USER: 'lvzhi admin reset-password was given a user name nobody has',
 } as const;
 
 export type LvzCode = keyof typeof CODES;

@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { openDb, openReads, startupTurn, type Db } from './store/db.ts';
 import { guardStoreErrors } from './store/faults.ts';
 import { seedDemo } from './store/seed/demo.ts';
-import { systemClock, type Clock } from './runtime/clock.ts';
+import { rehearsalClock, systemClock, type Clock, type RehearsalAnchor, type RehearsalSettings } from './runtime/clock.ts';
+import { anchorRehearsal } from './runtime/rehearsal.ts';
 import { directoryCache, type RuntimeContext } from './runtime/context.ts';
 import { scheduleDeferredReminders } from './runtime/deferred.ts';
 import { refreshCalendar } from './runtime/calendar-years.ts';
@@ -33,6 +34,8 @@ export interface EngineOptions {
   loginLimits?: Partial<LoginLimits>;
   /** Upload quotas and the orphan timeout; unset ones keep DEFAULT_UPLOAD_LIMITS. */
   uploads?: Partial<UploadLimits>;
+  /** Run on the rehearsal clock (refused on a production database: LVZ_RUN_PRODUCTION_DB). */
+  rehearsal?: RehearsalSettings;
 }
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -49,9 +52,15 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
  * destroys it on close. Every call reports database faults as LVZ_STORE_* (store/faults.ts).
  */
 export async function engineOn(db: Db, options: Omit<EngineOptions, 'databaseUrl'>, loaded = loadDefinitions(options.projectDir ?? REPO_ROOT, REPO_ROOT)): Promise<Engine> {
-  const now = options.now ?? systemClock;
+  let now = options.now ?? systemClock;
+  let rehearsal: RehearsalAnchor | undefined;
   try {
     await startupTurn(db, async (q) => {
+      // First: a production database must not see a single row written at rehearsal time.
+      if (options.rehearsal) {
+        rehearsal = await anchorRehearsal(q, options.rehearsal);
+        now = rehearsalClock(rehearsal);
+      }
       await recordDefinitions(q, loaded, now());
       if (options.demo) await seedDemo(q, now());
     });
@@ -79,5 +88,5 @@ export async function engineOn(db: Db, options: Omit<EngineOptions, 'databaseUrl
     await close();
     throw e;
   }
-  return guardStoreErrors(buildEngine(rc, close, options.loginLimits));
+  return guardStoreErrors(buildEngine(rc, close, options.loginLimits, { demo: !!options.demo, rehearsal }));
 }

@@ -80,6 +80,11 @@ export const ERROR_STATUS: Record<LvzCode, number> = {
   LVZ_AUTH_TOKEN_SCOPE: 403,
   LVZ_AUTH_FORBIDDEN: 403,
   LVZ_AUTH_CSRF: 403,
+  LVZ_AUTH_BAD_USERNAME: 400,
+  LVZ_AUTH_WEAK_PASSWORD: 400,
+  LVZ_AUTH_USER_EXISTS: 409,
+  LVZ_AUTH_NO_SUCH_USER: 404,
+  LVZ_RUN_PRODUCTION_DB: 409,
 };
 
 export function statusOf(code: LvzCode): number {

@@ -7,6 +7,7 @@ import type { Engine } from '../engine/runtime/types.ts';
 import { buildApp } from './app.ts';
 import type { UploadLimits } from '../engine/index.ts';
 import { uploadLimitsFrom } from './upload-config.ts';
+import { rehearsalSettings, type RehearsalSettings } from '../engine/runtime/clock.ts';
 
 export interface ServeConfig {
   port: number;
@@ -28,6 +29,8 @@ export interface ServeConfig {
   maxLoopDelayMs: number;
   /** UPLOAD_*: upload quotas and the orphan timeout (upload-config.ts); unset ones keep the defaults. */
   uploads: Partial<UploadLimits>;
+  /** LVZHI_REHEARSAL_START / LVZHI_REHEARSAL_SPEED: a rehearsal install's clock (docs/deploy.md). */
+  rehearsal?: RehearsalSettings;
 }
 
 function workersArg(argv: string[]): number {
@@ -56,6 +59,7 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     maxLoopDelayMs: loopDelay(env.READYZ_MAX_LOOP_DELAY_MS),
     publicUrl: publicUrl(env.PUBLIC_URL),
     uploads: uploadLimitsFrom(env),
+    rehearsal: rehearsalSettings(env),
   };
 }
 
@@ -85,7 +89,14 @@ function timerInterval(raw: string | undefined): number {
  * else (broken definitions). Exit codes are listed in docs/deploy.md.
  */
 export async function main(argv: string[]): Promise<void> {
-  const config = readConfig(argv);
+  let config: ServeConfig;
+  try {
+    config = readConfig(argv);
+  } catch (e) {
+    // A setting that cannot be read (PORT, LVZHI_REHEARSAL_START …): its message, not a stack; exit 2 (usage).
+    console.error(e instanceof Error ? e.message : String(e));
+    process.exit(2);
+  }
   const cluster = (await import('node:cluster')).default;
   if (config.workers > 0 && cluster.isPrimary) {
     const { runPrimary } = await import('./cluster.ts');
@@ -96,7 +107,10 @@ export async function main(argv: string[]): Promise<void> {
   const { clockNotice } = await import('../engine/runtime/clock.ts');
   let engine: Engine;
   try {
-    engine = await createEngine({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, demo: config.demo, uploads: config.uploads });
+    engine = await createEngine({
+      dataDir: config.dataDir, databaseUrl: config.databaseUrl, demo: config.demo, uploads: config.uploads,
+      ...(config.rehearsal && { rehearsal: config.rehearsal }),
+    });
   } catch (e) {
     // Definition, calendar or database errors at start-up: say what is wrong, not a stack trace.
     console.error(isLvzError(e) ? e.format() : e instanceof Error ? e.message : String(e));
@@ -133,6 +147,11 @@ export async function main(argv: string[]): Promise<void> {
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  // Before the start line, so whoever waits for that line has seen this one.
+  const rehearsal = engine.rehearsal();
+  if (rehearsal) {
+    console.log(`lvzhi: 演练环境：系统时间为 ${rehearsal.now.toISOString()}，是实际时间的 ${rehearsal.speed} 倍速（LVZHI_REHEARSAL_START=${process.env.LVZHI_REHEARSAL_START}）；期限和提醒按演练时间触发，不可用于正式办理`);
+  }
   console.log(`lvzhi: http://${shown}:${port}/  (pid ${process.pid}, data: ${config.dataDir}${config.demo ? ', demo accounts on the login page' : ''})`);
   for (const w of await engine.warnings()) console.warn(`lvzhi: 注意：${w}`);
 }

@@ -57,7 +57,22 @@ async function layoutContext(request: FastifyRequest, reply: FastifyReply): Prom
     csrfToken: request.csrfToken,
     flash: reply.getFlash() ?? flash,
     path: request.url.split('?')[0],
+    rehearsal: rehearsalBanner(request),
   };
+}
+
+/** 2027-01-10 09:00 in Beijing time (the business zone is UTC+8 all year). */
+function beijing(d: Date): string {
+  return new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+/** The banner text of a rehearsal install (its clock runs ahead of real time), else undefined. */
+function rehearsalBanner(request: FastifyRequest): string | undefined {
+  const r = request.server.engine.rehearsal();
+  if (!r) return undefined;
+  const minutes = r.speed;
+  const per = minutes % 60 === 0 ? `${minutes / 60} 小时` : `${Math.round(minutes * 10) / 10} 分钟`;
+  return request.server.renderer.t('rehearsal.banner', { time: `${beijing(r.now)}（北京时间）`, per });
 }
 
 declare module 'fastify' {

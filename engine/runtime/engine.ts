@@ -37,6 +37,25 @@ import { unloadableWarnings } from './definitions.ts';
 import { calendarAdmin, refreshCalendar } from './calendar-years.ts';
 import { engineMetrics, retryTimer, timerOverview } from './operations.ts';
 import { sweepExpiredKeys } from './idempotency.ts';
+import { FIRST_ADMIN_HINT, firstAdminProbe } from './first-admin.ts';
+import { isRehearsalDatabase } from './rehearsal.ts';
+import type { RehearsalAnchor } from './clock.ts';
+
+/** How the install was started: demo accounts, the rehearsal clock's anchor (engine/index.ts). */
+export interface InstallOptions {
+  demo: boolean;
+  rehearsal?: RehearsalAnchor;
+}
+
+/** Start-up notices about the install itself: no administrator yet, a rehearsal database at real time. */
+async function installWarnings(rc: RuntimeContext, install: InstallOptions, needsAdmin: () => Promise<boolean>): Promise<string[]> {
+  const out: string[] = [];
+  if (!install.demo && await needsAdmin()) out.push(FIRST_ADMIN_HINT);
+  if (!install.rehearsal && await isRehearsalDatabase(rc.db)) {
+    out.push('这个数据库是演练环境（其中的时间快于实际时间），现在却按实际时间运行：正式使用请换一个新的数据库并用 npx lvzhi admin create 创建管理员');
+  }
+  return out;
+}
 
 /**
  * Instances may run on a version another server process published after this one loaded its
@@ -60,8 +79,9 @@ async function withFreshRegistry<T>(rc: RuntimeContext, run: () => Promise<T>): 
  */
 const PING_MS = 2_000;
 
-export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>, loginLimits: Partial<LoginLimits> = {}): Engine {
+export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>, loginLimits: Partial<LoginLimits> = {}, install: InstallOptions = { demo: false }): Engine {
   const db: Knex = rc.db;
+  const needsFirstAdmin = firstAdminProbe(rc.reads);
   const fresh = <T>(run: () => Promise<T>): Promise<T> => withFreshRegistry(rc, run);
   // Per process, in memory: login rate limits and the password-hash gate (docs/deploy.md).
   const guard = createLoginGuard(loginLimits);
@@ -162,7 +182,9 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>, lo
     uploadAll: (actor, target, files) => uploadAll(rc, actor, target, files),
     file: (actor, id) => fileFor(rc, actor, id),
 
-    warnings: async () => [...unloadableWarnings(rc.registry), ...await calendarWarnings(rc)],
+    warnings: async () => [...unloadableWarnings(rc.registry), ...await calendarWarnings(rc), ...await installWarnings(rc, install, needsFirstAdmin)],
+    needsFirstAdmin,
+    rehearsal: () => (install.rehearsal ? { now: rc.now(), speed: install.rehearsal.speed } : undefined),
     async fireDueTimers(now) {
       // The timer tick also clears expired submission keys (at most hourly): one place that runs in every process.
       await sweepExpiredKeys(rc, now ?? rc.now());

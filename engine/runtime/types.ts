@@ -378,6 +378,10 @@ export interface Engine {
   sweepUploads(now?: Date): Promise<number>;
   /** zh-CN notices for operators and admins (a holiday-calendar year missing, reminders waiting for it). */
   warnings(): Promise<string[]>;
+  /** True while no account holds the admin role: the login page says how to create the first one. */
+  needsFirstAdmin(): Promise<boolean>;
+  /** The rehearsal clock's time and speed on a rehearsal install (every page's banner), else undefined. */
+  rehearsal(): { now: Date; speed: number } | undefined;
   /**
    * For administrators (LVZ_AUTH_FORBIDDEN otherwise), each within their reach (admin-scope.ts): the
    * timers' backlog and the timers that failed to fire; retry puts a failed one back (LVZ_RUN_CONFLICT

@@ -62,3 +62,8 @@ export async function lockLoginName(db: Db, username: string, lockUntilIso: stri
 export async function clearLoginFailures(db: Db, username: string, upToCount: number): Promise<void> {
   await db('login_failures').where({ username }).where('count', '<=', upToCount).del();
 }
+
+/** Forgets the name's whole series and lock (lvzhi admin reset-password); true when there was one. */
+export async function forgetLoginName(db: Db, username: string): Promise<boolean> {
+  return (await db('login_failures').where({ username }).del()) > 0;
+}

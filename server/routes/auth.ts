@@ -17,7 +17,8 @@ async function loginPage(request: FastifyRequest, reply: FastifyReply, model: Re
   // The main account of each role first; the other demo accounts fold away under 更多演示账号.
   const demoAccounts = accounts.filter((a) => a.isMain !== false);
   const moreAccounts = accounts.filter((a) => a.isMain === false);
-  return reply.page('login', { title: t('login.title'), demoAccounts, moreAccounts, ...model }, status);
+  const firstAdminHint = await request.server.engine.needsFirstAdmin();
+  return reply.page('login', { title: t('login.title'), demoAccounts, moreAccounts, firstAdminHint, ...model }, status);
 }
 
 export async function authRoutes(app: FastifyInstance): Promise<void> {

@@ -27,9 +27,11 @@ export interface SpawnOptions {
   /** What to wait for on stdout before resolving (default: the start line with its port). */
   ready?: RegExp;
   timeoutMs?: number;
+  /** false: serve without --demo (a production-like install); default true. */
+  demo?: boolean;
 }
 
-/** Starts `lvzhi serve --demo` on the test database `place`; resolves once it listens. */
+/** Starts `lvzhi serve --demo` (or without --demo: opts.demo) on the test database `place`; resolves once it listens. */
 export async function spawnServer(place: TestDatabase, opts: SpawnOptions = {}): Promise<ServerProcess> {
   const env: NodeJS.ProcessEnv = {
     // The working-day calendar covers 2025–2026: a fixed start keeps deadlines inside it.
@@ -37,7 +39,7 @@ export async function spawnServer(place: TestDatabase, opts: SpawnOptions = {}):
   };
   if (place.databaseUrl) env.DATABASE_URL = place.databaseUrl;
   else delete env.DATABASE_URL;
-  const proc = spawn(process.execPath, ['bin/lvzhi.mjs', 'serve', '--demo', ...(opts.args ?? [])], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, ['bin/lvzhi.mjs', 'serve', ...(opts.demo === false ? [] : ['--demo']), ...(opts.args ?? [])], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stdout!.on('data', (b: Buffer) => { out += b.toString(); });
   proc.stderr!.on('data', (b: Buffer) => { out += b.toString(); });

@@ -17,6 +17,7 @@ import { authLimits } from './012_auth_limits.ts';
 import { uploadQuota } from './013_upload_quota.ts';
 import { provisionalDeadlines } from './014_provisional_deadlines.ts';
 import { newProcesses } from './015_new_processes.ts';
+import { installMode } from './016_install_mode.ts';
 
 export interface Migration {
   up(db: Knex): Promise<void>;
@@ -39,4 +40,5 @@ export const migrations: Record<string, Migration> = {
   '013_upload_quota': uploadQuota,
   '014_provisional_deadlines': provisionalDeadlines,
   '015_new_processes': newProcesses,
+  '016_install_mode': installMode,
 };
