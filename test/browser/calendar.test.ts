@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { ARTIFACTS, VIEWPORTS, checkPage, launchBrowser, newContext, type PageCheck, type Viewport } from '../helpers/browser.ts';
+import { ARTIFACTS, VIEWPORTS, checkPage, launchBrowser, type PageCheck, type Viewport, logInAs } from '../helpers/browser.ts';
 import { DEMO_PASSWORD, startServer, type TestServer } from '../helpers/http.ts';
 import { YEAR_2027 } from '../helpers/calendar-2027.ts';
 
@@ -30,13 +30,7 @@ async function check(page: Page, vp: Viewport, label: string): Promise<void> {
 }
 
 async function logIn(vp: Viewport, username: string): Promise<Page> {
-  const page = await (await newContext(browser, vp)).newPage();
-  await page.goto(`${server.base}/login`);
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.waitForURL(/\/inbox/);
-  return page;
+  return logInAs(browser, vp, server.base, username, DEMO_PASSWORD);
 }
 
 describe('节假日安排 and provisional deadlines in the browser', () => {

@@ -13,7 +13,7 @@ import { REPO_ROOT } from '../../engine/index.ts';
 import type { Actor } from '../../engine/runtime/types.ts';
 import { openDb, type Db } from '../../engine/store/db.ts';
 import { timersOf } from '../../engine/store/process/index.ts';
-import { ARTIFACTS, VIEWPORTS, checkPage, launchBrowser, newContext, type PageCheck, type Viewport } from '../helpers/browser.ts';
+import { ARTIFACTS, VIEWPORTS, checkPage, launchBrowser, newContext, type PageCheck, type Viewport, logInAs } from '../helpers/browser.ts';
 import { DEMO_PASSWORD, startServer, type TestServer } from '../helpers/http.ts';
 
 let server: TestServer;
@@ -49,13 +49,7 @@ class Shots {
 }
 
 async function logIn(vp: Viewport, username: string): Promise<Page> {
-  const page = await (await newContext(browser, vp)).newPage();
-  await page.goto(`${server.base}/login`);
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.waitForURL(/\/inbox/);
-  return page;
+  return logInAs(browser, vp, server.base, username, DEMO_PASSWORD);
 }
 
 /** Clicks `button` and returns the answer to the POST it sends (a full page or an htmx swap). */

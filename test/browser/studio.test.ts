@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { buildStudio } from '../../cli/build-studio.ts';
-import { ARTIFACTS, VIEWPORTS, checkPage, launchBrowser, newContext, type PageCheck } from '../helpers/browser.ts';
+import { ARTIFACTS, VIEWPORTS, checkPage, launchBrowser, newContext, type PageCheck, logInAs } from '../helpers/browser.ts';
 import { DEMO_PASSWORD, startServer, type TestServer } from '../helpers/http.ts';
 
 let server: TestServer;
@@ -35,13 +35,7 @@ async function check(page: Page, label: string): Promise<void> {
 }
 
 async function logIn(username: string): Promise<Page> {
-  const page = await (await newContext(browser, vp)).newPage();
-  await page.goto(`${server.base}/login`);
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.waitForURL(/\/inbox/);
-  return page;
+  return logInAs(browser, vp, server.base, username, DEMO_PASSWORD);
 }
 
 /** Put the cursor in the editor just before `tail` on the line containing `lineText`. */

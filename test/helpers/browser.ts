@@ -50,6 +50,17 @@ export function newContext(browser: Browser, vp: Viewport): Promise<BrowserConte
   });
 }
 
+/** A fresh context at `vp`, logged in as `username` (a demo account) through the login form. */
+export async function logInAs(browser: Browser, vp: Viewport, base: string, username: string, password: string): Promise<Page> {
+  const page = await (await newContext(browser, vp)).newPage();
+  await page.goto(`${base}/login`);
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill(password);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.waitForURL(/\/inbox/);
+  return page;
+}
+
 export interface PageCheck {
   name: string;
   violations: { id: string; impact: string; help: string; nodes: string[] }[];
