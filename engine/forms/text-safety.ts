@@ -12,10 +12,15 @@ const ONE_LINE = /[\u0000-\u0008\u000a-\u001f\u007f\u202a-\u202e\u2066-\u2069]/u
 
 const MAX_DEPTH = 8;
 
-/** `U+0000` for the first character `s` may not hold, else undefined. */
+/**
+ * Where the first character `s` may not hold is, and which (`第 5 个字处，U+0007`), else undefined.
+ * The place comes first: the character is invisible, so its position is what lets a user find it.
+ */
 export function badCharacter(s: string, multiline: boolean): string | undefined {
   const m = (multiline ? CONTROL : ONE_LINE).exec(s);
-  return m ? `U+${m[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}` : undefined;
+  if (!m) return undefined;
+  const position = [...s.slice(0, m.index)].length + 1;
+  return `第 ${position} 个字处，U+${m[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
 /** The first bad character in any string of a value (lists, rows, refs), else undefined. */
@@ -32,7 +37,7 @@ export function badCharacterIn(value: unknown, multiline: boolean, depth = 0): s
 
 /** The message a field (or a reason, a file name) shows; `label` names it for the user. */
 export function badCharacterMessage(label: string, code: string): string {
-  return `${label}含有不允许的控制字符或方向控制符（${code}），通常来自复制粘贴：请删除后重新输入`;
+  return `${label}含有看不见的控制字符或方向控制符（${code}），通常来自复制粘贴：请删除该处后重新输入，或清空后重新键入`;
 }
 
 /** One rule for a text input outside a form (reasons, opinions, messages): the message or undefined. */

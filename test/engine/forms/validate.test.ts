@@ -90,8 +90,8 @@ describe('validateInput', () => {
   it('refuses control and bidi characters in a field and in a group row, and keeps such values out of the data', () => {
     const r = validateInput(form, { title: '标\u0000题', is_key: '否', 'items[0][name]': '王五', 'items[1][name]': '赵\u202E六' }, all, {}, dir);
     expect(r.errors).toEqual([
-      { id: 'f-title', name: 'title', message: '标题含有不允许的控制字符或方向控制符（U+0000），通常来自复制粘贴：请删除后重新输入' },
-      expect.objectContaining({ id: 'f-items-1-name', name: 'items', message: expect.stringMatching(/^附议代表第2项：姓名含有不允许的控制字符或方向控制符（U\+202E）/) }),
+      { id: 'f-title', name: 'title', message: '标题含有看不见的控制字符或方向控制符（第 2 个字处，U+0000），通常来自复制粘贴：请删除该处后重新输入，或清空后重新键入' },
+      expect.objectContaining({ id: 'f-items-1-name', name: 'items', message: expect.stringMatching(/^附议代表第2项：姓名含有看不见的控制字符或方向控制符（第 2 个字处，U\+202E）/) }),
     ]);
     expect(r.data).toEqual({ is_key: '否', attachments: undefined });
   });
