@@ -4,12 +4,13 @@
 // The server (server/) calls only what this file declares, through `createEngine()` in
 // engine/index.ts. Nothing here knows HTTP or HTML.
 
-import type { FieldError, FieldModel, FormModel } from '../forms/types.ts';
-import type { TaskAction } from '../dsl/types.ts';
+import type { FieldError, FormModel } from '../forms/types.ts';
 import type { Studio } from './studio/types.ts';
 import type { EngineMetrics, TimerOverview } from './operations.ts';
 
+import type { InboxList, TaskSummary, InstanceSummary, HistoryEntry, DiagramModel, GroupAnswers, AnonymityNote, InstanceView, TaskButton, TaskView } from './view-types.ts';
 export type { Studio } from './studio/types.ts';
+export type { InboxList, TaskSummary, InstanceSummary, HistoryEntry, DiagramModel, GroupAnswers, AnonymityNote, InstanceView, TaskButton, TaskView } from './view-types.ts';
 export type { EngineMetrics, FailedTimerView, TimerOverview } from './operations.ts';
 
 /**
@@ -53,170 +54,6 @@ export interface Page<T> {
   isCapped: boolean;
   page: number;
   pageSize: number;
-}
-
-export type InboxList = 'todo' | 'done' | 'started' | 'cc';
-
-export interface TaskSummary {
-  taskId: string;
-  instanceId: string;
-  workflowTitle: string;
-  instanceTitle: string;
-  stepTitle: string;
-  /** Who holds it: a person or an organisation name. */
-  holder: string;
-  createdAt: string;
-  dueAt?: string;
-  /**
-   * dueAt is provisional: counted on weekdays into a year the holiday calendar lacks (暂按工作日估算);
-   * recomputed when an admin adds that year. Absent otherwise.
-   */
-  provisional?: true;
-  /** Working days left (negative when overdue), counted on the holiday calendar. */
-  workingDaysLeft?: number;
-  isOverdue: boolean;
-  status: 'open' | 'done' | 'cancelled' | 'waiting';
-  /** 抄送 rows only. */
-  isRead?: boolean;
-}
-
-export interface InstanceSummary {
-  instanceId: string;
-  workflowId: string;
-  workflowTitle: string;
-  title: string;
-  state: string;
-  stateTitle: string;
-  status: 'draft' | 'active' | 'completed' | 'cancelled' | 'terminated';
-  initiatorName: string;
-  createdAt: string;
-  updatedAt: string;
-  /** The workflow version the instance runs on (it stays there until an admin migrates it). */
-  workflowVersion?: number;
-  /** Human number, per workflow and year (`2026-0001`); the id stays the stable key. */
-  number?: string;
-}
-
-export interface HistoryEntry {
-  seq: number;
-  at: string;
-  /** Display name; `匿名` when the viewer may not learn who acted (back-to-back evaluation). */
-  actorName: string;
-  actorOrg?: string;
-  onBehalfOfName?: string;
-  /** The principal's plain name when the actor stood in for them (代理), for `代理 <name>` on the page. */
-  principalName?: string;
-  /** Machine name, e.g. `task.completed`, `task.returned`, `timer.fired`, `instance.started`. */
-  type: string;
-  /** zh-CN summary line, e.g. `提交（受理）`. */
-  summary: string;
-  stepTitle?: string;
-  fromState?: string;
-  toState?: string;
-  opinion?: string;
-  reason?: string;
-  /** The reason is already part of `summary` (`退回 → 起草建议（理由：…）`), so a page need not repeat it. */
-  reasonInSummary?: boolean;
-  /** Changed fields as label -> display value (only those the viewer may see). */
-  changes?: { label: string; value: string }[];
-}
-
-export interface DiagramModel {
-  /** SVG markup produced by the engine from the definition, current state highlighted. Safe: built from escaped text. */
-  svg: string;
-  /** Text alternative: the states in order with the current marked. */
-  steps: { name: string; title: string; isCurrent: boolean; isVisited: boolean; isFinal: boolean }[];
-}
-
-/** The answers of a `for_each` group (协办单位意见), one per task, with only the fields the viewer may read. */
-export interface GroupAnswers {
-  group: string;
-  /** The group's title from the definition. */
-  title: string;
-  answers: {
-    /** Who the task was for: the org (for_each over units) or the person; `匿名` where the step hides it. */
-    name: string;
-    /** Who submitted it, when not the same as `name`. */
-    byName?: string;
-    at?: string;
-    /** Read-only field models of the fields the answer filled in (labels and display text from the form). */
-    fields: FieldModel[];
-  }[];
-}
-
-/**
- * A back-to-back step (`anonymous_to`) as the viewer meets it: its actor's name is shown as 匿名.
- * `isByInitiator`: its task goes to the case's initiator, whose name the page shows as 发起人, so the
- * name is hidden from the step's lines but who acted is not a secret. `isContentHidden`: none of what
- * the step fills in is readable by the viewer.
- */
-export interface AnonymityNote {
-  stepTitle: string;
-  isByInitiator: boolean;
-  isContentHidden: boolean;
-}
-
-export interface InstanceView {
-  summary: InstanceSummary;
-  version: number;
-  /** The record as the viewer may see it, read-only. */
-  form: FormModel;
-  history: HistoryEntry[];
-  /** The back-to-back steps whose actor is shown to this viewer as 匿名, and what that does and does not hide. */
-  anonymity: AnonymityNote[];
-  /** Answers of for_each groups the viewer may read, shown under the record. */
-  groups: GroupAnswers[];
-  diagram: DiagramModel;
-  /** Open tasks the viewer can act on now. */
-  myTasks: { taskId: string; stepTitle: string }[];
-  openTasks: { stepTitle: string; holder: string; dueAt?: string; provisional?: true; isOverdue: boolean }[];
-  /** Instance-level actions open to the viewer. */
-  can: { cancel: boolean; terminate: boolean; remind: boolean; withdraw: boolean; move: boolean };
-  /** The steps an administrator may move the instance to (调整办理步骤): every step but the final ones. */
-  moveTargets: { name: string; title: string; isCurrent: boolean }[];
-  linked: { instanceId: string; title: string; relation: string }[];
-}
-
-export interface TaskButton {
-  /** Event name sent on submit (`accept`, `submit`, `agree` …). */
-  event: string;
-  label: string;
-  reason: 'required' | 'optional' | 'none';
-}
-
-export interface TaskView {
-  taskId: string;
-  instanceId: string;
-  instanceTitle: string;
-  workflowTitle: string;
-  stepTitle: string;
-  /** Instance version the page was rendered at; sent back on submit for the optimistic check. */
-  version: number;
-  form: FormModel;
-  buttons: TaskButton[];
-  actions: TaskAction[];
-  opinion: 'required' | 'optional' | 'none';
-  phrases: string[];
-  /** The opinion kept with the task's draft (保存草稿, or a submit that lost a race). */
-  draftOpinion?: string;
-  /** Earlier steps a return may go to. */
-  returnTargets: { state: string; title: string }[];
-  dueAt?: string;
-  /** dueAt is provisional (see TaskSummary.provisional). */
-  provisional?: true;
-  workingDaysLeft?: number;
-  isOverdue: boolean;
-  isDelegated: boolean;
-  history: HistoryEntry[];
-  /** The back-to-back steps whose actor is shown to this viewer as 匿名, and what that does and does not hide. */
-  anonymity: AnonymityNote[];
-  /** Answers of for_each groups this step may read (the lead unit sees the 协办 opinions). */
-  groups: GroupAnswers[];
-  /** Directory choices for reassign / delegate / add signer. */
-  /** 减签: the signers this task added who have not acted yet (the holder may take them back). */
-  signers: { taskId: string; name: string; position: 'before' | 'after' }[];
-  people: { value: string; label: string }[];
-  orgs: { value: string; label: string }[];
 }
 
 /** Raw form input as it arrives (strings, arrays of strings) plus already-stored upload ids. */

@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { CalendarSaveResult } from '../../engine/runtime/types.ts';
 import { requireActor } from '../session.ts';
-import { STUDIO_CSS } from './admin.ts';
+import { STUDIO_CSS } from './admin-paths.ts';
 import { seeOther } from './tasks.ts';
 
 type YearParams = { Params: { year: string } };

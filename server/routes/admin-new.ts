@@ -8,7 +8,7 @@ import type { StudioKind } from '../../engine/runtime/studio/types.ts';
 import { statusOf } from '../error-status.ts';
 import { newSubmissionKey } from '../form-input.ts';
 import { requireActor } from '../session.ts';
-import { STUDIO_CSS, adminUrl, kindOf } from './admin.ts';
+import { STUDIO_CSS, adminUrl, kindOf } from './admin-paths.ts';
 import { seeOther } from './tasks.ts';
 
 type Body = Record<string, unknown>;

@@ -4,7 +4,7 @@
 
 import type { FastifyInstance } from 'fastify';
 import { requireActor } from '../session.ts';
-import { STUDIO_CSS } from './admin.ts';
+import { STUDIO_CSS } from './admin-paths.ts';
 import { seeOther } from './tasks.ts';
 
 export async function adminTimerRoutes(app: FastifyInstance): Promise<void> {

@@ -16,19 +16,9 @@ import { adminCalendarRoutes } from './admin-calendar.ts';
 import { adminNewRoutes } from './admin-new.ts';
 import { seeOther } from './tasks.ts';
 import { ADMIN_ROLE } from '../../engine/index.ts';
+import { STUDIO_CSS, adminUrl, kindOf } from './admin-paths.ts';
 
 type KindParams = { Params: { kind: string; id: string } };
-const KINDS: Record<string, StudioKind> = { workflows: 'workflow', forms: 'form' };
-
-export function kindOf(segment: string): StudioKind {
-  const k = KINDS[segment];
-  if (!k) throw Object.assign(new Error('not found'), { statusCode: 404 });
-  return k;
-}
-
-export function adminUrl(kind: StudioKind, id: string, rest = ''): string {
-  return `/admin/${kind === 'form' ? 'forms' : 'workflows'}/${encodeURIComponent(id)}${rest}`;
-}
 
 function field(body: unknown, name: string): string {
   const v = (body && typeof body === 'object' ? (body as Record<string, unknown>)[name] : undefined);
@@ -36,8 +26,6 @@ function field(body: unknown, name: string): string {
   return typeof x === 'string' ? x : '';
 }
 
-/** The studio's stylesheet on every studio page; the editor's bundle (npm run build:studio) on the editor. */
-export const STUDIO_CSS = { pageStyles: ['/static/studio/studio.css'] };
 const EDITOR_ASSETS = { ...STUDIO_CSS, pageScripts: ['/static/studio/editor.js'] };
 
 /** The diagram as an image: no inline style reaches the page, so its CSP stays `style-src 'self'`. */
