@@ -41,7 +41,7 @@ export function blankWorkflow(id: string, title: string): string {
 export function blankForm(id: string, title: string): string {
   return [
     SCHEMA.form,
-    '# 在流程定义管理中新建。字段（fields）的写法见 docs/dsl.md。',
+    '# 在流程定义管理中新建。字段（fields）的写法见 docs/forms.md。',
     `id: ${id}`,
     'version: 1',
     `title: ${title}`,
