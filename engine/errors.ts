@@ -17,6 +17,8 @@ export const CODES = {
   LVZ_DSL_UNDECLARED_ROLE: 'a workflow names a role that directory/roles.yaml does not declare',
   LVZ_DIR_ROLE_DUPLICATE: 'directory/roles.yaml declares the same role id twice',
   LVZ_DIR_ROLE_BUILTIN_MISSING: 'directory/roles.yaml lacks a role the engine itself needs (admin, handling_unit)',
+  LVZ_DIR_INVALID: 'a directory change (an import, a 通讯录 edit) has rows that cannot be stored; params.problems names each by sheet and line',
+  LVZ_DIR_CONFLICT: 'a directory change would break something in use: the last administrator, a role still held or named, an org with people',
   LVZ_DSL_UNREACHABLE_STATE: 'a state cannot be reached from the initial state',
   LVZ_DSL_NO_WAY_OUT: 'a non-final state has no transition out',
   LVZ_DSL_DEADLINE_NO_HANDLER: 'a deadline escalates to nothing',

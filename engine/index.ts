@@ -11,6 +11,7 @@ import { anchorRehearsal } from './runtime/rehearsal.ts';
 import { directoryCache, type RuntimeContext } from './runtime/context.ts';
 import { scheduleDeferredReminders } from './runtime/deferred.ts';
 import { refreshCalendar } from './runtime/calendar-years.ts';
+import { refreshRoles } from './runtime/directory/roles.ts';
 import { loadDefinitions, recordDefinitions } from './runtime/definitions.ts';
 import { buildEngine } from './runtime/engine.ts';
 import type { Engine } from './runtime/types.ts';
@@ -84,6 +85,7 @@ export async function engineOn(db: Db, options: Omit<EngineOptions, 'databaseUrl
     // also settles those a year newly added to calendars/cn.yaml covers.
     await scheduleDeferredReminders(rc);
     await refreshCalendar(rc);
+    await refreshRoles(rc.reads, rc.registry);
   } catch (e) {
     await close();
     throw e;

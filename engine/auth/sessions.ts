@@ -5,6 +5,7 @@
 // move time forward instead of sleeping.
 
 import { randomBytes } from 'node:crypto';
+import { NO_PASSWORD } from '../store/types.ts';
 import { LvzError } from '../errors.ts';
 import type { Db } from '../store/db.ts';
 import {
@@ -73,9 +74,12 @@ export async function login(db: Db, username: string, password: string, now: Dat
     user = await getUser(db, name);
     await ticket?.ready;
     if (opts.guard) opts.guard.checks++;
-    const isMatch = await verifyPassword(String(password ?? ''), user?.passwordHash ?? DUMMY_HASH);
+    // An account without a password yet (NO_PASSWORD) costs a hash like any other: timing tells nothing.
+    const isMatch = await verifyPassword(String(password ?? ''), user && user.passwordHash !== NO_PASSWORD ? user.passwordHash : DUMMY_HASH) && user?.passwordHash !== NO_PASSWORD;
     if (!user || !isMatch) throw await wrongPassword(db, name, attempt, now);
     await rightPassword(db, name, attempt);
+    // Said only to someone who knows the password: a guess learns nothing about the account.
+    if (user.disabled) throw new LvzError('LVZ_AUTH_BAD_LOGIN', '该账号已停用，不能登录：如仍需使用，请联系系统管理员启用', { params: { disabled: true } });
     opts.guard?.throttle.refund(address, now.getTime());
     // Still holding the gate: a re-hash is a hash like any other.
     if (needsRehash(user.passwordHash)) await setPasswordHash(db, user.id, await hashPassword(password));

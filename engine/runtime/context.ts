@@ -10,6 +10,8 @@ import { LvzError } from '../errors.ts';
 import { listOrgs, listUsers } from '../store/directory.ts';
 import type { Clock } from './clock.ts';
 import type { UploadLimits } from './upload-limits.ts';
+import { buildSnapshot, type DirectorySnapshot } from './directory/snapshot.ts';
+import { listGroupMembers, listMemberGroups } from '../store/directory-data.ts';
 
 export interface Registry {
   /** Every compiled version, `id@version`. */
@@ -19,6 +21,10 @@ export interface Registry {
   forms: Map<string, CompiledForm>;
   /** directory/roles.yaml: the roles workflows may name, and the label every page shows for each. */
   roles: RoleSet;
+  /** roles.yaml alone; `roles` is it with the roles declared at run time (directory/roles.ts). */
+  shippedRoles: RoleSet;
+  /** Which stored roles `roles` reflects (directory/roles.ts refreshRoles). */
+  rolesStamp?: string;
   /**
    * Stored versions that no longer compile (e.g. over limits added by an upgrade), `id@version` ->
    * the first error: their instances cannot move on, so the start-up notice names them.
@@ -46,6 +52,8 @@ export interface RuntimeContext {
   directory(db?: Knex): Promise<DirectoryOptions>;
   /** Display names: user id -> name, user id -> org name, org id -> name. */
   names(db?: Knex): Promise<Names>;
+  /** The whole directory with its relations (districts, groups, who works for whom), cached with the choices. */
+  snapshot(db?: Knex): Promise<DirectorySnapshot>;
   /** Invalidate the cached directory choices (after seeding or an edit). */
   refreshDirectory(): void;
 }
@@ -85,31 +93,36 @@ export function groupOf(wf: CompiledWorkflow, state: string, grp: string): TaskG
 const DIRECTORY_TTL_MS = 30_000;
 
 /** Picker choices from the directory, cached briefly: every task page needs them. */
-export function directoryCache(db: Knex, now: Clock): Pick<RuntimeContext, 'directory' | 'refreshDirectory' | 'names'> {
-  let cached: { at: number; value: DirectoryOptions; names: Names } | undefined;
+export function directoryCache(db: Knex, now: Clock): Pick<RuntimeContext, 'directory' | 'refreshDirectory' | 'names' | 'snapshot'> {
+  let cached: { at: number; value: DirectoryOptions; names: Names; snapshot: DirectorySnapshot } | undefined;
   const load = async (q: Knex = db): Promise<NonNullable<typeof cached>> => {
       const t = now().getTime();
       if (cached && t - cached.at < DIRECTORY_TTL_MS && t >= cached.at) return cached;
       const orgs = await listOrgs(q);
       const users = await listUsers(q);
+      const snapshot = buildSnapshot(orgs, users, await listMemberGroups(q), await listGroupMembers(q));
+      // Pickers offer only what is in use; names (below) cover everyone, for history.
+      const liveOrgs = orgs.filter((o) => !o.disabled);
+      const liveUsers = users.filter((u) => !u.disabled);
       const orgsByKind: Record<string, { value: string; label: string }[]> = {};
-      for (const o of orgs) (orgsByKind[o.kind] ??= []).push({ value: o.id, label: o.name });
+      for (const o of liveOrgs) (orgsByKind[o.kind] ??= []).push({ value: o.id, label: o.name });
       const orgName = new Map(orgs.map((o) => [o.id, o.name]));
       const peopleByRole: Record<string, { value: string; label: string }[]> = {};
-      const people = users.map((u) => ({ value: u.id, label: `${u.name}（${orgName.get(u.orgId) ?? u.orgId}）` }));
-      users.forEach((u, i) => { for (const r of u.roles) (peopleByRole[r] ??= []).push(people[i]!); });
-      const value: DirectoryOptions = { orgs: orgs.map((o) => ({ value: o.id, label: o.name })), people, orgsByKind, peopleByRole };
+      const people = liveUsers.map((u) => ({ value: u.id, label: `${u.name}（${orgName.get(u.orgId) ?? u.orgId}）` }));
+      liveUsers.forEach((u, i) => { for (const r of u.roles) (peopleByRole[r] ??= []).push(people[i]!); });
+      const value: DirectoryOptions = { orgs: liveOrgs.map((o) => ({ value: o.id, label: o.name })), people, orgsByKind, peopleByRole };
       const names: Names = {
         user: new Map(users.map((u) => [u.id, u.name])),
         userOrg: new Map(users.map((u) => [u.id, orgName.get(u.orgId) ?? u.orgId])),
         org: orgName,
       };
-      cached = { at: t, value, names };
+      cached = { at: t, value, names, snapshot };
       return cached;
   };
   return {
     refreshDirectory: () => { cached = undefined; },
     directory: async (q?: Knex) => (await load(q)).value,
     names: async (q?: Knex) => (await load(q)).names,
+    snapshot: async (q?: Knex) => (await load(q)).snapshot,
   };
 }

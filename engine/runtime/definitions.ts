@@ -97,7 +97,7 @@ export function loadDefinitions(projectDir: string, shippedDir = projectDir): Lo
     throw new LvzError('LVZ_DSL_SCHEMA', `定义文件有 ${errors.length} 处错误，服务未启动；请逐条改正后重启：\n${lines}`, { params: { errors: errors.map((e) => e.format()) } });
   }
   const { calendar, years } = cal as Extract<typeof cal, { ok: true }>;
-  return { calendar, calendarYears: years, registry: { workflows, latest, forms, roles, unloadable: new Map() }, texts };
+  return { calendar, calendarYears: years, registry: { workflows, latest, forms, roles, shippedRoles: roles, unloadable: new Map() }, texts };
 }
 
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');

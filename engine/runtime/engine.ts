@@ -35,6 +35,8 @@ import { ensureEnabled, withoutDisabled } from './studio/disable.ts';
 import { calendarWarnings } from './deferred.ts';
 import { unloadableWarnings } from './definitions.ts';
 import { calendarAdmin, refreshCalendar } from './calendar-years.ts';
+import { refreshRoles } from './directory/roles.ts';
+import { applyDirectoryChanges } from './directory/changes.ts';
 import { engineMetrics, retryTimer, timerOverview } from './operations.ts';
 import { sweepExpiredKeys } from './idempotency.ts';
 import { FIRST_ADMIN_HINT, firstAdminProbe } from './first-admin.ts';
@@ -184,12 +186,15 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>, lo
 
     warnings: async () => [...unloadableWarnings(rc.registry), ...await calendarWarnings(rc), ...await installWarnings(rc, install, needsFirstAdmin)],
     needsFirstAdmin,
+    directoryApply: (who, set, opts) => applyDirectoryChanges(rc, who, set, opts),
     rehearsal: () => (install.rehearsal ? { now: rc.now(), speed: install.rehearsal.speed } : undefined),
     async fireDueTimers(now) {
       // The timer tick also clears expired submission keys (at most hourly): one place that runs in every process.
       await sweepExpiredKeys(rc, now ?? rc.now());
       // A holiday-calendar year saved by another process applies here from this tick on.
       await refreshCalendar(rc);
+      // So are the roles another process's admin declared.
+      await refreshRoles(rc.reads, rc.registry);
       return fresh(() => fireDueTimers(rc, now ?? rc.now()));
     },
     sweepUploads: (now) => sweepOrphanUploads(rc, now ?? rc.now()),

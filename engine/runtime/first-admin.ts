@@ -58,7 +58,7 @@ async function adminOrg(trx: Knex, input: NewAdmin): Promise<{ org: OrgRow; crea
     const root = { id: CITY, name: input.rootOrg?.trim() || '市人大常委会', kind: 'standing_committee' as const, parentId: null };
     const office = { id: `${CITY}-office`, name: input.org?.trim() || '办公室', kind: 'office' as const, parentId: CITY };
     await insertOrgs(trx, [root, office]);
-    return { org: { ...office, sort: 1 }, created: [root.name, `${root.name} / ${office.name}`] };
+    return { org: { ...office, sort: 1, disabled: false }, created: [root.name, `${root.name} / ${office.name}`] };
   }
   const wanted = input.org?.trim();
   const found = wanted

@@ -12,6 +12,8 @@ import type { InboxList, TaskSummary, InstanceSummary, HistoryEntry, DiagramMode
 export type { Studio } from './studio/types.ts';
 export type { InboxList, TaskSummary, InstanceSummary, HistoryEntry, DiagramModel, GroupAnswers, AnonymityNote, InstanceView, TaskButton, TaskView } from './view-types.ts';
 export type { EngineMetrics, FailedTimerView, TimerOverview } from './operations.ts';
+export type { ChangeSet as DirectoryChangeSet, ChangeOptions as DirectoryChangeOptions, ChangeResult as DirectoryChangeResult } from './directory/changes.ts';
+import type { ChangeSet as DirectoryChangeSet, ChangeOptions as DirectoryChangeOptions, ChangeResult as DirectoryChangeResult } from './directory/changes.ts';
 
 /**
  * A role id declared in directory/roles.yaml (`deputy`, `review_office`, …): data, not a list in code.
@@ -217,6 +219,12 @@ export interface Engine {
   warnings(): Promise<string[]>;
   /** True while no account holds the admin role: the login page says how to create the first one. */
   needsFirstAdmin(): Promise<boolean>;
+  /**
+   * The one write path of the directory (runtime/directory/changes.ts): merges a change set by stable
+   * keys, checks it whole, writes what differs with an audit row each, in one transaction. `who` null:
+   * the command line or the demo seed (no scope). The import and the 通讯录 pages build on it.
+   */
+  directoryApply(who: Actor | null, set: DirectoryChangeSet, opts: DirectoryChangeOptions): Promise<DirectoryChangeResult>;
   /** The rehearsal clock's time and speed on a rehearsal install (every page's banner), else undefined. */
   rehearsal(): { now: Date; speed: number } | undefined;
   /**

@@ -10,7 +10,7 @@ import { compiled } from './compiled.ts';
 import { LvzError } from '../errors.ts';
 import type { Role } from '../runtime/types.ts';
 import type {
-  ApiTokenRow, NewOrg, NewUser, OrgRow, OutOfOfficeRow, PhraseRow, SessionRow, UserRow,
+  ApiTokenRow, DeputyLevel, NewOrg, NewUser, OrgRow, OutOfOfficeRow, PhraseRow, SessionRow, UserRow,
 } from './types.ts';
 
 type Raw = Record<string, unknown>;
@@ -21,13 +21,19 @@ const BATCH = 100;
 // ---- rows -> camelCase ------------------------------------------------------------------------
 
 function toOrg(r: Raw): OrgRow {
-  return { id: String(r.id), name: String(r.name), kind: r.kind as OrgRow['kind'], parentId: (r.parent_id as string | null) ?? null, sort: Number(r.sort) };
+  return {
+    id: String(r.id), name: String(r.name), kind: r.kind as OrgRow['kind'], parentId: (r.parent_id as string | null) ?? null,
+    sort: Number(r.sort), disabled: Boolean(r.disabled),
+  };
 }
 
 function toUser(r: Raw): UserRow {
   return {
     id: String(r.id), name: String(r.name), orgId: String(r.org_id), roles: JSON.parse(String(r.roles)) as Role[],
     passwordHash: String(r.password_hash), isDemo: Boolean(r.is_demo), createdAt: String(r.created_at),
+    phone: (r.phone as string | null) ?? null, deputyLevel: (r.deputy_level as DeputyLevel | null) ?? null,
+    constituency: (r.constituency as string | null) ?? null, disabled: Boolean(r.disabled),
+    mustChangePassword: Boolean(r.must_change_password),
   };
 }
 
@@ -70,7 +76,7 @@ export async function getOrg(db: Db, id: string): Promise<OrgRow | undefined> {
 
 /** Parents must come before their children (the foreign key checks each row as it lands). */
 export async function insertOrgs(db: Db, orgs: NewOrg[]): Promise<void> {
-  const rows = orgs.map((o, i) => ({ id: o.id, name: o.name, kind: o.kind, parent_id: o.parentId, sort: o.sort ?? i }));
+  const rows = orgs.map((o, i) => ({ id: o.id, name: o.name, kind: o.kind, parent_id: o.parentId, sort: o.sort ?? i, disabled: o.disabled ?? false }));
   for (let i = 0; i < rows.length; i += BATCH) await db('orgs').insert(rows.slice(i, i + BATCH));
 }
 
@@ -91,8 +97,9 @@ export async function listUsers(db: Db, filter: { role?: Role; orgId?: string } 
   return filter.role ? users.filter((u) => u.roles.includes(filter.role!)) : users;
 }
 
+/** The active users with the role (a disabled user gets no tasks or copies). */
 export async function usersWithRole(db: Db, role: Role, orgId?: string): Promise<UserRow[]> {
-  return listUsers(db, { role, orgId });
+  return (await listUsers(db, { role, orgId })).filter((u) => !u.disabled);
 }
 
 export async function countUsers(db: Db): Promise<number> {
@@ -104,12 +111,18 @@ export async function insertUsers(db: Db, users: NewUser[], now: Date): Promise<
   const rows = users.map((u) => ({
     id: u.id, name: u.name, org_id: u.orgId, roles: JSON.stringify(u.roles), password_hash: u.passwordHash,
     is_demo: u.isDemo ?? false, created_at: u.createdAt ?? now.toISOString(),
+    phone: u.phone ?? null, deputy_level: u.deputyLevel ?? null, constituency: u.constituency ?? null,
+    disabled: u.disabled ?? false, must_change_password: u.mustChangePassword ?? false,
   }));
   for (let i = 0; i < rows.length; i += BATCH) await db('users').insert(rows.slice(i, i + BATCH));
 }
 
-export async function setPasswordHash(db: Db, userId: string, passwordHash: string): Promise<void> {
-  await db('users').where({ id: userId }).update({ password_hash: passwordHash });
+/**
+ * `mustChange`: true for a reset by someone else (the user must choose a new one at next login), false
+ * once they have; left as it is when omitted (a rehash at login).
+ */
+export async function setPasswordHash(db: Db, userId: string, passwordHash: string, mustChange?: boolean): Promise<void> {
+  await db('users').where({ id: userId }).update({ password_hash: passwordHash, ...(mustChange !== undefined && { must_change_password: mustChange }) });
 }
 
 // ---- saved phrases (常用语) --------------------------------------------------------------------
@@ -229,10 +242,17 @@ export async function getSessionWithUser(db: Db, id: string, now: Date, localDat
     return db('sessions as s').join('users as u', 'u.id', 's.user_id').leftJoin('orgs as o', 'o.id', 'u.org_id')
       .where('s.id', id).where('s.expires_at', '>', at)
       .first('s.*', 'u.name as u_name', 'u.org_id as u_org_id', 'u.roles as u_roles', 'u.password_hash as u_password_hash',
-        'u.is_demo as u_is_demo', 'u.created_at as u_created_at', 'o.name as o_name', standsIn);
+        'u.is_demo as u_is_demo', 'u.created_at as u_created_at', 'u.phone as u_phone', 'u.deputy_level as u_deputy_level',
+        'u.constituency as u_constituency', 'u.disabled as u_disabled', 'u.must_change_password as u_must_change_password',
+        'o.name as o_name', standsIn);
   });
-  if (!r) return undefined;
-  const user = toUser({ id: r.user_id, name: r.u_name, org_id: r.u_org_id, roles: r.u_roles, password_hash: r.u_password_hash, is_demo: r.u_is_demo, created_at: r.u_created_at });
+  // A disabled user's sessions are deleted when it is disabled; this covers one opened in between.
+  if (!r || r.u_disabled) return undefined;
+  const user = toUser({
+    id: r.user_id, name: r.u_name, org_id: r.u_org_id, roles: r.u_roles, password_hash: r.u_password_hash, is_demo: r.u_is_demo,
+    created_at: r.u_created_at, phone: r.u_phone, deputy_level: r.u_deputy_level, constituency: r.u_constituency,
+    disabled: r.u_disabled, must_change_password: r.u_must_change_password,
+  });
   return { session: toSession(r), user, orgName: (r.o_name as string | null) ?? null, standsIn: Number(r.stands_in) };
 }
 

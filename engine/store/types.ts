@@ -10,6 +10,8 @@ export interface OrgRow {
   kind: OrgKind;
   parentId: string | null;
   sort: number;
+  /** 停用: kept for history (names in old cases), no new people or tasks in it. */
+  disabled: boolean;
 }
 
 export interface UserRow {
@@ -21,6 +23,72 @@ export interface UserRow {
   passwordHash: string;
   isDemo: boolean;
   createdAt: string;
+  phone: string | null;
+  /** A deputy's level (代表层级); null for everyone else. */
+  deputyLevel: DeputyLevel | null;
+  /** A deputy's constituency or electoral unit (选区 / 选举单位). */
+  constituency: string | null;
+  /** 停用: cannot log in; never deleted, so history keeps the name. */
+  disabled: boolean;
+  /** Set by a password reset: the next login must choose a new password before anything else. */
+  mustChangePassword: boolean;
+}
+
+/** The password hash of an account nobody can log in to yet (imported without a password): never a valid hash. */
+export const NO_PASSWORD = '!';
+
+/** 全国 / 省 / 市 / 县 / 乡 people's congress deputies. */
+export const DEPUTY_LEVELS = ['national', 'provincial', 'city', 'county', 'township'] as const;
+export type DeputyLevel = (typeof DEPUTY_LEVELS)[number];
+export const DEPUTY_LEVEL_LABELS: Record<DeputyLevel, string> = {
+  national: '全国', provincial: '省', city: '市', county: '县', township: '乡',
+};
+
+/** A role declared at run time (通讯录 → 角色, or an import's 角色 sheet), beside directory/roles.yaml. */
+export interface DeclaredRoleRow {
+  id: string;
+  label: string;
+  description: string;
+  createdAt: string;
+  createdBy: string | null;
+}
+
+/** A named member group (常委会组成人员, 立法专家库, 民情联络员 …). */
+export interface MemberGroupRow {
+  id: string;
+  name: string;
+  description: string;
+  /** null: the city's group; a district id: that district's. */
+  ownerOrg: string | null;
+  disabled: boolean;
+}
+
+export interface GroupMemberRow {
+  groupId: string;
+  userId: string;
+  /** The deputy this member works for (a 民情联络员's deputy), if any. */
+  worksFor: string | null;
+  sort: number;
+}
+
+export type DirectoryEntity = 'user' | 'org' | 'group' | 'role';
+export type ChangeSource = 'admin' | 'import' | 'cli' | 'demo';
+
+/** One line of the directory's audit history (修改记录). */
+export interface DirectoryChangeRow {
+  id: string;
+  at: string;
+  actorId: string | null;
+  actorName: string;
+  source: ChangeSource;
+  batchId: string | null;
+  entity: DirectoryEntity;
+  entityId: string;
+  action: string;
+  /** zh-CN, e.g. 所属组织：市教育局 → 市财政局 */
+  summary: string;
+  before: unknown;
+  after: unknown;
 }
 
 export interface SessionRow {
@@ -64,6 +132,7 @@ export interface OutOfOfficeRow {
   createdAt: string;
 }
 
-export type NewOrg = Omit<OrgRow, 'sort'> & { sort?: number };
+export type NewOrg = Omit<OrgRow, 'sort' | 'disabled'> & { sort?: number; disabled?: boolean };
 
-export type NewUser = Omit<UserRow, 'isDemo' | 'createdAt'> & { isDemo?: boolean; createdAt?: string };
+export type NewUser = Omit<UserRow, 'isDemo' | 'createdAt' | 'phone' | 'deputyLevel' | 'constituency' | 'disabled' | 'mustChangePassword'>
+  & Partial<Pick<UserRow, 'isDemo' | 'createdAt' | 'phone' | 'deputyLevel' | 'constituency' | 'disabled' | 'mustChangePassword'>>;

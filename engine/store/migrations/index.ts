@@ -18,6 +18,7 @@ import { uploadQuota } from './013_upload_quota.ts';
 import { provisionalDeadlines } from './014_provisional_deadlines.ts';
 import { newProcesses } from './015_new_processes.ts';
 import { installMode } from './016_install_mode.ts';
+import { directoryData } from './017_directory_data.ts';
 
 export interface Migration {
   up(db: Knex): Promise<void>;
@@ -41,4 +42,5 @@ export const migrations: Record<string, Migration> = {
   '014_provisional_deadlines': provisionalDeadlines,
   '015_new_processes': newProcesses,
   '016_install_mode': installMode,
+  '017_directory_data': directoryData,
 };
