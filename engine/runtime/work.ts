@@ -10,8 +10,9 @@ import { LvzError } from '../errors.ts';
 import { usersWithRole } from '../store/directory.ts';
 import type { Role } from './types.ts';
 import { insertTasks, insertTimers, type TaskRow, type TimerRow } from '../store/process/index.ts';
-import { celVars, exprOf, type MachineContext } from './machine.ts';
+import { celVars, exprOf, type MachineContext, type RunEvent } from './machine.ts';
 import type { RuntimeContext } from './context.ts';
+import type { DirectorySnapshot } from './directory/snapshot.ts';
 
 export interface EnterInput {
   rc: RuntimeContext;
@@ -21,6 +22,10 @@ export interface EnterInput {
   initiatorId: string;
   ctx: MachineContext;
   now: Date;
+  /** The event that entered the state: its `actor` is who caused the entry (none for a deadline). */
+  event?: RunEvent;
+  /** The directory snapshot, when the workflow's expressions read it (machine.ts needsDirectory). */
+  dir?: DirectorySnapshot;
 }
 
 export function newTask(base: Omit<TaskRow, 'id' | 'outcome' | 'completedAt' | 'completedBy' | 'onBehalfOf' | 'draft' | 'readAt' | 'overdue'>): TaskRow {
@@ -33,7 +38,7 @@ export function signerPosition(t: TaskRow): 'before' | 'after' {
 }
 
 function evalIn(e: EnterInput, src: string, item?: unknown): unknown {
-  return exprOf(e.wf, src).evaluate(celVars(e.ctx, undefined, item === undefined ? {} : { item }));
+  return exprOf(e.wf, src).evaluate(celVars(e.ctx, e.event, item === undefined ? {} : { item }), { directory: e.dir });
 }
 
 /** A deadline, the duration it was counted from, and whether it is provisional (a year the calendar lacks). */
@@ -43,8 +48,8 @@ export interface Due extends Reckoned {
 
 /** The deadline of the first `after` case whose `when` holds, on the working-day calendar. */
 export function dueDate(e: EnterInput, d: DeadlineDef): Due {
-  const vars = celVars(e.ctx);
-  const chosen = d.after.find((c) => !c.when || isTrue(exprOf(e.wf, c.when), vars)) ?? d.after[d.after.length - 1]!;
+  const vars = celVars(e.ctx, e.event);
+  const chosen = d.after.find((c) => !c.when || isTrue(exprOf(e.wf, c.when), vars, { directory: e.dir })) ?? d.after[d.after.length - 1]!;
   return { ...reckonAdd(e.now, chosen.duration, e.rc.calendar), duration: chosen.duration };
 }
 
