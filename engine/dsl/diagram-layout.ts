@@ -9,7 +9,7 @@ import dagre from '@dagrejs/dagre';
 import { bandsOf, route, type Chain } from './diagram-route.ts';
 import type { DurationSpec, StateDef, WorkflowDef } from './types.ts';
 
-export const BOX_W = 168;
+const BOX_W = 168;
 const LINE_H = 18;
 const BOX_PAD_Y = 14;
 const TITLE_UNITS = 10; // a CJK character is one unit, ASCII half: ~10 CJK characters fit a box at 14px
@@ -183,7 +183,7 @@ function place(def: WorkflowDef, described: Box[]): DiagramLayout {
 const round = (p: Point): Point => ({ x: Math.round(p.x * 10) / 10, y: Math.round(p.y * 10) / 10 });
 
 /** The label box of an arrow: its lines at 12px (CJK 12px wide, ASCII 7px), padded. */
-export function labelSize(lines: string[]): { w: number; h: number } {
+function labelSize(lines: string[]): { w: number; h: number } {
   const w = Math.max(...lines.map(textWidth)) + LABEL_PAD_X * 2;
   return { w, h: lines.length * LABEL_LINE_H + LABEL_PAD_Y * 2 };
 }
