@@ -59,6 +59,9 @@ describe('bill flow', () => {
     expect(view.summary.state).toBe('draft');
     expect(view.history.some((e) => e.summary.includes('附议代表不足十人'))).toBe(true);
     expect(view.myTasks).toHaveLength(1);
+    // The draft says at its top why it came back.
+    const back = await h.engine.task(await h.as('deputy1'), view.myTasks[0]!.taskId);
+    expect(back.cameBack?.note).toMatch(/^附议代表不足十人：.*请补充或更换附议代表后重新提交$/);
   });
 });
 
