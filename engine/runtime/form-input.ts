@@ -1,5 +1,6 @@
 // form-input.ts: a step's submitted body -> the record patch, or LVZ_FORM_INVALID carrying the
 // errors and a re-render model that keeps what the user typed. Nothing is written on failure.
+// The step adds to the form's checks: the fields it requires (`fields.require`) and its `rules:`.
 
 import type { Knex } from 'knex';
 import type { CompiledWorkflow, TaskGroupDef } from '../dsl/types.ts';
