@@ -209,9 +209,11 @@ function arrowsOf(def: WorkflowDef): Omit<Arrow, 'points' | 'label'>[] {
       const base = t.label ?? eventLabel(s, event, escalations.has(event));
       const key = `${s.name} ${t.to}`;
       const pair = byPair.get(key) ?? { from: s.name, to: t.to, byNote: new Map<string, string[]>() };
-      const bases = pair.byNote.get(t.note ?? '') ?? [];
+      // A note may be a whole sentence for the user (附议代表不足十人：…请补充…); the diagram shows its headline.
+      const note = (t.note ?? '').split('：')[0]!;
+      const bases = pair.byNote.get(note) ?? [];
       if (!bases.includes(base)) bases.push(base);
-      pair.byNote.set(t.note ?? '', bases);
+      pair.byNote.set(note, bases);
       byPair.set(key, pair);
     }
   }
