@@ -70,8 +70,8 @@ async function create(username: string, flags: Record<string, string | boolean |
 
 async function reset(username: string, io: AdminIo): Promise<number> {
   const password = await readPassword(io, (p) => ensurePassword(p, username));
-  const r = await withDb(io, (db) => resetPassword(db, { username, password }));
-  io.out.write(`已重设 ${username}（${r.name}）的密码${r.wasLocked ? '，并解除了登录锁定' : ''}；该用户已登录的会话均已结束\n`);
+  const r = await withDb(io, (db) => resetPassword(db, { username, password, now: systemClock() }));
+  io.out.write(`已重设 ${username}（${r.name}）的密码${r.wasLocked ? '，并解除了登录锁定' : ''}；该用户已登录的会话均已结束，下次登录时须改成自己的密码\n`);
   audit(io, `重设 ${username} 的密码${r.wasLocked ? '并解除登录锁定' : ''}`);
   return 0;
 }

@@ -90,6 +90,7 @@ export const CODES = {
   LVZ_AUTH_TOKEN_EXPIRED: 'the API token has passed its expiry date',
   LVZ_AUTH_TOKEN_SCOPE: 'a read-only API token was used for a call that changes something',
   LVZ_AUTH_FORBIDDEN: 'your role may not do this',
+  LVZ_AUTH_PASSWORD_CHANGE_REQUIRED: 'an administrator set a temporary password: the user must log in on the web and choose a new one first',
   LVZ_AUTH_CSRF: 'the form is stale or forged',
   LVZ_AUTH_BAD_USERNAME: 'a user name or org given to lvzhi admin cannot be used',
   LVZ_AUTH_WEAK_PASSWORD: 'a new password breaks the password rule (length, user name, common passwords)',

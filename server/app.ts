@@ -17,6 +17,7 @@ import { createRenderer } from './render.ts';
 import { securityPlugin } from './security.ts';
 import { sessionPlugin } from './session.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { adminDirectoryRoutes } from './routes/admin-directory.ts';
 import { apiRoutes } from './routes/api.ts';
 import { authRoutes } from './routes/auth.ts';
 import { docsRoutes } from './routes/docs.ts';
@@ -25,6 +26,7 @@ import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { inboxRoutes } from './routes/inbox.ts';
 import { instanceRoutes } from './routes/instances.ts';
+import { passwordRoutes } from './routes/password.ts';
 import { settingsRoutes } from './routes/settings.ts';
 import { startRoutes } from './routes/start.ts';
 import { taskRoutes } from './routes/tasks.ts';
@@ -98,7 +100,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(instanceRoutes);
   await app.register(fileRoutes);
   await app.register(adminRoutes);
+  await app.register(adminDirectoryRoutes);
   await app.register(settingsRoutes);
+  await app.register(passwordRoutes);
   await app.register(apiRoutes, { prefix: '/api/v1' });
   return app;
 }

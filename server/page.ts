@@ -30,7 +30,7 @@ export function inboxCountsOf(request: FastifyRequest, actor: Actor): Promise<Re
   return p;
 }
 
-/** The header navigation: the four inbox lists with their counts, then 发起 and 全部事项. */
+/** The header navigation: the four inbox lists with their counts, then 发起 and 全部事项 (and for admins 流程定义, 通讯录). */
 function navItems(request: FastifyRequest, counts: Record<InboxList, number>) {
   const t = request.server.renderer.t;
   const [path, query = ''] = request.url.split('?');
@@ -42,7 +42,10 @@ function navItems(request: FastifyRequest, counts: Record<InboxList, number>) {
     { href: '/start', label: t('nav.start'), current: path!.startsWith('/start') },
     { href: '/instances', label: t('nav.instances'), current: path === '/instances' },
     // The studio, for admins only (the engine refuses everyone else anyway).
-    ...(request.actor?.roles.includes(ADMIN_ROLE) ? [{ href: '/admin', label: t('admin.nav'), current: path!.startsWith('/admin') }] : []),
+    ...(request.actor?.roles.includes(ADMIN_ROLE) ? [
+      { href: '/admin', label: t('admin.nav'), current: path!.startsWith('/admin') && !path!.startsWith('/admin/directory') },
+      { href: '/admin/directory', label: t('directory.nav'), current: path!.startsWith('/admin/directory') },
+    ] : []),
   ];
 }
 

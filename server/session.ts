@@ -30,6 +30,12 @@ function isProbeUrl(url: string): boolean {
   return /^\/(healthz|readyz|metrics)\/?(\?|$)/.test(url);
 }
 
+const PASSWORD_URL = '/password';
+
+function isPasswordChangeUrl(url: string): boolean {
+  return /^\/(password|logout)\/?(\?|$)/.test(url);
+}
+
 /** Secure whenever the request came over HTTPS (security.ts isHttps), or always with SECURE_COOKIES. */
 export function cookieOptions(request: FastifyRequest, secure: boolean) {
   return { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: secure || isHttps(request) };
@@ -79,6 +85,11 @@ export const sessionPlugin = fp(async (app) => {
   app.addHook('onRequest', async (request, reply) => {
     if (isApiUrl(request.url) || isStaticUrl(request.url) || isProbeUrl(request.url)) return;
     await loadSession(request, reply, secure);
+    // A temporary password (set by an administrator) opens nothing but 修改密码 and 退出.
+    if (request.sessionInfo?.mustChangePassword && !isPasswordChangeUrl(request.url)) {
+      if (request.headers['hx-request'] === 'true') return reply.code(200).header('HX-Redirect', PASSWORD_URL).send('');
+      return reply.redirect(PASSWORD_URL, 303);
+    }
   });
 
   // preHandler, not onRequest: a token sent as a form field is only readable once the body is parsed.

@@ -7,7 +7,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { LvzError } from '../errors.ts';
 import type { Db } from '../store/db.ts';
-import { apiTokenByHash, insertApiToken, touchApiToken } from '../store/directory.ts';
+import { apiTokenByHash, getUser, insertApiToken, touchApiToken } from '../store/directory.ts';
 import type { TokenScope } from '../store/types.ts';
 import type { Actor } from '../runtime/types.ts';
 import { actorFor } from './sessions.ts';
@@ -73,6 +73,12 @@ export async function apiTokenAuth(db: Db, token: string, now: Date): Promise<{ 
     throw new LvzError('LVZ_AUTH_TOKEN_EXPIRED', '令牌已过期：请在“设置 → 接口令牌”中或以 POST /api/v1/tokens 创建新令牌，并删除旧令牌', { params: { expiredAt: expiresAt } });
   }
   if (!row.lastUsedAt || now.getTime() - Date.parse(row.lastUsedAt) >= TOUCH_EVERY_MS) await touchApiToken(db, row.id, now);
+  const user = await getUser(db, row.userId);
+  // 停用 deletes the tokens (directory-data.ts revokeAccess); this covers a row written meanwhile.
+  if (!user || user.disabled) return undefined;
+  if (user.mustChangePassword) {
+    throw new LvzError('LVZ_AUTH_PASSWORD_CHANGE_REQUIRED', '管理员为这个账号设置了临时密码：请先在网页上登录并修改密码，之后令牌即可继续使用', {});
+  }
   const actor = await actorFor(db, row.userId);
   return actor && { actor, scope: row.scope };
 }

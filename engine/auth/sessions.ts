@@ -96,7 +96,7 @@ async function openSession(db: Db, user: UserRow, now: Date): Promise<SessionInf
     createdAt: at, lastSeenAt: at, expiresAt: sessionEnd(at, now).toISOString(),
   };
   await createSession(db, session);
-  return { sessionId: session.id, csrfSecret: session.csrfSecret, actor: await toActor(db, user) };
+  return { sessionId: session.id, csrfSecret: session.csrfSecret, actor: await toActor(db, user), ...(user.mustChangePassword && { mustChangePassword: true }) };
 }
 
 /**
@@ -109,6 +109,8 @@ export async function sessionInfo(db: Db, sessionId: string, now: Date, reads: D
   const found = await getSessionWithUser(reads, sessionId, now, date);
   if (!found) return undefined; // unknown or expired (a removed user's sessions go with it: on delete cascade)
   const { session, user, orgName, standsIn } = found;
+  // 停用 ends every session at once, even one a disabling in another process did not delete.
+  if (user.disabled) return undefined;
   // Sessions stored before the absolute limit existed may still carry a later expiry.
   if (now.getTime() >= Date.parse(session.createdAt) + SESSION_MAX_MS) return undefined;
   if (now.getTime() - Date.parse(session.lastSeenAt) >= TOUCH_EVERY_MS) {
@@ -117,7 +119,7 @@ export async function sessionInfo(db: Db, sessionId: string, now: Date, reads: D
   const actor: Actor = { userId: user.id, username: user.id, name: user.name, orgId: user.orgId, orgName: orgName ?? user.orgId, roles: user.roles };
   // Most people stand in for nobody: then the request needs no second look at out_of_office.
   if (standsIn === 0) holdsOnlyForSelf(actor, date);
-  return { sessionId, csrfSecret: session.csrfSecret, actor };
+  return { sessionId, csrfSecret: session.csrfSecret, actor, ...(user.mustChangePassword && { mustChangePassword: true }) };
 }
 
 export async function logout(db: Db, sessionId: string): Promise<void> {

@@ -28,6 +28,8 @@ import { inbox, inboxCounts, instanceView, instances } from './views.ts';
 import { ensureOpen, ensurePlainText, loadTask } from './load.ts';
 import { validateInput } from '../forms/validate.ts';
 import { buildStudio } from './studio/index.ts';
+import { buildDirectoryAdmin } from './directory/admin.ts';
+import { changePassword } from '../auth/password-change.ts';
 import { orgTree } from './studio/access.ts';
 import { ensureDistrictStarter, startableFor } from './studio/districts.ts';
 import { refreshRegistry } from './studio/registry.ts';
@@ -101,6 +103,7 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>, lo
     deletePhrase: (actor, id) => settingsActions.deletePhrase(rc, actor, id),
     deleteApiToken: (actor, id) => settingsActions.deleteApiToken(rc, actor, id),
     settings: (actor) => settingsView(rc, actor),
+    changePassword: (actor, sessionId, input) => changePassword(db, actor.userId, sessionId, input),
     async savePhrase(actor, text) {
       ensurePlainText(text, '常用语', 'text');
       const t = String(text ?? '').trim();
@@ -205,6 +208,7 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>, lo
     metrics: () => engineMetrics(rc),
     calendar: calendarAdmin(rc),
     studio: buildStudio(rc),
+    directory: buildDirectoryAdmin(rc),
     // Through the read connections: on SQLite they never queue behind the one writer, so a long
     // write does not make the process look unready; on PostgreSQL they are the same pool.
     ping: () => ping(rc.reads, PING_MS),

@@ -9,6 +9,7 @@ import { ADMIN_ROLE } from '../dsl/roles.ts';
 import { passwordProblem } from '../auth/password-policy.ts';
 import { deleteUserSessions, getUser, insertOrgs, insertUsers, listOrgs, listUsers, setPasswordHash } from '../store/directory.ts';
 import { installMode, markOnce } from '../store/install-marks.ts';
+import { recordChanges } from '../store/directory-data.ts';
 import { forgetLoginName } from '../store/login-failures.ts';
 import type { OrgRow } from '../store/types.ts';
 import { CITY, orgTree } from './studio/access.ts';
@@ -99,14 +100,21 @@ export async function createAdmin(db: Knex, input: NewAdmin): Promise<CreatedAdm
   });
 }
 
-/** Sets a new password, lifts the login lock on the name and ends the user's sessions. */
-export async function resetPassword(db: Knex, input: { username: string; password: string }): Promise<{ name: string; wasLocked: boolean }> {
+/**
+ * Sets a new password, lifts the login lock on the name and ends the user's sessions. The password
+ * is a temporary one, as an administrator's reset on the 通讯录 page: the user must choose their own
+ * at the next login (the operator who typed it knows it). The change is kept in 修改记录 (命令行).
+ */
+export async function resetPassword(db: Knex, input: { username: string; password: string; now: Date }): Promise<{ name: string; wasLocked: boolean }> {
   ensurePassword(input.password, input.username);
   const passwordHash = await hashPassword(input.password);
   return db.transaction(async (trx) => {
     const user = await getUser(trx, input.username);
     if (!user) throw new LvzError('LVZ_AUTH_NO_SUCH_USER', `没有用户名为“${input.username}”的账号，未做任何修改：请检查拼写；还没有管理员时用 npx lvzhi admin create <用户名> 创建`, {});
-    await setPasswordHash(trx, user.id, passwordHash);
+    await setPasswordHash(trx, user.id, passwordHash, true);
+    await recordChanges(trx, [{
+      actorId: null, actorName: '命令行', source: 'cli', entity: 'user', entityId: user.id, action: 'reset_password', summary: '重置密码（下次登录须修改）',
+    }], input.now);
     const wasLocked = await forgetLoginName(trx, input.username);
     await deleteUserSessions(trx, user.id);
     return { name: user.name, wasLocked };

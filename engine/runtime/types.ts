@@ -6,10 +6,12 @@
 
 import type { FieldError, FormModel } from '../forms/types.ts';
 import type { Studio } from './studio/types.ts';
+import type { DirectoryAdmin } from './directory/admin-types.ts';
 import type { EngineMetrics, TimerOverview } from './operations.ts';
 
 import type { InboxList, TaskSummary, InstanceSummary, HistoryEntry, DiagramModel, GroupAnswers, AnonymityNote, InstanceView, TaskButton, TaskView } from './view-types.ts';
 export type { Studio } from './studio/types.ts';
+export type * from './directory/admin-types.ts';
 export type { InboxList, TaskSummary, InstanceSummary, HistoryEntry, DiagramModel, GroupAnswers, AnonymityNote, InstanceView, TaskButton, TaskView } from './view-types.ts';
 export type { EngineMetrics, FailedTimerView, TimerOverview } from './operations.ts';
 export type { ChangeSet as DirectoryChangeSet, ChangeOptions as DirectoryChangeOptions, ChangeResult as DirectoryChangeResult } from './directory/changes.ts';
@@ -115,6 +117,8 @@ export interface SessionInfo {
   sessionId: string;
   actor: Actor;
   csrfSecret: string;
+  /** A temporary password was set for the user: every page sends them to 修改密码 until they choose their own. */
+  mustChangePassword?: true;
 }
 
 /** Thrown as LvzError with code LVZ_FORM_INVALID carries these in params.errors, plus the re-render model in params.form. */
@@ -172,6 +176,12 @@ export interface Engine {
   deletePhrase(actor: Actor, id: string): Promise<void>;
   deleteApiToken(actor: Actor, id: string): Promise<void>;
   settings(actor: Actor): Promise<SettingsView>;
+  /**
+   * 修改密码: the actor's own new password (current checked, the password rule, typed twice);
+   * clears a temporary password's forced change and ends the actor's other sessions.
+   * LVZ_FORM_INVALID with params.errors for the fields current, next, confirm.
+   */
+  changePassword(actor: Actor, sessionId: string | undefined, input: { current: string; next: string; confirm: string }): Promise<void>;
 
   // Starting
   startable(actor: Actor): Promise<{ workflowId: string; title: string; description?: string }[]>;
@@ -245,6 +255,9 @@ export interface Engine {
 
   /** The admin studio (issue 4): edit, check, publish, diff, migrate, district customisation. */
   studio: Studio;
+
+  /** 通讯录管理 (issue 13): people, orgs, roles, groups and their change history, each within the admin's reach. */
+  directory: DirectoryAdmin;
 
   /** Counts for monitoring (no actor: nothing of any instance; the server guards /metrics). */
   metrics(): Promise<EngineMetrics>;

@@ -99,6 +99,8 @@ describe('lvzhi admin create on an empty production install', () => {
     const ok = await c.follow(await c.post('/login', { username: 'zhangsan', password: `${fresh}-2026` }));
     expect(ok.status).toBe(200);
     expect(ok.text).toContain('张三');
+    // A password someone else typed is temporary: the next login goes to 修改密码 first.
+    expect(ok.text).toContain('管理员为您设置了临时密码');
   }, 60_000);
 
   it('reset-password of an unknown name exits 6; bad usage exits 2', async () => {
