@@ -100,7 +100,8 @@ export async function searchUsers(db: Db, f: {
   if (f.q) {
     const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     base.where((w) => {
-      w.whereRaw("u.name like ? escape '\\'", [like]).orWhereRaw("u.id like ? escape '\\'", [like])
+      // User names are lower case (login lowers what is typed); PostgreSQL's LIKE is case-sensitive.
+      w.whereRaw("u.name like ? escape '\\'", [like]).orWhereRaw("u.id like ? escape '\\'", [like.toLowerCase()])
         .orWhereRaw("u.phone like ? escape '\\'", [like]).orWhereRaw("o.name like ? escape '\\'", [like]);
     });
   }
