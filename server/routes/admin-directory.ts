@@ -47,7 +47,7 @@ async function renderForm(request: FastifyRequest, reply: FastifyReply, actor: A
   const fields = {
     ...(isNew && { id: fieldModel(t, 'id', typed.id, errors, { hint: t('directory.hints.id'), required: true, attrs: { spellcheck: 'false', autocapitalize: 'none', autocomplete: 'off', maxlength: '40' } }) }),
     name: fieldModel(t, 'name', typed.name, errors, { required: true, attrs: { autocomplete: 'off', maxlength: '100' } }),
-    orgId: fieldModel(t, 'orgId', typed.orgId, errors, { required: true, hint: t('directory.hints.orgId'), items: items('orgId', options.orgs, [typed.orgId]) }),
+    orgId: fieldModel(t, 'orgId', typed.orgId, errors, { required: true, ...(!isNew && { hint: t('directory.hints.orgId') }), items: items('orgId', options.orgs, [typed.orgId]) }),
     phone: fieldModel(t, 'phone', typed.phone, errors, { attrs: { inputmode: 'tel', autocomplete: 'off', maxlength: '32' } }),
     deputyLevel: fieldModel(t, 'deputyLevel', typed.deputyLevel, errors, { hint: t('directory.hints.deputyLevel'), items: items('deputyLevel', options.deputyLevels, [typed.deputyLevel ?? '']) }),
     constituency: fieldModel(t, 'constituency', typed.constituency, errors, { attrs: { maxlength: '200' } }),
