@@ -1,6 +1,6 @@
 // directory-admin.ts: the SQL behind 通讯录管理's pages beside directory-data.ts: people per org,
-// one person's group memberships, who holds a role, the change history paged, counted and
-// searched, and ending a user's sessions but one (修改密码).
+// one person's group memberships, the change history paged, counted and searched, and ending a
+// user's sessions but one (修改密码).
 
 import type { Db } from './db.ts';
 import type { GroupMemberRow } from './types.ts';
@@ -16,12 +16,6 @@ function likePattern(text: string): string {
 export async function countPeopleByOrg(db: Db): Promise<Map<string, number>> {
   const rows: Raw[] = await db('users').select('org_id').count({ n: '*' }).where('disabled', false).groupBy('org_id');
   return new Map(rows.map((r) => [String(r.org_id), Number(r.n)]));
-}
-
-/** Who holds a role (active or not: a disabled holder still names it), at most `limit`, for a refusal's message. */
-export async function holdersOfRole(db: Db, role: string, limit: number): Promise<{ id: string; name: string }[]> {
-  const rows: Raw[] = await db('users').select('id', 'name', 'roles').whereRaw("roles like ? escape '\\'", [likePattern(`"${role}"`)]).orderBy('id').limit(limit);
-  return rows.map((r) => ({ id: String(r.id), name: String(r.name) }));
 }
 
 export interface ChangeSearch {

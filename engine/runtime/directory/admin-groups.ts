@@ -10,14 +10,11 @@ import type { RuntimeContext } from '../context.ts';
 import type { Actor } from '../types.ts';
 import { applyDirectoryChanges } from './changes.ts';
 import { GROUP_ID } from './rules.ts';
-import { directoryReach, ensureReaches, reaches, type DirectoryReach } from './admin-scope.ts';
+import { directoryReach, ensureReaches, reaches, type DirectoryReach, changeActor } from './admin-scope.ts';
 import { formInvalid } from './admin-people-write.ts';
 import { changeViews } from './admin-history.ts';
 import type { ChangeView, GroupInput, GroupMemberView, GroupView } from './admin-types.ts';
 
-function who(actor: Actor) {
-  return { userId: actor.userId, name: actor.name, orgId: actor.orgId, roles: actor.roles };
-}
 
 const canEditGroup = (reach: DirectoryReach, ownerOrg: string | null): boolean => !reach.district || ownerOrg === reach.district.id;
 
@@ -74,7 +71,7 @@ export async function saveGroup(rc: RuntimeContext, actor: Actor, input: GroupIn
   // A district's admin's groups are their district's; the city's admin says whose (empty: the city's).
   const ownerOrg = reach.district ? reach.district.id : (input.ownerOrg || null);
   const row = { id, name: input.name.trim(), description: input.description?.trim() ?? '', ownerOrg, disabled: stored?.disabled ?? false };
-  await applyDirectoryChanges(rc, who(actor), { groups: [row] }, { source: 'admin' });
+  await applyDirectoryChanges(rc, changeActor(actor), { groups: [row] }, { source: 'admin' });
   return { id };
 }
 
@@ -88,11 +85,11 @@ export async function setGroupMember(rc: RuntimeContext, actor: Actor, groupId: 
   if (!user) throw formInvalid('成员', [{ id: 'f-userId', name: 'userId', message: userId ? `通讯录中没有用户名为“${userId}”的人员：请检查拼写` : '请填写要加入的人员的用户名' }]);
   ensureReaches(reach, [user.orgId], `“${user.name}”`);
   if (member.remove) {
-    await applyDirectoryChanges(rc, who(actor), { removeMembers: [{ groupId, userId }] }, { source: 'admin' });
+    await applyDirectoryChanges(rc, changeActor(actor), { removeMembers: [{ groupId, userId }] }, { source: 'admin' });
     return;
   }
   const worksFor = member.worksFor?.trim().toLowerCase() || null;
   const current = (await listGroupMembers(rc.db, groupId));
   const sort = current.find((m) => m.userId === userId)?.sort ?? current.length;
-  await applyDirectoryChanges(rc, who(actor), { members: [{ groupId, userId, worksFor, sort }] }, { source: 'admin' });
+  await applyDirectoryChanges(rc, changeActor(actor), { members: [{ groupId, userId, worksFor, sort }] }, { source: 'admin' });
 }

@@ -12,7 +12,7 @@ import type { Actor } from '../types.ts';
 import { applyDirectoryChanges } from './changes.ts';
 import { ORG_ID, ORG_KINDS } from './rules.ts';
 import type { DirectorySnapshot } from './snapshot.ts';
-import { directoryReach, ensureReaches, type DirectoryReach } from './admin-scope.ts';
+import { directoryReach, ensureReaches, type DirectoryReach, changeActor } from './admin-scope.ts';
 import { formInvalid } from './admin-people-write.ts';
 import { changeViews } from './admin-history.ts';
 import { orgChoices } from './admin-people.ts';
@@ -84,9 +84,6 @@ function checkOrgInput(input: OrgInput, isNew: boolean, exists: (id: string) => 
   return errors;
 }
 
-function who(actor: Actor) {
-  return { userId: actor.userId, name: actor.name, orgId: actor.orgId, roles: actor.roles };
-}
 
 export async function createOrg(rc: RuntimeContext, actor: Actor, input: OrgInput): Promise<{ id: string }> {
   const reach = await directoryReach(rc.reads, actor);
@@ -99,7 +96,7 @@ export async function createOrg(rc: RuntimeContext, actor: Actor, input: OrgInpu
   ensureReaches(reach, [input.parentId || null], `新组织“${input.name.trim()}”的上级`);
   const sort = [...snap.orgs.values()].filter((o) => o.parentId === (input.parentId || null)).length;
   const fields: OrgFields = { name: input.name.trim(), kind: input.kind as OrgKind, parentId: input.parentId || null, sort, disabled: false };
-  await applyDirectoryChanges(rc, who(actor), { orgs: [{ id, ...fields }] }, { source: 'admin' });
+  await applyDirectoryChanges(rc, changeActor(actor), { orgs: [{ id, ...fields }] }, { source: 'admin' });
   return { id };
 }
 
@@ -122,7 +119,7 @@ export async function updateOrg(rc: RuntimeContext, actor: Actor, id: string, in
   if (errors.length) throw formInvalid('组织', errors);
   if (reach.district?.id !== id) ensureReaches(reach, [input.parentId || null], `组织“${o.name}”要移入的上级`);
   const fields: OrgFields = { name: input.name.trim(), kind: input.kind as OrgKind, parentId: input.parentId || null, sort: o.sort, disabled: o.disabled };
-  const r = await applyDirectoryChanges(rc, who(actor), { orgs: [{ id, ...fields }] }, { source: 'admin' });
+  const r = await applyDirectoryChanges(rc, changeActor(actor), { orgs: [{ id, ...fields }] }, { source: 'admin' });
   return { changed: r.orgs.updated > 0 };
 }
 
@@ -132,7 +129,7 @@ export async function setOrgDisabled(rc: RuntimeContext, actor: Actor, id: strin
     throw new LvzError('LVZ_AUTH_FORBIDDEN', `${o.name}由市人大常委会的管理员停用或启用，未做任何修改：请联系市人大常委会的管理员`, { params: { district: id } });
   }
   if (o.disabled === disabled) return { changed: false };
-  await applyDirectoryChanges(rc, who(actor), { orgs: [{ id, name: o.name, kind: o.kind, parentId: o.parentId, sort: o.sort, disabled }] }, { source: 'admin' });
+  await applyDirectoryChanges(rc, changeActor(actor), { orgs: [{ id, name: o.name, kind: o.kind, parentId: o.parentId, sort: o.sort, disabled }] }, { source: 'admin' });
   return { changed: true };
 }
 

@@ -16,7 +16,7 @@ import type { RuntimeContext } from '../context.ts';
 import type { Actor, FormInvalidParams, Once } from '../types.ts';
 import { applyDirectoryChanges, type ChangeSet } from './changes.ts';
 import { USERNAME } from './rules.ts';
-import { directoryReach, ensureReaches } from './admin-scope.ts';
+import { directoryReach, ensureReaches, changeActor } from './admin-scope.ts';
 import { notFound } from './admin-people.ts';
 import { onceAround } from './admin-once.ts';
 import type { PersonInput } from './admin-types.ts';
@@ -75,9 +75,6 @@ export function temporaryPassword(): string {
   return Array.from({ length: 4 }, () => Array.from({ length: 4 }, () => alphabet[randomInt(alphabet.length)]).join('')).join('-');
 }
 
-function who(actor: Actor) {
-  return { userId: actor.userId, name: actor.name, orgId: actor.orgId, roles: actor.roles };
-}
 
 export async function createPerson(rc: RuntimeContext, actor: Actor, input: PersonInput, allowedGroups: Set<string>, once?: Once): Promise<{ id: string; temporaryPassword: string; replayed?: boolean }> {
   const reach = await directoryReach(rc.reads, actor);
@@ -88,7 +85,7 @@ export async function createPerson(rc: RuntimeContext, actor: Actor, input: Pers
     ensureReaches(reach, [input.orgId], `新人员“${input.name.trim()}”的所属组织`);
     const password = temporaryPassword();
     const person = { id, ...fieldsOf(input, false), passwordHash: await hashPassword(password), mustChangePassword: true };
-    await applyDirectoryChanges(rc, who(actor), { people: [person], ...memberChanges(id, input, [], allowedGroups) }, { source: 'admin' });
+    await applyDirectoryChanges(rc, changeActor(actor), { people: [person], ...memberChanges(id, input, [], allowedGroups) }, { source: 'admin' });
     return { id, temporaryPassword: password };
   });
 }
@@ -107,7 +104,7 @@ export async function updatePerson(rc: RuntimeContext, actor: Actor, id: string,
   if (errors.length) throw formInvalid('人员', errors);
   ensureReaches(reach, [input.orgId], `“${user.name}”要移入的组织`);
   const groups = memberChanges(id, input, await membershipsOf(rc.db, id), allowedGroups);
-  const r = await applyDirectoryChanges(rc, who(actor), { people: [{ id, ...fieldsOf(input, user.disabled) }], ...groups }, { source: 'admin' });
+  const r = await applyDirectoryChanges(rc, changeActor(actor), { people: [{ id, ...fieldsOf(input, user.disabled) }], ...groups }, { source: 'admin' });
   return { changed: r.people.updated + r.members.created + r.members.updated + (groups.removeMembers?.length ?? 0) > 0 };
 }
 
@@ -115,7 +112,7 @@ export async function setPersonDisabled(rc: RuntimeContext, actor: Actor, id: st
   const { user } = await loadInReach(rc, actor, id);
   if (user.disabled === disabled) return { changed: false };
   const fields: UserFields = { name: user.name, orgId: user.orgId, roles: user.roles, phone: user.phone, deputyLevel: user.deputyLevel, constituency: user.constituency, disabled };
-  await applyDirectoryChanges(rc, who(actor), { people: [{ id, ...fields }] }, { source: 'admin' });
+  await applyDirectoryChanges(rc, changeActor(actor), { people: [{ id, ...fields }] }, { source: 'admin' });
   return { changed: true };
 }
 
@@ -125,7 +122,7 @@ export async function resetPassword(rc: RuntimeContext, actor: Actor, id: string
   const problem = given?.length ? passwordProblem(given, id) : undefined;
   if (problem) throw formInvalid('临时密码', [fieldError('password', problem)]);
   const fields: UserFields = { name: user.name, orgId: user.orgId, roles: user.roles, phone: user.phone, deputyLevel: user.deputyLevel, constituency: user.constituency, disabled: user.disabled };
-  await applyDirectoryChanges(rc, who(actor), { people: [{ id, ...fields, passwordHash: await hashPassword(password), mustChangePassword: true }] }, { source: 'admin' });
+  await applyDirectoryChanges(rc, changeActor(actor), { people: [{ id, ...fields, passwordHash: await hashPassword(password), mustChangePassword: true }] }, { source: 'admin' });
   return { temporaryPassword: password };
 }
 

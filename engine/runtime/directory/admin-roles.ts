@@ -7,15 +7,12 @@ import { roleHolderCounts } from '../../store/directory-data.ts';
 import type { RuntimeContext } from '../context.ts';
 import type { Actor } from '../types.ts';
 import { applyDirectoryChanges } from './changes.ts';
-import { directoryReach, ensureCityAdmin } from './admin-scope.ts';
+import { directoryReach, ensureCityAdmin, changeActor } from './admin-scope.ts';
 import { formInvalid } from './admin-people-write.ts';
 import type { RoleView } from './admin-types.ts';
 
 const ROLE_ID = /^[a-z][a-z0-9_]{0,63}$/;
 
-function who(actor: Actor) {
-  return { userId: actor.userId, name: actor.name, orgId: actor.orgId, roles: actor.roles };
-}
 
 export async function listRoles(rc: RuntimeContext, actor: Actor): Promise<RoleView[]> {
   const reach = await directoryReach(rc.reads, actor);
@@ -44,10 +41,10 @@ export async function declareRole(rc: RuntimeContext, actor: Actor, input: { id:
   if (!description) errors.push({ id: 'f-description', name: 'description', message: '请写明这个角色做什么，方便以后的管理员判断' });
   else if ([...description].length > 500) errors.push({ id: 'f-description', name: 'description', message: '说明不能超过 500 个字' });
   if (errors.length) throw formInvalid('角色', errors);
-  await applyDirectoryChanges(rc, who(actor), { roles: [{ id, label, description }] }, { source: 'admin' });
+  await applyDirectoryChanges(rc, changeActor(actor), { roles: [{ id, label, description }] }, { source: 'admin' });
 }
 
 export async function removeRole(rc: RuntimeContext, actor: Actor, id: string): Promise<void> {
   ensureCityAdmin(await directoryReach(rc.reads, actor), '角色');
-  await applyDirectoryChanges(rc, who(actor), { removeRoles: [id] }, { source: 'admin' });
+  await applyDirectoryChanges(rc, changeActor(actor), { removeRoles: [id] }, { source: 'admin' });
 }

@@ -48,3 +48,8 @@ export function ensureCityAdmin(reach: DirectoryReach, what: string): void {
     `${what}由市人大常委会的管理员统一管理；您是${reach.district.name}的管理员，未做任何修改：请联系市人大常委会的管理员`,
     { params: { district: reach.district.id } });
 }
+
+/** The actor as changes.ts records them in 修改记录 (and checks their reach again). */
+export function changeActor(actor: Actor): Pick<Actor, 'userId' | 'name' | 'orgId' | 'roles'> {
+  return { userId: actor.userId, name: actor.name, orgId: actor.orgId, roles: actor.roles };
+}
