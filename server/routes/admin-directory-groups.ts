@@ -43,7 +43,7 @@ async function renderGroup(request: FastifyRequest, reply: FastifyReply, id: str
     history: g.history.map((h) => ({ ...h, sourceLabel: t(`directory.sources.${h.source}`) })),
     fields: {
       userId: fieldModel(t, 'userId', typed.member?.userId ?? '', errors, { required: true, hint: t('directory.hints.memberId'), attrs: { spellcheck: 'false', autocapitalize: 'none', maxlength: '40' } }),
-      worksFor: fieldModel(t, 'worksFor', typed.member?.worksFor ?? '', errors, { hint: t('directory.hints.worksFor'), attrs: { spellcheck: 'false', autocapitalize: 'none', maxlength: '40' } }),
+      worksFor: fieldModel(t, 'worksFor', typed.member?.worksFor ?? '', errors, { label: t('directory.fields.worksForUser'), hint: t('directory.hints.worksFor'), attrs: { spellcheck: 'false', autocapitalize: 'none', maxlength: '40' } }),
       name: fieldModel(t, 'name', gv.name, errors, { required: true, label: t('directory.fields.groupName') }),
       description: fieldModel(t, 'description', gv.description, errors, {}),
     },

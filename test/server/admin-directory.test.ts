@@ -101,6 +101,9 @@ describe('通讯录: adding and editing people', () => {
     const first = await li.login('liyan', password);
     expect(first.text).toContain('修改密码');
     expect((await li.get('/inbox')).location).toBe('/password');
+    const swap = await li.get('/inbox', { 'hx-request': 'true' });
+    expect(swap.headers.get('hx-redirect')).toBe('/password');
+    expect((await li.post('/settings/phrases/x/delete', {})).location).toBe('/password');
     const token = (await s.engine.createApiToken({ userId: 'liyan', username: 'liyan', name: '李燕', orgId: 'city-office', orgName: '', roles: ['staff'] })).token;
     const api = await fetch(`${s.base}/api/v1/inbox`, { headers: { authorization: `Bearer ${token}` } });
     expect(api.status).toBe(403);
@@ -294,6 +297,13 @@ describe('通讯录: roles and groups', () => {
     expect(person.text).toContain('服务代表：');
     const cityGroup = await district.post('/admin/directory/groups/liaisons/members', { userId: 'zd-liaison' });
     expect(cityGroup.status).toBe(403);
+    expect(cityGroup.text).toContain('只能管理本区的分组');
+    // A district's own group: its admin creates it and adds their people; the city's admin sees it as 张店区's.
+    expect((await district.post('/admin/directory/groups', { id: 'zd_liaisons', name: '张店区联络员' })).status).toBe(303);
+    expect((await district.post('/admin/directory/groups/zd_liaisons/members', { userId: 'zd-liaison', worksFor: 'deputy1' })).status).toBe(303);
+    expect((await district.post('/admin/directory/groups/zd_liaisons/members', { userId: 'wangfang' })).status).toBe(403);
+    const groups = await admin.get('/admin/directory/groups');
+    expect(groups.text).toMatch(/张店区联络员[\s\S]*张店区人大常委会/);
   });
 });
 
