@@ -307,6 +307,21 @@ describe('通讯录: roles and groups', () => {
   });
 });
 
+describe('通讯录: paging', () => {
+  it('shows 50 people a page with links to the next, keeping the filters', async () => {
+    const boss = { userId: 'admin', username: 'admin', name: '系统管理员', orgId: 'city-office', orgName: '', roles: ['admin'] };
+    await Promise.all(Array.from({ length: 52 }, (_, i) => s.engine.directory.createPerson(boss, { id: `page-${i}`, name: `分页${i}`, orgId: 'city-office', roles: [], groups: [] })));
+    const first = await admin.get(`/admin/directory?q=${encodeURIComponent('分页')}`);
+    expect(first.text.match(/id="person-page-/g)).toHaveLength(50);
+    expect(first.text).toContain('第 1 / 2 页，共 52 条');
+    const next = /href="([^"]*)" rel="next"/.exec(first.text)?.[1]?.replace(/&#x3D;/g, '=').replace(/&amp;/g, '&');
+    expect(next).toContain('page=2');
+    expect(next).toContain('q=');
+    const second = await admin.get(next!);
+    expect(second.text.match(/id="person-page-/g)).toHaveLength(2);
+  }, 30_000);
+});
+
 describe('通讯录: the history', () => {
   it('lists every change with who, when, what and where it came from, filterable', async () => {
     const all = await admin.get('/admin/directory/history');
