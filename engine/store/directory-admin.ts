@@ -67,11 +67,28 @@ export async function searchChanges(db: Db, s: ChangeSearch): Promise<{ items: C
     .orderBy([{ column: 'at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(s.limit).offset(s.offset);
   return {
     total: Number(count?.n ?? 0),
-    items: rows.map((r) => ({
-      id: String(r.id), at: String(r.at), actorName: String(r.actor_name ?? ''), source: String(r.source), entity: String(r.entity),
-      entityId: String(r.entity_id), action: String(r.action), summary: String(r.summary ?? ''),
-    })),
+    items: rows.map(toHit),
   };
+}
+
+function toHit(r: Raw): ChangeHit {
+  return {
+    id: String(r.id), at: String(r.at), actorName: String(r.actor_name ?? ''), source: String(r.source), entity: String(r.entity),
+    entityId: String(r.entity_id), action: String(r.action), summary: String(r.summary ?? ''),
+  };
+}
+
+/**
+ * The history lines about a person beside their own: group memberships (joined, changed, left), kept
+ * under the group with the member's row as JSON before/after. Newest first.
+ */
+export async function membershipChangesOf(db: Db, userId: string, limit: number): Promise<ChangeHit[]> {
+  const p = likePattern(`"userId":${JSON.stringify(userId)}`);
+  const rows: Raw[] = await db('directory_changes').where('entity', 'group')
+    .where((w) => w.whereRaw("?? like ? escape '\\'", ['after', p]).orWhereRaw("?? like ? escape '\\'", ['before', p]))
+    .select('id', 'at', 'actor_name', 'source', 'entity', 'entity_id', 'action', 'summary')
+    .orderBy([{ column: 'at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(limit);
+  return rows.map(toHit);
 }
 
 /** The groups a person belongs to, with the deputy they work for in each. */

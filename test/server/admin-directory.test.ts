@@ -295,6 +295,7 @@ describe('通讯录: roles and groups', () => {
     const person = await admin.get('/admin/directory/people/wangfang');
     expect(person.text).toContain('民情联络员');
     expect(person.text).toContain('服务代表：');
+    expect(person.text).toContain('民情联络员：加入 王芳（服务代表：王建国）');
     const cityGroup = await district.post('/admin/directory/groups/liaisons/members', { userId: 'zd-liaison' });
     expect(cityGroup.status).toBe(403);
     expect(cityGroup.text).toContain('只能管理本区的分组');

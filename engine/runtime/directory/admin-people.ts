@@ -4,7 +4,7 @@
 import { LvzError } from '../../errors.ts';
 import { getUser } from '../../store/directory.ts';
 import { listChanges, searchUsers } from '../../store/directory-data.ts';
-import { membershipsOf } from '../../store/directory-admin.ts';
+import { membershipChangesOf, membershipsOf } from '../../store/directory-admin.ts';
 import { DEPUTY_LEVEL_LABELS, type DeputyLevel } from '../../store/types.ts';
 import type { RuntimeContext } from '../context.ts';
 import type { Actor, Page } from '../types.ts';
@@ -102,7 +102,10 @@ export async function personView(rc: RuntimeContext, actor: Actor, id: string): 
   const snap = await rc.snapshot();
   ensureReaches(reach, [user.orgId], `“${user.name}”`);
   const memberships = await membershipsOf(rc.reads, id);
-  const history: ChangeView[] = changeViews(snap, rc, await listChanges(rc.reads, { entity: 'user', entityId: id, limit: 50 }));
+  const own = await listChanges(rc.reads, { entity: 'user', entityId: id, limit: 50 });
+  const groupLines = await membershipChangesOf(rc.reads, id, 50);
+  const lines = [...own, ...groupLines].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0)).slice(0, 50);
+  const history: ChangeView[] = changeViews(snap, rc, lines);
   const admins = currentCityAdmins(snap);
   return {
     id: user.id, name: user.name, orgId: user.orgId, orgName: snap.orgs.get(user.orgId)?.name ?? user.orgId, orgPath: orgPathOf(snap, user.orgId),
