@@ -1,0 +1,162 @@
+// types.ts: what the directory import reads (sheets of text cells), what it makes of them (records
+// with their sheet and line), what its check finds and what its apply reports.
+
+import type { DeputyLevel, OrgRow } from '../../../store/types.ts';
+
+/** Where a row came from, for every message: 人员 第 12 行. */
+export interface RowPlace {
+  sheet: string;
+  /** 1-based line in the sheet (the header is a line too), as Excel and a text editor number it. */
+  line: number;
+}
+
+/** A sheet as read: its header and its non-empty rows, every cell as trimmed text. */
+export interface RawSheet {
+  /** The file it came from (a CSV's name can say which sheet it is). */
+  file: string;
+  /** The sheet's name in an .xlsx; for a CSV, the one given (--sheet) or ''. */
+  name: string;
+  headerLine: number;
+  header: string[];
+  rows: { line: number; cells: string[] }[];
+}
+
+/** One problem in the file, by sheet and line (line 0: the sheet or file as a whole). */
+export interface ImportProblem extends RowPlace {
+  message: string;
+}
+
+export interface OrgRecord {
+  at: RowPlace;
+  id: string;
+  name: string;
+  kind: OrgRow['kind'];
+  parentId: string | null;
+  /** Undefined when the 排序 column is absent or blank: the stored value (or the row order) stays. */
+  sort?: number;
+  disabled?: boolean;
+}
+
+export interface PersonRecord {
+  at: RowPlace;
+  id: string;
+  name: string;
+  orgId: string;
+  roles: string[];
+  /** Undefined when the column is absent from the sheet: the stored value stays. */
+  phone?: string | null;
+  deputyLevel?: DeputyLevel | null;
+  constituency?: string | null;
+  disabled?: boolean;
+}
+
+export interface GroupRecord {
+  at: RowPlace;
+  id: string;
+  name: string;
+  description?: string;
+}
+
+export interface MemberRecord {
+  at: RowPlace;
+  groupId: string;
+  userId: string;
+  worksFor: string | null;
+}
+
+export interface RoleRecord {
+  at: RowPlace;
+  id: string;
+  label: string;
+  description: string;
+}
+
+/** The file, read into records; `problems` are those found while reading (headers, cell formats). */
+export interface ImportRecords {
+  orgs: OrgRecord[];
+  people: PersonRecord[];
+  groups: GroupRecord[];
+  members: MemberRecord[];
+  roles: RoleRecord[];
+  problems: ImportProblem[];
+}
+
+/** The counts the check shows and the apply reports, per kind of row. */
+export interface ImportCounts {
+  created: number;
+  updated: number;
+  unchanged: number;
+}
+
+export interface ImportPlanSummary {
+  orgs: ImportCounts;
+  people: ImportCounts;
+  groups: ImportCounts;
+  members: ImportCounts;
+  roles: ImportCounts;
+  /** People stored but absent from the file: left as they are (never deleted or disabled). */
+  untouchedPeople: number;
+  /** Rows in the file. */
+  total: number;
+}
+
+/** Progress of a long check or apply: `done` of `total` rows. */
+export type ImportProgress = (phase: 'check' | 'write', done: number, total: number) => void;
+
+/** The directory as stored, in the shapes the check and the diff compare with. */
+export interface StoredDirectory {
+  orgs: Map<string, StoredOrg>;
+  users: Map<string, StoredUser>;
+  groups: Map<string, StoredGroup>;
+  /** Key: `${groupId}\u0000${userId}`. */
+  members: Map<string, StoredMember>;
+  /** directory/roles.yaml ∪ the roles table; `shipped`: from the yaml (not changeable by an import). */
+  roles: Map<string, StoredRole>;
+}
+
+export interface StoredOrg {
+  id: string;
+  name: string;
+  kind: OrgRow['kind'];
+  parentId: string | null;
+  sort: number;
+  disabled: boolean;
+}
+
+export interface StoredUser {
+  id: string;
+  name: string;
+  orgId: string;
+  roles: string[];
+  phone: string | null;
+  deputyLevel: DeputyLevel | null;
+  constituency: string | null;
+  disabled: boolean;
+}
+
+export interface StoredGroup {
+  id: string;
+  name: string;
+  description: string;
+  ownerOrg: string | null;
+  disabled: boolean;
+}
+
+export interface StoredMember {
+  groupId: string;
+  userId: string;
+  worksFor: string | null;
+  sort: number;
+}
+
+export interface StoredRole {
+  id: string;
+  label: string;
+  description: string;
+  shipped: boolean;
+}
+
+/** Who imports: a city admin (no district) or a district admin, who may touch only their district. */
+export interface ImportScope {
+  district?: { id: string; name: string };
+}
