@@ -11,6 +11,7 @@ import { LvzError } from '../errors.ts';
 import { ping } from '../store/db.ts';
 import { addPhrase, listOrgs } from '../store/directory.ts';
 import { demoAccounts } from '../store/seed/demo.ts';
+import { demoRecords } from './directory/import/demo-files.ts';
 import { getTask, updateTask, writeTx } from '../store/process/index.ts';
 import type { Engine, TaskButton } from './types.ts';
 import { taskAction } from './actions.ts';
@@ -94,7 +95,7 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>, lo
     logout: (id) => logout(db, id),
     apiTokenAuth: (t) => apiTokenAuth(db, t, rc.now()),
     createApiToken: (a, opts) => createApiToken(db, a.userId, rc.now(), opts),
-    demoAccounts: async () => (await demoAccounts(db)).map((a) => ({ username: a.username, password: a.password, name: a.name, role: a.roles.map(rc.registry.roles.labelOf).join('、'), org: a.org, isMain: a.isMain })),
+    demoAccounts: async () => (await demoAccounts(db, demoRecords().people.map((p) => p.id))).map((a) => ({ username: a.username, password: a.password, name: a.name, role: a.roles.map(rc.registry.roles.labelOf).join('、'), org: a.org, isMain: a.isMain })),
     orgTree: async () => (await listOrgs(db)).map((o) => ({ id: o.id, name: o.name, kind: o.kind, parentId: o.parentId })),
     setOutOfOffice: (actor, input) => saveOutOfOffice(rc, actor, input),
     clearOutOfOffice: (actor, id) => settingsActions.clearOutOfOffice(rc, actor, id),

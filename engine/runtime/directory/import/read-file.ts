@@ -29,13 +29,15 @@ function sniff(b: Buffer): 'zip' | 'ole' | 'binary' | 'text' {
   return b.subarray(0, 8192).includes(0) || /^(\x89PNG|%PDF|GIF8|\xff\xd8\xff)/.test(b.subarray(0, 4).toString('latin1')) ? 'binary' : 'text';
 }
 
+export function tooLarge(file: string, size: number): LvzError {
+  return new LvzError('LVZ_DIR_IMPORT_TOO_LARGE',
+    `“${file}”有 ${(size / MB).toFixed(1)} MB，超过通讯录文件的上限 ${FILE_LIMITS.maxBytes / MB} MB：请删去多余的工作表、图片和空行，或分几个文件导入`,
+    { params: { file, size, limit: FILE_LIMITS.maxBytes } });
+}
+
 function ensureSize(f: ImportFile): void {
   if (f.bytes.length === 0) throw notSpreadsheet(f.name, '是空文件');
-  if (f.bytes.length > FILE_LIMITS.maxBytes) {
-    throw new LvzError('LVZ_DIR_IMPORT_TOO_LARGE',
-      `“${f.name}”有 ${(f.bytes.length / MB).toFixed(1)} MB，超过通讯录文件的上限 ${FILE_LIMITS.maxBytes / MB} MB：请删去多余的工作表、图片和空行，或分几个文件导入`,
-      { params: { file: f.name, size: f.bytes.length, limit: FILE_LIMITS.maxBytes } });
-  }
+  if (f.bytes.length > FILE_LIMITS.maxBytes) throw tooLarge(f.name, f.bytes.length);
 }
 
 /** Reads one file into its sheets (an .xlsx: every sheet; a .csv: one). */
@@ -87,7 +89,7 @@ function cellText(text: unknown): string {
   return String(text ?? '').replace(/\u00a0/g, ' ').trim();
 }
 
-function readCsv(f: ImportFile): RawSheet {
+export function readCsv(f: ImportFile): RawSheet {
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(f.bytes);

@@ -1,5 +1,5 @@
-// types.ts: what the directory import reads (sheets of text cells), what it makes of them (records
-// with their sheet and line), what its check finds and what its apply reports.
+// types.ts: what the directory import reads (sheets of text cells) and what it makes of them:
+// records with their sheet and line, and the problems a row shows on its own.
 
 import type { DeputyLevel, OrgRow } from '../../../store/types.ts';
 
@@ -81,82 +81,5 @@ export interface ImportRecords {
   problems: ImportProblem[];
 }
 
-/** The counts the check shows and the apply reports, per kind of row. */
-export interface ImportCounts {
-  created: number;
-  updated: number;
-  unchanged: number;
-}
-
-export interface ImportPlanSummary {
-  orgs: ImportCounts;
-  people: ImportCounts;
-  groups: ImportCounts;
-  members: ImportCounts;
-  roles: ImportCounts;
-  /** People stored but absent from the file: left as they are (never deleted or disabled). */
-  untouchedPeople: number;
-  /** Rows in the file. */
-  total: number;
-}
-
-/** Progress of a long check or apply: `done` of `total` rows. */
-export type ImportProgress = (phase: 'check' | 'write', done: number, total: number) => void;
-
-/** The directory as stored, in the shapes the check and the diff compare with. */
-export interface StoredDirectory {
-  orgs: Map<string, StoredOrg>;
-  users: Map<string, StoredUser>;
-  groups: Map<string, StoredGroup>;
-  /** Key: `${groupId}\u0000${userId}`. */
-  members: Map<string, StoredMember>;
-  /** directory/roles.yaml ∪ the roles table; `shipped`: from the yaml (not changeable by an import). */
-  roles: Map<string, StoredRole>;
-}
-
-export interface StoredOrg {
-  id: string;
-  name: string;
-  kind: OrgRow['kind'];
-  parentId: string | null;
-  sort: number;
-  disabled: boolean;
-}
-
-export interface StoredUser {
-  id: string;
-  name: string;
-  orgId: string;
-  roles: string[];
-  phone: string | null;
-  deputyLevel: DeputyLevel | null;
-  constituency: string | null;
-  disabled: boolean;
-}
-
-export interface StoredGroup {
-  id: string;
-  name: string;
-  description: string;
-  ownerOrg: string | null;
-  disabled: boolean;
-}
-
-export interface StoredMember {
-  groupId: string;
-  userId: string;
-  worksFor: string | null;
-  sort: number;
-}
-
-export interface StoredRole {
-  id: string;
-  label: string;
-  description: string;
-  shipped: boolean;
-}
-
-/** Who imports: a city admin (no district) or a district admin, who may touch only their district. */
-export interface ImportScope {
-  district?: { id: string; name: string };
-}
+/** Progress of a long read or write: `done` of `total` rows. */
+export type ImportProgress = (phase: 'read' | 'write', done: number, total: number) => void;

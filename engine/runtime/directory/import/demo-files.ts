@@ -1,0 +1,45 @@
+// demo-files.ts: the demo directory is a file like any other: directory/demo/orgs.csv and
+// people.csv, committed. Read here without a database, for the demo seed (demo.ts), `lvzhi check`
+// (whose model check needs a directory) and the tests.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { compileRoles, type RoleSet } from '../../../dsl/roles.ts';
+import type { OrgRow } from '../../../store/types.ts';
+import { readCsv, type ImportFile } from './read-file.ts';
+import { readRecords } from './records.ts';
+import type { ImportRecords } from './types.ts';
+
+export const DEMO_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../directory/demo');
+export const DEMO_FILES = ['orgs.csv', 'people.csv'];
+
+let files: ImportFile[] | undefined;
+
+/** The committed demo files, read once per process (every test that starts a demo engine uses them). */
+export function demoFiles(): ImportFile[] {
+  files ??= DEMO_FILES.map((f) => ({ name: f, bytes: fs.readFileSync(path.join(DEMO_DIR, f)) }));
+  return files;
+}
+
+/** The demo files as records. */
+export function demoRecords(): ImportRecords {
+  return readRecords(demoFiles().map(readCsv));
+}
+
+/** directory/roles.yaml as shipped. */
+export function shippedRoles(): RoleSet {
+  const r = compileRoles(fs.readFileSync(path.join(DEMO_DIR, '..', 'roles.yaml'), 'utf8'));
+  if (!r.ok) throw r.errors[0]!;
+  return r.roles;
+}
+
+/** The demo directory for `lvzhi check`: people with role ids (the files name roles by label), orgs with kinds. */
+export function demoDirectory(roles: RoleSet = shippedRoles()): { users: { id: string; roles: string[]; orgId: string | null }[]; orgs: { id: string; kind: OrgRow['kind'] }[] } {
+  const byLabel = new Map(roles.list.map((r) => [r.label, r.id]));
+  const r = demoRecords();
+  return {
+    users: r.people.map((p) => ({ id: p.id, roles: p.roles.map((w) => byLabel.get(w) ?? w), orgId: p.orgId })),
+    orgs: r.orgs.map((o) => ({ id: o.id, kind: o.kind })),
+  };
+}
