@@ -29,6 +29,7 @@ import { inbox, inboxCounts, instanceView, instances } from './views.ts';
 import { ensureOpen, ensurePlainText, loadTask } from './load.ts';
 import { validateInput } from '../forms/validate.ts';
 import { buildStudio } from './studio/index.ts';
+import { buildDirectoryImport } from './directory/import/index.ts';
 import { orgTree } from './studio/access.ts';
 import { ensureDistrictStarter, startableFor } from './studio/districts.ts';
 import { refreshRegistry } from './studio/registry.ts';
@@ -188,6 +189,7 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>, lo
     warnings: async () => [...unloadableWarnings(rc.registry), ...await calendarWarnings(rc), ...await installWarnings(rc, install, needsFirstAdmin)],
     needsFirstAdmin,
     directoryApply: (who, set, opts) => applyDirectoryChanges(rc, who, set, opts),
+    directoryImport: buildDirectoryImport(rc),
     rehearsal: () => (install.rehearsal ? { now: rc.now(), speed: install.rehearsal.speed } : undefined),
     async fireDueTimers(now) {
       // The timer tick also clears expired submission keys (at most hourly): one place that runs in every process.

@@ -20,7 +20,8 @@ import { applyDirectoryChanges, invalid, type ChangeResult } from '../changes.ts
 import { loadStored, toChangeSet } from './change-set.ts';
 import { FILE_LIMITS, readImportFile, tooLarge, type ImportFile } from './read-file.ts';
 import { readRecords } from './records.ts';
-import type { ImportProgress, ImportRecords } from './types.ts';
+import { buildTemplate, TEMPLATE_FILE_NAME } from './template.ts';
+import type { DirectoryImportOps, ImportProgress, ImportRecords } from './types.ts';
 
 export type { ImportFile } from './read-file.ts';
 
@@ -32,9 +33,15 @@ export interface ImportOutcome {
   untouched: number;
   /** Data rows in the file. */
   rows: number;
+  /** zh-CN lines: 人员：新建 3 人，更新 1 人，12 人不变 … 文件中没有的 N 人保持不变. */
+  description: string[];
 }
 
 type Who = Actor | null;
+
+function ensureImporter(actor: Actor): void {
+  if (!actor.roles.includes(ADMIN_ROLE)) throw new LvzError('LVZ_AUTH_FORBIDDEN', '只有系统管理员可以导入通讯录：请联系管理员', {});
+}
 
 /** Every file's sheets as records; LVZ_DIR_INVALID listing what the rows show on their own. */
 async function readAll(files: ImportFile[], onProgress?: ImportProgress): Promise<{ records: ImportRecords; rows: number }> {
@@ -63,7 +70,7 @@ export async function importFiles(
   rc: RuntimeContext, who: Who, files: ImportFile[],
   opts: { dryRun?: boolean; source: ChangeSource; batchId?: string; onProgress?: ImportProgress; demoPasswordHash?: string },
 ): Promise<ImportOutcome> {
-  if (who && !who.roles.includes(ADMIN_ROLE)) throw new LvzError('LVZ_AUTH_FORBIDDEN', '只有系统管理员可以导入通讯录：请联系管理员', {});
+  if (who) ensureImporter(who);
   const { records, rows } = await readAll(files, opts.onProgress);
   const stored = await loadStored(rc.db);
   const district = who ? (await adminReach(rc.reads, who))?.district?.id ?? null : null;
@@ -78,7 +85,18 @@ export async function importFiles(
   });
   const inFile = new Set(records.people.map((p) => p.id));
   const untouched = [...stored.users.keys()].filter((id) => !inFile.has(id)).length;
-  return { batchId, dryRun: !!opts.dryRun, result, untouched, rows };
+  return { batchId, dryRun: !!opts.dryRun, result, untouched, rows, description: describe(result, untouched) };
+}
+
+const KINDS: [keyof ChangeResult, string, string][] = [['roles', '角色', '个'], ['orgs', '组织', '个'], ['people', '人员', '人'], ['groups', '分组', '个'], ['members', '分组成员', '人']];
+
+/** One line per kind of row the file has, then the people it leaves alone. */
+export function describe(r: ChangeResult, untouched: number): string[] {
+  return [
+    ...KINDS.filter(([k]) => r[k].created + r[k].updated + r[k].unchanged > 0)
+      .map(([k, what, unit]) => `${what}：新建 ${r[k].created} ${unit}，更新 ${r[k].updated} ${unit}，${r[k].unchanged} ${unit}不变`),
+    `文件中没有的 ${untouched} 人保持不变（导入不删除、也不停用任何人）`,
+  ];
 }
 
 // ---- the admin page's two steps ----------------------------------------------------------------
@@ -87,6 +105,11 @@ export async function importFiles(
 const progress = new Map<string, { done: number; total: number }>();
 /** The full outcome of imports this process applied; the row keeps the sums for any process. */
 const outcomes = new Map<string, ImportOutcome>();
+const remember = (id: string, o: ImportOutcome): void => {
+  outcomes.set(id, o);
+  // A bounded memory: the oldest go first (the row keeps the sums).
+  if (outcomes.size > 100) outcomes.delete(outcomes.keys().next().value!);
+};
 
 const importDir = (rc: RuntimeContext): string => path.join(rc.dataDir, 'imports');
 
@@ -102,6 +125,8 @@ export interface ImportView {
   /** Per kind, and the people left as they were: known to the process that applied the import. */
   result: ChangeResult | null;
   untouched: number | null;
+  /** The outcome's zh-CN lines (ImportOutcome.description), when known. */
+  description: string[] | null;
   error: string | null;
   /** The audit rows the import wrote (newest first, at most 200). */
   changes: DirectoryChangeRow[];
@@ -109,11 +134,12 @@ export interface ImportView {
 
 /** Step 1: the uploaded file checked (nothing written); a `checked` row and a copy of the file keep it for step 2. */
 export async function checkUpload(rc: RuntimeContext, actor: Actor, upload: { filename: string; tempPath: string; size: number }): Promise<{ id: string; outcome: ImportOutcome }> {
-  if (!actor.roles.includes(ADMIN_ROLE)) throw new LvzError('LVZ_AUTH_FORBIDDEN', '只有系统管理员可以导入通讯录：请联系管理员', {});
+  ensureImporter(actor);
   if (upload.size > FILE_LIMITS.maxBytes) throw tooLarge(upload.filename, upload.size);
   const file: ImportFile = { name: upload.filename, bytes: await fs.promises.readFile(upload.tempPath) };
   const id = randomUUID();
   const outcome = await importFiles(rc, actor, [file], { dryRun: true, source: 'import', batchId: id });
+  remember(id, outcome);
   await fs.promises.mkdir(importDir(rc), { recursive: true });
   await fs.promises.writeFile(path.join(importDir(rc), id), file.bytes, { flag: 'wx' });
   const r = outcome.result;
@@ -152,7 +178,7 @@ export async function confirmImport(rc: RuntimeContext, actor: Actor, id: string
       const r = outcome.result;
       const sum = (k: 'created' | 'updated' | 'unchanged'): number => r.roles[k] + r.orgs[k] + r.people[k] + r.groups[k] + r.members[k];
       await finishImport(rc.db, row.id, { status: 'applied', done: outcome.rows, created: sum('created'), updated: sum('updated'), unchanged: sum('unchanged') });
-      outcomes.set(row.id, outcome);
+      remember(row.id, outcome);
     } catch (e) {
       // The directory may have changed since the check: the import is refused whole, nothing written.
       const message = e instanceof LvzError ? e.message : `导入失败（${(e as Error).message}），未做任何修改：请重新上传文件`;
@@ -172,7 +198,7 @@ export async function importView(rc: RuntimeContext, actor: Actor, id: string): 
   return {
     id: row.id, fileName: row.fileName, status: row.status, at: row.at, done: p?.done ?? 0, total: p?.total ?? row.created + row.updated,
     sums: { created: row.created, updated: row.updated, unchanged: row.unchanged },
-    result: o?.result ?? null, untouched: o?.untouched ?? null, error: row.error,
+    result: o?.result ?? null, untouched: o?.untouched ?? null, description: o?.description ?? null, error: row.error,
     changes: row.status === 'applied' ? await listChanges(rc.reads, { batchId: row.id, limit: 200 }) : [],
   };
 }
@@ -188,4 +214,18 @@ export async function seedDemoDirectory(rc: RuntimeContext, files: ImportFile[],
     throw e;
   }
   return true;
+}
+
+/** The Engine's directoryImport (types.ts DirectoryImportOps). */
+export function buildDirectoryImport(rc: RuntimeContext): DirectoryImportOps {
+  return {
+    importFiles: (who, files, opts = {}) => importFiles(rc, who, files, { ...opts, source: who ? 'import' : 'cli' }),
+    check: (actor, upload) => checkUpload(rc, actor, upload),
+    confirm: (actor, id) => confirmImport(rc, actor, id),
+    view: (actor, id) => importView(rc, actor, id),
+    template: async (actor) => {
+      if (actor) ensureImporter(actor);
+      return { fileName: TEMPLATE_FILE_NAME, bytes: await buildTemplate() };
+    },
+  };
 }

@@ -68,6 +68,7 @@ async function readXlsx(f: ImportFile): Promise<RawSheet[]> {
   } catch {
     throw notSpreadsheet(f.name, '是压缩包，但不是 Excel 工作簿（或已损坏）');
   }
+  if (wb.worksheets.length === 0) throw notSpreadsheet(f.name, '是压缩包，但不是 Excel 工作簿（没有工作表）');
   const sheets: RawSheet[] = [];
   let count = 0;
   for (const ws of wb.worksheets) {

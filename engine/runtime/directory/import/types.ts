@@ -2,6 +2,8 @@
 // records with their sheet and line, and the problems a row shows on its own.
 
 import type { DeputyLevel, OrgRow } from '../../../store/types.ts';
+import type { Actor } from '../../types.ts';
+import type { ImportOutcome, ImportView } from './index.ts';
 
 /** Where a row came from, for every message: 人员 第 12 行. */
 export interface RowPlace {
@@ -83,3 +85,18 @@ export interface ImportRecords {
 
 /** Progress of a long read or write: `done` of `total` rows. */
 export type ImportProgress = (phase: 'read' | 'write', done: number, total: number) => void;
+
+/** The import as the Engine exposes it (engine.directoryImport); the server and the CLI call only this. */
+export interface DirectoryImportOps {
+  /** Reads, checks and (unless dryRun) writes the files as one import; `who` null: the command line. */
+  importFiles(who: Actor | null, files: { name: string; bytes: Buffer; sheet?: string }[],
+    opts?: { dryRun?: boolean; onProgress?: ImportProgress }): Promise<ImportOutcome>;
+  /** The admin page's step 1: check an uploaded file, keep it for step 2; nothing written to the directory. */
+  check(actor: Actor, upload: { filename: string; tempPath: string; size: number }): Promise<{ id: string; outcome: ImportOutcome }>;
+  /** Step 2 (确认导入): applies the checked import once, in the background; a replay does nothing. */
+  confirm(actor: Actor, id: string): Promise<void>;
+  /** How an import stands (status, progress, counts, its audit rows); only its own admin sees it. */
+  view(actor: Actor, id: string): Promise<ImportView>;
+  /** The template workbook (.xlsx) and its file name (for administrators). */
+  template(actor: Actor | null): Promise<{ fileName: string; bytes: Buffer }>;
+}
