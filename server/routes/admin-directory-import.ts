@@ -21,9 +21,10 @@ const FILE_REFUSALS = new Set(['LVZ_DIR_INVALID', 'LVZ_DIR_IMPORT_FILE', 'LVZ_DI
 
 async function renderUpload(request: FastifyRequest, reply: FastifyReply, refused?: { status: number; message: string; problems: string[] }) {
   const t = request.server.renderer.t;
+  const { districtName } = await request.server.engine.directoryImport.scope(requireActor(request));
   return reply.page('admin-directory-import', {
     ...STUDIO_CSS,
-    title: t('directoryImport.title'),
+    title: t('directoryImport.title'), districtName,
     templateUrl: `${BASE}/template.xlsx`, action: BASE,
     refused, problemCount: refused?.problems.length ?? 0,
   }, refused?.status ?? 200);
@@ -41,10 +42,7 @@ function progressModel(view: DirectoryImportView) {
 export async function adminDirectoryImportRoutes(app: FastifyInstance): Promise<void> {
   const t = app.renderer.t;
 
-  app.get(BASE, async (request, reply) => {
-    requireActor(request);
-    return renderUpload(request, reply);
-  });
+  app.get(BASE, async (request, reply) => renderUpload(request, reply));
 
   app.get(`${BASE}/template.xlsx`, async (request, reply) => {
     const file = await app.engine.directoryImport.template(requireActor(request));

@@ -223,6 +223,10 @@ export function buildDirectoryImport(rc: RuntimeContext): DirectoryImportOps {
     check: (actor, upload) => checkUpload(rc, actor, upload),
     confirm: (actor, id) => confirmImport(rc, actor, id),
     view: (actor, id) => importView(rc, actor, id),
+    scope: async (actor) => {
+      ensureImporter(actor);
+      return { districtName: (await adminReach(rc.reads, actor))?.district?.name ?? null };
+    },
     template: async (actor) => {
       if (actor) ensureImporter(actor);
       return { fileName: TEMPLATE_FILE_NAME, bytes: await buildTemplate() };

@@ -97,6 +97,8 @@ export interface DirectoryImportOps {
   confirm(actor: Actor, id: string): Promise<void>;
   /** How an import stands (status, progress, counts, its audit rows); only its own admin sees it. */
   view(actor: Actor, id: string): Promise<ImportView>;
+  /** Who may import what: LVZ_AUTH_FORBIDDEN for a non-admin; a district admin's district by name. */
+  scope(actor: Actor): Promise<{ districtName: string | null }>;
   /** The template workbook (.xlsx) and its file name (for administrators). */
   template(actor: Actor | null): Promise<{ fileName: string; bytes: Buffer }>;
 }
