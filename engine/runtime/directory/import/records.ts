@@ -2,14 +2,12 @@
 // its own (a missing name, a 类型 nobody knows, a 代表层级 that is not 全国/省/市/县/乡, unknown or
 // missing columns); what needs other rows or the stored directory is check.ts's.
 
-import { disabledOf, KIND_LABELS, kindOf, levelOf, SHEETS, type SheetDef, type SheetId } from './sheets.ts';
+import { deputyLevelOf, GROUP_ID, ORG_ID, USERNAME } from '../rules.ts';
+import { disabledOf, KIND_LABELS, kindOf, SHEETS, type SheetDef, type SheetId } from './sheets.ts';
 import type { ImportProblem, ImportRecords, RawSheet, RowPlace } from './types.ts';
 
-/** The same rule as a login name (runtime/first-admin.ts). */
-export const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._-]{1,39}$/;
-export const ORG_CODE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-export const ROLE_CODE = /^[a-z][a-z0-9_]{1,39}$/;
-const PHONE = /^\+?[0-9][0-9 -]{5,18}[0-9]$/;
+/** A role id, as changes.ts declares one. */
+const ROLE_ID = /^[a-z][a-z0-9_]{0,63}$/;
 
 const SHEET_NAMES = SHEETS.map((s) => s.name).join('、');
 
@@ -113,7 +111,7 @@ const READERS: Record<SheetId, Reader> = {
   roles(row, out, def) {
     if (!ensureCells(row, def, out, { id: 40, label: 100, description: 500 })) return;
     const { id, label, description } = row.cells as Required<Cells>;
-    if (!ROLE_CODE.test(id!)) return problem(out, row, `角色编码“${id}”不可用：请用英文小写字母、数字和下划线，以字母开头（例如 liaison）`);
+    if (!ROLE_ID.test(id!)) return problem(out, row, `角色编码“${id}”不可用：请用英文小写字母、数字和下划线，以字母开头（例如 liaison）`);
     out.roles.push({ at: row.at, id: id!, label: label!, description: description ?? '' });
   },
   orgs(row, out, def) {
@@ -122,10 +120,10 @@ const READERS: Record<SheetId, Reader> = {
     const kind = kindOf(c.kind!);
     const sort = c.sort ? Number(c.sort) : undefined;
     const disabled = status(row, out);
-    if (!ORG_CODE.test(c.id!)) problem(out, row, `组织编码“${c.id}”不可用：请用英文字母、数字、点、下划线或连字符（例如 zhangdian-hongqi）`);
+    if (!ORG_ID.test(c.id!)) problem(out, row, `组织编码“${c.id}”不可用：请用英文字母、数字、点、下划线或连字符（例如 zhangdian-hongqi）`);
     if (!kind) problem(out, row, `类型“${c.kind}”不认识：请填 ${Object.values(KIND_LABELS).join('、')} 之一`);
     if (sort !== undefined && !Number.isInteger(sort)) problem(out, row, `排序“${c.sort}”不是整数：请填整数，或留空`);
-    if (!kind || !ORG_CODE.test(c.id!) || (sort !== undefined && !Number.isInteger(sort)) || (row.has.has('status') && disabled === undefined)) return;
+    if (!kind || !ORG_ID.test(c.id!) || (sort !== undefined && !Number.isInteger(sort)) || (row.has.has('status') && disabled === undefined)) return;
     out.orgs.push({
       at: row.at, id: c.id!, name: c.name!, kind, parentId: c.parentId || null,
       ...(sort !== undefined && { sort }), ...(disabled !== undefined && { disabled }),
@@ -136,9 +134,8 @@ const READERS: Record<SheetId, Reader> = {
     const c = row.cells;
     const before = out.problems.length;
     if (!USERNAME.test(c.id!)) problem(out, row, `用户名“${c.id}”不可用：请用 2–40 个英文字母、数字、点、下划线或连字符，以字母或数字开头（例如 zhangsan）`);
-    const level = c.deputyLevel ? levelOf(c.deputyLevel) : null;
+    const level = c.deputyLevel ? deputyLevelOf(c.deputyLevel) : null;
     if (level === undefined) problem(out, row, `代表层级“${c.deputyLevel}”不对：请填 全国、省、市、县、乡 之一，不是代表请留空`);
-    if (c.phone && !PHONE.test(c.phone)) problem(out, row, `手机“${c.phone}”不是电话号码：请只填数字（可带 +、- 或空格），或留空`);
     const disabled = status(row, out);
     if (out.problems.length > before) return;
     out.people.push({
@@ -152,7 +149,7 @@ const READERS: Record<SheetId, Reader> = {
   groups(row, out, def) {
     if (!ensureCells(row, def, out, { id: 64, description: 500 })) return;
     const c = row.cells;
-    if (!ORG_CODE.test(c.id!)) return problem(out, row, `分组编码“${c.id}”不可用：请用英文字母、数字、点、下划线或连字符（例如 liaisons）`);
+    if (!GROUP_ID.test(c.id!)) return problem(out, row, `分组编码“${c.id}”不可用：请用英文小写字母、数字和下划线，以字母开头（例如 liaisons）`);
     out.groups.push({ at: row.at, id: c.id!, name: c.name!, ...(row.has.has('description') && { description: c.description ?? '' }) });
   },
   members(row, out, def) {

@@ -2,7 +2,8 @@
 // header, in any order), and the Chinese words for org kinds, deputy levels and states. The
 // reader (records.ts), the template (template.ts) and docs/directory.md follow this one table.
 
-import type { DeputyLevel, OrgRow } from '../../../store/types.ts';
+import type { OrgRow } from '../../../store/types.ts';
+import { ORG_KINDS } from '../rules.ts';
 
 export type SheetId = 'orgs' | 'people' | 'groups' | 'members' | 'roles';
 
@@ -59,7 +60,7 @@ export const SHEETS: SheetDef[] = [
   {
     id: 'groups', name: '分组', about: '可选：常委会组成人员、民情联络员等名单',
     columns: [
-      col('id', '编码', true, 'liaisons', '英文字母、数字、点、下划线或连字符；导入后不可改'),
+      col('id', '编码', true, 'liaisons', '英文小写字母、数字和下划线，以字母开头；导入后不可改'),
       col('name', '名称', true, '民情联络员', ''),
       col('description', '说明', false, '协助代表联系群众的联络员', ''),
     ],
@@ -78,10 +79,8 @@ export function sheetById(id: SheetId): SheetDef {
   return SHEETS.find((s) => s.id === id)!;
 }
 
-export const KIND_LABELS: Record<OrgRow['kind'], string> = {
-  standing_committee: '市人大常委会', district: '区县人大常委会', town: '乡镇人大', office: '办公室',
-  committee: '专门委员会', unit: '政府部门', delegation: '代表团',
-};
+/** The 类型 words of the template: rules.ts's labels of the org kinds. */
+export const KIND_LABELS = ORG_KINDS;
 
 /** The words a 类型 cell may hold: the labels above, their ids and a few names offices use. */
 const KIND_WORDS: Record<string, OrgRow['kind']> = {
@@ -93,14 +92,6 @@ const KIND_WORDS: Record<string, OrgRow['kind']> = {
 
 export function kindOf(word: string): OrgRow['kind'] | undefined {
   return KIND_WORDS[word.replace(/\s/g, '')];
-}
-
-export const LEVEL_LABELS: Record<DeputyLevel, string> = { national: '全国', provincial: '省', city: '市', county: '县', township: '乡' };
-
-export function levelOf(word: string): DeputyLevel | undefined {
-  const w = word.replace(/\s|人大代表|代表|级/g, '');
-  const byLabel = (Object.entries(LEVEL_LABELS) as [DeputyLevel, string][]).find(([, l]) => l === w || (l === '县' && w === '区') || (l === '乡' && w === '乡镇'));
-  return byLabel?.[0] ?? (Object.keys(LEVEL_LABELS) as DeputyLevel[]).find((l) => l === w);
 }
 
 /** 在用 / 停用; undefined for anything else (a blank cell is 在用). */
