@@ -40,10 +40,11 @@ async function withEngine<T>(io: DirectoryIo, run: (engine: Engine) => Promise<T
 /** checked N rows, written N/M: on a terminal one line that updates, else a line per step. */
 function progressPrinter(io: DirectoryIo): (phase: 'read' | 'write', done: number, total: number) => void {
   const tty = (io.err as NodeJS.WriteStream).isTTY === true;
-  let last = -1;
+  let last = 0;
   return (phase, done, total) => {
     if (phase === 'read') { io.err.write(`已读取 ${done} 行，正在检查……\n`); return; }
-    if (total < 500 || done === last) return;
+    // Every 500 rows and at the end: an update of 6,007 people reports each one.
+    if (total < 500 || (done - last < 500 && done < total) || done === last) return;
     last = done;
     io.err.write(`${tty ? '\r' : ''}已写入 ${done}/${total}${tty && done < total ? '' : '\n'}`);
   };
@@ -99,10 +100,10 @@ export async function directoryCommand(args: string[], io: DirectoryIo): Promise
       io.err.write(`lvzhi directory 失败：${(e as Error).message}\n`);
       return 1;
     }
-    io.err.write(`${e.code} ${e.message.split('：')[0]}\n`);
     const problems = (e.params.problems as Problem[] | undefined) ?? [];
-    for (const p of problems) io.err.write(`  ${p.message}\n`);
-    if (problems.length === 0) io.err.write(`${e.message}\n`);
+    // Every bad row on a line of its own; the message above them only counts them.
+    if (problems.length === 0) io.err.write(`${e.format()}\n`);
+    else io.err.write(`${e.code} ${e.message.split('：')[0]}\n${problems.map((p) => `  ${p.message}\n`).join('')}`);
     return e.code.startsWith('LVZ_STORE_') ? 3 : 1;
   }
 }

@@ -16,6 +16,7 @@ import type { ChangeSource, DirectoryChangeRow } from '../../../store/types.ts';
 import type { RuntimeContext } from '../../context.ts';
 import type { Actor } from '../../types.ts';
 import { adminReach } from '../../admin-scope.ts';
+import { systemClock } from '../../clock.ts';
 import { applyDirectoryChanges, invalid, type ChangeResult } from '../changes.ts';
 import { loadStored, toChangeSet } from './change-set.ts';
 import { FILE_LIMITS, readImportFile, tooLarge, type ImportFile } from './read-file.ts';
@@ -141,6 +142,7 @@ export async function checkUpload(rc: RuntimeContext, actor: Actor, upload: { fi
   const outcome = await importFiles(rc, actor, [file], { dryRun: true, source: 'import', batchId: id });
   remember(id, outcome);
   await fs.promises.mkdir(importDir(rc), { recursive: true });
+  await sweepUnconfirmed(rc);
   await fs.promises.writeFile(path.join(importDir(rc), id), file.bytes, { flag: 'wx' });
   const r = outcome.result;
   const sum = (k: 'created' | 'updated' | 'unchanged'): number => r.roles[k] + r.orgs[k] + r.people[k] + r.groups[k] + r.members[k];
@@ -150,6 +152,20 @@ export async function checkUpload(rc: RuntimeContext, actor: Actor, upload: { fi
     created: sum('created'), updated: sum('updated'), unchanged: sum('unchanged'),
   });
   return { id, outcome };
+}
+
+/**
+ * Files checked a day ago and never confirmed: their page says 请重新上传 from then on. File times
+ * are real time, so the real clock (not a rehearsal's) measures their age.
+ */
+const KEEP_MS = 86_400_000;
+
+async function sweepUnconfirmed(rc: RuntimeContext): Promise<void> {
+  const dir = importDir(rc);
+  for (const name of await fs.promises.readdir(dir).catch(() => [] as string[])) {
+    const stat = await fs.promises.stat(path.join(dir, name)).catch(() => undefined);
+    if (stat && systemClock().getTime() - stat.mtimeMs > KEEP_MS) await fs.promises.rm(path.join(dir, name), { force: true });
+  }
 }
 
 async function ownImport(rc: RuntimeContext, actor: Actor, id: string): Promise<DirectoryImportRow> {
@@ -170,7 +186,7 @@ export async function confirmImport(rc: RuntimeContext, actor: Actor, id: string
   progress.set(row.id, { done: 0, total: row.created + row.updated });
   const run = async (): Promise<void> => {
     try {
-      const bytes = await fs.promises.readFile(file);
+      const bytes = await fs.promises.readFile(file).catch(() => { throw new LvzError('LVZ_RUN_NOT_FOUND', '这次导入的文件已过期（上传超过一天未确认）：请重新上传', {}); });
       if (createHash('sha256').update(bytes).digest('hex') !== row.sha256) throw new Error('导入文件的副本已改变');
       const outcome = await importFiles(rc, actor, [{ name: row.fileName, bytes }], {
         source: 'import', batchId: row.id, onProgress: (phase, done, total) => { if (phase === 'write') progress.set(row.id, { done, total }); },
