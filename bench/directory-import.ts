@@ -1,6 +1,7 @@
 // directory-import.ts: `tsx bench/directory-import.ts`: the 通讯录 import at the issue's size, 40
 // units plus 6,007 deputies in one .xlsx, on a fresh database (SQLite; PostgreSQL too when
-// DATABASE_URL is set): read, check (dry run), write, the same file again, one changed row. Also
+// DATABASE_URL is set, or BENCH_PG=1 to start a throwaway server as the tests' PG pass does, fsync
+// off): read, check (dry run), write, the same file again, one changed row. Also
 // the demo seed (directory/demo/*.csv through the import) against the old direct inserts.
 // Prints a markdown table for docs/benchmarks.md.
 
@@ -85,9 +86,16 @@ async function demoSeed(): Promise<string> {
   return `| SQLite | createEngine({ demo: true }) on a fresh database, median of 5 (includes loading definitions and migrations) | ${Math.round(times[2]!)} ms | |`;
 }
 
+let stopPg: (() => Promise<void>) | undefined;
+if (process.env.BENCH_PG === '1') {
+  process.env.LVZHI_TEST_PG = '1';
+  const { default: startPg } = await import('../test/setup/postgres.ts');
+  stopPg = await startPg();
+}
 const rows = ['| Database | What | Time | Rows |', '|---|---|---:|---|'];
 rows.push(...await run('sqlite'));
 if (process.env.DATABASE_URL) rows.push(...await run('postgres'));
+await stopPg?.();
 rows.push(await demoSeed());
 console.log(`${os.cpus()[0]?.model ?? ''} ×${os.cpus().length}, Node ${process.version}`);
 console.log(rows.join('\n'));
