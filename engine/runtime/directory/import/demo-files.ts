@@ -1,6 +1,7 @@
 // demo-files.ts: the demo directory is a file like any other: directory/demo/orgs.csv and
 // people.csv, committed. Read here without a database, for the demo seed (demo.ts), `lvzhi check`
-// (whose model check needs a directory) and the tests.
+// (whose model check needs a directory) and the tests. Its roles are ids, not labels, so a project
+// that relabels a role in its roles.yaml still gets the demo accounts.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -34,7 +35,7 @@ export function shippedRoles(): RoleSet {
   return r.roles;
 }
 
-/** The demo directory for `lvzhi check`: people with role ids (the files name roles by label), orgs with kinds. */
+/** The demo directory for `lvzhi check`: people with role ids (a label, should the file use one, becomes its id), orgs with kinds. */
 export function demoDirectory(roles: RoleSet = shippedRoles()): { users: { id: string; roles: string[]; orgId: string | null }[]; orgs: { id: string; kind: OrgRow['kind'] }[] } {
   const byLabel = new Map(roles.list.map((r) => [r.label, r.id]));
   const r = demoRecords();
