@@ -100,6 +100,7 @@ export const taskViewSchema = {
     signers: { type: 'array', items: { type: 'object', properties: { taskId: str, name: str, position: str } } },
     dueAt: str, provisional: { type: 'boolean', description: 'true: dueAt is provisional, counted on weekdays into a year the holiday calendar lacks (暂按工作日估算); absent otherwise' },
     workingDaysLeft: int, isOverdue: bool, isDelegated: bool,
+    cameBack: { type: 'object', description: '本环节曾经办理过、流程又回到这里时，定义给出的说明（如“附议代表不足十人”）及回到的时间', properties: { note: str, at: str } },
     history: { type: 'array', items: historySchema },
     anonymity: anonymitySchema,
     groups: groupsSchema,

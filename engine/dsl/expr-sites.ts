@@ -15,6 +15,8 @@ export interface ExprSite {
 }
 
 const BASE: ReadonlySet<string> = new Set(EXPR_VARS);
+/** A step's `rules:` also see who started the instance (a bill's proposer is no co-signer). */
+const RULE_VARS: ReadonlySet<string> = new Set(['data', 'actor', 'initiator']);
 const WITH_ITEM: ReadonlySet<string> = new Set([...EXPR_VARS, 'item']);
 
 export function exprSites(wf: WorkflowDef): ExprSite[] {
@@ -41,6 +43,7 @@ export function exprSites(wf: WorkflowDef): ExprSite[] {
     add(group.for_each, `${path}/for_each`);
     add(group.org, `${path}/org`, vars);
     if (group.assignee !== 'initiator') add(group.assignee, `${path}/assignee`, vars);
+    group.rules.forEach((r, i) => add(r.check, `${path}/rules/${i}/check`, RULE_VARS));
   }
   for (const { deadline, path } of deadlinesOf(wf)) {
     deadline.after.forEach((c, i) => add(c.when, `${path}/after/${i}/when`));

@@ -1,6 +1,7 @@
 // model-check.ts: what `lvzhi check` adds to the compile checks: every state can still reach an end, every
-// task has someone in the directory to take it, every deadline does something, and how many paths lead from
-// the start to an end. Pure: the caller passes the compiled workflow, its forms and the directory.
+// task has someone in the directory to take it, every id written into user()/org()/members() is in the
+// directory (not-in-directory.ts), every deadline does something, and how many paths lead from the start
+// to an end. Pure: the caller passes the compiled workflow, its forms and the directory.
 //
 // The paths are enumerated over the definition's own graph (every candidate of every event, every always:
 // transition), not by running xstate: guards depend on data no static check has, so each candidate counts as
@@ -12,6 +13,7 @@
 import { LvzError } from '../errors.ts';
 import type { CompiledForm } from '../forms/types.ts';
 import { deadlinesOf, groupsOf } from './walk.ts';
+import { notInDirectory } from './not-in-directory.ts';
 import { q } from './zh.ts';
 import type { RoleSet } from './roles.ts';
 import type { CompiledWorkflow, TaskGroupDef, WorkflowDef } from './types.ts';
@@ -27,10 +29,17 @@ export interface DirectoryOrg {
   kind: string;
 }
 
+export interface DirectoryGroup {
+  id: string;
+  disabled: boolean;
+}
+
 /** The people who could take tasks; the CLI passes the demo directory, the studio the live one. */
 export interface Directory {
   users: readonly DirectoryUser[];
   orgs: readonly DirectoryOrg[];
+  /** Member groups (members('…')); without them the group ids are not checked. */
+  groups?: readonly DirectoryGroup[];
 }
 
 export interface ModelCheckOptions {
@@ -94,7 +103,12 @@ export function modelCheck(wf: CompiledWorkflow, opts: ModelCheckOptions): Model
       }),
     );
   }
-  if (opts.directory) errors.push(...nobodyCanDo(wf, opts.forms, opts.directory, opts.roles));
+  if (opts.directory) {
+    errors.push(...nobodyCanDo(wf, opts.forms, opts.directory, opts.roles));
+    const named = notInDirectory(wf, opts.directory);
+    errors.push(...named.errors);
+    warnings.push(...named.warnings);
+  }
   warnings.push(...fallThrough(wf));
   const { paths, truncated, limited } = enumeratePaths(def, opts);
   if (limited) warnings.push(checkLimit(wf, paths.length));

@@ -106,6 +106,23 @@ const fieldRights: Schema = {
     edit: names('Fields this step may edit', 'A field of the form'),
     read: names('Fields this step sees read-only', 'A field of the form'),
     hidden: names('Fields this step does not see at all', 'A field of the form'),
+    require: names('Edited fields that must be filled at this step (besides those the form marks required)', 'A field this step edits'),
+  },
+};
+
+const stepRules: Schema = {
+  type: 'array',
+  description: 'Checks over the whole record before any button of this step takes effect; a failed one is an error on its field',
+  items: {
+    type: 'object',
+    description: 'One rule: check (CEL over data, actor, initiator), field (edited here) and message',
+    additionalProperties: false,
+    required: ['check', 'field', 'message'],
+    properties: {
+      check: cel('True when the record may go on, e.g. size(data.cosigners.filter(d, d != initiator.id)) >= 10'),
+      field: name('The field this step edits that the error is shown on'),
+      message: str('The error shown on the field when check is not true: say what to do'),
+    },
   },
 };
 
@@ -116,6 +133,7 @@ const taskProps: Schema = {
   org: cel('Organisation id the task is scoped to, e.g. data.lead_unit or item'),
   form: str('Form used at this step (default: the record form)', { pattern: ID_PATTERN }),
   fields: fieldRights,
+  rules: stepRules,
   actions: {
     type: 'array',
     description: 'Office actions offered at this step: 退回 转办 委派 加签 撤回 催办 抄送',

@@ -33,6 +33,18 @@ export interface FieldRights {
   edit: string[];
   read: string[];
   hidden: string[];
+  /** Edited fields that must be filled at this step, whatever the form's `required` says. */
+  require: string[];
+}
+
+/** A check on the record as this step would leave it; when `check` is not true, `message` shows on `field`. */
+export interface StepRule {
+  /** CEL over `data` (after this submit), `actor` and `initiator`: true when the record may go on. */
+  check: string;
+  /** The field (one this step edits) whose error it is, so the error summary links to it. */
+  field: string;
+  /** What the user reads, zh-CN, saying what to do. */
+  message: string;
 }
 
 export interface TaskDef extends Assignment {
@@ -48,6 +60,8 @@ export interface TaskDef extends Assignment {
   return_to: string[];
   /** How long after the task was created a `return` is still allowed (a wrongly assigned unit: 7 working days). */
   return_within?: DurationSpec;
+  /** Checks over the whole record, run with the form's own rules before any button takes effect. */
+  rules: StepRule[];
 }
 
 export type CompleteWhen =

@@ -52,6 +52,12 @@ export function withBudget<T>(fn: () => T, max = MAX_STEPS): T {
   }
 }
 
+/** Count `n` steps of work a function did inside the running evaluation (a directory lookup's copy). */
+export function charge(n: number): void {
+  const budget = current;
+  if (budget && (budget.steps += n) > budget.max) fail(budget, 'steps');
+}
+
 function fail(budget: Budget, what: BudgetExceeded['what']): never {
   throw (budget.exceeded ??= new BudgetExceeded(what));
 }

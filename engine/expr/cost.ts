@@ -3,8 +3,8 @@
 // CEL has no loops, but comprehensions (all, exists, exists_one, map, filter) nest: four maps over a
 // literal list of 200 are 1.6e9 steps, eight `all` over ten items 1e8. The estimate multiplies each
 // comprehension's body by the size of the list it walks: a literal's own length, and DATA_LIST for a list
-// that comes from data (the directory holds about 6,000 deputies, so one comprehension over data stays
-// allowed and two nested ones do not). The runtime budget (budget.ts) catches whatever data breaks this.
+// that comes from data or the directory (members(); the directory holds about 6,000 deputies, so one
+// comprehension over data stays allowed and two nested ones do not). The runtime budget (budget.ts) catches whatever data breaks this.
 
 /** Steps one expression may be estimated to take (about 20-50 ms of evaluation). */
 export const MAX_COST = 1_000_000;
@@ -81,7 +81,7 @@ function estimate(node: Node, vars: ReadonlyMap<string, Shape>): Estimate {
     case 'rcall':
       return rcall(node, args, vars, sub);
     case 'call':
-      return sum(((args[1] as unknown[]) ?? []).map(sub), 1, args[0] === 'dyn' ? sub((args[1] as unknown[])[0]).shape : SCALAR);
+      return sum(((args[1] as unknown[]) ?? []).map(sub), 1, args[0] === 'dyn' ? sub((args[1] as unknown[])[0]).shape : callShape(args[0]));
     case '+': case 'in': case '==': case '!=':
       return binary(node.op, sub(args[0]), sub(args[1]));
     case '?:': {
@@ -94,6 +94,14 @@ function estimate(node: Node, vars: ReadonlyMap<string, Shape>): Estimate {
       return sum(parts, 1, SCALAR);
     }
   }
+}
+
+/**
+ * What a global call gives: members() a list from the directory (DATA_LIST), the rest a value. user() and
+ * org() give maps whose lists (`user(x).works_for`) are data to whoever reads them, as `.` below assumes.
+ */
+function callShape(name: unknown): Shape {
+  return name === 'members' ? { n: DATA_LIST, elem: SCALAR } : SCALAR;
 }
 
 function literal(op: string, args: unknown[], sub: (x: unknown) => Estimate): Estimate {

@@ -10,6 +10,7 @@ import { Environment } from '@marcbachmann/cel-js';
 import { LvzError, isLvzError, type Where } from '../errors.ts';
 import { BudgetExceeded, instrument, MAX_OPERATION_STEPS, MAX_STEPS, withBudget } from './budget.ts';
 import { DATA_LIST, estimateCost, MAX_BUILT, MAX_COST, MAX_TOTAL_COST } from './cost.ts';
+import { DIRECTORY_FUNCTIONS, membersOf, orgOf, userOf, withDirectory, type ExprDirectory } from './directory.ts';
 import './linear-regexp.ts';
 import { unsafeRegex } from './regex-check.ts';
 
@@ -19,17 +20,36 @@ const env = new Environment({
   limits: { maxAstNodes: 2000, maxDepth: 40, maxListElements: 200, maxMapEntries: 200, maxCallArguments: 8 },
 });
 
+env
+  .registerFunction('user(string): map', userOf)
+  .registerFunction('org(string): map', orgOf)
+  .registerFunction('members(string): list', membersOf);
+
+/** Functions an expression may call by name (CEL's own and the directory's): any other never loads. */
+const FUNCTIONS: ReadonlySet<string> = new Set(env.getDefinitions().functions.filter((f) => !f.receiverType).map((f) => f.name));
+
+export type { ExprDirectory } from './directory.ts';
+export { DIRECTORY_FUNCTIONS, withDirectory } from './directory.ts';
+export type DirectoryFunction = (typeof DIRECTORY_FUNCTIONS)[number];
+
 export const MAX_EXPR_LENGTH = 2000;
+
+export interface EvaluateOptions {
+  /** The directory user(), org() and members() read during this evaluation (else the one in scope, if any). */
+  directory?: ExprDirectory;
+}
 
 export interface CompiledExpr {
   source: string;
   /** Top-level variables and their first member, e.g. `data.units` -> ["data.units"]. */
   refs: string[];
+  /** Calls of the directory functions, with the id when it is written as a literal (`members('liaisons')`). */
+  directoryCalls: { fn: DirectoryFunction; id?: string }[];
   /** Estimated steps (cost.ts), at most MAX_COST. */
   cost: number;
   /** The YAML node it was compiled from, when given. */
   where?: Where;
-  evaluate(vars: Record<string, unknown>): unknown;
+  evaluate(vars: Record<string, unknown>, opts?: EvaluateOptions): unknown;
 }
 
 /** Parse an expression; throws LVZ_EXPR_SYNTAX with the position of the YAML node. */
@@ -43,6 +63,8 @@ export function compileExpr(source: string, where?: Where): CompiledExpr {
   } catch (e) {
     throw new LvzError('LVZ_EXPR_SYNTAX', `表达式“${source}”无法解析：${firstLine(e)}`, { where, cause: e });
   }
+  const calls = collectCalls(fn.ast);
+  refuseUnknownFunctions(source, calls, where);
   const cost = refuseCostly(source, fn.ast, where);
   refuseUnsafeRegex(source, fn.ast, where);
   instrument(fn.ast);
@@ -50,17 +72,45 @@ export function compileExpr(source: string, where?: Where): CompiledExpr {
   return {
     source,
     refs,
+    directoryCalls: calls.filter((c): c is { fn: DirectoryFunction; id?: string } => (DIRECTORY_FUNCTIONS as readonly string[]).includes(c.fn)),
     cost,
     ...(where && { where }),
-    evaluate(vars) {
+    evaluate(vars, opts) {
+      const run = (): unknown => fn(toCel(vars) as Record<string, unknown>);
       try {
-        return fromCel(withBudget(() => fn(toCel(vars) as Record<string, unknown>)));
+        return fromCel(withBudget(opts?.directory ? () => withDirectory(opts.directory, run) : run));
       } catch (e) {
         if (e instanceof BudgetExceeded) throw overBudget(source, e, where);
         throw new LvzError('LVZ_EXPR_EVAL', `表达式“${source}”运行出错：${firstLine(e)}`, { where, cause: e });
       }
     },
   };
+}
+
+/** LVZ_EXPR_SYNTAX for a call of a function nobody defines (`lookup(x)`): it could only fail when it runs. */
+function refuseUnknownFunctions(source: string, calls: { fn: string }[], where?: Where): void {
+  const unknown = calls.find((c) => !FUNCTIONS.has(c.fn));
+  if (!unknown) return;
+  throw new LvzError('LVZ_EXPR_SYNTAX', `表达式“${source}”使用了未知的函数“${unknown.fn}”：可用的函数有 ${[...FUNCTIONS].join('、')}（见 docs/dsl.md“表达式”）`,
+    { where, params: { name: unknown.fn } });
+}
+
+/** Every call of a global function, with its first argument when that is a string literal. */
+function collectCalls(ast: unknown): { fn: string; id?: string }[] {
+  const out: { fn: string; id?: string }[] = [];
+  const walk = (node: unknown): void => {
+    if (!node || typeof node !== 'object') return;
+    if (Array.isArray(node)) return node.forEach(walk);
+    const n = node as AstNode;
+    if (n.op === 'call' && Array.isArray(n.args) && typeof n.args[0] === 'string') {
+      const first = (n.args[1] as AstNode[] | undefined)?.[0];
+      out.push({ fn: n.args[0], ...(first?.op === 'value' && typeof first.args === 'string' && { id: first.args }) });
+    }
+    if (Array.isArray(n.args)) n.args.forEach(walk);
+    else if (n.args && typeof n.args === 'object') walk(n.args);
+  };
+  walk(ast);
+  return out;
 }
 
 /** LVZ_EXPR_TOO_COSTLY when the static estimate (cost.ts) is over its limit. */
@@ -133,9 +183,9 @@ const approx = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLoca
  * Evaluate as a condition: anything but `true` is false, and an evaluation error is false too, except a
  * run over budget: it is thrown, so the operation is refused instead of silently taking another branch.
  */
-export function isTrue(expr: CompiledExpr, vars: Record<string, unknown>): boolean {
+export function isTrue(expr: CompiledExpr, vars: Record<string, unknown>, opts?: EvaluateOptions): boolean {
   try {
-    return expr.evaluate(vars) === true;
+    return expr.evaluate(vars, opts) === true;
   } catch (e) {
     if (isLvzError(e) && e.code === 'LVZ_EXPR_LIMIT') throw e;
     return false;

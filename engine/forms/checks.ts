@@ -109,6 +109,10 @@ function checkVisibleWhen(f: RawField, path: string, ctx: CheckContext): void {
     ctx.errors.push(new LvzError(e.code, `字段${q(f.name)}的 visible_when：${e.message}`, { where: e.where, path: at, cause: e }));
     return;
   }
+  const dirCall = expr.directoryCalls[0];
+  if (dirCall) {
+    err(ctx, 'LVZ_FORM_UNKNOWN_FIELD', `字段${q(f.name)}：visible_when 使用了通讯录函数 ${dirCall.fn}()，但显示条件只能读取 data.<字段>：请改写成只用本表单字段的条件（通讯录函数用于流程的表达式）`, at, { fn: dirCall.fn });
+  }
   for (const ref of expr.refs) {
     const [head, name] = ref.split('.');
     if (head !== 'data') {

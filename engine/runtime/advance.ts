@@ -14,8 +14,12 @@ import {
   type InstanceRow, type TaskRow,
 } from '../store/process/index.ts';
 import { createCopies, createWork, type EnterInput } from './work.ts';
-import { GOTO, exprOf, celVars, restore, startMachine, step, stateName, type CelActor, type Effect, type MachineContext, type RunEvent } from './machine.ts';
+import {
+  GOTO, exprOf, celVars, needsDirectory, placedActor, restore, startMachine, step, stateName,
+  type CelActor, type Effect, type MachineContext, type RunEvent,
+} from './machine.ts';
 import { stateOf, workflowOf, type RuntimeContext } from './context.ts';
+import type { DirectorySnapshot } from './directory/snapshot.ts';
 
 export interface Working {
   rc: RuntimeContext;
@@ -27,6 +31,8 @@ export interface Working {
   /** Notes of the transitions taken (重新办理 …), for the history line. */
   notes: string[];
   children: { id: string; workflowId: string }[];
+  /** The directory snapshot its expressions read, loaded once per operation (directoryOf). */
+  dir?: DirectorySnapshot;
 }
 
 export function contextOf(w: Working): MachineContext {
@@ -38,11 +44,28 @@ export function openWorking(rc: RuntimeContext, tx: Knex, inst: InstanceRow, wf:
   return { rc, tx, inst, wf, snapshot: restore(wf, inst.state, ctx), now: rc.now(), notes: [], children: [] };
 }
 
-function enterInput(w: Working): EnterInput {
-  return { rc: w.rc, tx: w.tx, wf: w.wf, instanceId: w.inst.id, initiatorId: w.inst.initiatorId, ctx: contextOf(w), now: w.now };
+/**
+ * The directory snapshot for the workflow's expressions, read in the operation's transaction (SQLite has
+ * one writer connection) before the synchronous evaluation; undefined when no expression reads it.
+ */
+async function directoryOf(w: Working): Promise<DirectorySnapshot | undefined> {
+  if (!w.dir && needsDirectory(w.wf)) w.dir = await w.rc.snapshot(w.tx);
+  return w.dir;
 }
 
-async function applyEffects(w: Working, effects: Effect[]): Promise<void> {
+function enterInput(w: Working, event?: RunEvent): EnterInput {
+  return {
+    rc: w.rc, tx: w.tx, wf: w.wf, instanceId: w.inst.id, initiatorId: w.inst.initiatorId, ctx: contextOf(w), now: w.now,
+    ...(event && { event }), ...(w.dir && { dir: w.dir }),
+  };
+}
+
+/** The event as expressions see it: its actor placed in the directory (district, groups) when it is read. */
+function placed(event: RunEvent, dir: DirectorySnapshot | undefined): RunEvent {
+  return dir && event.actor ? { ...event, actor: placedActor(event.actor, dir) } : event;
+}
+
+async function applyEffects(w: Working, effects: Effect[], event?: RunEvent): Promise<void> {
   const active = stateName(w.snapshot);
   const lastEntered = effects.map((e) => e.type).lastIndexOf('entered');
   for (const [i, eff] of effects.entries()) {
@@ -51,10 +74,10 @@ async function applyEffects(w: Working, effects: Effect[]): Promise<void> {
       await cancelTimers(w.tx, w.inst.id, eff.state);
     } else if (eff.type === 'entered') {
       const s = stateOf(w.wf, eff.state);
-      await createCopies(enterInput(w), s);
+      await createCopies(enterInput(w, event), s);
       if (s.spawn) await spawnChild(w, s);
       // Tasks only for the state the macrostep rests in, not for states an `always` passed through.
-      if (i === lastEntered && eff.state === active && s.tasks.length > 0) await createWork(enterInput(w), s);
+      if (i === lastEntered && eff.state === active && s.tasks.length > 0) await createWork(enterInput(w, event), s);
     } else if (eff.note) {
       w.notes.push(eff.note);
     }
@@ -64,10 +87,12 @@ async function applyEffects(w: Working, effects: Effect[]): Promise<void> {
 /** Send one event; false when no transition was enabled (nothing changed). */
 export async function send(w: Working, event: RunEvent): Promise<boolean> {
   const before = w.snapshot;
-  const r = step(w.wf, before, event);
+  const dir = await directoryOf(w);
+  const seen = placed(event, dir);
+  const r = step(w.wf, before, seen, dir);
   if (r.snapshot === before) return false;
   w.snapshot = r.snapshot;
-  await applyEffects(w, r.effects);
+  await applyEffects(w, r.effects, seen);
   return true;
 }
 
@@ -121,10 +146,10 @@ export async function reenter(rc: RuntimeContext, tx: Knex, inst: InstanceRow, w
   return w;
 }
 
-export function titleOf(wf: CompiledWorkflow, data: Record<string, unknown>): string {
+export function titleOf(wf: CompiledWorkflow, data: Record<string, unknown>, dir?: DirectorySnapshot): string {
   if (wf.def.title_from) {
     try {
-      const v = exprOf(wf, wf.def.title_from).evaluate(celVars({ data, tally: {}, visits: {} }));
+      const v = exprOf(wf, wf.def.title_from).evaluate(celVars({ data, tally: {}, visits: {} }), { directory: dir });
       if (typeof v === 'string' && v) return v.slice(0, 500);
     } catch { /* fall back to the record's title */ }
   }
@@ -138,8 +163,9 @@ export async function persist(w: Working, opts: { status?: InstanceRow['status']
   const isDone = w.snapshot.status === 'done';
   let status = opts.status ?? (isDone ? 'completed' : w.inst.status);
   if (status === 'draft' && state !== w.wf.def.initial) status = 'active';
+  const dir = await directoryOf(w);
   const ok = await updateInstance(w.tx, w.inst.id, w.inst.version, {
-    title: titleOf(w.wf, ctx.data), state, status, data: ctx.data,
+    title: titleOf(w.wf, ctx.data, dir), state, status, data: ctx.data,
     snapshot: { value: state, tally: ctx.tally, visits: ctx.visits },
     updatedAt: w.now.toISOString(),
     ...((isDone || status === 'cancelled' || status === 'terminated') && { endedAt: w.now.toISOString() }),
@@ -165,18 +191,19 @@ export interface NewInstance {
 /** Insert an instance and enter its initial state; the caller appends its start event. */
 export async function createInstance(rc: RuntimeContext, tx: Knex, input: NewInstance, now: Date): Promise<Working> {
   const wf = workflowOf(rc, input.workflowId);
-  const first = startMachine(wf, input.data);
+  const dir = needsDirectory(wf) ? await rc.snapshot(tx) : undefined;
+  const first = startMachine(wf, input.data, dir);
   const state = stateName(first.snapshot);
   const inst: InstanceRow = {
     id: randomUUID(), number: await nextNumber(tx, wf.def.id, now.getUTCFullYear()), workflowId: wf.def.id,
-    workflowVersion: wf.def.version, title: titleOf(wf, input.data), state, status: input.draft ? 'draft' : 'active',
+    workflowVersion: wf.def.version, title: titleOf(wf, input.data, dir), state, status: input.draft ? 'draft' : 'active',
     initiatorId: input.initiatorId, initiatorOrg: input.initiatorOrg, data: input.data,
     snapshot: { value: state, tally: {}, visits: {} }, version: 0, parentId: input.parentId ?? null,
     createdAt: now.toISOString(), updatedAt: now.toISOString(), endedAt: null,
   };
   await insertInstance(tx, inst);
-  const w: Working = { rc, tx, inst, wf, snapshot: first.snapshot, now, notes: [], children: [] };
-  await applyEffects(w, first.effects);
+  const w: Working = { rc, tx, inst, wf, snapshot: first.snapshot, now, notes: [], children: [], ...(dir && { dir }) };
+  await applyEffects(w, first.effects, input.actor && placed({ type: '', actor: input.actor }, dir));
   await settle(w, input.actor);
   return w;
 }
@@ -186,7 +213,8 @@ async function spawnChild(w: Working, s: StateDef): Promise<void> {
   const spec = s.spawn!;
   const vars = celVars(contextOf(w));
   const data: Record<string, unknown> = {};
-  for (const [field, src] of Object.entries(spec.data)) data[field] = exprOf(w.wf, src).evaluate(vars);
+  const directory = await directoryOf(w);
+  for (const [field, src] of Object.entries(spec.data)) data[field] = exprOf(w.wf, src).evaluate(vars, { directory });
   const child = await createInstance(w.rc, w.tx, {
     workflowId: spec.workflow, initiatorId: w.inst.initiatorId, initiatorOrg: w.inst.initiatorOrg, data, parentId: w.inst.id,
   }, w.now);

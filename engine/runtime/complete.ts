@@ -11,7 +11,7 @@ import type { Actor, CompleteInput } from './types.ts';
 import { stateName, type CelActor } from './machine.ts';
 import { conflict, contextOf, openWorking, persist, send, settle, type Working } from './advance.ts';
 import { groupOf, stateOf, type RuntimeContext } from './context.ts';
-import { mergeData, validateStep } from './form-input.ts';
+import { mergeData, unassignedAsFieldError, validateStep } from './form-input.ts';
 import { celActor, ensureOpen, ensurePlainText, loadTask, requireReason, type Loaded } from './load.ts';
 import { signerPosition } from './work.ts';
 import { onceIn } from './idempotency.ts';
@@ -84,7 +84,8 @@ async function finishTask(rc: RuntimeContext, tx: Knex, actor: Actor, l: Loaded,
   const reason = reasonFor(s, input.event, input.reason);
   const current = { ...inst.data, ...(task.draft ?? {}) };
   const uploaders = [actor.userId, l.acting.holder.userId];
-  const { patch, fileIds } = await validateStep(rc, tx, wf, g, input.input, current, uploaders, input.typed);
+  const who = celActor(actor);
+  const { patch, fileIds } = await validateStep(rc, tx, wf, g, input.input, current, uploaders, input.typed, { actor: who, initiator: { id: inst.initiatorId } });
   await closeTask(tx, task, input.event, actor, l.acting.onBehalfOf, rc.now());
   const data = g.for_each ? withGroupEntry(inst.data, g, task, patch, input.event, actor.userId) : mergeData(inst.data, patch);
   if ((await attachFiles(tx, inst.id, fileIds, uploaders)) < new Set(fileIds).size) {
@@ -92,10 +93,14 @@ async function finishTask(rc: RuntimeContext, tx: Knex, actor: Actor, l: Loaded,
     throw new LvzError('LVZ_RUN_CONFLICT', '有附件已超过保留时间被清理：请重新上传附件后再提交', { params: { taskId: task.id } });
   }
   const w = openWorking(rc, tx, inst, wf, data);
-  const who = celActor(actor);
   const signersAfter = await openSignersAfter(w, g, task);
-  if (signersAfter === 0) await advanceAfter(w, s, g, task, input.event, who);
-  await settle(w, who);
+  try {
+    if (signersAfter === 0) await advanceAfter(w, s, g, task, input.event, who);
+    await settle(w, who);
+  } catch (e) {
+    // Nothing is kept (the transaction rolls back); the user sees the field to fill, not the step's setup.
+    throw await unassignedAsFieldError(rc, tx, wf, g, e, input.input, current);
+  }
   // The instance's row and its event go out together: one round trip to the database instead of
   // two. A failed version check is thrown once both have finished, and the transaction (or the
   // event's savepoint) undoes the event too.

@@ -1,16 +1,19 @@
 // form-input.ts: a step's submitted body -> the record patch, or LVZ_FORM_INVALID carrying the
 // errors and a re-render model that keeps what the user typed. Nothing is written on failure.
+// The step adds to the form's checks: the fields it requires (`fields.require`) and its `rules:`.
 
 import type { Knex } from 'knex';
 import type { CompiledWorkflow, TaskGroupDef } from '../dsl/types.ts';
-import type { CompiledForm, FieldAccess } from '../forms/types.ts';
-import { validateInput } from '../forms/validate.ts';
+import type { CompiledForm, DirectoryOptions, FieldAccess, FieldError } from '../forms/types.ts';
+import { fieldErrors, validateInput } from '../forms/validate.ts';
+import { isTrue } from '../expr/index.ts';
 import { jsonTypeMessage, jsonTypeProblem } from '../forms/json-types.ts';
 import { buildFormModel } from '../forms/model.ts';
-import { LvzError } from '../errors.ts';
+import { isLvzError, LvzError } from '../errors.ts';
 import { getFiles } from '../store/process/index.ts';
 import type { FormInvalidParams, RawInput } from './types.ts';
 import { formOf, type RuntimeContext } from './context.ts';
+import { exprOf, type CelActor } from './machine.ts';
 
 /** Edit and read sets of a step; with no `read:` list, everything not edited or hidden is readable. */
 export function accessOf(form: CompiledForm, g: TaskGroupDef): FieldAccess {
@@ -22,8 +25,19 @@ export function accessOf(form: CompiledForm, g: TaskGroupDef): FieldAccess {
   return { edit, read };
 }
 
+const requiring = new WeakMap<TaskGroupDef, { base: CompiledForm; form: CompiledForm }>();
+
+/** The step's form, with the fields its `fields.require` lists required here (and marked 必填 on its page). */
 export function stepForm(rc: RuntimeContext, wf: CompiledWorkflow, g: TaskGroupDef): CompiledForm {
-  return formOf(rc, g.form ?? wf.def.record);
+  const base = formOf(rc, g.form ?? wf.def.record);
+  const require = new Set(g.fields.require ?? []); // a definition normalised before `require` existed has none
+  if (require.size === 0) return base;
+  const hit = requiring.get(g);
+  if (hit?.base === base) return hit.form;
+  const fields = base.def.fields.map((f) => (require.has(f.name) && !f.required ? { ...f, required: true } : f));
+  const form: CompiledForm = { ...base, def: { ...base.def, fields }, byName: new Map(fields.map((f) => [f.name, f])) };
+  requiring.set(g, { base, form });
+  return form;
 }
 
 /**
@@ -63,8 +77,14 @@ export interface Validated {
   fileIds: string[];
 }
 
+/** Who is acting and who started the instance: what a step's `rules:` may read besides the record. */
+export interface RuleVars {
+  actor: CelActor;
+  initiator: { id: string };
+}
+
 export async function validateStep(
-  rc: RuntimeContext, tx: Knex, wf: CompiledWorkflow, g: TaskGroupDef, raw: RawInput, current: Record<string, unknown>, uploaders: string[], typed = false,
+  rc: RuntimeContext, tx: Knex, wf: CompiledWorkflow, g: TaskGroupDef, raw: RawInput, current: Record<string, unknown>, uploaders: string[], typed = false, who?: RuleVars,
 ): Promise<Validated> {
   const form = stepForm(rc, wf, g);
   const access = accessOf(form, g);
@@ -72,11 +92,44 @@ export async function validateStep(
   const dir = await rc.directory(tx);
   const resolved = await resolveUploads(tx, form, access, raw, current, uploaders);
   const { data, errors } = validateInput(form, resolved.raw, access, current, dir);
-  if (errors.length > 0) {
-    const params: FormInvalidParams = { errors, form: buildFormModel(form, current, access, errors, dir, resolved.raw) };
-    throw new LvzError('LVZ_FORM_INVALID', `表单有 ${errors.length} 处需要修改：请按提示改正后再提交`, { params: params as unknown as Record<string, unknown> });
-  }
+  if (errors.length === 0 && who) errors.push(...ruleErrors(wf, g, mergeData(current, data), who));
+  if (errors.length > 0) throw formInvalid(form, access, errors, current, dir, resolved.raw);
   return { patch: data, fileIds: resolved.fileIds };
+}
+
+/** LVZ_FORM_INVALID with the errors and a re-render model that keeps what the user typed. */
+function formInvalid(form: CompiledForm, access: FieldAccess, errors: FieldError[], current: Record<string, unknown>, dir: DirectoryOptions, raw: RawInput): LvzError {
+  const params: FormInvalidParams = { errors, form: buildFormModel(form, current, access, errors, dir, raw) };
+  return new LvzError('LVZ_FORM_INVALID', `表单有 ${errors.length} 处需要修改：请按提示改正后再提交`, { params: params as unknown as Record<string, unknown> });
+}
+
+/**
+ * The step's `rules:` over the record as this submit would leave it, once its fields are each valid.
+ * A rule that cannot be evaluated (a field it reads is empty) fails like a false one: the record may not go on.
+ */
+function ruleErrors(wf: CompiledWorkflow, g: TaskGroupDef, data: Record<string, unknown>, who: RuleVars): FieldError[] {
+  const vars = { data, actor: who.actor, initiator: who.initiator };
+  const failed = (g.rules ?? []).filter((r) => !isTrue(exprOf(wf, r.check), vars));
+  const first = new Map<string, FieldError>();
+  for (const r of failed) if (!first.has(r.field)) first.set(r.field, { id: `f-${r.field}`, name: r.field, message: r.message });
+  return [...first.values()];
+}
+
+/**
+ * A next step whose 办理单位 or 办理人 comes from a field this step edits and left empty (work.ts,
+ * LVZ_RUN_UNASSIGNED) is that field's error (请选择审议委员会), shown with what the user typed.
+ * Anything else is returned unchanged.
+ */
+export async function unassignedAsFieldError(rc: RuntimeContext, tx: Knex, wf: CompiledWorkflow, g: TaskGroupDef, e: unknown, raw: RawInput, current: Record<string, unknown>): Promise<unknown> {
+  if (!isLvzError(e) || e.code !== 'LVZ_RUN_UNASSIGNED') return e;
+  const form = stepForm(rc, wf, g);
+  const access = accessOf(form, g);
+  const field = form.byName.get(String(e.params?.field ?? ''));
+  if (!field || !access.edit.has(field.name)) return e;
+  const dir = await rc.directory(tx);
+  const [required] = fieldErrors({ ...field, required: true }, undefined, dir);
+  const errors = [{ id: `f-${field.name}`, name: field.name, message: required?.message ?? e.message }];
+  return formInvalid(form, access, errors, current, dir, raw);
 }
 
 /** Merge a patch into the record; undefined deletes (a field visible_when now hides). */

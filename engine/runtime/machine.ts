@@ -6,8 +6,9 @@
 // writes when it sees the `entered`/`left` actions that the pure transition() hands back.
 
 import { assign, setup, transition, initialTransition, type AnyStateMachine, type AnyMachineSnapshot } from 'xstate';
-import { compileExpr, isTrue, type CompiledExpr } from '../expr/index.ts';
+import { compileExpr, isTrue, withDirectory, type CompiledExpr } from '../expr/index.ts';
 import type { CompiledWorkflow, StateDef, TransitionDef, WorkflowDef } from '../dsl/types.ts';
+import type { DirectorySnapshot } from './directory/snapshot.ts';
 
 export interface MachineContext {
   data: Record<string, unknown>;
@@ -15,11 +16,13 @@ export interface MachineContext {
   visits: Record<string, number>;
 }
 
-/** `actor` as CEL sees it. */
+/** `actor` as CEL sees it; `district` and `groups` are added from the directory when a workflow reads it. */
 export interface CelActor {
   id: string;
   org: string;
   roles: string[];
+  district?: string;
+  groups?: string[];
 }
 
 export interface RunEvent {
@@ -63,10 +66,32 @@ export function exprOf(wf: CompiledWorkflow | undefined, source: string): Compil
   return e;
 }
 
+/**
+ * Whether any expression of the workflow reads the directory (user(), org(), members(), actor.district,
+ * actor.groups): only then is its snapshot loaded for an operation. Worked out once per compiled workflow.
+ */
+export function needsDirectory(wf: CompiledWorkflow): boolean {
+  let hit = readsDirectory.get(wf);
+  if (hit === undefined) {
+    hit = [...wf.exprs.values()].some((e) => e.directoryCalls.length > 0 || e.refs.includes('actor.district') || e.refs.includes('actor.groups'));
+    readsDirectory.set(wf, hit);
+  }
+  return hit;
+}
+
+const readsDirectory = new WeakMap<CompiledWorkflow, boolean>();
+
+/** The actor with its district (of their org; '' for the city's) and member groups from the directory. */
+export function placedActor(actor: CelActor, dir: DirectorySnapshot): CelActor {
+  const person = dir.people.get(actor.id);
+  const district = dir.orgs.get(actor.org)?.district ?? person?.district ?? '';
+  return { ...actor, district, groups: person ? [...person.groups] : [] };
+}
+
 export function celVars(ctx: MachineContext, event?: RunEvent, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     data: ctx.data, tally: ctx.tally, visits: ctx.visits,
-    actor: event?.actor ?? { id: '', org: '', roles: [] },
+    actor: event?.actor ?? { id: '', org: '', roles: [], district: '', groups: [] },
     event: { type: event?.type ?? '' },
     ...extra,
   };
@@ -177,8 +202,9 @@ export interface Step {
   effects: Effect[];
 }
 
-export function startMachine(wf: CompiledWorkflow, data: Record<string, unknown>): Step {
-  const [snapshot, actions] = withGuardErrors(() => initialTransition(machineFor(wf), { data }));
+/** The first step; guards and `set` read `dir` (the directory snapshot) when the workflow uses it. */
+export function startMachine(wf: CompiledWorkflow, data: Record<string, unknown>, dir?: DirectorySnapshot): Step {
+  const [snapshot, actions] = withDirectory(dir, () => withGuardErrors(() => initialTransition(machineFor(wf), { data })));
   return { snapshot, effects: effectsOf(actions as never) };
 }
 
@@ -186,9 +212,9 @@ export function restore(wf: CompiledWorkflow, value: string, context: MachineCon
   return machineFor(wf).resolveState({ value, context });
 }
 
-/** One pure step; no effects and the same value means no transition was enabled. */
-export function step(wf: CompiledWorkflow, snapshot: AnyMachineSnapshot, event: RunEvent): Step {
-  const [next, actions] = withGuardErrors(() => transition(machineFor(wf), snapshot, event as never));
+/** One pure step; no effects and the same value means no transition was enabled. Guards and `set` read `dir`. */
+export function step(wf: CompiledWorkflow, snapshot: AnyMachineSnapshot, event: RunEvent, dir?: DirectorySnapshot): Step {
+  const [next, actions] = withDirectory(dir, () => withGuardErrors(() => transition(machineFor(wf), snapshot, event as never)));
   return { snapshot: next, effects: effectsOf(actions as never) };
 }
 

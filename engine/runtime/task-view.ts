@@ -3,7 +3,7 @@
 
 import { buildFormModel } from '../forms/model.ts';
 import { listPhrases } from '../store/directory.ts';
-import { getInstance, getTask, listEvents, tasksOfInstance, updateTask } from '../store/process/index.ts';
+import { getInstance, getTask, listEvents, tasksOfInstance, updateTask, type EventRow } from '../store/process/index.ts';
 import type { Actor, TaskButton, TaskView } from './types.ts';
 import { actingOn, notFound } from './access.ts';
 import { groupOf, stateOf, workflowOf, type RuntimeContext } from './context.ts';
@@ -13,6 +13,13 @@ import { anonymityOf, historyOf } from './history.ts';
 import { isRemovable, returnTargets } from './actions.ts';
 import { signerPosition } from './work.ts';
 import { daysLeft } from './views.ts';
+
+/** The note of the move that brought the instance back into `state` (the latest arrival), if it had one. */
+function cameBackOf(events: EventRow[], state: string): { cameBack: { note: string; at: string } } | undefined {
+  const arrival = [...events].reverse().find((e) => e.toState === state && e.fromState !== state);
+  const note = arrival?.payload.note;
+  return arrival && typeof note === 'string' && note ? { cameBack: { note, at: arrival.at } } : undefined;
+}
 
 export async function taskView(rc: RuntimeContext, actor: Actor, taskId: string): Promise<TaskView> {
   const task = await getTask(rc.reads, taskId);
@@ -58,6 +65,7 @@ export async function taskView(rc: RuntimeContext, actor: Actor, taskId: string)
     ...(left !== undefined && { workingDaysLeft: left }),
     isOverdue: task.overdue || (!!task.dueAt && task.dueAt < rc.now().toISOString() && task.status === 'open'),
     isDelegated: task.kind === 'delegated',
+    ...(isOpen && task.visit > 1 && cameBackOf(events, task.state)),
     history: historyOf(events, wf, form, { roles: actor.roles, fields: readable, names: names.user, orgOf: names.userOrg }),
     anonymity: anonymityOf(wf, { roles: actor.roles, fields: readable }),
     groups: groupAnswers(rc, wf, inst.data, tasks, { names, dir, viewer: { read: readable, roles: actor.roles } }),

@@ -156,6 +156,11 @@ export interface TaskView {
   workingDaysLeft?: number;
   isOverdue: boolean;
   isDelegated: boolean;
+  /**
+   * The step was reached before and the process came back to it with a note from the definition
+   * (附议代表不足十人…): shown at the top of the page so the holder knows why it is here again.
+   */
+  cameBack?: { note: string; at: string };
   history: HistoryEntry[];
   /** The back-to-back steps whose actor is shown to this viewer as 匿名, and what that does and does not hide. */
   anonymity: AnonymityNote[];

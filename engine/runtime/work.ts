@@ -10,8 +10,9 @@ import { LvzError } from '../errors.ts';
 import { usersWithRole } from '../store/directory.ts';
 import type { Role } from './types.ts';
 import { insertTasks, insertTimers, type TaskRow, type TimerRow } from '../store/process/index.ts';
-import { celVars, exprOf, type MachineContext } from './machine.ts';
-import type { RuntimeContext } from './context.ts';
+import { celVars, exprOf, type MachineContext, type RunEvent } from './machine.ts';
+import { formOf, type RuntimeContext } from './context.ts';
+import type { DirectorySnapshot } from './directory/snapshot.ts';
 
 export interface EnterInput {
   rc: RuntimeContext;
@@ -21,6 +22,10 @@ export interface EnterInput {
   initiatorId: string;
   ctx: MachineContext;
   now: Date;
+  /** The event that entered the state: its `actor` is who caused the entry (none for a deadline). */
+  event?: RunEvent;
+  /** The directory snapshot, when the workflow's expressions read it (machine.ts needsDirectory). */
+  dir?: DirectorySnapshot;
 }
 
 export function newTask(base: Omit<TaskRow, 'id' | 'outcome' | 'completedAt' | 'completedBy' | 'onBehalfOf' | 'draft' | 'readAt' | 'overdue'>): TaskRow {
@@ -33,7 +38,7 @@ export function signerPosition(t: TaskRow): 'before' | 'after' {
 }
 
 function evalIn(e: EnterInput, src: string, item?: unknown): unknown {
-  return exprOf(e.wf, src).evaluate(celVars(e.ctx, undefined, item === undefined ? {} : { item }));
+  return exprOf(e.wf, src).evaluate(celVars(e.ctx, e.event, item === undefined ? {} : { item }), { directory: e.dir });
 }
 
 /** A deadline, the duration it was counted from, and whether it is provisional (a year the calendar lacks). */
@@ -43,8 +48,8 @@ export interface Due extends Reckoned {
 
 /** The deadline of the first `after` case whose `when` holds, on the working-day calendar. */
 export function dueDate(e: EnterInput, d: DeadlineDef): Due {
-  const vars = celVars(e.ctx);
-  const chosen = d.after.find((c) => !c.when || isTrue(exprOf(e.wf, c.when), vars)) ?? d.after[d.after.length - 1]!;
+  const vars = celVars(e.ctx, e.event);
+  const chosen = d.after.find((c) => !c.when || isTrue(exprOf(e.wf, c.when), vars, { directory: e.dir })) ?? d.after[d.after.length - 1]!;
   return { ...reckonAdd(e.now, chosen.duration, e.rc.calendar), duration: chosen.duration };
 }
 
@@ -70,22 +75,31 @@ function itemsOf(e: EnterInput, g: TaskGroupDef): unknown[] {
   return Array.isArray(v) ? v : [v];
 }
 
-function assigneeOf(e: EnterInput, g: TaskGroupDef, item: unknown): string | null {
+/**
+ * LVZ_RUN_UNASSIGNED names the field the expression reads (`data.committee` -> 审议委员会), never the
+ * expression, so the step that fills that field can show it as a field error (complete.ts).
+ */
+function unassigned(e: EnterInput, s: StateDef, what: string, src: string): LvzError {
+  const field = exprOf(e.wf, src).refs.map((r) => r.split('.')).find(([root, f]) => root === 'data' && f)?.[1];
+  const label = field ? formOf(e.rc, e.wf.def.record).byName.get(field)?.label : undefined;
+  const message = label
+    ? `“${s.title}”的${what}由“${label}”决定，但“${label}”还没有填写：请先选择${label}`
+    : `“${s.title}”没有得出${what}：请联系管理员检查这一步的办理人设置`;
+  return new LvzError('LVZ_RUN_UNASSIGNED', message, { params: { state: s.name, ...(field && { field }), ...(label && { label }) } });
+}
+
+function assigneeOf(e: EnterInput, s: StateDef, g: TaskGroupDef, item: unknown): string | null {
   if (!g.assignee) return null;
   if (g.assignee === 'initiator') return e.initiatorId;
   const v = optionalIn(e, g.assignee, item);
-  if (typeof v !== 'string' || v === '') {
-    throw new LvzError('LVZ_RUN_BAD_REQUEST', `步骤的办理人“${g.assignee}”没有得出用户：请先填写相应的人员字段`, { params: { assignee: g.assignee } });
-  }
+  if (typeof v !== 'string' || v === '') throw unassigned(e, s, '办理人', g.assignee);
   return v;
 }
 
-function orgOf(e: EnterInput, g: TaskGroupDef, item: unknown): string | null {
+function orgOf(e: EnterInput, s: StateDef, g: TaskGroupDef, item: unknown): string | null {
   if (!g.org) return null;
   const v = optionalIn(e, g.org, item);
-  if (typeof v !== 'string' || v === '') {
-    throw new LvzError('LVZ_RUN_BAD_REQUEST', `步骤的办理单位“${g.org}”没有得出单位：请先选择相应的单位`, { params: { org: g.org } });
-  }
+  if (typeof v !== 'string' || v === '') throw unassigned(e, s, '办理单位', g.org);
   return v;
 }
 
@@ -123,7 +137,7 @@ export async function createWork(e: EnterInput, s: StateDef): Promise<number> {
     itemsOf(e, g).forEach((item, i) => {
       tasks.push(newTask({
         instanceId: e.instanceId, state: s.name, visit, grp: g.id, item, seq: i, title: g.title ?? s.title,
-        role: g.role ?? null, orgId: orgOf(e, g, item), assigneeId: assigneeOf(e, g, item), kind: 'task', ownerTaskId: null,
+        role: g.role ?? null, orgId: orgOf(e, s, g, item), assigneeId: assigneeOf(e, s, g, item), kind: 'task', ownerTaskId: null,
         // 依次: the later ones wait for the one before.
         status: g.complete_when.kind === 'sequential' && i > 0 ? 'waiting' : 'open',
         createdAt: e.now.toISOString(), dueAt: due ? due.at.toISOString() : null, dueProvisional: due?.provisional ?? false,

@@ -43,8 +43,14 @@ describe('import boundaries', () => {
     expect(bad).toEqual([]);
   });
 
-  it('engine/dsl and engine/forms do no I/O and read no clock', () => {
-    const bad = [...sources('engine/dsl'), ...sources('engine/forms')].flatMap((f) => {
+  it('engine/expr imports neither runtime nor store: the directory reaches an evaluation as a value', () => {
+    const bad = sources('engine/expr').flatMap((f) =>
+      importsOf(f).filter((i) => /\/(runtime|store)\//.test(i)).map((i) => `${path.relative(root, f)} imports ${i}`));
+    expect(bad).toEqual([]);
+  });
+
+  it('engine/dsl, engine/forms and engine/expr do no I/O and read no clock', () => {
+    const bad = [...sources('engine/dsl'), ...sources('engine/forms'), ...sources('engine/expr')].flatMap((f) => {
       const text = fs.readFileSync(f, 'utf8');
       const hits = [];
       if (importsOf(f).some((i) => /^(node:)?(fs|net|http|child_process)(\/|$)/.test(i))) hits.push('I/O import');

@@ -1,7 +1,7 @@
 // expressions.ts: every CEL expression parses, uses only the variables its place offers, and the
 // fields, groups and states it names exist. A name outside those (`this.constructor`) never runs.
 
-import { compileExpr, totalCostError, type CompiledExpr } from '../../expr/index.ts';
+import { DIRECTORY_FUNCTIONS, compileExpr, totalCostError, type CompiledExpr } from '../../expr/index.ts';
 import { LvzError, isLvzError, type Where } from '../../errors.ts';
 import { exprSites, type ExprSite } from '../expr-sites.ts';
 import { list, q } from '../zh.ts';
@@ -48,7 +48,8 @@ function checkRef(ref: string, site: ExprSite, known: Known): LvzError[] {
   const where = `表达式${q(site.source)}中`;
   if (!site.vars.has(root)) {
     const vars = list(site.vars);
-    return [new LvzError('LVZ_EXPR_SYNTAX', `${where}有未知的名称${q(root)}：此处的表达式只能使用 ${vars}`, { params: { name: root } })];
+    const fns = DIRECTORY_FUNCTIONS.map((f) => `${f}()`).join('、');
+    return [new LvzError('LVZ_EXPR_SYNTAX', `${where}有未知的名称${q(root)}：此处的表达式只能使用 ${vars}，以及通讯录函数 ${fns}`, { params: { name: root } })];
   }
   if (member === undefined) return [];
   if (root === 'data' && known.fields && !known.fields.has(member)) {

@@ -3,10 +3,12 @@
 import { assignment } from './assignment.ts';
 import { candidateOrder } from './candidate-order.ts';
 import { deadlineHandler } from './deadline-handler.ts';
+import { decisionConflict } from './decision-conflict.ts';
 import { doneTransitions } from './done-transitions.ts';
 import { expressions } from './expressions.ts';
 import { finalState } from './final-state.ts';
 import { noWayOut } from './no-way-out.ts';
+import { stepFields } from './step-fields.ts';
 import { taskConflict } from './task-conflict.ts';
 import type { Check } from './types.ts';
 import { unknownField } from './unknown-field.ts';
@@ -26,6 +28,8 @@ export const CHECKS: readonly Check[] = [
   unknownState,
   unknownForm,
   unknownField,
+  stepFields,
+  decisionConflict,
   unknownRole,
   undeclaredRole,
   unreachableState,

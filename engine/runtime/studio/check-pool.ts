@@ -9,10 +9,9 @@
 import { Worker } from 'node:worker_threads';
 import type { Directory } from '../../dsl/model-check.ts';
 import type { DirectoryOptions } from '../../forms/types.ts';
-import { listOrgs, listUsers } from '../../store/directory.ts';
 import { listDefinitions, type DefinitionRow } from '../../store/process/index.ts';
 import type { RuntimeContext } from '../context.ts';
-import { fileOf } from './check.ts';
+import { checkDirectory, fileOf } from './check.ts';
 import type { CheckResult, StudioKind } from './types.ts';
 import type { RoleDef } from '../../dsl/roles.ts';
 
@@ -65,15 +64,15 @@ export function checkLimits(env: NodeJS.ProcessEnv = process.env): CheckLimits {
 const BOOT_MS = 60_000;
 
 export async function checkJob(rc: RuntimeContext, kind: StudioKind, id: string, text: string): Promise<CheckJob> {
-  const [rows, formRows, users, orgs, choices] = await Promise.all([
-    listDefinitions(rc.db, 'workflow'), listDefinitions(rc.db, 'form'), listUsers(rc.db), listOrgs(rc.db), rc.directory(),
+  const [rows, formRows, directory, choices] = await Promise.all([
+    listDefinitions(rc.db, 'workflow'), listDefinitions(rc.db, 'form'), checkDirectory(rc.db), rc.directory(),
   ]);
   const newest = new Map<string, DefinitionRow>();
   for (const r of formRows) newest.set(r.id, r); // ordered by version: the last is the newest
   return {
     kind, id, text, rows, choices, roles: [...rc.registry.roles.list],
     forms: [...newest.values()].map((r) => ({ id: r.id, version: r.version, text: r.text, hash: r.hash })),
-    directory: { users: users.map((u) => ({ id: u.id, roles: u.roles, orgId: u.orgId })), orgs: orgs.map((o) => ({ id: o.id, kind: o.kind })) },
+    directory,
   };
 }
 

@@ -14,6 +14,7 @@ import { compileForm } from '../../forms/compile.ts';
 import { buildFormModel } from '../../forms/model.ts';
 import type { CompiledForm, DirectoryOptions } from '../../forms/types.ts';
 import { listOrgs, listUsers } from '../../store/directory.ts';
+import { listMemberGroups } from '../../store/directory-data.ts';
 import { listDefinitions, type DefinitionRow } from '../../store/process/index.ts';
 import type { RuntimeContext } from '../context.ts';
 import type { CheckResult, StudioFinding, StudioKind } from './types.ts';
@@ -37,9 +38,17 @@ export const editableText = (row: DefinitionRow): string => row.sourceText ?? ro
 
 export async function studioContext(rc: RuntimeContext, db: Knex = rc.db): Promise<StudioContext> {
   const rows = await listDefinitions(db, 'workflow');
-  const [users, orgs] = await Promise.all([listUsers(db), listOrgs(db)]);
-  const directory: Directory = { users: users.map((u) => ({ id: u.id, roles: u.roles, orgId: u.orgId })), orgs: orgs.map((o) => ({ id: o.id, kind: o.kind })) };
-  return contextOf(rows, rc.registry.forms, directory, rc.registry.roles);
+  return contextOf(rows, rc.registry.forms, await checkDirectory(db), rc.registry.roles);
+}
+
+/** The live directory as the model check reads it: who holds which role where, and the member groups. */
+export async function checkDirectory(db: Knex): Promise<Directory> {
+  const [users, orgs, groups] = await Promise.all([listUsers(db), listOrgs(db), listMemberGroups(db)]);
+  return {
+    users: users.map((u) => ({ id: u.id, roles: u.roles, orgId: u.orgId })),
+    orgs: orgs.map((o) => ({ id: o.id, kind: o.kind })),
+    groups: groups.map((g) => ({ id: g.id, disabled: g.disabled })),
+  };
 }
 
 /** The context from plain rows: the check worker (check-worker.ts) builds it from what the pool sent. */

@@ -76,3 +76,18 @@ describe('modelCheck on the shipped workflows', () => {
     expect(statesWithoutEnd(w.def)).toEqual([]);
   });
 });
+
+describe('ids written into the directory functions', () => {
+  it('are checked against the groups when the directory has them (the studio\'s live one): unknown is an error, disabled a warning', () => {
+    const w = compiled('test/fixtures/check/not-in-directory.yaml');
+    const codes = (groups: { id: string; disabled: boolean }[]) => {
+      const m = modelCheck(w, { forms, directory: { ...directory, groups } });
+      return [...m.errors.map((e) => `${e.code} ${e.message}`), ...m.warnings.map((e) => `warning ${e.message}`)].filter((s) => s.includes('分组'));
+    };
+    expect(codes([{ id: 'liaisons', disabled: false }])).toEqual([]);
+    expect(codes([{ id: 'standing_members', disabled: false }])).toEqual([
+      "LVZ_DSL_NOT_IN_DIRECTORY 表达式“[user('ghost').id, user('deputy1').id] + members('liaisons')”中的分组“liaisons”不在通讯录中：请在通讯录管理中建立该分组，或改用已有的分组：standing_members",
+    ]);
+    expect(codes([{ id: 'liaisons', disabled: true }])[0]).toMatch(/^warning .*分组“liaisons”已停用/);
+  });
+});

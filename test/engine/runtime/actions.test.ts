@@ -196,7 +196,7 @@ describe('office actions', () => {
     expect(await move('admin', { to: 'toString', reason: '原型链' })).toBe('LVZ_RUN_BAD_REQUEST');
     expect(await move('admin', { to: 'draft', reason: '过期', version: 0 })).toBe('LVZ_RUN_CONFLICT');
     // 办理 needs a lead unit nobody chose yet: refused whole, the review task still open.
-    expect(await move('admin', { to: 'handle', reason: '直接交办' })).toBe('LVZ_RUN_BAD_REQUEST');
+    expect(await move('admin', { to: 'handle', reason: '直接交办' })).toBe('LVZ_RUN_UNASSIGNED');
     let view = await h.engine.instance(admin, id);
     expect(view.summary.state).toBe('review');
     expect(view.openTasks).toHaveLength(1);

@@ -58,7 +58,7 @@ describe('timers that fail to fire', () => {
       expect((await h.engine.instance(await h.as('admin'), later)).summary.state).toBe('closed');
       let t = await timerOf(stuck);
       expect(t).toMatchObject({ status: 'pending', attempts: 1 });
-      expect(t.lastError).toMatch(/LVZ_RUN_BAD_REQUEST/);
+      expect(t.lastError).toMatch(/LVZ_RUN_UNASSIGNED/);
       expect(t.leaseUntil).toBe(at(t0, 60_000).toISOString());
 
       // Not again before its wait is over; then after 1 minute, then after 10 more minutes.

@@ -1,0 +1,69 @@
+// bill-rules.test.ts: issue 14's bill rules in headless Chromium at a desktop and a phone viewport:
+// the start form refuses co-signers that include the proposer (error summary first, what was typed
+// kept), and a draft sent back after the co-signing says why at the top. Screenshots go to
+// test-artifacts/browser-bill-rules/ (LVZHI_SHOTS_DIR overrides); axe finds nothing serious.
+
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { ARTIFACTS, VIEWPORTS, checkPage, launchBrowser, logInAs, type PageCheck } from '../helpers/browser.ts';
+import { DEMO_PASSWORD, startServer, type TestServer } from '../helpers/http.ts';
+
+let server: TestServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const SHOTS = process.env.LVZHI_SHOTS_DIR ?? path.join(ARTIFACTS, 'browser-bill-rules');
+const deputies = (n: number): string[] => Array.from({ length: n }, (_, i) => `deputy${i + 2}`);
+const actor = async (u: string) => (await server.engine.login(u, DEMO_PASSWORD)).actor;
+
+/** A bill that came back to its draft: eight agreed, two declined. Returns the proposer's task id. */
+async function returnedDraft(title: string): Promise<string> {
+  const { instanceId } = await server.engine.start(await actor('deputy1'), 'bill', {
+    event: 'submit', version: 0, input: { title, content: '案据：……；方案：……', cosigners: deputies(10) },
+  });
+  for (const [i, u] of deputies(10).entries()) {
+    const a = await actor(u);
+    const view = await server.engine.instance(a, instanceId);
+    await server.engine.complete(a, view.myTasks[0]!.taskId, { event: i < 8 ? 'agree' : 'decline', input: {}, version: view.version });
+  }
+  return (await server.engine.instance(await actor('deputy1'), instanceId)).myTasks[0]!.taskId;
+}
+
+describe('bill rules in the browser (issue 14)', () => {
+  for (const vp of VIEWPORTS) {
+    it(`at ${vp.width} px: co-signer error on the start form, and the returned draft's message`, async () => {
+      const checks: PageCheck[] = [];
+      const dir = path.join(SHOTS, vp.name);
+      const page = await logInAs(browser, vp, server.base, 'deputy1', DEMO_PASSWORD);
+      await page.goto(`${server.base}/start/bill`);
+      await page.locator('#f-title').fill('关于制定物业管理条例的议案');
+      await page.locator('#f-content').fill('案据：……；方案：……');
+      await page.locator('#f-cosigners').selectOption(['deputy1', 'deputy2', 'deputy3']);
+      await page.getByRole('button', { name: '提交附议' }).click();
+      const summary = page.locator('.lz-error-summary');
+      await expect.poll(() => summary.isVisible()).toBe(true);
+      expect(await summary.innerText()).toContain('附议代表中不能包括您本人');
+      expect(await page.locator('#f-title').inputValue()).toBe('关于制定物业管理条例的议案');
+      checks.push(await checkPage(page, '1-start-cosigner-error', dir));
+
+      await page.goto(`${server.base}/tasks/${await returnedDraft(`关于修改城市绿化条例的议案（${vp.name}）`)}`);
+      const notice = page.locator('#came-back');
+      expect(await notice.innerText()).toContain('附议代表不足十人');
+      const [noticeBox, formBox] = [await notice.boundingBox(), await page.locator('#record-form').boundingBox()];
+      expect(noticeBox!.y).toBeLessThan(formBox!.y);
+      checks.push(await checkPage(page, '2-returned-draft', dir));
+      await page.context().close();
+      expect(checks.flatMap((c) => c.violations.map((v) => `${c.name}: ${v.id} ${v.help} ${v.nodes.join(', ')}`))).toEqual([]);
+    }, 120_000);
+  }
+});
