@@ -12,7 +12,19 @@ import { readCsv, type ImportFile } from './read-file.ts';
 import { readRecords } from './records.ts';
 import type { ImportRecords } from './types.ts';
 
-export const DEMO_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../directory/demo');
+/**
+ * directory/demo under the repository root, found by walking up from this module: from the sources
+ * (engine/runtime/directory/import/) and from the server bundle (dist/server.mjs) alike.
+ */
+function demoDir(): string {
+  let at = path.dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 8; i++, at = path.dirname(at)) {
+    if (fs.existsSync(path.join(at, 'directory', 'demo'))) return path.join(at, 'directory', 'demo');
+  }
+  throw new Error(`directory/demo not found above ${fileURLToPath(import.meta.url)}`);
+}
+
+export const DEMO_DIR = demoDir();
 export const DEMO_FILES = ['orgs.csv', 'people.csv'];
 
 let files: ImportFile[] | undefined;
