@@ -136,6 +136,8 @@ describe('directory import', () => {
     const e = await refused(importOf([{ name: '人员.csv', bytes: gbk }]));
     expect(e.code).toBe('LVZ_DIR_IMPORT_FILE');
     expect(e.message).toContain('UTF-8');
+    const utf16 = await refused(importOf([{ name: '人员.txt', bytes: Buffer.from('\ufeff用户名\t姓名\n', 'utf16le') }]));
+    expect(utf16.message).toContain('UTF-16');
     // 分组 and 角色 share their header: the file name or --sheet says which.
     const both = csv([['编码', '名称', '说明'], ['x_role', '某角色', '']]);
     expect((await refused(importOf([{ name: 'export.csv', bytes: both }]))).problems[0]!.message).toContain('--sheet');

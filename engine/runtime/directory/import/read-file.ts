@@ -51,6 +51,10 @@ export async function readImportFile(f: ImportFile): Promise<RawSheet[]> {
   if (kind === 'ole') {
     throw new LvzError('LVZ_DIR_IMPORT_FILE', `“${f.name}”是旧版 Excel（.xls）或加了密码的工作簿：请在 Excel 中“另存为”Excel 工作簿（.xlsx），不设密码，再导入`, { params: { file: f.name } });
   }
+  if ((f.bytes[0] === 0xff && f.bytes[1] === 0xfe) || (f.bytes[0] === 0xfe && f.bytes[1] === 0xff)) {
+    // Excel's 「Unicode 文本」 and some exports: UTF-16, which is full of NUL bytes.
+    throw new LvzError('LVZ_DIR_IMPORT_FILE', `“${f.name}”是 UTF-16 编码的文本：请在 Excel 中“另存为”→“CSV UTF-8（逗号分隔）”，再导入`, { params: { file: f.name } });
+  }
   if (kind === 'binary' || /\.xlsx?$/i.test(f.name)) throw notSpreadsheet(f.name, kind === 'binary' ? '是二进制文件（图片、压缩包或其他格式）' : '的扩展名是 .xlsx，内容却不是 Excel 工作簿');
   return [readCsv(f)];
 }
