@@ -3,7 +3,7 @@
 // On top of what `validate` checks (reachability, ways out, guards and their fields), it asks
 // engine/dsl/model-check.ts whether every state can still reach an end, whether somebody in the directory
 // can take every task, whether every deadline reminds or escalates, and counts the paths from start to end.
-// The directory is the demo one (engine/store/seed/demo.ts), the one a fresh install starts with.
+// The directory is the demo one (directory/demo/*.csv), the one a demo install starts with.
 
 import { checkAcrossFiles, compileWorkflow, sortByPlace } from '../engine/dsl/compile.ts';
 import { modelCheck, type Directory } from '../engine/dsl/model-check.ts';
@@ -11,18 +11,16 @@ import type { CompiledWorkflow } from '../engine/dsl/types.ts';
 import { LvzError } from '../engine/errors.ts';
 import { compileForm } from '../engine/forms/compile.ts';
 import type { CompiledForm } from '../engine/forms/types.ts';
-import { DEMO_ORGS, DEMO_USERS } from '../engine/store/seed/demo.ts';
+import { demoDirectory as demoFromFiles } from '../engine/runtime/directory/import/demo-files.ts';
+import type { RoleSet } from '../engine/dsl/roles.ts';
 import { load, loadDir, loadRoles, workflowIndex, type Io, type Loaded } from './validate.ts';
 
-/** The shipped demo directory, read-only. */
-export function demoDirectory(): Directory {
-  return {
-    users: DEMO_USERS.map((u) => ({ id: u.id, roles: u.roles, orgId: u.orgId ?? null })),
-    orgs: DEMO_ORGS.map((o) => ({ id: o.id, kind: o.kind })),
-  };
+/** The shipped demo directory (directory/demo/*.csv), read-only; its roles named by label become ids. */
+export function demoDirectory(roles?: RoleSet): Directory {
+  return demoFromFiles(roles);
 }
 
-export async function checkFiles(files: string[], io: Io, directory: Directory = demoDirectory()): Promise<number> {
+export async function checkFiles(files: string[], io: Io, given?: Directory): Promise<number> {
   const loaded = files.length > 0 ? files.map((f) => load(f, io.cwd)) : loadDir('workflows', io.cwd);
   const errors: LvzError[] = loaded.filter((l): l is LvzError => l instanceof LvzError);
   const defs = loaded.filter((l): l is Loaded => !(l instanceof LvzError));
@@ -35,6 +33,7 @@ export async function checkFiles(files: string[], io: Io, directory: Directory =
   const declared = loadRoles(io.cwd);
   errors.push(...declared.errors);
   const roles = declared.roles;
+  const directory = given ?? demoDirectory(roles);
   const parents = workflowIndex(defs, io.cwd);
   const warnings: LvzError[] = [];
   const counted: { workflow: CompiledWorkflow; paths: number; truncated: boolean }[] = [];

@@ -1,4 +1,4 @@
-// main.ts: `lvzhi validate`, `check`, `serve`, `backup`/`restore` and `admin`; returns the exit code.
+// main.ts: `lvzhi validate`, `check`, `serve`, `backup`/`restore`, `admin` and `directory`; returns the exit code.
 
 import { checkFiles } from './check.ts';
 import { validateFiles } from './validate.ts';
@@ -13,7 +13,12 @@ const USAGE = `usage:
   lvzhi admin create <username> [--name 姓名] [--org 组织] [--rehearsal]
                             create an administrator on the configured database (DATA_DIR / DATABASE_URL)
   lvzhi admin reset-password <username>
-                            set a new password, lift the login lock, end the user's sessions`;
+                            set a new password, lift the login lock, end the user's sessions
+  lvzhi directory import <files…> [--dry-run] [--sheet 名称]
+                            import the directory (通讯录) from an .xlsx or .csv files: every row is
+                            checked first; any bad row: all are listed and nothing is imported
+  lvzhi directory template <file.xlsx>
+                            write the blank import template`;
 
 interface ServerModule {
   main(argv: string[]): Promise<unknown> | unknown;
@@ -35,6 +40,10 @@ export async function main(argv: string[]): Promise<number> {
     case 'admin': {
       const { adminCommand } = await import('./admin.ts');
       return adminCommand(rest, { env: process.env, out: process.stdout, err: process.stderr, stdin: process.stdin, prompt: process.stderr });
+    }
+    case 'directory': {
+      const { directoryCommand } = await import('./directory.ts');
+      return directoryCommand(rest, { env: process.env, cwd: process.cwd(), out: process.stdout, err: process.stderr });
     }
     case 'serve': {
       // A variable specifier: the server is loaded only when asked for, so `validate` never pulls in fastify.

@@ -55,6 +55,9 @@ export const CODES = {
   LVZ_EXPR_LIMIT: 'an expression went over its evaluation budget while it ran, and the operation was refused',
   // Working-day calendar and durations
   LVZ_CAL_INVALID: 'the holiday calendar data is malformed',
+  // Directory import (通讯录导入)
+  LVZ_DIR_IMPORT_FILE: 'a directory import file is not a spreadsheet that can be read (empty, not .xlsx/.csv, not UTF-8, a zip bomb)',
+  LVZ_DIR_IMPORT_TOO_LARGE: 'a directory import file is over 10 MB or 50,000 rows',
   // Runtime
   LVZ_RUN_NOT_FOUND: 'the instance, task or file does not exist or is not visible to you',
   LVZ_RUN_CONFLICT: 'someone else changed the instance first',

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDb, openReads, startupTurn, type Db } from './store/db.ts';
 import { guardStoreErrors } from './store/faults.ts';
-import { seedDemo } from './store/seed/demo.ts';
+import { seedDemo } from './runtime/directory/import/demo.ts';
 import { rehearsalClock, systemClock, type Clock, type RehearsalAnchor, type RehearsalSettings } from './runtime/clock.ts';
 import { anchorRehearsal } from './runtime/rehearsal.ts';
 import { directoryCache, type RuntimeContext } from './runtime/context.ts';
@@ -63,7 +63,6 @@ export async function engineOn(db: Db, options: Omit<EngineOptions, 'databaseUrl
         now = rehearsalClock(rehearsal);
       }
       await recordDefinitions(q, loaded, now());
-      if (options.demo) await seedDemo(q, now());
     });
   } catch (e) {
     await db.destroy();
@@ -86,6 +85,8 @@ export async function engineOn(db: Db, options: Omit<EngineOptions, 'databaseUrl
     await scheduleDeferredReminders(rc);
     await refreshCalendar(rc);
     await refreshRoles(rc.reads, rc.registry);
+    // The demo directory is a file loaded through the import (runtime/directory/import/demo.ts).
+    if (options.demo) await seedDemo(rc);
   } catch (e) {
     await close();
     throw e;

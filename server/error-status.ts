@@ -54,6 +54,8 @@ export const ERROR_STATUS: Record<LvzCode, number> = {
   LVZ_EXPR_UNSAFE_REGEX: 400,
   LVZ_EXPR_LIMIT: 503, // a published rule the admin must simplify, not the user's input
   LVZ_CAL_INVALID: 500,
+  LVZ_DIR_IMPORT_FILE: 400,
+  LVZ_DIR_IMPORT_TOO_LARGE: 413,
   LVZ_RUN_NOT_FOUND: 404,
   LVZ_RUN_CONFLICT: 409,
   LVZ_RUN_IDEMPOTENCY_MISMATCH: 422,

@@ -11,6 +11,7 @@ import { LvzError } from '../errors.ts';
 import { ping } from '../store/db.ts';
 import { addPhrase, listOrgs } from '../store/directory.ts';
 import { demoAccounts } from '../store/seed/demo.ts';
+import { demoRecords } from './directory/import/demo-files.ts';
 import { getTask, updateTask, writeTx } from '../store/process/index.ts';
 import type { Engine, TaskButton } from './types.ts';
 import { taskAction } from './actions.ts';
@@ -30,6 +31,7 @@ import { validateInput } from '../forms/validate.ts';
 import { buildStudio } from './studio/index.ts';
 import { buildDirectoryAdmin } from './directory/admin.ts';
 import { changePassword } from '../auth/password-change.ts';
+import { buildDirectoryImport } from './directory/import/index.ts';
 import { orgTree } from './studio/access.ts';
 import { ensureDistrictStarter, startableFor } from './studio/districts.ts';
 import { refreshRegistry } from './studio/registry.ts';
@@ -96,7 +98,7 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>, lo
     logout: (id) => logout(db, id),
     apiTokenAuth: (t) => apiTokenAuth(db, t, rc.now()),
     createApiToken: (a, opts) => createApiToken(db, a.userId, rc.now(), opts),
-    demoAccounts: async () => (await demoAccounts(db)).map((a) => ({ username: a.username, password: a.password, name: a.name, role: a.roles.map(rc.registry.roles.labelOf).join('、'), org: a.org, isMain: a.isMain })),
+    demoAccounts: async () => (await demoAccounts(db, demoRecords().people.map((p) => p.id))).map((a) => ({ username: a.username, password: a.password, name: a.name, role: a.roles.map(rc.registry.roles.labelOf).join('、'), org: a.org, isMain: a.isMain })),
     orgTree: async () => (await listOrgs(db)).map((o) => ({ id: o.id, name: o.name, kind: o.kind, parentId: o.parentId })),
     setOutOfOffice: (actor, input) => saveOutOfOffice(rc, actor, input),
     clearOutOfOffice: (actor, id) => settingsActions.clearOutOfOffice(rc, actor, id),
@@ -190,6 +192,7 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>, lo
     warnings: async () => [...unloadableWarnings(rc.registry), ...await calendarWarnings(rc), ...await installWarnings(rc, install, needsFirstAdmin)],
     needsFirstAdmin,
     directoryApply: (who, set, opts) => applyDirectoryChanges(rc, who, set, opts),
+    directoryImport: buildDirectoryImport(rc),
     rehearsal: () => (install.rehearsal ? { now: rc.now(), speed: install.rehearsal.speed } : undefined),
     async fireDueTimers(now) {
       // The timer tick also clears expired submission keys (at most hourly): one place that runs in every process.

@@ -12,6 +12,9 @@ import type { EngineMetrics, TimerOverview } from './operations.ts';
 import type { InboxList, TaskSummary, InstanceSummary, HistoryEntry, DiagramModel, GroupAnswers, AnonymityNote, InstanceView, TaskButton, TaskView } from './view-types.ts';
 export type { Studio } from './studio/types.ts';
 export type * from './directory/admin-types.ts';
+import type { DirectoryImportOps } from './directory/import/types.ts';
+export type { DirectoryImportOps } from './directory/import/types.ts';
+export type { ImportOutcome as DirectoryImportOutcome, ImportView as DirectoryImportView } from './directory/import/index.ts';
 export type { InboxList, TaskSummary, InstanceSummary, HistoryEntry, DiagramModel, GroupAnswers, AnonymityNote, InstanceView, TaskButton, TaskView } from './view-types.ts';
 export type { EngineMetrics, FailedTimerView, TimerOverview } from './operations.ts';
 export type { ChangeSet as DirectoryChangeSet, ChangeOptions as DirectoryChangeOptions, ChangeResult as DirectoryChangeResult } from './directory/changes.ts';
@@ -255,6 +258,8 @@ export interface Engine {
 
   /** The admin studio (issue 4): edit, check, publish, diff, migrate, district customisation. */
   studio: Studio;
+  /** 通讯录导入 (issue 13): an .xlsx/.csv checked whole, then written through directoryApply (runtime/directory/import). */
+  directoryImport: DirectoryImportOps;
 
   /** 通讯录管理 (issue 13): people, orgs, roles, groups and their change history, each within the admin's reach. */
   directory: DirectoryAdmin;

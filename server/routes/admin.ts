@@ -13,6 +13,7 @@ import { requireActor } from '../session.ts';
 import { adminExtraRoutes } from './admin-versions.ts';
 import { adminTimerRoutes } from './admin-timers.ts';
 import { adminCalendarRoutes } from './admin-calendar.ts';
+import { adminDirectoryImportRoutes } from './admin-directory-import.ts';
 import { adminNewRoutes } from './admin-new.ts';
 import { seeOther } from './tasks.ts';
 import { ADMIN_ROLE } from '../../engine/index.ts';
@@ -212,5 +213,6 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
   await adminExtraRoutes(app);
   await adminTimerRoutes(app);
   await adminCalendarRoutes(app);
+  await adminDirectoryImportRoutes(app);
   await adminNewRoutes(app);
 }

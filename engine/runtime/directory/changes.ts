@@ -27,7 +27,7 @@ export interface ChangeSet {
   removeRoles?: string[];
   orgs?: ({ id: string; at?: RowAt } & OrgFields)[];
   /** People by username; `passwordHash` only for a new person or a reset (then `mustChangePassword`). */
-  people?: ({ id: string; at?: RowAt; passwordHash?: string; mustChangePassword?: boolean } & UserFields)[];
+  people?: ({ id: string; at?: RowAt; passwordHash?: string; mustChangePassword?: boolean; isDemo?: boolean } & UserFields)[];
   groups?: (MemberGroupRow & { at?: RowAt })[];
   members?: (GroupMemberRow & { at?: RowAt })[];
   removeMembers?: { groupId: string; userId: string }[];
@@ -325,7 +325,7 @@ export async function applyDirectoryChanges(rc: RuntimeContext, who: Who, set: C
     const inserts = userWrites.filter((id) => !userBefore.has(id)).map((id) => {
       const p = set.people!.find((x) => x.id === id)!;
       // Without a password nobody can log in as the person until an administrator resets it.
-      return { id, ...users.get(id)!, passwordHash: p.passwordHash ?? NO_PASSWORD, mustChangePassword: p.mustChangePassword ?? true };
+      return { id, ...users.get(id)!, passwordHash: p.passwordHash ?? NO_PASSWORD, mustChangePassword: p.mustChangePassword ?? true, ...(p.isDemo && { isDemo: true }) };
     });
     for (let i = 0; i < inserts.length; i += 500) { await insertUserRows(trx, inserts.slice(i, i + 500), now); step(Math.min(500, inserts.length - i)); }
     for (const id of userWrites.filter((x) => userBefore.has(x))) {

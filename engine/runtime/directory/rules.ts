@@ -58,7 +58,7 @@ export function checkOrgTree(orgs: Map<string, OrgFields & { at?: RowAt }>, touc
         if (!reported.has(key)) {
           reported.add(key);
           const first = orgs.get(cycle[0]!)!;
-          out.push({ at: first.at, message: `${where(first.at)}组织机构的上下级形成了循环：${[...cycle, at].map((id) => orgs.get(id)!.name).join(' → ')}：请更正其中一个的上级编码` });
+          out.push({ at: first.at, message: `${where(first.at)}组织机构的上下级形成了循环：${[...cycle, at].map((id) => { const o = orgs.get(id)!; return o.at ? `${o.name}（第 ${o.at.line} 行）` : o.name; }).join(' → ')}：请更正其中一个的上级编码` });
         }
         break;
       }

@@ -6,7 +6,8 @@ import {
   SESSION_IDLE_MS, SESSION_MAX_MS, login, logout, sessionInfo,
 } from '../../../engine/auth/sessions.ts';
 import { actorByApiToken, createApiToken } from '../../../engine/auth/api-tokens.ts';
-import { DEMO_PASSWORD, seedDemo } from '../../../engine/store/seed/demo.ts';
+import { DEMO_PASSWORD } from '../../../engine/store/seed/demo.ts';
+import { seedDemoDatabase as seedDemo } from '../../../engine/runtime/directory/import/demo.ts';
 import { clearOutOfOffice, setOutOfOffice } from '../../../engine/store/directory.ts';
 import { holdersOf } from '../../../engine/runtime/access.ts';
 import { isLvzError } from '../../../engine/errors.ts';

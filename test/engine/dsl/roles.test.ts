@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ROLES_SCHEMA_PATH, renderRolesSchema } from '../../../engine/dsl/build-schema.ts';
 import { BUILTIN_ROLES, compileRoles } from '../../../engine/dsl/roles.ts';
-import { DEMO_USERS } from '../../../engine/store/seed/demo.ts';
+import { demoDirectory } from '../../../engine/runtime/directory/import/demo-files.ts';
 import { read, ROOT, shippedRoles } from './load-shipped.ts';
 
 const ok = (extra = ''): string => `roles:
@@ -26,7 +26,7 @@ describe('directory/roles.yaml', () => {
 
   it('every role a demo account holds is declared (the demo directory keeps its roles)', () => {
     const roles = shippedRoles();
-    expect(DEMO_USERS.flatMap((u) => u.roles).filter((r) => !roles.has(r))).toEqual([]);
+    expect(demoDirectory(roles).users.flatMap((u) => u.roles).filter((r) => !roles.has(r))).toEqual([]);
   });
 
   it('the generated schema/roles.schema.json is up to date (npm run build:schema)', () => {

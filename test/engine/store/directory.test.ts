@@ -6,7 +6,8 @@ import {
   activeDelegateFor, addPhrase, clearOutOfOffice, countUsers, getOrg, getUser, listOrgs, listOutOfOffice,
   listPhrases, listUsers, principalsOf, setOutOfOffice, usersWithRole,
 } from '../../../engine/store/directory.ts';
-import { DEMO_PASSWORD, MAIN_ACCOUNTS, demoAccounts, seedDemo } from '../../../engine/store/seed/demo.ts';
+import { DEMO_PASSWORD, MAIN_ACCOUNTS, demoAccounts } from '../../../engine/store/seed/demo.ts';
+import { seedDemoDatabase as seedDemo } from '../../../engine/runtime/directory/import/demo.ts';
 import type { Role } from '../../../engine/runtime/types.ts';
 import { TEST_DB_KINDS, openTestDb, type TestDb } from '../../helpers/db.ts';
 

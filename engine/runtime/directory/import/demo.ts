@@ -1,0 +1,25 @@
+// demo.ts: the demo directory (demo-files.ts) loaded through the import on the first demo start.
+// The accounts share the published demo password (store/seed/demo.ts) and are marked as demo
+// accounts for the login page.
+
+import type { Knex } from 'knex';
+import { demoPasswordHash } from '../../../store/seed/demo.ts';
+import { directoryCache, type RuntimeContext } from '../../context.ts';
+import { seedDemoDirectory } from './index.ts';
+import { demoFiles, shippedRoles } from './demo-files.ts';
+
+/** Creates the demo directory unless the database already has people; returns whether it did. */
+export async function seedDemo(rc: RuntimeContext): Promise<boolean> {
+  return seedDemoDirectory(rc, demoFiles(), await demoPasswordHash());
+}
+
+/**
+ * The same on a bare database, for store tests and tools that start no engine: the import needs
+ * only the database, the clock and the shipped roles of the context, which is all this one has.
+ */
+export async function seedDemoDatabase(db: Knex, now: Date): Promise<boolean> {
+  const roles = shippedRoles();
+  const registry = { workflows: new Map(), latest: new Map(), forms: new Map(), roles, shippedRoles: roles, unloadable: new Map() };
+  const rc = { db, reads: db, now: () => now, registry, ...directoryCache(db, () => now) } as unknown as RuntimeContext;
+  return seedDemo(rc);
+}
