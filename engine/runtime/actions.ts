@@ -19,6 +19,7 @@ import { celActor, ensureOpen, ensurePlainText, ensureRunning, loadTask, require
 import { canSee, holdersOf, notFound } from './access.ts';
 import { insertCopies, newTask, signerPosition } from './work.ts';
 import { HANDLING_UNIT_ROLE } from '../dsl/roles.ts';
+import { resolveActionTargets } from './picker-search.ts';
 
 export function ensureAction(g: TaskGroupDef, action: TaskAction): void {
   if (!g.actions.includes(action)) {
@@ -39,8 +40,10 @@ export async function taskAction(rc: RuntimeContext, actor: Actor, taskId: strin
   if ('reason' in input) ensurePlainText(input.reason, `${input.action === 'remove_signer' ? '减签' : ACTION_LABELS[input.action]}的理由`, 'reason');
   if (input.action === 'remind') return remindTask(rc, actor, taskId, input.message).then(() => ({}));
   if (input.action === 'remove_signer') return removeSigner(rc, actor, taskId, input).then(() => ({}));
+  // A name typed into a panel's plain input (no script, a large directory) becomes its id, or a 400 naming the candidates.
+  const resolved = await resolveActionTargets(rc, input);
   return writeTx(rc.db, (tx) => onceIn(rc, tx, actor, once, `action ${taskId}`, async () => {
-    await actInTx(rc, tx, actor, taskId, input);
+    await actInTx(rc, tx, actor, taskId, resolved);
     return {};
   }));
 }
