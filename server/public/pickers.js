@@ -51,13 +51,8 @@
     var old = root.querySelector('#' + CSS.escape(id));
     var choices = root.querySelector('.lz-picker__choices');
     if (choices) {
-      // Check boxes sit under the fieldset's legend: the new control gets a label of its own.
-      var legend = root.querySelector('legend');
-      var lab = document.createElement('label');
-      lab.className = 'lz-visually-hidden';
-      lab.htmlFor = id;
-      lab.textContent = legend ? legend.textContent : '';
-      choices.replaceWith(lab, select);
+      // Check boxes sit under the fieldset's legend, which names the new control (enhancePicker).
+      choices.replaceWith(select);
     } else if (old) {
       if (old.getAttribute('aria-describedby')) select.setAttribute('aria-describedby', old.getAttribute('aria-describedby'));
       old.replaceWith(select);
@@ -68,10 +63,12 @@
     return select;
   }
 
-  function render(esc) {
+  function render(esc, isPerson) {
     return {
+      // A person shows the username too: it tells two people of one name apart (units need no id).
       option: function (d) {
-        return '<div class="lz-picker__option"><span>' + esc(d.name) + '</span><span class="lz-picker__user">' + esc(d.value) + '</span></div>';
+        var user = isPerson ? '<span class="lz-picker__user">' + esc(d.value) + '</span>' : '';
+        return '<div class="lz-picker__option"><span>' + esc(d.name) + '</span>' + user + '</div>';
       },
       item: function (d) { return '<div title="' + esc(d.group || '') + '">' + esc(d.name) + '</div>'; },
       optgroup_header: function (d) { return '<div class="optgroup-header">' + esc(d.label) + '</div>'; },
@@ -102,6 +99,7 @@
     var id = root.getAttribute('data-picker-id');
     var isSearch = root.hasAttribute('data-picker-search');
     var isMultiple = root.hasAttribute('data-picker-multiple');
+    var isPerson = /^\/pickers\/person/.test(root.getAttribute('data-picker-url') || '');
     var got = readChoices(root);
     var select = replaceControl(root, id, root.getAttribute('data-picker'), isMultiple);
     var how = root.querySelector('.lz-picker__how');
@@ -125,9 +123,9 @@
       maxOptions: 50,
       hideSelected: isMultiple,
       closeAfterSelect: !isMultiple,
-      placeholder: label('placeholder'),
+      placeholder: label(isPerson ? 'placeholder' : 'placeholder-org'),
       plugins: isMultiple ? { remove_button: { title: label('remove') } } : {},
-      render: render(esc),
+      render: render(esc, isPerson),
     };
     if (isSearch) {
       config.load = remoteLoad(root.getAttribute('data-picker-url'), status);
@@ -136,7 +134,13 @@
       // The server has already matched and ranked: show what it sent, in its order.
       config.score = function () { return function () { return 1; }; };
     }
-    new window.TomSelect(select, config);
+    var named = root.querySelector('label, legend');
+    var ts = new window.TomSelect(select, config);
+    // tom-select points a <label> at its own input; the hidden <select>, and an input under a
+    // legend (no label), get the name as aria-label so assistive tools still announce it.
+    var name = named ? named.textContent.replace(/\s+/g, ' ').trim() : '';
+    select.setAttribute('aria-label', name);
+    if (!ts.control_input.hasAttribute('aria-labelledby')) ts.control_input.setAttribute('aria-label', name);
   }
 
   function enhanceAll() {

@@ -10,7 +10,7 @@ type Search = { Params: { type: string }; Querystring: { q?: string; role?: stri
 
 /** The stylesheet and script a page with a picker adds (templates/layout.hbs places them). */
 export const PICKER_ASSETS = {
-  pageStyles: ['/static/tom-select.min.css'],
+  pageStyles: ['/static/tom-select.min.css', '/static/pickers.css'],
   pageScripts: ['/static/tom-select.complete.min.js', '/static/pickers.js'],
   hasPicker: true,
 };
