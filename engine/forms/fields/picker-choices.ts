@@ -35,15 +35,34 @@ export function resolveEntry(entry: string, choices: readonly Choice[]): string 
   return named.length === 1 ? named[0]!.value : undefined;
 }
 
+interface Hay {
+  name: string;
+  value: string;
+  all: string;
+}
+
+/** Lower-cased text per choice, kept per list: the directory's lists live for its cache's 30 s, searches come often. */
+const HAYS = new WeakMap<readonly Choice[], Hay[]>();
+
+function haysOf(choices: readonly Choice[]): Hay[] {
+  let hays = HAYS.get(choices);
+  if (!hays) {
+    hays = choices.map((c) => {
+      const name = nameOf(c).toLowerCase();
+      const value = c.value.toLowerCase();
+      return { name, value, all: `${name} ${value} ${(c.group ?? '').toLowerCase()} ${c.label.toLowerCase()}` };
+    });
+    HAYS.set(choices, hays);
+  }
+  return hays;
+}
+
 /** How well a choice matches the lower-cased query words: 0 for no match, higher is better. */
-function score(c: Choice, words: readonly string[]): number {
-  const name = nameOf(c).toLowerCase();
-  const value = c.value.toLowerCase();
-  const hay = `${name} ${value} ${(c.group ?? '').toLowerCase()} ${c.label.toLowerCase()}`;
-  if (!words.every((w) => hay.includes(w))) return 0;
+function score(h: Hay, words: readonly string[]): number {
+  if (!words.every((w) => h.all.includes(w))) return 0;
   const first = words[0]!;
-  if (name === first || value === first) return 3;
-  return name.startsWith(first) || value.startsWith(first) ? 2 : 1;
+  if (h.name === first || h.value === first) return 3;
+  return h.name.startsWith(first) || h.value.startsWith(first) ? 2 : 1;
 }
 
 export interface PickerMatches {
@@ -56,9 +75,10 @@ export interface PickerMatches {
 export function searchChoices(choices: readonly Choice[], q: string, limit = PICKER_SEARCH_LIMIT): PickerMatches {
   const words = q.toLowerCase().split(/\s+/).filter(Boolean);
   if (words.length === 0) return { items: choices.slice(0, limit), hasMore: choices.length > limit };
+  const hays = haysOf(choices);
   const scored: { c: Choice; s: number; i: number }[] = [];
   choices.forEach((c, i) => {
-    const s = score(c, words);
+    const s = score(hays[i]!, words);
     if (s > 0) scored.push({ c, s, i });
   });
   // Best match first; otherwise the directory's own order, which keeps a unit's people together.
