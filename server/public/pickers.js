@@ -141,6 +141,8 @@
     var name = named ? named.textContent.replace(/\s+/g, ' ').trim() : '';
     select.setAttribute('aria-label', name);
     if (!ts.control_input.hasAttribute('aria-labelledby')) ts.control_input.setAttribute('aria-label', name);
+    // The error summary links to #<field id>, which is now the hidden <select>: pass the focus on.
+    select.addEventListener('focus', function () { ts.focus(); });
   }
 
   function enhanceAll() {

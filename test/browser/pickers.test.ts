@@ -56,6 +56,8 @@ describe('pickers in the browser', () => {
       await control.waitFor();
       // 16 px or more, so iOS does not zoom the page when the field is tapped.
       expect(await control.evaluate((el) => parseFloat(getComputedStyle(el).fontSize))).toBeGreaterThanOrEqual(16);
+      // The field at the top of the screen, so the screenshot shows the open dropdown below it.
+      await page.locator('[data-picker="cosigners"]').evaluate((el) => el.scrollIntoView({ block: 'start' }));
       await control.click();
       await control.pressSequentially('张伟');
       const group = page.locator('.ts-dropdown .optgroup').filter({ has: page.locator('.optgroup-header', { hasText: SECOND_ZHANGWEI.unit }) });
@@ -86,6 +88,39 @@ describe('pickers in the browser', () => {
       await page.context().close();
     });
   }
+
+  it('without script: names typed into the plain input; a shared name lists candidates, a username settles it (phone)', async () => {
+    const vp = VIEWPORTS[1]!;
+    const context = await browser.newContext({ viewport: { width: vp.width, height: vp.height }, isMobile: true, hasTouch: true, locale: 'zh-CN', javaScriptEnabled: false });
+    const page = await context.newPage();
+    page.setDefaultTimeout(8000);
+    await page.goto(`${server.base}/login`);
+    await page.getByLabel('用户名').fill('deputy1');
+    await page.getByLabel('密码').fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.waitForURL(/\/inbox/);
+    await page.goto(`${server.base}/start/bill`);
+    await page.getByLabel('案由').fill('关于无脚本的议案');
+    await page.getByLabel('案据和方案').fill('理由和方案');
+    const input = page.getByLabel('附议代表');
+    expect(await input.getAttribute('type')).toBe('text');
+    await input.fill('张伟、李秀英');
+    await page.getByRole('button', { name: '提交附议' }).click();
+    await page.locator('.lz-error-summary').waitFor();
+    expect(await page.locator('#f-cosigners-error').textContent()).toContain(`张伟 — ${SECOND_ZHANGWEI.unit}（${SECOND_ZHANGWEI.id}）`);
+    expect(await page.getByLabel('案由').inputValue()).toBe('关于无脚本的议案');
+    await page.locator('[data-picker="cosigners"]').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    // A screenshot only: axe runs as a script in the page, which this context does not allow.
+    for (const dir of [path.join(ARTIFACTS, 'browser', 'pickers'), SHOTS].filter(Boolean)) {
+      fs.mkdirSync(dir, { recursive: true });
+      await page.screenshot({ path: path.join(dir, `${vp.name}-6-no-script-candidates.png`) });
+    }
+    await input.fill(`${SECOND_ZHANGWEI.id}、李秀英`);
+    await page.getByRole('button', { name: '提交附议' }).click();
+    await page.waitForURL(/\/instances\//);
+    expect(await storedCosigners(page)).toEqual([SECOND_ZHANGWEI.id, 'deputy2']);
+    await context.close();
+  });
 
   it('a review task: 主办单位 and 协办单位 (inline, grouped) and the 抄送 panel are pickers; axe finds nothing serious', async () => {
     const deputy = (await server.engine.login('deputy1', DEMO_PASSWORD)).actor;
