@@ -40,21 +40,22 @@ export async function taskAction(rc: RuntimeContext, actor: Actor, taskId: strin
   if ('reason' in input) ensurePlainText(input.reason, `${input.action === 'remove_signer' ? '减签' : ACTION_LABELS[input.action]}的理由`, 'reason');
   if (input.action === 'remind') return remindTask(rc, actor, taskId, input.message).then(() => ({}));
   if (input.action === 'remove_signer') return removeSigner(rc, actor, taskId, input).then(() => ({}));
-  // A name typed into a panel's plain input (no script, a large directory) becomes its id, or a 400 naming the candidates.
-  const resolved = await resolveActionTargets(rc, input);
   return writeTx(rc.db, (tx) => onceIn(rc, tx, actor, once, `action ${taskId}`, async () => {
-    await actInTx(rc, tx, actor, taskId, resolved);
+    await actInTx(rc, tx, actor, taskId, input);
     return {};
   }));
 }
 
-async function actInTx(rc: RuntimeContext, tx: Knex, actor: Actor, taskId: string, input: Exclude<TaskActionInput, { action: 'remind' | 'remove_signer' }>): Promise<void> {
+async function actInTx(rc: RuntimeContext, tx: Knex, actor: Actor, taskId: string, typed: Exclude<TaskActionInput, { action: 'remind' | 'remove_signer' }>): Promise<void> {
   const l = await loadTask(rc, tx, actor, taskId);
   ensureOpen(l.task, l.inst);
   const g = groupOf(l.wf, l.task.state, l.task.grp);
-  ensureAction(g, input.action);
+  ensureAction(g, typed.action);
+  // A stale page is a 409 before anything it named is looked at (the reason it carries is shown back).
+  if (typed.action !== 'copy' && typed.version !== l.inst.version) throw conflict();
+  // A name typed into a panel's plain input (no script, a large directory) becomes its id, or a 400 naming the candidates.
+  const input = await resolveActionTargets(rc, typed, tx);
   if (input.action === 'copy') return copyTask(rc, tx, actor, l, input.toUsers);
-  if (input.version !== l.inst.version) throw conflict();
   if (input.action === 'return') return returnTask(rc, tx, actor, l, g, input.to, input.reason);
   if (input.action === 'reassign') return reassignTask(rc, tx, actor, l, input);
   if (input.action === 'delegate') return delegateTask(rc, tx, actor, l, input.toUser, input.reason);

@@ -4,6 +4,7 @@
 // Both work on the cached directory choices (context.ts), the same lists the forms validate
 // against: a search with a role or kind returns only what a field with that filter allows.
 
+import type { Knex } from 'knex';
 import type { Choice } from '../forms/types.ts';
 import { directoryChoices } from '../forms/fields/picker.ts';
 import { PICKER_SEARCH_LIMIT, ambiguousMessage, notFoundMessage, resolveEntry, searchChoices, splitEntries } from '../forms/fields/picker-choices.ts';
@@ -30,9 +31,10 @@ function readOne(entry: string, choices: readonly Choice[], what: string): strin
 }
 
 /** The action with every target typed by name or username read back to its id; ids pass as they are. */
-export async function resolveActionTargets<T extends TaskActionInput>(rc: RuntimeContext, input: T): Promise<T> {
+export async function resolveActionTargets<T extends TaskActionInput>(rc: RuntimeContext, input: T, tx: Knex): Promise<T> {
   if (input.action !== 'reassign' && input.action !== 'delegate' && input.action !== 'add_signer' && input.action !== 'copy') return input;
-  const dir = await rc.directory();
+  // Inside the action's transaction: on SQLite it holds the one connection.
+  const dir = await rc.directory(tx);
   if (input.action === 'copy') {
     const users = input.toUsers.flatMap(splitEntries).map((e) => readOne(e, dir.people, '抄送对象'));
     return { ...input, toUsers: [...new Set(users)] };

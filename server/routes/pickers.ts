@@ -4,6 +4,7 @@
 
 import type { FastifyInstance } from 'fastify';
 import { LvzError } from '../../engine/errors.ts';
+import type { FormModel } from '../../engine/forms/types.ts';
 import { requireActor } from '../session.ts';
 
 type Search = { Params: { type: string }; Querystring: { q?: string; role?: string; kind?: string } };
@@ -14,6 +15,11 @@ export const PICKER_ASSETS = {
   pageScripts: ['/static/tom-select.complete.min.js', '/static/pickers.js'],
   hasPicker: true,
 };
+
+/** True when a page shows a picker: an editable org/person field, or a task panel that picks people. */
+export function hasPicker(form: FormModel, panels: readonly { action: string }[] = []): boolean {
+  return form.fields.some((f) => f.picker) || panels.some((p) => ['copy', 'reassign', 'delegate', 'add_signer'].includes(p.action));
+}
 
 export function isPickerUrl(url: string): boolean {
   return url.startsWith('/pickers/');

@@ -8,8 +8,8 @@ import { isLvzError } from '../../engine/errors.ts';
 import { recordFormModel, submitFailure } from '../record-form.ts';
 import { isHtmx } from '../page.ts';
 import { requireActor } from '../session.ts';
-import { hasPicker, seeOther } from './tasks.ts';
-import { PICKER_ASSETS } from './pickers.ts';
+import { seeOther } from './tasks.ts';
+import { PICKER_ASSETS, hasPicker } from './pickers.ts';
 
 type WfParams = { Params: { workflowId: string } };
 

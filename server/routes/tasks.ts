@@ -11,7 +11,7 @@ import { isHtmx } from '../page.ts';
 import { recordFormModel, submitFailure } from '../record-form.ts';
 import { requireActor } from '../session.ts';
 import { deadlineView } from '../view-models.ts';
-import { PICKER_ASSETS } from './pickers.ts';
+import { PICKER_ASSETS, hasPicker } from './pickers.ts';
 
 type IdParams = { Params: { id: string } };
 
@@ -44,11 +44,6 @@ function actionPickers(action: PanelAction, view: TaskView, t: (key: string) => 
   if (action === 'delegate') return { userField: field('a-delegate-user', 'toUser', t('task.actions.delegateTo'), p.user) };
   if (action === 'add_signer') return { userField: field('a-add_signer-user', 'toUser', t('task.actions.addSignerTo'), p.user) };
   return {};
-}
-
-/** True when the page shows a picker: an editable org/person field, or a panel that picks people. */
-export function hasPicker(form: FormModel, panels: readonly { action: string }[] = []): boolean {
-  return form.fields.some((f) => f.picker) || panels.some((p) => ['copy', 'reassign', 'delegate', 'add_signer'].includes(p.action));
 }
 
 function actionPanels(request: FastifyRequest, view: TaskView) {
