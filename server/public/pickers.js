@@ -58,8 +58,6 @@
       old.replaceWith(select);
     }
     select.id = id;
-    // The wrapper's htmx inline check would re-render the field mid-choice; the server checks on submit.
-    select.addEventListener('change', function (e) { e.stopPropagation(); });
     return select;
   }
 
@@ -96,6 +94,9 @@
   function enhancePicker(root) {
     if (root.hasAttribute('data-picker-ready') || typeof window.TomSelect !== 'function') return;
     root.setAttribute('data-picker-ready', '');
+    // No change event (the <select>'s, or the search input's on blur) reaches the field wrapper's
+    // htmx inline check: it would re-render the field mid-choice. The server checks on submit.
+    root.addEventListener('change', function (e) { e.stopPropagation(); });
     var id = root.getAttribute('data-picker-id');
     var isSearch = root.hasAttribute('data-picker-search');
     var isMultiple = root.hasAttribute('data-picker-multiple');
@@ -122,6 +123,9 @@
       maxItems: isMultiple ? null : 1,
       maxOptions: 50,
       hideSelected: isMultiple,
+      // Filter on each keystroke: a throttled refresh that fires after a pick (or Escape) reopens
+      // the dropdown and takes the focus back from whatever the user went on to.
+      refreshThrottle: 0,
       closeAfterSelect: !isMultiple,
       placeholder: label(isPerson ? 'placeholder' : 'placeholder-org'),
       plugins: isMultiple ? { remove_button: { title: label('remove') } } : {},

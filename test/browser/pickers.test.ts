@@ -77,6 +77,7 @@ describe('pickers in the browser', () => {
       expect(await page.locator('.ts-dropdown b').count()).toBe(0);
       await markup.click();
       await page.keyboard.press('Escape');
+      await page.locator('[data-picker="cosigners"] .ts-dropdown').waitFor({ state: 'hidden' });
       await expect.poll(picked).toEqual([SECOND_ZHANGWEI.id, HTML_NAME.id]);
       expect(await page.locator('.ts-control .item').allTextContents()).toEqual(['张伟×', `${HTML_NAME.name}×`]);
       await check(page, vp, '2-picked');
@@ -136,6 +137,7 @@ describe('pickers in the browser', () => {
       await check(page, vp, '4-task-co-units-open');
       await page.locator('.ts-dropdown .option', { hasText: '市教育局' }).first().click();
       await page.keyboard.press('Escape');
+      await page.locator('[data-picker="co_units"] .ts-dropdown').waitFor({ state: 'hidden' });
       await page.locator('#action-copy summary').click();
       await page.locator('#a-copy-users-ts-control').click();
       await page.locator('#a-copy-users-ts-control').pressSequentially('陈');
