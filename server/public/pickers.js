@@ -68,7 +68,11 @@
         var user = isPerson ? '<span class="lz-picker__user">' + esc(d.value) + '</span>' : '';
         return '<div class="lz-picker__option"><span>' + esc(d.name) + '</span>' + user + '</div>';
       },
-      item: function (d) { return '<div title="' + esc(d.group || '') + '">' + esc(d.name) + '</div>'; },
+      // A pick names its unit too, so which of two 张伟 was taken shows on a phone (no hover there).
+      item: function (d) {
+        var unit = isPerson && d.group ? '<span class="lz-picker__user">' + esc(d.group) + '</span>' : '';
+        return '<div class="lz-picker__option">' + esc(d.name) + unit + '</div>';
+      },
       optgroup_header: function (d) { return '<div class="optgroup-header">' + esc(d.label) + '</div>'; },
       no_results: function () { return '<div class="no-results">' + esc(label('no-results')) + '</div>'; },
       loading: function () { return '<div class="lz-picker__loading">' + esc(label('loading')) + '</div>'; },

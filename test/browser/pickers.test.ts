@@ -79,7 +79,8 @@ describe('pickers in the browser', () => {
       await page.keyboard.press('Escape');
       await page.locator('[data-picker="cosigners"] .ts-dropdown').waitFor({ state: 'hidden' });
       await expect.poll(picked).toEqual([SECOND_ZHANGWEI.id, HTML_NAME.id]);
-      expect(await page.locator('.ts-control .item').allTextContents()).toEqual(['张伟×', `${HTML_NAME.name}×`]);
+      // Each pick shows its unit, so which 张伟 was taken is plain; the markup name is text.
+      expect(await page.locator('.ts-control .item').allTextContents()).toEqual([`张伟${SECOND_ZHANGWEI.unit}×`, `${HTML_NAME.name}${HTML_NAME.unit}×`]);
       await check(page, vp, '2-picked');
       await page.getByRole('button', { name: '提交附议' }).click();
       await page.waitForURL(/\/instances\//);

@@ -14,7 +14,7 @@ const GIVEN = ['建华', '秀兰', '志强', '海燕', '国庆', '丽娟', '春�
 /** A second 张伟 (the demo's deputy3 is 张店区代表团's): in 淄川区第1代表小组, username `zhangwei-zc`. */
 export const SECOND_ZHANGWEI = { id: 'zhangwei-zc', unit: '淄川区第1代表小组' };
 /** A deputy whose name is markup: pages and the picker must show it as text. */
-export const HTML_NAME = { id: 'html-name', name: '<b>梁</b>测试' };
+export const HTML_NAME = { id: 'html-name', name: '<b>梁</b>测试', unit: '博山区第1代表小组' };
 
 /** Adds deputies until there are DEPUTY_TOTAL, then moves the clock on so the directory cache reloads. */
 export async function seedDeputies(s: TestServer): Promise<void> {
