@@ -30,6 +30,7 @@ import { passwordRoutes } from './routes/password.ts';
 import { settingsRoutes } from './routes/settings.ts';
 import { startRoutes } from './routes/start.ts';
 import { taskRoutes } from './routes/tasks.ts';
+import { pickerRoutes } from './routes/pickers.ts';
 import './types.ts';
 
 export interface BuildAppOptions {
@@ -55,6 +56,12 @@ export const BODY_LIMIT = 1024 * 1024;
 function htmxFile(): string {
   const require = createRequire(import.meta.url);
   return path.join(path.dirname(require.resolve('htmx.org/package.json')), 'dist', 'htmx.min.js');
+}
+
+/** tom-select's built files (the pickers' widget), served from node_modules like htmx. */
+function tomSelectDir(): string {
+  const require = createRequire(import.meta.url);
+  return path.join(path.dirname(require.resolve('tom-select/package.json')), 'dist');
 }
 
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
@@ -89,6 +96,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const htmx = htmxFile();
   app.get('/static/htmx.min.js', { schema: { hide: true } }, async (_request, reply) =>
     reply.sendFile(path.basename(htmx), path.dirname(htmx), { maxAge: '1d' }));
+  const tomSelect = tomSelectDir();
+  app.get('/static/tom-select.complete.min.js', { schema: { hide: true } }, async (_request, reply) =>
+    reply.sendFile('tom-select.complete.min.js', path.join(tomSelect, 'js'), { maxAge: '1d' }));
+  app.get('/static/tom-select.min.css', { schema: { hide: true } }, async (_request, reply) =>
+    reply.sendFile('tom-select.min.css', path.join(tomSelect, 'css'), { maxAge: '1d' }));
 
   await app.register(docsRoutes);
   await app.register(healthRoutes);
@@ -97,6 +109,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(inboxRoutes);
   await app.register(startRoutes);
   await app.register(taskRoutes);
+  await app.register(pickerRoutes);
   await app.register(instanceRoutes);
   await app.register(fileRoutes);
   await app.register(adminRoutes);

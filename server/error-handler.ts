@@ -8,6 +8,7 @@ import { statusOf } from './error-status.ts';
 import { isHtmx } from './page.ts';
 import { isApiUrl } from './session.ts';
 import { safeNext } from './safe-next.ts';
+import { isPickerUrl } from './routes/pickers.ts';
 
 export interface HttpProblem {
   status: number;
@@ -83,7 +84,8 @@ export async function errorHandler(this: unknown, error: unknown, request: Fasti
   // A locked login (LVZ_AUTH_LOCKED) says when to come back, on the engine's clock.
   if (typeof problem.params?.retryAfter === 'number') reply.header('Retry-After', String(problem.params.retryAfter));
 
-  if (isApiUrl(request.url)) {
+  // The pickers' search is fetched by a script: it gets JSON too, never a login page.
+  if (isApiUrl(request.url) || isPickerUrl(request.url)) {
     const { status, ...body } = problem;
     return reply.code(status).type('application/json; charset=utf-8').send({ error: body });
   }

@@ -37,7 +37,7 @@ export function buildFormModel(
   const values: Record<string, unknown> = { ...data };
   for (const f of form.def.fields) {
     if (!access.edit.has(f.name)) continue;
-    if (raw) values[f.name] = parseField(f, raw, data);
+    if (raw) values[f.name] = parseField(f, raw, data, dir);
     if (f.type === 'group') values[f.name] = groupRows(f, values[f.name], adding.has(f.name));
   }
   const { visible } = evaluateVisibility(form, values);

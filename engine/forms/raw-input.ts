@@ -3,7 +3,7 @@
 // fastify's urlencoded parser gives `key -> string | string[]` and leaves bracketed keys alone,
 // so repeating groups are put together here; a JSON body may already be nested.
 
-import type { FieldDef } from './types.ts';
+import type { DirectoryOptions, FieldDef } from './types.ts';
 import { fieldTypes } from './fields/index.ts';
 import { resolveFileRefs } from './fields/file.ts';
 
@@ -22,10 +22,15 @@ export function rawFor(raw: Record<string, unknown>, field: FieldDef): unknown {
   return Object.keys(rows).length > 0 ? rows : undefined;
 }
 
-/** Parse one field from the body; bare file ids are matched against the files the record holds. */
-export function parseField(field: FieldDef, raw: Record<string, unknown>, current: Record<string, unknown>): unknown {
-  const value = fieldTypes[field.type].parse(rawFor(raw, field), field);
-  return field.type === 'file' ? resolveFileRefs(value, current[field.name]) : value;
+/**
+ * Parse one field from the body; bare file ids are matched against the files the record holds,
+ * and names typed into a picker's plain input against the directory.
+ */
+export function parseField(field: FieldDef, raw: Record<string, unknown>, current: Record<string, unknown>, dir: DirectoryOptions): unknown {
+  const type = fieldTypes[field.type];
+  const value = type.parse(rawFor(raw, field), field);
+  if (field.type === 'file') return resolveFileRefs(value, current[field.name]);
+  return type.resolve ? type.resolve(field, value, dir) : value;
 }
 
 /** Groups whose 添加一项 button was pressed (`_add_<group>` in the body): re-render with one more row. */

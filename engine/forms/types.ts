@@ -22,6 +22,10 @@ export type FieldTypeName = (typeof FIELD_TYPES)[number];
 export interface Choice {
   value: string;
   label: string;
+  /** Pickers: the heading the choice is listed under (a person's unit). */
+  group?: string;
+  /** Pickers: the bare name typed to find it (a person's name without the unit). */
+  name?: string;
 }
 
 export interface FieldDef {
@@ -135,6 +139,23 @@ export interface FieldModel {
   /** group: name of the submit button that adds a row without JavaScript (`_add_<group>`). */
   addName?: string;
   files?: { id: string; name: string; size: number; url: string }[];
+  /** org / person: how the picker is placed (picker.ts). */
+  picker?: PickerModel;
+}
+
+/** A directory picker: its choices inline and grouped by unit, or a plain input and where to search. */
+export interface PickerModel {
+  /** True above PICKER_INLINE_LIMIT choices: the page carries only the picked ones. */
+  isSearch: boolean;
+  isMultiple: boolean;
+  /** `/pickers/person?role=deputy`: the JSON search over exactly the field's choices. */
+  searchUrl: string;
+  /** What is picked now, for the script to show as chosen. */
+  picks: { value: string; label: string; name: string; group: string }[];
+  /** Search mode: the plain input's text (names, or usernames where a name is shared). */
+  text?: string;
+  /** Inline mode: every choice under its unit ('' for none). */
+  groups?: { label: string; items: { value: string; label: string; name: string; checked: boolean; id: string }[] }[];
 }
 
 export interface GroupRow {

@@ -49,7 +49,7 @@ export function validateInput(
   dir: DirectoryOptions,
 ): ValidateResult {
   const parsed: Record<string, unknown> = {};
-  for (const f of form.def.fields) if (access.edit.has(f.name)) parsed[f.name] = parseField(f, raw, current);
+  for (const f of form.def.fields) if (access.edit.has(f.name)) parsed[f.name] = parseField(f, raw, current, dir);
   const { visible } = evaluateVisibility(form, { ...current, ...parsed });
   const data: Record<string, unknown> = {};
   const errors: FieldError[] = [];
@@ -79,7 +79,7 @@ export function validateField(
 ): { value: unknown; errors: FieldError[] } {
   const field = form.byName.get(name);
   if (!field || !access.edit.has(name)) return { value: undefined, errors: [] };
-  const value = parseField(field, raw, current);
+  const value = parseField(field, raw, current, dir);
   const { visible } = evaluateVisibility(form, { ...current, [name]: value });
   if (visible.get(name) === false) return { value: undefined, errors: [] };
   return { value, errors: fieldErrors(field, value, dir) };

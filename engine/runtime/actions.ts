@@ -19,6 +19,7 @@ import { celActor, ensureOpen, ensurePlainText, ensureRunning, loadTask, require
 import { canSee, holdersOf, notFound } from './access.ts';
 import { insertCopies, newTask, signerPosition } from './work.ts';
 import { HANDLING_UNIT_ROLE } from '../dsl/roles.ts';
+import { resolveActionTargets } from './picker-search.ts';
 
 export function ensureAction(g: TaskGroupDef, action: TaskAction): void {
   if (!g.actions.includes(action)) {
@@ -45,13 +46,16 @@ export async function taskAction(rc: RuntimeContext, actor: Actor, taskId: strin
   }));
 }
 
-async function actInTx(rc: RuntimeContext, tx: Knex, actor: Actor, taskId: string, input: Exclude<TaskActionInput, { action: 'remind' | 'remove_signer' }>): Promise<void> {
+async function actInTx(rc: RuntimeContext, tx: Knex, actor: Actor, taskId: string, typed: Exclude<TaskActionInput, { action: 'remind' | 'remove_signer' }>): Promise<void> {
   const l = await loadTask(rc, tx, actor, taskId);
   ensureOpen(l.task, l.inst);
   const g = groupOf(l.wf, l.task.state, l.task.grp);
-  ensureAction(g, input.action);
+  ensureAction(g, typed.action);
+  // A stale page is a 409 before anything it named is looked at (the reason it carries is shown back).
+  if (typed.action !== 'copy' && typed.version !== l.inst.version) throw conflict();
+  // A name typed into a panel's plain input (no script, a large directory) becomes its id, or a 400 naming the candidates.
+  const input = await resolveActionTargets(rc, typed, tx);
   if (input.action === 'copy') return copyTask(rc, tx, actor, l, input.toUsers);
-  if (input.version !== l.inst.version) throw conflict();
   if (input.action === 'return') return returnTask(rc, tx, actor, l, g, input.to, input.reason);
   if (input.action === 'reassign') return reassignTask(rc, tx, actor, l, input);
   if (input.action === 'delegate') return delegateTask(rc, tx, actor, l, input.toUser, input.reason);

@@ -108,7 +108,10 @@ export function directoryCache(db: Knex, now: Clock): Pick<RuntimeContext, 'dire
       for (const o of liveOrgs) (orgsByKind[o.kind] ??= []).push({ value: o.id, label: o.name });
       const orgName = new Map(orgs.map((o) => [o.id, o.name]));
       const peopleByRole: Record<string, { value: string; label: string }[]> = {};
-      const people = liveUsers.map((u) => ({ value: u.id, label: `${u.name}（${orgName.get(u.orgId) ?? u.orgId}）` }));
+      const people = liveUsers.map((u) => {
+        const unit = orgName.get(u.orgId) ?? u.orgId;
+        return { value: u.id, label: `${u.name}（${unit}）`, name: u.name, group: unit };
+      });
       liveUsers.forEach((u, i) => { for (const r of u.roles) (peopleByRole[r] ??= []).push(people[i]!); });
       const value: DirectoryOptions = { orgs: liveOrgs.map((o) => ({ value: o.id, label: o.name })), people, orgsByKind, peopleByRole };
       const names: Names = {

@@ -25,6 +25,7 @@ import { cancelInstance, moveInstance, remindInstance, terminateInstance, withdr
 import { ensureStartable, startInstance } from './start.ts';
 import { saveOutOfOffice, settingsActions, settingsView } from './settings.ts';
 import { taskView } from './task-view.ts';
+import { pickerSearch } from './picker-search.ts';
 import { inbox, inboxCounts, instanceView, instances } from './views.ts';
 import { ensureOpen, ensurePlainText, loadTask } from './load.ts';
 import { validateInput } from '../forms/validate.ts';
@@ -99,6 +100,7 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>, lo
     apiTokenAuth: (t) => apiTokenAuth(db, t, rc.now()),
     createApiToken: (a, opts) => createApiToken(db, a.userId, rc.now(), opts),
     demoAccounts: async () => (await demoAccounts(db, demoRecords().people.map((p) => p.id))).map((a) => ({ username: a.username, password: a.password, name: a.name, role: a.roles.map(rc.registry.roles.labelOf).join('、'), org: a.org, isMain: a.isMain })),
+    pickerSearch: (_actor, query) => pickerSearch(rc, query),
     orgTree: async () => (await listOrgs(db)).map((o) => ({ id: o.id, name: o.name, kind: o.kind, parentId: o.parentId })),
     setOutOfOffice: (actor, input) => saveOutOfOffice(rc, actor, input),
     clearOutOfOffice: (actor, id) => settingsActions.clearOutOfOffice(rc, actor, id),

@@ -2,6 +2,7 @@
 // saved phrases, return targets and the history, for the holder (or their 代理) only.
 
 import { buildFormModel } from '../forms/model.ts';
+import { pickerModel } from '../forms/fields/picker.ts';
 import { listPhrases } from '../store/directory.ts';
 import { getInstance, getTask, listEvents, tasksOfInstance, updateTask, type EventRow } from '../store/process/index.ts';
 import type { Actor, TaskButton, TaskView } from './types.ts';
@@ -77,5 +78,10 @@ export async function taskView(rc: RuntimeContext, actor: Actor, taskId: string)
       : [],
     people: dir.people,
     orgs: dir.orgs,
+    actionPickers: {
+      user: pickerModel({ type: 'person' }, dir.people, [], 'a-user'),
+      users: pickerModel({ type: 'person', multiple: true }, dir.people, [], 'a-copy-users'),
+      org: pickerModel({ type: 'org' }, dir.orgs, [], 'a-reassign-org'),
+    },
   };
 }

@@ -88,6 +88,20 @@ export interface Once {
   request: unknown;
 }
 
+/** A picker's search (GET /pickers/<type>): the same type and filter as the field, and what was typed. */
+export interface PickerQuery {
+  type: 'person' | 'org';
+  role?: string;
+  kind?: string;
+  q: string;
+}
+
+/** At most PICKER_SEARCH_LIMIT matches, best first; `hasMore` when the user should type more. */
+export interface PickerResult {
+  items: { value: string; name: string; label: string; group: string }[];
+  hasMore: boolean;
+}
+
 export type TaskActionInput =
   | { action: 'return'; to: string; reason: string; version: number }
   | { action: 'reassign'; toUser?: string; toOrg?: string; reason: string; version: number }
@@ -171,6 +185,8 @@ export interface Engine {
   createApiToken(actor: Actor, opts?: { expiresInDays?: number; scope?: string }): Promise<{ token: string; id: string; expiresAt: string; scope: 'read' | 'write' }>;
   demoAccounts(): Promise<{ username: string; password: string; name: string; role: string; org: string; /** The main account of its role, listed first on the login page. */ isMain?: boolean }[]>;
   orgTree(): Promise<OrgNode[]>;
+  /** A directory picker's search: matches among exactly the choices a field of that type and filter offers. */
+  pickerSearch(actor: Actor, query: PickerQuery): Promise<PickerResult>;
   /** Bad input gives LVZ_FORM_INVALID with params.errors for the fields `delegate`, `from`, `to`. */
   setOutOfOffice(actor: Actor, input: { delegateUserId: string; from: string; to: string }): Promise<void>;
   /** Ends (removes) one of the actor's own ranges; someone else's id changes nothing. */

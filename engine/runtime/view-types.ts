@@ -1,7 +1,7 @@
 // view-types.ts: what the engine's read calls return for pages and the API: inbox rows, the
 // instance and task views, history lines. Split from types.ts, which re-exports them.
 
-import type { FieldModel, FormModel } from '../forms/types.ts';
+import type { FieldModel, FormModel, PickerModel } from '../forms/types.ts';
 import type { TaskAction } from '../dsl/types.ts';
 
 export type InboxList = 'todo' | 'done' | 'started' | 'cc';
@@ -171,4 +171,6 @@ export interface TaskView {
   signers: { taskId: string; name: string; position: 'before' | 'after' }[];
   people: { value: string; label: string }[];
   orgs: { value: string; label: string }[];
+  /** The panels' pickers (转办/委派/加签 one person, 抄送 several, 转办 a unit): inline or searched, as for a field. */
+  actionPickers: { user: PickerModel; users: PickerModel; org: PickerModel };
 }

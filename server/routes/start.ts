@@ -9,6 +9,7 @@ import { recordFormModel, submitFailure } from '../record-form.ts';
 import { isHtmx } from '../page.ts';
 import { requireActor } from '../session.ts';
 import { seeOther } from './tasks.ts';
+import { PICKER_ASSETS, hasPicker } from './pickers.ts';
 
 type WfParams = { Params: { workflowId: string } };
 
@@ -27,7 +28,7 @@ async function sendStartForm(
     onceKey: (!notice && post?.once) || newSubmissionKey(), notice,
   });
   if (status !== 200 && isHtmx(request)) return reply.fragment('fragments/record-form', model, status);
-  return reply.page('start-form', { title: start.title, ...model }, status);
+  return reply.page('start-form', { title: start.title, ...model, ...(hasPicker(start.form) && PICKER_ASSETS) }, status);
 }
 
 async function startOrRerender(request: FastifyRequest, reply: FastifyReply, actor: Actor, workflowId: string) {

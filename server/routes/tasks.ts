@@ -11,6 +11,7 @@ import { isHtmx } from '../page.ts';
 import { recordFormModel, submitFailure } from '../record-form.ts';
 import { requireActor } from '../session.ts';
 import { deadlineView } from '../view-models.ts';
+import { PICKER_ASSETS, hasPicker } from './pickers.ts';
 
 type IdParams = { Params: { id: string } };
 
@@ -27,6 +28,22 @@ export function seeOther(request: FastifyRequest, reply: FastifyReply, url: stri
 
 function taskUrl(id: string): string {
   return `/tasks/${encodeURIComponent(id)}`;
+}
+
+/** The panel's picker fields, shaped as a field's model so form/picker.hbs places them (inline or searched). */
+function actionPickers(action: PanelAction, view: TaskView, t: (key: string) => string) {
+  const p = view.actionPickers;
+  const field = (id: string, name: string, label: string, picker: typeof p.user) => ({ id, name, label, required: false, picker });
+  if (action === 'copy') return { usersField: field('a-copy-users', 'toUsers', t('task.actions.copyTo'), p.users) };
+  if (action === 'reassign') {
+    return {
+      ...(view.orgs.length > 0 && { orgField: field('a-reassign-org', 'toOrg', t('task.actions.reassignToOrg'), p.org) }),
+      ...(view.people.length > 0 && { userField: field('a-reassign-user', 'toUser', t('task.actions.reassignToUser'), p.user) }),
+    };
+  }
+  if (action === 'delegate') return { userField: field('a-delegate-user', 'toUser', t('task.actions.delegateTo'), p.user) };
+  if (action === 'add_signer') return { userField: field('a-add_signer-user', 'toUser', t('task.actions.addSignerTo'), p.user) };
+  return {};
 }
 
 function actionPanels(request: FastifyRequest, view: TaskView) {
@@ -46,8 +63,7 @@ function actionPanels(request: FastifyRequest, view: TaskView) {
       onceKey: newSubmissionKey(),
       csrfToken: request.csrfToken,
       targets: view.returnTargets,
-      people: view.people,
-      orgs: view.orgs,
+      ...actionPickers(action, view, t),
       signers: view.signers.map((x) => ({ ...x, positionLabel: t(`task.actions.${x.position}`) })),
     }));
 }
@@ -77,12 +93,15 @@ function taskFormModel(request: FastifyRequest, view: TaskView, form: FormModel,
 async function sendTaskPage(request: FastifyRequest, reply: FastifyReply, view: TaskView, formModel: Record<string, unknown>, status = 200) {
   if (status !== 200 && isHtmx(request)) return reply.fragment('fragments/record-form', formModel, status);
   const t = request.server.renderer.t;
+  const panels = actionPanels(request, view);
+  const form = formModel.form as FormModel | undefined;
   return reply.page('task', {
     title: `${view.stepTitle} - ${view.instanceTitle}`,
     task: view,
     deadline: deadlineView(t, view),
-    actionPanels: actionPanels(request, view),
+    actionPanels: panels,
     ...formModel,
+    ...(hasPicker(form ?? view.form, panels) && PICKER_ASSETS),
   }, status);
 }
 

@@ -35,6 +35,20 @@ class User {
   }
 }
 
+/** Picks in a directory picker (tom-select, public/pickers.js): type part of the name, click it in the dropdown. */
+async function pick(page: Page, field: string, typed: string, option: string): Promise<void> {
+  const control = page.locator(`#f-${field}-ts-control`);
+  await control.click();
+  await control.pressSequentially(typed);
+  await page.locator(`[data-picker="${field}"] .ts-dropdown .option`, { hasText: option }).first().click();
+  await page.locator(`[data-picker="${field}"] select`).evaluate((el: HTMLSelectElement, want) => {
+    if (![...el.selectedOptions].some((o) => o.textContent === want)) throw new Error(`${want} was not picked`);
+  }, option);
+  // Closed, so the dropdown no longer covers the fields below it.
+  await page.keyboard.press('Escape');
+  await page.locator(`[data-picker="${field}"] .ts-dropdown`).waitFor({ state: 'hidden' });
+}
+
 async function logIn(vp: Viewport, username: string, checks: PageCheck[]): Promise<User> {
   const context = await newContext(browser, vp);
   const user = new User(await context.newPage(), vp, username);
@@ -102,8 +116,8 @@ async function walk(vp: Viewport, rehandle: boolean): Promise<PageCheck[]> {
   // 2. The review office accepts and assigns a lead and a co-handling unit.
   const review = await logIn(vp, 'review1', checks);
   await openTodo(review, title);
-  await review.page.getByLabel(/^主办单位/).selectOption({ label: '市发展和改革委员会' });
-  await review.page.getByLabel(/^协办单位/).selectOption([{ label: '市教育局' }]);
+  await pick(review.page, 'lead_unit', '发展', '市发展和改革委员会');
+  await pick(review.page, 'co_units', '教育', '市教育局');
   await chooseRadio(review.page, /是否复杂/, '否');
   await chooseRadio(review.page, /是否重点建议/, '否');
   await review.page.getByLabel(/审批意见/).fill('同意交办。');

@@ -33,6 +33,11 @@ export interface FieldType {
   keys: readonly (keyof FieldDef)[];
   /** Form strings -> value. '' and missing -> undefined. Keeps what it cannot read so validate can say why. */
   parse(raw: unknown, field: FieldDef): unknown;
+  /**
+   * Optional: the parsed value with what a user typed by hand read back to choices (a picker's
+   * plain input takes names); anything it cannot read stays as typed, for validate to explain.
+   */
+  resolve?(field: FieldDef, value: unknown, dir: DirectoryOptions): unknown;
   /** zh-CN message for the first rule the value breaks; undefined when it is fine or empty and optional. */
   validate(field: FieldDef, value: unknown, ctx: ValidateContext): string | undefined;
   model(field: FieldDef, value: unknown, ctx: ModelContext): FieldModel;

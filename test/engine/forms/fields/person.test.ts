@@ -12,9 +12,11 @@ describe('person', () => {
     expect(person.validate(g, person.parse('', g), { dir })).toBe('请选择督办领导');
     expect(person.validate(g, person.parse('zhao', g), { dir })).toBeUndefined();
   });
-  it('names for display, a hint for the multiple select', () => {
+  it('names for display; no Ctrl-click hint, since several are check boxes or a picker', () => {
     const m = person.model(f, ['li', 'wang'], ctx());
-    expect(m.hint).toContain('可选择多项');
+    expect(m.hint).toBeUndefined();
+    expect(m.picker?.isSearch).toBe(false);
+    expect(m.picker?.picks.map((p) => p.value)).toEqual(['li', 'wang']);
     expect(person.model(f, ['li', 'wang'], ctx({ readonly: true })).display).toBe('李代表、王代表');
     expect(person.model(f, ['gone'], ctx({ readonly: true })).display).toBe('gone');
   });
