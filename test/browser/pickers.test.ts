@@ -82,9 +82,21 @@ describe('pickers in the browser', () => {
       // Each pick shows its unit, so which 张伟 was taken is plain; the markup name is text.
       expect(await page.locator('.ts-control .item').allTextContents()).toEqual([`张伟${SECOND_ZHANGWEI.unit}×`, `${HTML_NAME.name}${HTML_NAME.unit}×`]);
       await check(page, vp, '2-picked');
+      // A bill needs ten co-signers besides the proposer: eight more, found by their usernames.
+      const more = Array.from({ length: 8 }, (_, i) => `dep${String(100 + i + (vp.name === 'phone' ? 20 : 0)).padStart(4, '0')}`);
+      for (const id of more) {
+        await control.click();
+        await control.pressSequentially(id);
+        const option = page.locator('.ts-dropdown .option[data-value="' + id + '"]');
+        await option.waitFor();
+        await option.click();
+        await control.fill('');
+      }
+      await page.keyboard.press('Escape');
+      await expect.poll(picked).toEqual([SECOND_ZHANGWEI.id, HTML_NAME.id, ...more]);
       await page.getByRole('button', { name: '提交附议' }).click();
       await page.waitForURL(/\/instances\//);
-      expect(await storedCosigners(page)).toEqual([SECOND_ZHANGWEI.id, HTML_NAME.id]);
+      expect(await storedCosigners(page)).toEqual([SECOND_ZHANGWEI.id, HTML_NAME.id, ...more]);
       await check(page, vp, '3-started');
       expect(errors).toEqual([]);
       await page.context().close();
@@ -117,10 +129,11 @@ describe('pickers in the browser', () => {
       fs.mkdirSync(dir, { recursive: true });
       await page.screenshot({ path: path.join(dir, `${vp.name}-6-no-script-candidates.png`) });
     }
-    await input.fill(`${SECOND_ZHANGWEI.id}、李秀英`);
+    const more = ['dep0200', 'dep0201', 'dep0202', 'dep0203', 'dep0204', 'dep0205', 'dep0206', 'dep0207'];
+    await input.fill(`${SECOND_ZHANGWEI.id}、李秀英、${more.join('、')}`);
     await page.getByRole('button', { name: '提交附议' }).click();
     await page.waitForURL(/\/instances\//);
-    expect(await storedCosigners(page)).toEqual([SECOND_ZHANGWEI.id, 'deputy2']);
+    expect(await storedCosigners(page)).toEqual([SECOND_ZHANGWEI.id, 'deputy2', ...more]);
     await context.close();
   });
 

@@ -39,9 +39,11 @@ describe('pickers', () => {
     }
     const before = await s.engine.instances((await s.engine.login('admin', 'lvzhi2026')).actor, { page: 1, pageSize: 5 });
     expect(before.items.some((i) => i.title === '关于制定养老服务条例的议案')).toBe(false);
-    const ok = await startBill(c, { cosigners: ['deputy2', 'deputy4'] });
+    // A bill needs ten co-signers besides the proposer (workflows/bill.yaml rules:).
+    const ten = ['deputy2', 'deputy3', 'deputy4', 'deputy5', 'deputy6', 'deputy7', 'deputy8', 'deputy9', 'deputy10', 'deputy11'];
+    const ok = await startBill(c, { cosigners: ten });
     expect(ok.status).toBe(303);
-    expect(await stored(ok, 'cosigners')).toEqual(['deputy2', 'deputy4']);
+    expect(await stored(ok, 'cosigners')).toEqual(ten);
   });
 
   it('6,007 deputies: the page carries a text input, not the list; a shared name lists its candidates', async () => {
@@ -62,9 +64,10 @@ describe('pickers', () => {
     expect(unknown.text).toContain('附议代表中没有找到“欧阳不存在”：请检查姓名，或输入用户名');
     const notDeputy = await startBill(c, { cosigners: 'fgw1' });
     expect(notDeputy.status).toBe(422);
-    const ok = await startBill(c, { cosigners: `${SECOND_ZHANGWEI.id}、李秀英，dep0042` });
+    const more = ['dep0042', 'dep0043', 'dep0044', 'dep0045', 'dep0046', 'dep0047', 'dep0048', 'dep0049'];
+    const ok = await startBill(c, { cosigners: `${SECOND_ZHANGWEI.id}、李秀英，${more.join('，')}` });
     expect(ok.status).toBe(303);
-    expect(await stored(ok, 'cosigners')).toEqual([SECOND_ZHANGWEI.id, 'deputy2', 'dep0042']);
+    expect(await stored(ok, 'cosigners')).toEqual([SECOND_ZHANGWEI.id, 'deputy2', ...more]);
   });
 
   it('the search: signed-in only, JSON, scoped to the filter, at most 50, names as data', async () => {
