@@ -215,10 +215,19 @@ export interface NewChange {
   after?: unknown;
 }
 
+/**
+ * A history row's id sorts in the order rows were written: the lists order by `at`, then `id`, and
+ * the rows of one import (or of a frozen test clock) share their `at`. A monotonic counter (not the
+ * wall clock) first, a random tail so two processes never collide.
+ */
+function changeId(): string {
+  return `${process.hrtime.bigint().toString().padStart(20, '0')}-${randomUUID().slice(0, 8)}`;
+}
+
 export async function recordChanges(db: Db, changes: NewChange[], now: Date): Promise<void> {
   const at = now.toISOString();
   const rows = changes.map((c) => ({
-    id: randomUUID(), at, actor_id: c.actorId, actor_name: c.actorName, source: c.source, batch_id: c.batchId ?? null,
+    id: changeId(), at, actor_id: c.actorId, actor_name: c.actorName, source: c.source, batch_id: c.batchId ?? null,
     entity: c.entity, entity_id: c.entityId, action: c.action, summary: c.summary, before: json(c.before), after: json(c.after),
   }));
   for (let i = 0; i < rows.length; i += BATCH) await db('directory_changes').insert(rows.slice(i, i + BATCH));
