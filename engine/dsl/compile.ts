@@ -128,7 +128,23 @@ export function checkAcrossFiles(workflows: readonly CompiledWorkflow[], ctx?: C
     if ((latest.get(w.def.id)?.version ?? 0) < w.def.version) latest.set(w.def.id, w.def);
   }
   for (const w of workflows) errors.push(...checkSpawns(w, latest, ctx));
+  errors.push(...checkNumberClash(workflows, latest));
   return sortByPlace(errors);
+}
+
+/** Two workflows' newest versions with one declared `number:` format would number their cases alike. */
+function checkNumberClash(workflows: readonly CompiledWorkflow[], latest: Map<string, WorkflowDef>): LvzError[] {
+  const newest = workflows.filter((w) => latest.get(w.def.id) === w.def && w.def.number !== undefined);
+  return newest.flatMap((w) => {
+    const other = newest.find((o) => o.def.id !== w.def.id && o.def.number === w.def.number);
+    if (!other) return [];
+    const at = other.source.at('/number');
+    return [new LvzError('LVZ_DSL_NUMBER_CLASH', `编号格式${q(w.def.number!)}与流程${q(other.def.id)}（${at.file}:${at.line}）相同，两个流程的件会有相同的编号：请改写其中一个的文字，例如在前面加上流程名称`, {
+      where: w.source.at('/number'),
+      path: '/number',
+      params: { number: w.def.number, other: other.def.id },
+    })];
+  });
 }
 
 function checkSpawns(w: CompiledWorkflow, latest: Map<string, WorkflowDef>, ctx?: CheckContext): LvzError[] {

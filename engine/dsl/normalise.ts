@@ -41,6 +41,7 @@ export function normaliseWorkflow(raw: Raw, src: Source): { def: WorkflowDef; er
     starters: raw.starters ?? [],
     record: raw.record,
     ...(raw.title_from !== undefined && { title_from: raw.title_from }),
+    ...(raw.number !== undefined && { number: raw.number }),
     initial: raw.initial,
     states,
   };

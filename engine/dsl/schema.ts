@@ -236,6 +236,7 @@ export const workflowSchema: Schema = {
     starters: names('Roles that may start the process by hand (default: none)', 'A role'),
     record: str('Form holding the business record', { pattern: ID_PATTERN }),
     title_from: cel('Instance title in lists, e.g. data.title'),
+    number: str('How each instance is numbered: {year} and a sequence {seq} or {seq:3} (zero-padded to 3 digits), counted per workflow and year, e.g. 建议 第{year}{seq:3}号 (default {year}-{seq:4})', { maxLength: 40 }),
     initial: name('First state'),
     states: {
       type: 'object',

@@ -140,6 +140,8 @@ export interface WorkflowDef {
   record: string;
   /** CEL giving the instance title shown in lists, e.g. `data.title`. */
   title_from?: string;
+  /** How each instance is numbered, `建议 第{year}{seq:3}号` (number-format.ts); absent: `{year}-{seq:4}`. */
+  number?: string;
   initial: string;
   states: Record<string, StateDef>;
 }

@@ -7,6 +7,7 @@ import { doneTransitions } from './done-transitions.ts';
 import { expressions } from './expressions.ts';
 import { finalState } from './final-state.ts';
 import { noWayOut } from './no-way-out.ts';
+import { numberFormat } from './number-format.ts';
 import { taskConflict } from './task-conflict.ts';
 import type { Check } from './types.ts';
 import { unknownField } from './unknown-field.ts';
@@ -33,4 +34,5 @@ export const CHECKS: readonly Check[] = [
   doneTransitions,
   deadlineHandler,
   expressions,
+  numberFormat,
 ];
