@@ -27,6 +27,8 @@ export const CODES = {
   LVZ_DSL_BAD_DURATION: 'a duration cannot be read',
   LVZ_DSL_TASK_CONFLICT: 'a state has both task and tasks, or a final state has a task',
   LVZ_DSL_DUPLICATE_ID: 'two definitions share one id and version',
+  LVZ_DSL_BAD_NUMBER: "a workflow's number format lacks {year} or {seq}, or has an unknown placeholder",
+  LVZ_DSL_NUMBER_CLASH: 'two workflows declare the same number format, so their numbers could be the same',
   LVZ_DSL_UNKNOWN_WORKFLOW: 'a step starts a workflow that does not exist',
   LVZ_DSL_DONE_WITHOUT_TASKS: 'a state waits for its tasks to be done but has no tasks',
   LVZ_DSL_UNKNOWN_PARENT: 'extends names a workflow that does not exist',

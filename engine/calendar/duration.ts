@@ -83,10 +83,16 @@ export interface Reckoned {
   provisional: boolean;
 }
 
-/** addDuration, saying whether a working-day count crossed a year the calendar lacks. */
+/**
+ * addDuration, saying whether it rests on a year the calendar lacks: a working-day count that
+ * crossed one, or a calendar-day deadline whose last day (before and after moving off a rest day)
+ * falls in one.
+ */
 export function reckonAdd(start: Date, d: DurationSpec, cal: Calendar): Reckoned {
   const at = addDuration(start, d, cal);
-  return { at, provisional: d.unit === 'working_days' && !coversBetween(start, at, cal) };
+  if (d.unit === 'working_days') return { at, provisional: !coversBetween(start, at, cal) };
+  if (!isDayBased(d.unit)) return { at, provisional: false };
+  return { at, provisional: !coversBetween(calendarEnd(toLocal(start), d.amount, d.unit).toJSDate(), at, cal) };
 }
 
 /** subtractDuration, with the same flag (a reminder "2 working days before" a deadline in 2027). */
@@ -103,26 +109,33 @@ function coversBetween(a: Date, b: Date, cal: Calendar): boolean {
   return true;
 }
 
+type DayUnit = 'days' | 'weeks' | 'months' | 'years';
+
+const isDayBased = (u: Unit): u is DayUnit => u === 'days' || u === 'weeks' || u === 'months' || u === 'years';
+
 function shift(at: Date, d: DurationSpec, cal: Calendar, sign: 1 | -1): Date {
-  const local = toLocal(at);
   const n = d.amount * sign;
-  switch (d.unit) {
-    case 'minutes':
-      return new Date(at.getTime() + n * 60_000);
-    case 'hours':
-      return new Date(at.getTime() + n * 3_600_000);
-    case 'days':
-      return endOfDay(local.plus({ days: n }));
-    case 'weeks':
-      return endOfDay(local.plus({ weeks: n }));
-    case 'months':
-      // luxon keeps the local clock time and clamps the day to the month's end.
-      return endOfDay(local.plus({ months: n }));
-    case 'years':
-      return endOfDay(local.plus({ years: n }));
-    case 'working_days':
-      return endOfDay(nthWorkingDay(local, d.amount, sign, cal));
-  }
+  if (d.unit === 'minutes') return new Date(at.getTime() + n * 60_000);
+  if (d.unit === 'hours') return new Date(at.getTime() + n * 3_600_000);
+  const local = toLocal(at);
+  if (d.unit === 'working_days') return endOfDay(nthWorkingDay(local, d.amount, sign, cal));
+  const end = calendarEnd(local, n, d.unit);
+  // A period whose last day is a rest day ends on the next working day instead (民法典 第二百零三条,
+  // and the procedure laws likewise). Only a deadline moves; a reminder counted back from one stays put.
+  return endOfDay(sign === 1 ? onOrAfterWorkingDay(end, cal) : end);
+}
+
+/** The local date `n` calendar units after `local`; luxon clamps the day to the month's end. */
+function calendarEnd(local: DateTime, n: number, unit: DayUnit): DateTime {
+  return local.plus({ [unit]: n }).startOf('day');
+}
+
+/** `day` when it is a working day, else the first working day after it. */
+function onOrAfterWorkingDay(day: DateTime, cal: Calendar): DateTime {
+  let d = day;
+  // Bounded: the longest holiday span (春节 with its weekends) is under two weeks.
+  while (!cal.isWorkingDay(isoDate(d))) d = d.plus({ days: 1 });
+  return d;
 }
 
 /** The Nth working day strictly after (sign 1) or before (sign -1) the local date of `from`. */

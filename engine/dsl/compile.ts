@@ -1,11 +1,11 @@
 // compile.ts: workflow YAML text -> checked CompiledWorkflow, or every error in the file at once.
 //
 // Layers: YAML (with positions) -> JSON Schema (ajv, compiled once) -> normalise shorthands ->
-// semantic checks (checks/). A schema error stops before normalising, because the later layers
-// trust the shape. Results are cached by (id, version, text hash) and the forms they were checked against.
+// semantic checks (checks/). The later layers trust the shape, so after a schema error they run on
+// the document with the failing parts taken out (schema-prune.ts): every problem in one pass. Results are cached by (id, version, text hash) and the forms they were checked against.
 
 import { createHash } from 'node:crypto';
-import { Ajv, type ValidateFunction } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { compileExpr, type CompiledExpr } from '../expr/index.ts';
 import { LvzError, type Where } from '../errors.ts';
 import type { CompiledForm } from '../forms/types.ts';
@@ -15,6 +15,8 @@ import { resolveSource } from './extends.ts';
 import { normaliseWorkflow } from './normalise.ts';
 import { workflowSchema } from './schema.ts';
 import { schemaErrors } from './schema-errors.ts';
+import { pruneInvalid } from './schema-prune.ts';
+import type { Source } from './source.ts';
 import { parseSource } from './source.ts';
 import { list, q } from './zh.ts';
 import type { CompileResult, CompiledWorkflow, WorkflowDef } from './types.ts';
@@ -55,7 +57,10 @@ export function compileWorkflow(text: string, file: string, ctx: CheckContext): 
   }
 
   const check = validate();
-  if (!check(source.value)) return { ok: false, errors: sortByPlace(schemaErrors(check.errors ?? [], source).map((e) => inherited(e, file))) };
+  if (!check(source.value)) {
+    const errors = [...schemaErrors(check.errors ?? [], source), ...checksOfSoundPart(source, check.errors ?? [], ctx)];
+    return { ok: false, errors: sortByPlace(errors.map((e) => inherited(e, file))) };
+  }
   const { def, errors } = normaliseWorkflow(source.value as Record<string, unknown>, source);
   if (resolved.parent) def.parent = { id: resolved.parent.id, version: resolved.parent.version };
   for (const c of CHECKS) errors.push(...c(def, source, ctx));
@@ -64,6 +69,27 @@ export function compileWorkflow(text: string, file: string, ctx: CheckContext): 
   const workflow: CompiledWorkflow = { def, source, exprs: parseExprs(def) };
   remember(key, { workflow, forms: formsUsed(def, ctx), roles: ctx.roles });
   return { ok: true, workflow, warnings: [] };
+}
+
+/**
+ * The semantic problems of what passed the schema: the failing parts are taken out (and the result
+ * validated again, as taking out a required key fails its parent) until the rest is sound.
+ */
+function checksOfSoundPart(source: Source, schemaFailures: readonly ErrorObject[], ctx: CheckContext): LvzError[] {
+  const check = validate();
+  let failures = [...schemaFailures];
+  let doc: unknown = source.value;
+  for (let round = 0; round < 8; round++) {
+    doc = pruneInvalid(doc, failures);
+    if (doc === undefined) return [];
+    if (check(doc)) {
+      const { def, errors } = normaliseWorkflow(doc as Record<string, unknown>, source);
+      for (const c of CHECKS) errors.push(...c(def, source, ctx));
+      return errors;
+    }
+    failures = [...(check.errors ?? [])];
+  }
+  return [];
 }
 
 /** An error placed in the city's file while compiling a district's: say so, and where the district can override it. */
@@ -128,7 +154,23 @@ export function checkAcrossFiles(workflows: readonly CompiledWorkflow[], ctx?: C
     if ((latest.get(w.def.id)?.version ?? 0) < w.def.version) latest.set(w.def.id, w.def);
   }
   for (const w of workflows) errors.push(...checkSpawns(w, latest, ctx));
+  errors.push(...checkNumberClash(workflows, latest));
   return sortByPlace(errors);
+}
+
+/** Two workflows' newest versions with one declared `number:` format would number their cases alike. */
+function checkNumberClash(workflows: readonly CompiledWorkflow[], latest: Map<string, WorkflowDef>): LvzError[] {
+  const newest = workflows.filter((w) => latest.get(w.def.id) === w.def && w.def.number !== undefined);
+  return newest.flatMap((w) => {
+    const other = newest.find((o) => o.def.id !== w.def.id && o.def.number === w.def.number);
+    if (!other) return [];
+    const at = other.source.at('/number');
+    return [new LvzError('LVZ_DSL_NUMBER_CLASH', `编号格式${q(w.def.number!)}与流程${q(other.def.id)}（${at.file}:${at.line}）相同，两个流程的件会有相同的编号：请改写其中一个的文字，例如在前面加上流程名称`, {
+      where: w.source.at('/number'),
+      path: '/number',
+      params: { number: w.def.number, other: other.def.id },
+    })];
+  });
 }
 
 function checkSpawns(w: CompiledWorkflow, latest: Map<string, WorkflowDef>, ctx?: CheckContext): LvzError[] {

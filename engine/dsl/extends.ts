@@ -25,8 +25,8 @@ export interface ParentText {
 /** By workflow id (its newest version) and by `id@version`; or a function answering the same question. */
 export type ParentLookup = Map<string, ParentText> | ((id: string, version?: number) => ParentText | undefined);
 
-/** Keys a district never inherits: they say who the district's definition is. */
-const OWN_KEYS = new Set(['id', 'version', 'owner', 'extends', 'remove']);
+/** Keys a district never inherits: they say who the district's definition is (and whose case a number names). */
+const OWN_KEYS = new Set(['id', 'version', 'owner', 'extends', 'remove', 'number']);
 const MAX_CHAIN = 5;
 
 export const isMap = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);

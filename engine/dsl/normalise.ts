@@ -39,8 +39,10 @@ export function normaliseWorkflow(raw: Raw, src: Source): { def: WorkflowDef; er
     ...(raw.owner !== undefined && { owner: raw.owner }),
     roles: raw.roles,
     starters: raw.starters ?? [],
+    viewers: raw.viewers ?? [],
     record: raw.record,
     ...(raw.title_from !== undefined && { title_from: raw.title_from }),
+    ...(raw.number !== undefined && { number: raw.number }),
     initial: raw.initial,
     states,
   };

@@ -252,8 +252,10 @@ export const workflowSchema: Schema = {
     owner: str('Organisation whose admins own this definition', { pattern: ID_PATTERN }),
     roles: { ...names('Roles taking part', 'A role'), minItems: 1 },
     starters: names('Roles that may start the process by hand (default: none)', 'A role'),
+    viewers: names('Roles that may see every instance of this workflow, besides those holding an unscoped role task in it (default: none)', 'A role'),
     record: str('Form holding the business record', { pattern: ID_PATTERN }),
     title_from: cel('Instance title in lists, e.g. data.title'),
+    number: str('How each instance is numbered: {year} and a sequence {seq} or {seq:3} (zero-padded to 3 digits), counted per workflow and year, e.g. 建议 第{year}{seq:3}号 (default {year}-{seq:4})', { maxLength: 40 }),
     initial: name('First state'),
     states: {
       type: 'object',

@@ -150,10 +150,14 @@ export interface WorkflowDef {
   roles: string[];
   /** Roles allowed to start the workflow by hand. */
   starters: string[];
+  /** Roles that see every instance (besides those holding an unscoped role task in it): docs/runtime.md. */
+  viewers: string[];
   /** The form holding the business record that every step works on. */
   record: string;
   /** CEL giving the instance title shown in lists, e.g. `data.title`. */
   title_from?: string;
+  /** How each instance is numbered, `建议 第{year}{seq:3}号` (number-format.ts); absent: `{year}-{seq:4}`. */
+  number?: string;
   initial: string;
   states: Record<string, StateDef>;
 }

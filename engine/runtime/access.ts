@@ -49,7 +49,7 @@ export function holds(task: TaskRow, h: Holder): boolean {
 
 /** Roles that may see every instance of a workflow: those holding an unscoped role task in it. */
 export function viewerRoles(wf: CompiledWorkflow): Set<string> {
-  const roles = new Set<string>((wf.def as { viewers?: string[] }).viewers ?? []);
+  const roles = new Set<string>(wf.def.viewers);
   for (const s of Object.values(wf.def.states)) {
     for (const g of s.tasks) if (g.role && !g.org) roles.add(g.role);
   }

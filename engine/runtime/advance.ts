@@ -10,10 +10,11 @@ import type { AnyMachineSnapshot } from 'xstate';
 import type { CompiledWorkflow, StateDef, TaskGroupDef } from '../dsl/types.ts';
 import { LvzError } from '../errors.ts';
 import {
-  appendEvent, cancelOpenTasks, cancelTimers, insertInstance, nextNumber, tasksOfVisit, updateInstance,
+  appendEvent, cancelOpenTasks, cancelTimers, insertInstance, tasksOfVisit, updateInstance,
   type InstanceRow, type TaskRow,
 } from '../store/process/index.ts';
 import { createCopies, createWork, type EnterInput } from './work.ts';
+import { nextInstanceNumber } from './instance-number.ts';
 import {
   GOTO, exprOf, celVars, needsDirectory, placedActor, restore, startMachine, step, stateName,
   type CelActor, type Effect, type MachineContext, type RunEvent,
@@ -195,7 +196,7 @@ export async function createInstance(rc: RuntimeContext, tx: Knex, input: NewIns
   const first = startMachine(wf, input.data, dir);
   const state = stateName(first.snapshot);
   const inst: InstanceRow = {
-    id: randomUUID(), number: await nextNumber(tx, wf.def.id, now.getUTCFullYear()), workflowId: wf.def.id,
+    id: randomUUID(), number: await nextInstanceNumber(tx, wf.def, now), workflowId: wf.def.id,
     workflowVersion: wf.def.version, title: titleOf(wf, input.data, dir), state, status: input.draft ? 'draft' : 'active',
     initiatorId: input.initiatorId, initiatorOrg: input.initiatorOrg, data: input.data,
     snapshot: { value: state, tally: {}, visits: {} }, version: 0, parentId: input.parentId ?? null,

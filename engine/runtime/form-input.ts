@@ -72,6 +72,20 @@ export function ensureJsonTypes(form: CompiledForm, access: FieldAccess, raw: Ra
   if (p) throw new LvzError('LVZ_RUN_BAD_REQUEST', jsonTypeMessage(p), { params: { field: p.field, expected: p.expected, got: p.got } });
 }
 
+/**
+ * The API completes a task with PATCH meaning: an editable field the JSON body leaves out keeps
+ * what the record (or the task's draft) holds, as the task showed it; `null` empties it. A web form
+ * sends every field it shows, so there an absent field is an empty one and this does not apply.
+ */
+function keepOmitted(form: CompiledForm, access: FieldAccess, raw: RawInput, current: Record<string, unknown>): RawInput {
+  const out: RawInput = { ...raw };
+  for (const f of form.def.fields) {
+    if (!access.edit.has(f.name) || Object.hasOwn(raw, f.name) || current[f.name] === undefined) continue;
+    out[f.name] = current[f.name] as RawInput[string];
+  }
+  return out;
+}
+
 export interface Validated {
   patch: Record<string, unknown>;
   fileIds: string[];
@@ -90,7 +104,7 @@ export async function validateStep(
   const access = accessOf(form, g);
   if (typed) ensureJsonTypes(form, access, raw);
   const dir = await rc.directory(tx);
-  const resolved = await resolveUploads(tx, form, access, raw, current, uploaders);
+  const resolved = await resolveUploads(tx, form, access, typed ? keepOmitted(form, access, raw, current) : raw, current, uploaders);
   const { data, errors } = validateInput(form, resolved.raw, access, current, dir);
   if (errors.length === 0 && who) errors.push(...ruleErrors(wf, g, mergeData(current, data), who));
   if (errors.length > 0) throw formInvalid(form, access, errors, current, dir, resolved.raw);

@@ -2,7 +2,7 @@
 // actor from the viewer's roles), 代理 shown as such, changes only for fields the viewer may see.
 
 import type { CompiledWorkflow, TaskDef } from '../dsl/types.ts';
-import type { CompiledForm } from '../forms/types.ts';
+import type { CompiledForm, FieldDef } from '../forms/types.ts';
 import type { EventRow } from '../store/process/index.ts';
 import type { AnonymityNote, HistoryEntry } from './types.ts';
 
@@ -36,13 +36,23 @@ export interface HistoryViewer {
   fields: ReadonlySet<string>;
   names: Map<string, string>;
   orgOf: Map<string, string>;
+  /** Organisation id → name, so an org field's change reads 市城管局, not its id. */
+  orgNames?: Map<string, string>;
 }
 
-function display(v: unknown): string {
+/** How one stored value of a field reads: a person or an org by name, a choice by its label. */
+function wordFor(f: FieldDef | undefined, viewer: HistoryViewer): (value: string) => string {
+  if (f?.type === 'person') return (id) => viewer.names.get(id) ?? '（已不在通讯录中的人员）';
+  if (f?.type === 'org') return (id) => viewer.orgNames?.get(id) ?? '（已不在通讯录中的单位）';
+  if (f?.options) return (v) => f.options!.find((o) => o.value === v)?.label ?? v;
+  return (v) => v;
+}
+
+function display(v: unknown, word: (value: string) => string): string {
   if (v === null || v === undefined) return '';
-  if (Array.isArray(v)) return v.map((x) => (x && typeof x === 'object' ? String((x as { name?: unknown }).name ?? '') : display(x))).join('、');
+  if (Array.isArray(v)) return v.map((x) => (x && typeof x === 'object' ? String((x as { name?: unknown }).name ?? '') : display(x, word))).join('、');
   if (typeof v === 'object') return JSON.stringify(v);
-  return String(v);
+  return typeof v === 'string' ? word(v) : String(v);
 }
 
 /**
@@ -96,7 +106,7 @@ export function historyOf(events: EventRow[], wf: CompiledWorkflow, form: Compil
     const data = (e.payload.data ?? {}) as Record<string, unknown>;
     const changes = Object.entries(data)
       .filter(([k, v]) => viewer.fields.has(k) && v !== undefined)
-      .map(([k, v]) => ({ label: form?.byName.get(k)?.label ?? k, value: display(v) }));
+      .map(([k, v]) => ({ label: form?.byName.get(k)?.label ?? k, value: display(v, wordFor(form?.byName.get(k), viewer)) }));
     const step = e.fromState ? wf.def.states[e.fromState]?.title : undefined;
     const entry: HistoryEntry = {
       seq: e.seq, at: e.at, actorName, type: e.type, summary: summaryOf(e, wf),

@@ -67,7 +67,7 @@ export async function taskView(rc: RuntimeContext, actor: Actor, taskId: string)
     isOverdue: task.overdue || (!!task.dueAt && task.dueAt < rc.now().toISOString() && task.status === 'open'),
     isDelegated: task.kind === 'delegated',
     ...(isOpen && task.visit > 1 && cameBackOf(events, task.state)),
-    history: historyOf(events, wf, form, { roles: actor.roles, fields: readable, names: names.user, orgOf: names.userOrg }),
+    history: historyOf(events, wf, form, { roles: actor.roles, fields: readable, names: names.user, orgOf: names.userOrg, orgNames: names.org }),
     anonymity: anonymityOf(wf, { roles: actor.roles, fields: readable }),
     groups: groupAnswers(rc, wf, inst.data, tasks, { names, dir, viewer: { read: readable, roles: actor.roles } }),
     signers: mayRemove

@@ -42,7 +42,7 @@ export interface InstanceSummary {
   updatedAt: string;
   /** The workflow version the instance runs on (it stays there until an admin migrates it). */
   workflowVersion?: number;
-  /** Human number, per workflow and year (`2026-0001`); the id stays the stable key. */
+  /** Human number in the workflow's `number:` format (`建议 第2026001号`); the id stays the stable key. */
   number?: string;
 }
 

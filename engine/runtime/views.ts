@@ -147,7 +147,7 @@ export async function instanceView(rc: RuntimeContext, actor: Actor, id: string)
     summary: instanceSummary(rc, inst, names),
     version: inst.version,
     form: buildFormModel(form, inst.data, access, [], dir),
-    history: historyOf(events, wf, form, { roles: actor.roles, fields: access.read, names: names.user, orgOf: names.userOrg }),
+    history: historyOf(events, wf, form, { roles: actor.roles, fields: access.read, names: names.user, orgOf: names.userOrg, orgNames: names.org }),
     anonymity: anonymityOf(wf, { roles: actor.roles, fields: access.read }),
     groups: groupAnswers(rc, wf, inst.data, tasks, { names, dir, viewer: { read: access.read, roles: actor.roles } }),
     diagram: { svg: renderDiagram(wf.def, { current: [inst.state], visited, roleLabel: rc.registry.roles.labelOf }), steps: diagramSteps(wf.def, { current: [inst.state], visited }) },

@@ -100,7 +100,7 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
   app.addHook('onRequest', bearerActor);
 
   app.post<{ Body: { username: string; password: string; expiresInDays?: number; scope?: 'read' | 'write' } }>('/tokens', {
-    schema: { ...tag('auth'), summary: '以用户名和密码换取令牌（可选有效期与权限）', security: [], body: S.tokenBody, response: { 201: S.tokenResponse, ...S.errorResponses } },
+    schema: { ...tag('auth'), operationId: 'createToken', summary: '以用户名和密码换取令牌（可选有效期与权限）', security: [], body: S.tokenBody, response: { 201: S.tokenResponse, ...S.errorResponses } },
   }, async (request, reply) => {
     const { username, password, expiresInDays, scope } = request.body;
     const info = await engine.login(username, password, { address: request.ip });
@@ -116,7 +116,7 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
 
   app.get<{ Querystring: { list: InboxList; page: number; pageSize: number; q?: string } }>('/inbox', {
     schema: {
-      ...tag('inbox'), summary: '待办、已办、我发起的、抄送我的',
+      ...tag('inbox'), operationId: 'listInbox', summary: '待办、已办、我发起的、抄送我的',
       querystring: { type: 'object', properties: { list: { type: 'string', enum: ['todo', 'done', 'started', 'cc'], default: 'todo' }, ...S.pageQuery } },
       response: { 200: S.pageOf(S.taskSummarySchema), ...S.errorResponses },
     },
@@ -127,14 +127,14 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
 
   app.get('/workflows', {
     schema: {
-      ...tag('start'), summary: '我可以发起的流程',
+      ...tag('start'), operationId: 'listStartableWorkflows', summary: '我可以发起的流程',
       response: { 200: { type: 'array', items: { type: 'object', properties: { workflowId: { type: 'string' }, title: { type: 'string' }, description: { type: 'string' } } } }, ...S.errorResponses },
     },
   }, async (request) => engine.startable(requireApiActor(request)));
 
   app.get<Id>('/workflows/:id/form', {
     schema: {
-      ...tag('start'), summary: '发起表单（字段与按钮）', params: S.idParams,
+      ...tag('start'), operationId: 'getStartForm', summary: '发起表单（字段与按钮）', params: S.idParams,
       response: { 200: { type: 'object', properties: { title: { type: 'string' }, fields: { type: 'array', items: S.fieldSchema }, buttons: { type: 'array', items: { type: 'object', additionalProperties: true } } } }, ...S.errorResponses },
     },
   }, async (request) => {
@@ -144,7 +144,7 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
 
   app.post<Id & { Body: { event?: string; data?: Record<string, unknown>; opinion?: string; draft: boolean } }>('/workflows/:id/instances', {
     schema: {
-      ...tag('start'), summary: '发起（或保存为草稿）', params: S.idParams, body: S.startBody, headers: idempotencyHeader,
+      ...tag('start'), operationId: 'startInstance', summary: '发起（或保存为草稿）', params: S.idParams, body: S.startBody, headers: idempotencyHeader,
       response: { 201: { type: 'object', properties: { instanceId: { type: 'string' }, taskId: { type: 'string' } } }, ...S.errorResponses },
     },
   }, async (request, reply) => {
@@ -158,7 +158,7 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
 
   app.get<{ Querystring: { page: number; pageSize: number; q?: string; workflowId?: string; status?: string; state?: string } }>('/instances', {
     schema: {
-      ...tag('instances'), summary: '事项列表（搜索、筛选、分页）',
+      ...tag('instances'), operationId: 'listInstances', summary: '事项列表（搜索、筛选、分页）',
       querystring: {
         type: 'object',
         properties: {
@@ -175,7 +175,7 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
   // into `data.<field>` of the start or the completion, as the web form does.
   app.post('/files', {
     schema: {
-      ...tag('files'), summary: '上传附件（multipart/form-data）：文件部分以表单字段命名，另附 taskId 或 workflowId；返回的 fileId 放入发起或提交的 data',
+      ...tag('files'), operationId: 'uploadFiles', summary: '上传附件（multipart/form-data）：文件部分以表单字段命名，另附 taskId 或 workflowId；返回的 fileId 放入发起或提交的 data',
       consumes: ['multipart/form-data'], response: { 201: S.uploadResponse, ...S.errorResponses },
     },
   }, async (request, reply) => {
@@ -196,16 +196,16 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.get<Id>('/instances/:id', {
-    schema: { ...tag('instances'), summary: '事项详情、办理记录与流程环节', params: S.idParams, response: { 200: S.instanceViewSchema, ...S.errorResponses } },
+    schema: { ...tag('instances'), operationId: 'getInstance', summary: '事项详情、办理记录与流程环节', params: S.idParams, response: { 200: S.instanceViewSchema, ...S.errorResponses } },
   }, async (request) => instanceJson(await engine.instance(requireApiActor(request), request.params.id)));
 
   app.get<Id>('/tasks/:id', {
-    schema: { ...tag('tasks'), summary: '待办详情：表单、按钮与可用操作', params: S.idParams, response: { 200: S.taskViewSchema, ...S.errorResponses } },
+    schema: { ...tag('tasks'), operationId: 'getTask', summary: '待办详情：表单、按钮与可用操作', params: S.idParams, response: { 200: S.taskViewSchema, ...S.errorResponses } },
   }, async (request) => taskJson(await engine.task(requireApiActor(request), request.params.id)));
 
   app.post<Id & { Body: { event: string; data?: Record<string, unknown>; opinion?: string; reason?: string; version: number } }>('/tasks/:id/complete', {
     schema: {
-      ...tag('tasks'), summary: '提交待办', params: S.idParams, body: S.completeBody, headers: idempotencyHeader,
+      ...tag('tasks'), operationId: 'completeTask', summary: '提交待办（data 中未给出的可编辑字段保持原值）', params: S.idParams, body: S.completeBody, headers: idempotencyHeader,
       response: { 200: { type: 'object', properties: { instanceId: { type: 'string' }, state: { type: 'string' }, stateTitle: { type: 'string' } } }, ...S.errorResponses },
     },
   }, async (request, reply) => {
@@ -220,7 +220,7 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.post<Id & { Body: Record<string, unknown> & { action: TaskActionInput['action'] } }>('/tasks/:id/actions', {
-    schema: { ...tag('tasks'), summary: '退回、转办、委派、加签、催办、抄送', params: S.idParams, body: S.actionBody, headers: idempotencyHeader, response: { 200: S.okSchema, ...S.errorResponses } },
+    schema: { ...tag('tasks'), operationId: 'actOnTask', summary: '退回、转办、委派、加签、催办、抄送', params: S.idParams, body: S.actionBody, headers: idempotencyHeader, response: { 200: S.okSchema, ...S.errorResponses } },
   }, async (request, reply) => {
     const actor = requireApiActor(request);
     const once = onceOf(request, `action ${request.params.id}`);
@@ -232,7 +232,7 @@ export async function apiRoutes(app: FastifyInstance): Promise<void> {
   for (const action of ['cancel', 'withdraw', 'terminate', 'move', 'remind'] as const) {
     app.post<Id & { Body: { reason?: string; message?: string; version?: number; to?: string } }>(`/instances/:id/${action}`, {
       schema: {
-        ...tag('instances'), summary: { cancel: '撤销（发起人）', withdraw: '撤回', terminate: '终止（管理员）', move: '调整办理步骤（管理员）', remind: '催办' }[action],
+        ...tag('instances'), operationId: `${action}Instance`, summary: { cancel: '撤销（发起人）', withdraw: '撤回', terminate: '终止（管理员）', move: '调整办理步骤（管理员）', remind: '催办' }[action],
         params: S.idParams, body: S.instanceActionBody, response: { 200: S.okSchema, ...S.errorResponses },
       },
     }, async (request) => {

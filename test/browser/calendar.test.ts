@@ -84,5 +84,5 @@ describe('节假日安排 and provisional deadlines in the browser', () => {
     await review.context().close();
 
     expect(checks.flatMap((c) => c.violations.map((v) => `${c.name}: ${v.id} ${v.help} ${v.nodes.join(', ')}`))).toEqual([]);
-  });
+  }, 90_000); // eleven pages with axe at two widths: about 30 s here, at the default limit before any change
 });

@@ -230,7 +230,7 @@ for (const vp of VIEWPORTS) {
       expect(await note.evaluate((n) => n.compareDocumentPosition(document.getElementById('open-title')!) & Node.DOCUMENT_POSITION_FOLLOWING)).toBeTruthy();
       await shots.take(page, 'anonymity-instance');
       const number = (await page.locator('.summary-row', { hasText: '编号' }).locator('dd').textContent())!.trim();
-      expect(number).toMatch(/^\d{4}-\d{4}$/);
+      expect(number).toMatch(/^建议 第\d{7}号$/); // workflows/suggestion.yaml's number:
       await page.goto(`${server.base}/instances/${instanceId}/print`);
       // The printed 编号 is the case number the instance page shows, not the internal id.
       expect((await page.locator('.summary-row', { hasText: '编号' }).locator('dd').textContent())!.trim()).toBe(number);

@@ -77,6 +77,43 @@ describe('JSON API', () => {
     expect([200, 403, 409]).toContain(remind.status);
   });
 
+  it('completes with PATCH meaning: an editable field left out keeps its value; history names orgs and people', async () => {
+    const d = await token('deputy1');
+    const r = await token('review1');
+    const f = await token('fgw1');
+    const started = await api('POST', '/workflows/suggestion/instances', { token: d, body: { event: 'submit', data: { title: '部分提交的建议', content: '内容' } } });
+    const instanceId = started.json.instanceId as string;
+    const taskOf = async (t: string): Promise<{ taskId: string }> =>
+      (await api('GET', '/inbox?list=todo', { token: t })).json.items.find((i: { instanceId: string }) => i.instanceId === instanceId);
+    const review = await taskOf(r);
+    let task = await api('GET', `/tasks/${review.taskId}`, { token: r });
+    const accept = { lead_unit: 'city-fgw', co_units: ['city-jyj'], is_complex: '否', is_key: '是', supervisor: 'leader1' };
+    expect((await api('POST', `/tasks/${review.taskId}/complete`, { token: r, body: { event: 'accept', version: task.json.version, opinion: '同意', data: accept } })).status).toBe(200);
+
+    // The lead unit sends it back; the review task shows what was chosen.
+    const lead = await taskOf(f);
+    task = await api('GET', `/tasks/${lead.taskId}`, { token: f });
+    const back = await api('POST', `/tasks/${lead.taskId}/actions`, { token: f, body: { action: 'return', to: 'review', reason: '不属于我委职责', version: task.json.version } });
+    expect(back.status, JSON.stringify(back.json)).toBe(200);
+    const again = await taskOf(r);
+    task = await api('GET', `/tasks/${again.taskId}`, { token: r });
+    expect(task.json.fields.find((x: { name: string }) => x.name === 'lead_unit').value).toBe('city-fgw');
+
+    // Only the changed field is sent: the others keep their values (before: 422 请选择主办单位); null empties one.
+    const done = await api('POST', `/tasks/${again.taskId}/complete`, { token: r, body: { event: 'accept', version: task.json.version, opinion: '改由协办', data: { co_units: null } } });
+    expect(done.status, JSON.stringify(done.json)).toBe(200);
+    const view = await api('GET', `/instances/${instanceId}`, { token: r });
+    const value = (name: string) => view.json.fields.find((x: { name: string }) => x.name === name)?.value;
+    expect([value('lead_unit'), value('is_key'), value('supervisor')]).toEqual(['city-fgw', '是', 'leader1']);
+    expect(value('co_units') ?? []).toEqual([]);
+
+    // The history reads 市发展和改革委员会 and 赵志刚, never city-fgw or leader1.
+    const changes = view.json.history.flatMap((h: { changes?: { label: string; value: string }[] }) => h.changes ?? []);
+    expect(changes).toContainEqual({ label: '主办单位', value: '市发展和改革委员会' });
+    expect(changes).toContainEqual({ label: '督办领导', value: '赵志刚' });
+    expect(JSON.stringify(changes)).not.toMatch(/city-fgw|city-jyj|leader1/);
+  });
+
   it('uploads attachments (multipart) and starts an instance with them; refuses what the field does not take', async () => {
     const d = await token('deputy1');
     const upload = (parts: Record<string, string | Blob>, t: string | null = d) => {
@@ -125,6 +162,17 @@ describe('JSON API', () => {
       expect(doc.paths, p).toHaveProperty([p]);
     }
     expect(Object.keys(doc.paths).every((p) => p.startsWith('/api/v1/'))).toBe(true);
+    // What `redocly lint` (recommended) asks of each operation, checked here because @redocly/cli is not a
+    // dependency: an operationId (operation-operationId), unique (…-unique), URL-safe (…-url-safe), in
+    // camelCase so a generated client's method names read well; a summary and a 2xx response.
+    const ops = Object.entries(doc.paths).flatMap(([path, item]) => Object.entries(item as Record<string, { operationId?: string; summary?: string; responses?: Record<string, unknown> }>)
+      .filter(([method]) => ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'].includes(method))
+      .map(([method, op]) => ({ where: `${method.toUpperCase()} ${path}`, ...op })));
+    expect(ops).toHaveLength(16);
+    expect(ops.filter((o) => !/^[a-z][a-zA-Z0-9]*$/.test(o.operationId ?? '')).map((o) => o.where)).toEqual([]);
+    expect(new Set(ops.map((o) => o.operationId)).size).toBe(ops.length);
+    expect(ops.filter((o) => !o.summary || !Object.keys(o.responses ?? {}).some((c) => /^2\d\d$/.test(c))).map((o) => o.where)).toEqual([]);
+    expect(ops.find((o) => o.where === 'POST /api/v1/tasks/{id}/complete')?.operationId).toBe('completeTask');
     const ui = await fetch(`${s.base}/api/docs/`);
     expect(ui.status).toBe(200);
     expect(await ui.text()).toContain('swagger');

@@ -9,6 +9,7 @@ import { expressions } from './expressions.ts';
 import { finalState } from './final-state.ts';
 import { noWayOut } from './no-way-out.ts';
 import { stepFields } from './step-fields.ts';
+import { numberFormat } from './number-format.ts';
 import { taskConflict } from './task-conflict.ts';
 import type { Check } from './types.ts';
 import { unknownField } from './unknown-field.ts';
@@ -37,4 +38,5 @@ export const CHECKS: readonly Check[] = [
   doneTransitions,
   deadlineHandler,
   expressions,
+  numberFormat,
 ];

@@ -1,5 +1,5 @@
 // undeclared-role.ts: every role a workflow lists in roles: is declared in directory/roles.yaml. The other places a
-// role appears (starters:, role:, anonymous_to:, copy.roles:) must be in roles: (unknown-role.ts), so this covers them.
+// role appears (starters:, viewers:, role:, anonymous_to:, copy.roles:) must be in roles: (unknown-role.ts), so this covers them.
 
 import { LvzError } from '../../errors.ts';
 import { ROLES_FILE } from '../roles.ts';

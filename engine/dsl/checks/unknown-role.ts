@@ -1,4 +1,4 @@
-// unknown-role.ts: every role a step, a starter list, a copy or an anonymity rule names is in roles:.
+// unknown-role.ts: every role a step, a starter or viewer list, a copy or an anonymity rule names is in roles:.
 
 import { LvzError } from '../../errors.ts';
 import { groupsOf } from '../walk.ts';
@@ -19,6 +19,7 @@ export const unknownRole: Check = (wf, src) => {
     );
   };
   wf.starters.forEach((r, i) => report(r, `/starters/${i}`, 'starters: '));
+  wf.viewers.forEach((r, i) => report(r, `/viewers/${i}`, 'viewers: '));
   for (const { state, group, path } of groupsOf(wf)) {
     if (group.role !== undefined) report(group.role, `${path}/role`, `步骤${q(state.name)}`);
     group.anonymous_to.forEach((r, i) => report(r, `${path}/anonymous_to/${i}`, `步骤${q(state.name)}的 anonymous_to: `));

@@ -63,6 +63,7 @@ function setTop(text: string, key: string, value: string): string {
 /**
  * A copy under a new id. The source's record form is renamed with it (`record:`); forms named by
  * single steps (`form:`) stay shared. A district's effective text loses its `owner:`: the copy is the city's.
+ * The source's `number:` is left as a hint to fill in: two workflows may not number alike (LVZ_DSL_NUMBER_CLASH).
  */
 export function copiedText(text: string, to: { id: string; title: string; note: string; record?: string }): string {
   const isForm = !/^states:/m.test(text);
@@ -70,5 +71,6 @@ export function copiedText(text: string, to: { id: string; title: string; note: 
   let out = text.replace(/\r\n?/g, '\n').replace(/^# yaml-language-server:.*\n/m, '').replace(/^(owner|extends):.*\n/gm, '');
   out = setTop(setTop(setTop(out, 'id', to.id), 'version', '1'), 'title', to.title);
   if (to.record) out = setTop(out, 'record', to.record);
+  out = out.replace(/^number:.*$/m, '# number: 本流程自己的编号格式，例如 “来信 第{year}{seq:3}号”（不写则为 2026-0001 式；docs/dsl.md 编号）');
   return `${isForm ? SCHEMA.form : SCHEMA.workflow}\n# ${to.note}\n${out}`;
 }

@@ -19,6 +19,7 @@ import { provisionalDeadlines } from './014_provisional_deadlines.ts';
 import { newProcesses } from './015_new_processes.ts';
 import { installMode } from './016_install_mode.ts';
 import { directoryData } from './017_directory_data.ts';
+import { instanceNumbers } from './018_instance_numbers.ts';
 
 export interface Migration {
   up(db: Knex): Promise<void>;
@@ -43,4 +44,5 @@ export const migrations: Record<string, Migration> = {
   '015_new_processes': newProcesses,
   '016_install_mode': installMode,
   '017_directory_data': directoryData,
+  '018_instance_numbers': instanceNumbers,
 };

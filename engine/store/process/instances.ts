@@ -91,15 +91,16 @@ export async function updateInstance(db: Knex, id: string, expectedVersion: numb
 }
 
 /**
- * Next human number for a workflow and year, `2026-0001`. One upsert: the first start of a year
- * inserts 1, later ones add 1; the row lock it takes serialises concurrent starts until commit
- * (two PostgreSQL transactions cannot both insert the first row and fail on the primary key).
+ * Next sequence number of a workflow in a year (1, 2, …; the runtime writes it in the workflow's
+ * `number:` format). One upsert: the first start of a year inserts 1, later ones add 1; the row lock
+ * it takes serialises concurrent starts until commit (two PostgreSQL transactions cannot both insert
+ * the first row and fail on the primary key).
  */
-export async function nextNumber(db: Knex, workflowId: string, year: number): Promise<string> {
+export async function nextSequence(db: Knex, workflowId: string, year: number): Promise<number> {
   const name = `${workflowId}:${year}`;
   const [r] = await db('sequences').insert({ name, value: 1 }).onConflict('name')
     .merge({ value: db.raw('?? + 1', ['sequences.value']) }).returning('value');
-  return `${year}-${String(Number(r.value)).padStart(4, '0')}`;
+  return Number(r.value);
 }
 
 /** What an actor may see of instances: everything, whole workflows, or by involvement. */

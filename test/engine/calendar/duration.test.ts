@@ -104,9 +104,16 @@ describe('deadlines across 2026 holidays', () => {
     expect(add('2025-12-31T15:00', '3 working days')).toEqual(endOf('2026-01-06'));
   });
 
-  it('calendar days ignore holidays', () => {
-    expect(add('2026-02-13T10:00', '10 days')).toEqual(endOf('2026-02-23'));
+  it('calendar days count holidays, but a period ending on a rest day ends on the next working day', () => {
+    // 02-23 is the last day of 春节: the 10 days end on Tue 02-24.
+    expect(add('2026-02-13T10:00', '10 days')).toEqual(endOf('2026-02-24'));
+    expect(add('2026-02-13T10:00', '9 days')).toEqual(endOf('2026-02-24'));
     expect(add('2026-02-13T10:00', '2 weeks')).toEqual(endOf('2026-02-27'));
+    // Sun 03-15 → Mon 03-16; 10-01 (国庆) → Thu 10-08, past the whole holiday span.
+    expect(add('2026-03-05T10:00', '10 days')).toEqual(endOf('2026-03-16'));
+    expect(add('2026-09-01T10:00', '1 month')).toEqual(endOf('2026-10-08'));
+    // A make-up Saturday (调休上班) is a working day: the period ends on it.
+    expect(add('2026-01-28T10:00', '1 month')).toEqual(endOf('2026-02-28'));
   });
 
   it('hours and minutes are exact', () => {
@@ -121,7 +128,7 @@ describe('months and years clamp to the month end', () => {
     ['2026-03-31T10:00', '6 months', '2026-09-30'],
     ['2026-05-31T10:00', '3个月', '2026-08-31'],
     ['2025-11-30T10:00', 'P3M', '2026-02-28'],
-    ['2025-03-15T10:00', '1 year', '2026-03-15'],
+    ['2025-03-16T10:00', '1 year', '2026-03-16'],
     ['2026-02-13T17:00', '3 months', '2026-05-13'],
   ])('%s + %s = end of %s', (start, d, due) => {
     expect(add(start, d)).toEqual(endOf(due));
@@ -183,11 +190,25 @@ describe('years outside the calendar', () => {
     expect(reckonAdd(at('2026-12-01T10:00'), parseDuration('5 working days'), cal).provisional).toBe(false);
   });
 
-  it('calendar-day deadlines into 2027 are exact, never provisional', () => {
-    expect(reckonAdd(at('2026-12-01T10:00'), parseDuration('3 months'), cal)).toEqual({ at: endOf('2027-03-01'), provisional: false });
+  it('a calendar-day deadline in a year the calendar lacks moves off a weekend and is provisional', () => {
+    // The 协办 month from Thu 2026-12-03 ends on Sun 2027-01-03: Mon 01-04, estimated.
+    expect(reckonAdd(at('2026-12-03T10:00'), parseDuration('1 month'), cal)).toEqual({ at: endOf('2027-01-04'), provisional: true });
+    // Whether Mon 2027-03-01 is a rest day is not known yet either.
+    expect(reckonAdd(at('2026-12-01T10:00'), parseDuration('3 months'), cal)).toEqual({ at: endOf('2027-03-01'), provisional: true });
+    // 2026-12-31 is a Thursday: a period ending on it is exact; hours never move.
+    expect(reckonAdd(at('2026-12-21T10:00'), parseDuration('10 days'), cal)).toEqual({ at: endOf('2026-12-31'), provisional: false });
+    expect(reckonAdd(at('2026-12-31T22:00'), parseDuration('4 hours'), cal).provisional).toBe(false);
   });
 
-  it('calendar-day deadlines need no holiday data', () => {
-    expect(add('2026-12-01T10:00', '3 months')).toEqual(endOf('2027-03-01'));
+  it('a period ending in 2026 that moves into 2027 is provisional', () => {
+    // 2026-12-19 + 2 weeks = Sat 2027-01-02: the next working day is estimated (元旦 01-01 is fixed).
+    expect(reckonAdd(at('2026-12-19T10:00'), parseDuration('2 weeks'), cal)).toEqual({ at: endOf('2027-01-04'), provisional: true });
+  });
+
+  it('once the year is on the calendar, the same deadline is exact and follows its schedule', () => {
+    const text = readFileSync(new URL('../../../calendars/cn.yaml', import.meta.url), 'utf8') +
+      '\n2027:\n  holidays:\n    - { date: 2027-01-01, name: 元旦 }\n    - { date: 2027-01-04, name: 假设的假日 }\n  workdays: []\n';
+    const with2027 = loadCalendar(text, 'cn.yaml');
+    expect(reckonAdd(at('2026-12-03T10:00'), parseDuration('1 month'), with2027)).toEqual({ at: endOf('2027-01-05'), provisional: false });
   });
 });

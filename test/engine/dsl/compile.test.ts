@@ -95,6 +95,7 @@ describe('compileWorkflow', () => {
     expect(e.errors.map((x) => x.message)).toEqual([
       expect.stringContaining('请改用以下之一：return、reassign、delegate、add_signer、withdraw、remind、copy'),
       expect.stringContaining('请改用以下之一：required、optional、none'),
+      '从初始步骤“draft”无法到达步骤“vote”：请添加一个转向它的流转，或删除这个步骤', // not hidden by the schema errors
       expect.stringContaining('请改用以下之一：all、any、sequential'),
     ]);
   });

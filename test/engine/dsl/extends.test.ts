@@ -55,6 +55,7 @@ describe('the shipped 张店区 definition', () => {
     const zd = compile(read(DISTRICT), DISTRICT);
     expect(diffFromParent(zd.source.value, city.source.value)).toEqual([
       { path: '/title', kind: 'changed', from: '代表建议办理', to: '张店区代表建议办理' },
+      { path: '/number', kind: 'changed', from: '建议 第{year}{seq:3}号', to: '张店区建议 第{year}{seq:3}号' },
       { path: '/states/review/deadline/after', kind: 'changed', from: '7 working days', to: '5 working days' },
       { path: '/states/review/on/accept/label', kind: 'changed', from: '交办', to: '交办承办单位' },
       { path: '/states/handle/title', kind: 'changed', from: '承办答复', to: '承办单位办理答复' },
@@ -73,6 +74,11 @@ describe('the shipped 张店区 definition', () => {
 });
 
 describe('each kind of override', () => {
+  it('never inherits the number format: a district numbers its own cases', () => {
+    expect(compile(read(DISTRICT), DISTRICT).def.number).toBe('张店区建议 第{year}{seq:3}号');
+    expect(compile(district('states: {}\n')).def.number).toBeUndefined(); // the default {year}-{seq:4}, not the city's
+  });
+
   it('a step added, with a transition redirected to it', () => {
     const { def } = compile(district(`states:
   review:

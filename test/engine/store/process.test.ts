@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDb, type TestDb } from '../../helpers/db.ts';
 import {
-  appendEvent, claimTimer, countEvents, dueTimers, getInstance, insertInstance, insertTimers, listEvents, lockInstance, nextNumber,
+  appendEvent, claimTimer, countEvents, dueTimers, getInstance, insertInstance, insertTimers, listEvents, lockInstance, nextSequence,
   updateInstance, writeTx, type InstanceRow,
 } from '../../../engine/store/process/index.ts';
 
@@ -30,6 +30,12 @@ describe('process store', () => {
     expect((await getInstance(t.db, 'i1'))).toMatchObject({ state: 'handle', version: 2 });
   });
 
+  it('refuses a second instance with the same number in one workflow (migration 018), not in another', async () => {
+    await expect(insertInstance(t.db, { ...instance, id: 'i1-copy' })).rejects.toThrow();
+    await insertInstance(t.db, { ...instance, id: 'i1-bill', workflowId: 'bill' });
+    expect((await getInstance(t.db, 'i1-copy'))).toBeUndefined();
+  });
+
   it('claims a due timer once', async () => {
     await insertTimers(t.db, [{ id: 't1', instanceId: 'i1', taskId: null, state: 'handle', visit: 1, kind: 'deadline', fireAt: at, status: 'pending', payload: {}, leaseOwner: null, leaseUntil: null, firedAt: null, attempts: 0, lastError: null }]);
     expect((await dueTimers(t.db, '2026-03-03T00:00:00.000Z')).map((x) => x.id)).toEqual(['t1']);
@@ -46,8 +52,10 @@ describe('process store', () => {
   });
 
   it('gives concurrent starts different numbers, the first of a year included', async () => {
-    const numbers = await Promise.all(Array.from({ length: 12 }, () => writeTx(t.db, (tx) => nextNumber(tx, 'race', 2026))));
-    expect([...numbers].sort()).toEqual(Array.from({ length: 12 }, (_, i) => `2026-${String(i + 1).padStart(4, '0')}`));
+    const numbers = await Promise.all(Array.from({ length: 12 }, () => writeTx(t.db, (tx) => nextSequence(tx, 'race', 2026))));
+    expect([...numbers].sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    expect(await writeTx(t.db, (tx) => nextSequence(tx, 'race', 2027))).toBe(1); // a new year starts again
+    expect(await writeTx(t.db, (tx) => nextSequence(tx, 'other', 2026))).toBe(1); // and so does another workflow
   });
 
   it('serialises concurrent events on one instance behind its lock: no lost or doubled seq', async () => {
