@@ -7,6 +7,7 @@
 
 import { checkAcrossFiles, compileWorkflow, sortByPlace } from '../engine/dsl/compile.ts';
 import { modelCheck, type Directory } from '../engine/dsl/model-check.ts';
+import { roleSet } from '../engine/dsl/roles.ts';
 import type { CompiledWorkflow } from '../engine/dsl/types.ts';
 import { LvzError } from '../engine/errors.ts';
 import { compileForm } from '../engine/forms/compile.ts';
@@ -20,7 +21,11 @@ export function demoDirectory(roles?: RoleSet): Directory {
   return demoFromFiles(roles);
 }
 
-export async function checkFiles(files: string[], io: Io, given?: Directory): Promise<number> {
+export async function checkFiles(args: string[], io: Io, given?: Directory): Promise<number> {
+  // --db: the install's own directory and declared roles (check-db.ts), not the demo one.
+  const files = args.filter((a) => a !== '--db');
+  const installed = args.includes('--db') ? await (await import('./check-db.ts')).installedDirectory(io.env ?? process.env) : undefined;
+  if (installed) io.out.write(`${installed.description}\n`);
   const loaded = files.length > 0 ? files.map((f) => load(f, io.cwd)) : loadDir('workflows', io.cwd);
   const errors: LvzError[] = loaded.filter((l): l is LvzError => l instanceof LvzError);
   const defs = loaded.filter((l): l is Loaded => !(l instanceof LvzError));
@@ -32,8 +37,10 @@ export async function checkFiles(files: string[], io: Io, given?: Directory): Pr
   }
   const declared = loadRoles(io.cwd);
   errors.push(...declared.errors);
-  const roles = declared.roles;
-  const directory = given ?? demoDirectory(roles);
+  const roles = declared.roles && installed
+    ? roleSet([...declared.roles.list, ...installed.declaredRoles.filter((r) => !declared.roles!.has(r.id))])
+    : declared.roles;
+  const directory = given ?? installed?.directory ?? demoDirectory(roles);
   const parents = workflowIndex(defs, io.cwd);
   const warnings: LvzError[] = [];
   const counted: { workflow: CompiledWorkflow; paths: number; truncated: boolean }[] = [];

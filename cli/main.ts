@@ -5,7 +5,9 @@ import { validateFiles } from './validate.ts';
 
 const USAGE = `usage:
   lvzhi validate [files…]   check workflows/, forms/ and calendars/ (or just the files given)
-  lvzhi check [files…]      model-check every workflow: reachable ends, who can do each task, paths
+  lvzhi check [--db] [files…]
+                            model-check every workflow: reachable ends, who can do each task, paths;
+                            against the demo directory, or with --db this install's (DATA_DIR / DATABASE_URL)
   lvzhi serve [options]     start the web server (PORT, HOST, DATA_DIR from the environment);
                             --demo: demo accounts, --workers N: N processes on one port
   lvzhi backup <file>       copy the SQLite database to a new file, also while serving (DATA_DIR)

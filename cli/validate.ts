@@ -23,6 +23,8 @@ export interface Io {
   cwd: string;
   out: { write(s: string): unknown };
   err: { write(s: string): unknown };
+  /** DATA_DIR / DATABASE_URL for `check --db`; process.env when absent. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface Loaded {
