@@ -48,7 +48,15 @@ describe('bill rules in the browser (issue 14)', () => {
       await page.goto(`${server.base}/start/bill`);
       await page.locator('#f-title').fill('关于制定物业管理条例的议案');
       await page.locator('#f-content').fill('案据：……；方案：……');
-      await page.locator('#f-cosigners').selectOption(['deputy1', 'deputy2', 'deputy3']);
+      // The co-signer picker (tom-select): the proposer himself and two others.
+      const control = page.locator('#f-cosigners-ts-control');
+      for (const name of ['王建国', '李秀英', '张伟']) {
+        await control.click();
+        await control.pressSequentially(name);
+        await page.locator('.ts-dropdown .option', { hasText: name }).first().click();
+        await control.fill('');
+      }
+      await page.keyboard.press('Escape');
       await page.getByRole('button', { name: '提交附议' }).click();
       const summary = page.locator('.lz-error-summary');
       await expect.poll(() => summary.isVisible()).toBe(true);
