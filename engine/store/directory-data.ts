@@ -77,10 +77,20 @@ export async function updateUser(db: Db, id: string, u: UserFields, now: Date): 
   });
 }
 
-/** Every user as stored, without the password hash (the directory's read model, the import's diff). */
-export async function listUserRecords(db: Db): Promise<Omit<UserRow, 'passwordHash'>[]> {
-  const rows = await db('users').select('id', 'name', 'org_id', 'roles', 'is_demo', 'created_at', 'phone', 'deputy_level',
+/**
+ * Users as stored, without the password hash (the import's diff, the change checks): everyone, or
+ * only those named, in the orgs given, or holding one of the roles given.
+ */
+export async function listUserRecords(db: Db, only?: { ids: string[]; orgIds: string[]; roles: string[] }): Promise<Omit<UserRow, 'passwordHash'>[]> {
+  const q = db('users').select('id', 'name', 'org_id', 'roles', 'is_demo', 'created_at', 'phone', 'deputy_level',
     'constituency', 'disabled', 'must_change_password').orderBy('id');
+  if (only) {
+    q.where((w) => {
+      w.whereIn('id', only.ids.length ? only.ids : ['']).orWhereIn('org_id', only.orgIds.length ? only.orgIds : ['']);
+      for (const r of only.roles) w.orWhere('roles', 'like', `%"${r}"%`);
+    });
+  }
+  const rows = await q;
   return rows.map((r: Raw) => ({
     id: String(r.id), name: String(r.name), orgId: String(r.org_id), roles: JSON.parse(String(r.roles)) as string[],
     isDemo: Boolean(r.is_demo), createdAt: String(r.created_at), phone: (r.phone as string | null) ?? null,

@@ -114,6 +114,27 @@ function parentsFirst<T extends { id: string; parentId: string | null }>(rows: T
   return out;
 }
 
+/** Below this many records a change reads only the people its checks need (the whole directory costs ~0.5 s at 6,007). */
+const FEW = 200;
+
+/**
+ * The people a change set's checks read: those it names (as people, members or deputies served),
+ * every administrator (the last-admin rule), the people of orgs it changes (停用 with people in it)
+ * and the holders of roles it removes. Undefined: everyone (a large set, where one scan is cheaper).
+ */
+function usersToRead(set: ChangeSet): { ids: string[]; orgIds: string[]; roles: string[] } | undefined {
+  const size = (set.people?.length ?? 0) + (set.members?.length ?? 0) + (set.orgs?.length ?? 0);
+  if (size > FEW) return undefined;
+  const ids = new Set<string>();
+  for (const p of set.people ?? []) ids.add(p.id);
+  for (const m of set.members ?? []) {
+    ids.add(m.userId);
+    if (m.worksFor) ids.add(m.worksFor);
+  }
+  for (const m of set.removeMembers ?? []) ids.add(m.userId);
+  return { ids: [...ids], orgIds: (set.orgs ?? []).map((o) => o.id), roles: [ADMIN_ROLE, ...(set.removeRoles ?? [])] };
+}
+
 /**
  * Checks the change set against the stored directory and writes it in one transaction, or throws
  * (LVZ_DIR_INVALID with every bad row, LVZ_DIR_CONFLICT, LVZ_AUTH_FORBIDDEN) having written nothing.
@@ -168,10 +189,12 @@ export async function applyDirectoryChanges(rc: RuntimeContext, who: Who, set: C
     const orgName = (id: string | null): string => (id === null ? '无（顶级）' : orgs.get(id)?.name ?? id);
 
     // ---- people --------------------------------------------------------------------------------
-    const storedUsers = await listUserRecords(trx);
+    // A few people (a 通讯录 form): read only those the checks need; a whole import reads everyone.
+    const storedUsers = await listUserRecords(trx, usersToRead(set));
     const users = new Map<string, UserFields>(storedUsers.map((u) => [u.id, userFields(u)]));
     const userBefore = new Map(storedUsers.map((u) => [u.id, userFields(u)]));
     const seenUser = new Map<string, RowAt | undefined>();
+    const personIn = new Map((set.people ?? []).map((p) => [p.id, p]));
     const personCtx = { orgs: new Map([...orgs].map(([id, o]) => [id, { name: o.name, disabled: o.disabled }])), roles };
     for (const p of set.people ?? []) {
       const id = p.id;
@@ -259,7 +282,7 @@ export async function applyDirectoryChanges(rc: RuntimeContext, who: Who, set: C
     // ---- the actor's reach ---------------------------------------------------------------------------
     const orgWrites = [...seenOrg.keys()].filter((id) => !orgBefore.has(id) || !sameJson(orgBefore.get(id), orgFields(orgs.get(id)!)));
     const userWrites = [...seenUser.keys()].filter((id) => {
-      const p = set.people!.find((x) => x.id === id)!;
+      const p = personIn.get(id)!;
       return !userBefore.has(id) || !sameJson(userBefore.get(id), users.get(id)) || p.passwordHash !== undefined;
     });
     if (who && who.roles.includes(ADMIN_ROLE)) {
@@ -323,13 +346,13 @@ export async function applyDirectoryChanges(rc: RuntimeContext, who: Who, set: C
     step(orgWrites.length);
 
     const inserts = userWrites.filter((id) => !userBefore.has(id)).map((id) => {
-      const p = set.people!.find((x) => x.id === id)!;
+      const p = personIn.get(id)!;
       // Without a password nobody can log in as the person until an administrator resets it.
       return { id, ...users.get(id)!, passwordHash: p.passwordHash ?? NO_PASSWORD, mustChangePassword: p.mustChangePassword ?? true, ...(p.isDemo && { isDemo: true }) };
     });
     for (let i = 0; i < inserts.length; i += 500) { await insertUserRows(trx, inserts.slice(i, i + 500), now); step(Math.min(500, inserts.length - i)); }
     for (const id of userWrites.filter((x) => userBefore.has(x))) {
-      const p = set.people!.find((x) => x.id === id)!;
+      const p = personIn.get(id)!;
       const b = userBefore.get(id)!;
       const a = users.get(id)!;
       if (!sameJson(b, a)) await updateUser(trx, id, a, now);
@@ -343,7 +366,7 @@ export async function applyDirectoryChanges(rc: RuntimeContext, who: Who, set: C
     for (const id of userWrites) {
       const b = userBefore.get(id);
       const a = users.get(id)!;
-      const p = set.people!.find((x) => x.id === id)!;
+      const p = personIn.get(id)!;
       const changed = !b || !sameJson(b, a);
       const action = !b ? 'create' : b.disabled !== a.disabled ? (a.disabled ? 'disable' : 'enable') : changed ? 'update' : 'reset_password';
       const summary = [
