@@ -270,12 +270,15 @@ describe('通讯录: roles and groups', () => {
     const roles = await admin.get('/admin/directory/roles');
     expect(roles.text).toContain('id="role-liaison"');
     expect((await admin.post('/admin/directory/people/wangfang', { name: '王芳', orgId: 'city-office', roles: ['liaison'] })).status).toBe(303);
+    // Held by someone: the page offers no 删除, and a forged POST is refused by the engine.
+    expect((await admin.get('/admin/directory/roles')).text).not.toContain('/admin/directory/roles/liaison/remove');
     const refused = await admin.post('/admin/directory/roles/liaison/remove', {});
     expect(refused.status).toBe(409);
     expect(refused.text).toContain('王芳');
     const shipped = await admin.post('/admin/directory/roles/deputy/remove', {});
     expect(shipped.status).toBe(422);
     expect((await admin.post('/admin/directory/people/wangfang', { name: '王芳', orgId: 'city-office' })).status).toBe(303);
+    expect((await admin.get('/admin/directory/roles')).text).toContain('/admin/directory/roles/liaison/remove');
     expect((await admin.post('/admin/directory/roles/liaison/remove', {})).status).toBe(303);
     expect((await admin.get('/admin/directory/roles')).text).not.toContain('id="role-liaison"');
     expect(await history(admin, 'liaison')).toContain('删除角色');
