@@ -6,7 +6,7 @@
 // a function of the definition; the result is cached per definition object (one per workflow version).
 
 import dagre from '@dagrejs/dagre';
-import { bandsOf, route, type Chain } from './diagram-route.ts';
+import { bandsOf, route, type Chain, type Point, type Rect } from './diagram-route.ts';
 import type { DurationSpec, StateDef, WorkflowDef } from './types.ts';
 
 const BOX_W = 168;
@@ -23,18 +23,7 @@ const START = '@start';
 const START_R = 6;
 const LOOP_W = 22; // the loop of a step that returns to itself, between its box and its label
 
-export interface Point {
-  x: number;
-  y: number;
-}
-
-/** A rectangle by its top-left corner. */
-export interface Rect {
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-}
+export type { Point, Rect } from './diagram-route.ts';
 
 export interface Box extends Rect {
   state: StateDef;

@@ -7,7 +7,18 @@
 // between two bands: nothing it does not join can lie in its way. Where an arrow meets a box, the arrows
 // on that side are spread along it, so two never share a point.
 
-import type { Point, Rect } from './diagram-layout.ts';
+export interface Point {
+  x: number;
+  y: number;
+}
+
+/** A rectangle by its top-left corner. */
+export interface Rect {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
 
 export interface Band {
   top: number;

@@ -18,29 +18,8 @@ import { q } from './zh.ts';
 import type { RoleSet } from './roles.ts';
 import type { CompiledWorkflow, TaskGroupDef, WorkflowDef } from './types.ts';
 
-export interface DirectoryUser {
-  id: string;
-  roles: readonly string[];
-  orgId: string | null;
-}
-
-export interface DirectoryOrg {
-  id: string;
-  kind: string;
-}
-
-export interface DirectoryGroup {
-  id: string;
-  disabled: boolean;
-}
-
-/** The people who could take tasks; the CLI passes the demo directory, the studio the live one. */
-export interface Directory {
-  users: readonly DirectoryUser[];
-  orgs: readonly DirectoryOrg[];
-  /** Member groups (members('…')); without them the group ids are not checked. */
-  groups?: readonly DirectoryGroup[];
-}
+export type { Directory, DirectoryGroup, DirectoryOrg, DirectoryUser } from './directory-view.ts';
+import type { Directory } from './directory-view.ts';
 
 export interface ModelCheckOptions {
   forms: Map<string, CompiledForm>;

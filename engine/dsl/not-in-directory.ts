@@ -4,7 +4,7 @@
 
 import { LvzError } from '../errors.ts';
 import { exprSites } from './expr-sites.ts';
-import type { Directory } from './model-check.ts';
+import type { Directory } from './directory-view.ts';
 import type { CompiledWorkflow } from './types.ts';
 import { list, q } from './zh.ts';
 
