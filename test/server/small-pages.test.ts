@@ -55,6 +55,21 @@ describe('an action panel refused for its reason', () => {
   });
 });
 
+describe('撤销 refused for its reason on the instance page', () => {
+  it('comes back as the instance page with the error summary linked to the reason box, nothing changed', async () => {
+    const page = await deputy.get(`/instances/${instanceId}`);
+    const box = /<textarea[^>]*id="i-cancel-reason"[^>]*>/.exec(page.text)?.[0];
+    expect(box, page.text.slice(0, 500)).toBeDefined();
+    expect(box).not.toMatch(/\srequired[\s>]/);
+    const res = await deputy.post(`/instances/${instanceId}/cancel`, { reason: ' ', _version: inputValue(page.text, '_version')! });
+    expect(res.status).toBe(422);
+    expect(res.text).toMatch(/<a href="#i-cancel-reason">撤销需要填写理由/);
+    expect(res.text).toMatch(/<details class="action-panel" open><summary>撤销/);
+    expect(res.text).toContain('id="i-cancel-reason-error"');
+    expect((await deputy.get(`/instances/${instanceId}`)).text).not.toContain('已撤销');
+  });
+});
+
 describe('a 404 for a case, a task or a file', () => {
   it('names the thing, never its id, and leads back to 待办', async () => {
     const missing = randomUUID();
