@@ -57,6 +57,8 @@ async function layoutContext(request: FastifyRequest, reply: FastifyReply): Prom
   return {
     actor,
     navItems: counts ? navItems(request, counts) : [],
+    // 接口文档 in the footer for administrators only; anyone else with tokens finds it under 设置 → 接口令牌 (docs/api.md).
+    showApiDocs: actor?.roles.includes(ADMIN_ROLE) ?? false,
     csrfToken: request.csrfToken,
     flash: reply.getFlash() ?? flash,
     path: request.url.split('?')[0],

@@ -78,8 +78,9 @@ export async function canSee(rc: RuntimeContext, db: Knex, actor: Actor, holders
   return isVisible(db, scope, inst.id);
 }
 
-export function notFound(what: string, id: string): LvzError {
-  return new LvzError('LVZ_RUN_NOT_FOUND', `没有找到${what}“${id}”，或您无权查看：请从待办列表重新进入`, { params: { id } });
+/** The id stays in params (and the log), never in the words a user reads: 事项不存在或您无权查看. */
+export function notFound(what: '事项' | '待办' | '文件', id: string): LvzError {
+  return new LvzError('LVZ_RUN_NOT_FOUND', `${what}不存在或您无权查看：请从待办列表重新进入`, { params: { id } });
 }
 
 export interface Acting {
@@ -97,6 +98,6 @@ export async function actingOn(rc: RuntimeContext, db: Knex, actor: Actor, task:
   const holders = await holdersOf(db, actor, rc.now());
   const h = holders.find((x) => holds(task, x));
   if (h) return h.userId === actor.userId ? { holder: h } : { holder: h, onBehalfOf: h.userId };
-  if (!(await canSee(rc, db, actor, holders, inst))) throw notFound('任务', task.id);
+  if (!(await canSee(rc, db, actor, holders, inst))) throw notFound('待办', task.id);
   throw new LvzError('LVZ_RUN_TASK_NOT_YOURS', '这项任务不由您办理：请在待办列表中选择您自己的任务，如需代办请让对方设置代理', { params: { taskId: task.id } });
 }

@@ -203,7 +203,7 @@ async function remindTask(rc: RuntimeContext, actor: Actor, taskId: string, mess
   await writeTx(rc.db, async (tx) => {
     const task = await getTask(tx, taskId);
     const inst = task ? await lockInstance(tx, task.instanceId) : undefined;
-    if (!task || !inst || !(await canSee(rc, tx, actor, await holdersOf(tx, actor, rc.now()), inst))) throw notFound('任务', taskId);
+    if (!task || !inst || !(await canSee(rc, tx, actor, await holdersOf(tx, actor, rc.now()), inst))) throw notFound('待办', taskId);
     ensureOpen(task, inst);
     const wf = workflowOf(rc, inst.workflowId, inst.workflowVersion);
     ensureAction(groupOf(wf, task.state, task.grp), 'remind');

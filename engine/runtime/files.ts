@@ -20,7 +20,7 @@ async function formForUpload(rc: RuntimeContext, actor: Actor, target: { taskId?
   if (target.taskId) {
     const task = await getTask(rc.db, target.taskId);
     const inst = task ? await getInstance(rc.db, task.instanceId) : undefined;
-    if (!task || !inst) throw notFound('任务', target.taskId);
+    if (!task || !inst) throw notFound('待办', target.taskId);
     await actingOn(rc, rc.db, actor, task, inst);
     const wf = workflowOf(rc, inst.workflowId, inst.workflowVersion);
     const g = groupOf(wf, task.state, task.grp);

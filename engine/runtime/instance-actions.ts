@@ -21,7 +21,7 @@ import { ensureAdministers } from './admin-scope.ts';
 /** The instance, locked for this transaction (lockInstance), if the actor may see it. */
 async function loadVisible(rc: RuntimeContext, tx: Knex, actor: Actor, id: string): Promise<InstanceRow> {
   const inst = await lockInstance(tx, id);
-  if (!inst || !(await canSee(rc, tx, actor, await holdersOf(tx, actor, rc.now()), inst))) throw notFound('件', id);
+  if (!inst || !(await canSee(rc, tx, actor, await holdersOf(tx, actor, rc.now()), inst))) throw notFound('事项', id);
   return inst;
 }
 

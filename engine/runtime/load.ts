@@ -27,14 +27,14 @@ export async function loadTask(rc: RuntimeContext, tx: Knex, actor: Actor, taskI
   if (!isPostgres(tx)) {
     // SQLite: the transaction already holds the one write lock; task and instance in one read.
     const both = await getTaskWithInstance(tx, taskId);
-    if (!both) throw notFound('任务', taskId);
+    if (!both) throw notFound('待办', taskId);
     const acting = await actingOn(rc, tx, actor, both.task, both.inst);
     return { ...both, wf: workflowOf(rc, both.inst.workflowId, both.inst.workflowVersion), acting };
   }
   let task = await getTask(tx, taskId);
-  if (!task) throw notFound('任务', taskId);
+  if (!task) throw notFound('待办', taskId);
   const inst = tx.isTransaction ? await lockInstance(tx, task.instanceId) : await getInstance(tx, task.instanceId);
-  if (!inst) throw notFound('任务', taskId);
+  if (!inst) throw notFound('待办', taskId);
   if (tx.isTransaction && isPostgres(tx)) task = (await getTask(tx, taskId)) ?? task;
   const acting = await actingOn(rc, tx, actor, task, inst);
   return { task, inst, wf: workflowOf(rc, inst.workflowId, inst.workflowVersion), acting };
@@ -73,6 +73,6 @@ export function requireReason(reason: string | undefined, what: string): string 
   ensurePlainText(reason, `${what}的理由`, 'reason');
   const r = (reason ?? '').trim();
   if (!r) throw new LvzError('LVZ_RUN_REASON_REQUIRED', `${what}需要填写理由：请在“理由”一栏写明原因后再提交`, {});
-  if (r.length > 2000) throw new LvzError('LVZ_RUN_BAD_REQUEST', '理由不能超过 2000 个字：请精简后再提交', {});
+  if (r.length > 2000) throw new LvzError('LVZ_RUN_BAD_REQUEST', '理由不能超过 2000 个字：请精简后再提交', { params: { field: 'reason' } });
   return r;
 }

@@ -25,7 +25,7 @@ function cameBackOf(events: EventRow[], state: string): { cameBack: { note: stri
 export async function taskView(rc: RuntimeContext, actor: Actor, taskId: string): Promise<TaskView> {
   const task = await getTask(rc.reads, taskId);
   const inst = task ? await getInstance(rc.reads, task.instanceId) : undefined;
-  if (!task || !inst) throw notFound('任务', taskId);
+  if (!task || !inst) throw notFound('待办', taskId);
   await actingOn(rc, rc.reads, actor, task, inst);
   const wf = workflowOf(rc, inst.workflowId, inst.workflowVersion);
   const s = stateOf(wf, task.state);

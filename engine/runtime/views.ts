@@ -124,7 +124,7 @@ function isHolderHidden(wf: CompiledWorkflow, t: TaskRow, actor: Actor): boolean
 async function loadInstance(rc: RuntimeContext, db: Knex, actor: Actor, id: string): Promise<{ inst: InstanceRow; wf: CompiledWorkflow; holders: Holder[] }> {
   const inst = await getInstance(db, id);
   const holders = await holdersOf(db, actor, rc.now());
-  if (!inst || !(await canSee(rc, db, actor, holders, inst))) throw notFound('件', id);
+  if (!inst || !(await canSee(rc, db, actor, holders, inst))) throw notFound('事项', id);
   return { inst, wf: workflowOf(rc, inst.workflowId, inst.workflowVersion), holders };
 }
 

@@ -28,5 +28,8 @@ export const docsRoutes = fp(async (app) => {
     routePrefix: '/api/docs',
     uiConfig: { docExpansion: 'list', deepLinking: false, validatorUrl: null } as never,
     staticCSP: false,
+    // All the plugin lets us set in zh-CN is the page title; Swagger UI's own buttons (Authorize, Try it out,
+    // Execute) and its `<html lang="en">` are fixed by the tool (docs/api.md).
+    theme: { title: '履职 lvzhi 接口文档' },
   });
 });

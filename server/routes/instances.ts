@@ -1,7 +1,9 @@
 // instances.ts: the searchable list of instances, one instance's page, and 撤回/撤销/终止/催办.
 
-import type { FastifyInstance } from 'fastify';
-import { LvzError } from '../../engine/errors.ts';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { LvzError, isLvzError } from '../../engine/errors.ts';
+import type { Actor } from '../../engine/runtime/types.ts';
+import { statusOf } from '../error-status.ts';
 import { pageNumber, readFormPost } from '../form-input.ts';
 import { formatDateTime } from '../render.ts';
 import { cspAllowingStylesOf } from '../security.ts';
@@ -11,6 +13,9 @@ import { PAGE_SIZE } from './inbox.ts';
 import { seeOther } from './tasks.ts';
 
 type IdParams = { Params: { id: string } };
+/** The actions whose panel has a 理由 box (templates/partials/page/instance-reason.hbs). */
+const REASON_ACTIONS = ['cancel', 'terminate', 'move'] as const;
+interface InstanceFailure { action: string; message: string; reason: string; to: string }
 interface ListQuery { q?: string; workflow?: string; status?: string; page?: string }
 
 export const INSTANCE_STATUSES = ['draft', 'active', 'completed', 'cancelled', 'terminated'] as const;
@@ -48,11 +53,13 @@ export async function instanceRoutes(app: FastifyInstance): Promise<void> {
     });
   });
 
-  app.get<IdParams>('/instances/:id', async (request, reply) => {
-    const actor = requireActor(request);
-    const view = await app.engine.instance(actor, request.params.id);
+  /** The instance page; after a refused reason (撤销/终止/调整办理步骤) with the error summary and that panel open. */
+  async function sendInstancePage(request: FastifyRequest, reply: FastifyReply, actor: Actor, id: string, failed?: InstanceFailure, status = 200) {
+    const view = await app.engine.instance(actor, id);
     reply.header('Content-Security-Policy', cspAllowingStylesOf(view.diagram.svg));
     return reply.page('instance', {
+      failed,
+      ...(failed && { panelErrors: [{ id: `i-${failed.action}-reason`, message: failed.message }] }),
       title: view.summary.title,
       view,
       statusText: t(`instance.statuses.${view.summary.status}`),
@@ -60,8 +67,10 @@ export async function instanceRoutes(app: FastifyInstance): Promise<void> {
       recordFields: view.form.fields.filter((f) => !isBlank(f.value)),
       openTasks: view.openTasks.map((o) => ({ ...o, deadline: deadlineView(t, o) })),
       hasActions: view.can.withdraw || view.can.cancel || view.can.terminate || view.can.move || view.can.remind,
-    });
-  });
+    }, status);
+  }
+
+  app.get<IdParams>('/instances/:id', async (request, reply) => sendInstancePage(request, reply, requireActor(request), request.params.id));
 
   // A plain document to print: no navigation, the 打印 button wired by app.js (no inline script).
   app.get<IdParams>('/instances/:id/print', async (request, reply) => {
@@ -88,11 +97,18 @@ export async function instanceRoutes(app: FastifyInstance): Promise<void> {
     const body = (request.body ?? {}) as Record<string, unknown>;
     const version = readFormPost(body).version;
     const reason = clean(body.reason, 2000);
-    if (action === 'withdraw') await app.engine.withdraw(actor, id, { version });
-    else if (action === 'cancel') await app.engine.cancel(actor, id, { reason, version });
-    else if (action === 'terminate') await app.engine.terminate(actor, id, { reason, version });
-    else if (action === 'move') await app.engine.move(actor, id, { to: clean(body.to, 200), reason, version });
-    else await app.engine.remindInstance(actor, id, clean(body.message, 2000) || undefined);
+    try {
+      if (action === 'withdraw') await app.engine.withdraw(actor, id, { version });
+      else if (action === 'cancel') await app.engine.cancel(actor, id, { reason, version });
+      else if (action === 'terminate') await app.engine.terminate(actor, id, { reason, version });
+      else if (action === 'move') await app.engine.move(actor, id, { to: clean(body.to, 200), reason, version });
+      else await app.engine.remindInstance(actor, id, clean(body.message, 2000) || undefined);
+    } catch (e) {
+      // No browser bubble (the box has no `required`): the page again, the summary first, what was typed kept.
+      if (!isLvzError(e) || (e.code !== 'LVZ_RUN_REASON_REQUIRED' && e.params.field !== 'reason') || !(REASON_ACTIONS as readonly string[]).includes(action)) throw e;
+      const failed = { action, message: e.message, reason, to: clean(body.to, 200) };
+      return sendInstancePage(request, reply, actor, id, failed, statusOf(e.code));
+    }
     reply.flash(t(`instance.done.${action}`));
     return seeOther(request, reply, `/instances/${encodeURIComponent(id)}`);
   });

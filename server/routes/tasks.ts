@@ -1,12 +1,14 @@
 // tasks.ts: the task page, its submit (PRG on success, 422 re-render on bad input, 409 re-render
 // keeping what was typed when someone acted first), the htmx inline field check, and the office
-// actions (退回/转办/委派/加签/催办/抄送). Forms carry a one-time submission key (`_once`).
+// actions (退回/转办/委派/加签/催办/抄送; a refused reason re-renders the page with the error summary).
+// Forms carry a one-time submission key (`_once`).
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LvzError, isLvzError } from '../../engine/errors.ts';
 import type { FieldError, FormModel } from '../../engine/forms/types.ts';
 import type { Actor, Engine, TaskActionInput, TaskView } from '../../engine/runtime/types.ts';
 import { DRAFT_EVENT, attachUploads, newSubmissionKey, onceOf, readFormPost, type FormPost } from '../form-input.ts';
+import { statusOf } from '../error-status.ts';
 import { isHtmx } from '../page.ts';
 import { recordFormModel, submitFailure } from '../record-form.ts';
 import { requireActor } from '../session.ts';
@@ -46,7 +48,14 @@ function actionPickers(action: PanelAction, view: TaskView, t: (key: string) => 
   return {};
 }
 
-function actionPanels(request: FastifyRequest, view: TaskView) {
+/** A refused action post (an empty reason): which panel, its message, and what was typed. */
+interface PanelError {
+  action: PanelAction;
+  message: string;
+  body: Record<string, unknown>;
+}
+
+function actionPanels(request: FastifyRequest, view: TaskView, failed?: PanelError) {
   const t = request.server.renderer.t;
   const panels: PanelAction[] = view.actions
     .filter((a): a is (typeof ACTION_PANELS)[number] => (ACTION_PANELS as readonly string[]).includes(a))
@@ -54,6 +63,7 @@ function actionPanels(request: FastifyRequest, view: TaskView) {
   if (view.signers.length > 0) panels.push('remove_signer');
   return panels
     .map((action) => ({
+      ...(failed?.action === action && panelTyped(failed)),
       partial: `page/actions/${action}`,
       action,
       title: t(`task.actions.${action}`),
@@ -66,6 +76,12 @@ function actionPanels(request: FastifyRequest, view: TaskView) {
       ...actionPickers(action, view, t),
       signers: view.signers.map((x) => ({ ...x, positionLabel: t(`task.actions.${x.position}`) })),
     }));
+}
+
+/** The failed panel comes back open, its reason box marked and everything typed in it kept. */
+function panelTyped(failed: PanelError) {
+  const s = (k: string) => (typeof failed.body[k] === 'string' ? (failed.body[k] as string) : '');
+  return { open: true, reasonValue: s('reason'), reasonError: failed.message, selectedTo: s('to') };
 }
 
 function taskFormModel(request: FastifyRequest, view: TaskView, form: FormModel, post?: FormPost, extra?: FieldError[], notice?: string) {
@@ -90,16 +106,18 @@ function taskFormModel(request: FastifyRequest, view: TaskView, form: FormModel,
   });
 }
 
-async function sendTaskPage(request: FastifyRequest, reply: FastifyReply, view: TaskView, formModel: Record<string, unknown>, status = 200) {
-  if (status !== 200 && isHtmx(request)) return reply.fragment('fragments/record-form', formModel, status);
+async function sendTaskPage(request: FastifyRequest, reply: FastifyReply, view: TaskView, formModel: Record<string, unknown>, status = 200, failed?: PanelError) {
+  if (status !== 200 && !failed && isHtmx(request)) return reply.fragment('fragments/record-form', formModel, status);
   const t = request.server.renderer.t;
-  const panels = actionPanels(request, view);
+  const panels = actionPanels(request, view, failed);
   const form = formModel.form as FormModel | undefined;
   return reply.page('task', {
     title: `${view.stepTitle} - ${view.instanceTitle}`,
     task: view,
     deadline: deadlineView(t, view),
     actionPanels: panels,
+    // A refused action: the page's error summary, its link moving focus to the panel's reason box.
+    ...(failed && { panelErrors: [{ id: `a-${failed.action}-reason`, message: failed.message }] }),
     ...formModel,
     ...(hasPicker(form ?? view.form, panels) && PICKER_ASSETS),
   }, status);
@@ -187,6 +205,11 @@ function actionInput(action: PanelAction, body: Record<string, unknown>, version
   }
 }
 
+/** The engine's refusal of the reason typed in a panel (missing, too long, not plain text). */
+function isReasonError(e: unknown): e is LvzError {
+  return isLvzError(e) && (e.code === 'LVZ_RUN_REASON_REQUIRED' || e.params.field === 'reason');
+}
+
 export async function taskRoutes(app: FastifyInstance): Promise<void> {
   const t = app.renderer.t;
 
@@ -246,7 +269,16 @@ export async function taskRoutes(app: FastifyInstance): Promise<void> {
     const body = (request.body ?? {}) as Record<string, unknown>;
     const post = readFormPost(body);
     const input = actionInput(action, body, post.version);
-    const done = await app.engine.taskAction(actor, request.params.id, input, post.once ? { key: post.once, request: input } : undefined);
+    let done;
+    try {
+      done = await app.engine.taskAction(actor, request.params.id, input, post.once ? { key: post.once, request: input } : undefined);
+    } catch (e) {
+      if (!isReasonError(e)) throw e;
+      // No browser bubble (the box has no `required`): the task page again (422, or 400 for a bad text), with
+      // the error summary first and the panel open, what was typed kept.
+      const view = await app.engine.task(actor, request.params.id);
+      return sendTaskPage(request, reply, view, taskFormModel(request, view, view.form), statusOf(e.code), { action, message: e.message, body });
+    }
     reply.flash(done.replayed ? t('task.replayed') : t(`task.actions.done.${action}`));
     // 催办, 抄送 and 减签 leave the task where it was: its holder carries on.
     const stays = action === 'remind' || action === 'copy' || action === 'remove_signer';

@@ -79,7 +79,7 @@ describe('instance actions over the API', () => {
     const before = { zd: await stateOf(zd), lz: await stateOf(lz) };
     const terminate = await api('zhangdian-admin', 'POST', `/instances/${lz}/terminate`, { reason: '越权终止', version: before.lz.version });
     expect(terminate.status).toBe(404);
-    expect(terminate.json.error.message).toMatch(/没有找到件/);
+    expect(terminate.json.error.message).toMatch(/事项不存在或您无权查看/);
     expect((await api('linzi-admin', 'POST', `/instances/${zd}/terminate`, { reason: '越权终止', version: before.zd.version })).status).toBe(404);
     expect((await api('linzi-admin', 'POST', `/instances/${zd}/move`, { to: 'draft', reason: '越权调整', version: before.zd.version })).status).toBe(404);
     expect((await api('zhangdian-admin', 'POST', `/instances/${lz}/move`, { to: 'draft', reason: '越权调整', version: before.lz.version })).status).toBe(404);
@@ -125,7 +125,7 @@ describe('instance actions by the web form', () => {
     expect((await c.get(`/instances/${lz}`)).status).toBe(404);
     const terminate = await c.post(`/instances/${lz}/terminate`, { reason: '越权终止', _version: String(before.version) });
     expect(terminate.status).toBe(404);
-    expect(terminate.text).toContain('没有找到件');
+    expect(terminate.text).toContain('事项不存在或您无权查看');
     expect((await c.post(`/instances/${lz}/move`, { to: 'draft', reason: '越权调整', _version: String(before.version) })).status).toBe(404);
     expect(await stateOf(lz)).toEqual(before);
     expect((await c.get(`/files/${lzFile}`)).status).toBe(404);
