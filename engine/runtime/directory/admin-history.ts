@@ -2,23 +2,15 @@
 // each line with the row's name today. A district's admin sees the lines about their district's
 // people and orgs only.
 
-import { searchChanges } from '../../store/directory-admin.ts';
+import { searchChanges, type ChangeHit } from '../../store/directory-admin.ts';
 import type { RuntimeContext } from '../context.ts';
 import type { Actor, Page } from '../types.ts';
 import type { DirectorySnapshot } from './snapshot.ts';
 import { directoryReach, reaches, type DirectoryReach } from './admin-scope.ts';
 import type { ChangeView, HistoryQuery } from './admin-types.ts';
 
-interface ChangeLine {
-  id: string;
-  at: string;
-  actorName: string;
-  source: string;
-  entity: string;
-  entityId: string;
-  action: string;
-  summary: string;
-}
+/** A history row as the store's search returns it. */
+type ChangeLine = ChangeHit;
 
 const SOURCES = ['admin', 'import', 'cli', 'demo'] as const;
 const ENTITIES = ['user', 'org', 'group', 'role'] as const;
