@@ -59,7 +59,7 @@ export async function inboxRoutes(app: FastifyInstance): Promise<void> {
       deadline: row.status === 'open' ? deadlineView(t, row) : undefined,
       isUnread: list === 'cc' && row.isRead === false,
       isReturned: list === 'todo' && row.isReturned === true,
-      statusText: list === 'cc' ? t(row.isRead ? 'inbox.read' : 'inbox.unread') : t(`inbox.status.${row.status}`),
+      readText: list === 'cc' ? t(row.isRead ? 'inbox.read' : 'inbox.unread') : '',
       // A case stopped by 撤销/终止 is not "at" its last step: it says so.
       isStopped: row.instanceStatus === 'cancelled' || row.instanceStatus === 'terminated',
       instanceStatusText: row.instanceStatus ? t(`instance.statuses.${row.instanceStatus}`) : '',
