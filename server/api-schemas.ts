@@ -30,6 +30,12 @@ export const taskSummarySchema = {
     createdAt: str, dueAt: str, provisional: { type: 'boolean', description: 'true: dueAt is provisional, counted on weekdays into a year the holiday calendar lacks (暂按工作日估算); absent otherwise' },
     workingDaysLeft: int, isOverdue: bool,
     status: { type: 'string', enum: ['open', 'done', 'cancelled', 'waiting'] }, isRead: bool,
+    instanceNumber: { type: 'string', description: '编号，如 建议 第2026001号' },
+    initiatorName: { type: 'string', description: '提出人（发起人）姓名' },
+    completedAt: { type: 'string', description: '已办：办理（或退回）的时间' },
+    currentStep: { type: 'string', description: '事项当前所在环节（抄送我的、已办、我发起的）' },
+    instanceStatus: { type: 'string', enum: ['draft', 'active', 'completed', 'cancelled', 'terminated'] },
+    isReturned: { type: 'boolean', description: 'true：这项待办是被退回到本环节的（退回）；否则不出现' },
   },
 } as const;
 

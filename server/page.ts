@@ -19,7 +19,7 @@ const countsOfRequest = new WeakMap<FastifyRequest, Promise<Record<InboxList, nu
 
 /**
  * The four inbox counts of this request's viewer, asked of the engine once per request: the
- * layout's navigation and the inbox route's tabs share one answer.
+ * layout's navigation and the inbox route (a list's total) share one answer.
  */
 export function inboxCountsOf(request: FastifyRequest, actor: Actor): Promise<Record<InboxList, number>> {
   let p = countsOfRequest.get(request);

@@ -7,7 +7,7 @@ import type { TaskAction, TaskGroupDef } from '../dsl/types.ts';
 import { LvzError } from '../errors.ts';
 import { getOrg, getUser } from '../store/directory.ts';
 import {
-  appendEvent, countEvents, getTask, lockInstance, insertTasks, listEvents, tasksOfVisit, updateTask, writeTx, type InstanceRow, type TaskRow,
+  appendEvent, countEvents, getTask, lockInstance, insertTasks, listEvents, markReturned, tasksOfVisit, updateTask, writeTx, type InstanceRow, type TaskRow,
 } from '../store/process/index.ts';
 import type { Actor, Once, TaskActionInput } from './types.ts';
 import { onceIn } from './idempotency.ts';
@@ -96,6 +96,8 @@ async function returnTask(rc: RuntimeContext, tx: Knex, actor: Actor, l: Loaded,
   await updateTask(tx, l.task.id, { status: 'done', outcome: 'return', completedAt: now.toISOString(), completedBy: actor.userId, onBehalfOf: l.acting.onBehalfOf ?? null }, 'open');
   const w = openWorking(rc, tx, l.inst, l.wf, l.inst.data);
   await send(w, { type: GOTO + target, actor: celActor(actor) });
+  // The target step's new tasks say they were sent back (待办 marks them 退回).
+  await markReturned(tx, l.inst.id, target, contextOf(w).visits[target] ?? 1);
   await settle(w, celActor(actor));
   await persist(w);
   await appendEvent(tx, {

@@ -27,6 +27,18 @@ export interface TaskSummary {
   status: 'open' | 'done' | 'cancelled' | 'waiting';
   /** 抄送 rows only. */
   isRead?: boolean;
+  /** The instance's number (编号, `建议 第2026001号`). */
+  instanceNumber?: string;
+  /** 提出人: who started the instance. */
+  initiatorName?: string;
+  /** When this task was handled (已办): completed, or sent back. */
+  completedAt?: string;
+  /** Where the instance is now (抄送我的, 已办): its current step, whatever step the row itself is. */
+  currentStep?: string;
+  /** The instance's status, for `currentStep`: a finished or stopped instance reads as that. */
+  instanceStatus?: InstanceSummary['status'];
+  /** The task was made by a 退回 (sent back into its step): 待办 marks it 退回; the task page can say who and why. */
+  isReturned?: true;
 }
 
 export interface InstanceSummary {

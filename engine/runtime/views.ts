@@ -11,7 +11,7 @@ import { buildFormModel } from '../forms/model.ts';
 import type { FieldAccess } from '../forms/types.ts';
 import {
   childrenOf, countInstances, getInstance, getInstances, inboxCount, inboxPage, listEvents, listInstances, tasksOfInstance, updateTask,
-  type Holder, type InstanceRow, type TaskRow,
+  type Holder, type InboxRow, type InstanceRow, type TaskRow,
 } from '../store/process/index.ts';
 import { COUNT_CAP, INBOX_COUNT_CAP, type Actor, type InboxList, type InstanceSummary, type InstanceView, type Page, type TaskSummary } from './types.ts';
 import { canSee, holdersOf, holds, notFound, scopeFor, viewerRoles } from './access.ts';
@@ -35,15 +35,23 @@ export function daysLeft(rc: RuntimeContext, due: string | null): number | undef
   return due ? workingDaysBetween(rc.now(), new Date(due), rc.calendar) : undefined;
 }
 
-function taskSummary(rc: RuntimeContext, t: TaskRow, wf: CompiledWorkflow | undefined, title: string, names: Names): TaskSummary {
+function taskSummary(rc: RuntimeContext, x: InboxRow, names: Names): TaskSummary {
+  const t = x.task;
+  const wf = rc.registry.workflows.get(`${x.workflowId}@${x.workflowVersion}`);
   const left = daysLeft(rc, t.dueAt);
   const isOverdue = t.overdue || (t.status === 'open' && !!t.dueAt && t.dueAt < rc.now().toISOString());
   return {
-    taskId: t.id, instanceId: t.instanceId, workflowTitle: wf?.def.title ?? '', instanceTitle: title,
-    stepTitle: t.title || (wf?.def.states[t.state]?.title ?? t.state), holder: holderName(t, names, rc.registry.roles), createdAt: t.createdAt,
+    taskId: t.id, instanceId: t.instanceId, workflowTitle: wf?.def.title ?? '', instanceTitle: x.instanceTitle,
+    stepTitle: t.title || (wf?.def.states[t.state]?.title ?? t.state),
+    // A copy is the reader's own: its 办理人 would be the reader, so it names none.
+    holder: t.kind === 'cc' ? '' : holderName(t, names, rc.registry.roles), createdAt: t.createdAt,
     ...(t.dueAt && { dueAt: t.dueAt }), ...(t.dueAt && t.dueProvisional && { provisional: true as const }),
     ...(left !== undefined && { workingDaysLeft: left }), isOverdue, status: t.status,
     ...(t.kind === 'cc' && { isRead: t.readAt !== null }),
+    instanceNumber: x.instanceNumber, initiatorName: names.user.get(x.initiatorId) ?? x.initiatorId,
+    ...(t.completedAt && { completedAt: t.completedAt }),
+    currentStep: wf?.def.states[x.instanceState]?.title ?? x.instanceState, instanceStatus: x.instanceStatus,
+    ...(t.returned && { isReturned: true as const }),
   };
 }
 
@@ -67,12 +75,16 @@ export async function inbox(rc: RuntimeContext, actor: Actor, list: InboxList, q
     const r = await listInstances(rc.reads, { all: true, workflows: [], holders }, { page, pageSize, ...(query.q && { q: query.q }), initiatorIds: [actor.userId] }, INBOX_COUNT_CAP, known);
     const items = r.rows.map((i): TaskSummary => {
       const s = instanceSummary(rc, i, names);
-      return { taskId: '', instanceId: i.id, workflowTitle: s.workflowTitle, instanceTitle: i.title, stepTitle: s.stateTitle, holder: '', createdAt: i.createdAt, isOverdue: false, status: i.status === 'active' || i.status === 'draft' ? 'open' : 'done' };
+      return {
+        taskId: '', instanceId: i.id, workflowTitle: s.workflowTitle, instanceTitle: i.title, stepTitle: s.stateTitle, holder: '', createdAt: i.createdAt, isOverdue: false,
+        status: i.status === 'active' || i.status === 'draft' ? 'open' : 'done',
+        instanceNumber: i.number, initiatorName: s.initiatorName, currentStep: s.stateTitle, instanceStatus: i.status,
+      };
     });
     return { items, total: r.total, isCapped: r.total >= INBOX_COUNT_CAP, page, pageSize };
   }
   const r = await inboxPage(rc.reads, holders, { list, page, pageSize, ...(query.q && { q: query.q }) }, INBOX_COUNT_CAP, known);
-  const items = r.rows.map((x) => taskSummary(rc, x.task, rc.registry.workflows.get(`${x.workflowId}@${x.workflowVersion}`), x.instanceTitle, names));
+  const items = r.rows.map((x) => taskSummary(rc, x, names));
   return { items, total: r.total, isCapped: r.total >= INBOX_COUNT_CAP, page, pageSize };
 }
 

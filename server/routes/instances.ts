@@ -46,6 +46,7 @@ export async function instanceRoutes(app: FastifyInstance): Promise<void> {
     return reply.page('instances', {
       title: t('instances.title'),
       query: { q },
+      isFiltered: !!(q || workflow || status),
       workflows: startable.map((w) => ({ value: w.workflowId, label: w.title, selected: w.workflowId === workflow })),
       statuses: INSTANCE_STATUSES.map((s) => ({ value: s, label: t(`instance.statuses.${s}`), selected: s === status })),
       rows: result.items.map((r) => ({ ...r, statusText: t(`instance.statuses.${r.status}`) })),

@@ -20,6 +20,7 @@ import { newProcesses } from './015_new_processes.ts';
 import { installMode } from './016_install_mode.ts';
 import { directoryData } from './017_directory_data.ts';
 import { instanceNumbers } from './018_instance_numbers.ts';
+import { returnedTasks } from './019_returned_tasks.ts';
 
 export interface Migration {
   up(db: Knex): Promise<void>;
@@ -45,4 +46,5 @@ export const migrations: Record<string, Migration> = {
   '016_install_mode': installMode,
   '017_directory_data': directoryData,
   '018_instance_numbers': instanceNumbers,
+  '019_returned_tasks': returnedTasks,
 };

@@ -233,7 +233,7 @@ export async function involvedWorkflows(db: Knex, holders: Holder[]): Promise<st
 function scopedInstances(db: Knex, scope: InstanceScope, query: Omit<InstanceQuery, 'page' | 'pageSize'>, shape: ScopeShape = {}): Knex.QueryBuilder {
   const base = db('instances as i');
   applyScope(db, base, scope, 'i', shape);
-  if (query.q) base.whereRaw(titleLike('i'), [`%${escapeLike(query.q)}%`]);
+  if (query.q) whereMatches(db, base, 'i', query.q);
   // Gathered, the filter is checked on the few rows found; newest first, it picks the index.
   if (query.workflowId) base.whereRaw(`${shape.ids && db.client.config.client !== 'pg' ? '+' : ''}i.workflow_id = ?`, [query.workflowId]);
   if (query.status) base.where('i.status', query.status);
@@ -307,6 +307,21 @@ export async function isVisible(db: Knex, scope: InstanceScope, id: string): Pro
 /** Title search, case-insensitive for Latin letters on both databases (SQLite's `like` is, PostgreSQL's is not). */
 export function titleLike(alias: string): string {
   return `lower(${alias}.title) like lower(?) escape '\\'`;
+}
+
+/**
+ * The lists' search: text found in the title, the number (`建议 第2026001号`, spaces ignored, so
+ * `2026001`, `第2026001号` and `建议第2026001号` all find it) or the proposer's name (提出人: the
+ * initiator, looked up in `users`, a small table). Added to a query already scoped to what the
+ * viewer may see, so it never widens it. A `%…%` match reads the rows the scope has found (an index
+ * cannot serve it); the lists keep their index-ordered paging and stop at the page or the cap.
+ */
+export function whereMatches(db: Knex, q: Knex.QueryBuilder, alias: string, text: string): void {
+  const like = `%${escapeLike(text)}%`;
+  const compact = `%${escapeLike(text.replace(/\s+/g, ''))}%`;
+  q.where((w) => w.whereRaw(titleLike(alias), [like])
+    .orWhereRaw(`replace(${alias}.number, ' ', '') like ? escape '\\'`, [compact])
+    .orWhereIn(`${alias}.initiator_id`, db('users').select('id').whereRaw(`lower(name) like lower(?) escape '\\'`, [like])));
 }
 
 export function escapeLike(s: string): string {

@@ -4,7 +4,7 @@ import type { Knex } from 'knex';
 import type { Holder, InstanceRow, TaskKind, TaskRow, TaskStatus } from './types.ts';
 import { fromJson, toJson } from './json.ts';
 import { compiled } from '../compiled.ts';
-import { cappedCount, escapeLike, instanceColumnsAs, instanceOfJoined, titleLike } from './instances.ts';
+import { cappedCount, instanceColumnsAs, instanceOfJoined, whereMatches } from './instances.ts';
 
 type Raw = Record<string, unknown>;
 
@@ -19,7 +19,7 @@ function toTask(r: Raw): TaskRow {
     dueAt: (r.due_at as string | null) ?? null, completedAt: (r.completed_at as string | null) ?? null,
     completedBy: (r.completed_by as string | null) ?? null, onBehalfOf: (r.on_behalf_of as string | null) ?? null,
     draft: fromJson(r.draft, null), readAt: (r.read_at as string | null) ?? null, overdue: Boolean(r.overdue),
-    dueProvisional: Boolean(r.due_provisional),
+    dueProvisional: Boolean(r.due_provisional), returned: Boolean(r.returned),
   };
 }
 
@@ -31,6 +31,7 @@ function toColumns(t: TaskRow): Raw {
     status: t.status, outcome: t.outcome, created_at: t.createdAt, due_at: t.dueAt, completed_at: t.completedAt,
     completed_by: t.completedBy, on_behalf_of: t.onBehalfOf, draft: t.draft ? toJson(t.draft) : null,
     read_at: t.readAt, overdue: t.overdue, due_provisional: t.dueProvisional ?? false,
+    returned: t.returned ?? false,
   };
 }
 
@@ -83,6 +84,14 @@ export async function updateTask(db: Knex, id: string, patch: TaskPatch, fromSta
     return q.update(cols, ['id']);
   });
   return rows.length === 1;
+}
+
+/**
+ * Mark the tasks a 退回 made (the target step's `visit`, just entered) as returned, so 待办 can say
+ * so from the row (migration 019).
+ */
+export async function markReturned(db: Knex, instanceId: string, state: string, visit: number): Promise<void> {
+  await db('tasks').where({ instance_id: instanceId, state, visit, kind: 'task' }).update({ returned: true });
 }
 
 /** Cancel every open or waiting task of an instance (optionally of one state) when the step is left; returns how many. */
@@ -156,6 +165,11 @@ export interface InboxRow {
   workflowId: string;
   workflowVersion: number;
   instanceTitle: string;
+  /** The instance's number (编号), proposer (提出人), and where it is now (抄送我的, 已办). */
+  instanceNumber: string;
+  initiatorId: string;
+  instanceState: string;
+  instanceStatus: InstanceRow['status'];
 }
 
 export interface InboxQuery {
@@ -180,7 +194,7 @@ function inboxBase(db: Knex, holders: Holder[], list: InboxQuery['list'], q?: st
   } else {
     base.where('t.kind', 'cc').whereIn('t.assignee_id', holders.map((h) => h.userId));
   }
-  if (q) base.whereRaw(titleLike('i'), [`%${escapeLike(q)}%`]);
+  if (q) whereMatches(db, base, 'i', q);
   return base;
 }
 
@@ -201,7 +215,7 @@ export async function inboxPage(db: Knex, holders: Holder[], query: InboxQuery, 
     const n = offset + query.pageSize;
     const firsts = openBranches(holders, 't').map((b, k) => {
       const sub = db('tasks as t').join('instances as i', 'i.id', 't.instance_id').whereNot('t.kind', 'cc').where(b);
-      if (query.q) sub.whereRaw(titleLike('i'), [`%${escapeLike(query.q)}%`]);
+      if (query.q) whereMatches(db, sub, 'i', query.q);
       return db.select('id').from(sub.select('t.id').orderBy([{ column: 't.created_at', order: 'desc' }, { column: 't.id' }]).limit(n).as(`b${k}`));
     });
     if (firsts.length === 0) return { total, rows: [] };
@@ -209,13 +223,15 @@ export async function inboxPage(db: Knex, holders: Holder[], query: InboxQuery, 
     // The branches carry every condition; the page is read by primary key from their union.
     base = db('tasks as t').join('instances as i', 'i.id', 't.instance_id').whereIn('t.id', rest.length > 0 ? first!.union(rest) : first!);
   }
-  const rows = await base.select('t.*', 'i.workflow_id as i_workflow_id', 'i.workflow_version as i_workflow_version', 'i.title as i_title')
+  const rows = await base.select('t.*', 'i.workflow_id as i_workflow_id', 'i.workflow_version as i_workflow_version', 'i.title as i_title',
+    'i.number as i_number', 'i.initiator_id as i_initiator_id', 'i.state as i_state', 'i.status as i_status')
     .orderBy([{ column: order, order: 'desc' }, { column: 't.id' }])
     .limit(query.pageSize).offset(offset);
   return {
     total,
     rows: rows.map((r: Raw) => ({
       task: toTask(r), workflowId: String(r.i_workflow_id), workflowVersion: Number(r.i_workflow_version), instanceTitle: String(r.i_title),
+      instanceNumber: String(r.i_number), initiatorId: String(r.i_initiator_id), instanceState: String(r.i_state), instanceStatus: r.i_status as InstanceRow['status'],
     })),
   };
 }

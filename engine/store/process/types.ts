@@ -59,6 +59,8 @@ export interface TaskRow {
   draft: Record<string, unknown> | null;
   readAt: string | null;
   overdue: boolean;
+  /** Made by a 退回 (send-back) into its step (migration 019); 待办 marks it 退回. */
+  returned?: boolean;
 }
 
 export interface EventRow {
