@@ -41,8 +41,8 @@ export async function taskView(rc: RuntimeContext, actor: Actor, taskId: string)
   const form = stepForm(rc, wf, g);
   const full = accessOf(form, g);
   const isOpen = task.status === 'open' && task.kind !== 'cc';
-  // Read-only once it cannot be acted on: what the step edited is shown as it stands, even if empty.
-  const access = isOpen ? full : { edit: new Set<string>(), read: new Set([...full.read, ...full.edit]), listed: new Set([...full.listed ?? [], ...full.edit]) };
+  // Read-only once it cannot be acted on: what the step edited is shown as it stands, when it holds a value.
+  const access = isOpen ? full : { ...full, edit: new Set<string>(), read: new Set([...full.read, ...full.edit]) };
   if (task.kind === 'cc' && task.readAt === null) await updateTask(rc.db, task.id, { readAt: rc.now().toISOString() });
   const [dir, names, phrases, events, tasks] = await Promise.all([
     rc.directory(), rc.names(), listPhrases(rc.reads, actor.userId), listEvents(rc.reads, inst.id), tasksOfInstance(rc.reads, inst.id),

@@ -113,6 +113,9 @@ describe('a task already handled is read-only (item 8)', () => {
     const page = await review.get(`/tasks/${accepted!.taskId}`);
     expect(page.text).toContain('您已于 2026-03-02 09:00 办理');
     expect(page.text).toContain('办理结果：交办 → 承办答复');
+    // Handled: the step it was, no deadline left to count.
+    expect(page.text).toContain('<dt>办理环节</dt><dd>审查交办</dd>');
+    expect(page.text).not.toContain('剩余');
     expect(page.text).toContain('意见：同意交办');
     expect(page.text).not.toContain('name="_opinion"');
     expect(page.text).not.toContain('保存草稿');

@@ -59,6 +59,8 @@ describe('a task made by 退回', () => {
     expect(done.buttons).toEqual([]);
     expect(done.opinion).toBe('none');
     expect(editable(done.form.fields)).toEqual([]);
+    // What it lists to read; what it would have assigned is empty (it sent the draft back), so not shown.
+    expect(readable(done.form.fields)).toEqual(['title', 'category', 'content', 'attachments']);
     expect(done.handled).toEqual({ byName: reviewer.name, isMine: true, at: '2026-03-02T01:00:00.000Z', result: '退回 → 起草建议（理由：请补充具体路段）' });
     expect(done.returned).toBeUndefined();
   });
