@@ -4,6 +4,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inputValue, loginAs, openFirstTask, startServer, type Client, type TestServer } from '../helpers/http.ts';
+import { api, apiToken } from '../helpers/spawn.ts';
 
 let s: TestServer;
 let deputy: Client;
@@ -123,5 +124,19 @@ describe('a task already handled is read-only (item 8)', () => {
     expect(again.status).toBe(409);
     // The refused post gives back what was typed, to copy.
     expect(again.text).toContain('再交一次');
+  });
+});
+
+describe('the API gives the same facts', () => {
+  it('a returned 待办 row and task carry returned; a handled task carries isOpen false and handled', async () => {
+    const token = (username: string) => apiToken(s.base, username);
+    const deputyToken = await token('deputy1');
+    const inbox = await api(s.base, 'GET', '/inbox?list=todo', { token: deputyToken });
+    const row = (inbox.json.items as { taskId: string; instanceId: string; returned?: Record<string, unknown> }[]).find((t) => t.instanceId === instanceId);
+    expect(row?.returned).toMatchObject({ byName: await nameOf('fgw1'), reason: '不属于本单位职责，请核实', fromStep: '承办答复' });
+    const task = await api(s.base, 'GET', `/tasks/${row!.taskId}`, { token: deputyToken });
+    expect(task.json).toMatchObject({ isOpen: true, returned: row!.returned });
+    const done = await api(s.base, 'GET', `/tasks/${reviewTask}`, { token: await token('review1') });
+    expect(done.json).toMatchObject({ isOpen: false, opinion: 'none', buttons: [], handled: { isMine: true, result: '退回 → 起草建议（理由：请写明具体线路和时段）' } });
   });
 });
