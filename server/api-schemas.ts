@@ -23,6 +23,12 @@ export const errorResponses = {
 
 export const okSchema = { type: 'object', properties: { ok: bool } } as const;
 
+const returnedSchema = {
+  type: 'object',
+  description: '本任务由“退回”产生：退回人（背靠背环节为“匿名”）及其单位、退回时间、理由和退回自哪一环节',
+  properties: { byName: str, byOrg: str, at: str, reason: str, fromStep: str },
+} as const;
+
 export const taskSummarySchema = {
   type: 'object',
   properties: {
@@ -36,6 +42,7 @@ export const taskSummarySchema = {
     currentStep: { type: 'string', description: '事项当前所在环节（抄送我的、已办、我发起的）' },
     instanceStatus: { type: 'string', enum: ['draft', 'active', 'completed', 'cancelled', 'terminated'] },
     isReturned: { type: 'boolean', description: 'true：这项待办是被退回到本环节的（退回）；否则不出现' },
+    returned: returnedSchema,
   },
 } as const;
 
@@ -107,6 +114,12 @@ export const taskViewSchema = {
     dueAt: str, provisional: { type: 'boolean', description: 'true: dueAt is provisional, counted on weekdays into a year the holiday calendar lacks (暂按工作日估算); absent otherwise' },
     workingDaysLeft: int, isOverdue: bool, isDelegated: bool,
     cameBack: { type: 'object', description: '本环节曾经办理过、流程又回到这里时，定义给出的说明（如“附议代表不足十人”）及回到的时间', properties: { note: str, at: str } },
+    returned: returnedSchema,
+    isOpen: { type: 'boolean', description: 'false: the task is done, waiting, cancelled or a 抄送 copy; read-only, no buttons' },
+    handled: {
+      type: 'object', description: '已办理：办理人、是否本人、办理时间、结果（如“交办 → 承办答复”）和意见',
+      properties: { byName: str, isMine: bool, at: str, result: str, opinion: str },
+    },
     history: { type: 'array', items: historySchema },
     anonymity: anonymitySchema,
     groups: groupsSchema,

@@ -1,10 +1,12 @@
 // model.ts: a form, its data and a step's field rights -> the render model the partials place.
 //
 // Editable fields get inputs (after a 422, filled from what was typed); readable fields get
-// their display text; fields the step may not see are left out, so no page can leak them.
+// their display text; fields the step may not see are left out, so no page can leak them. A step's
+// form shows a read-only field only when it holds a value or the step lists it to read.
 
 import type { CompiledForm, DirectoryOptions, FieldAccess, FieldDef, FieldError, FieldModel, FormModel } from './types.ts';
 import { fieldTypes } from './fields/index.ts';
+import { isBlank } from './fields/field-type.ts';
 import { addRequests, parseField } from './raw-input.ts';
 import { evaluateVisibility } from './visibility.ts';
 
@@ -49,7 +51,7 @@ export function buildFormModel(
       const m = fieldModel(f, values[f.name], { readonly: false, errors, dir });
       if (f.visible_when) Object.assign(m, { visibleWhen: f.visible_when, isVisible });
       fields.push(m);
-    } else if (access.read.has(f.name) && isVisible) {
+    } else if (access.read.has(f.name) && isVisible && (!access.listed || access.listed.has(f.name) || !isBlank(values[f.name]))) {
       fields.push(fieldModel(f, values[f.name], { readonly: true, errors: [], dir }));
     }
   }

@@ -96,6 +96,12 @@ export interface FieldError {
 export interface FieldAccess {
   edit: ReadonlySet<string>;
   read: ReadonlySet<string>;
+  /**
+   * A step's form: the read-only fields shown even when empty (未填写), those its `read:` lists;
+   * any other readable field is shown only once it holds a value, so a first step does not show
+   * every later stage's fields. Absent (the record, the print): every readable field is shown.
+   */
+  listed?: ReadonlySet<string>;
 }
 
 /** What the directory offers pickers; supplied by the caller (the store), never read by forms itself. */

@@ -15,14 +15,18 @@ import type { FormInvalidParams, RawInput } from './types.ts';
 import { formOf, type RuntimeContext } from './context.ts';
 import { exprOf, type CelActor } from './machine.ts';
 
-/** Edit and read sets of a step; with no `read:` list, everything not edited or hidden is readable. */
+/**
+ * Edit and read sets of a step; with no `read:` list, everything not edited or hidden is readable.
+ * Its form shows the fields `read:` lists, and any other readable field once it holds a value.
+ */
 export function accessOf(form: CompiledForm, g: TaskGroupDef): FieldAccess {
   const edit = new Set(g.fields.edit);
   const hidden = new Set(g.fields.hidden);
-  const read = g.fields.read.length > 0
-    ? new Set(g.fields.read)
+  const listed = new Set(g.fields.read);
+  const read = listed.size > 0
+    ? listed
     : new Set(form.def.fields.map((f) => f.name).filter((n) => !edit.has(n) && !hidden.has(n)));
-  return { edit, read };
+  return { edit, read, listed };
 }
 
 const requiring = new WeakMap<TaskGroupDef, { base: CompiledForm; form: CompiledForm }>();

@@ -4,8 +4,8 @@
 import { buildFormModel } from '../forms/model.ts';
 import { pickerModel } from '../forms/fields/picker.ts';
 import { listPhrases } from '../store/directory.ts';
-import { getInstance, getTask, listEvents, tasksOfInstance, updateTask, type EventRow } from '../store/process/index.ts';
-import type { Actor, TaskButton, TaskView } from './types.ts';
+import { getInstance, getTask, listEvents, tasksOfInstance, updateTask, type EventRow, type TaskRow } from '../store/process/index.ts';
+import type { Actor, HandledFact, HistoryEntry, TaskButton, TaskView } from './types.ts';
 import { actingOn, notFound } from './access.ts';
 import { groupOf, stateOf, workflowOf, type RuntimeContext } from './context.ts';
 import { accessOf, stepForm } from './form-input.ts';
@@ -14,12 +14,20 @@ import { anonymityOf, historyOf } from './history.ts';
 import { isRemovable, returnTargets } from './actions.ts';
 import { signerPosition } from './work.ts';
 import { daysLeft } from './views.ts';
+import { arrivalOf } from './arrival.ts';
 
-/** The note of the move that brought the instance back into `state` (the latest arrival), if it had one. */
-function cameBackOf(events: EventRow[], state: string): { cameBack: { note: string; at: string } } | undefined {
-  const arrival = [...events].reverse().find((e) => e.toState === state && e.fromState !== state);
-  const note = arrival?.payload.note;
-  return arrival && typeof note === 'string' && note ? { cameBack: { note, at: arrival.at } } : undefined;
+/** The events that close a task: the step's own outcome, 退回, a 加签 opinion, a 委派 answer. */
+const CLOSING = new Set(['task.completed', 'task.returned', 'task.signed', 'task.delegate_answered']);
+
+/** A done task as its history line reads: who, when, the result and the opinion. */
+function handledOf(task: TaskRow, events: EventRow[], history: HistoryEntry[], actor: Actor): HandledFact | undefined {
+  if (task.status !== 'done' || !task.completedAt) return undefined;
+  const closing = [...events].reverse().find((e) => e.taskId === task.id && CLOSING.has(e.type));
+  const line = closing && history.find((h) => h.seq === closing.seq);
+  return {
+    byName: line?.actorName ?? '', isMine: task.completedBy === actor.userId, at: task.completedAt,
+    result: line?.summary ?? '', ...(line?.opinion && { opinion: line.opinion }),
+  };
 }
 
 export async function taskView(rc: RuntimeContext, actor: Actor, taskId: string): Promise<TaskView> {
@@ -33,7 +41,8 @@ export async function taskView(rc: RuntimeContext, actor: Actor, taskId: string)
   const form = stepForm(rc, wf, g);
   const full = accessOf(form, g);
   const isOpen = task.status === 'open' && task.kind !== 'cc';
-  const access = isOpen ? full : { edit: new Set<string>(), read: new Set([...full.read, ...full.edit]) };
+  // Read-only once it cannot be acted on: what the step edited is shown as it stands, when it holds a value.
+  const access = isOpen ? full : { ...full, edit: new Set<string>(), read: new Set([...full.read, ...full.edit]) };
   if (task.kind === 'cc' && task.readAt === null) await updateTask(rc.db, task.id, { readAt: rc.now().toISOString() });
   const [dir, names, phrases, events, tasks] = await Promise.all([
     rc.directory(), rc.names(), listPhrases(rc.reads, actor.userId), listEvents(rc.reads, inst.id), tasksOfInstance(rc.reads, inst.id),
@@ -52,13 +61,15 @@ export async function taskView(rc: RuntimeContext, actor: Actor, taskId: string)
     && (inst.status === 'active' || inst.status === 'draft');
   const model = buildFormModel(form, { ...inst.data, ...(task.draft ?? {}) }, access, [], dir);
   const perItem = perItemFields(wf);
+  const history = historyOf(events, wf, form, { roles: actor.roles, fields: readable, names: names.user, orgOf: names.userOrg, orgNames: names.org });
+  const handled = handledOf(task, events, history, actor);
   return {
     taskId: task.id, instanceId: inst.id, instanceTitle: inst.title, workflowTitle: wf.def.title, stepTitle: task.title || s.title,
     version: inst.version,
     form: { ...model, fields: model.fields.filter((f) => !(f.readonly && perItem.has(f.name))) },
     buttons,
     actions: isOpen && task.kind === 'task' ? g.actions.filter((a) => a !== 'withdraw') : [],
-    opinion: task.kind === 'task' ? g.opinion : 'optional',
+    opinion: !isOpen ? 'none' : task.kind === 'task' ? g.opinion : 'optional',
     phrases: phrases.map((p) => p.text),
     ...(isOpen && typeof task.draft?._opinion === 'string' && { draftOpinion: task.draft._opinion }),
     returnTargets: targets.map((t) => ({ state: t, title: wf.def.states[t]?.title ?? t })),
@@ -66,8 +77,10 @@ export async function taskView(rc: RuntimeContext, actor: Actor, taskId: string)
     ...(left !== undefined && { workingDaysLeft: left }),
     isOverdue: task.overdue || (!!task.dueAt && task.dueAt < rc.now().toISOString() && task.status === 'open'),
     isDelegated: task.kind === 'delegated',
-    ...(isOpen && task.visit > 1 && cameBackOf(events, task.state)),
-    history: historyOf(events, wf, form, { roles: actor.roles, fields: readable, names: names.user, orgOf: names.userOrg, orgNames: names.org }),
+    ...arrivalOf(events, task, wf, { roles: actor.roles, names }),
+    isOpen,
+    ...(handled && { handled }),
+    history,
     anonymity: anonymityOf(wf, { roles: actor.roles, fields: readable }),
     groups: groupAnswers(rc, wf, inst.data, tasks, { names, dir, viewer: { read: readable, roles: actor.roles } }),
     signers: mayRemove

@@ -6,6 +6,27 @@ import type { TaskAction } from '../dsl/types.ts';
 
 export type InboxList = 'todo' | 'done' | 'started' | 'cc';
 
+/** An open task made by 退回: who sent it back (匿名 where their step hides them), when, from which step and why. */
+export interface ReturnedFact {
+  byName: string;
+  byOrg?: string;
+  at: string;
+  reason: string;
+  /** The step it was sent back from (承办答复). */
+  fromStep: string;
+}
+
+/** A task already handled: who did it, when, with which result (the button's history line) and opinion. */
+export interface HandledFact {
+  byName: string;
+  /** The viewer did it themselves (您已于 … 办理). */
+  isMine: boolean;
+  at: string;
+  /** The result as the history reads it: `交办 → 承办答复`, `退回 → 起草建议（理由：…）`. */
+  result: string;
+  opinion?: string;
+}
+
 export interface TaskSummary {
   taskId: string;
   instanceId: string;
@@ -39,6 +60,8 @@ export interface TaskSummary {
   instanceStatus?: InstanceSummary['status'];
   /** The task was made by a 退回 (sent back into its step): 待办 marks it 退回; the task page can say who and why. */
   isReturned?: true;
+  /** An open task made by 退回: who sent it back, when and why (the task page's notice). */
+  returned?: ReturnedFact;
 }
 
 export interface InstanceSummary {
@@ -173,6 +196,12 @@ export interface TaskView {
    * (附议代表不足十人…): shown at the top of the page so the holder knows why it is here again.
    */
   cameBack?: { note: string; at: string };
+  /** The task was made by 退回: who sent it back, when and why, shown at the top of the page. */
+  returned?: ReturnedFact;
+  /** The viewer may act on it now; otherwise the page is read-only (done, waiting, cancelled, a 抄送 copy). */
+  isOpen: boolean;
+  /** Done: who handled it, when, the result and opinion (您已于 … 办理). */
+  handled?: HandledFact;
   history: HistoryEntry[];
   /** The back-to-back steps whose actor is shown to this viewer as 匿名, and what that does and does not hide. */
   anonymity: AnonymityNote[];

@@ -10,7 +10,7 @@ import type { CompiledWorkflow } from '../dsl/types.ts';
 import { buildFormModel } from '../forms/model.ts';
 import type { FieldAccess } from '../forms/types.ts';
 import {
-  childrenOf, countInstances, getInstance, getInstances, inboxCount, inboxPage, listEvents, listInstances, tasksOfInstance, updateTask,
+  arrivalsOf, childrenOf, countInstances, getInstance, getInstances, inboxCount, inboxPage, listEvents, listInstances, tasksOfInstance, updateTask,
   type Holder, type InboxRow, type InstanceRow, type TaskRow,
 } from '../store/process/index.ts';
 import { COUNT_CAP, INBOX_COUNT_CAP, type Actor, type InboxList, type InstanceSummary, type InstanceView, type Page, type TaskSummary } from './types.ts';
@@ -21,6 +21,7 @@ import { adminReach, administers } from './admin-scope.ts';
 import { groupAnswers } from './group-answers.ts';
 import { anonymityOf, hidesActor, historyOf } from './history.ts';
 import { withdrawable } from './instance-actions.ts';
+import { arrivalOf } from './arrival.ts';
 import type { RoleSet } from '../dsl/roles.ts';
 
 export function holderName(t: TaskRow, names: Names, roles: RoleSet): string {
@@ -85,7 +86,22 @@ export async function inbox(rc: RuntimeContext, actor: Actor, list: InboxList, q
   }
   const r = await inboxPage(rc.reads, holders, { list, page, pageSize, ...(query.q && { q: query.q }) }, INBOX_COUNT_CAP, known);
   const items = r.rows.map((x) => taskSummary(rc, x, names));
+  await markReturned(rc, actor, r.rows, items, names);
   return { items, total: r.total, isCapped: r.total >= INBOX_COUNT_CAP, page, pageSize };
+}
+
+/** 待办 rows made by 退回 carry who sent them back, when and why (the list marks them 退回); one query per page. */
+async function markReturned(rc: RuntimeContext, actor: Actor, rows: { task: TaskRow; workflowId: string; workflowVersion: number }[], items: TaskSummary[], names: Names): Promise<void> {
+  // Only rows the 退回 column marks (migration 019): a page without one reads nothing more.
+  const later = rows.filter((x) => x.task.kind === 'task' && x.task.status === 'open' && x.task.returned);
+  if (later.length === 0) return;
+  const events = await arrivalsOf(rc.reads, later.map((x) => x.task.instanceId));
+  for (const x of later) {
+    const wf = rc.registry.workflows.get(`${x.workflowId}@${x.workflowVersion}`);
+    const a = wf && arrivalOf(events, x.task, wf, { roles: actor.roles, names });
+    const item = items[rows.indexOf(x)];
+    if (a && 'returned' in a && item) item.returned = a.returned;
+  }
 }
 
 /** The four lists' counts for the navigation, each up to INBOX_COUNT_CAP (the cap itself: shown as 99+). */

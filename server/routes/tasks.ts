@@ -114,6 +114,9 @@ async function sendTaskPage(request: FastifyRequest, reply: FastifyReply, view: 
   return reply.page('task', {
     title: `${view.stepTitle} - ${view.instanceTitle}`,
     task: view,
+    // Done (已办, or the back button after submitting), waiting or a copy: the record read-only. A
+    // submit that lost its race keeps the form, so what was typed can still be copied.
+    readOnly: !view.isOpen && formModel.notice === undefined,
     deadline: deadlineView(t, view),
     actionPanels: panels,
     // A refused action: the page's error summary, its link moving focus to the panel's reason box.
@@ -187,7 +190,8 @@ async function conflictPage(request: FastifyRequest, reply: FastifyReply, actor:
     throw e;
   }
   const notice = t(isOpen ? 'task.conflictSaved' : 'task.conflictClosed', { change: lastChange(view, t) });
-  const shown = isOpen ? view : { ...view, buttons: [] };
+  // The task is closed: no buttons, and the opinion box only to give back what was typed.
+  const shown: TaskView = isOpen ? view : { ...view, buttons: [], opinion: post.opinion ? 'optional' : 'none' };
   return sendTaskPage(request, reply, shown, taskFormModel(request, shown, typed, post, [], notice), 409);
 }
 

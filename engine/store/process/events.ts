@@ -39,6 +39,17 @@ export async function listEvents(db: Knex, instanceId: string): Promise<EventRow
   return (await db('events').where({ instance_id: instanceId }).orderBy('seq')).map(toEvent);
 }
 
+/**
+ * The moves into a state (a transition, 退回, 撤回, an administrator's move) of these instances, in
+ * order: what brought each open task's step about, for the lists' 退回 mark. One query for a page.
+ */
+export async function arrivalsOf(db: Knex, instanceIds: readonly string[]): Promise<EventRow[]> {
+  if (instanceIds.length === 0) return [];
+  return (await db('events').whereIn('instance_id', [...new Set(instanceIds)]).whereNotNull('to_state')
+    .where((q) => q.whereNull('from_state').orWhereRaw('from_state <> to_state'))
+    .orderBy([{ column: 'instance_id' }, { column: 'seq' }])).map(toEvent);
+}
+
 export async function countEvents(db: Knex, instanceId: string, type?: string): Promise<number> {
   const q = db('events').where({ instance_id: instanceId });
   if (type) q.where({ type });

@@ -29,6 +29,15 @@ describe('buildFormModel', () => {
     expect(JSON.stringify(m)).not.toContain('不给你看');
     expect(m.hasFile).toBe(false);
   });
+  it("a step's form: read-only fields it lists always, others only once they hold a value; without listed, all", () => {
+    const read = new Set(['content', 'grade', 'files', 'items']);
+    const data = { title: '标题', grade: 'A', files: [], items: [] };
+    const step = buildFormModel(form, data, { edit: new Set(['title']), read, listed: new Set(['content']) }, [], dir);
+    expect(step.fields.map((f) => [f.name, f.readonly])).toEqual([['title', false], ['content', true], ['grade', true]]);
+    expect(step.fields[1]!.display).toBe('未填写');
+    const record = buildFormModel(form, data, { edit: new Set(['title']), read }, [], dir);
+    expect(record.fields.map((f) => f.name)).toEqual(['title', 'content', 'grade', 'files', 'items']);
+  });
   it('ids, hint and error ids, aria-describedby', () => {
     const errors = [{ id: 'f-title', name: 'title', message: '请输入标题' }];
     const title = buildFormModel(form, {}, access(['title']), errors, dir).fields[0]!;
