@@ -27,20 +27,14 @@ export async function pickerSearch(rc: RuntimeContext, query: PickerQuery): Prom
 function readOne(entry: string, choices: readonly Choice[], what: string): string {
   const hit = resolveEntry(entry, choices);
   if (hit) return hit;
-  throw new LvzError('LVZ_RUN_BAD_REQUEST', ambiguousMessage(what, entry, choices) ?? notFoundMessage(what, entry), { params: { entry } });
+  throw new LvzError('LVZ_RUN_BAD_REQUEST', ambiguousMessage(what, entry, choices) ?? notFoundMessage(what, entry), { params: { entry, field: 'toUsers' } });
 }
 
-/** The action with every target typed by name or username read back to its id; ids pass as they are. */
+/** 抄送's recipients typed by name or username read back to their ids (转办 委派 加签: handoff.ts). */
 export async function resolveActionTargets<T extends TaskActionInput>(rc: RuntimeContext, input: T, tx: Knex): Promise<T> {
-  if (input.action !== 'reassign' && input.action !== 'delegate' && input.action !== 'add_signer' && input.action !== 'copy') return input;
+  if (input.action !== 'copy') return input;
   // Inside the action's transaction: on SQLite it holds the one connection.
   const dir = await rc.directory(tx);
-  if (input.action === 'copy') {
-    const users = input.toUsers.flatMap(splitEntries).map((e) => readOne(e, dir.people, '抄送对象'));
-    return { ...input, toUsers: [...new Set(users)] };
-  }
-  const out = { ...input };
-  if ('toUser' in out && out.toUser) out.toUser = readOne(out.toUser, dir.people, input.action === 'reassign' ? '转办对象' : input.action === 'delegate' ? '委派对象' : '加签人员');
-  if (out.action === 'reassign' && out.toOrg) out.toOrg = readOne(out.toOrg, dir.orgs, '转办单位');
-  return out;
+  const users = input.toUsers.flatMap(splitEntries).map((e) => readOne(e, dir.people, '抄送对象'));
+  return { ...input, toUsers: [...new Set(users)] };
 }
