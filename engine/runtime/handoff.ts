@@ -29,20 +29,33 @@ export interface HandoffTargets {
   actingOrgs: Set<string>;
 }
 
-/** Everyone who has held, done or acted on anything in the case (copies excluded), and the units it was given to. */
-async function actingIn(db: Knex, inst: InstanceRow): Promise<{ people: Set<string>; orgs: Set<string> }> {
+/**
+ * Everyone who holds, held, did or acted on anything in the case (copies excluded): the assignee of a
+ * person's task, every holder of the role of a unit's task (or of a role's task), whoever completed
+ * one or acted in the history. The units: those given a task, and those of the people who acted.
+ */
+async function actingIn(db: Knex, inst: InstanceRow, dir: DirectorySnapshot): Promise<{ people: Set<string>; orgs: Set<string> }> {
   // One after the other: inside a transaction, SQLite has the one connection.
   const tasks = await tasksOfInstance(db, inst.id);
   const events = await listEvents(db, inst.id);
   const people = new Set<string>();
   const orgs = new Set<string>();
+  const held = new Set<string>();
   const add = (id: string | null | undefined) => { if (id) people.add(id); };
   for (const t of tasks) {
     if (t.kind === 'cc') continue;
     add(t.assigneeId); add(t.completedBy); add(t.onBehalfOf);
     if (t.orgId) orgs.add(t.orgId);
+    if (!t.assigneeId && t.role) held.add(`${t.orgId ?? ''}|${t.role}`);
   }
   for (const e of events) { add(e.actorId); add(e.onBehalfOf); }
+  for (const p of dir.people.values()) {
+    if (p.roles.some((r) => held.has(`|${r}`) || held.has(`${p.orgId}|${r}`))) people.add(p.id);
+  }
+  for (const id of people) {
+    const org = dir.people.get(id)?.orgId;
+    if (org) orgs.add(org);
+  }
   return { people, orgs };
 }
 
@@ -64,7 +77,7 @@ export async function handoffTargets(
   rc: RuntimeContext, db: Knex, l: { task: TaskRow; inst: InstanceRow; g: TaskGroupDef }, holderId: string, actorId: string,
 ): Promise<HandoffTargets> {
   const dir = await rc.snapshot(db);
-  const acting = await actingIn(db, l.inst);
+  const acting = await actingIn(db, l.inst, dir);
   acting.people.add(holderId).add(actorId);
   const { roles, kinds } = scopeOf(l.g, l.task, holderId, dir);
   const initiatorOrg = dir.people.get(l.inst.initiatorId)?.orgId;
