@@ -9,7 +9,7 @@ import type { TaskGroupDef } from '../dsl/types.ts';
 import { LvzError } from '../errors.ts';
 import type { Choice } from '../forms/types.ts';
 import { ambiguousMessage, notFoundMessage, resolveEntry, splitEntries } from '../forms/fields/picker-choices.ts';
-import { listEvents, tasksOfInstance, type InstanceRow, type TaskRow } from '../store/process/index.ts';
+import { listEvents, tasksOfInstance, type EventRow, type InstanceRow, type TaskRow } from '../store/process/index.ts';
 import type { DirectorySnapshot } from './directory/snapshot.ts';
 import type { RuntimeContext } from './context.ts';
 
@@ -34,10 +34,10 @@ export interface HandoffTargets {
  * person's task, every holder of the role of a unit's task (or of a role's task), whoever completed
  * one or acted in the history. The units: those given a task, and those of the people who acted.
  */
-async function actingIn(db: Knex, inst: InstanceRow, dir: DirectorySnapshot): Promise<{ people: Set<string>; orgs: Set<string> }> {
+async function actingIn(db: Knex, inst: InstanceRow, dir: DirectorySnapshot, read?: CaseRows): Promise<{ people: Set<string>; orgs: Set<string> }> {
   // One after the other: inside a transaction, SQLite has the one connection.
-  const tasks = await tasksOfInstance(db, inst.id);
-  const events = await listEvents(db, inst.id);
+  const tasks = read?.tasks ?? await tasksOfInstance(db, inst.id);
+  const events = read?.events ?? await listEvents(db, inst.id);
   const people = new Set<string>();
   const orgs = new Set<string>();
   const held = new Set<string>();
@@ -69,15 +69,21 @@ function scopeOf(g: TaskGroupDef, task: TaskRow, holderId: string, dir: Director
   return { ...(roles && { roles }), ...(kinds && { kinds }) };
 }
 
+/** The case's tasks and history, when the caller has read them already (the task page). */
+export interface CaseRows {
+  tasks: TaskRow[];
+  events: EventRow[];
+}
+
 /**
  * Whom this task may be handed to. `holderId` is the person whose task it is (the actor, or the
  * principal of a 代理); they and whoever acts for them are acting already.
  */
 export async function handoffTargets(
-  rc: RuntimeContext, db: Knex, l: { task: TaskRow; inst: InstanceRow; g: TaskGroupDef }, holderId: string, actorId: string,
+  rc: RuntimeContext, db: Knex, l: { task: TaskRow; inst: InstanceRow; g: TaskGroupDef }, holderId: string, actorId: string, read?: CaseRows,
 ): Promise<HandoffTargets> {
   const dir = await rc.snapshot(db);
-  const acting = await actingIn(db, l.inst, dir);
+  const acting = await actingIn(db, l.inst, dir, read);
   acting.people.add(holderId).add(actorId);
   const { roles, kinds } = scopeOf(l.g, l.task, holderId, dir);
   const initiatorOrg = dir.people.get(l.inst.initiatorId)?.orgId;

@@ -54,7 +54,7 @@ export async function taskView(rc: RuntimeContext, actor: Actor, taskId: string)
     && (inst.status === 'active' || inst.status === 'draft');
   const actions = isOpen && task.kind === 'task' ? g.actions.filter((a) => a !== 'withdraw') : [];
   const handsOff = actions.some((a) => a === 'reassign' || a === 'delegate' || a === 'add_signer');
-  const handoff = handsOff ? await handoffTargets(rc, rc.reads, { task, inst, g }, acting.holder.userId, actor.userId) : undefined;
+  const handoff = handsOff ? await handoffTargets(rc, rc.reads, { task, inst, g }, acting.holder.userId, actor.userId, { tasks, events }) : undefined;
   const people = dir.people.filter((c) => handoff?.people.has(c.value));
   const orgs = dir.orgs.filter((c) => handoff?.orgs.has(c.value));
   // The pickers of 转办/委派/加签 search this task's handoff set, nothing wider (picker-search.ts).
