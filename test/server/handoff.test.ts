@@ -82,7 +82,11 @@ describe('转办/委派/加签 over HTTP', () => {
   it('/api/v1 refuses the same, with the code and the field', async () => {
     const t = await callApi(s.base, 'POST', '/tokens', { body: { username: 'fgw1', password: DEMO_PASSWORD } });
     const token = t.json.token as string;
-    const version = (await callApi(s.base, 'GET', `/tasks/${lead}`, { token })).json.version as number;
+    const view = (await callApi(s.base, 'GET', `/tasks/${lead}`, { token })).json;
+    expect(view.reassignTo).toBe('org');
+    expect(view.orgs.map((o: { value: string }) => o.value)).toContain('city-mzj');
+    expect(view.people.map((p: { value: string }) => p.value)).not.toContain('deputy1');
+    const version = view.version as number;
     const post = (body: Record<string, unknown>) => callApi(s.base, 'POST', `/tasks/${lead}/actions`, { token, body: { ...body, version } });
     const initiator = await post({ action: 'add_signer', toUser: 'deputy1', position: 'before' });
     expect(initiator.status).toBe(422);
