@@ -121,13 +121,13 @@ function readOne(entry: string, allowed: readonly Choice[], all: readonly Choice
 function ensurePerson(t: HandoffTargets, id: string, what: string, name: string): void {
   if (t.people.has(id)) return;
   if (id === t.initiatorId) throw refuse('LVZ_RUN_HANDOFF_INITIATOR', `不能${what}给本件的发起人${name}：发起人不能办理自己提出的事项，请另选${what}对象`, 'toUser', id);
-  if (t.acting.has(id)) throw refuse('LVZ_RUN_HANDOFF_ACTING', `${name}已经在办理本件，不能再${what}给他：请另选一位尚未参与本件的${what}对象`, 'toUser', id);
+  if (t.acting.has(id)) throw refuse('LVZ_RUN_HANDOFF_ACTING', `${name}已经参与本件的办理，不能作为${what}对象：请另选一位尚未参与本件的人员`, 'toUser', id);
   throw refuse('LVZ_RUN_HANDOFF_NOT_ALLOWED', `${name}不在这一步可以${what}的范围内：请从列表中选择${what}对象`, 'toUser', id);
 }
 
 function ensureOrg(t: HandoffTargets, id: string, name: string): void {
   if (t.orgs.has(id)) return;
-  if (t.actingOrgs.has(id)) throw refuse('LVZ_RUN_HANDOFF_ACTING', `${name}已经在办理本件，不能再转办给该单位：请另选一个尚未参与本件的单位`, 'toOrg', id);
+  if (t.actingOrgs.has(id)) throw refuse('LVZ_RUN_HANDOFF_ACTING', `${name}已经参与本件的办理，不能再转办给该单位：请另选一个尚未参与本件的单位`, 'toOrg', id);
   throw refuse('LVZ_RUN_HANDOFF_NOT_ALLOWED', `${name}不在这一步可以转办的单位范围内：请从列表中选择转办单位`, 'toOrg', id);
 }
 
