@@ -123,8 +123,9 @@ export const taskViewSchema = {
     history: { type: 'array', items: historySchema },
     anonymity: anonymitySchema,
     groups: groupsSchema,
-    people: { type: 'array', items: choiceSchema },
-    orgs: { type: 'array', items: choiceSchema },
+    people: { type: 'array', description: '转办（个人的任务）、委派、加签可以交给的人员：不含发起人和已参与本件办理的人员', items: choiceSchema },
+    orgs: { type: 'array', description: '单位的任务可以转办给的单位', items: choiceSchema },
+    reassignTo: { type: 'string', enum: ['org', 'person'], description: '转办的对象：org 为单位（单位的任务，给 toOrg），person 为一位人员（给 toUser）' },
   },
 } as const;
 

@@ -125,6 +125,7 @@ function normaliseGroup(g: Raw, id: string, path: (string | number)[], state: St
     return_to: g.return_to ?? [],
     ...(g.return_within !== undefined && { return_within: dur(g.return_within, [...path, 'return_within']) }),
     rules: g.rules ?? [],
+    ...(g.handoff !== undefined && { handoff: g.handoff }),
     ...(g.for_each !== undefined && { for_each: g.for_each }),
     complete_when: completeWhen(g.complete_when),
     outcomes: outcomes(g, state),

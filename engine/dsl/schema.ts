@@ -5,7 +5,7 @@
 // editors still complete every key. Every key has a description because that is what an
 // editor shows while an admin types.
 
-import { TASK_ACTIONS } from './types.ts';
+import { ORG_KINDS, TASK_ACTIONS } from './types.ts';
 
 type Schema = Record<string, unknown>;
 
@@ -144,6 +144,22 @@ const taskProps: Schema = {
   anonymous_to: names('Roles that never learn who acted here (back-to-back evaluation)', 'A role'),
   return_to: names('Named earlier states a return may go to (previous and initiator are always allowed)', 'A state'),
   return_within: duration('How long after the task was created a return is still allowed'),
+  handoff: {
+    type: 'object',
+    description: 'Who 转办/委派/加签 may hand this task to (default: the task\'s role, in an organisation of the same kind); never the initiator or anyone who already acted in the case',
+    additionalProperties: false,
+    minProperties: 1,
+    properties: {
+      roles: { ...names('Roles a receiver must hold (default: the task\'s role)', 'A role (one of roles:)'), minItems: 1 },
+      org_kinds: {
+        type: 'array',
+        description: 'Kinds of organisation a receiver must be in (default: the kind of the task\'s organisation)',
+        minItems: 1,
+        uniqueItems: true,
+        items: { type: 'string', enum: [...ORG_KINDS], description: 'An organisation kind: standing_committee, district, town, office, committee, unit (政府部门) or delegation' },
+      },
+    },
+  },
   for_each: cel('List to fan out over: one task per element, which the task sees as item'),
   complete_when: {
     type: ['string', 'object'],

@@ -62,6 +62,22 @@ export interface TaskDef extends Assignment {
   return_within?: DurationSpec;
   /** Checks over the whole record, run with the form's own rules before any button takes effect. */
   rules: StepRule[];
+  /** Who 转办/委派/加签 may hand this task to (absent: the task's role, in an org of the task's org's kind). */
+  handoff?: HandoffDef;
+}
+
+/** The organisation kinds of the directory (通讯录 组织类型), as `org_kinds:` names them. */
+export const ORG_KINDS = ['standing_committee', 'district', 'town', 'office', 'committee', 'unit', 'delegation'] as const;
+export type OrgKind = (typeof ORG_KINDS)[number];
+
+/**
+ * `handoff:` the set a task may be handed to: people holding one of `roles`, in an organisation of
+ * one of `org_kinds` (and, for 转办 of a unit's task, those organisations). A key left out takes its
+ * default: the task's own role; the kind of the task's organisation (or of its holder's).
+ */
+export interface HandoffDef {
+  roles?: string[];
+  org_kinds?: OrgKind[];
 }
 
 export type CompleteWhen =

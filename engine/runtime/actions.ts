@@ -5,7 +5,7 @@ import type { Knex } from 'knex';
 import { addDuration } from '../calendar/index.ts';
 import type { TaskAction, TaskGroupDef } from '../dsl/types.ts';
 import { LvzError } from '../errors.ts';
-import { getOrg, getUser } from '../store/directory.ts';
+import { getUser } from '../store/directory.ts';
 import {
   appendEvent, countEvents, getTask, lockInstance, insertTasks, listEvents, markReturned, tasksOfVisit, updateTask, writeTx, type InstanceRow, type TaskRow,
 } from '../store/process/index.ts';
@@ -20,6 +20,7 @@ import { canSee, holdersOf, notFound } from './access.ts';
 import { insertCopies, newTask, signerPosition } from './work.ts';
 import { HANDLING_UNIT_ROLE } from '../dsl/roles.ts';
 import { resolveActionTargets } from './picker-search.ts';
+import { handoffTarget, handoffTargets } from './handoff.ts';
 
 export function ensureAction(g: TaskGroupDef, action: TaskAction): void {
   if (!g.actions.includes(action)) {
@@ -57,9 +58,16 @@ async function actInTx(rc: RuntimeContext, tx: Knex, actor: Actor, taskId: strin
   const input = await resolveActionTargets(rc, typed, tx);
   if (input.action === 'copy') return copyTask(rc, tx, actor, l, input.toUsers);
   if (input.action === 'return') return returnTask(rc, tx, actor, l, g, input.to, input.reason);
-  if (input.action === 'reassign') return reassignTask(rc, tx, actor, l, input);
-  if (input.action === 'delegate') return delegateTask(rc, tx, actor, l, input.toUser, input.reason);
-  return addSigner(rc, tx, actor, l, input.toUser, input.position, input.reason);
+  // 转办 委派 加签: one target, within the step's handoff set, never the initiator or anyone acting already.
+  const targets = await handoffTargets(rc, tx, { task: l.task, inst: l.inst, g }, l.acting.holder.userId, actor.userId);
+  const dir = await rc.directory(tx);
+  const snapshot = await rc.snapshot(tx);
+  const to = handoffTarget(targets, input.action, input, dir, snapshot);
+  const name = 'toOrg' in to ? snapshot.orgs.get(to.toOrg)?.name ?? to.toOrg : snapshot.people.get(to.toUser)?.name ?? to.toUser;
+  if (input.action === 'reassign') return reassignTask(rc, tx, actor, l, to, name, input.reason);
+  if (!('toUser' in to)) throw new LvzError('LVZ_RUN_BAD_REQUEST', '请选择一位人员', { params: { field: 'toUser' } });
+  if (input.action === 'delegate') return delegateTask(rc, tx, actor, l, to.toUser, name, input.reason);
+  return addSigner(rc, tx, actor, l, to.toUser, name, input.position, input.reason);
 }
 
 /** The step the instance came from into this one: the last transition whose target was it. */
@@ -106,37 +114,25 @@ async function returnTask(rc: RuntimeContext, tx: Knex, actor: Actor, l: Loaded,
   });
 }
 
-async function reassignTask(rc: RuntimeContext, tx: Knex, actor: Actor, l: Loaded, input: Extract<TaskActionInput, { action: 'reassign' }>): Promise<void> {
-  const reason = requireReason(input.reason, '转办');
-  if (input.toUser) {
-    const u = await getUser(tx, input.toUser);
-    if (!u) throw new LvzError('LVZ_RUN_BAD_REQUEST', `没有找到用户“${input.toUser}”：请从列表中选择转办对象`, {});
-    await updateTask(tx, l.task.id, { assigneeId: u.id, ...(l.task.orgId && { orgId: u.orgId }) }, 'open');
-  } else if (input.toOrg) {
-    const o = await getOrg(tx, input.toOrg);
-    if (!o) throw new LvzError('LVZ_RUN_BAD_REQUEST', `没有找到单位“${input.toOrg}”：请从列表中选择转办单位`, {});
-    await updateTask(tx, l.task.id, { orgId: o.id, assigneeId: null, role: l.task.role ?? HANDLING_UNIT_ROLE }, 'open');
-  } else {
-    throw new LvzError('LVZ_RUN_BAD_REQUEST', '转办需要选择一位人员或一个单位', {});
-  }
-  await logOnly(rc, tx, actor, l, 'task.reassigned', { reason, ...(input.toUser && { toUser: input.toUser }), ...(input.toOrg && { toOrg: input.toOrg }) });
+/** 转办: a unit's task becomes the other unit's (for its holders of the role), a person's task the other person's. */
+async function reassignTask(rc: RuntimeContext, tx: Knex, actor: Actor, l: Loaded, to: { toUser: string } | { toOrg: string }, toName: string, reasonIn: string): Promise<void> {
+  const reason = requireReason(reasonIn, '转办');
+  if ('toOrg' in to) await updateTask(tx, l.task.id, { orgId: to.toOrg, assigneeId: null, role: l.task.role ?? HANDLING_UNIT_ROLE }, 'open');
+  else await updateTask(tx, l.task.id, { assigneeId: to.toUser }, 'open');
+  await logOnly(rc, tx, actor, l, 'task.reassigned', { reason, ...to, toName });
 }
 
-async function delegateTask(rc: RuntimeContext, tx: Knex, actor: Actor, l: Loaded, toUser: string, reason?: string): Promise<void> {
-  const u = await getUser(tx, toUser);
-  if (!u) throw new LvzError('LVZ_RUN_BAD_REQUEST', `没有找到用户“${toUser}”：请从列表中选择委派对象`, {});
-  await helperTask(rc, tx, l, u.id, 'delegated', null);
+async function delegateTask(rc: RuntimeContext, tx: Knex, actor: Actor, l: Loaded, toUser: string, toName: string, reason?: string): Promise<void> {
+  await helperTask(rc, tx, l, toUser, 'delegated', null);
   await updateTask(tx, l.task.id, { status: 'waiting' }, 'open');
-  await logOnly(rc, tx, actor, l, 'task.delegated', { toUser: u.id, ...(reason && { reason }) });
+  await logOnly(rc, tx, actor, l, 'task.delegated', { toUser, toName, ...(reason && { reason }) });
 }
 
-async function addSigner(rc: RuntimeContext, tx: Knex, actor: Actor, l: Loaded, toUser: string, position: 'before' | 'after', reason?: string): Promise<void> {
-  const u = await getUser(tx, toUser);
-  if (!u) throw new LvzError('LVZ_RUN_BAD_REQUEST', `没有找到用户“${toUser}”：请从列表中选择加签人员`, {});
+async function addSigner(rc: RuntimeContext, tx: Knex, actor: Actor, l: Loaded, toUser: string, toName: string, position: 'before' | 'after', reason?: string): Promise<void> {
   // before: the signer acts first and the owner waits; after: the signer acts once the owner has.
-  await helperTask(rc, tx, l, u.id, 'signer', { position }, position === 'after' ? 'waiting' : 'open');
+  await helperTask(rc, tx, l, toUser, 'signer', { position }, position === 'after' ? 'waiting' : 'open');
   if (position === 'before') await updateTask(tx, l.task.id, { status: 'waiting' }, 'open');
-  await logOnly(rc, tx, actor, l, 'task.signer_added', { toUser: u.id, position, ...(reason && { reason }) });
+  await logOnly(rc, tx, actor, l, 'task.signer_added', { toUser, toName, position, ...(reason && { reason }) });
 }
 
 /** A signer this task added who has not acted: open (before the owner) or waiting (after). */
@@ -189,14 +185,18 @@ async function helperTask(rc: RuntimeContext, tx: Knex, l: Loaded, userId: strin
 
 async function copyTask(rc: RuntimeContext, tx: Knex, actor: Actor, l: Loaded, toUsers: string[]): Promise<void> {
   const users: string[] = [];
-  for (const id of toUsers) if (await getUser(tx, id)) users.push(id);
-  if (users.length === 0) throw new LvzError('LVZ_RUN_BAD_REQUEST', '抄送需要选择至少一位人员', {});
+  const toNames: string[] = [];
+  for (const id of toUsers) {
+    const u = await getUser(tx, id);
+    if (u) { users.push(id); toNames.push(u.name); }
+  }
+  if (users.length === 0) throw new LvzError('LVZ_RUN_BAD_REQUEST', '抄送需要选择至少一位人员', { params: { field: 'toUsers' } });
   const visit = contextOf(openWorking(rc, tx, l.inst, l.wf, l.inst.data)).visits[l.task.state] ?? 1;
   await insertCopies(tx, l.inst.id, l.task.state, visit, stateOf(l.wf, l.task.state).title, users, rc.now());
   // Information only: no version bump, so nobody's open page goes stale.
   await appendEvent(tx, {
     instanceId: l.inst.id, at: rc.now().toISOString(), actorId: actor.userId, onBehalfOf: l.acting.onBehalfOf ?? null,
-    type: 'task.copied', taskId: l.task.id, fromState: l.inst.state, toState: l.inst.state, payload: { toUsers: users },
+    type: 'task.copied', taskId: l.task.id, fromState: l.inst.state, toState: l.inst.state, payload: { toUsers: users, toNames },
   });
 }
 

@@ -100,7 +100,7 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>, lo
     apiTokenAuth: (t) => apiTokenAuth(db, t, rc.now()),
     createApiToken: (a, opts) => createApiToken(db, a.userId, rc.now(), opts),
     demoAccounts: async () => (await demoAccounts(db, demoRecords().people.map((p) => p.id))).map((a) => ({ username: a.username, password: a.password, name: a.name, role: a.roles.map(rc.registry.roles.labelOf).join('、'), org: a.org, isMain: a.isMain })),
-    pickerSearch: (_actor, query) => pickerSearch(rc, query),
+    pickerSearch: (actor, query) => pickerSearch(rc, actor, query),
     orgTree: async () => (await listOrgs(db)).map((o) => ({ id: o.id, name: o.name, kind: o.kind, parentId: o.parentId })),
     setOutOfOffice: (actor, input) => saveOutOfOffice(rc, actor, input),
     clearOutOfOffice: (actor, id) => settingsActions.clearOutOfOffice(rc, actor, id),

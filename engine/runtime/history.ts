@@ -55,12 +55,33 @@ function display(v: unknown, word: (value: string) => string): string {
   return typeof v === 'string' ? word(v) : String(v);
 }
 
+const HANDED = new Set(['task.reassigned', 'task.delegated', 'task.signer_added', 'task.signer_removed']);
+
+/**
+ * Whom a 转办/委派/加签/减签 went to, or a 抄送's recipients, by name: the name stored with the event
+ * (toName, toNames), else the ids of an event from before names were stored, read in the directory.
+ */
+function targetOf(e: EventRow, viewer: HistoryViewer): string | undefined {
+  const p = e.payload;
+  if (e.type === 'task.copied') {
+    const names = Array.isArray(p.toNames) ? p.toNames.map(String)
+      : Array.isArray(p.toUsers) ? p.toUsers.map((id) => viewer.names.get(String(id)) ?? '（已不在通讯录中的人员）') : [];
+    return names.length > 0 ? names.join('、') : undefined;
+  }
+  if (!HANDED.has(e.type)) return undefined;
+  if (typeof p.toName === 'string' && p.toName) return p.toName;
+  if (typeof p.toOrg === 'string') return viewer.orgNames?.get(p.toOrg) ?? '（已不在通讯录中的单位）';
+  if (typeof p.toUser === 'string') return viewer.names.get(p.toUser) ?? '（已不在通讯录中的人员）';
+  return undefined;
+}
+
 /**
  * One natural line per event: the button's own word for a completion (`交办 → 承办答复`), the
  * action's word otherwise (`退回 → 起草建议`, `催办 第 2 次`), and what qualifies it in brackets:
- * the reason of a return, a note from the definition (`重新办理`).
+ * the reason of a return, a note from the definition (`重新办理`); whom a 转办/委派/加签 went to
+ * (`转办给 市教育局`), whom a 抄送 went to (`抄送 陈静、赵志刚`).
  */
-function summaryOf(e: EventRow, wf: CompiledWorkflow): string {
+function summaryOf(e: EventRow, wf: CompiledWorkflow, viewer: HistoryViewer): string {
   const base = SUMMARIES[e.type] ?? e.type;
   const label = typeof e.payload.label === 'string' && e.payload.label ? e.payload.label : undefined;
   const head = e.type === 'task.completed' && label ? label : base;
@@ -70,7 +91,9 @@ function summaryOf(e: EventRow, wf: CompiledWorkflow): string {
   if ((e.type === 'task.returned' || e.type === 'instance.moved') && typeof e.payload.reason === 'string') extra.push(`理由：${e.payload.reason}`);
   if (typeof e.payload.note === 'string' && e.payload.note) extra.push(e.payload.note);
   const count = e.type === 'task.reminded' ? ` 第 ${String(e.payload.count ?? 1)} 次` : '';
-  const line = to ? `${head} → ${to}` : head + count;
+  const target = targetOf(e, viewer);
+  const whom = target ? `${e.type === 'task.reassigned' || e.type === 'task.delegated' ? '给' : ''} ${target}` : '';
+  const line = to ? `${head} → ${to}` : head + count + whom;
   return extra.length > 0 ? `${line}（${extra.join('；')}）` : line;
 }
 
@@ -109,7 +132,7 @@ export function historyOf(events: EventRow[], wf: CompiledWorkflow, form: Compil
       .map(([k, v]) => ({ label: form?.byName.get(k)?.label ?? k, value: display(v, wordFor(form?.byName.get(k), viewer)) }));
     const step = e.fromState ? wf.def.states[e.fromState]?.title : undefined;
     const entry: HistoryEntry = {
-      seq: e.seq, at: e.at, actorName, type: e.type, summary: summaryOf(e, wf),
+      seq: e.seq, at: e.at, actorName, type: e.type, summary: summaryOf(e, wf, viewer),
       ...(!hidden && e.actorId && viewer.orgOf.get(e.actorId) && { actorOrg: viewer.orgOf.get(e.actorId) }),
       ...(!hidden && e.onBehalfOf && { onBehalfOfName: `${viewer.names.get(e.onBehalfOf) ?? e.onBehalfOf}（代理）` }),
       ...(!hidden && e.onBehalfOf && { principalName: viewer.names.get(e.onBehalfOf) ?? e.onBehalfOf }),

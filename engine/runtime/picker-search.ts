@@ -2,23 +2,38 @@
 // names (转办/委派/加签/抄送 without script) read back to one user or unit each.
 //
 // Both work on the cached directory choices (context.ts), the same lists the forms validate
-// against: a search with a role or kind returns only what a field with that filter allows.
+// against: a search with a role or kind returns only what a field with that filter allows, and a
+// search for a task's 转办/委派/加签 (`task`) only whom its holder may hand it to.
 
 import type { Knex } from 'knex';
-import type { Choice } from '../forms/types.ts';
+import type { Choice, DirectoryOptions } from '../forms/types.ts';
 import { directoryChoices } from '../forms/fields/picker.ts';
 import { PICKER_SEARCH_LIMIT, ambiguousMessage, notFoundMessage, resolveEntry, searchChoices, splitEntries } from '../forms/fields/picker-choices.ts';
 import { LvzError } from '../errors.ts';
-import type { RuntimeContext } from './context.ts';
-import type { PickerQuery, PickerResult, TaskActionInput } from './types.ts';
+import { getInstance, getTask } from '../store/process/index.ts';
+import { groupOf, workflowOf, type RuntimeContext } from './context.ts';
+import { actingOn, notFound } from './access.ts';
+import { handoffTargets } from './handoff.ts';
+import type { Actor, PickerQuery, PickerResult, TaskActionInput } from './types.ts';
 
 /** At most this many characters of a query are read: a name, a unit or a username is far shorter. */
 const QUERY_MAX = 50;
 
-export async function pickerSearch(rc: RuntimeContext, query: PickerQuery): Promise<PickerResult> {
+/** A task's 转办/委派/加签 picker: only whom its holder may hand it to (handoff.ts). */
+async function handoffChoices(rc: RuntimeContext, actor: Actor, taskId: string, type: 'person' | 'org', dir: DirectoryOptions): Promise<Choice[]> {
+  const task = await getTask(rc.reads, taskId);
+  const inst = task ? await getInstance(rc.reads, task.instanceId) : undefined;
+  if (!task || !inst) throw notFound('待办', taskId);
+  const acting = await actingOn(rc, rc.reads, actor, task, inst);
+  const wf = workflowOf(rc, inst.workflowId, inst.workflowVersion);
+  const t = await handoffTargets(rc, rc.reads, { task, inst, g: groupOf(wf, task.state, task.grp) }, acting.holder.userId, actor.userId);
+  return type === 'org' ? dir.orgs.filter((c) => t.orgs.has(c.value)) : dir.people.filter((c) => t.people.has(c.value));
+}
+
+export async function pickerSearch(rc: RuntimeContext, actor: Actor, query: PickerQuery): Promise<PickerResult> {
   const dir = await rc.directory();
   const filter = query.type === 'org' ? (query.kind ? { kind: query.kind } : undefined) : (query.role ? { role: query.role } : undefined);
-  const choices = directoryChoices({ type: query.type, filter }, dir);
+  const choices = query.task ? await handoffChoices(rc, actor, query.task, query.type, dir) : directoryChoices({ type: query.type, filter }, dir);
   const { items, hasMore } = searchChoices(choices, query.q.slice(0, QUERY_MAX), PICKER_SEARCH_LIMIT);
   return { items: items.map((c) => ({ value: c.value, name: c.name ?? c.label, label: c.label, group: c.group ?? '' })), hasMore };
 }
@@ -27,20 +42,14 @@ export async function pickerSearch(rc: RuntimeContext, query: PickerQuery): Prom
 function readOne(entry: string, choices: readonly Choice[], what: string): string {
   const hit = resolveEntry(entry, choices);
   if (hit) return hit;
-  throw new LvzError('LVZ_RUN_BAD_REQUEST', ambiguousMessage(what, entry, choices) ?? notFoundMessage(what, entry), { params: { entry } });
+  throw new LvzError('LVZ_RUN_BAD_REQUEST', ambiguousMessage(what, entry, choices) ?? notFoundMessage(what, entry), { params: { entry, field: 'toUsers' } });
 }
 
-/** The action with every target typed by name or username read back to its id; ids pass as they are. */
+/** 抄送's recipients typed by name or username read back to their ids (转办 委派 加签: handoff.ts). */
 export async function resolveActionTargets<T extends TaskActionInput>(rc: RuntimeContext, input: T, tx: Knex): Promise<T> {
-  if (input.action !== 'reassign' && input.action !== 'delegate' && input.action !== 'add_signer' && input.action !== 'copy') return input;
+  if (input.action !== 'copy') return input;
   // Inside the action's transaction: on SQLite it holds the one connection.
   const dir = await rc.directory(tx);
-  if (input.action === 'copy') {
-    const users = input.toUsers.flatMap(splitEntries).map((e) => readOne(e, dir.people, '抄送对象'));
-    return { ...input, toUsers: [...new Set(users)] };
-  }
-  const out = { ...input };
-  if ('toUser' in out && out.toUser) out.toUser = readOne(out.toUser, dir.people, input.action === 'reassign' ? '转办对象' : input.action === 'delegate' ? '委派对象' : '加签人员');
-  if (out.action === 'reassign' && out.toOrg) out.toOrg = readOne(out.toOrg, dir.orgs, '转办单位');
-  return out;
+  const users = input.toUsers.flatMap(splitEntries).map((e) => readOne(e, dir.people, '抄送对象'));
+  return { ...input, toUsers: [...new Set(users)] };
 }

@@ -15,6 +15,8 @@ import { isRemovable, returnTargets } from './actions.ts';
 import { signerPosition } from './work.ts';
 import { daysLeft } from './views.ts';
 import { arrivalOf } from './arrival.ts';
+import { handoffTargets } from './handoff.ts';
+import type { PickerModel } from '../forms/types.ts';
 
 /** The events that close a task: the step's own outcome, 退回, a 加签 opinion, a 委派 answer. */
 const CLOSING = new Set(['task.completed', 'task.returned', 'task.signed', 'task.delegate_answered']);
@@ -34,7 +36,7 @@ export async function taskView(rc: RuntimeContext, actor: Actor, taskId: string)
   const task = await getTask(rc.reads, taskId);
   const inst = task ? await getInstance(rc.reads, task.instanceId) : undefined;
   if (!task || !inst) throw notFound('待办', taskId);
-  await actingOn(rc, rc.reads, actor, task, inst);
+  const acting = await actingOn(rc, rc.reads, actor, task, inst);
   const wf = workflowOf(rc, inst.workflowId, inst.workflowVersion);
   const s = stateOf(wf, task.state);
   const g = groupOf(wf, task.state, task.grp === 'cc' ? (s.tasks[0]?.id ?? 'main') : task.grp);
@@ -59,6 +61,13 @@ export async function taskView(rc: RuntimeContext, actor: Actor, taskId: string)
   const left = daysLeft(rc, task.dueAt);
   const mayRemove = task.kind === 'task' && (task.status === 'open' || task.status === 'waiting') && g.actions.includes('add_signer')
     && (inst.status === 'active' || inst.status === 'draft');
+  const actions = isOpen && task.kind === 'task' ? g.actions.filter((a) => a !== 'withdraw') : [];
+  const handsOff = actions.some((a) => a === 'reassign' || a === 'delegate' || a === 'add_signer');
+  const handoff = handsOff ? await handoffTargets(rc, rc.reads, { task, inst, g }, acting.holder.userId, actor.userId, { tasks, events }) : undefined;
+  const people = dir.people.filter((c) => handoff?.people.has(c.value));
+  const orgs = dir.orgs.filter((c) => handoff?.orgs.has(c.value));
+  // The pickers of 转办/委派/加签 search this task's handoff set, nothing wider (picker-search.ts).
+  const scoped = (m: PickerModel, type: 'person' | 'org'): PickerModel => ({ ...m, searchUrl: `/pickers/${type}?task=${encodeURIComponent(task.id)}` });
   const model = buildFormModel(form, { ...inst.data, ...(task.draft ?? {}) }, access, [], dir);
   const perItem = perItemFields(wf);
   const history = historyOf(events, wf, form, { roles: actor.roles, fields: readable, names: names.user, orgOf: names.userOrg, orgNames: names.org });
@@ -68,7 +77,7 @@ export async function taskView(rc: RuntimeContext, actor: Actor, taskId: string)
     version: inst.version,
     form: { ...model, fields: model.fields.filter((f) => !(f.readonly && perItem.has(f.name))) },
     buttons,
-    actions: isOpen && task.kind === 'task' ? g.actions.filter((a) => a !== 'withdraw') : [],
+    actions,
     opinion: !isOpen ? 'none' : task.kind === 'task' ? g.opinion : 'optional',
     phrases: phrases.map((p) => p.text),
     ...(isOpen && typeof task.draft?._opinion === 'string' && { draftOpinion: task.draft._opinion }),
@@ -89,12 +98,13 @@ export async function taskView(rc: RuntimeContext, actor: Actor, taskId: string)
         position: signerPosition(t),
       }))
       : [],
-    people: dir.people,
-    orgs: dir.orgs,
+    people,
+    orgs,
+    reassignTo: handoff?.reassignTo ?? 'person',
     actionPickers: {
-      user: pickerModel({ type: 'person' }, dir.people, [], 'a-user'),
+      user: scoped(pickerModel({ type: 'person' }, people, [], 'a-user'), 'person'),
       users: pickerModel({ type: 'person', multiple: true }, dir.people, [], 'a-copy-users'),
-      org: pickerModel({ type: 'org' }, dir.orgs, [], 'a-reassign-org'),
+      org: scoped(pickerModel({ type: 'org' }, orgs, [], 'a-reassign-org'), 'org'),
     },
   };
 }

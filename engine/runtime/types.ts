@@ -93,6 +93,8 @@ export interface PickerQuery {
   type: 'person' | 'org';
   role?: string;
   kind?: string;
+  /** A task's 转办/委派/加签 picker: only whom its holder may hand it to; not found unless the actor holds it. */
+  task?: string;
   q: string;
 }
 

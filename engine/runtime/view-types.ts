@@ -207,11 +207,13 @@ export interface TaskView {
   anonymity: AnonymityNote[];
   /** Answers of for_each groups this step may read (the lead unit sees the 协办 opinions). */
   groups: GroupAnswers[];
-  /** Directory choices for reassign / delegate / add signer. */
   /** 减签: the signers this task added who have not acted yet (the holder may take them back). */
   signers: { taskId: string; name: string; position: 'before' | 'after' }[];
+  /** Whom 转办/委派/加签 may hand this task to (handoff.ts): the people, and the units for a unit's 转办. */
   people: { value: string; label: string }[];
   orgs: { value: string; label: string }[];
+  /** 转办 moves a unit's task to another unit, any other task to one person. */
+  reassignTo: 'org' | 'person';
   /** The panels' pickers (转办/委派/加签 one person, 抄送 several, 转办 a unit): inline or searched, as for a field. */
   actionPickers: { user: PickerModel; users: PickerModel; org: PickerModel };
 }

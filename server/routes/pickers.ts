@@ -1,13 +1,14 @@
 // pickers.ts: GET /pickers/person and /pickers/org, the JSON search behind a large directory picker
 // (public/pickers.js). Signed-in users only; `role` / `kind` is the field's filter, so a search sees
-// exactly the choices the field allows, at most 50 at a time. Errors come back as JSON (error-handler.ts).
+// exactly the choices the field allows, at most 50 at a time; `task` is a task panel's 转办/委派/加签,
+// whose search sees only whom the task may be handed to (for its holder only). Errors come back as JSON (error-handler.ts).
 
 import type { FastifyInstance } from 'fastify';
 import { LvzError } from '../../engine/errors.ts';
 import type { FormModel } from '../../engine/forms/types.ts';
 import { requireActor } from '../session.ts';
 
-type Search = { Params: { type: string }; Querystring: { q?: string; role?: string; kind?: string } };
+type Search = { Params: { type: string }; Querystring: { q?: string; role?: string; kind?: string; task?: string } };
 
 /** The stylesheet and script a page with a picker adds (templates/layout.hbs places them). */
 export const PICKER_ASSETS = {
@@ -31,9 +32,9 @@ export async function pickerRoutes(app: FastifyInstance): Promise<void> {
     const { type } = request.params;
     if (type !== 'person' && type !== 'org') throw new LvzError('LVZ_RUN_NOT_FOUND', '没有这种选择器：请刷新页面后重试。');
     const str = (v: unknown) => (typeof v === 'string' ? v : '');
-    const { role, kind, q } = request.query;
+    const { role, kind, q, task } = request.query;
     const result = await app.engine.pickerSearch(actor, {
-      type, q: str(q).trim(), ...(str(role) && { role: str(role) }), ...(str(kind) && { kind: str(kind) }),
+      type, q: str(q).trim(), ...(str(role) && { role: str(role) }), ...(str(kind) && { kind: str(kind) }), ...(str(task) && { task: str(task) }),
     });
     // Names change (an import, an edit): a search is never served from a cache.
     return reply.header('Cache-Control', 'no-store').type('application/json; charset=utf-8').send(result);

@@ -32,20 +32,41 @@ function taskUrl(id: string): string {
   return `/tasks/${encodeURIComponent(id)}`;
 }
 
+/** A picker that comes back after a refused post: the message on it, what was chosen or typed kept. */
+function typedPicker(picker: TaskView['actionPickers']['user'], typed: string): TaskView['actionPickers']['user'] {
+  if (!typed) return picker;
+  if (picker.isSearch) return { ...picker, text: typed };
+  return { ...picker, groups: picker.groups?.map((g) => ({ ...g, items: g.items.map((i) => ({ ...i, checked: i.value === typed })) })) };
+}
+
 /** The panel's picker fields, shaped as a field's model so form/picker.hbs places them (inline or searched). */
-function actionPickers(action: PanelAction, view: TaskView, t: (key: string) => string) {
+function actionPickers(action: PanelAction, view: TaskView, t: (key: string) => string, failed?: PanelError) {
   const p = view.actionPickers;
-  const field = (id: string, name: string, label: string, picker: typeof p.user) => ({ id, name, label, required: false, picker });
-  if (action === 'copy') return { usersField: field('a-copy-users', 'toUsers', t('task.actions.copyTo'), p.users) };
-  if (action === 'reassign') {
+  const field = (id: string, name: string, label: string, picker: typeof p.user) => {
+    const error = failed?.action === action && failed.field === name ? failed.message : undefined;
+    const typed = failed?.action === action && typeof failed.body[name] === 'string' ? (failed.body[name] as string) : '';
     return {
-      ...(view.orgs.length > 0 && { orgField: field('a-reassign-org', 'toOrg', t('task.actions.reassignToOrg'), p.org) }),
-      ...(view.people.length > 0 && { userField: field('a-reassign-user', 'toUser', t('task.actions.reassignToUser'), p.user) }),
+      id, name, label, required: false, picker: typedPicker(picker, typed),
+      ...(error && { error, errorId: `${id}-error`, describedBy: `${id}-error` }),
     };
+  };
+  if (action === 'copy') return { usersField: field('a-copy-users', 'toUsers', t('task.actions.copyTo'), p.users) };
+  // 转办 has one picker: a unit for a unit's task, a person for any other (handoff.ts).
+  if (action === 'reassign') {
+    return view.reassignTo === 'org'
+      ? { orgField: field('a-reassign-org', 'toOrg', t('task.actions.reassignToOrg'), p.org), hint: t('task.actions.reassignHintOrg') }
+      : { userField: field('a-reassign-user', 'toUser', t('task.actions.reassignToUser'), p.user) };
   }
   if (action === 'delegate') return { userField: field('a-delegate-user', 'toUser', t('task.actions.delegateTo'), p.user) };
   if (action === 'add_signer') return { userField: field('a-add_signer-user', 'toUser', t('task.actions.addSignerTo'), p.user) };
   return {};
+}
+
+/** Whether a panel has anyone to hand the task to: one that has not is not offered. */
+function hasTargets(action: PanelAction, view: TaskView): boolean {
+  if (action === 'reassign') return (view.reassignTo === 'org' ? view.orgs : view.people).length > 0;
+  if (action === 'delegate' || action === 'add_signer') return view.people.length > 0;
+  return true;
 }
 
 /** A refused action post (an empty reason): which panel, its message, and what was typed. */
@@ -53,13 +74,27 @@ interface PanelError {
   action: PanelAction;
   message: string;
   body: Record<string, unknown>;
+  /** The panel's field the message is on: its reason box, or the picker of whom it goes to. */
+  field: 'reason' | TargetField;
+}
+
+/** The pickers of a panel that name whom it goes to. */
+const TARGET_FIELDS = ['toUser', 'toOrg', 'toUsers'] as const;
+type TargetField = (typeof TARGET_FIELDS)[number];
+
+/** The id of the field a refused panel's message links to from the error summary. */
+function panelFieldId(failed: PanelError): string {
+  if (failed.field === 'reason') return `a-${failed.action}-reason`;
+  if (failed.field === 'toUsers') return 'a-copy-users';
+  return failed.field === 'toOrg' ? 'a-reassign-org' : `a-${failed.action}-user`;
 }
 
 function actionPanels(request: FastifyRequest, view: TaskView, failed?: PanelError) {
   const t = request.server.renderer.t;
   const panels: PanelAction[] = view.actions
     .filter((a): a is (typeof ACTION_PANELS)[number] => (ACTION_PANELS as readonly string[]).includes(a))
-    .filter((a) => a !== 'return' || view.returnTargets.length > 0);
+    .filter((a) => a !== 'return' || view.returnTargets.length > 0)
+    .filter((a) => hasTargets(a, view));
   if (view.signers.length > 0) panels.push('remove_signer');
   return panels
     .map((action) => ({
@@ -73,7 +108,7 @@ function actionPanels(request: FastifyRequest, view: TaskView, failed?: PanelErr
       onceKey: newSubmissionKey(),
       csrfToken: request.csrfToken,
       targets: view.returnTargets,
-      ...actionPickers(action, view, t),
+      ...actionPickers(action, view, t, failed),
       signers: view.signers.map((x) => ({ ...x, positionLabel: t(`task.actions.${x.position}`) })),
     }));
 }
@@ -81,7 +116,7 @@ function actionPanels(request: FastifyRequest, view: TaskView, failed?: PanelErr
 /** The failed panel comes back open, its reason box marked and everything typed in it kept. */
 function panelTyped(failed: PanelError) {
   const s = (k: string) => (typeof failed.body[k] === 'string' ? (failed.body[k] as string) : '');
-  return { open: true, reasonValue: s('reason'), reasonError: failed.message, selectedTo: s('to') };
+  return { open: true, reasonValue: s('reason'), ...(failed.field === 'reason' && { reasonError: failed.message }), selectedTo: s('to') };
 }
 
 function taskFormModel(request: FastifyRequest, view: TaskView, form: FormModel, post?: FormPost, extra?: FieldError[], notice?: string) {
@@ -120,7 +155,7 @@ async function sendTaskPage(request: FastifyRequest, reply: FastifyReply, view: 
     deadline: deadlineView(t, view),
     actionPanels: panels,
     // A refused action: the page's error summary, its link moving focus to the panel's reason box.
-    ...(failed && { panelErrors: [{ id: `a-${failed.action}-reason`, message: failed.message }] }),
+    ...(failed && { panelErrors: [{ id: panelFieldId(failed), message: failed.message }] }),
     ...formModel,
     ...(hasPicker(form ?? view.form, panels) && PICKER_ASSETS),
   }, status);
@@ -198,20 +233,25 @@ async function conflictPage(request: FastifyRequest, reply: FastifyReply, actor:
 function actionInput(action: PanelAction, body: Record<string, unknown>, version: number): TaskActionInput {
   const s = (k: string) => (typeof body[k] === 'string' ? (body[k] as string).trim() : '');
   const list = (k: string) => (Array.isArray(body[k]) ? (body[k] as unknown[]) : body[k] ? [body[k]] : []).map(String).filter(Boolean);
+  // A picker posted twice (a forged form, two boxes) stays two names: the engine refuses it as ambiguous, it never picks one.
+  const one = (k: string) => list(k).map((v) => v.trim()).filter(Boolean).join('、');
   switch (action) {
     case 'return': return { action, to: s('to'), reason: s('reason'), version };
-    case 'reassign': return { action, toOrg: s('toOrg') || undefined, toUser: s('toUser') || undefined, reason: s('reason'), version };
-    case 'delegate': return { action, toUser: s('toUser'), reason: s('reason') || undefined, version };
-    case 'add_signer': return { action, toUser: s('toUser'), position: s('position') === 'after' ? 'after' : 'before', reason: s('reason') || undefined, version };
+    case 'reassign': return { action, toOrg: one('toOrg') || undefined, toUser: one('toUser') || undefined, reason: s('reason'), version };
+    case 'delegate': return { action, toUser: one('toUser'), reason: s('reason') || undefined, version };
+    case 'add_signer': return { action, toUser: one('toUser'), position: s('position') === 'after' ? 'after' : 'before', reason: s('reason') || undefined, version };
     case 'remove_signer': return { action, signerTaskId: s('signerTaskId'), reason: s('reason') || undefined, version };
     case 'remind': return { action, message: s('message') || undefined };
     case 'copy': return { action, toUsers: list('toUsers') };
   }
 }
 
-/** The engine's refusal of the reason typed in a panel (missing, too long, not plain text). */
-function isReasonError(e: unknown): e is LvzError {
-  return isLvzError(e) && (e.code === 'LVZ_RUN_REASON_REQUIRED' || e.params.field === 'reason');
+/** The field of a panel the engine's refusal is about: the reason (missing, too long) or whom it goes to (not allowed, two targets). */
+function panelFieldOf(e: unknown): PanelError['field'] | undefined {
+  if (!isLvzError(e)) return undefined;
+  if (e.code === 'LVZ_RUN_REASON_REQUIRED' || e.params.field === 'reason') return 'reason';
+  const field = e.params.field;
+  return (TARGET_FIELDS as readonly unknown[]).includes(field) ? field as TargetField : undefined;
 }
 
 export async function taskRoutes(app: FastifyInstance): Promise<void> {
@@ -277,11 +317,12 @@ export async function taskRoutes(app: FastifyInstance): Promise<void> {
     try {
       done = await app.engine.taskAction(actor, request.params.id, input, post.once ? { key: post.once, request: input } : undefined);
     } catch (e) {
-      if (!isReasonError(e)) throw e;
+      const field = panelFieldOf(e);
+      if (!field || !isLvzError(e)) throw e;
       // No browser bubble (the box has no `required`): the task page again (422, or 400 for a bad text), with
-      // the error summary first and the panel open, what was typed kept.
+      // the error summary first and the panel open, its field marked, what was typed kept.
       const view = await app.engine.task(actor, request.params.id);
-      return sendTaskPage(request, reply, view, taskFormModel(request, view, view.form), statusOf(e.code), { action, message: e.message, body });
+      return sendTaskPage(request, reply, view, taskFormModel(request, view, view.form), statusOf(e.code), { action, message: e.message, body, field });
     }
     reply.flash(done.replayed ? t('task.replayed') : t(`task.actions.done.${action}`));
     // 催办, 抄送 and 减签 leave the task where it was: its holder carries on.

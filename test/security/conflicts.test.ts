@@ -124,7 +124,8 @@ describe('a typed reply is never lost on a conflict', () => {
     const page = await fgw.get(`/tasks/${lead}`);
     const fgwActor = (await s.engine.login('fgw1', DEMO_PASSWORD)).actor;
     const version = (await s.engine.task(fgwActor, lead)).version;
-    await s.engine.taskAction(fgwActor, lead, { action: 'reassign', toOrg: 'city-jyj', reason: '职责不符', version });
+    // Not to 市教育局: it is a co-handler here, acting already, and 转办 never goes to one (handoff.ts).
+    await s.engine.taskAction(fgwActor, lead, { action: 'reassign', toOrg: 'city-mzj', reason: '职责不符', version });
     for (const headers of [{}, { 'HX-Request': 'true' }] as Record<string, string>[]) {
       const res = await fgw.post(`/tasks/${lead}`, replyForm(page.text), { headers });
       expect([403, 404, 409]).toContain(res.status);

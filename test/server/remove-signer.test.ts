@@ -26,7 +26,7 @@ describe('减签', () => {
   it('is offered while a signer added before the owner has not acted, and gives the owner the task back', async () => {
     let page = await unit.get(`/tasks/${taskId}`);
     expect(page.text).not.toContain('id="action-remove_signer"');
-    const added = await unit.post(`/tasks/${taskId}/actions/add_signer`, { toUser: 'leader1', position: 'before', _version: inputValue(page.text, '_version')! });
+    const added = await unit.post(`/tasks/${taskId}/actions/add_signer`, { toUser: 'jyj1', position: 'before', _version: inputValue(page.text, '_version')! });
     expect(added.status).toBe(303);
     page = await unit.get(`/tasks/${taskId}`);
     expect(page.text).toContain('id="action-remove_signer"');

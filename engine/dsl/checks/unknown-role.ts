@@ -1,4 +1,4 @@
-// unknown-role.ts: every role a step, a starter or viewer list, a copy or an anonymity rule names is in roles:.
+// unknown-role.ts: every role a step, a starter or viewer list, a copy, an anonymity or a handoff rule names is in roles:.
 
 import { LvzError } from '../../errors.ts';
 import { groupsOf } from '../walk.ts';
@@ -23,6 +23,7 @@ export const unknownRole: Check = (wf, src) => {
   for (const { state, group, path } of groupsOf(wf)) {
     if (group.role !== undefined) report(group.role, `${path}/role`, `步骤${q(state.name)}`);
     group.anonymous_to.forEach((r, i) => report(r, `${path}/anonymous_to/${i}`, `步骤${q(state.name)}的 anonymous_to: `));
+    group.handoff?.roles?.forEach((r, i) => report(r, `${path}/handoff/roles/${i}`, `步骤${q(state.name)}的 handoff: `));
   }
   for (const state of Object.values(wf.states)) {
     state.copy?.roles.forEach((r, i) => report(r, `/states/${state.name}/copy/roles/${i}`, `步骤${q(state.name)}的 copy: `));

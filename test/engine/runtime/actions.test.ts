@@ -116,7 +116,7 @@ describe('office actions', () => {
     expect((await h.engine.inbox(await h.as('leader1'), 'todo', { page: 1, pageSize: 100 })).items.some((t) => t.instanceId === id)).toBe(false);
     const history = (await h.engine.instance(await h.as('admin'), id)).history;
     expect(history.filter((e) => e.type === 'task.signer_removed')).toHaveLength(1);
-    expect(history.at(-1)?.summary).toBe('减签');
+    expect(history.at(-1)?.summary).toBe('减签 赵志刚');
 
     // After: taken back before the owner finishes, the step no longer waits for them.
     expect(await add('staff1', 'after')).toBe('ok');
