@@ -8,7 +8,8 @@ import { getInstance, getTask, listEvents, tasksOfInstance, updateTask, type Eve
 import type { Actor, TaskButton, TaskView } from './types.ts';
 import { actingOn, notFound } from './access.ts';
 import { groupOf, stateOf, workflowOf, type RuntimeContext } from './context.ts';
-import { accessOf, stepForm } from './form-input.ts';
+import { accessOf, isDraftable, stepForm } from './form-input.ts';
+import { waitingOf } from './wait-for.ts';
 import { groupAnswers, perItemFields } from './group-answers.ts';
 import { anonymityOf, historyOf } from './history.ts';
 import { isRemovable, returnTargets } from './actions.ts';
@@ -39,7 +40,9 @@ export async function taskView(rc: RuntimeContext, actor: Actor, taskId: string)
     rc.directory(), rc.names(), listPhrases(rc.reads, actor.userId), listEvents(rc.reads, inst.id), tasksOfInstance(rc.reads, inst.id),
   ]);
   const readable = new Set([...full.read, ...full.edit]);
-  const buttons: TaskButton[] = !isOpen ? []
+  const waiting = isOpen && task.kind === 'task' ? waitingOf(s, g, tasks.filter((t) => t.state === task.state && t.visit === task.visit), rc.now()) : undefined;
+  // While the step waits for another group (wait_for:) its buttons are not offered; the engine refuses them too.
+  const buttons: TaskButton[] = !isOpen || waiting ? []
     : task.kind === 'delegated' ? [{ event: 'answer', label: '答复委派', reason: 'none' }]
     : task.kind === 'signer' ? [{ event: 'sign', label: '提交加签意见', reason: 'none' }]
     : g.outcomes.map((o) => ({
@@ -57,8 +60,12 @@ export async function taskView(rc: RuntimeContext, actor: Actor, taskId: string)
     version: inst.version,
     form: { ...model, fields: model.fields.filter((f) => !(f.readonly && perItem.has(f.name))) },
     buttons,
-    actions: isOpen && task.kind === 'task' ? g.actions.filter((a) => a !== 'withdraw') : [],
+    // 撤回 is on the instance page; 催办 never here: this page is the holder's, and one reminds others.
+    actions: isOpen && task.kind === 'task' ? g.actions.filter((a) => a !== 'withdraw' && a !== 'remind') : [],
     opinion: task.kind === 'task' ? g.opinion : 'optional',
+    ...(g.opinion_label && { opinionLabel: g.opinion_label }),
+    ...(waiting && { waiting }),
+    isDraftable: isOpen && isDraftable(g, task.kind),
     phrases: phrases.map((p) => p.text),
     ...(isOpen && typeof task.draft?._opinion === 'string' && { draftOpinion: task.draft._opinion }),
     returnTargets: targets.map((t) => ({ state: t, title: wf.def.states[t]?.title ?? t })),
