@@ -6,6 +6,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inputValue, loginAs, startServer, type Client, type TestServer } from '../helpers/http.ts';
+import { apiToken } from '../helpers/spawn.ts';
 
 let s: TestServer;
 let fgw: Client;
@@ -71,6 +72,18 @@ describe('the lead unit\'s reply page (issue 14 item 11)', () => {
     expect(res.text).toContain('还在等待协办单位意见（1/2 已提交）');
     expect(res.text).toContain('href="#waiting"');
     expect(res.text).toContain('已列入年度计划。');
+    expect((await s.engine.instance(await actor('fgw1'), id)).version).toBe(version);
+
+    // Over the API the same: the task says what it waits for, and a completion is 409 LVZ_RUN_WAITING.
+    const token = await apiToken(s.base, 'fgw1');
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const task = await fetch(`${s.base}/api/v1/tasks/${lead}`, { headers }).then((r) => r.json());
+    expect(task).toMatchObject({ waiting: { title: '协办单位意见', done: 1, total: 2 }, buttons: [], opinionLabel: '答复意见', isDraftable: true });
+    const api = await fetch(`${s.base}/api/v1/tasks/${lead}/complete`, {
+      method: 'POST', headers, body: JSON.stringify({ event: 'submit', version: task.version, data: { reply: '已列入年度计划。', grade: 'B' } }),
+    });
+    expect(api.status).toBe(409);
+    expect((await api.json()).error.code).toBe('LVZ_RUN_WAITING');
     expect((await s.engine.instance(await actor('fgw1'), id)).version).toBe(version);
 
     await complete('wjw1', id, 'submit', { co_opinion: '建议同步纳入医养结合试点。' });
