@@ -108,6 +108,12 @@ export const taskViewSchema = {
     buttons: { type: 'array', items: buttonSchema },
     actions: { type: 'array', items: str },
     opinion: { type: 'string', enum: ['required', 'optional', 'none'] },
+    opinionLabel: { type: 'string', description: '本环节意见框的名称（如“答复意见”）；没有时为“审批意见”' },
+    waiting: {
+      type: 'object', description: '本环节在等待同一步骤的另一组任务（wait_for，如主办单位等待协办单位意见）：等待期间 buttons 为空，提交会得到 409 LVZ_RUN_WAITING',
+      properties: { title: str, done: int, total: int, until: str },
+    },
+    isDraftable: { type: 'boolean', description: '可以保存草稿：任务未办结，且本环节有要填写的字段' },
     phrases: { type: 'array', items: str },
     returnTargets: { type: 'array', items: { type: 'object', properties: { state: str, title: str } } },
     signers: { type: 'array', items: { type: 'object', properties: { taskId: str, name: str, position: str } } },

@@ -9,6 +9,7 @@ import type { Renderer } from './render.ts';
 
 export const OPINION_ID = 'f-_opinion';
 export const REASON_ID = 'f-_reason';
+export const WAITING_ID = 'waiting';
 
 export interface RecordFormOptions {
   action: string;
@@ -17,6 +18,8 @@ export interface RecordFormOptions {
   version?: number;
   allowDraft: boolean;
   opinion?: 'required' | 'optional' | 'none';
+  /** The step's name for its opinion box (答复意见); absent: the label set's 审批意见. */
+  opinionLabel?: string;
   phrases?: string[];
   /** What the user posted, kept on a re-render. */
   post?: FormPost;
@@ -48,6 +51,7 @@ export function recordFormModel(t: Renderer['t'], o: RecordFormOptions): Record<
     buttons,
     opinion: {
       show: !!o.opinion && o.opinion !== 'none',
+      label: o.opinionLabel ?? t('task.opinion'),
       required: o.opinion === 'required',
       phrases: o.phrases ?? [],
       value: o.post?.opinion ?? o.opinionValue ?? '',
@@ -75,5 +79,7 @@ export function submitFailure(e: unknown): SubmitFailure | undefined {
   }
   if (e.code === 'LVZ_RUN_OPINION_REQUIRED') return { kind: 'extra', error: { id: OPINION_ID, name: '_opinion', message: e.message } };
   if (e.code === 'LVZ_RUN_REASON_REQUIRED') return { kind: 'extra', error: { id: REASON_ID, name: '_reason', message: e.message } };
+  // The buttons were offered on a page rendered before the wait began (or posted by hand): the summary links to the notice.
+  if (e.code === 'LVZ_RUN_WAITING') return { kind: 'extra', error: { id: WAITING_ID, name: '_event', message: e.message } };
   return undefined;
 }

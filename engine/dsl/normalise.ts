@@ -120,18 +120,28 @@ function normaliseGroup(g: Raw, id: string, path: (string | number)[], state: St
     ...(g.form !== undefined && { form: g.form }),
     fields: { edit: fields.edit ?? [], read: fields.read ?? [], hidden: fields.hidden ?? [], require: fields.require ?? [] },
     actions: (g.actions ?? []) as TaskAction[],
-    opinion: g.opinion ?? 'none',
+    ...opinionOf(g.opinion),
     anonymous_to: g.anonymous_to ?? [],
     return_to: g.return_to ?? [],
     ...(g.return_within !== undefined && { return_within: dur(g.return_within, [...path, 'return_within']) }),
     rules: g.rules ?? [],
     ...(g.handoff !== undefined && { handoff: g.handoff }),
     ...(g.for_each !== undefined && { for_each: g.for_each }),
+    ...(g.wait_for !== undefined && { wait_for: g.wait_for }),
     complete_when: completeWhen(g.complete_when),
     outcomes: outcomes(g, state),
     ...(deadline && { deadline }),
     path: toPointer(path),
   };
+}
+
+/** `opinion: required` or `opinion: { label: 答复意见, required: true }` (a named box is optional unless required). */
+function opinionOf(o: unknown): Pick<TaskGroupDef, 'opinion' | 'opinion_label'> {
+  if (o !== null && typeof o === 'object') {
+    const { label, required } = o as { label?: string; required?: boolean };
+    return { opinion: required === true ? 'required' : 'optional', ...(label !== undefined && { opinion_label: label }) };
+  }
+  return { opinion: (o as TaskGroupDef['opinion'] | undefined) ?? 'none' };
 }
 
 function completeWhen(c: unknown): CompleteWhen {

@@ -54,6 +54,8 @@ export interface TaskDef extends Assignment {
   fields: FieldRights;
   actions: TaskAction[];
   opinion: 'required' | 'optional' | 'none';
+  /** What the opinion box is called (`opinion: { label: 答复意见 }`); absent: 审批意见. */
+  opinion_label?: string;
   /** Roles from which the actor's identity is hidden (back-to-back evaluation). */
   anonymous_to: string[];
   /** Named earlier steps a `return` may go to; `previous` and `initiator` are always allowed when return is on. */
@@ -95,6 +97,11 @@ export interface TaskGroupDef extends TaskDef {
   complete_when: CompleteWhen;
   /** Outcome buttons of each task in the group (default: [submit]); tallied in `tally.<id>.<outcome>`. */
   outcomes: { id: string; label: string }[];
+  /**
+   * Another group of the same state this one waits for (the lead unit for its co-handlers): its
+   * buttons are refused while a task of that group is still open and not past its deadline.
+   */
+  wait_for?: string;
   /** A deadline for this group alone (co-handlers answer within a month, say). */
   deadline?: DeadlineDef;
   /** Source position (JSON pointer) of this group: `/states/<s>/task` or `/states/<s>/tasks/<i>`. */

@@ -16,7 +16,7 @@ import { logOnly } from './complete.ts';
 import { groupOf, stateOf, workflowOf, type RuntimeContext } from './context.ts';
 import { GOTO } from './machine.ts';
 import { celActor, ensureOpen, ensurePlainText, ensureRunning, loadTask, requireReason, type Loaded } from './load.ts';
-import { canSee, holdersOf, notFound } from './access.ts';
+import { canSee, holdersOf, holds, notFound } from './access.ts';
 import { insertCopies, newTask, signerPosition } from './work.ts';
 import { HANDLING_UNIT_ROLE } from '../dsl/roles.ts';
 import { resolveActionTargets } from './picker-search.ts';
@@ -205,12 +205,19 @@ async function remindTask(rc: RuntimeContext, actor: Actor, taskId: string, mess
   await writeTx(rc.db, async (tx) => {
     const task = await getTask(tx, taskId);
     const inst = task ? await lockInstance(tx, task.instanceId) : undefined;
-    if (!task || !inst || !(await canSee(rc, tx, actor, await holdersOf(tx, actor, rc.now()), inst))) throw notFound('待办', taskId);
+    const holders = await holdersOf(tx, actor, rc.now());
+    if (!task || !inst || !(await canSee(rc, tx, actor, holders, inst))) throw notFound('待办', taskId);
     ensureOpen(task, inst);
+    if (holders.some((h) => holds(task, h))) throw remindOwn();
     const wf = workflowOf(rc, inst.workflowId, inst.workflowVersion);
     ensureAction(groupOf(wf, task.state, task.grp), 'remind');
     await logReminder(rc, tx, inst, task, actor.userId, message);
   });
+}
+
+/** 催办 reminds whoever else holds a task: never the asker (nor a principal they stand in for). */
+export function remindOwn(): LvzError {
+  return new LvzError('LVZ_RUN_REMIND_OWN', '这项任务由您办理，不能催办自己：请在待办中直接办理', {});
 }
 
 export async function logReminder(rc: RuntimeContext, tx: Knex, inst: InstanceRow, task: TaskRow | undefined, actorId: string | null, message?: string): Promise<void> {

@@ -15,6 +15,7 @@ import { mergeData, unassignedAsFieldError, validateStep } from './form-input.ts
 import { celActor, ensureOpen, ensurePlainText, loadTask, requireReason, type Loaded } from './load.ts';
 import { signerPosition } from './work.ts';
 import { onceIn } from './idempotency.ts';
+import { ensureNotWaiting } from './wait-for.ts';
 
 export interface CompleteResult { instanceId: string; state: string; stateTitle: string }
 
@@ -24,12 +25,13 @@ export function isEventMode(s: StateDef, g: TaskGroupDef, event: string): boolea
 }
 
 export function checkOpinion(g: TaskGroupDef, opinion: string | undefined): string | undefined {
-  ensurePlainText(opinion, '审批意见', 'opinion');
+  const label = g.opinion_label ?? '审批意见';
+  ensurePlainText(opinion, label, 'opinion');
   const o = (opinion ?? '').trim();
   if (g.opinion === 'required' && !o) {
-    throw new LvzError('LVZ_RUN_OPINION_REQUIRED', '这一步需要填写审批意见：请填写意见（可从常用语中选择）后再提交', {});
+    throw new LvzError('LVZ_RUN_OPINION_REQUIRED', `这一步需要填写${label}：请填写${label}（可从常用语中选择）后再提交`, { params: { label } });
   }
-  if (o.length > 2000) throw new LvzError('LVZ_RUN_BAD_REQUEST', '审批意见不能超过 2000 个字：请精简后再提交', {});
+  if (o.length > 2000) throw new LvzError('LVZ_RUN_BAD_REQUEST', `${label}不能超过 2000 个字：请精简后再提交`, {});
   return o || undefined;
 }
 
@@ -80,6 +82,7 @@ async function finishTask(rc: RuntimeContext, tx: Knex, actor: Actor, l: Loaded,
   if (!outcome) {
     throw new LvzError('LVZ_RUN_EVENT_NOT_ALLOWED', `这一步没有“${input.event}”操作：请使用页面上的按钮提交`, { params: { event: input.event } });
   }
+  if (g.wait_for) ensureNotWaiting(s, g, await tasksOfVisit(tx, inst.id, task.state, task.visit), rc.now());
   const opinion = checkOpinion(g, input.opinion);
   const reason = reasonFor(s, input.event, input.reason);
   const current = { ...inst.data, ...(task.draft ?? {}) };

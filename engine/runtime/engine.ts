@@ -17,7 +17,7 @@ import type { Engine, TaskButton } from './types.ts';
 import { taskAction } from './actions.ts';
 import { completeTask } from './complete.ts';
 import { stateOf, workflowOf, groupOf, type RuntimeContext } from './context.ts';
-import { accessOf, mergeData, stepForm, resolveUploads } from './form-input.ts';
+import { accessOf, isDraftable, mergeData, stepForm, resolveUploads } from './form-input.ts';
 import { fileFor, upload, uploadAll } from './files.ts';
 import { fireDueTimers } from './fire-timers.ts';
 import { sweepOrphanUploads } from './orphan-files.ts';
@@ -154,6 +154,9 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>, lo
         const l = await loadTask(rc, tx, actor, taskId);
         ensureOpen(l.task, l.inst);
         const g = groupOf(l.wf, l.task.state, l.task.grp);
+        if (!isDraftable(g, l.task.kind)) {
+          throw new LvzError('LVZ_RUN_EVENT_NOT_ALLOWED', '这一步没有需要填写的内容，不能保存草稿：请直接选择办理结果', { params: { action: 'draft' } });
+        }
         const form = stepForm(rc, l.wf, g);
         const access = accessOf(form, g);
         const current = { ...l.inst.data, ...(l.task.draft ?? {}) };

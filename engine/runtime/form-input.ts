@@ -29,6 +29,15 @@ export function accessOf(form: CompiledForm, g: TaskGroupDef): FieldAccess {
   return { edit, read, listed };
 }
 
+/**
+ * 保存草稿 is offered (and taken) only where the step edits a field: a step that only reads the
+ * record and records a decision by its button (代表附议: 同意附议 / 不同意), with an opinion box at
+ * most, has nothing worth keeping for later. A 加签 signer gives only an opinion.
+ */
+export function isDraftable(g: TaskGroupDef, kind: 'task' | 'delegated' | 'signer' | 'cc'): boolean {
+  return (kind === 'task' || kind === 'delegated') && g.fields.edit.length > 0;
+}
+
 const requiring = new WeakMap<TaskGroupDef, { base: CompiledForm; form: CompiledForm }>();
 
 /** The step's form, with the fields its `fields.require` lists required here (and marked 必填 on its page). */

@@ -7,15 +7,15 @@
 import type { Knex } from 'knex';
 import { LvzError } from '../errors.ts';
 import {
-  appendEvent, cancelOpenTasks, cancelTimers, listEvents, lockInstance, tasksOfInstance, writeTx, type EventRow, type InstanceRow, type TaskRow,
+  appendEvent, cancelOpenTasks, cancelTimers, listEvents, lockInstance, tasksOfInstance, writeTx, type EventRow, type Holder, type InstanceRow, type TaskRow,
 } from '../store/process/index.ts';
 import type { Actor } from './types.ts';
 import { conflict, openWorking, persist, reenter, send, settle } from './advance.ts';
 import { workflowOf, type RuntimeContext } from './context.ts';
 import { GOTO } from './machine.ts';
 import { celActor, ensureRunning, requireReason } from './load.ts';
-import { canSee, holdersOf, notFound } from './access.ts';
-import { logReminder } from './actions.ts';
+import { canSee, holdersOf, holds, notFound } from './access.ts';
+import { logReminder, remindOwn } from './actions.ts';
 import { ensureAdministers } from './admin-scope.ts';
 
 /** The instance, locked for this transaction (lockInstance), if the actor may see it. */
@@ -119,11 +119,21 @@ export async function moveInstance(rc: RuntimeContext, actor: Actor, instanceId:
   });
 }
 
+/**
+ * 催办 reminds someone else: when every open task is the viewer's own (or a principal's they stand
+ * in for), there is nobody to remind, and the instance page does not offer it.
+ */
+export function isAllMine(tasks: TaskRow[], holders: Holder[]): boolean {
+  const open = tasks.filter((t) => (t.status === 'open' || t.status === 'waiting') && t.kind !== 'cc');
+  return open.length > 0 && open.every((t) => holders.some((h) => holds(t, h)));
+}
+
 /** 催办 the whole instance: one logged reminder (its count is shown on the instance page). */
 export async function remindInstance(rc: RuntimeContext, actor: Actor, instanceId: string, message?: string): Promise<void> {
   await writeTx(rc.db, async (tx) => {
     const inst = await loadVisible(rc, tx, actor, instanceId);
     ensureRunning(inst);
+    if (isAllMine(await tasksOfInstance(tx, inst.id), await holdersOf(tx, actor, rc.now()))) throw remindOwn();
     await logReminder(rc, tx, inst, undefined, actor.userId, message);
   });
 }

@@ -8,7 +8,8 @@ import { getInstance, getTask, listEvents, tasksOfInstance, updateTask, type Eve
 import type { Actor, HandledFact, HistoryEntry, TaskButton, TaskView } from './types.ts';
 import { actingOn, notFound } from './access.ts';
 import { groupOf, stateOf, workflowOf, type RuntimeContext } from './context.ts';
-import { accessOf, stepForm } from './form-input.ts';
+import { accessOf, isDraftable, stepForm } from './form-input.ts';
+import { waitingOf } from './wait-for.ts';
 import { groupAnswers, perItemFields } from './group-answers.ts';
 import { anonymityOf, historyOf } from './history.ts';
 import { isRemovable, returnTargets } from './actions.ts';
@@ -50,7 +51,9 @@ export async function taskView(rc: RuntimeContext, actor: Actor, taskId: string)
     rc.directory(), rc.names(), listPhrases(rc.reads, actor.userId), listEvents(rc.reads, inst.id), tasksOfInstance(rc.reads, inst.id),
   ]);
   const readable = new Set([...full.read, ...full.edit]);
-  const buttons: TaskButton[] = !isOpen ? []
+  const waiting = isOpen && task.kind === 'task' ? waitingOf(s, g, tasks.filter((t) => t.state === task.state && t.visit === task.visit), rc.now()) : undefined;
+  // While the step waits for another group (wait_for:) its buttons are not offered; the engine refuses them too.
+  const buttons: TaskButton[] = !isOpen || waiting ? []
     : task.kind === 'delegated' ? [{ event: 'answer', label: '答复委派', reason: 'none' }]
     : task.kind === 'signer' ? [{ event: 'sign', label: '提交加签意见', reason: 'none' }]
     : g.outcomes.map((o) => ({
@@ -61,7 +64,7 @@ export async function taskView(rc: RuntimeContext, actor: Actor, taskId: string)
   const left = daysLeft(rc, task.dueAt);
   const mayRemove = task.kind === 'task' && (task.status === 'open' || task.status === 'waiting') && g.actions.includes('add_signer')
     && (inst.status === 'active' || inst.status === 'draft');
-  const actions = isOpen && task.kind === 'task' ? g.actions.filter((a) => a !== 'withdraw') : [];
+  const actions = isOpen && task.kind === 'task' ? g.actions.filter((a) => a !== 'withdraw' && a !== 'remind') : [];
   const handsOff = actions.some((a) => a === 'reassign' || a === 'delegate' || a === 'add_signer');
   const handoff = handsOff ? await handoffTargets(rc, rc.reads, { task, inst, g }, acting.holder.userId, actor.userId, { tasks, events }) : undefined;
   const people = dir.people.filter((c) => handoff?.people.has(c.value));
@@ -77,8 +80,12 @@ export async function taskView(rc: RuntimeContext, actor: Actor, taskId: string)
     version: inst.version,
     form: { ...model, fields: model.fields.filter((f) => !(f.readonly && perItem.has(f.name))) },
     buttons,
+    // 撤回 is on the instance page; 催办 never here: this page is the holder's, and one reminds others.
     actions,
     opinion: !isOpen ? 'none' : task.kind === 'task' ? g.opinion : 'optional',
+    ...(g.opinion_label && { opinionLabel: g.opinion_label }),
+    ...(waiting && { waiting }),
+    isDraftable: isOpen && isDraftable(g, task.kind),
     phrases: phrases.map((p) => p.text),
     ...(isOpen && typeof task.draft?._opinion === 'string' && { draftOpinion: task.draft._opinion }),
     returnTargets: targets.map((t) => ({ state: t, title: wf.def.states[t]?.title ?? t })),

@@ -180,6 +180,15 @@ export interface TaskView {
   buttons: TaskButton[];
   actions: TaskAction[];
   opinion: 'required' | 'optional' | 'none';
+  /** What the step calls its opinion box (`opinion: { label: 答复意见 }`); absent: 审批意见. */
+  opinionLabel?: string;
+  /**
+   * The step waits for another task group (`wait_for:`): how many of its tasks are in, and until
+   * when at the latest. No buttons are offered meanwhile (保存草稿 is, where the step edits fields).
+   */
+  waiting?: { title: string; done: number; total: number; until?: string };
+  /** 保存草稿 is offered: the task is open and its step edits a field (form-input.ts isDraftable). */
+  isDraftable: boolean;
   phrases: string[];
   /** The opinion kept with the task's draft (保存草稿, or a submit that lost a race). */
   draftOpinion?: string;

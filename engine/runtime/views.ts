@@ -20,7 +20,7 @@ import { accessOf } from './form-input.ts';
 import { adminReach, administers } from './admin-scope.ts';
 import { groupAnswers } from './group-answers.ts';
 import { anonymityOf, hidesActor, historyOf } from './history.ts';
-import { withdrawable } from './instance-actions.ts';
+import { isAllMine, withdrawable } from './instance-actions.ts';
 import { arrivalOf } from './arrival.ts';
 import type { RoleSet } from '../dsl/roles.ts';
 
@@ -188,7 +188,7 @@ export async function instanceView(rc: RuntimeContext, actor: Actor, id: string)
       cancel: isRunning && inst.initiatorId === actor.userId,
       terminate: isRunning && isAdmin,
       move: isRunning && isAdmin,
-      remind: isRunning && open.length > 0,
+      remind: isRunning && open.length > 0 && !isAllMine(tasks, holders),
       withdraw: isRunning && !w.problem,
     },
     moveTargets: isRunning && isAdmin

@@ -128,8 +128,9 @@ function taskFormModel(request: FastifyRequest, view: TaskView, form: FormModel,
     form,
     buttons: view.buttons,
     version: post && post.version >= 0 && !stale ? post.version : view.version,
-    allowDraft: view.buttons.length > 0,
+    allowDraft: view.isDraftable,
     opinion: view.opinion,
+    ...(view.opinionLabel && { opinionLabel: view.opinionLabel }),
     phrases: view.phrases,
     post,
     opinionValue: view.draftOpinion,
@@ -185,7 +186,8 @@ async function rerender(request: FastifyRequest, reply: FastifyReply, actor: Act
   const view = await engine.task(actor, id);
   const form = failure.kind === 'form' ? failure.form : await typedForm(engine, actor, id, view.form, post);
   const extra = failure.kind === 'extra' ? [failure.error] : [];
-  return sendTaskPage(request, reply, view, taskFormModel(request, view, form, post, extra), 422);
+  const status = isLvzError(error) && error.code === 'LVZ_RUN_WAITING' ? statusOf(error.code) : 422;
+  return sendTaskPage(request, reply, view, taskFormModel(request, view, form, post, extra), status);
 }
 
 /**

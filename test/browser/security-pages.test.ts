@@ -1,6 +1,6 @@
 // security-pages.test.ts: the pages issue 12 added, walked in headless Chromium at desktop and phone
 // width as their users meet them: the login warning and lock, API tokens with scope and expiry, a
-// conflict that gives the typed reply back, a replayed start form, the 办理测评 anonymity note, a
+// conflict that gives the typed reply back (the co-handler answering late, past its month), a replayed start form, the 办理测评 anonymity note, a
 // control character in a title, /admin/timers for a district admin, and a too-costly expression in
 // the studio. Each page is screenshotted (test-artifacts/browser/security/) and checked with axe.
 
@@ -162,6 +162,8 @@ for (const vp of VIEWPORTS) {
       const instanceId = await assigned(`冲突页面查看（${vp.name}）`, ['city-jyj']);
       const lead = await openTask(instanceId, 'handle', 'lead');
       const co = await openTask(instanceId, 'handle', 'cohandle');
+      // A month and more on: past the co-handler's deadline the lead may reply without it (wait_for), so it answers late.
+      server.clock.now = new Date(server.clock.now.getTime() + 40 * 86_400_000);
       const page = await logIn(vp, 'fgw1');
       await page.goto(`${server.base}/tasks/${lead}`);
       await page.getByLabel(/^答复内容/).fill(REPLY);

@@ -120,7 +120,7 @@ async function walk(vp: Viewport, rehandle: boolean): Promise<PageCheck[]> {
   await pick(review.page, 'co_units', '教育', '市教育局');
   await chooseRadio(review.page, /是否复杂/, '否');
   await chooseRadio(review.page, /是否重点建议/, '否');
-  await review.page.getByLabel(/审批意见/).fill('同意交办。');
+  await review.page.getByLabel(/交办意见/).fill('同意交办。');
   await submitAndLand(review, '交办', 'assigned');
   await done(review, checks);
 

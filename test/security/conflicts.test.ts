@@ -1,6 +1,7 @@
 // conflicts.test.ts: issue 12 item 7. A submit that loses a race never loses what was typed: fgw1
-// writes a 4,000-character reply while jyj1 completes the co-handling task (the instance's version
-// moves on); the 409 shows the form again with the reply, kept as the task's draft, and says what
+// writes a 4,000-character reply while jyj1 completes the co-handling task late, past its month
+// (before that the lead waits for it, wait_for: cohandle, and is offered no reply button), so the instance's version
+// moves on; the 409 shows the form again with the reply, kept as the task's draft, and says what
 // changed; the same for htmx, for two submits racing, for a task moved away by 调整办理步骤 (the
 // text comes back in the response), and over the API a 409 says what to do next.
 // Runs on the pass's database (SQLite file, or PostgreSQL with LVZHI_TEST_PG=1).
@@ -49,6 +50,15 @@ async function atHandle(): Promise<{ instanceId: string; lead: string; co: strin
   return { instanceId, lead: await openTask(instanceId, 'handle', 'lead'), co: await openTask(instanceId, 'handle', 'cohandle') };
 }
 
+/**
+ * A month and more later: the co-handler's deadline has passed, so the lead may reply before it
+ * answers. fgw1 logs in again (a session ends 12 hours after its login).
+ */
+async function pastCoDeadline(): Promise<void> {
+  s.clock.now = new Date(s.clock.now.getTime() + 40 * 86_400_000);
+  fgw = await loginAs(s.base, 'fgw1');
+}
+
 async function coHandlerAnswers(co: string): Promise<void> {
   const view = await s.engine.task(actors.jyj1!, co);
   await s.engine.complete(actors.jyj1!, co, { event: view.buttons[0]!.event, version: view.version, input: { co_opinion: '同意主办单位意见' } });
@@ -61,6 +71,7 @@ function replyForm(page: string, reply = REPLY): Record<string, string> {
 describe('a typed reply is never lost on a conflict', () => {
   it('plain form: the co-handler moved the version on; the 409 shows the reply, keeps it as the draft and says what changed', async () => {
     const { lead, co } = await atHandle();
+    await pastCoDeadline();
     const page = await fgw.get(`/tasks/${lead}`);
     const form = replyForm(page.text);
     await coHandlerAnswers(co);
@@ -82,6 +93,7 @@ describe('a typed reply is never lost on a conflict', () => {
 
   it('htmx: the 409 is the form fragment with the reply and the notice; a later GET shows the draft', async () => {
     const { lead, co } = await atHandle();
+    await pastCoDeadline();
     const page = await fgw.get(`/tasks/${lead}`);
     await coHandlerAnswers(co);
     const res = await fgw.post(`/tasks/${lead}`, replyForm(page.text), { headers: { 'HX-Request': 'true' } });
@@ -94,6 +106,7 @@ describe('a typed reply is never lost on a conflict', () => {
 
   it('two submits racing on one task: the loser gets its own text back', async () => {
     const { lead } = await atHandle();
+    await pastCoDeadline();
     const page = await fgw.get(`/tasks/${lead}`);
     const other = `另一稿${randomUUID()}`;
     const [a, b] = await Promise.all([
@@ -135,6 +148,7 @@ describe('a typed reply is never lost on a conflict', () => {
 
   it('an office action on a stale page (委派): the 409 shows the typed reason, plain and htmx', async () => {
     const { lead, co } = await atHandle();
+    await pastCoDeadline();
     const page = await fgw.get(`/tasks/${lead}`);
     await coHandlerAnswers(co);
     const reason = `请协助起草答复${randomUUID()}`;

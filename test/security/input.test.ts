@@ -87,7 +87,7 @@ describe('reasons, opinions and messages of office actions', () => {
       event: 'accept', version: t.version, opinion: '同意\u0000', data: { lead_unit: 'city-fgw', co_units: ['city-jyj'], is_complex: '否', is_key: '否' },
     } });
     expect(accept.status).toBe(400);
-    expect(accept.json.error.message).toContain('审批意见');
+    expect(accept.json.error.message).toContain('交办意见'); // the review step's name for its opinion box
     const back = await api('POST', `/tasks/${t.taskId}/actions`, { token: t.token, body: { action: 'return', to: 'draft', reason: '请补充\u0000材料', version: t.version } });
     expect(back.status).toBe(400);
     expect(back.json.error.message).toContain('退回的理由');

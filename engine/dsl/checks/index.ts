@@ -18,6 +18,7 @@ import { unknownRole } from './unknown-role.ts';
 import { undeclaredRole } from './undeclared-role.ts';
 import { unknownState } from './unknown-state.ts';
 import { unreachableState } from './unreachable-state.ts';
+import { waitFor } from './wait-for.ts';
 
 export type { Check, CheckContext } from './types.ts';
 
@@ -39,4 +40,5 @@ export const CHECKS: readonly Check[] = [
   deadlineHandler,
   expressions,
   numberFormat,
+  waitFor,
 ];

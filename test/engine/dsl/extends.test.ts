@@ -68,7 +68,7 @@ describe('the shipped 张店区 definition', () => {
     const { source } = compile(read(DISTRICT), DISTRICT);
     expect(source.at('/states/review/deadline/after')).toMatchObject({ file: DISTRICT, line: 13 });
     expect(source.at('/states/review/deadline/remind/0')).toMatchObject({ file: CITY.file });
-    expect(source.at('/states/evaluate')).toMatchObject({ file: CITY.file, line: 70 });
+    expect(source.at('/states/evaluate')).toMatchObject({ file: CITY.file, line: 71 });
     expect(source.at('/states/handle/tasks/1/for_each')).toMatchObject({ file: CITY.file });
   });
 });
@@ -106,10 +106,10 @@ describe('each kind of override', () => {
   });
 
   it('a step removed without redirecting: the usual unknown-state error, at the city\'s line that still targets it', () => {
-    // handle's `done: evaluate` (city line 68) now names nothing, and so closed can no longer be reached.
+    // handle's `done: evaluate` (city line 69) now names nothing, and so closed can no longer be reached.
     expect(errorsOf(district('states:\n  evaluate: null\n'))).toEqual([
-      'LVZ_DSL_UNKNOWN_STATE workflows/suggestion.yaml:68:7',
-      'LVZ_DSL_UNREACHABLE_STATE workflows/suggestion.yaml:83:3',
+      'LVZ_DSL_UNKNOWN_STATE workflows/suggestion.yaml:69:7',
+      'LVZ_DSL_UNREACHABLE_STATE workflows/suggestion.yaml:84:3',
     ]);
     const r = compileWorkflow(district('states:\n  evaluate: null\n'), 'workflows/districts/zd-test.yaml', { forms, parents });
     expect(!r.ok && r.errors[0]!.message).toMatch(/（此处继承自 workflows\/suggestion.yaml：如需修改，请在 workflows\/districts\/zd-test.yaml 中覆盖这一部分）/);
@@ -150,7 +150,7 @@ describe('errors and their places', () => {
   it('an error in an inherited part is reported at the city\'s line', () => {
     const brokenCity = CITY.text.replace('remind: [10 working days]', 'remind: [10 fortnights]');
     const ps = parentIndex([{ file: CITY.file, text: brokenCity }]);
-    expect(errorsOf(district('states:\n  review:\n    deadline: { after: 5 working days }\n'), undefined, ps)).toEqual(['LVZ_DSL_BAD_DURATION workflows/suggestion.yaml:66:16']);
+    expect(errorsOf(district('states:\n  review:\n    deadline: { after: 5 working days }\n'), undefined, ps)).toEqual(['LVZ_DSL_BAD_DURATION workflows/suggestion.yaml:67:16']);
   });
 
   it('an unknown parent, a pinned version that does not exist, and extending oneself', () => {
