@@ -9,7 +9,7 @@ import { localDateOf } from '../calendar/index.ts';
 import { outOfOfficeGeneration, principalsOf } from '../store/directory.ts';
 import { isVisible, type Holder, type InstanceRow, type InstanceScope, type TaskRow } from '../store/process/index.ts';
 import type { Actor } from './types.ts';
-import type { RuntimeContext } from './context.ts';
+import type { RuntimeContext } from './runtime-context.ts';
 import { adminReach } from './admin-scope.ts';
 
 export function holderOf(actor: Actor): Holder {

@@ -13,11 +13,11 @@ import type { Actor, Once, TaskActionInput } from './types.ts';
 import { onceIn } from './idempotency.ts';
 import { conflict, contextOf, openWorking, persist, send, settle } from './advance.ts';
 import { logOnly } from './complete.ts';
-import { groupOf, stateOf, workflowOf, type RuntimeContext } from './context.ts';
+import { groupOf, stateOf, workflowOf, type RuntimeContext } from './runtime-context.ts';
 import { GOTO } from './machine.ts';
 import { celActor, ensureOpen, ensurePlainText, ensureRunning, loadTask, requireReason, type Loaded } from './load.ts';
 import { canSee, holdersOf, notFound } from './access.ts';
-import { insertCopies, newTask, signerPosition } from './work.ts';
+import { insertCopies, newTask, signerPosition } from './entry-rows.ts';
 import { HANDLING_UNIT_ROLE } from '../dsl/roles.ts';
 import { resolveActionTargets } from './picker-search.ts';
 

@@ -12,7 +12,7 @@ import type { Knex } from 'knex';
 import { LvzError } from '../errors.ts';
 import type { InstanceRow } from '../store/process/index.ts';
 import type { Actor } from './types.ts';
-import { orgTree } from './studio/access.ts';
+import { orgTree } from './authoring/access.ts';
 import { ADMIN_ROLE } from '../dsl/roles.ts';
 
 /** What an admin administers: everything (`district` undefined) or one district's orgs. */

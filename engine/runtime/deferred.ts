@@ -9,7 +9,7 @@
 import { localDateOf, reckonSubtract } from '../calendar/index.ts';
 import type { DurationSpec } from '../dsl/types.ts';
 import { instancesWithProvisional, scheduleTimer, unscheduledTimers } from '../store/process/index.ts';
-import type { RuntimeContext } from './context.ts';
+import type { RuntimeContext } from './runtime-context.ts';
 
 /** Dates every reminder still `unscheduled`; returns how many were dated. */
 export async function scheduleDeferredReminders(rc: RuntimeContext): Promise<number> {

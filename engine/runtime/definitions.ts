@@ -19,7 +19,7 @@ import { compileForm } from '../forms/compile.ts';
 import type { CompiledForm } from '../forms/types.ts';
 import { LvzError } from '../errors.ts';
 import { getDefinition, insertDefinition, instancesOnVersion, listDefinitions, replaceDefinitionText, type DefinitionRow } from '../store/process/index.ts';
-import type { Registry } from './context.ts';
+import type { Registry } from './runtime-context.ts';
 
 export interface LoadedDefinitions {
   calendar: Calendar;

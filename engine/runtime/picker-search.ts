@@ -9,7 +9,7 @@ import type { Choice } from '../forms/types.ts';
 import { directoryChoices } from '../forms/fields/picker.ts';
 import { PICKER_SEARCH_LIMIT, ambiguousMessage, notFoundMessage, resolveEntry, searchChoices, splitEntries } from '../forms/fields/picker-choices.ts';
 import { LvzError } from '../errors.ts';
-import type { RuntimeContext } from './context.ts';
+import type { RuntimeContext } from './runtime-context.ts';
 import type { PickerQuery, PickerResult, TaskActionInput } from './types.ts';
 
 /** At most this many characters of a query are read: a name, a unit or a username is far shorter. */

@@ -7,12 +7,12 @@ import { listPhrases } from '../store/directory.ts';
 import { getInstance, getTask, listEvents, tasksOfInstance, updateTask, type EventRow } from '../store/process/index.ts';
 import type { Actor, TaskButton, TaskView } from './types.ts';
 import { actingOn, notFound } from './access.ts';
-import { groupOf, stateOf, workflowOf, type RuntimeContext } from './context.ts';
-import { accessOf, stepForm } from './form-input.ts';
+import { groupOf, stateOf, workflowOf, type RuntimeContext } from './runtime-context.ts';
+import { accessOf, stepForm } from './step-input.ts';
 import { groupAnswers, perItemFields } from './group-answers.ts';
 import { anonymityOf, historyOf } from './history.ts';
 import { isRemovable, returnTargets } from './actions.ts';
-import { signerPosition } from './work.ts';
+import { signerPosition } from './entry-rows.ts';
 import { daysLeft } from './views.ts';
 
 /** The note of the move that brought the instance back into `state` (the latest arrival), if it had one. */

@@ -5,18 +5,18 @@
 // engine/index.ts. Nothing here knows HTTP or HTML.
 
 import type { FieldError, FormModel } from '../forms/types.ts';
-import type { Studio } from './studio/types.ts';
+import type { Studio } from './authoring/types.ts';
 import type { DirectoryAdmin } from './directory/admin-types.ts';
-import type { EngineMetrics, TimerOverview } from './operations.ts';
+import type { EngineMetrics, TimerOverview } from './monitoring.ts';
 
 import type { InboxList, TaskSummary, InstanceSummary, HistoryEntry, DiagramModel, GroupAnswers, AnonymityNote, InstanceView, TaskButton, TaskView } from './view-types.ts';
-export type { Studio } from './studio/types.ts';
+export type { Studio } from './authoring/types.ts';
 export type * from './directory/admin-types.ts';
 import type { DirectoryImportOps } from './directory/import/types.ts';
 export type { DirectoryImportOps } from './directory/import/types.ts';
 export type { ImportOutcome as DirectoryImportOutcome, ImportView as DirectoryImportView } from './directory/import/index.ts';
 export type { InboxList, TaskSummary, InstanceSummary, HistoryEntry, DiagramModel, GroupAnswers, AnonymityNote, InstanceView, TaskButton, TaskView } from './view-types.ts';
-export type { EngineMetrics, FailedTimerView, TimerOverview } from './operations.ts';
+export type { EngineMetrics, FailedTimerView, TimerOverview } from './monitoring.ts';
 export type { ChangeSet as DirectoryChangeSet, ChangeOptions as DirectoryChangeOptions, ChangeResult as DirectoryChangeResult } from './directory/changes.ts';
 import type { ChangeSet as DirectoryChangeSet, ChangeOptions as DirectoryChangeOptions, ChangeResult as DirectoryChangeResult } from './directory/changes.ts';
 

@@ -2,7 +2,7 @@
 
 import type { FastifyInstance } from 'fastify';
 import { INBOX_COUNT_CAP, type InboxList, type TaskSummary } from '../../engine/runtime/types.ts';
-import { pageNumber } from '../form-input.ts';
+import { pageNumber } from '../form-post.ts';
 import { requireActor } from '../session.ts';
 import { inboxCountsOf } from '../page.ts';
 import { countText, deadlineView, pager } from '../view-models.ts';

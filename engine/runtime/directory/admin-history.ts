@@ -3,7 +3,7 @@
 // people and orgs only.
 
 import { searchChanges, type ChangeHit } from '../../store/directory-admin.ts';
-import type { RuntimeContext } from '../context.ts';
+import type { RuntimeContext } from '../runtime-context.ts';
 import type { Actor, Page } from '../types.ts';
 import type { DirectorySnapshot } from './snapshot.ts';
 import { directoryReach, reaches, type DirectoryReach } from './admin-scope.ts';

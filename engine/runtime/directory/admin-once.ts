@@ -4,7 +4,7 @@
 
 import { LvzError } from '../../errors.ts';
 import { claimKey, deleteKey, getKey, storeKeyResult } from '../../store/process/index.ts';
-import type { RuntimeContext } from '../context.ts';
+import type { RuntimeContext } from '../runtime-context.ts';
 import { fingerprintOf, KEY_LIFETIME_MS } from '../idempotency.ts';
 import type { Actor, Once } from '../types.ts';
 

@@ -12,7 +12,7 @@ import { getUser } from '../../store/directory.ts';
 import type { UserFields } from '../../store/directory-data.ts';
 import { membershipsOf } from '../../store/directory-admin.ts';
 import { DEPUTY_LEVELS, type DeputyLevel, type GroupMemberRow } from '../../store/types.ts';
-import type { RuntimeContext } from '../context.ts';
+import type { RuntimeContext } from '../runtime-context.ts';
 import type { Actor, FormInvalidParams, Once } from '../types.ts';
 import { applyDirectoryChanges, type ChangeSet } from './changes.ts';
 import { USERNAME } from './rules.ts';

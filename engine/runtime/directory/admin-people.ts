@@ -6,7 +6,7 @@ import { getUser } from '../../store/directory.ts';
 import { listChanges, searchUsers } from '../../store/directory-data.ts';
 import { membershipChangesOf, membershipsOf } from '../../store/directory-admin.ts';
 import { DEPUTY_LEVEL_LABELS, type DeputyLevel } from '../../store/types.ts';
-import type { RuntimeContext } from '../context.ts';
+import type { RuntimeContext } from '../runtime-context.ts';
 import type { Actor, Page } from '../types.ts';
 import { cityAdmins } from './rules.ts';
 import type { DirectorySnapshot } from './snapshot.ts';

@@ -15,7 +15,7 @@ import {
 } from '../../store/directory-data.ts';
 import { writeTx } from '../../store/process/tx.ts';
 import { NO_PASSWORD, type ChangeSource, type GroupMemberRow, type MemberGroupRow } from '../../store/types.ts';
-import type { RuntimeContext } from '../context.ts';
+import type { RuntimeContext } from '../runtime-context.ts';
 import type { Actor } from '../types.ts';
 import { effectiveRoles } from './roles.ts';
 import { districtsOf } from './snapshot.ts';

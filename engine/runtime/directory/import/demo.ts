@@ -4,7 +4,7 @@
 
 import type { Knex } from 'knex';
 import { demoPasswordHash } from '../../../store/seed/demo.ts';
-import { directoryCache, type RuntimeContext } from '../../context.ts';
+import { directoryCache, type RuntimeContext } from '../../runtime-context.ts';
 import { seedDemoDirectory } from './index.ts';
 import { demoFiles, shippedRoles } from './demo-files.ts';
 

@@ -13,7 +13,7 @@ import { claimImport, finishImport, getImport, insertImport, type DirectoryImpor
 import { listChanges } from '../../../store/directory-data.ts';
 import { countUsers } from '../../../store/directory.ts';
 import type { ChangeSource, DirectoryChangeRow } from '../../../store/types.ts';
-import type { RuntimeContext } from '../../context.ts';
+import type { RuntimeContext } from '../../runtime-context.ts';
 import type { Actor } from '../../types.ts';
 import { adminReach } from '../../admin-scope.ts';
 import { systemClock } from '../../clock.ts';

@@ -11,7 +11,7 @@ import { usersWithRole } from '../store/directory.ts';
 import type { Role } from './types.ts';
 import { insertTasks, insertTimers, type TaskRow, type TimerRow } from '../store/process/index.ts';
 import { celVars, exprOf, type MachineContext, type RunEvent } from './machine.ts';
-import { formOf, type RuntimeContext } from './context.ts';
+import { formOf, type RuntimeContext } from './runtime-context.ts';
 import type { DirectorySnapshot } from './directory/snapshot.ts';
 
 export interface EnterInput {

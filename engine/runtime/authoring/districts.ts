@@ -13,7 +13,7 @@ import { parseSource } from '../../dsl/source.ts';
 import type { CompiledWorkflow } from '../../dsl/types.ts';
 import { LvzError } from '../../errors.ts';
 import type { DefinitionRow } from '../../store/process/index.ts';
-import type { RuntimeContext } from '../context.ts';
+import type { RuntimeContext } from '../runtime-context.ts';
 import type { Actor } from '../types.ts';
 import type { OrgTree } from './access.ts';
 import { checkWorkflowText, editableText, fileOf, findingOf, type StudioContext } from './check.ts';

@@ -11,7 +11,7 @@ import type { CompiledForm } from '../../forms/types.ts';
 import {
   insertAudit, insertDefinition, insertStub, isIdTaken, lockNewId, isUniqueViolation, latestDefinition, listDefinitions, writeTx, type DefinitionRow,
 } from '../../store/process/index.ts';
-import type { RuntimeContext } from '../context.ts';
+import type { RuntimeContext } from '../runtime-context.ts';
 import { onceIn } from '../idempotency.ts';
 import type { Actor, Once } from '../types.ts';
 import { ensureAdmin, orgTree } from './access.ts';

@@ -9,7 +9,7 @@ import {
   appendEvent, failedTimers, retryFailedTimer, timerCounts, timerInitiatorOrg, writeStats, writeTx, type TimerCounts, type WriteStats,
 } from '../store/process/index.ts';
 import type { Actor } from './types.ts';
-import { stateOf, workflowOf, type RuntimeContext } from './context.ts';
+import { stateOf, workflowOf, type RuntimeContext } from './runtime-context.ts';
 import { adminReach } from './admin-scope.ts';
 import { TIMER_ATTEMPTS, timerStats, type TimerStats } from './fire-timers.ts';
 

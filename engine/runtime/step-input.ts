@@ -12,7 +12,7 @@ import { buildFormModel } from '../forms/model.ts';
 import { isLvzError, LvzError } from '../errors.ts';
 import { getFiles } from '../store/process/index.ts';
 import type { FormInvalidParams, RawInput } from './types.ts';
-import { formOf, type RuntimeContext } from './context.ts';
+import { formOf, type RuntimeContext } from './runtime-context.ts';
 import { exprOf, type CelActor } from './machine.ts';
 
 /** Edit and read sets of a step; with no `read:` list, everything not edited or hidden is readable. */

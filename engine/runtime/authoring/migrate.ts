@@ -16,7 +16,7 @@ import {
   appendEvent, lockInstance, runningOnVersion, setWorkflowVersion, writeTx, type InstanceRow,
 } from '../../store/process/index.ts';
 import { conflict, reenter } from '../advance.ts';
-import { workflowOf, type RuntimeContext } from '../context.ts';
+import { workflowOf, type RuntimeContext } from '../runtime-context.ts';
 import { celActor } from '../load.ts';
 import { adminReach, administers } from '../admin-scope.ts';
 import type { Actor } from '../types.ts';
