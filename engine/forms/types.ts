@@ -173,3 +173,9 @@ export interface FormModel {
   errors: FieldError[];
   hasFile: boolean;
 }
+
+/** Thrown as LvzError with code LVZ_FORM_INVALID carries these in params.errors, plus the re-render model in params.form. */
+export interface FormInvalidParams {
+  errors: FieldError[];
+  form: FormModel;
+}

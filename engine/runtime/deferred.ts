@@ -3,7 +3,7 @@
 //
 // Before migration 014 a working-day reminder before a deadline in a year the calendar lacked was
 // stored `unscheduled`. Now such a reminder is estimated on weekdays and marked provisional
-// (work.ts); scheduleDeferredReminders dates the old waiting ones the same way at start, so none is
+// (entry-rows.ts); scheduleDeferredReminders dates the old waiting ones the same way at start, so none is
 // left behind, and recompute.ts moves them again when the year is added.
 
 import { localDateOf, reckonSubtract } from '../calendar/index.ts';

@@ -1,7 +1,7 @@
 // picker-search.ts: the pickers' JSON search over the directory, and the action panels' typed
 // names (转办/委派/加签/抄送 without script) read back to one user or unit each.
 //
-// Both work on the cached directory choices (context.ts), the same lists the forms validate
+// Both work on the cached directory choices (runtime-context.ts), the same lists the forms validate
 // against: a search with a role or kind returns only what a field with that filter allows.
 
 import type { Knex } from 'knex';

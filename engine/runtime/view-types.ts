@@ -3,6 +3,7 @@
 
 import type { FieldModel, FormModel, PickerModel } from '../forms/types.ts';
 import type { TaskAction } from '../dsl/types.ts';
+import type { DiagramModel } from '../model/diagram.ts';
 
 export type InboxList = 'todo' | 'done' | 'started' | 'cc';
 
@@ -70,12 +71,7 @@ export interface HistoryEntry {
   changes?: { label: string; value: string }[];
 }
 
-export interface DiagramModel {
-  /** SVG markup produced by the engine from the definition, current state highlighted. Safe: built from escaped text. */
-  svg: string;
-  /** Text alternative: the states in order with the current marked. */
-  steps: { name: string; title: string; isCurrent: boolean; isVisited: boolean; isFinal: boolean }[];
-}
+export type { DiagramModel };
 
 /** The answers of a `for_each` group (协办单位意见), one per task, with only the fields the viewer may read. */
 export interface GroupAnswers {

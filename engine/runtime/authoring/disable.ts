@@ -9,7 +9,7 @@ import {
   disableWorkflow, disabledWorkflows, enableWorkflow, getStub, insertAudit, latestDefinition, writeTx,
 } from '../../store/process/index.ts';
 import type { RuntimeContext } from '../runtime-context.ts';
-import type { Actor } from '../types.ts';
+import type { Actor } from '../../model/actor.ts';
 import { canEdit, ensureAdmin, orgTree } from './access.ts';
 import { titleOf } from './publish.ts';
 

@@ -19,7 +19,7 @@ import { conflict, reenter } from '../advance.ts';
 import { workflowOf, type RuntimeContext } from '../runtime-context.ts';
 import { celActor } from '../load.ts';
 import { adminReach, administers } from '../admin-scope.ts';
-import type { Actor } from '../types.ts';
+import type { Actor } from '../../model/actor.ts';
 import { orgTree } from './access.ts';
 import { editableRow } from './publish.ts';
 import { refreshRegistry } from './registry.ts';

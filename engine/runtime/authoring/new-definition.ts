@@ -13,7 +13,8 @@ import {
 } from '../../store/process/index.ts';
 import type { RuntimeContext } from '../runtime-context.ts';
 import { onceIn } from '../idempotency.ts';
-import type { Actor, Once } from '../types.ts';
+import type { Actor } from '../../model/actor.ts';
+import type { Once } from '../idempotency.ts';
 import { ensureAdmin, orgTree } from './access.ts';
 import { scalar } from './create.ts';
 import { blankForm, blankWorkflow, copiedText } from './new-texts.ts';

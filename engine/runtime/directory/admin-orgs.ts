@@ -8,7 +8,7 @@ import { listChanges, type OrgFields } from '../../store/directory-data.ts';
 import { countPeopleByOrg } from '../../store/directory-admin.ts';
 import type { OrgKind } from '../../store/types.ts';
 import type { RuntimeContext } from '../runtime-context.ts';
-import type { Actor } from '../types.ts';
+import type { Actor } from '../../model/actor.ts';
 import { applyDirectoryChanges } from './changes.ts';
 import { ORG_ID, ORG_KINDS } from './rules.ts';
 import type { DirectorySnapshot } from './snapshot.ts';

@@ -5,7 +5,7 @@
 
 import { roleHolderCounts } from '../../store/directory-data.ts';
 import type { RuntimeContext } from '../runtime-context.ts';
-import type { Actor } from '../types.ts';
+import type { Actor } from '../../model/actor.ts';
 import { applyDirectoryChanges } from './changes.ts';
 import { directoryReach, ensureCityAdmin, changeActor } from './admin-scope.ts';
 import { formInvalid } from './admin-people-write.ts';

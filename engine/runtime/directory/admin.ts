@@ -3,7 +3,7 @@
 // rules, the actor's district, an audit row each); every read is limited to the actor's reach.
 
 import type { RuntimeContext } from '../runtime-context.ts';
-import type { Actor } from '../types.ts';
+import type { Actor } from '../../model/actor.ts';
 import { directoryReach } from './admin-scope.ts';
 import { groupChoices, listPeople, personFormOptions, personView } from './admin-people.ts';
 import { createPerson, resetPassword, setPersonDisabled, updatePerson } from './admin-people-write.ts';
