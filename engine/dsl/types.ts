@@ -5,7 +5,7 @@
 
 import type { CompiledExpr } from '../expr/index.ts';
 import type { LvzError } from '../errors.ts';
-import type { Source } from './source.ts';
+import type { Source } from '../yaml/source.ts';
 import type { DurationSpec } from '../model/duration.ts';
 
 /** Office task actions a step can switch on (DOMAIN.md, "Office conventions"). */

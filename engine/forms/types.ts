@@ -1,7 +1,7 @@
 // types.ts: a form definition once read and checked, and what it gives the pages.
 
 import type { LvzError } from '../errors.ts';
-import type { Source } from '../dsl/source.ts';
+import type { Source } from '../yaml/source.ts';
 import type { CompiledExpr } from '../expr/index.ts';
 
 export const FIELD_TYPES = [

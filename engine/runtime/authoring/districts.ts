@@ -9,7 +9,7 @@
 
 import { diffFromParent } from '../../dsl/diff.ts';
 import { checkOverrides, parseExtends } from '../../dsl/extends.ts';
-import { parseSource } from '../../dsl/source.ts';
+import { parseSource } from '../../yaml/source.ts';
 import type { CompiledWorkflow } from '../../dsl/types.ts';
 import { LvzError } from '../../errors.ts';
 import type { DefinitionRow } from '../../store/process/index.ts';
