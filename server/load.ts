@@ -2,7 +2,7 @@
 // sends new requests to another process while this one is busy hashing a login flood or its event
 // loop is stalled; /healthz stays green meanwhile (restarting a busy process would not help).
 
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, type ELDHistogram } from 'node:perf_hooks';
 import type { Engine } from '../engine/runtime/types.ts';
 
 export interface LoadLimits {
@@ -30,7 +30,7 @@ export interface LoadMonitor {
 const WINDOW_MS = 5_000;
 
 export function createLoadMonitor(engine: Engine, limits: LoadLimits = DEFAULT_LOAD_LIMITS): LoadMonitor {
-  const histogram: ReturnType<typeof monitorEventLoopDelay> = monitorEventLoopDelay({ resolution: 20 });
+  const histogram: ELDHistogram = monitorEventLoopDelay({ resolution: 20 });
   histogram.enable();
   let previousMaxNs = 0;
   const rotate = setInterval(() => {
