@@ -7,7 +7,7 @@
 //
 // dist/ sits one level below the repository root, as engine/ and server/ do, so the paths the
 // code finds from its own location (templates/, workflows/, calendars/) are the same. The studio's check
-// runs in worker threads (engine/runtime/studio/check-pool.ts), whose entry is bundled beside it as
+// runs in worker threads (engine/runtime/authoring/check-pool.ts), whose entry is bundled beside it as
 // dist/check-worker.mjs: the bundled pool starts that file, as the sources start check-worker-boot.mjs.
 
 import path from 'node:path';
@@ -20,7 +20,7 @@ export const CHECK_WORKER_BUNDLE = path.join(ROOT, 'dist', 'check-worker.mjs');
 
 export async function buildServer(): Promise<void> {
   await bundle(path.join(ROOT, 'server', 'main.ts'), SERVER_BUNDLE);
-  await bundle(path.join(ROOT, 'engine', 'runtime', 'studio', 'check-worker.ts'), CHECK_WORKER_BUNDLE);
+  await bundle(path.join(ROOT, 'engine', 'runtime', 'authoring', 'check-worker.ts'), CHECK_WORKER_BUNDLE);
 }
 
 async function bundle(entry: string, outfile: string): Promise<void> {

@@ -8,7 +8,7 @@ import { guardStoreErrors } from './store/faults.ts';
 import { seedDemo } from './runtime/directory/import/demo.ts';
 import { rehearsalClock, systemClock, type Clock, type RehearsalAnchor, type RehearsalSettings } from './runtime/clock.ts';
 import { anchorRehearsal } from './runtime/rehearsal.ts';
-import { directoryCache, type RuntimeContext } from './runtime/context.ts';
+import { directoryCache, type RuntimeContext } from './runtime/runtime-context.ts';
 import { scheduleDeferredReminders } from './runtime/deferred.ts';
 import { refreshCalendar } from './runtime/calendar-years.ts';
 import { refreshRoles } from './runtime/directory/roles.ts';

@@ -102,8 +102,7 @@ export async function main(argv: string[]): Promise<void> {
     const { runPrimary } = await import('./cluster.ts');
     return runPrimary(config.workers);
   }
-  const { createEngine } = await import('../engine/index.ts');
-  const { startScheduler } = await import('../engine/runtime/scheduler.ts');
+  const { createEngine, startScheduler } = await import('../engine/index.ts');
   const { clockNotice } = await import('../engine/runtime/clock.ts');
   let engine: Engine;
   try {

@@ -4,7 +4,7 @@
 import { isLvzError } from '../engine/errors.ts';
 import type { FieldError, FormModel } from '../engine/forms/types.ts';
 import type { TaskButton } from '../engine/runtime/types.ts';
-import { DRAFT_EVENT, type FormPost } from './form-input.ts';
+import { DRAFT_EVENT, type FormPost } from './form-post.ts';
 import type { Renderer } from './render.ts';
 
 export const OPINION_ID = 'f-_opinion';

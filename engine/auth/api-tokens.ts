@@ -9,7 +9,7 @@ import { LvzError } from '../errors.ts';
 import type { Db } from '../store/db.ts';
 import { apiTokenByHash, getUser, insertApiToken, touchApiToken } from '../store/directory.ts';
 import type { TokenScope } from '../store/types.ts';
-import type { Actor } from '../runtime/types.ts';
+import type { Actor } from '../model/actor.ts';
 import { actorFor } from './sessions.ts';
 
 export type { TokenScope } from '../store/types.ts';

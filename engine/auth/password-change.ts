@@ -4,8 +4,7 @@
 // sessions end, so a temporary password someone else saw opens nothing any more.
 
 import { LvzError } from '../errors.ts';
-import type { FieldError } from '../forms/types.ts';
-import type { FormInvalidParams } from '../runtime/types.ts';
+import type { FieldError, FormInvalidParams } from '../forms/types.ts';
 import type { Db } from '../store/db.ts';
 import { getUser, setPasswordHash } from '../store/directory.ts';
 import { deleteOtherSessions } from '../store/directory-admin.ts';

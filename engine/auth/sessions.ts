@@ -14,10 +14,19 @@ import {
 import type { UserRow } from '../store/types.ts';
 import { BAD_LOGIN, countAttempt, rightPassword, wrongPassword } from './lockout.ts';
 import { admit, type LoginGuard } from './login-guard.ts';
-import type { Actor, SessionInfo } from '../runtime/types.ts';
+import type { Actor } from '../model/actor.ts';
 import { DEFAULT_PARAMS, hashPassword, needsRehash, verifyPassword } from './password.ts';
 import { localDateOf } from '../calendar/index.ts';
-import { holdsOnlyForSelf } from '../runtime/access.ts';
+import { holdsOnlyForSelf } from './holders.ts';
+
+/** A live session: whom it speaks for and its CSRF secret. */
+export interface SessionInfo {
+  sessionId: string;
+  actor: Actor;
+  csrfSecret: string;
+  /** A temporary password was set for the user: every page sends them to 修改密码 until they choose their own. */
+  mustChangePassword?: true;
+}
 
 /**
  * A session ends this long after its last use, and at the latest SESSION_MAX_MS after the login

@@ -5,7 +5,7 @@
 
 import { DateTime } from 'luxon';
 import { LvzError } from '../errors.ts';
-import type { DurationSpec } from '../dsl/types.ts';
+import type { DurationSpec } from '../model/duration.ts';
 import { BUSINESS_ZONE, type Calendar } from './types.ts';
 
 type Unit = DurationSpec['unit'];

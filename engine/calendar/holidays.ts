@@ -1,7 +1,7 @@
 // holidays.ts: holiday calendar YAML -> Calendar, checked with positions; pure (the caller reads the file).
 
 import { LvzError, type Where } from '../errors.ts';
-import { parseSource, type Source } from '../dsl/source.ts';
+import { parseSource, type Source } from '../yaml/source.ts';
 import type { Calendar, CalendarDay, CalendarResult, CalendarYear } from './types.ts';
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;

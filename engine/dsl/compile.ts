@@ -16,9 +16,9 @@ import { normaliseWorkflow } from './normalise.ts';
 import { workflowSchema } from './schema.ts';
 import { schemaErrors } from './schema-errors.ts';
 import { pruneInvalid } from './schema-prune.ts';
-import type { Source } from './source.ts';
-import { parseSource } from './source.ts';
-import { list, q } from './zh.ts';
+import type { Source } from '../yaml/source.ts';
+import { parseSource } from '../yaml/source.ts';
+import { list, q } from '../yaml/zh.ts';
 import type { CompileResult, CompiledWorkflow, WorkflowDef } from './types.ts';
 
 let validator: ValidateFunction | undefined;

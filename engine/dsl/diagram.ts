@@ -3,7 +3,7 @@
 // Every piece of text passes through esc(): titles come from admin-written YAML, and the
 // server places this markup unescaped (DiagramModel.svg), so escaping here is what keeps it safe.
 
-import type { DiagramModel } from '../runtime/types.ts';
+import type { DiagramModel } from '../model/diagram.ts';
 import { LABEL_LINE_H, TEXT, diagramLayout, layersOf, type Arrow, type Box, type Point } from './diagram-layout.ts';
 import type { WorkflowDef } from './types.ts';
 

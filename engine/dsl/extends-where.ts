@@ -1,7 +1,7 @@
 // extends-where.ts: positions in an effective (merged) document: a part the district wrote points at the
 // district's file, a part inherited from the city points at the city's file.
 
-import { toPathArray, type Source } from './source.ts';
+import { toPathArray, type Source } from '../yaml/source.ts';
 
 type Seg = string | number;
 const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

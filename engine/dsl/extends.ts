@@ -10,8 +10,8 @@
 import { stringify } from 'yaml';
 import { LvzError } from '../errors.ts';
 import { effectiveWhere } from './extends-where.ts';
-import { parseSource, toPointer, type Source } from './source.ts';
-import { list, q } from './zh.ts';
+import { parseSource, toPointer, type Source } from '../yaml/source.ts';
+import { list, q } from '../yaml/zh.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- raw YAML before the schema */
 type Raw = Record<string, any>;

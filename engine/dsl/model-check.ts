@@ -14,7 +14,7 @@ import { LvzError } from '../errors.ts';
 import type { CompiledForm } from '../forms/types.ts';
 import { deadlinesOf, groupsOf } from './walk.ts';
 import { notInDirectory } from './not-in-directory.ts';
-import { q } from './zh.ts';
+import { q } from '../yaml/zh.ts';
 import type { RoleSet } from './roles.ts';
 import type { CompiledWorkflow, TaskGroupDef, WorkflowDef } from './types.ts';
 

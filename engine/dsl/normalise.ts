@@ -5,8 +5,8 @@
 
 import { parseDuration } from '../calendar/index.ts';
 import { LvzError, isLvzError } from '../errors.ts';
-import type { Source } from './source.ts';
-import { toPointer } from './source.ts';
+import type { Source } from '../yaml/source.ts';
+import { toPointer } from '../yaml/source.ts';
 import type {
   CompleteWhen,
   DeadlineDef,

@@ -6,7 +6,7 @@ import { LvzError } from '../errors.ts';
 import { exprSites } from './expr-sites.ts';
 import type { Directory } from './directory-view.ts';
 import type { CompiledWorkflow } from './types.ts';
-import { list, q } from './zh.ts';
+import { list, q } from '../yaml/zh.ts';
 
 /** Errors for ids no one has, and warnings for a disabled group (members() of it is empty). */
 export function notInDirectory(wf: CompiledWorkflow, dir: Directory): { errors: LvzError[]; warnings: LvzError[] } {

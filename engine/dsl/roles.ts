@@ -5,8 +5,8 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { LvzError } from '../errors.ts';
 import { NAME_PATTERN } from './schema.ts';
 import { schemaErrors } from './schema-errors.ts';
-import { parseSource } from './source.ts';
-import { list, q } from './zh.ts';
+import { parseSource } from '../yaml/source.ts';
+import { list, q } from '../yaml/zh.ts';
 
 /** The engine's own roles: it grants the studio and 终止 to admin, and a task 转办'd to a unit falls to handling_unit. */
 export const ADMIN_ROLE = 'admin';

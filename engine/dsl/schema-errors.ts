@@ -5,10 +5,10 @@
 
 import type { ErrorObject } from 'ajv';
 import { LvzError } from '../errors.ts';
-import type { Source } from './source.ts';
-import { toPathArray, toPointer } from './source.ts';
+import type { Source } from '../yaml/source.ts';
+import { toPathArray, toPointer } from '../yaml/source.ts';
 import { NAME_PATTERN, ID_PATTERN } from './schema.ts';
-import { comparisonWords, didYouMean, list, q, typeWords } from './zh.ts';
+import { comparisonWords, didYouMean, list, q, typeWords } from '../yaml/zh.ts';
 
 type Schema = Record<string, unknown>;
 

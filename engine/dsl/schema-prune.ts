@@ -6,7 +6,7 @@
 // stand-in; any other required key missing at the top leaves nothing sound to check.
 
 import type { ErrorObject } from 'ajv';
-import { toPathArray } from './source.ts';
+import { toPathArray } from '../yaml/source.ts';
 
 type Node = Record<string, unknown> | unknown[];
 

@@ -5,7 +5,8 @@
 
 import type { CompiledExpr } from '../expr/index.ts';
 import type { LvzError } from '../errors.ts';
-import type { Source } from './source.ts';
+import type { Source } from '../yaml/source.ts';
+import type { DurationSpec } from '../model/duration.ts';
 
 /** Office task actions a step can switch on (DOMAIN.md, "Office conventions"). */
 export const TASK_ACTIONS = [
@@ -124,12 +125,7 @@ export interface TransitionDef {
   path: string;
 }
 
-export interface DurationSpec {
-  /** Text as written: `3 months`, `7 working days`, `P3M`, `P7D`. */
-  text: string;
-  amount: number;
-  unit: 'minutes' | 'hours' | 'days' | 'working_days' | 'weeks' | 'months' | 'years';
-}
+export type { DurationSpec };
 
 export interface DeadlineDef {
   /** The first case whose `when` holds gives the duration; the last case has no `when`. */

@@ -3,10 +3,10 @@
 // Runs on a document the schema accepted, so shapes are known; every problem is collected.
 
 import { LvzError, isLvzError } from '../errors.ts';
-import type { Source } from '../dsl/source.ts';
+import type { Source } from '../yaml/source.ts';
 import { compileExpr, type CompiledExpr } from '../expr/index.ts';
 import { needsUnicode, unsafeRegex } from '../expr/regex-check.ts';
-import { list, q } from '../dsl/zh.ts';
+import { list, q } from '../yaml/zh.ts';
 import type { FieldTypeName } from './types.ts';
 import { fieldTypes } from './fields/index.ts';
 import { COMMON_KEYS } from './fields/field-type.ts';

@@ -5,7 +5,7 @@
 
 import { Ajv } from 'ajv';
 import formSchema from '../../schema/form.schema.json' with { type: 'json' };
-import { parseSource, type Source } from '../dsl/source.ts';
+import { parseSource, type Source } from '../yaml/source.ts';
 import { totalCostError, type CompiledExpr } from '../expr/index.ts';
 import type { Choice, CompiledForm, FieldDef, FormCompileResult, FormDef } from './types.ts';
 import { schemaErrors } from './schema-errors.ts';

@@ -5,9 +5,9 @@
 
 import type { ErrorObject } from 'ajv';
 import { LvzError } from '../errors.ts';
-import type { Source } from '../dsl/source.ts';
-import { toPathArray } from '../dsl/source.ts';
-import { comparisonWords, didYouMean, list, q, typeWords } from '../dsl/zh.ts';
+import type { Source } from '../yaml/source.ts';
+import { toPathArray } from '../yaml/source.ts';
+import { comparisonWords, didYouMean, list, q, typeWords } from '../yaml/zh.ts';
 
 const ANY_OF_MESSAGES: Record<string, string> = {
   options: '选项请写成纯文本（如 是），或写成 { value: ..., label: ... }',

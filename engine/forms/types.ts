@@ -1,7 +1,7 @@
 // types.ts: a form definition once read and checked, and what it gives the pages.
 
 import type { LvzError } from '../errors.ts';
-import type { Source } from '../dsl/source.ts';
+import type { Source } from '../yaml/source.ts';
 import type { CompiledExpr } from '../expr/index.ts';
 
 export const FIELD_TYPES = [
@@ -178,4 +178,10 @@ export interface FormModel {
   fields: FieldModel[];
   errors: FieldError[];
   hasFile: boolean;
+}
+
+/** Thrown as LvzError with code LVZ_FORM_INVALID carries these in params.errors, plus the re-render model in params.form. */
+export interface FormInvalidParams {
+  errors: FieldError[];
+  form: FormModel;
 }

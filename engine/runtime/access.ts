@@ -5,41 +5,13 @@
 import type { Knex } from 'knex';
 import type { CompiledWorkflow } from '../dsl/types.ts';
 import { LvzError } from '../errors.ts';
-import { localDateOf } from '../calendar/index.ts';
-import { outOfOfficeGeneration, principalsOf } from '../store/directory.ts';
 import { isVisible, type Holder, type InstanceRow, type InstanceScope, type TaskRow } from '../store/process/index.ts';
-import type { Actor } from './types.ts';
-import type { RuntimeContext } from './context.ts';
+import type { Actor } from '../model/actor.ts';
+import type { RuntimeContext } from './runtime-context.ts';
 import { adminReach } from './admin-scope.ts';
+import { holderOf, holdersOf } from '../auth/holders.ts';
 
-export function holderOf(actor: Actor): Holder {
-  return { userId: actor.userId, orgId: actor.orgId, roles: [...actor.roles] };
-}
-
-const memo = new WeakMap<Actor, { date: string; generation: number; holders: Promise<Holder[]> }>();
-
-/** The session found the actor stands in for nobody on `date`: holdersOf needs no query this request. */
-export function holdsOnlyForSelf(actor: Actor, date: string): void {
-  memo.set(actor, { date, generation: outOfOfficeGeneration(), holders: Promise.resolve([holderOf(actor)]) });
-}
-
-/**
- * The actor plus everyone they stand in for today (代理), principals after the actor. Asked
- * several times while serving one request (the page, its counts, the task's access): kept on
- * the actor object (one per request) for the day, until this process changes an absence
- * (outOfOfficeGeneration); another process's change shows from the next request.
- */
-export function holdersOf(db: Knex, actor: Actor, now: Date): Promise<Holder[]> {
-  const date = localDateOf(now);
-  const generation = outOfOfficeGeneration();
-  const hit = memo.get(actor);
-  if (hit && hit.date === date && hit.generation === generation) return hit.holders;
-  const holders = principalsOf(db, actor.userId, date)
-    .then((principals) => [holderOf(actor), ...principals.map((u) => ({ userId: u.id, orgId: u.orgId, roles: [...u.roles] }))]);
-  holders.catch(() => memo.delete(actor));
-  memo.set(actor, { date, generation, holders });
-  return holders;
-}
+export { holderOf, holdersOf } from '../auth/holders.ts';
 
 export function holds(task: TaskRow, h: Holder): boolean {
   if (task.assigneeId) return task.assigneeId === h.userId;

@@ -3,7 +3,7 @@
 // An instance belongs to the district its initiator's organisation lay in when it started: the
 // `initiator_org` recorded on the instance (a follow-up case, 转为, inherits its source's), never the
 // user's org today, so moving a person does not move their cases. A city admin (an org under no
-// district, as in the studio: studio/access.ts) administers every instance; a district admin those
+// district, as in the studio: authoring/access.ts) administers every instance; a district admin those
 // whose initiator org is their district or under it (its towns and its 代表团: the deputies elected
 // there, even when their case runs on the city's process). Orgs under no district (the city's own
 // offices, the government's units) belong to the city alone.
@@ -11,8 +11,8 @@
 import type { Knex } from 'knex';
 import { LvzError } from '../errors.ts';
 import type { InstanceRow } from '../store/process/index.ts';
-import type { Actor } from './types.ts';
-import { orgTree } from './studio/access.ts';
+import type { Actor } from '../model/actor.ts';
+import { orgTree } from './authoring/access.ts';
 import { ADMIN_ROLE } from '../dsl/roles.ts';
 
 /** What an admin administers: everything (`district` undefined) or one district's orgs. */

@@ -13,13 +13,13 @@ import {
   appendEvent, cancelOpenTasks, cancelTimers, insertInstance, tasksOfVisit, updateInstance,
   type InstanceRow, type TaskRow,
 } from '../store/process/index.ts';
-import { createCopies, createWork, type EnterInput } from './work.ts';
+import { createCopies, createWork, type EnterInput } from './entry-rows.ts';
 import { nextInstanceNumber } from './instance-number.ts';
 import {
   GOTO, exprOf, celVars, needsDirectory, placedActor, restore, startMachine, step, stateName,
   type CelActor, type Effect, type MachineContext, type RunEvent,
 } from './machine.ts';
-import { stateOf, workflowOf, type RuntimeContext } from './context.ts';
+import { stateOf, workflowOf, type RuntimeContext } from './runtime-context.ts';
 import type { DirectorySnapshot } from './directory/snapshot.ts';
 
 export interface Working {

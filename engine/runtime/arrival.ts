@@ -4,7 +4,7 @@
 
 import type { CompiledWorkflow } from '../dsl/types.ts';
 import type { EventRow, TaskRow } from '../store/process/index.ts';
-import type { Names } from './context.ts';
+import type { Names } from './runtime-context.ts';
 import { hidesActor } from './history.ts';
 import type { ReturnedFact } from './view-types.ts';
 

@@ -9,9 +9,9 @@ import { LvzError } from '../errors.ts';
 import {
   calendarStamp, calendarYearRows, definitionVersions, insertDefinition, isUniqueViolation, type DefinitionRow,
 } from '../store/process/index.ts';
-import type { RuntimeContext } from './context.ts';
+import type { RuntimeContext } from './runtime-context.ts';
 import { recomputeProvisional } from './recompute.ts';
-import { ensureAdmin, orgTree } from './studio/access.ts';
+import { ensureAdmin, orgTree } from './authoring/access.ts';
 import type { Actor, CalendarAdmin, CalendarSaveResult, CalendarYearSummary, CalendarYearView } from './types.ts';
 
 /** Where a studio-entered year's errors point: the page's text, line and column. */

@@ -10,10 +10,10 @@ import {
 import type { Actor, CompleteInput } from './types.ts';
 import { stateName, type CelActor } from './machine.ts';
 import { conflict, contextOf, openWorking, persist, send, settle, type Working } from './advance.ts';
-import { groupOf, stateOf, type RuntimeContext } from './context.ts';
-import { mergeData, unassignedAsFieldError, validateStep } from './form-input.ts';
+import { groupOf, stateOf, type RuntimeContext } from './runtime-context.ts';
+import { mergeData, unassignedAsFieldError, validateStep } from './step-input.ts';
 import { celActor, ensureOpen, ensurePlainText, loadTask, requireReason, type Loaded } from './load.ts';
-import { signerPosition } from './work.ts';
+import { signerPosition } from './entry-rows.ts';
 import { onceIn } from './idempotency.ts';
 import { ensureNotWaiting } from './wait-for.ts';
 

@@ -3,13 +3,13 @@
 //
 // Before migration 014 a working-day reminder before a deadline in a year the calendar lacked was
 // stored `unscheduled`. Now such a reminder is estimated on weekdays and marked provisional
-// (work.ts); scheduleDeferredReminders dates the old waiting ones the same way at start, so none is
+// (entry-rows.ts); scheduleDeferredReminders dates the old waiting ones the same way at start, so none is
 // left behind, and recompute.ts moves them again when the year is added.
 
 import { localDateOf, reckonSubtract } from '../calendar/index.ts';
 import type { DurationSpec } from '../dsl/types.ts';
 import { instancesWithProvisional, scheduleTimer, unscheduledTimers } from '../store/process/index.ts';
-import type { RuntimeContext } from './context.ts';
+import type { RuntimeContext } from './runtime-context.ts';
 
 /** Dates every reminder still `unscheduled`; returns how many were dated. */
 export async function scheduleDeferredReminders(rc: RuntimeContext): Promise<number> {

@@ -2,7 +2,7 @@
 // refuse to start with every error as `file:line:col`, and record each text in `definitions`
 // so that an instance always runs on the version it started with.
 //
-// Issue 4: publishing from the studio adds rows (engine/runtime/studio/publish.ts); a district's file
+// Issue 4: publishing from the studio adds rows (engine/runtime/authoring/publish.ts); a district's file
 // (workflows/districts/) is resolved against the city's before compile, and its effective text is
 // what gets recorded and run (its own text is kept beside it as source_text).
 
@@ -19,7 +19,7 @@ import { compileForm } from '../forms/compile.ts';
 import type { CompiledForm } from '../forms/types.ts';
 import { LvzError } from '../errors.ts';
 import { getDefinition, insertDefinition, instancesOnVersion, listDefinitions, replaceDefinitionText, type DefinitionRow } from '../store/process/index.ts';
-import type { Registry } from './context.ts';
+import type { Registry } from './runtime-context.ts';
 
 export interface LoadedDefinitions {
   calendar: Calendar;

@@ -18,7 +18,7 @@ import {
 } from '../store/process/index.ts';
 import { isPostgres } from '../store/db.ts';
 import { openWorking, persist, send, settle } from './advance.ts';
-import { workflowOf, type RuntimeContext } from './context.ts';
+import { workflowOf, type RuntimeContext } from './runtime-context.ts';
 
 /** This process, as lease_owner shows it: host and pid. */
 export const TIMER_OWNER = `${os.hostname()}:${process.pid}`.slice(-64);

@@ -12,7 +12,7 @@ import { installMode, markOnce } from '../store/install-marks.ts';
 import { recordChanges } from '../store/directory-data.ts';
 import { forgetLoginName } from '../store/login-failures.ts';
 import type { OrgRow } from '../store/types.ts';
-import { CITY, orgTree } from './studio/access.ts';
+import { CITY, orgTree } from './authoring/access.ts';
 
 /** Letters, digits, `.`, `_`, `-`; what a login form and a URL carry without surprises. */
 const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._-]{1,39}$/;

@@ -7,8 +7,8 @@ import { buildFormModel } from '../forms/model.ts';
 import type { DirectoryOptions, FieldModel } from '../forms/types.ts';
 import type { TaskRow } from '../store/process/index.ts';
 import type { GroupAnswers } from './types.ts';
-import type { Names, RuntimeContext } from './context.ts';
-import { stepForm } from './form-input.ts';
+import type { Names, RuntimeContext } from './runtime-context.ts';
+import { stepForm } from './step-input.ts';
 
 export interface AnswersViewer {
   /** Fields the viewer may read at this point (the instance page's or the step's read set). */

@@ -11,7 +11,7 @@ import type { Choice } from '../forms/types.ts';
 import { ambiguousMessage, notFoundMessage, resolveEntry, splitEntries } from '../forms/fields/picker-choices.ts';
 import { listEvents, tasksOfInstance, type EventRow, type InstanceRow, type TaskRow } from '../store/process/index.ts';
 import type { DirectorySnapshot } from './directory/snapshot.ts';
-import type { RuntimeContext } from './context.ts';
+import type { RuntimeContext } from './runtime-context.ts';
 
 /** The actions that hand a task (or part of it) to someone. */
 export type HandoffAction = 'reassign' | 'delegate' | 'add_signer';

@@ -7,8 +7,14 @@ import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import { LvzError } from '../errors.ts';
 import { claimKey, deleteKey, getKey, storeKeyResult, sweepKeys } from '../store/process/index.ts';
-import type { Actor, Once } from './types.ts';
-import type { RuntimeContext } from './context.ts';
+import type { Actor } from '../model/actor.ts';
+import type { RuntimeContext } from './runtime-context.ts';
+
+/** A submission key and what was asked, for the fingerprint (same key, other request: refused). */
+export interface Once {
+  key: string;
+  request: unknown;
+}
 
 /** How long a key is remembered: a day covers a retry after any outage an operator fixes the same day (docs/deploy.md). */
 export const KEY_LIFETIME_MS = 24 * 60 * 60 * 1000;

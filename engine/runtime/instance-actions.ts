@@ -11,7 +11,7 @@ import {
 } from '../store/process/index.ts';
 import type { Actor } from './types.ts';
 import { conflict, openWorking, persist, reenter, send, settle } from './advance.ts';
-import { workflowOf, type RuntimeContext } from './context.ts';
+import { workflowOf, type RuntimeContext } from './runtime-context.ts';
 import { GOTO } from './machine.ts';
 import { celActor, ensureRunning, requireReason } from './load.ts';
 import { canSee, holdersOf, holds, notFound } from './access.ts';

@@ -7,7 +7,7 @@ import { getInstance, getTask, getTaskWithInstance, lockInstance, type InstanceR
 import { isPostgres } from '../store/db.ts';
 import type { Actor } from './types.ts';
 import { actingOn, notFound, type Acting } from './access.ts';
-import { workflowOf, type RuntimeContext } from './context.ts';
+import { workflowOf, type RuntimeContext } from './runtime-context.ts';
 import type { CelActor } from './machine.ts';
 import { textProblem } from '../forms/text-safety.ts';
 

@@ -7,7 +7,7 @@
 
 import fs from 'node:fs/promises';
 import { deleteOrphanFile, orphanFiles } from '../store/process/index.ts';
-import type { RuntimeContext } from './context.ts';
+import type { RuntimeContext } from './runtime-context.ts';
 
 const BATCH = 100;
 const ROUNDS = 20;

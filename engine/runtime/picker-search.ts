@@ -1,7 +1,7 @@
 // picker-search.ts: the pickers' JSON search over the directory, and the action panels' typed
 // names (转办/委派/加签/抄送 without script) read back to one user or unit each.
 //
-// Both work on the cached directory choices (context.ts), the same lists the forms validate
+// Both work on the cached directory choices (runtime-context.ts), the same lists the forms validate
 // against: a search with a role or kind returns only what a field with that filter allows, and a
 // search for a task's 转办/委派/加签 (`task`) only whom its holder may hand it to.
 
@@ -11,7 +11,7 @@ import { directoryChoices } from '../forms/fields/picker.ts';
 import { PICKER_SEARCH_LIMIT, ambiguousMessage, notFoundMessage, resolveEntry, searchChoices, splitEntries } from '../forms/fields/picker-choices.ts';
 import { LvzError } from '../errors.ts';
 import { getInstance, getTask } from '../store/process/index.ts';
-import { groupOf, workflowOf, type RuntimeContext } from './context.ts';
+import { groupOf, workflowOf, type RuntimeContext } from './runtime-context.ts';
 import { actingOn, notFound } from './access.ts';
 import { handoffTargets } from './handoff.ts';
 import type { Actor, PickerQuery, PickerResult, TaskActionInput } from './types.ts';

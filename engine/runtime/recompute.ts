@@ -8,7 +8,7 @@ import { localDateOf, parseDuration, reckonAdd, reckonSubtract, type Reckoned } 
 import type { DurationSpec } from '../dsl/types.ts';
 import { appendEvent, getInstance, instancesWithProvisional, redateTasks, redateTimer, timersOf, writeTx, type TimerRow } from '../store/process/index.ts';
 import type { Knex } from 'knex';
-import type { RuntimeContext } from './context.ts';
+import type { RuntimeContext } from './runtime-context.ts';
 
 const BATCH = 200;
 

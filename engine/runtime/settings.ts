@@ -9,7 +9,7 @@ import {
   clearOutOfOffice, deleteApiToken, deletePhrase, getUser, listApiTokens, listOutOfOffice, listPhrases, setOutOfOffice,
 } from '../store/directory.ts';
 import type { Actor, FormInvalidParams, SettingsView } from './types.ts';
-import type { RuntimeContext } from './context.ts';
+import type { RuntimeContext } from './runtime-context.ts';
 import { tokenExpiry } from '../auth/api-tokens.ts';
 
 const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;

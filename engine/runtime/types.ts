@@ -4,64 +4,34 @@
 // The server (server/) calls only what this file declares, through `createEngine()` in
 // engine/index.ts. Nothing here knows HTTP or HTML.
 
-import type { FieldError, FormModel } from '../forms/types.ts';
-import type { Studio } from './studio/types.ts';
+import type { FormModel } from '../forms/types.ts';
+import type { Actor } from '../model/actor.ts';
+import type { OrgNode } from '../model/org.ts';
+import type { Page } from '../model/page.ts';
+import type { Once } from './idempotency.ts';
+import type { SessionInfo } from '../auth/sessions.ts';
+import type { Studio } from './authoring/types.ts';
 import type { DirectoryAdmin } from './directory/admin-types.ts';
-import type { EngineMetrics, TimerOverview } from './operations.ts';
+import type { EngineMetrics, TimerOverview } from './monitoring.ts';
 
 import type { InboxList, TaskSummary, InstanceSummary, HistoryEntry, DiagramModel, GroupAnswers, AnonymityNote, InstanceView, TaskButton, TaskView } from './view-types.ts';
-export type { Studio } from './studio/types.ts';
+export type { Studio } from './authoring/types.ts';
 export type * from './directory/admin-types.ts';
 import type { DirectoryImportOps } from './directory/import/types.ts';
 export type { DirectoryImportOps } from './directory/import/types.ts';
-export type { ImportOutcome as DirectoryImportOutcome, ImportView as DirectoryImportView } from './directory/import/index.ts';
+export type { ImportOutcome as DirectoryImportOutcome, ImportView as DirectoryImportView } from './directory/import/types.ts';
 export type { InboxList, TaskSummary, InstanceSummary, HistoryEntry, DiagramModel, GroupAnswers, AnonymityNote, InstanceView, TaskButton, TaskView, ReturnedFact, HandledFact } from './view-types.ts';
-export type { EngineMetrics, FailedTimerView, TimerOverview } from './operations.ts';
+export type { EngineMetrics, FailedTimerView, TimerOverview } from './monitoring.ts';
 export type { ChangeSet as DirectoryChangeSet, ChangeOptions as DirectoryChangeOptions, ChangeResult as DirectoryChangeResult } from './directory/changes.ts';
 import type { ChangeSet as DirectoryChangeSet, ChangeOptions as DirectoryChangeOptions, ChangeResult as DirectoryChangeResult } from './directory/changes.ts';
-
-/**
- * A role id declared in directory/roles.yaml (`deputy`, `review_office`, …): data, not a list in code.
- * Workflows are checked against the declared set when they compile; the engine's own roles are named
- * constants (ADMIN_ROLE, HANDLING_UNIT_ROLE in engine/dsl/roles.ts).
- */
-export type Role = string;
-
-export interface Actor {
-  userId: string;
-  username: string;
-  name: string;
-  orgId: string;
-  orgName: string;
-  roles: Role[];
-  /** Set when acting for someone under an out-of-office delegation (代理). */
-  onBehalfOf?: { userId: string; name: string };
-}
-
-export interface OrgNode {
-  id: string;
-  name: string;
-  kind: 'standing_committee' | 'office' | 'committee' | 'district' | 'town' | 'unit' | 'delegation';
-  parentId: string | null;
-}
-
-/** The instance list counts at most this many (a cheap count at a million instances); beyond, it shows 999+. */
-export const COUNT_CAP = 1000;
-/**
- * The inbox lists and the navigation badges count at most this many, shown as 99+ beyond: every
- * page counts the four lists, and a badge, like a phone's, needs no more (docs/benchmarks.md).
- */
-export const INBOX_COUNT_CAP = 100;
-
-export interface Page<T> {
-  items: T[];
-  /** At most the list's cap (COUNT_CAP, INBOX_COUNT_CAP): lists count no further. */
-  total: number;
-  /** The count stopped at the cap: there are `total` items or more (shown as 999+ or 99+). */
-  isCapped: boolean;
-  page: number;
-  pageSize: number;
-}
+// What every layer shares lives in engine/model/ (and Once, SessionInfo, FormInvalidParams with their owners);
+// named here too, so the server finds the whole contract in one file.
+export type { Actor, Role } from '../model/actor.ts';
+export type { OrgNode } from '../model/org.ts';
+export { COUNT_CAP, INBOX_COUNT_CAP, type Page } from '../model/page.ts';
+export type { Once } from './idempotency.ts';
+export type { SessionInfo } from '../auth/sessions.ts';
+export type { FormInvalidParams } from '../forms/types.ts';
 
 /** Raw form input as it arrives (strings, arrays of strings) plus already-stored upload ids. */
 export type RawInput = Record<string, unknown>;
@@ -80,12 +50,6 @@ export interface CompleteInput {
    * else LVZ_RUN_BAD_REQUEST; a web form's strings are parsed by the field types instead.
    */
   typed?: boolean;
-}
-
-/** A submission key and what was asked, for the fingerprint (same key, other request: refused). */
-export interface Once {
-  key: string;
-  request: unknown;
 }
 
 /** A picker's search (GET /pickers/<type>): the same type and filter as the field, and what was typed. */
@@ -130,20 +94,6 @@ export interface StoredFile {
   size: number;
   /** Absolute path under DATA_DIR/files; never in the web root. */
   path: string;
-}
-
-export interface SessionInfo {
-  sessionId: string;
-  actor: Actor;
-  csrfSecret: string;
-  /** A temporary password was set for the user: every page sends them to 修改密码 until they choose their own. */
-  mustChangePassword?: true;
-}
-
-/** Thrown as LvzError with code LVZ_FORM_INVALID carries these in params.errors, plus the re-render model in params.form. */
-export interface FormInvalidParams {
-  errors: FieldError[];
-  form: FormModel;
 }
 
 /** One out-of-office range (代理) as the settings page lists it. */

@@ -3,6 +3,7 @@
 
 import type { FieldModel, FormModel, PickerModel } from '../forms/types.ts';
 import type { TaskAction } from '../dsl/types.ts';
+import type { DiagramModel } from '../model/diagram.ts';
 
 export type InboxList = 'todo' | 'done' | 'started' | 'cc';
 
@@ -105,12 +106,7 @@ export interface HistoryEntry {
   changes?: { label: string; value: string }[];
 }
 
-export interface DiagramModel {
-  /** SVG markup produced by the engine from the definition, current state highlighted. Safe: built from escaped text. */
-  svg: string;
-  /** Text alternative: the states in order with the current marked. */
-  steps: { name: string; title: string; isCurrent: boolean; isVisited: boolean; isFinal: boolean }[];
-}
+export type { DiagramModel };
 
 /** The answers of a `for_each` group (协办单位意见), one per task, with only the fields the viewer may read. */
 export interface GroupAnswers {
@@ -187,7 +183,7 @@ export interface TaskView {
    * when at the latest. No buttons are offered meanwhile (保存草稿 is, where the step edits fields).
    */
   waiting?: { title: string; done: number; total: number; until?: string };
-  /** 保存草稿 is offered: the task is open and its step edits a field (form-input.ts isDraftable). */
+  /** 保存草稿 is offered: the task is open and its step edits a field (step-input.ts isDraftable). */
   isDraftable: boolean;
   phrases: string[];
   /** The opinion kept with the task's draft (保存草稿, or a submit that lost a race). */

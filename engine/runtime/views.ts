@@ -15,8 +15,8 @@ import {
 } from '../store/process/index.ts';
 import { COUNT_CAP, INBOX_COUNT_CAP, type Actor, type InboxList, type InstanceSummary, type InstanceView, type Page, type TaskSummary } from './types.ts';
 import { canSee, holdersOf, holds, notFound, scopeFor, viewerRoles } from './access.ts';
-import { formOf, stateOf, workflowOf, type Names, type RuntimeContext } from './context.ts';
-import { accessOf } from './form-input.ts';
+import { formOf, stateOf, workflowOf, type Names, type RuntimeContext } from './runtime-context.ts';
+import { accessOf } from './step-input.ts';
 import { adminReach, administers } from './admin-scope.ts';
 import { groupAnswers } from './group-answers.ts';
 import { anonymityOf, hidesActor, historyOf } from './history.ts';

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from './db.ts';
 import { compiled } from './compiled.ts';
 import { LvzError } from '../errors.ts';
-import type { Role } from '../runtime/types.ts';
+import type { Role } from '../model/actor.ts';
 import type {
   ApiTokenRow, DeputyLevel, NewOrg, NewUser, OrgRow, OutOfOfficeRow, PhraseRow, SessionRow, UserRow,
 } from './types.ts';

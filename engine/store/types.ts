@@ -1,6 +1,7 @@
 // types.ts: the rows the store hands out, in camelCase; the runtime and auth never see column names.
 
-import type { OrgNode, Role } from '../runtime/types.ts';
+import type { Role } from '../model/actor.ts';
+import type { OrgNode } from '../model/org.ts';
 
 export type OrgKind = OrgNode['kind'];
 

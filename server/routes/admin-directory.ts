@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FieldError } from '../../engine/forms/types.ts';
 import type { Actor, PersonInput, PersonView } from '../../engine/runtime/types.ts';
-import { newSubmissionKey } from '../form-input.ts';
+import { newSubmissionKey } from '../form-post.ts';
 import { requireActor } from '../session.ts';
 import { pager } from '../view-models.ts';
 import { seeOther } from './tasks.ts';

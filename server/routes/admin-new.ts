@@ -4,9 +4,9 @@
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isLvzError, type LvzError } from '../../engine/errors.ts';
-import type { StudioKind } from '../../engine/runtime/studio/types.ts';
+import type { StudioKind } from '../../engine/runtime/authoring/types.ts';
 import { statusOf } from '../error-status.ts';
-import { newSubmissionKey } from '../form-input.ts';
+import { newSubmissionKey } from '../form-post.ts';
 import { requireActor } from '../session.ts';
 import { STUDIO_CSS, adminUrl, kindOf } from './admin-paths.ts';
 import { seeOther } from './tasks.ts';

@@ -2,7 +2,7 @@
 // /admin/forms/<id>) and the studio's stylesheet. Kept apart from admin.ts so the studio's other
 // route files (versions, timers, calendar, new) import it without importing the page that registers them.
 
-import type { StudioKind } from '../../engine/runtime/studio/types.ts';
+import type { StudioKind } from '../../engine/runtime/authoring/types.ts';
 
 const KINDS: Record<string, StudioKind> = { workflows: 'workflow', forms: 'form' };
 

@@ -4,7 +4,7 @@
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isLvzError } from '../../engine/errors.ts';
-import type { MigrationInput, MigrationPlan } from '../../engine/runtime/studio/types.ts';
+import type { MigrationInput, MigrationPlan } from '../../engine/runtime/authoring/types.ts';
 import { requireActor } from '../session.ts';
 import { STUDIO_CSS, adminUrl, kindOf } from './admin-paths.ts';
 import { seeOther } from './tasks.ts';

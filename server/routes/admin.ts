@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isLvzError, LvzError } from '../../engine/errors.ts';
 import type { Actor } from '../../engine/runtime/types.ts';
-import type { CheckResult, StudioDefinition, StudioKind } from '../../engine/runtime/studio/types.ts';
+import type { CheckResult, StudioDefinition, StudioKind } from '../../engine/runtime/authoring/types.ts';
 import { randomBytes } from 'node:crypto';
 import { cspWithStyleNonce } from '../security.ts';
 import { requireActor } from '../session.ts';

@@ -2,7 +2,7 @@
 
 import type { FastifyInstance } from 'fastify';
 import type { InboxList, TaskSummary } from '../../engine/runtime/types.ts';
-import { pageNumber } from '../form-input.ts';
+import { pageNumber } from '../form-post.ts';
 import { requireActor } from '../session.ts';
 import { inboxCountsOf } from '../page.ts';
 import { deadlineView, pager } from '../view-models.ts';

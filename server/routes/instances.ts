@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LvzError, isLvzError } from '../../engine/errors.ts';
 import type { Actor } from '../../engine/runtime/types.ts';
 import { statusOf } from '../error-status.ts';
-import { pageNumber, readFormPost } from '../form-input.ts';
+import { pageNumber, readFormPost } from '../form-post.ts';
 import { formatDateTime } from '../render.ts';
 import { cspAllowingStylesOf } from '../security.ts';
 import { requireActor } from '../session.ts';

@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor, TaskButton } from '../../engine/runtime/types.ts';
 import type { FormModel } from '../../engine/forms/types.ts';
-import { DRAFT_EVENT, attachUploads, newSubmissionKey, onceOf, readFormPost, type FormPost } from '../form-input.ts';
+import { DRAFT_EVENT, attachUploads, newSubmissionKey, onceOf, readFormPost, type FormPost } from '../form-post.ts';
 import { isLvzError } from '../../engine/errors.ts';
 import { recordFormModel, submitFailure } from '../record-form.ts';
 import { isHtmx } from '../page.ts';

@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LvzError, isLvzError } from '../../engine/errors.ts';
 import type { FieldError, FormModel } from '../../engine/forms/types.ts';
 import type { Actor, Engine, TaskActionInput, TaskView } from '../../engine/runtime/types.ts';
-import { DRAFT_EVENT, attachUploads, newSubmissionKey, onceOf, readFormPost, type FormPost } from '../form-input.ts';
+import { DRAFT_EVENT, attachUploads, newSubmissionKey, onceOf, readFormPost, type FormPost } from '../form-post.ts';
 import { statusOf } from '../error-status.ts';
 import { isHtmx } from '../page.ts';
 import { recordFormModel, submitFailure } from '../record-form.ts';

@@ -14,7 +14,7 @@ import { drawSelection, EditorView, highlightActiveLine, highlightActiveLineGutt
 import formSchema from '../../schema/form.schema.json' with { type: 'json' };
 import districtSchema from '../../schema/workflow-district.schema.json' with { type: 'json' };
 import workflowSchema from '../../schema/workflow.schema.json' with { type: 'json' };
-import type { StudioFinding } from '../../engine/runtime/studio/types.ts';
+import type { StudioFinding } from '../../engine/runtime/authoring/types.ts';
 import { keyContextAt, keysAt, type JsonSchema } from './schema-complete.ts';
 
 // Type only: erased by esbuild, so the bundle carries none of the engine.

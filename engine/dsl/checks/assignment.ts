@@ -1,7 +1,7 @@
 // assignment.ts: each task group says who takes it (role or assignee, not both) and has a unique id in its state.
 
 import { LvzError } from '../../errors.ts';
-import { q } from '../zh.ts';
+import { q } from '../../yaml/zh.ts';
 import { groupsOf } from '../walk.ts';
 import type { Check } from './types.ts';
 

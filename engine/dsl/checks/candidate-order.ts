@@ -2,7 +2,7 @@
 // because first match wins and every candidate after an unconditional one would never be taken.
 
 import { LvzError } from '../../errors.ts';
-import { q } from '../zh.ts';
+import { q } from '../../yaml/zh.ts';
 import { deadlinesOf } from '../walk.ts';
 import type { Check } from './types.ts';
 

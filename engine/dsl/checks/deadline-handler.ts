@@ -1,7 +1,7 @@
 // deadline-handler.ts: a deadline's escalate names an event its state handles under on:.
 
 import { LvzError } from '../../errors.ts';
-import { list, q } from '../zh.ts';
+import { list, q } from '../../yaml/zh.ts';
 import { deadlinesOf } from '../walk.ts';
 import type { Check } from './types.ts';
 

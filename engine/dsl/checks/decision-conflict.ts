@@ -3,7 +3,7 @@
 
 import { LvzError } from '../../errors.ts';
 import { groupsOf } from '../walk.ts';
-import { q } from '../zh.ts';
+import { q } from '../../yaml/zh.ts';
 import type { Check } from './types.ts';
 
 export const decisionConflict: Check = (wf, src, ctx) => {

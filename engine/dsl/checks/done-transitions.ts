@@ -1,7 +1,7 @@
 // done-transitions.ts: `done` fires when a state's task groups complete, so only a state with tasks may wait for it.
 
 import { LvzError } from '../../errors.ts';
-import { q } from '../zh.ts';
+import { q } from '../../yaml/zh.ts';
 import type { Check } from './types.ts';
 
 export const doneTransitions: Check = (wf, src) =>

@@ -4,7 +4,7 @@
 import { DIRECTORY_FUNCTIONS, compileExpr, totalCostError, type CompiledExpr } from '../../expr/index.ts';
 import { LvzError, isLvzError, type Where } from '../../errors.ts';
 import { exprSites, type ExprSite } from '../expr-sites.ts';
-import { list, q } from '../zh.ts';
+import { list, q } from '../../yaml/zh.ts';
 import type { WorkflowDef } from '../types.ts';
 import type { Check, CheckContext } from './types.ts';
 

@@ -1,7 +1,7 @@
 // final-state.ts: a final state ends the process, so it has no transitions and no deadline.
 
 import { LvzError } from '../../errors.ts';
-import { q } from '../zh.ts';
+import { q } from '../../yaml/zh.ts';
 import type { Check } from './types.ts';
 
 export const finalState: Check = (wf, src) =>

@@ -1,7 +1,7 @@
 // no-way-out.ts: a state that is not final can be left: it has transitions, and someone or something can fire them.
 
 import { LvzError } from '../../errors.ts';
-import { list, q } from '../zh.ts';
+import { list, q } from '../../yaml/zh.ts';
 import type { StateDef } from '../types.ts';
 import type { Check } from './types.ts';
 

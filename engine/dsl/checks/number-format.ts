@@ -2,7 +2,7 @@
 
 import { LvzError } from '../../errors.ts';
 import { numberFormatProblem } from '../number-format.ts';
-import { q } from '../zh.ts';
+import { q } from '../../yaml/zh.ts';
 import type { Check } from './types.ts';
 
 export const numberFormat: Check = (wf, src) => {

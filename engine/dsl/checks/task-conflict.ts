@@ -1,7 +1,7 @@
 // task-conflict.ts: a state has task: or tasks:, not both; and a final state has neither.
 
 import { LvzError } from '../../errors.ts';
-import { q } from '../zh.ts';
+import { q } from '../../yaml/zh.ts';
 import type { Check } from './types.ts';
 
 export const taskConflict: Check = (wf, src) => {

@@ -4,7 +4,7 @@ import type { LvzError } from '../../errors.ts';
 import type { CompiledForm } from '../../forms/types.ts';
 import type { ParentLookup } from '../extends.ts';
 import type { RoleSet } from '../roles.ts';
-import type { Source } from '../source.ts';
+import type { Source } from '../../yaml/source.ts';
 import type { WorkflowDef } from '../types.ts';
 
 export interface CheckContext {

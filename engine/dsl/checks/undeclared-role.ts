@@ -3,7 +3,7 @@
 
 import { LvzError } from '../../errors.ts';
 import { ROLES_FILE } from '../roles.ts';
-import { q } from '../zh.ts';
+import { q } from '../../yaml/zh.ts';
 import type { Check } from './types.ts';
 
 export const undeclaredRole: Check = (wf, src, ctx) => {

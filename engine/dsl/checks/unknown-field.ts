@@ -4,7 +4,7 @@
 import { LvzError } from '../../errors.ts';
 import type { CompiledForm } from '../../forms/types.ts';
 import { groupsOf, transitionsOf } from '../walk.ts';
-import { list, q } from '../zh.ts';
+import { list, q } from '../../yaml/zh.ts';
 import type { Check } from './types.ts';
 
 export const unknownField: Check = (wf, src, ctx) => {

@@ -2,7 +2,7 @@
 
 import { LvzError } from '../../errors.ts';
 import { groupsOf } from '../walk.ts';
-import { list, q } from '../zh.ts';
+import { list, q } from '../../yaml/zh.ts';
 import type { Check } from './types.ts';
 
 export const unknownForm: Check = (wf, src, ctx) => {

@@ -2,7 +2,7 @@
 
 import { LvzError } from '../../errors.ts';
 import { groupsOf, transitionsOf } from '../walk.ts';
-import { list, q } from '../zh.ts';
+import { list, q } from '../../yaml/zh.ts';
 import type { Check } from './types.ts';
 
 export const unknownState: Check = (wf, src) => {

@@ -2,7 +2,7 @@
 
 import { LvzError } from '../../errors.ts';
 import type { WorkflowDef } from '../types.ts';
-import { q } from '../zh.ts';
+import { q } from '../../yaml/zh.ts';
 import type { Check } from './types.ts';
 
 /** States in breadth-first order from the initial state; the diagram lays out layers the same way. */

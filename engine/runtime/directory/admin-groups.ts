@@ -6,8 +6,8 @@
 import { LvzError } from '../../errors.ts';
 import { listChanges, listGroupMembers, listMemberGroups } from '../../store/directory-data.ts';
 import { getUser } from '../../store/directory.ts';
-import type { RuntimeContext } from '../context.ts';
-import type { Actor } from '../types.ts';
+import type { RuntimeContext } from '../runtime-context.ts';
+import type { Actor } from '../../model/actor.ts';
 import { applyDirectoryChanges } from './changes.ts';
 import { GROUP_ID } from './rules.ts';
 import { directoryReach, ensureReaches, reaches, type DirectoryReach, changeActor } from './admin-scope.ts';

@@ -3,8 +3,9 @@
 // people and orgs only.
 
 import { searchChanges, type ChangeHit } from '../../store/directory-admin.ts';
-import type { RuntimeContext } from '../context.ts';
-import type { Actor, Page } from '../types.ts';
+import type { RuntimeContext } from '../runtime-context.ts';
+import type { Actor } from '../../model/actor.ts';
+import type { Page } from '../../model/page.ts';
 import type { DirectorySnapshot } from './snapshot.ts';
 import { directoryReach, reaches, type DirectoryReach } from './admin-scope.ts';
 import type { ChangeView, HistoryQuery } from './admin-types.ts';

@@ -4,9 +4,10 @@
 
 import { LvzError } from '../../errors.ts';
 import { claimKey, deleteKey, getKey, storeKeyResult } from '../../store/process/index.ts';
-import type { RuntimeContext } from '../context.ts';
+import type { RuntimeContext } from '../runtime-context.ts';
 import { fingerprintOf, KEY_LIFETIME_MS } from '../idempotency.ts';
-import type { Actor, Once } from '../types.ts';
+import type { Actor } from '../../model/actor.ts';
+import type { Once } from '../idempotency.ts';
 
 /**
  * Runs `run` once per (actor, key). The stored answer is `{ id }` only: a temporary password is

@@ -4,8 +4,8 @@
 // workflow names it or a task waits on it. Roles are city-wide: a district's admin only reads.
 
 import { roleHolderCounts } from '../../store/directory-data.ts';
-import type { RuntimeContext } from '../context.ts';
-import type { Actor } from '../types.ts';
+import type { RuntimeContext } from '../runtime-context.ts';
+import type { Actor } from '../../model/actor.ts';
 import { applyDirectoryChanges } from './changes.ts';
 import { directoryReach, ensureCityAdmin, changeActor } from './admin-scope.ts';
 import { formInvalid } from './admin-people-write.ts';

@@ -6,8 +6,8 @@
 import type { Knex } from 'knex';
 import { LvzError } from '../../errors.ts';
 import { ADMIN_ROLE } from '../../dsl/roles.ts';
-import { orgTree, type OrgTree } from '../studio/access.ts';
-import type { Actor } from '../types.ts';
+import { orgTree, type OrgTree } from '../authoring/access.ts';
+import type { Actor } from '../../model/actor.ts';
 
 export interface DirectoryReach {
   tree: OrgTree;

@@ -1,7 +1,9 @@
 // admin-types.ts: 通讯录管理 as the server sees it (engine.directory): people, orgs, roles, groups and
 // the change history, each call authorised here (a district's admin only inside their district).
 
-import type { Actor, Once, Page } from '../types.ts';
+import type { Actor } from '../../model/actor.ts';
+import type { Once } from '../idempotency.ts';
+import type { Page } from '../../model/page.ts';
 
 /** One value of a choice list (a select's option, a filter). */
 export interface Choice {

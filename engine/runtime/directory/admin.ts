@@ -2,8 +2,8 @@
 // from the admin-*.ts modules. Every write goes through changes.ts (one transaction, the directory's
 // rules, the actor's district, an audit row each); every read is limited to the actor's reach.
 
-import type { RuntimeContext } from '../context.ts';
-import type { Actor } from '../types.ts';
+import type { RuntimeContext } from '../runtime-context.ts';
+import type { Actor } from '../../model/actor.ts';
 import { directoryReach } from './admin-scope.ts';
 import { groupChoices, listPeople, personFormOptions, personView } from './admin-people.ts';
 import { createPerson, resetPassword, setPersonDisabled, updatePerson } from './admin-people-write.ts';

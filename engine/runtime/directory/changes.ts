@@ -15,8 +15,8 @@ import {
 } from '../../store/directory-data.ts';
 import { writeTx } from '../../store/process/tx.ts';
 import { NO_PASSWORD, type ChangeSource, type GroupMemberRow, type MemberGroupRow } from '../../store/types.ts';
-import type { RuntimeContext } from '../context.ts';
-import type { Actor } from '../types.ts';
+import type { RuntimeContext } from '../runtime-context.ts';
+import type { Actor } from '../../model/actor.ts';
 import { effectiveRoles } from './roles.ts';
 import { districtsOf } from './snapshot.ts';
 import { checkOrgTree, checkPerson, cityAdmins, GROUP_ID, where, type Problem, type RowAt } from './rules.ts';

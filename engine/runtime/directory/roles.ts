@@ -6,7 +6,7 @@
 import type { Knex } from 'knex';
 import { roleSet, type RoleDef } from '../../dsl/roles.ts';
 import { listDeclaredRoles } from '../../store/directory-data.ts';
-import type { Registry } from '../context.ts';
+import type { Registry } from '../runtime-context.ts';
 
 /** The shipped roles, then the declared ones (a declared id never shadows a shipped one: changes.ts refuses it). */
 export function effectiveRoles(registry: Registry, declared: readonly RoleDef[]): ReturnType<typeof roleSet> {

@@ -1,6 +1,6 @@
 // snapshot.ts: the whole directory as one in-memory read model: orgs with their district, people
 // with their groups and the deputies they work for, groups with their active members. Built from
-// the rows the directory cache already loads (context.ts), so expressions (user(), org(),
+// the rows the directory cache already loads (runtime-context.ts), so expressions (user(), org(),
 // members()) and pages read relations without a query; 6,007 deputies take a few MB.
 
 import type { GroupMemberRow, MemberGroupRow, OrgRow, UserRow } from '../../store/types.ts';

@@ -5,7 +5,7 @@
 // JSON lives in text columns so the same schema runs on both databases.
 
 import type { Knex } from 'knex';
-import type { Migration } from './index.ts';
+import type { Migration } from './migration.ts';
 
 async function up(db: Knex): Promise<void> {
   await db.schema.createTable('orgs', (t) => {

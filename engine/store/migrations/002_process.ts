@@ -7,7 +7,7 @@
 // timer scan fast at a million rows.
 
 import type { Knex } from 'knex';
-import type { Migration } from './index.ts';
+import type { Migration } from './migration.ts';
 
 async function up(db: Knex): Promise<void> {
   await db.schema.createTable('definitions', (t) => {

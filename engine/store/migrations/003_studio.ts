@@ -6,7 +6,7 @@
 // district's admin wrote and edits (null when it equals `text`).
 
 import type { Knex } from 'knex';
-import type { Migration } from './index.ts';
+import type { Migration } from './migration.ts';
 
 async function up(db: Knex): Promise<void> {
   await db.schema.alterTable('definitions', (t) => {

@@ -7,7 +7,7 @@
 // 抄送我的 had no index at all (a scan of every task): `tasks_cc_idx` serves its list and count.
 
 import type { Knex } from 'knex';
-import type { Migration } from './index.ts';
+import type { Migration } from './migration.ts';
 
 async function up(db: Knex): Promise<void> {
   await db.raw('drop index if exists tasks_status_idx');

@@ -6,7 +6,7 @@
 // Every per-instance lookup keeps its prefix (instance_id, state, visit).
 
 import type { Knex } from 'knex';
-import type { Migration } from './index.ts';
+import type { Migration } from './migration.ts';
 
 async function up(db: Knex): Promise<void> {
   await db.raw('drop index if exists tasks_instance_idx');

@@ -14,7 +14,7 @@
 // status between the two.
 
 import type { Knex } from 'knex';
-import type { Migration } from './index.ts';
+import type { Migration } from './migration.ts';
 
 async function up(db: Knex): Promise<void> {
   // Partial, beside the open and 抄送 ones (migrations 002, 004) that the inbox reads: an index

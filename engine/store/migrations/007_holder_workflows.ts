@@ -12,7 +12,7 @@
 // means asking again, as before.
 
 import type { Knex } from 'knex';
-import type { Migration } from './index.ts';
+import type { Migration } from './migration.ts';
 
 /** The holder keys of the task row NEW, as a union of one-column selects (the same SQL on both databases). */
 const KEYS = [

@@ -8,7 +8,7 @@
 // each row to check the other terms.
 
 import type { Knex } from 'knex';
-import type { Migration } from './index.ts';
+import type { Migration } from './migration.ts';
 
 async function recreate(db: Knex, name: string, definition: string): Promise<void> {
   await db.raw(`drop index if exists ${name}`);

@@ -7,7 +7,7 @@
 // the wait before the next try is the lease (`lease_until`) the timer already had for PostgreSQL.
 
 import type { Knex } from 'knex';
-import type { Migration } from './index.ts';
+import type { Migration } from './migration.ts';
 
 async function up(db: Knex): Promise<void> {
   await db.schema.alterTable('timers', (t) => {

@@ -4,7 +4,7 @@
 // who has an account. In the database, so every server process sees the same count.
 
 import type { Knex } from 'knex';
-import type { Migration } from './index.ts';
+import type { Migration } from './migration.ts';
 
 async function up(db: Knex): Promise<void> {
   await db.schema.createTable('login_failures', (t) => {

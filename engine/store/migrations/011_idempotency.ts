@@ -5,7 +5,7 @@
 // `result` is the answer given the first time (JSON), replayed to every repeat until `expires_at`.
 
 import type { Knex } from 'knex';
-import type { Migration } from './index.ts';
+import type { Migration } from './migration.ts';
 
 async function up(db: Knex): Promise<void> {
   await db.schema.createTable('idempotency_keys', (t) => {

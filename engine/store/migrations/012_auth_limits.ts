@@ -3,7 +3,7 @@
 // after the upgrade, by the database's own clock, so no client breaks on the day of the upgrade.
 
 import type { Knex } from 'knex';
-import type { Migration } from './index.ts';
+import type { Migration } from './migration.ts';
 
 async function up(db: Knex): Promise<void> {
   await db.schema.alterTable('api_tokens', (t) => {

@@ -3,7 +3,7 @@
 // orphan sweep reads `instance_id is null` through files_instance_idx.
 
 import type { Knex } from 'knex';
-import type { Migration } from './index.ts';
+import type { Migration } from './migration.ts';
 
 async function up(db: Knex): Promise<void> {
   await db.raw('create index files_uploader_idx on files (uploaded_by, created_at)');

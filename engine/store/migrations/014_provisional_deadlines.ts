@@ -7,7 +7,7 @@
 // reading timers.
 
 import type { Knex } from 'knex';
-import type { Migration } from './index.ts';
+import type { Migration } from './migration.ts';
 
 async function up(db: Knex): Promise<void> {
   await db.schema.alterTable('timers', (t) => {

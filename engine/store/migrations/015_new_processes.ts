@@ -4,7 +4,7 @@
 // not be started (停用); `definition_audit` records who created, disabled or enabled what, and when.
 
 import type { Knex } from 'knex';
-import type { Migration } from './index.ts';
+import type { Migration } from './migration.ts';
 
 async function up(db: Knex): Promise<void> {
   await db.schema.createTable('definition_stubs', (t) => {

@@ -3,7 +3,7 @@
 // `rehearsal_clock` keeps the rehearsal clock's anchor so it never runs backwards over restarts.
 
 import type { Knex } from 'knex';
-import type { Migration } from './index.ts';
+import type { Migration } from './migration.ts';
 
 async function up(db: Knex): Promise<void> {
   await db.schema.createTable('install_marks', (t) => {

@@ -5,7 +5,7 @@
 // (never deleted), and each import in `directory_imports`.
 
 import type { Knex } from 'knex';
-import type { Migration } from './index.ts';
+import type { Migration } from './migration.ts';
 
 async function up(db: Knex): Promise<void> {
   await db.schema.alterTable('orgs', (t) => {

@@ -4,7 +4,7 @@
 // given are kept as they are: they came from that sequence, so they are distinct per workflow.
 
 import type { Knex } from 'knex';
-import type { Migration } from './index.ts';
+import type { Migration } from './migration.ts';
 
 async function up(db: Knex): Promise<void> {
   await db.schema.alterTable('instances', (t) => {

@@ -5,7 +5,7 @@
 // step at or before the task was made is a `task.returned` event.
 
 import type { Knex } from 'knex';
-import type { Migration } from './index.ts';
+import type { Migration } from './migration.ts';
 
 async function up(db: Knex): Promise<void> {
   await db.schema.alterTable('tasks', (t) => {

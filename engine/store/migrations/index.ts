@@ -1,7 +1,7 @@
 // migrations/index.ts: every schema migration, in order. Add a file and a line; never edit a
 // published migration.
 
-import type { Knex } from 'knex';
+import type { Migration } from './migration.ts';
 import { directory } from './001_directory.ts';
 import { processes } from './002_process.ts';
 import { studio } from './003_studio.ts';
@@ -22,10 +22,7 @@ import { directoryData } from './017_directory_data.ts';
 import { instanceNumbers } from './018_instance_numbers.ts';
 import { returnedTasks } from './019_returned_tasks.ts';
 
-export interface Migration {
-  up(db: Knex): Promise<void>;
-  down(db: Knex): Promise<void>;
-}
+export type { Migration } from './migration.ts';
 
 export const migrations: Record<string, Migration> = {
   '001_directory': directory,

@@ -1,6 +1,6 @@
 // types.ts: the process rows the store hands out, camelCase; the runtime never sees column names.
 
-import type { DurationSpec } from '../../dsl/types.ts';
+import type { DurationSpec } from '../../model/duration.ts';
 
 export type InstanceStatus = 'draft' | 'active' | 'completed' | 'cancelled' | 'terminated';
 export type TaskStatus = 'open' | 'done' | 'cancelled' | 'waiting';

@@ -3,23 +3,13 @@
 // the first demo start (runtime/directory/import/demo.ts).
 
 import type { Db } from '../db.ts';
-import type { Role } from '../../runtime/types.ts';
-import { hashPassword } from '../../auth/password.ts';
+import type { Role } from '../../model/actor.ts';
 
 /** The password of every demo account; it is printed on the login page in demo mode. */
 export const DEMO_PASSWORD = 'lvzhi2026';
 
 /** The one account per role the login page shows first. */
 export const MAIN_ACCOUNTS = ['deputy1', 'review1', 'fgw1', 'jyj1', 'cjw1', 'presidium1', 'leader1', 'staff1', 'admin'];
-
-// One hash for all demo accounts: they share a published password anyway, and hashing forty
-// times with scrypt would make every test that seeds a fresh database a few seconds slower.
-let demoHash: Promise<string> | undefined;
-
-export function demoPasswordHash(): Promise<string> {
-  demoHash ??= hashPassword(DEMO_PASSWORD);
-  return demoHash;
-}
 
 export interface DemoAccount {
   username: string;

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { compileWorkflow } from '../../../engine/dsl/compile.ts';
 import { diffFromParent } from '../../../engine/dsl/diff.ts';
 import { checkOverrides, effectiveText, parentIndex, parseExtends, type ParentText } from '../../../engine/dsl/extends.ts';
-import { parseSource } from '../../../engine/dsl/source.ts';
+import { parseSource } from '../../../engine/yaml/source.ts';
 import type { CompiledWorkflow } from '../../../engine/dsl/types.ts';
 import type { LvzError } from '../../../engine/errors.ts';
 import { compileForm } from '../../../engine/forms/compile.ts';

@@ -1,7 +1,7 @@
 // check-pool.test.ts: the studio's check pool runs checks in worker threads, a fixed number at a time, with
 // a bounded queue: one check more than running plus waiting is answered "busy" (LVZ_DSL_CHECK_LIMIT).
 import { describe, expect, it } from 'vitest';
-import { CheckPool, type CheckJob } from '../../../engine/runtime/studio/check-pool.ts';
+import { CheckPool, type CheckJob } from '../../../engine/runtime/authoring/check-pool.ts';
 
 const job = (id: string): CheckJob => ({
   kind: 'form', id, text: `id: ${id}\nversion: 1\ntitle: 表\nfields:\n  - { name: a, type: text, label: 甲 }\n`,

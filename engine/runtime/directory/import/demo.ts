@@ -3,10 +3,20 @@
 // accounts for the login page.
 
 import type { Knex } from 'knex';
-import { demoPasswordHash } from '../../../store/seed/demo.ts';
-import { directoryCache, type RuntimeContext } from '../../context.ts';
+import { DEMO_PASSWORD } from '../../../store/seed/demo.ts';
+import { hashPassword } from '../../../auth/password.ts';
+import { directoryCache, type RuntimeContext } from '../../runtime-context.ts';
 import { seedDemoDirectory } from './index.ts';
 import { demoFiles, shippedRoles } from './demo-files.ts';
+
+// One hash for all demo accounts: they share a published password anyway, and hashing forty
+// times with scrypt would make every test that seeds a fresh database a few seconds slower.
+let demoHash: Promise<string> | undefined;
+
+export function demoPasswordHash(): Promise<string> {
+  demoHash ??= hashPassword(DEMO_PASSWORD);
+  return demoHash;
+}
 
 /** Creates the demo directory unless the database already has people; returns whether it did. */
 export async function seedDemo(rc: RuntimeContext): Promise<boolean> {

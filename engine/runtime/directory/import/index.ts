@@ -12,9 +12,9 @@ import { ADMIN_ROLE } from '../../../dsl/roles.ts';
 import { claimImport, finishImport, getImport, insertImport, type DirectoryImportRow } from '../../../store/directory-imports.ts';
 import { listChanges } from '../../../store/directory-data.ts';
 import { countUsers } from '../../../store/directory.ts';
-import type { ChangeSource, DirectoryChangeRow } from '../../../store/types.ts';
-import type { RuntimeContext } from '../../context.ts';
-import type { Actor } from '../../types.ts';
+import type { ChangeSource } from '../../../store/types.ts';
+import type { RuntimeContext } from '../../runtime-context.ts';
+import type { Actor } from '../../../model/actor.ts';
 import { adminReach } from '../../admin-scope.ts';
 import { systemClock } from '../../clock.ts';
 import { applyDirectoryChanges, invalid, type ChangeResult } from '../changes.ts';
@@ -22,21 +22,10 @@ import { loadStored, toChangeSet } from './change-set.ts';
 import { FILE_LIMITS, readImportFile, tooLarge, type ImportFile } from './read-file.ts';
 import { readRecords } from './records.ts';
 import { buildTemplate, TEMPLATE_FILE_NAME } from './template.ts';
-import type { DirectoryImportOps, ImportProgress, ImportRecords } from './types.ts';
+import type { DirectoryImportOps, ImportOutcome, ImportProgress, ImportRecords, ImportView } from './types.ts';
 
 export type { ImportFile } from './read-file.ts';
-
-export interface ImportOutcome {
-  batchId: string;
-  dryRun: boolean;
-  result: ChangeResult;
-  /** People stored but not in the file: left as they are (an import never deletes or disables). */
-  untouched: number;
-  /** Data rows in the file. */
-  rows: number;
-  /** zh-CN lines: 人员：新建 3 人，更新 1 人，12 人不变 … 文件中没有的 N 人保持不变. */
-  description: string[];
-}
+export type { ImportOutcome, ImportView } from './types.ts';
 
 type Who = Actor | null;
 
@@ -113,25 +102,6 @@ const remember = (id: string, o: ImportOutcome): void => {
 };
 
 const importDir = (rc: RuntimeContext): string => path.join(rc.dataDir, 'imports');
-
-export interface ImportView {
-  id: string;
-  fileName: string;
-  status: DirectoryImportRow['status'];
-  at: string;
-  done: number;
-  total: number;
-  /** All kinds together, from the row (any process can show them). */
-  sums: { created: number; updated: number; unchanged: number };
-  /** Per kind, and the people left as they were: known to the process that applied the import. */
-  result: ChangeResult | null;
-  untouched: number | null;
-  /** The outcome's zh-CN lines (ImportOutcome.description), when known. */
-  description: string[] | null;
-  error: string | null;
-  /** The audit rows the import wrote (newest first, at most 200). */
-  changes: DirectoryChangeRow[];
-}
 
 /** Step 1: the uploaded file checked (nothing written); a `checked` row and a copy of the file keep it for step 2. */
 export async function checkUpload(rc: RuntimeContext, actor: Actor, upload: { filename: string; tempPath: string; size: number }): Promise<{ id: string; outcome: ImportOutcome }> {

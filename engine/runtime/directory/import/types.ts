@@ -1,9 +1,10 @@
 // types.ts: what the directory import reads (sheets of text cells) and what it makes of them:
 // records with their sheet and line, and the problems a row shows on its own.
 
-import type { DeputyLevel, OrgRow } from '../../../store/types.ts';
-import type { Actor } from '../../types.ts';
-import type { ImportOutcome, ImportView } from './index.ts';
+import type { DeputyLevel, DirectoryChangeRow, OrgRow } from '../../../store/types.ts';
+import type { DirectoryImportRow } from '../../../store/directory-imports.ts';
+import type { Actor } from '../../../model/actor.ts';
+import type { ChangeResult } from '../changes.ts';
 
 /** Where a row came from, for every message: 人员 第 12 行. */
 export interface RowPlace {
@@ -101,4 +102,36 @@ export interface DirectoryImportOps {
   scope(actor: Actor): Promise<{ districtName: string | null }>;
   /** The template workbook (.xlsx) and its file name (for administrators). */
   template(actor: Actor | null): Promise<{ fileName: string; bytes: Buffer }>;
+}
+
+export interface ImportOutcome {
+  batchId: string;
+  dryRun: boolean;
+  result: ChangeResult;
+  /** People stored but not in the file: left as they are (an import never deletes or disables). */
+  untouched: number;
+  /** Data rows in the file. */
+  rows: number;
+  /** zh-CN lines: 人员：新建 3 人，更新 1 人，12 人不变 … 文件中没有的 N 人保持不变. */
+  description: string[];
+}
+
+/** One import as its page shows it (status, progress, counts, its audit rows). */
+export interface ImportView {
+  id: string;
+  fileName: string;
+  status: DirectoryImportRow['status'];
+  at: string;
+  done: number;
+  total: number;
+  /** All kinds together, from the row (any process can show them). */
+  sums: { created: number; updated: number; unchanged: number };
+  /** Per kind, and the people left as they were: known to the process that applied the import. */
+  result: ChangeResult | null;
+  untouched: number | null;
+  /** The outcome's zh-CN lines (ImportOutcome.description), when known. */
+  description: string[] | null;
+  error: string | null;
+  /** The audit rows the import wrote (newest first, at most 200). */
+  changes: DirectoryChangeRow[];
 }

@@ -1,4 +1,4 @@
-// work.ts: what entering a state asks for, as rows: tasks (one per group or per for_each item),
+// entry-rows.ts: what entering a state asks for, as rows: tasks (one per group or per for_each item),
 // deadline and reminder timers, and copies (抄送). The caller writes them in its transaction.
 
 import { randomUUID } from 'node:crypto';
@@ -8,10 +8,10 @@ import type { CompiledWorkflow, DeadlineDef, DurationSpec, StateDef, TaskGroupDe
 import { isTrue } from '../expr/index.ts';
 import { LvzError } from '../errors.ts';
 import { usersWithRole } from '../store/directory.ts';
-import type { Role } from './types.ts';
+import type { Role } from '../model/actor.ts';
 import { insertTasks, insertTimers, type TaskRow, type TimerRow } from '../store/process/index.ts';
 import { celVars, exprOf, type MachineContext, type RunEvent } from './machine.ts';
-import { formOf, type RuntimeContext } from './context.ts';
+import { formOf, type RuntimeContext } from './runtime-context.ts';
 import type { DirectorySnapshot } from './directory/snapshot.ts';
 
 export interface EnterInput {

@@ -1,4 +1,4 @@
-// operations.ts: what an operator of the city's system watches and mends: the timers' backlog and
+// monitoring.ts: what an operator of the city's system watches and mends: the timers' backlog and
 // the timers that failed to fire (Camunda calls them incidents), with 重试 once the cause is
 // fixed. Administrators only, each within their reach (admin-scope.ts): the city's sees every
 // district's, a district's admin only the timers of their district's instances (a district
@@ -8,8 +8,8 @@ import { LvzError } from '../errors.ts';
 import {
   appendEvent, failedTimers, retryFailedTimer, timerCounts, timerInitiatorOrg, writeStats, writeTx, type TimerCounts, type WriteStats,
 } from '../store/process/index.ts';
-import type { Actor } from './types.ts';
-import { stateOf, workflowOf, type RuntimeContext } from './context.ts';
+import type { Actor } from '../model/actor.ts';
+import { stateOf, workflowOf, type RuntimeContext } from './runtime-context.ts';
 import { adminReach } from './admin-scope.ts';
 import { TIMER_ATTEMPTS, timerStats, type TimerStats } from './fire-timers.ts';
 

@@ -2,7 +2,9 @@
 // admins only; a district's admin may change only definitions its district owns (LVZ_AUTH_FORBIDDEN).
 
 import type { FormModel } from '../../forms/types.ts';
-import type { Actor, DiagramModel, Once } from '../types.ts';
+import type { Actor } from '../../model/actor.ts';
+import type { DiagramModel } from '../../model/diagram.ts';
+import type { Once } from '../idempotency.ts';
 
 export type StudioKind = 'workflow' | 'form';
 

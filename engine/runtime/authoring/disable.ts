@@ -8,8 +8,8 @@ import type { CompiledWorkflow } from '../../dsl/types.ts';
 import {
   disableWorkflow, disabledWorkflows, enableWorkflow, getStub, insertAudit, latestDefinition, writeTx,
 } from '../../store/process/index.ts';
-import type { RuntimeContext } from '../context.ts';
-import type { Actor } from '../types.ts';
+import type { RuntimeContext } from '../runtime-context.ts';
+import type { Actor } from '../../model/actor.ts';
 import { canEdit, ensureAdmin, orgTree } from './access.ts';
 import { titleOf } from './publish.ts';
 

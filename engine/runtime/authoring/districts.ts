@@ -9,12 +9,12 @@
 
 import { diffFromParent } from '../../dsl/diff.ts';
 import { checkOverrides, parseExtends } from '../../dsl/extends.ts';
-import { parseSource } from '../../dsl/source.ts';
+import { parseSource } from '../../yaml/source.ts';
 import type { CompiledWorkflow } from '../../dsl/types.ts';
 import { LvzError } from '../../errors.ts';
 import type { DefinitionRow } from '../../store/process/index.ts';
-import type { RuntimeContext } from '../context.ts';
-import type { Actor } from '../types.ts';
+import type { RuntimeContext } from '../runtime-context.ts';
+import type { Actor } from '../../model/actor.ts';
 import type { OrgTree } from './access.ts';
 import { checkWorkflowText, editableText, fileOf, findingOf, type StudioContext } from './check.ts';
 import type { DistrictDifference, DistrictStatus, StudioFinding } from './types.ts';

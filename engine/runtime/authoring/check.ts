@@ -16,7 +16,7 @@ import type { CompiledForm, DirectoryOptions } from '../../forms/types.ts';
 import { listOrgs, listUsers } from '../../store/directory.ts';
 import { listMemberGroups } from '../../store/directory-data.ts';
 import { listDefinitions, type DefinitionRow } from '../../store/process/index.ts';
-import type { RuntimeContext } from '../context.ts';
+import type { RuntimeContext } from '../runtime-context.ts';
 import type { CheckResult, StudioFinding, StudioKind } from './types.ts';
 import { undeclaredFilterRoles, type RoleSet } from '../../dsl/roles.ts';
 

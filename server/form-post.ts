@@ -1,4 +1,4 @@
-// form-input.ts: a posted form split into the engine's input and our control fields (`_event`, …).
+// form-post.ts: a posted form split into the engine's input and our control fields (`_event`, …).
 //
 // Field inputs keep the names the form partials gave them; every control field starts with `_`,
 // which no form field name may (the form schema requires names to start with a letter).

@@ -8,7 +8,7 @@ import type { CompiledWorkflow } from '../../dsl/types.ts';
 import { compileForm } from '../../forms/compile.ts';
 import type { CompiledForm } from '../../forms/types.ts';
 import { definitionVersions, latestVersions } from '../../store/process/index.ts';
-import type { RuntimeContext } from '../context.ts';
+import type { RuntimeContext } from '../runtime-context.ts';
 import { noteUnloadable } from '../definitions.ts';
 
 export function installWorkflow(rc: RuntimeContext, wf: CompiledWorkflow): void {

@@ -1,4 +1,4 @@
-// context.ts: what every runtime operation is handed: the database, the clock, the calendar,
+// runtime-context.ts: what every runtime operation is handed: the database, the clock, the calendar,
 // the compiled definitions and the directory choices for pickers.
 
 import type { Knex } from 'knex';

@@ -6,7 +6,7 @@ import type { Knex } from 'knex';
 import { LvzError } from '../../errors.ts';
 import { listOrgs } from '../../store/directory.ts';
 import type { OrgRow } from '../../store/types.ts';
-import type { Actor } from '../types.ts';
+import type { Actor } from '../../model/actor.ts';
 import { ADMIN_ROLE } from '../../dsl/roles.ts';
 
 export const CITY = 'city';

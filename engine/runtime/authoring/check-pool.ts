@@ -10,7 +10,7 @@ import { Worker } from 'node:worker_threads';
 import type { Directory } from '../../dsl/model-check.ts';
 import type { DirectoryOptions } from '../../forms/types.ts';
 import { listDefinitions, type DefinitionRow } from '../../store/process/index.ts';
-import type { RuntimeContext } from '../context.ts';
+import type { RuntimeContext } from '../runtime-context.ts';
 import { checkDirectory, fileOf } from './check.ts';
 import type { CheckResult, StudioKind } from './types.ts';
 import type { RoleDef } from '../../dsl/roles.ts';

@@ -3,8 +3,8 @@
 
 import { LvzError } from '../../errors.ts';
 import { auditOf, disabledWorkflows, getDefinition, getStub, listStubs, runningCounts, type DefinitionRow, type StubRow } from '../../store/process/index.ts';
-import type { RuntimeContext } from '../context.ts';
-import type { Actor } from '../types.ts';
+import type { RuntimeContext } from '../runtime-context.ts';
+import type { Actor } from '../../model/actor.ts';
 import { canEdit, ensureAdmin, orgTree, type OrgTree } from './access.ts';
 import { checkWorkflowText, editableText, studioContext, type StudioContext } from './check.ts';
 import { checkJob, checkPool } from './check-pool.ts';

@@ -6,8 +6,8 @@
 import { createHash } from 'node:crypto';
 import { LvzError } from '../../errors.ts';
 import { insertDefinition, isUniqueViolation, latestDefinition, writeTx, type DefinitionRow } from '../../store/process/index.ts';
-import type { RuntimeContext } from '../context.ts';
-import type { Actor } from '../types.ts';
+import type { RuntimeContext } from '../runtime-context.ts';
+import type { Actor } from '../../model/actor.ts';
 import { canEdit, ensureAdmin, orgTree, type OrgTree } from './access.ts';
 import { checkWorkflowText, studioContext, type StudioContext } from './check.ts';
 import { extendersOf, extendsOf } from './districts.ts';

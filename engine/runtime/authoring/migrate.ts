@@ -16,10 +16,10 @@ import {
   appendEvent, lockInstance, runningOnVersion, setWorkflowVersion, writeTx, type InstanceRow,
 } from '../../store/process/index.ts';
 import { conflict, reenter } from '../advance.ts';
-import { workflowOf, type RuntimeContext } from '../context.ts';
+import { workflowOf, type RuntimeContext } from '../runtime-context.ts';
 import { celActor } from '../load.ts';
 import { adminReach, administers } from '../admin-scope.ts';
-import type { Actor } from '../types.ts';
+import type { Actor } from '../../model/actor.ts';
 import { orgTree } from './access.ts';
 import { editableRow } from './publish.ts';
 import { refreshRegistry } from './registry.ts';

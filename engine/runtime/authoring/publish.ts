@@ -12,8 +12,8 @@ import type { CompiledWorkflow } from '../../dsl/types.ts';
 import {
   deleteDraft, deleteStub, getDraft, getStub, insertDefinition, isUniqueViolation, latestDefinition, saveDraftRow, writeTx, type DefinitionRow,
 } from '../../store/process/index.ts';
-import type { RuntimeContext } from '../context.ts';
-import type { Actor } from '../types.ts';
+import type { RuntimeContext } from '../runtime-context.ts';
+import type { Actor } from '../../model/actor.ts';
 import { ensurePlainText } from '../load.ts';
 import { ensureAdmin, ensureCanEdit, orgTree, type OrgTree } from './access.ts';
 import { compileWorkflow } from '../../dsl/compile.ts';

@@ -1,4 +1,4 @@
-// form-input.ts: a step's submitted body -> the record patch, or LVZ_FORM_INVALID carrying the
+// step-input.ts: a step's submitted body -> the record patch, or LVZ_FORM_INVALID carrying the
 // errors and a re-render model that keeps what the user typed. Nothing is written on failure.
 // The step adds to the form's checks: the fields it requires (`fields.require`) and its `rules:`.
 
@@ -12,7 +12,7 @@ import { buildFormModel } from '../forms/model.ts';
 import { isLvzError, LvzError } from '../errors.ts';
 import { getFiles } from '../store/process/index.ts';
 import type { FormInvalidParams, RawInput } from './types.ts';
-import { formOf, type RuntimeContext } from './context.ts';
+import { formOf, type RuntimeContext } from './runtime-context.ts';
 import { exprOf, type CelActor } from './machine.ts';
 
 /**
@@ -143,7 +143,7 @@ function ruleErrors(wf: CompiledWorkflow, g: TaskGroupDef, data: Record<string, 
 }
 
 /**
- * A next step whose 办理单位 or 办理人 comes from a field this step edits and left empty (work.ts,
+ * A next step whose 办理单位 or 办理人 comes from a field this step edits and left empty (entry-rows.ts,
  * LVZ_RUN_UNASSIGNED) is that field's error (请选择审议委员会), shown with what the user typed.
  * Anything else is returned unchanged.
  */

@@ -11,9 +11,10 @@ import type { CompiledForm } from '../../forms/types.ts';
 import {
   insertAudit, insertDefinition, insertStub, isIdTaken, lockNewId, isUniqueViolation, latestDefinition, listDefinitions, writeTx, type DefinitionRow,
 } from '../../store/process/index.ts';
-import type { RuntimeContext } from '../context.ts';
+import type { RuntimeContext } from '../runtime-context.ts';
 import { onceIn } from '../idempotency.ts';
-import type { Actor, Once } from '../types.ts';
+import type { Actor } from '../../model/actor.ts';
+import type { Once } from '../idempotency.ts';
 import { ensureAdmin, orgTree } from './access.ts';
 import { scalar } from './create.ts';
 import { blankForm, blankWorkflow, copiedText } from './new-texts.ts';
