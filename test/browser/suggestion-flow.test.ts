@@ -102,6 +102,8 @@ async function walk(vp: Viewport, rehandle: boolean): Promise<PageCheck[]> {
   await deputy.page.getByRole('link', { name: '代表建议办理' }).first().click();
   await deputy.page.waitForURL(/\/start\/suggestion/);
   await deputy.check('start-form');
+  // Only the fields the deputy fills: no later stage's empty boxes (issue 14, item 6).
+  expect(await deputy.page.locator('main').innerText()).not.toMatch(/未填写|答复内容|办理结果/);
   // An empty submit shows the error summary and keeps the page.
   await deputy.page.getByRole('button', { name: '提交', exact: true }).click();
   await deputy.page.locator('.lz-error-summary').waitFor({ state: 'visible', timeout: 10_000 });
@@ -136,9 +138,23 @@ async function walk(vp: Viewport, rehandle: boolean): Promise<PageCheck[]> {
     // 4. The lead unit replies with a result grade.
     const lead = await logIn(vp, 'fgw1', checks);
     await openTodo(lead, title);
+    const replyUrl = lead.page.url();
+    // Issue 14: the co-handler's opinion is there to read first (item 11); the box is 答复意见; no 催办
+    // on one's own task; 转办 never offers the proposer (item 1).
+    const opinionAt = await lead.page.getByText(`第${round}轮协办意见`).first().boundingBox();
+    const formAt = await lead.page.getByLabel(/^答复内容/).boundingBox();
+    expect(opinionAt!.y).toBeLessThan(formAt!.y);
+    expect(await lead.page.getByLabel(/^答复意见/).count()).toBe(1);
+    expect(await lead.page.getByRole('button', { name: '催办' }).count()).toBe(0);
+    expect(await lead.page.locator('option', { hasText: '王建国' }).count()).toBe(0);
     await lead.page.getByLabel(/^答复内容/).fill(`第${round}轮答复：已将老旧小区加装电梯纳入年度民生实事，财政每部补贴20万元。`);
     await chooseRadio(lead.page, /办理结果/, round === 1 ? 'B类：所提问题正在解决或列入计划逐步解决' : 'A类：所提问题已经解决或基本解决');
     await submitAndLand(lead, '提交', `reply-${round}`);
+    // Opened again (the back button, 已办): read-only, says when it was handled (item 8).
+    await lead.page.goto(replyUrl);
+    expect(await lead.page.locator('#handled').innerText()).toMatch(/您已于 .+ 办理/);
+    expect(await lead.page.locator('textarea').count()).toBe(0);
+    await lead.check(`reply-${round}-handled`);
     await done(lead, checks);
 
     // 5. The deputy evaluates: 不满意 sends it back once, 满意 closes it.

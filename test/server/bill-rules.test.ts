@@ -118,7 +118,7 @@ describe('bill rules over HTTP (issue 14)', () => {
     expect(res.status).toBe(422);
     expect(summaryLinks(res.text)).toEqual(['#f-review_report', '#f-review_result']);
     expect(res.text).toContain('请输入审议结果报告');
-    expect(res.text).toContain('请选择审议意见');
+    expect(res.text).toContain('请选择审议结论');
     expect((await s.engine.instance(c, id)).summary.state).toBe('committee_review');
   });
 });

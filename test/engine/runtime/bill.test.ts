@@ -131,7 +131,7 @@ describe('bill rules (issue 14)', () => {
     expect(e?.code).toBe('LVZ_FORM_INVALID');
     expect(fieldErrorsOf(e)).toEqual([
       { name: 'review_report', message: '请输入审议结果报告' },
-      { name: 'review_result', message: '请选择审议意见' },
+      { name: 'review_result', message: '请选择审议结论' },
     ]);
     expect((await h.engine.instance(c, id)).summary.state).toBe('committee_review');
   });
