@@ -38,7 +38,9 @@ export function recordFormModel(t: Renderer['t'], o: RecordFormOptions): Record<
   const extra = o.extraErrors ?? [];
   const needReason = o.buttons.filter((b) => b.reason !== 'none');
   const mustReason = o.buttons.filter((b) => b.reason === 'required').map((b) => `“${b.label}”`);
-  const buttons = o.buttons.map((b) => ({ ...b, warning: b.reason === 'required' }));
+  // One primary action per form: the step's first outcome is green; a later one that asks a reason
+  // (不予立案) is red, any other (不同意) plain, so a decline never looks like the way forward.
+  const buttons = o.buttons.map((b, i) => ({ ...b, warning: b.reason === 'required', secondary: i > 0 && b.reason !== 'required' }));
   if (o.allowDraft) buttons.push({ event: DRAFT_EVENT, label: t('task.draft'), reason: 'none', warning: false, secondary: true } as never);
   return {
     action: o.action,

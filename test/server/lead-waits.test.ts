@@ -140,6 +140,9 @@ describe('opinion boxes and drafts over HTTP', () => {
     expect(cosignPage.text).toContain('同意附议');
     expect(cosignPage.text).not.toContain('保存草稿');
     expect(cosignPage.text).not.toMatch(/value="_draft"/);
+    // One primary action: 同意附议 is green, 不同意 plain.
+    expect(cosignPage.text).toMatch(/class="lz-button" name="_event" value="agree"/);
+    expect(cosignPage.text).toMatch(/class="lz-button lz-button--secondary" name="_event" value="decline"/);
     const draft = await d2.post(`/tasks/${cosignTask}`, { _event: '_draft', _version: inputValue(cosignPage.text, '_version') });
     expect(draft.status).toBe(409);
 
