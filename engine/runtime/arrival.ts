@@ -1,14 +1,15 @@
 // arrival.ts: why an open task is here again, read from the move that brought its step about: sent
-// back by 退回 (who, when, why), or brought back by a transition with a note (附议代表不足十人…).
+// back by 退回 (who, when, why), moved here by an administrator's 调整办理步骤 (who, when, why), or
+// brought back by a transition with a note (附议代表不足十人…).
 // One reading for the task page and the lists.
 
 import type { CompiledWorkflow } from '../dsl/types.ts';
 import type { EventRow, TaskRow } from '../store/process/index.ts';
 import type { Names } from './runtime-context.ts';
 import { hidesActor } from './history.ts';
-import type { ReturnedFact } from './view-types.ts';
+import type { MovedFact, ReturnedFact } from './view-types.ts';
 
-export type Arrival = { returned: ReturnedFact } | { cameBack: { note: string; at: string } };
+export type Arrival = { returned: ReturnedFact } | { moved: MovedFact } | { cameBack: { note: string; at: string } };
 
 export interface ArrivalViewer {
   roles: readonly string[];
@@ -17,12 +18,19 @@ export interface ArrivalViewer {
 
 /**
  * `events` are the instance's, in order (all of them, or only its arrivals). Only a step's own open
- * task on a later visit qualifies: a 委派 or 加签 task was made by its owner, not by the move.
+ * task qualifies, on a later visit, or on any visit an administrator's move made: a 委派 or 加签 task
+ * was made by its owner, not by the move.
  */
 export function arrivalOf(events: readonly EventRow[], task: TaskRow, wf: CompiledWorkflow, viewer: ArrivalViewer): Arrival | undefined {
-  if (task.kind !== 'task' || task.status !== 'open' || task.visit < 2) return undefined;
-  const arrival = [...events].reverse().find((e) => e.instanceId === task.instanceId && e.toState === task.state && e.fromState !== task.state);
+  if (task.kind !== 'task' || task.status !== 'open') return undefined;
+  // A move may re-enter the step it is in (调整 to the current step): its fromState is that step.
+  const arrival = [...events].reverse().find((e) => e.instanceId === task.instanceId && e.toState === task.state
+    && (e.fromState !== task.state || e.type === 'instance.moved'));
   if (!arrival) return undefined;
+  if (arrival.type === 'instance.moved') {
+    return { moved: { byName: viewer.names.user.get(arrival.actorId ?? '') ?? arrival.actorId ?? '', at: arrival.at, reason: typeof arrival.payload.reason === 'string' ? arrival.payload.reason : '' } };
+  }
+  if (task.visit < 2) return undefined;
   if (arrival.type === 'task.returned') return { returned: returnedFact(arrival, wf, viewer) };
   const note = arrival.payload.note;
   return typeof note === 'string' && note ? { cameBack: { note, at: arrival.at } } : undefined;

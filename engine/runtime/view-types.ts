@@ -17,6 +17,13 @@ export interface ReturnedFact {
   fromStep: string;
 }
 
+/** The task's step was entered by an administrator's 调整办理步骤: who, when and why. */
+export interface MovedFact {
+  byName: string;
+  at: string;
+  reason: string;
+}
+
 /** A task already handled: who did it, when, with which result (the button's history line) and opinion. */
 export interface HandledFact {
   byName: string;
@@ -202,6 +209,8 @@ export interface TaskView {
    */
   cameBack?: { note: string; at: string };
   /** The task was made by 退回: who sent it back, when and why, shown at the top of the page. */
+  /** Its step was entered by an administrator's 调整办理步骤 (the page says who, when and why). */
+  moved?: MovedFact;
   returned?: ReturnedFact;
   /** The viewer may act on it now; otherwise the page is read-only (done, waiting, cancelled, a 抄送 copy). */
   isOpen: boolean;

@@ -44,6 +44,13 @@ describe('调整办理步骤', () => {
     const after = await admin.follow(done);
     expect(after.text).toContain('已调整办理步骤');
     expect(after.text).toContain('管理员调整办理步骤 → 起草建议（理由：材料不全，退回补充）');
+    // The task the move made says at its top who moved it here, when and why.
+    const deputy = await loginAs(s.base, 'deputy1');
+    const taskId = (await s.engine.instance((await s.engine.login('deputy1', 'lvzhi2026')).actor, id)).myTasks[0]!.taskId;
+    const task = await deputy.get(`/tasks/${taskId}`);
+    expect(task.text).toContain('本件由管理员调整到本环节办理');
+    expect(task.text).toMatch(/系统管理员于 \d{4}-\d{2}-\d{2} \d{2}:\d{2} 调整办理步骤。/);
+    expect(task.text).toContain('调整理由：材料不全，退回补充');
     const again = await admin.post(`/instances/${id}/move`, { to: 'draft', reason: '材料不全，退回补充', _version: version });
     expect(again.status).toBe(409); // a second click: the page's version is gone
   });
