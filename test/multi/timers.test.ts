@@ -82,7 +82,8 @@ describe('1,000 timers on two processes, one killed while firing', () => {
       (await count(ours().where('status', 'pending').whereNot('lease_owner', 'like', `%${owner1}`))) === 0
       && (await count(ours().where('status', 'pending').whereNull('lease_owner'))) === 0);
     expect(await firedBy(`:${p2!.pid}`)).toBeGreaterThan(0);
-    const stranded = await count(ours().where('status', 'pending'));
+    const strandedIds = (await ours().where('status', 'pending').select('id')).map((r: { id: string }) => r.id);
+    const stranded = strandedIds.length;
 
     // A process started after the leases ran out (its clock 2 minutes on) takes those.
     const p3 = await spawnServer(place, { env: { ...env, LVZHI_FAKE_NOW: new Date(Date.parse(FAKE_NOW) + 120_000).toISOString() } });
@@ -92,7 +93,11 @@ describe('1,000 timers on two processes, one killed while firing', () => {
       // Said on failure: who fired what, and whether any ended other than fired.
       const byOwner = await ours().select('status', 'lease_owner').count({ n: '*' }).groupBy('status', 'lease_owner');
       const why = `stranded ${stranded}; p1 ${p1!.pid}, p2 ${p2!.pid}, p3 ${p3.pid}; timers by status and owner: ${JSON.stringify(byOwner)}`;
-      expect(await firedBy(`:${p3.pid}`), why).toBe(stranded);
+      // Once their leases ran out, the ones the dead process held are fired by a live process: the new
+      // one, or the survivor if its clock passes the lease first (a loaded machine starts p3 slowly).
+      const takers = await ours().whereIn('id', strandedIds).select('status', 'lease_owner');
+      expect(takers.filter((t: { status: string; lease_owner: string }) => t.status !== 'fired' || t.lease_owner.endsWith(owner1)), why).toEqual([]);
+      expect(await firedBy(`:${p3.pid}`) + (await count(ours().whereIn('id', strandedIds).where('lease_owner', 'like', `%:${p2!.pid}`))), why).toBe(stranded);
     }
 
     const events = await db('events').where('type', 'timer.remind').select('payload');
