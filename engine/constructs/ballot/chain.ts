@@ -89,6 +89,7 @@ export function verifyChain(ballot: Ballot, rows: readonly CastRow[], seal?: Sea
 function firstRowProblem(ballot: Ballot, rows: readonly CastRow[], genesis: string): ChainProblem | null {
   const at = new Map(rows.map((r, i) => [r.digest, i]));
   const receipts = new Set<string>();
+  const voters = new Set<string>();
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!;
     const n = i + 1;
@@ -99,6 +100,8 @@ function firstRowProblem(ballot: Ballot, rows: readonly CastRow[], genesis: stri
     if (invalid) return problem('invalid', n, `第 ${n} 行无效：${invalid}`);
     if (receipts.has(row.receipt)) return problem('duplicate', n, `第 ${n} 行的回执摘要与前面一行相同：同一张票被记了两次`);
     receipts.add(row.receipt);
+    if (row.voter !== undefined && voters.has(row.voter)) return problem('duplicate', n, `第 ${n} 行的投票人在前面已投过票：一人只能投一票`);
+    if (row.voter !== undefined) voters.add(row.voter);
   }
   return null;
 }

@@ -139,7 +139,7 @@ export type ChainProblemKind =
   | 'removed'    // the row does not follow the one before: a row was removed, or the one before rewritten and rehashed
   | 'inserted'   // the row after this one links past it: this row was put in
   | 'reordered'  // the row links to a row that comes later
-  | 'duplicate'  // a receipt digest appears twice
+  | 'duplicate'  // a receipt digest appears twice, or a named ballot's voter
   | 'invalid'    // a choice the ballot does not allow, or a voter on a secret ballot (none on a named one)
   | 'seal'       // fewer or more rows than sealed, or the last digest is not the sealed head
   | 'tally';     // the recomputed counts differ from the sealed ones

@@ -137,6 +137,8 @@ describe('the chain', () => {
     const namedBallot = { ...ballot, secret: false };
     expect(verifyChain(namedBallot, chainCasts(namedBallot, [{ choice: 'for', receipt: rows[0]!.receipt }])).problem?.kind).toBe('invalid');
     expect(verifyChain(namedBallot, chainCasts(namedBallot, [{ choice: 'for', receipt: rows[0]!.receipt, voter: 'u7' }])).ok).toBe(true);
+    const twice = chainCasts(namedBallot, [{ choice: 'for', receipt: rows[0]!.receipt, voter: 'u7' }, { choice: 'against', receipt: rows[1]!.receipt, voter: 'u7' }]);
+    expect(verifyChain(namedBallot, twice).problem).toMatchObject({ kind: 'duplicate', row: 2, message: '第 2 行的投票人在前面已投过票：一人只能投一票' });
   });
 
   it('an empty ballot verifies, its head the genesis', () => {
