@@ -39,6 +39,7 @@ export const CODES = {
   LVZ_DSL_NOT_IN_DIRECTORY: "an id written into user('…'), org('…') or members('…') is not in the directory (or names a disabled group)",
   LVZ_DSL_CHECK_LIMIT: 'a check (path enumeration, the studio check) went over its work or time limit and stopped',
   LVZ_DSL_INVALID: 'a definition sent to the studio has errors (listed in params.errors); nothing was published',
+  LVZ_DSL_BAD_BALLOT: 'a ballot cannot be voted on or counted as defined (a scale of one, a score range its step does not divide, choose more than there are options)',
   // Forms
   LVZ_FORM_YAML_SYNTAX: 'the form YAML text does not parse',
   LVZ_FORM_SCHEMA: 'a key or value does not match the form schema',
@@ -89,6 +90,10 @@ export const CODES = {
   LVZ_RUN_ID_TAKEN: 'the id chosen for a new workflow or form is already used by a workflow or form',
   LVZ_RUN_WORKFLOW_DISABLED: 'the workflow is disabled (停用): it may not be started; running instances go on',
   LVZ_RUN_PRODUCTION_DB: 'the rehearsal clock was asked for on a production database',
+  // Ballots (表决)
+  LVZ_BALLOT_BAD_CHOICE: 'a cast is not one the ballot allows (not an option, a score out of range or between steps, too many or too few chosen)',
+  LVZ_BALLOT_BAD_ATTENDANCE: 'the attendance cannot be counted: more present than members, or more casts than present',
+  LVZ_BALLOT_BAD_RECEIPT: 'a receipt code typed for checking is not one (20 letters and digits)',
   // Store
   LVZ_STORE_UNAVAILABLE: 'the database cannot be reached',
   LVZ_STORE_FULL: 'the disk is full',

@@ -20,6 +20,7 @@ const LAYERS: string[][] = [
   ['engine/model'],
   ['engine/yaml', 'engine/expr'],
   ['engine/calendar', 'engine/forms'],
+  ['engine/constructs'],
   ['engine/dsl'],
   ['engine/store'],
   ['engine/auth'],
@@ -27,8 +28,11 @@ const LAYERS: string[][] = [
   ['engine/index.ts'],
 ];
 
-/** Folders that are pure functions of their arguments: no I/O, no environment, no clock. */
-const PURE = ['engine/model', 'engine/yaml', 'engine/expr', 'engine/calendar', 'engine/forms', 'engine/dsl'];
+/**
+ * Folders that are pure functions of their arguments: no I/O, no environment, no clock. node:crypto is
+ * allowed (not matched below): a SHA-256 digest is a function of its input (constructs/ballot/chain.ts).
+ */
+const PURE = ['engine/model', 'engine/yaml', 'engine/expr', 'engine/calendar', 'engine/forms', 'engine/constructs', 'engine/dsl'];
 const IO_MODULE = /^(node:)?(fs|net|http|https|http2|child_process|worker_threads|cluster|dgram|dns|tls|readline)(\/|$)|^(knex|sqlite3|pg|better-sqlite3)$/;
 const DB_DRIVER = /^(knex|sqlite3|pg|better-sqlite3)$/;
 const WEB = /^(fastify|@fastify\/|handlebars)/;

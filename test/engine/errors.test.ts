@@ -15,6 +15,6 @@ describe('error codes', () => {
     expect([...documented].filter((c) => !(c in CODES))).toEqual([]);
   });
   it('codes follow LVZ_<AREA>_<WHAT>', () => {
-    for (const code of Object.keys(CODES)) expect(code).toMatch(/^LVZ_(DSL|FORM|EXPR|CAL|RUN|STORE|AUTH|DIR)_[A-Z_]+$/);
+    for (const code of Object.keys(CODES)) expect(code).toMatch(/^LVZ_(DSL|FORM|EXPR|CAL|RUN|STORE|AUTH|DIR|BALLOT)_[A-Z_]+$/);
   });
 });
