@@ -39,7 +39,7 @@ export const CODES = {
   LVZ_DSL_NOT_IN_DIRECTORY: "an id written into user('…'), org('…') or members('…') is not in the directory (or names a disabled group)",
   LVZ_DSL_CHECK_LIMIT: 'a check (path enumeration, the studio check) went over its work or time limit and stopped',
   LVZ_DSL_INVALID: 'a definition sent to the studio has errors (listed in params.errors); nothing was published',
-  LVZ_DSL_BAD_BALLOT: 'a ballot cannot be voted on or counted as defined (a scale of one, a score range its step does not divide, choose more than there are options)',
+  LVZ_BALLOT_BAD_DEFINITION: 'a ballot cannot be voted on or counted as defined (a scale of one, a score range its step does not divide, choose more than there are options)',
   // Forms
   LVZ_FORM_YAML_SYNTAX: 'the form YAML text does not parse',
   LVZ_FORM_SCHEMA: 'a key or value does not match the form schema',

@@ -12,7 +12,7 @@ const PASS = ['majority_of_members', 'majority_of_present', 'two_thirds_of_membe
 export function validateBallot(ballot: Ballot): LvzError[] {
   const errors: LvzError[] = [];
   const add = (path: string, message: string): void => {
-    errors.push(new LvzError('LVZ_DSL_BAD_BALLOT', `表决“${ballot.id}”：${message}`, { path, params: { ballot: ballot.id } }));
+    errors.push(new LvzError('LVZ_BALLOT_BAD_DEFINITION', `表决“${ballot.id}”：${message}`, { path, params: { ballot: ballot.id } }));
   };
   if (!Number.isSafeInteger(ballot.members) || ballot.members < 1) add('/members', '应到人数须为正整数');
   if (!QUORUM.includes(ballot.quorum)) add('/quorum', `quorum 须为 ${QUORUM.join('、')} 之一`);

@@ -73,7 +73,7 @@ describe('validateBallot', () => {
   for (const [name, ballot, paths] of cases) {
     it(`reports ${name}`, () => {
       const errors = validateBallot(ballot);
-      expect(errors.map((e) => e.code)).toEqual(paths.map(() => 'LVZ_DSL_BAD_BALLOT'));
+      expect(errors.map((e) => e.code)).toEqual(paths.map(() => 'LVZ_BALLOT_BAD_DEFINITION'));
       expect(errors.map((e) => e.path)).toEqual(paths);
       expect(errors[0]!.message).toMatch(/^表决“b”：/);
     });
