@@ -119,6 +119,7 @@ export const taskViewSchema = {
     signers: { type: 'array', items: { type: 'object', properties: { taskId: str, name: str, position: str } } },
     dueAt: str, provisional: { type: 'boolean', description: 'true: dueAt is provisional, counted on weekdays into a year the holiday calendar lacks (暂按工作日估算); absent otherwise' },
     workingDaysLeft: int, isOverdue: bool, isDelegated: bool,
+    waitsFor: { type: 'object', description: '本任务在等待办理人委派或加签的人办理：kind 为 delegated（委派）或 signer（加签），names 为其姓名', properties: { kind: str, names: { type: 'array', items: str } } },
     moved: { type: 'object', description: '本环节由管理员“调整办理步骤”进入：调整人、时间和理由', properties: { byName: str, at: str, reason: str } },
     cameBack: { type: 'object', description: '本环节曾经办理过、流程又回到这里时，定义给出的说明（如“附议代表不足十人”）及回到的时间', properties: { note: str, at: str } },
     returned: returnedSchema,

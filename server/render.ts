@@ -76,6 +76,8 @@ function registerHelpers(hb: typeof Handlebars, t: Renderer['t']): void {
   hb.registerHelper('datetime', (iso: unknown) => formatDateTime(iso));
   hb.registerHelper('date', (iso: unknown) => formatDateTime(iso, false));
   hb.registerHelper('filesize', (n: unknown) => formatSize(n));
+  // A list of names as one phrase, in the way Chinese lists them: 李秀英、张伟.
+  hb.registerHelper('join', (items: unknown, sep: unknown) => (Array.isArray(items) ? items.map(String).join(typeof sep === 'string' ? sep : '、') : ''));
   // `{{> (partialOf this) this}}`: the FieldModel names its partial; a missing one fails loudly at render.
   hb.registerHelper('partialOf', (field: { partial?: string }) => field?.partial ?? 'fields/missing');
 }

@@ -7,7 +7,7 @@ import { listPhrases } from '../store/directory.ts';
 import { getInstance, getTask, listEvents, tasksOfInstance, updateTask, type EventRow, type TaskRow } from '../store/process/index.ts';
 import type { Actor, HandledFact, HistoryEntry, TaskButton, TaskView } from './types.ts';
 import { actingOn, notFound } from './access.ts';
-import { groupOf, stateOf, workflowOf, type RuntimeContext } from './runtime-context.ts';
+import { groupOf, stateOf, workflowOf, type Names, type RuntimeContext } from './runtime-context.ts';
 import { accessOf, isDraftable, stepForm } from './step-input.ts';
 import { waitingOf } from './wait-for.ts';
 import { groupAnswers, perItemFields } from './group-answers.ts';
@@ -31,6 +31,16 @@ function handledOf(task: TaskRow, events: EventRow[], history: HistoryEntry[], a
     byName: line?.actorName ?? '', isMine: task.completedBy === actor.userId, at: task.completedAt,
     result: line?.summary ?? '', ...(line?.opinion && { opinion: line.opinion }),
   };
+}
+
+/** A waiting task's open helpers (委派 or 加签 before it), by name: the page says whom it waits for. */
+function waitsForOf(task: TaskRow, tasks: readonly TaskRow[], names: Names): { waitsFor: NonNullable<TaskView['waitsFor']> } | undefined {
+  const helpers = tasks.filter((t) => t.ownerTaskId === task.id && t.status === 'open' && (t.kind === 'delegated' || t.kind === 'signer'));
+  if (helpers.length === 0) return undefined;
+  return { waitsFor: {
+    kind: helpers.some((t) => t.kind === 'delegated') ? 'delegated' : 'signer',
+    names: helpers.map((t) => names.user.get(t.assigneeId ?? '') ?? t.assigneeId ?? ''),
+  } };
 }
 
 export async function taskView(rc: RuntimeContext, actor: Actor, taskId: string): Promise<TaskView> {
@@ -93,6 +103,7 @@ export async function taskView(rc: RuntimeContext, actor: Actor, taskId: string)
     ...(left !== undefined && { workingDaysLeft: left }),
     isOverdue: task.overdue || (!!task.dueAt && task.dueAt < rc.now().toISOString() && task.status === 'open'),
     isDelegated: task.kind === 'delegated',
+    ...(task.status === 'waiting' && waitsForOf(task, tasks, names)),
     ...arrivalOf(events, task, wf, { roles: actor.roles, names }),
     isOpen,
     ...(handled && { handled }),

@@ -203,6 +203,8 @@ export interface TaskView {
   workingDaysLeft?: number;
   isOverdue: boolean;
   isDelegated: boolean;
+  /** The task waits for helpers its holder added (委派, 加签 before): who, so the page can say so. */
+  waitsFor?: { kind: 'delegated' | 'signer'; names: string[] };
   /**
    * The step was reached before and the process came back to it with a note from the definition
    * (附议代表不足十人…): shown at the top of the page so the holder knows why it is here again.

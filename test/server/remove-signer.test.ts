@@ -30,6 +30,8 @@ describe('减签', () => {
     expect(added.status).toBe(303);
     page = await unit.get(`/tasks/${taskId}`);
     expect(page.text).toContain('id="action-remove_signer"');
+    // The page says whom it waits for, by name.
+    expect(page.text).toContain('已加签 陈静，对方办理后，本任务回到您的待办');
     const submits = /name="_event" value="(?!_draft")/;
     expect(page.text).not.toMatch(submits); // waiting: no button but 保存草稿
     const signer = /name="signerTaskId" value="([^"]+)"/.exec(page.text)![1]!;
@@ -41,6 +43,7 @@ describe('减签', () => {
     page = await unit.follow(done);
     expect(page.text).toContain('已减签');
     expect(page.text).not.toContain('id="action-remove_signer"');
+    expect(page.text).not.toContain('id="waits-for"');
     expect(page.text).toMatch(submits);
   });
 });
