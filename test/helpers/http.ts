@@ -2,7 +2,6 @@
 // client (cookie jar, CSRF token read from the page) driven with real fetch.
 
 import type { FastifyInstance } from 'fastify';
-import { expect } from 'vitest';
 import { createEngine, type UploadLimits } from '../../engine/index.ts';
 import type { Engine } from '../../engine/runtime/types.ts';
 import { DEMO_PASSWORD } from '../../engine/store/seed/demo.ts';
@@ -148,8 +147,9 @@ export function taskIds(html: string): string[] {
 /** The first task in the user's 待办 and its page (fails the test when there is none). */
 export async function openFirstTask(c: Client): Promise<{ id: string; html: string }> {
   const [id] = taskIds((await c.get('/inbox?list=todo')).text);
-  expect(id, 'an open task in the inbox').toBeTruthy();
+  // Plain throws, not vitest's expect: bench/screenshots.ts runs these helpers outside vitest.
+  if (!id) throw new Error('expected an open task in the inbox, found none');
   const page = await c.get(`/tasks/${id}`);
-  expect(page.status).toBe(200);
+  if (page.status !== 200) throw new Error(`expected the task page to answer 200, got ${page.status}`);
   return { id: id!, html: page.text };
 }
