@@ -2,7 +2,7 @@
 
 import { assignment } from './assignment.ts';
 import { candidateOrder } from './candidate-order.ts';
-import { deadlineHandler } from './deadline-handler.ts';
+import { constructChecks } from './constructs.ts';
 import { decisionConflict } from './decision-conflict.ts';
 import { doneTransitions } from './done-transitions.ts';
 import { expressions } from './expressions.ts';
@@ -37,7 +37,7 @@ export const CHECKS: readonly Check[] = [
   unreachableState,
   noWayOut,
   doneTransitions,
-  deadlineHandler,
+  constructChecks, // each construct's checks (engine/constructs/<name>/), e.g. a deadline's escalate handler
   expressions,
   numberFormat,
   waitFor,
