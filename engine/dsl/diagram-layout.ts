@@ -9,7 +9,7 @@ import dagre from '@dagrejs/dagre';
 import { bandsOf, route, type Chain, type Point, type Rect } from './diagram-route.ts';
 import { constructsAt } from '../constructs/index.ts';
 import type { DurationSpec, StateDef, WorkflowDef } from './types.ts';
-import { systemEventsOf } from './walk.ts';
+import { constructValue, systemEventsOf } from './walk.ts';
 
 const BOX_W = 168;
 const LINE_H = 18;
@@ -252,7 +252,7 @@ function whoOf(s: StateDef, roleLabel: (role: string) => string): string | undef
 /** The lines the state's constructs give (constructs/<name>/ diagramLine), joined; none without one. */
 function constructLine(s: StateDef): string | undefined {
   const lines = constructsAt('state').flatMap((c) => {
-    const def = (s as unknown as Record<string, unknown>)[c.key];
+    const def = constructValue(s, c.key);
     const line = def !== undefined ? c.diagramLine?.(def, { durationText }) : undefined;
     return line ? [line] : [];
   });

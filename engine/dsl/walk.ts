@@ -33,14 +33,19 @@ export function groupsOf(wf: WorkflowDef): GroupSite[] {
   );
 }
 
+/** The value a construct's key holds on a state or a group (`state.deadline`), as its hooks take it. */
+export function constructValue(holder: StateDef | TaskGroupDef, key: string): unknown {
+  return (holder as unknown as Record<string, unknown>)[key];
+}
+
 /**
  * Events the state's constructs send themselves, not buttons (a deadline's escalate): its own constructs',
  * and with `groups` its task groups' too (a group's escalation event is still its state's `on:` key).
  */
 export function systemEventsOf(state: StateDef, groups = false): string[] {
-  const of = (site: 'state' | 'group', holder: object): string[] =>
+  const of = (site: 'state' | 'group', holder: StateDef | TaskGroupDef): string[] =>
     constructsAt(site).flatMap((c) => {
-      const def = (holder as Record<string, unknown>)[c.key];
+      const def = constructValue(holder, c.key);
       return def !== undefined && c.systemEvents ? c.systemEvents(def) : [];
     });
   return [...of('state', state), ...(groups ? state.tasks.flatMap((g) => of('group', g)) : [])];
@@ -70,13 +75,13 @@ export function constructUsesOf(wf: WorkflowDef): ConstructUse[] {
     const key = construct.key;
     if (construct.sites.includes('state')) {
       for (const state of Object.values(wf.states)) {
-        const def = (state as unknown as Record<string, unknown>)[key];
+        const def = constructValue(state, key);
         if (def !== undefined) out.push({ construct, def, state, site: siteOf(state, key) });
       }
     }
     if (construct.sites.includes('group')) {
       for (const { state, group, path } of groups) {
-        const def = (group as unknown as Record<string, unknown>)[key];
+        const def = constructValue(group, key);
         if (def !== undefined) out.push({ construct, def, state, group, site: siteOf(state, key, { id: group.id, path }) });
       }
     }

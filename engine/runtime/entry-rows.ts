@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { constructsAt, type EntryPorts, type TimerSpec } from '../constructs/index.ts';
 import type { CompiledWorkflow, StateDef, TaskGroupDef } from '../dsl/types.ts';
-import { siteOf } from '../dsl/walk.ts';
+import { constructValue, siteOf } from '../dsl/walk.ts';
 import { isTrue } from '../expr/index.ts';
 import { LvzError } from '../errors.ts';
 import { usersWithRole } from '../store/directory.ts';
@@ -114,7 +114,7 @@ function constructsEntered(e: EnterInput, s: StateDef, visit: number, g?: TaskGr
   const timers: TimerRow[] = [];
   let due: Due | undefined;
   for (const c of constructsAt(g ? 'group' : 'state')) {
-    const def = ((g ?? s) as unknown as Record<string, unknown>)[c.key];
+    const def = constructValue(g ?? s, c.key);
     if (def === undefined || !c.entered) continue;
     const fx = c.entered(def, siteOf(s, c.key, g && { id: g.id, path: g.path ?? `/states/${s.name}/task` }), ports);
     for (const t of fx.timers ?? []) timers.push(timerRow(e, s.name, visit, t, g?.id));
