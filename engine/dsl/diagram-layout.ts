@@ -27,10 +27,12 @@ export type { Point, Rect } from './diagram-route.ts';
 
 export interface Box extends Rect {
   state: StateDef;
-  /** Title lines, then the assignee line, then the deadline line (each optional but the title). */
+  /** Title lines, then the assignee line, the deadline line, then the spawn lines (each optional but the title). */
   title: string[];
   who?: string;
   deadline?: string;
+  /** `spawn:` the child workflow (×n with each:) and what the step waits for. */
+  spawn?: string[];
 }
 
 /** One arrow per pair of states; every distinct transition label between them is a line of its label. */
@@ -95,7 +97,7 @@ const PER_DEF = 8;
 /** `roleLabel`: the zh-CN name of a role, from directory/roles.yaml (the id when not given). */
 export function diagramLayout(def: WorkflowDef, roleLabel: (role: string) => string = (r) => r): DiagramLayout {
   const described = Object.values(def.states).map((s) => describe(s, roleLabel));
-  const key = JSON.stringify(described.map((b) => [b.title, b.who, b.deadline]));
+  const key = JSON.stringify(described.map((b) => [b.title, b.who, b.deadline, b.spawn]));
   const byText = cache.get(def) ?? new Map<string, DiagramLayout>();
   const hit = byText.get(key);
   if (hit) return hit;
@@ -223,7 +225,7 @@ function labelLines(label: string): string[] {
 
 function eventLabel(s: StateDef, event: string | undefined, isEscalation: boolean): string {
   if (event === undefined) return '自动';
-  if (event === 'done') return '办理完成';
+  if (event === 'done') return s.spawn?.wait && s.tasks.length === 0 ? '子流程结束' : '办理完成';
   if (isEscalation) return '超期';
   const outcome = s.tasks.flatMap((g) => g.outcomes).find((o) => o.id === event);
   return outcome?.label ?? event;
@@ -234,8 +236,20 @@ function describe(s: StateDef, roleLabel: (role: string) => string): Box {
   const who = whoOf(s, roleLabel);
   // Plain words, not a clock glyph: a glyph needs a font the reader may not have.
   const deadline = s.deadline ? `限时 ${s.deadline.after.map((c) => durationText(c.duration)).join(' / ')}` : undefined;
-  const lines = title.length + (who ? 1 : 0) + (deadline ? 1 : 0);
-  return { state: s, x: 0, y: 0, w: BOX_W, h: BOX_PAD_Y * 2 + lines * LINE_H, title, ...(who && { who }), ...(deadline && { deadline }) };
+  const spawn = spawnLines(s);
+  const lines = title.length + (who ? 1 : 0) + (deadline ? 1 : 0) + (spawn?.length ?? 0);
+  return {
+    state: s, x: 0, y: 0, w: BOX_W, h: BOX_PAD_Y * 2 + lines * LINE_H, title, ...(who && { who }), ...(deadline && { deadline }), ...(spawn && { spawn }),
+  };
+}
+
+/** `子流程 unit-reply ×n` (one per item of each:) and, when the step waits, for what. */
+function spawnLines(s: StateDef): string[] | undefined {
+  if (!s.spawn) return undefined;
+  const head = wrap(`子流程 ${s.spawn.workflow}${s.spawn.each !== undefined ? ' ×n' : ''}`, WHO_UNITS);
+  const first = head.length > 1 ? `${head[0]}…` : head[0]!;
+  const wait = s.spawn.wait === 'all' ? '等待全部结束' : s.spawn.wait === 'any' ? '等待任一办结' : undefined;
+  return wait ? [first, wait] : [first];
 }
 
 function whoOf(s: StateDef, roleLabel: (role: string) => string): string | undefined {

@@ -32,7 +32,9 @@ export function exprSites(wf: WorkflowDef): ExprSite[] {
     const base = `/states/${s.name}`;
     addMap(s.set, `${base}/set`);
     add(s.copy?.users, `${base}/copy/users`);
-    addMap(s.spawn?.data, `${base}/spawn/data`);
+    add(s.spawn?.each, `${base}/spawn/each`);
+    // With `each`, a child's data is worked out per item, which its expressions see as `item`.
+    for (const [k, v] of Object.entries(s.spawn?.data ?? {})) add(v, `${base}/spawn/data/${k}`, s.spawn?.each !== undefined ? WITH_ITEM : BASE);
   }
   for (const { t } of transitionsOf(wf)) {
     add(t.when, `${t.path}/when`);

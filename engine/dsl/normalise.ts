@@ -11,6 +11,7 @@ import type {
   CompleteWhen,
   DeadlineDef,
   DurationSpec,
+  SpawnDef,
   StateDef,
   TaskAction,
   TaskGroupDef,
@@ -78,7 +79,7 @@ function normaliseState(name: string, s: Raw, dur: Dur): StateDef {
     ...(s.set && { set: s.set }),
     on,
     always: ((s.always ?? []) as Raw[]).map((t, i) => transition(t, [...base, 'always', i])),
-    ...(s.spawn && { spawn: { workflow: s.spawn.workflow, data: s.spawn.data ?? {} } }),
+    ...(s.spawn && { spawn: spawnOf(name, s.spawn) }),
     ...(s.copy && { copy: { roles: s.copy.roles ?? [], ...(s.copy.users !== undefined && { users: s.copy.users }) } }),
   };
   // With both task and tasks (a conflict reported by a check) the list wins, so checks see it.
@@ -88,6 +89,20 @@ function normaliseState(name: string, s: Raw, dur: Dur): StateDef {
     state.tasks = [normaliseGroup(s.task, 'main', [...base, 'task'], state, dur)];
   }
   return state;
+}
+
+/** The one-child form stays `{ workflow, data }`; any of each / wait / results names an `as` field (default: the state). */
+function spawnOf(state: string, sp: Raw): SpawnDef {
+  const wait = sp.wait === 'all' || sp.wait === 'any' ? (sp.wait as 'all' | 'any') : undefined;
+  const reports = sp.each !== undefined || wait !== undefined || sp.results !== undefined || sp.as !== undefined;
+  return {
+    workflow: sp.workflow,
+    data: sp.data ?? {},
+    ...(sp.each !== undefined && { each: sp.each as string }),
+    ...(wait && { wait }),
+    ...(sp.results !== undefined && { results: sp.results as Record<string, string> }),
+    ...(reports && { as: (sp.as as string | undefined) ?? state }),
+  };
 }
 
 function transitions(value: unknown, path: (string | number)[]): TransitionDef[] {

@@ -5,7 +5,7 @@
 // editors still complete every key. Every key has a description because that is what an
 // editor shows while an admin types.
 
-import { ORG_KINDS, TASK_ACTIONS } from './types.ts';
+import { ORG_KINDS, SPAWN_ENTRY_KEYS, TASK_ACTIONS } from './types.ts';
 
 type Schema = Record<string, unknown>;
 
@@ -215,6 +215,27 @@ const group: Schema = {
   properties: { id: name('Group id, unique in its state; its data lands in data.<id>'), ...taskProps },
 };
 
+/** `spawn:` docs/spawn.md. */
+const spawnSchema: Schema = {
+  type: 'object',
+  description: 'Start another workflow on entry, or one per item of a list (each), and maybe wait for them (wait)',
+  required: ['workflow'],
+  additionalProperties: false,
+  properties: {
+    workflow: str('Id of the workflow to start', { pattern: ID_PATTERN }),
+    data: celMap('Its record: field -> CEL value over this record (and item, with each)'),
+    each: cel('List to start one child per element of; the child\'s data expressions see the element as item'),
+    wait: { type: 'string', enum: ['all', 'any', 'none'], description: 'What done of this step waits for: all children ended, any (the first to complete), none (default: start them and go on)' },
+    results: {
+      type: 'object',
+      description: 'Fields of each child copied back into its entry of the as list when it ends: key in the entry -> field of the child\'s record',
+      propertyNames: { pattern: NAME_PATTERN, not: { enum: [...SPAWN_ENTRY_KEYS] } },
+      additionalProperties: name('A field of the child workflow\'s record form'),
+    },
+    as: name('Field of this record that lists the children: [{ index, instance, number, title, state, status, results… }] (default: the state name)'),
+  },
+};
+
 const state: Schema = {
   type: 'object',
   description: 'One step of the process',
@@ -239,16 +260,7 @@ const state: Schema = {
       minItems: 1,
       items: transitionObject,
     },
-    spawn: {
-      type: 'object',
-      description: 'Start another workflow on entry',
-      required: ['workflow'],
-      additionalProperties: false,
-      properties: {
-        workflow: str('Id of the workflow to start', { pattern: ID_PATTERN }),
-        data: celMap('Its record: field -> CEL value over this record'),
-      },
-    },
+    spawn: spawnSchema,
     copy: {
       type: 'object',
       description: '抄送 on entry, for information',

@@ -149,11 +149,30 @@ export interface StateDef {
   on: Record<string, TransitionDef[]>;
   /** Automatic transitions (xstate `always`), taken as soon as a guard holds. */
   always: TransitionDef[];
-  /** Start another workflow on entry (a rejected bill becomes a suggestion). */
-  spawn?: { workflow: string; data: Record<string, string> };
+  /** Start another workflow on entry (a rejected bill becomes a suggestion), or one per item of a list, maybe waiting for them. */
+  spawn?: SpawnDef;
   /** Copy for information (抄送) on entry: to everyone with one of `roles`, and/or the users a CEL list gives. */
   copy?: { roles: string[]; users?: string };
 }
+
+/**
+ * `spawn:` start child workflows on entry (docs/spawn.md). Without `each` one child; with it one per
+ * item, whose `data` expressions see `item`. `wait` (absent: none) makes the step's `done` wait for
+ * all of them or the first to complete; `as` names the parent field that lists the children with
+ * the `results` copied back (parent key -> child field); it defaults to the state name once any of
+ * each / wait / results is given, and is absent in the one-child fire-and-forget form.
+ */
+export interface SpawnDef {
+  workflow: string;
+  data: Record<string, string>;
+  each?: string;
+  wait?: 'all' | 'any';
+  results?: Record<string, string>;
+  as?: string;
+}
+
+/** Keys of each entry of a spawn's `as` list, which `results` keys may not take. */
+export const SPAWN_ENTRY_KEYS = ['index', 'instance', 'number', 'title', 'state', 'status'] as const;
 
 export interface WorkflowDef {
   id: string;
