@@ -7,6 +7,7 @@ import type { CompiledExpr } from '../expr/index.ts';
 import type { LvzError } from '../errors.ts';
 import type { Source } from '../yaml/source.ts';
 import type { DurationSpec } from '../model/duration.ts';
+import type { ConstructDefs } from '../constructs/index.ts';
 
 /** Office task actions a step can switch on (DOMAIN.md, "Office conventions"). */
 export const TASK_ACTIONS = [
@@ -90,7 +91,8 @@ export type CompleteWhen =
   | { kind: 'count'; count: number } // 票签: N of M
   | { kind: 'sequential' }; //       依次
 
-export interface TaskGroupDef extends TaskDef {
+/** A task group's constructs (`deadline:` …) sit under their keys, typed by the registry (docs/constructs.md). */
+export interface TaskGroupDef extends TaskDef, ConstructDefs<'group'> {
   /** Group name, unique in its state; the submitted data of each item lands in `data.<id>`. */
   id: string;
   /** CEL giving the list to fan out over; each task sees `item`. Absent: one task. */
@@ -103,8 +105,6 @@ export interface TaskGroupDef extends TaskDef {
    * buttons are refused while a task of that group is still open and not past its deadline.
    */
   wait_for?: string;
-  /** A deadline for this group alone (co-handlers answer within a month, say). */
-  deadline?: DeadlineDef;
   /** Source position (JSON pointer) of this group: `/states/<s>/task` or `/states/<s>/tasks/<i>`. */
   path?: string;
 }
@@ -127,52 +127,27 @@ export interface TransitionDef {
 
 export type { DurationSpec };
 
-export interface DeadlineDef {
-  /** The first case whose `when` holds gives the duration; the last case has no `when`. */
-  after: { when?: string; duration: DurationSpec }[];
-  /** Reminders before the deadline (e.g. `2 working days`). */
-  remind: DurationSpec[];
-  /** Event sent to the machine when the deadline passes (an `on:` key), or none: just marked overdue. */
-  escalate?: string;
-}
+/** `deadline:` (engine/constructs/deadline/), named here for its callers. */
+export type { DeadlineDef } from '../constructs/index.ts';
+/** `spawn:` (engine/constructs/spawn/), named here for its callers (runtime/spawn.ts). */
+export type { SpawnDef } from '../constructs/index.ts';
 
-export interface StateDef {
+/** A state's constructs (`deadline:` …) sit under their keys, typed by the registry (docs/constructs.md). */
+export interface StateDef extends ConstructDefs<'state'> {
   name: string;
   title: string;
   final: boolean;
   /** One task (`task:`) or groups of parallel tasks (`tasks:`), or none (an automatic step). */
   tasks: TaskGroupDef[];
-  deadline?: DeadlineDef;
   /** Data set on entry: field -> CEL. */
   set?: Record<string, string>;
   /** Human and system events: name -> candidates, first match wins. `done` fires when the task groups complete. */
   on: Record<string, TransitionDef[]>;
   /** Automatic transitions (xstate `always`), taken as soon as a guard holds. */
   always: TransitionDef[];
-  /** Start another workflow on entry (a rejected bill becomes a suggestion), or one per item of a list, maybe waiting for them. */
-  spawn?: SpawnDef;
   /** Copy for information (抄送) on entry: to everyone with one of `roles`, and/or the users a CEL list gives. */
   copy?: { roles: string[]; users?: string };
 }
-
-/**
- * `spawn:` start child workflows on entry (docs/spawn.md). Without `each` one child; with it one per
- * item, whose `data` expressions see `item`. `wait` (absent: none) makes the step's `done` wait for
- * all of them or the first to complete; `as` names the parent field that lists the children with
- * the `results` copied back (parent key -> child field); it defaults to the state name once any of
- * each / wait / results is given, and is absent in the one-child fire-and-forget form.
- */
-export interface SpawnDef {
-  workflow: string;
-  data: Record<string, string>;
-  each?: string;
-  wait?: 'all' | 'any';
-  results?: Record<string, string>;
-  as?: string;
-}
-
-/** Keys of each entry of a spawn's `as` list, which `results` keys may not take. */
-export const SPAWN_ENTRY_KEYS = ['index', 'instance', 'number', 'title', 'state', 'status'] as const;
 
 export interface WorkflowDef {
   id: string;

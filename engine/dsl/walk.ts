@@ -1,5 +1,7 @@
-// walk.ts: the lists every check iterates over (transitions, task groups, deadlines), in file order.
+// walk.ts: the lists every check iterates over (transitions, task groups, deadlines, constructs), in file order.
 
+import { constructsAt } from '../constructs/index.ts';
+import type { AnyConstruct, SiteView } from '../constructs/index.ts';
 import type { DeadlineDef, StateDef, TaskGroupDef, TransitionDef, WorkflowDef } from './types.ts';
 
 export interface TransitionSite {
@@ -45,6 +47,41 @@ export function deadlinesOf(wf: WorkflowDef): DeadlineSite[] {
   }
   for (const { state, group, path } of groupsOf(wf)) {
     if (group.deadline) out.push({ state, deadline: group.deadline, path: `${path}/deadline` });
+  }
+  return out;
+}
+
+/** One construct value written in the definition (a state's or a group's `deadline:` …) and where it sits. */
+export interface ConstructUse {
+  construct: AnyConstruct;
+  def: unknown;
+  /** What the construct's hooks are shown of its place. */
+  site: SiteView;
+  state: StateDef;
+  group?: TaskGroupDef;
+}
+
+/** Every construct value, construct by construct in registry order; for each, state values then group values. */
+export function constructUsesOf(wf: WorkflowDef): ConstructUse[] {
+  const out: ConstructUse[] = [];
+  const view = (s: StateDef) => ({ name: s.name, final: s.final, events: Object.keys(s.on) });
+  const groups = groupsOf(wf);
+  for (const construct of constructsAt()) {
+    const key = construct.key;
+    if (construct.sites.includes('state')) {
+      for (const state of Object.values(wf.states)) {
+        const def = (state as unknown as Record<string, unknown>)[key];
+        if (def !== undefined) out.push({ construct, def, state, site: { state: view(state), path: `/states/${state.name}/${key}` } });
+      }
+    }
+    if (construct.sites.includes('group')) {
+      for (const { state, group, path } of groups) {
+        const def = (group as unknown as Record<string, unknown>)[key];
+        if (def !== undefined) {
+          out.push({ construct, def, state, group, site: { state: view(state), group: { id: group.id }, path: `${path}/${key}` } });
+        }
+      }
+    }
   }
   return out;
 }

@@ -2,7 +2,7 @@
 
 import { assignment } from './assignment.ts';
 import { candidateOrder } from './candidate-order.ts';
-import { deadlineHandler } from './deadline-handler.ts';
+import { constructChecks } from './constructs.ts';
 import { decisionConflict } from './decision-conflict.ts';
 import { doneTransitions } from './done-transitions.ts';
 import { expressions } from './expressions.ts';
@@ -10,7 +10,7 @@ import { finalState } from './final-state.ts';
 import { noWayOut } from './no-way-out.ts';
 import { stepFields } from './step-fields.ts';
 import { numberFormat } from './number-format.ts';
-import { spawnSteps } from './spawn.ts';
+import { spawnAs } from './spawn-as.ts';
 import { taskConflict } from './task-conflict.ts';
 import type { Check } from './types.ts';
 import { unknownField } from './unknown-field.ts';
@@ -38,9 +38,9 @@ export const CHECKS: readonly Check[] = [
   unreachableState,
   noWayOut,
   doneTransitions,
-  deadlineHandler,
+  constructChecks, // each construct's checks (engine/constructs/<name>/), e.g. a deadline's escalate handler
   expressions,
   numberFormat,
   waitFor,
-  spawnSteps,
+  spawnAs,
 ];
