@@ -166,6 +166,19 @@ describe('spawn: one child per item, waiting for them', () => {
     expect(await withDb((db) => childrenOfStep(db, id, 'ask', 1))).toHaveLength(2);
   });
 
+  it('children completing at once never conflict with each other or with their parent', async () => {
+    const units = ['fgw', 'jyj', 'gaj', 'mzj', 'czj', 'rsj', 'zrzyj', 'sthjj'];
+    const id = await startRound('all', units.map((u) => `city-${u}`), '同时答复');
+    const children = (await repliesOf(id)).map((r) => r.instance);
+    const parentVersion = (await view(id)).version;
+    await Promise.all(units.map((u, i) => answer(`${u}1`, children[i]!, `${u}：同意`)));
+    // The children's ends touched only their own rows and a timer each: the parent is as it was.
+    expect((await view(id)).version).toBe(parentVersion);
+    expect(await h.engine.fireDueTimers()).toBe(units.length);
+    expect((await view(id)).summary.state).toBe('review');
+    expect((await repliesOf(id)).map((r) => r.reply)).toEqual(units.map((u) => `${u}：同意`));
+  });
+
   it('an empty list starts no child and the wait is over at once', async () => {
     const id = await startRound('all', []);
     expect((await view(id)).summary.state).toBe('nobody');
