@@ -5,7 +5,7 @@
 // can take every task, whether every deadline reminds or escalates, and counts the paths from start to end.
 // The directory is the demo one (directory/demo/*.csv), the one a demo install starts with.
 
-import { checkAcrossFiles, compileWorkflow, sortByPlace } from '../engine/dsl/compile.ts';
+import { compileWorkflow, sortByPlace } from '../engine/dsl/compile.ts';
 import { modelCheck, type Directory } from '../engine/dsl/model-check.ts';
 import { roleSet } from '../engine/dsl/roles.ts';
 import type { CompiledWorkflow } from '../engine/dsl/types.ts';
@@ -14,7 +14,7 @@ import { compileForm } from '../engine/forms/compile.ts';
 import type { CompiledForm } from '../engine/forms/types.ts';
 import { demoDirectory as demoFromFiles } from '../engine/runtime/directory/import/demo-files.ts';
 import type { RoleSet } from '../engine/dsl/roles.ts';
-import { load, loadDir, loadRoles, workflowIndex, type Io, type Loaded } from './validate.ts';
+import { acrossFiles, load, loadDir, loadRoles, workflowIndex, type Io, type Loaded } from './validate.ts';
 
 /** The shipped demo directory (directory/demo/*.csv), read-only; its roles named by label become ids. */
 export function demoDirectory(roles?: RoleSet): Directory {
@@ -56,7 +56,8 @@ export async function checkFiles(args: string[], io: Io, given?: Directory): Pro
     counted.push({ workflow: r.workflow, paths: m.paths, truncated: m.truncated });
   }
   const givenFiles = new Set(defs.map((d) => d.file));
-  errors.push(...checkAcrossFiles(counted.map((c) => c.workflow), { forms }).filter((e) => e.where && givenFiles.has(e.where.file)));
+  // The folder's other workflows lend their ids (a spawn's child checked alone with its parent's file).
+  errors.push(...acrossFiles(counted.map((c) => c.workflow), forms, parents, givenFiles, io.cwd));
 
   for (const line of new Set(sortByPlace(warnings).map((e) => `warning: ${e.format()}`))) io.err.write(line + '\n');
   for (const line of new Set(sortByPlace(errors).map((e) => e.format()))) io.err.write(line + '\n');

@@ -77,7 +77,7 @@ export async function validateFiles(files: string[], io: Io): Promise<number> {
 }
 
 /** Duplicate ids and spawn targets, counting shipped workflows as context; only given files are reported. */
-function acrossFiles(workflows: CompiledWorkflow[], forms: Map<string, CompiledForm>, parents: Map<string, ParentText>, givenFiles: Set<string>, cwd: string): LvzError[] {
+export function acrossFiles(workflows: CompiledWorkflow[], forms: Map<string, CompiledForm>, parents: Map<string, ParentText>, givenFiles: Set<string>, cwd: string): LvzError[] {
   const context = loadDir('workflows', cwd)
     .filter((d) => !givenFiles.has(d.file))
     .map((d) => compileWorkflow(d.text, d.file, { forms, parents }))

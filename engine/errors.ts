@@ -32,6 +32,8 @@ export const CODES = {
   LVZ_DSL_NUMBER_CLASH: 'two workflows declare the same number format, so their numbers could be the same',
   LVZ_DSL_UNKNOWN_WORKFLOW: 'a step starts a workflow that does not exist',
   LVZ_DSL_DONE_WITHOUT_TASKS: 'a state waits for its tasks to be done but has no tasks',
+  LVZ_DSL_SPAWN_NO_DONE: 'a step waits for the children it spawned (spawn: wait) but has no on: done to go on by',
+  LVZ_DSL_SPAWN_FIELD_TAKEN: "the field a spawn lists its children in (spawn: as, default the state name) is already a record field or a task group",
   LVZ_DSL_UNKNOWN_PARENT: 'extends names a workflow that does not exist',
   LVZ_DSL_OVERRIDE_CONFLICT: "a district's override refers to a step or task group the parent no longer has",
   LVZ_DSL_NO_PATH_TO_END: 'no final state can be reached from a state',

@@ -4,12 +4,14 @@
 
 import { ballot } from './ballot/index.ts';
 import { deadline } from './deadline/index.ts';
+import { spawn } from './spawn/index.ts';
 import type { AnyConstruct, ConstructSite, DefOf, KeyOf, SiteOf } from './types.ts';
 
-export const CONSTRUCTS = [deadline, ballot] as const;
+export const CONSTRUCTS = [deadline, ballot, spawn] as const;
 
 export type * from './types.ts';
 export type { DeadlineDef } from './deadline/index.ts';
+export type { SpawnDef } from './spawn/index.ts';
 /** The ballot core (kinds, rules, tally, hash chain, receipts) for the runtime and the server's views. */
 export * as ballotCore from './ballot/index.ts';
 

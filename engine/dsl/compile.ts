@@ -132,7 +132,8 @@ export function sortByPlace(errors: LvzError[]): LvzError[] {
 
 /**
  * Checks that need every workflow at once: one (id, version) per definition, every spawned workflow
- * exists, and (given the forms) the fields a spawn fills are fields of the spawned workflow's record.
+ * exists, and (given the forms) the fields a spawn fills (data:) and copies back (results:) are
+ * fields of the spawned workflow's record.
  */
 export function checkAcrossFiles(workflows: readonly CompiledWorkflow[], ctx?: CheckContext): LvzError[] {
   const errors: LvzError[] = [];
@@ -190,11 +191,16 @@ function checkSpawns(w: CompiledWorkflow, latest: Map<string, WorkflowDef>, ctx?
       continue;
     }
     const form = ctx?.forms.get(target.record);
-    for (const field of Object.keys(s.spawn.data)) {
-      if (!form || form.byName.has(field)) continue;
-      const at = `/states/${s.name}/spawn/data/${field}`;
+    if (!form) continue;
+    // data: keys and results: values are fields of the child's record.
+    const named = [
+      ...Object.keys(s.spawn.data).map((field) => ({ field, at: `/states/${s.name}/spawn/data/${field}`, what: 'data' })),
+      ...Object.entries(s.spawn.results ?? {}).map(([key, field]) => ({ field, at: `/states/${s.name}/spawn/results/${key}`, what: 'results' })),
+    ];
+    for (const { field, at, what } of named) {
+      if (form.byName.has(field)) continue;
       errors.push(
-        new LvzError('LVZ_DSL_UNKNOWN_FIELD', `spawn 的 data 引用了字段${q(field)}，但流程${q(target.id)}的表单${q(form.def.id)}没有这个字段：请改用以下字段之一：${list(form.byName.keys())}`, {
+        new LvzError('LVZ_DSL_UNKNOWN_FIELD', `spawn 的 ${what} 引用了字段${q(field)}，但流程${q(target.id)}的表单${q(form.def.id)}没有这个字段：请改用以下字段之一：${list(form.byName.keys())}`, {
           where: w.source.at(at),
           path: at,
           params: { field, form: form.def.id },

@@ -29,10 +29,10 @@ export type { Point, Rect } from './diagram-route.ts';
 
 export interface Box extends Rect {
   state: StateDef;
-  /** Title lines, then the assignee line, then the constructs' line (限时 …; each optional but the title). */
+  /** Title lines, then the assignee line, then one line per construct (限时 …, 子流程 …; each optional but the title). */
   title: string[];
   who?: string;
-  constructLine?: string;
+  constructLines?: string[];
 }
 
 /** One arrow per pair of states; every distinct transition label between them is a line of its label. */
@@ -97,7 +97,7 @@ const PER_DEF = 8;
 /** `roleLabel`: the zh-CN name of a role, from directory/roles.yaml (the id when not given). */
 export function diagramLayout(def: WorkflowDef, roleLabel: (role: string) => string = (r) => r): DiagramLayout {
   const described = Object.values(def.states).map((s) => describe(s, roleLabel));
-  const key = JSON.stringify(described.map((b) => [b.title, b.who, b.constructLine]));
+  const key = JSON.stringify(described.map((b) => [b.title, b.who, b.constructLines]));
   const byText = cache.get(def) ?? new Map<string, DiagramLayout>();
   const hit = byText.get(key);
   if (hit) return hit;
@@ -235,9 +235,9 @@ function describe(s: StateDef, roleLabel: (role: string) => string): Box {
   const title = wrap(s.title, TITLE_UNITS);
   const who = whoOf(s, roleLabel);
   // The state's constructs' lines (限时 3个月), one line; plain words, not glyphs.
-  const line = constructLine(s);
-  const lines = title.length + (who ? 1 : 0) + (line ? 1 : 0);
-  return { state: s, x: 0, y: 0, w: BOX_W, h: BOX_PAD_Y * 2 + lines * LINE_H, title, ...(who && { who }), ...(line && { constructLine: line }) };
+  const extra = constructLines(s);
+  const lines = title.length + (who ? 1 : 0) + extra.length;
+  return { state: s, x: 0, y: 0, w: BOX_W, h: BOX_PAD_Y * 2 + lines * LINE_H, title, ...(who && { who }), ...(extra.length > 0 && { constructLines: extra }) };
 }
 
 function whoOf(s: StateDef, roleLabel: (role: string) => string): string | undefined {
@@ -249,14 +249,15 @@ function whoOf(s: StateDef, roleLabel: (role: string) => string): string | undef
   return lines.length > 1 ? `${lines[0]}…` : lines[0];
 }
 
-/** The lines the state's constructs give (constructs/<name>/ diagramLine), joined; none without one. */
-function constructLine(s: StateDef): string | undefined {
-  const lines = constructsAt('state').flatMap((c) => {
+/** One line per construct of the state that gives one (constructs/<name>/ diagramLine), shortened to what the box holds. */
+function constructLines(s: StateDef): string[] {
+  return constructsAt('state').flatMap((c) => {
     const def = constructValue(s, c.key);
     const line = def !== undefined ? c.diagramLine?.(def, { durationText }) : undefined;
-    return line ? [line] : [];
+    if (!line) return [];
+    const wrapped = wrap(line, WHO_UNITS);
+    return [wrapped.length > 1 ? `${wrapped[0]}…` : wrapped[0]!];
   });
-  return lines.length > 0 ? lines.join(' · ') : undefined;
 }
 
 /** `7 working days` -> `7个工作日`: the diagram speaks zh-CN whatever unit words the YAML used. */

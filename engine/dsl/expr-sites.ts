@@ -32,7 +32,6 @@ export function exprSites(wf: WorkflowDef): ExprSite[] {
     const base = `/states/${s.name}`;
     addMap(s.set, `${base}/set`);
     add(s.copy?.users, `${base}/copy/users`);
-    addMap(s.spawn?.data, `${base}/spawn/data`);
   }
   for (const { t } of transitionsOf(wf)) {
     add(t.when, `${t.path}/when`);

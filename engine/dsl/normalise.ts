@@ -95,7 +95,6 @@ function normaliseState(name: string, s: Raw, cx: ConstructCx): StateDef {
     ...(s.set && { set: s.set }),
     on,
     always: ((s.always ?? []) as Raw[]).map((t, i) => transition(t, [...base, 'always', i])),
-    ...(s.spawn && { spawn: { workflow: s.spawn.workflow, data: s.spawn.data ?? {} } }),
     ...(s.copy && { copy: { roles: s.copy.roles ?? [], ...(s.copy.users !== undefined && { users: s.copy.users }) } }),
   };
   // With both task and tasks (a conflict reported by a check) the list wins, so checks see it.

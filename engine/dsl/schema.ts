@@ -218,16 +218,6 @@ const state: Schema = {
       minItems: 1,
       items: transitionObject,
     },
-    spawn: {
-      type: 'object',
-      description: 'Start another workflow on entry',
-      required: ['workflow'],
-      additionalProperties: false,
-      properties: {
-        workflow: str('Id of the workflow to start', { pattern: ID_PATTERN }),
-        data: celMap('Its record: field -> CEL value over this record'),
-      },
-    },
     copy: {
       type: 'object',
       description: '抄送 on entry, for information',

@@ -129,6 +129,8 @@ export type { DurationSpec };
 
 /** `deadline:` (engine/constructs/deadline/), named here for its callers. */
 export type { DeadlineDef } from '../constructs/index.ts';
+/** `spawn:` (engine/constructs/spawn/), named here for its callers (runtime/spawn.ts). */
+export type { SpawnDef } from '../constructs/index.ts';
 
 /** A state's constructs (`deadline:` …) sit under their keys, typed by the registry (docs/constructs.md). */
 export interface StateDef extends ConstructDefs<'state'> {
@@ -143,8 +145,6 @@ export interface StateDef extends ConstructDefs<'state'> {
   on: Record<string, TransitionDef[]>;
   /** Automatic transitions (xstate `always`), taken as soon as a guard holds. */
   always: TransitionDef[];
-  /** Start another workflow on entry (a rejected bill becomes a suggestion). */
-  spawn?: { workflow: string; data: Record<string, string> };
   /** Copy for information (抄送) on entry: to everyone with one of `roles`, and/or the users a CEL list gives. */
   copy?: { roles: string[]; users?: string };
 }

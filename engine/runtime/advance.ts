@@ -10,8 +10,8 @@ import type { AnyMachineSnapshot } from 'xstate';
 import type { CompiledWorkflow, StateDef, TaskGroupDef } from '../dsl/types.ts';
 import { LvzError } from '../errors.ts';
 import {
-  appendEvent, cancelOpenTasks, cancelTimers, insertInstance, tasksOfVisit, updateInstance,
-  type InstanceRow, type TaskRow,
+  appendEvent, cancelOpenTasks, cancelTimers, childrenOfStep, insertInstance, insertTimers, tasksOfVisit, updateInstance,
+  type InstanceRow, type SpawnedBy, type TaskRow,
 } from '../store/process/index.ts';
 import { createCopies, createWork, type EnterInput } from './entry-rows.ts';
 import { nextInstanceNumber } from './instance-number.ts';
@@ -21,6 +21,7 @@ import {
 } from './machine.ts';
 import { stateOf, workflowOf, type RuntimeContext } from './runtime-context.ts';
 import type { DirectorySnapshot } from './directory/snapshot.ts';
+import { entriesOf, isEnded, isWaitOver, reportTimer, spawnItems } from './spawn.ts';
 
 export interface Working {
   rc: RuntimeContext;
@@ -76,7 +77,7 @@ async function applyEffects(w: Working, effects: Effect[], event?: RunEvent): Pr
     } else if (eff.type === 'entered') {
       const s = stateOf(w.wf, eff.state);
       await createCopies(enterInput(w, event), s);
-      if (s.spawn) await spawnChild(w, s);
+      if (s.spawn) await spawnChildren(w, s);
       // Tasks only for the state the macrostep rests in, not for states an `always` passed through.
       if (i === lastEntered && eff.state === active && s.tasks.length > 0) await createWork(enterInput(w, event), s);
     } else if (eff.note) {
@@ -121,14 +122,35 @@ export async function areGroupsComplete(w: Working, s: StateDef): Promise<boolea
   return s.tasks.every((g) => isGroupComplete(g, tasks));
 }
 
-/** After an event: while the resting state's groups are all complete, raise `done` (bounded). */
+/**
+ * After an event: while the resting state's groups are all complete and the children it waits for
+ * (spawn: wait) have reported, raise `done` (bounded).
+ */
 export async function settle(w: Working, actor?: CelActor): Promise<void> {
   for (let i = 0; i < 20; i++) {
     const s = stateOf(w.wf, stateName(w.snapshot));
-    if (s.final || s.tasks.length === 0 || !s.on.done) return;
-    if (!(await areGroupsComplete(w, s))) return;
+    const waits = s.spawn?.wait !== undefined;
+    if (s.final || (s.tasks.length === 0 && !waits) || !s.on.done) return;
+    if (s.tasks.length > 0 && !(await areGroupsComplete(w, s))) return;
+    if (waits && !(await isSpawnWaitOver(w, s))) return;
     if (!(await send(w, { type: 'done', ...(actor && { actor }) }))) return;
   }
+}
+
+/**
+ * Replaces the record the machine holds. The snapshot is this operation's own (restored, or just
+ * returned by transition()), so its context may be changed in place before it is persisted.
+ */
+export function setData(w: Working, data: Record<string, unknown>): void {
+  contextOf(w).data = data;
+}
+
+/** The step's children as they are now: its `as` list brought up to date, and whether its wait is over. */
+async function isSpawnWaitOver(w: Working, s: StateDef): Promise<boolean> {
+  const spec = s.spawn!;
+  const children = await childrenOfStep(w.tx, w.inst.id, s.name, contextOf(w).visits[s.name] ?? 1);
+  if (spec.as) setData(w, { ...contextOf(w).data, [spec.as]: entriesOf(spec, children) });
+  return isWaitOver(spec.wait!, children);
 }
 
 /**
@@ -172,6 +194,11 @@ export async function persist(w: Working, opts: { status?: InstanceRow['status']
     ...((isDone || status === 'cancelled' || status === 'terminated') && { endedAt: w.now.toISOString() }),
   });
   if (!ok) throw conflict();
+  // A spawned child that ends reports to its parent in this same transaction (a timer row), so the
+  // report is never lost to a crash; the parent takes it in its own (spawn-report.ts).
+  if (w.inst.spawnedBy && w.inst.parentId && isEnded(status) && !isEnded(w.inst.status)) {
+    await insertTimers(w.tx, [reportTimer(w.inst, status, w.now)]);
+  }
   w.inst = { ...w.inst, version: w.inst.version + 1, state, status, data: ctx.data };
 }
 
@@ -185,6 +212,7 @@ export interface NewInstance {
   initiatorOrg: string;
   data: Record<string, unknown>;
   parentId?: string;
+  spawnedBy?: SpawnedBy;
   draft?: boolean;
   actor?: CelActor;
 }
@@ -200,6 +228,7 @@ export async function createInstance(rc: RuntimeContext, tx: Knex, input: NewIns
     workflowVersion: wf.def.version, title: titleOf(wf, input.data, dir), state, status: input.draft ? 'draft' : 'active',
     initiatorId: input.initiatorId, initiatorOrg: input.initiatorOrg, data: input.data,
     snapshot: { value: state, tally: {}, visits: {} }, version: 0, parentId: input.parentId ?? null,
+    ...(input.spawnedBy && { spawnedBy: input.spawnedBy }),
     createdAt: now.toISOString(), updatedAt: now.toISOString(), endedAt: null,
   };
   await insertInstance(tx, inst);
@@ -209,20 +238,33 @@ export async function createInstance(rc: RuntimeContext, tx: Knex, input: NewIns
   return w;
 }
 
-/** 一个被否决的议案转为建议: start the linked workflow with data mapped from this one. */
-async function spawnChild(w: Working, s: StateDef): Promise<void> {
+/**
+ * `spawn:` on entry: one child (一个被否决的议案转为建议), or one per item of `each:`, each with its data
+ * worked out from this record (and `item`); the `as` list records them for the page and the wait.
+ */
+async function spawnChildren(w: Working, s: StateDef): Promise<void> {
   const spec = s.spawn!;
-  const vars = celVars(contextOf(w));
-  const data: Record<string, unknown> = {};
+  const ctx = contextOf(w);
   const directory = await directoryOf(w);
-  for (const [field, src] of Object.entries(spec.data)) data[field] = exprOf(w.wf, src).evaluate(vars, { directory });
-  const child = await createInstance(w.rc, w.tx, {
-    workflowId: spec.workflow, initiatorId: w.inst.initiatorId, initiatorOrg: w.inst.initiatorOrg, data, parentId: w.inst.id,
-  }, w.now);
-  await persist(child);
-  await appendEvent(w.tx, {
-    instanceId: child.inst.id, at: w.now.toISOString(), actorId: null, onBehalfOf: null, type: 'instance.started',
-    taskId: null, fromState: null, toState: child.inst.state, payload: { parentId: w.inst.id, parentWorkflow: w.wf.def.id },
-  });
-  w.children.push({ id: child.inst.id, workflowId: spec.workflow });
+  const visit = ctx.visits[s.name] ?? 1;
+  const items = spec.each === undefined ? [undefined] : spawnItems(() => exprOf(w.wf, spec.each!).evaluate(celVars(ctx), { directory }));
+  const made: InstanceRow[] = [];
+  for (const [i, item] of items.entries()) {
+    const vars = celVars(ctx, undefined, spec.each === undefined ? {} : { item });
+    const data: Record<string, unknown> = {};
+    for (const [field, src] of Object.entries(spec.data)) data[field] = exprOf(w.wf, src).evaluate(vars, { directory });
+    const child = await createInstance(w.rc, w.tx, {
+      workflowId: spec.workflow, initiatorId: w.inst.initiatorId, initiatorOrg: w.inst.initiatorOrg, data, parentId: w.inst.id,
+      spawnedBy: { state: s.name, visit, item: spec.each === undefined ? null : i },
+    }, w.now);
+    await persist(child);
+    await appendEvent(w.tx, {
+      instanceId: child.inst.id, at: w.now.toISOString(), actorId: null, onBehalfOf: null, type: 'instance.started',
+      taskId: null, fromState: null, toState: child.inst.state,
+      payload: { parentId: w.inst.id, parentWorkflow: w.wf.def.id, ...(spec.each !== undefined && { item: i }) },
+    });
+    w.children.push({ id: child.inst.id, workflowId: spec.workflow });
+    made.push(child.inst);
+  }
+  if (spec.as) setData(w, { ...contextOf(w).data, [spec.as]: entriesOf(spec, made) });
 }

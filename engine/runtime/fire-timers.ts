@@ -20,6 +20,7 @@ import {
 import { isPostgres } from '../store/db.ts';
 import { openWorking, persist, send, settle } from './advance.ts';
 import { workflowOf, type RuntimeContext } from './runtime-context.ts';
+import { takeReport } from './spawn-report.ts';
 
 /** This process, as lease_owner shows it: host and pid. */
 export const TIMER_OWNER = `${os.hostname()}:${process.pid}`.slice(-64);
@@ -111,6 +112,11 @@ async function fireOne(rc: RuntimeContext, t: TimerRow, now: Date, leased: boole
   return writeTx(rc.db, async (tx) => {
     const inst = await lockInstance(tx, t.instanceId);
     if (!(await claimTimer(tx, t.id, now.toISOString(), TIMER_OWNER, leased))) return false;
+    // A spawned child's report-back is taken whatever the parent's state: spawn-report.ts says what it does then.
+    if (t.kind === 'report') {
+      await takeReport(rc, tx, inst, t, now);
+      return true;
+    }
     // A timer of a step already left is stale: claimed, nothing to do.
     if (!inst || inst.status === 'completed' || inst.status === 'cancelled' || inst.status === 'terminated') return true;
     if (inst.state !== t.state || (inst.snapshot.visits[t.state] ?? 0) !== t.visit) return true;

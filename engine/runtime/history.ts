@@ -28,6 +28,8 @@ const SUMMARIES: Record<string, string> = {
   'timer.failed': '定时处理失败，已转系统管理员',
   'timer.retried': '定时处理重新执行',
   'deadline.recomputed': '节假日安排更新',
+  'spawn.reported': '子流程结果回报',
+  'spawn.ignored': '子流程结果未写回',
 };
 
 export interface HistoryViewer {

@@ -20,7 +20,7 @@ export type * from './directory/admin-types.ts';
 import type { DirectoryImportOps } from './directory/import/types.ts';
 export type { DirectoryImportOps } from './directory/import/types.ts';
 export type { ImportOutcome as DirectoryImportOutcome, ImportView as DirectoryImportView } from './directory/import/types.ts';
-export type { InboxList, TaskSummary, InstanceSummary, HistoryEntry, DiagramModel, GroupAnswers, AnonymityNote, InstanceView, TaskButton, TaskView, ReturnedFact, MovedFact, HandledFact } from './view-types.ts';
+export type { InboxList, TaskSummary, InstanceSummary, HistoryEntry, DiagramModel, GroupAnswers, AnonymityNote, InstanceView, SpawnedStep, TaskButton, TaskView, ReturnedFact, MovedFact, HandledFact } from './view-types.ts';
 export type { EngineMetrics, FailedTimerView, TimerOverview } from './monitoring.ts';
 export type { ChangeSet as DirectoryChangeSet, ChangeOptions as DirectoryChangeOptions, ChangeResult as DirectoryChangeResult } from './directory/changes.ts';
 import type { ChangeSet as DirectoryChangeSet, ChangeOptions as DirectoryChangeOptions, ChangeResult as DirectoryChangeResult } from './directory/changes.ts';

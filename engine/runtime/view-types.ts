@@ -162,6 +162,17 @@ export interface InstanceView {
   /** The steps an administrator may move the instance to (调整办理步骤): every step but the final ones. */
   moveTargets: { name: string; title: string; isCurrent: boolean }[];
   linked: { instanceId: string; title: string; relation: string }[];
+  /** The children each visit of a step with `spawn: { each | wait | as }` started, in start order (docs/spawn.md). */
+  spawned: SpawnedStep[];
+}
+
+export interface SpawnedStep {
+  stepTitle: string;
+  /** What the step's `done` waited for: all, any (the first to complete) or none. */
+  wait: 'all' | 'any' | 'none';
+  /** The instance rests in this visit of the step, waiting. */
+  isCurrent: boolean;
+  children: { instanceId: string; number: string; title: string; stepTitle: string; status: InstanceSummary['status'] }[];
 }
 
 export interface TaskButton {

@@ -22,6 +22,7 @@ import { groupAnswers } from './group-answers.ts';
 import { anonymityOf, hidesActor, historyOf } from './history.ts';
 import { isAllMine, withdrawable } from './instance-actions.ts';
 import { arrivalOf } from './arrival.ts';
+import { isListed, spawnedSteps } from './spawn.ts';
 import type { RoleSet } from '../dsl/roles.ts';
 
 export function holderName(t: TaskRow, names: Names, roles: RoleSet): string {
@@ -196,7 +197,8 @@ export async function instanceView(rc: RuntimeContext, actor: Actor, id: string)
       : [],
     linked: [
       ...(parent ? [{ instanceId: parent.id, title: parent.title, relation: '来源' }] : []),
-      ...children.map((c) => ({ instanceId: c.id, title: c.title, relation: '转为' })),
+      ...children.filter((c) => !isListed(wf, c)).map((c) => ({ instanceId: c.id, title: c.title, relation: '转为' })),
     ],
+    spawned: spawnedSteps(inst, wf, children, (c) => rc.registry.workflows.get(`${c.workflowId}@${c.workflowVersion}`)?.def.states[c.state]?.title ?? c.state),
   };
 }

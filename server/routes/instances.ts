@@ -2,7 +2,7 @@
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LvzError, isLvzError } from '../../engine/errors.ts';
-import type { Actor } from '../../engine/runtime/types.ts';
+import type { Actor, SpawnedStep } from '../../engine/runtime/types.ts';
 import { statusOf } from '../error-status.ts';
 import { pageNumber, readFormPost } from '../form-post.ts';
 import { formatDateTime } from '../render.ts';
@@ -54,6 +54,16 @@ export async function instanceRoutes(app: FastifyInstance): Promise<void> {
     });
   });
 
+  /** A step's children as the page shows them: what the step waits for, and each child's status in words. */
+  function spawnedView(s: SpawnedStep) {
+    const waitKey = s.wait === 'all' ? 'waitAll' : s.wait === 'any' ? 'waitAny' : 'waitNone';
+    const ended = s.children.filter((c) => c.status === 'completed' || c.status === 'cancelled' || c.status === 'terminated').length;
+    return {
+      ...s, waitText: t(`instance.spawned.${waitKey}`), counts: t('instance.spawned.counts', { total: s.children.length, ended }),
+      children: s.children.map((c) => ({ ...c, statusText: t(`instance.statuses.${c.status}`) })),
+    };
+  }
+
   /** The instance page; after a refused reason (撤销/终止/调整办理步骤) with the error summary and that panel open. */
   async function sendInstancePage(request: FastifyRequest, reply: FastifyReply, actor: Actor, id: string, failed?: InstanceFailure, status = 200) {
     const view = await app.engine.instance(actor, id);
@@ -68,6 +78,7 @@ export async function instanceRoutes(app: FastifyInstance): Promise<void> {
       recordFields: view.form.fields.filter((f) => !isBlank(f.value)),
       openTasks: view.openTasks.map((o) => ({ ...o, deadline: deadlineView(t, o) })),
       hasActions: view.can.withdraw || view.can.cancel || view.can.terminate || view.can.move || view.can.remind,
+      spawned: view.spawned.map((s) => spawnedView(s)),
     }, status);
   }
 

@@ -33,4 +33,17 @@ describe('lvzhi check', () => {
     const v = await lvzhi('validate', 'workflows/districts/zhangdian-suggestion.yaml');
     expect([v.code, v.stdout, v.stderr]).toEqual([0, 'ok: 1 definitions valid\n', '']);
   });
+
+  it('checks a spawn against the workflow it starts, found among the folder\'s workflows (issue 15 part 6)', async () => {
+    // Given alone, the parent still finds its child (suggestion, shipped) for the results it copies back.
+    const r = await lvzhi('check', 'test/fixtures/dsl/spawn-results.yaml', 'test/fixtures/dsl/spawn-no-done.yaml');
+    expect(r.code).toBe(1);
+    expect(r.stderr.trimEnd().split('\n')).toEqual([
+      expect.stringMatching(/^test\/fixtures\/dsl\/spawn-no-done\.yaml:16:9: LVZ_DSL_SPAWN_NO_DONE 步骤“ask”等待子流程（wait: any），但没有 on: done/),
+      expect.stringMatching(/^test\/fixtures\/dsl\/spawn-results\.yaml:18:18: LVZ_DSL_UNKNOWN_FIELD spawn 的 results 引用了字段“replied”，但流程“suggestion”的表单“suggestion”没有这个字段/),
+    ]);
+    const ok = await lvzhi('check', 'test/fixtures/dsl/ok-spawn-each.yaml');
+    expect([ok.code, ok.stderr]).toEqual([0, '']);
+    expect(ok.stdout).toMatch(/^test\/fixtures\/dsl\/ok-spawn-each\.yaml: fx-spawn-each@1: \d+ paths to an end$/m);
+  });
 });

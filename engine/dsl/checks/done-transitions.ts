@@ -1,4 +1,5 @@
-// done-transitions.ts: `done` fires when a state's task groups complete, so only a state with tasks may wait for it.
+// done-transitions.ts: `done` fires when a state's task groups complete (and the children it waits
+// for have reported, spawn: wait), so only a state with tasks or such children may wait for it.
 
 import { LvzError } from '../../errors.ts';
 import { q } from '../../yaml/zh.ts';
@@ -6,12 +7,12 @@ import type { Check } from './types.ts';
 
 export const doneTransitions: Check = (wf, src) =>
   Object.values(wf.states)
-    .filter((s) => s.tasks.length === 0 && 'done' in s.on)
+    .filter((s) => s.tasks.length === 0 && !s.spawn?.wait && 'done' in s.on)
     .map((s) => {
       const path = `/states/${s.name}/on/done`;
       return new LvzError(
         'LVZ_DSL_DONE_WITHOUT_TASKS',
-        `步骤${q(s.name)}在等待 done（任务全部办完），但它没有任务：请添加 task: 或 tasks:；如要自动流转，请改用 always:`,
+        `步骤${q(s.name)}在等待 done（任务全部办完），但它没有任务：请添加 task: 或 tasks:，或用 spawn: 的 wait 等待子流程；如要自动流转，请改用 always:`,
         { where: src.at(path), path, params: { state: s.name } },
       );
     });

@@ -39,7 +39,9 @@ function knownNames(wf: WorkflowDef, ctx: CheckContext): Known {
   const groups = new Set(all.map((g) => g.id));
   // A for_each group's submitted items land in data.<group id>, so those are data too.
   const fanned = all.filter((g) => g.for_each !== undefined).map((g) => g.id);
-  const fields = record ? new Set([...record.byName.keys(), ...fanned]) : undefined;
+  // A spawn's list of its children lands in data.<as> (default: the state name).
+  const spawned = Object.values(wf.states).flatMap((s) => (s.spawn?.as ? [s.spawn.as] : []));
+  const fields = record ? new Set([...record.byName.keys(), ...fanned, ...spawned]) : undefined;
   return { fields, groups, states: new Set(Object.keys(wf.states)), form: wf.record };
 }
 

@@ -10,6 +10,7 @@ import { finalState } from './final-state.ts';
 import { noWayOut } from './no-way-out.ts';
 import { stepFields } from './step-fields.ts';
 import { numberFormat } from './number-format.ts';
+import { spawnAs } from './spawn-as.ts';
 import { taskConflict } from './task-conflict.ts';
 import type { Check } from './types.ts';
 import { unknownField } from './unknown-field.ts';
@@ -41,4 +42,5 @@ export const CHECKS: readonly Check[] = [
   expressions,
   numberFormat,
   waitFor,
+  spawnAs,
 ];

@@ -1,7 +1,7 @@
 // instances.ts: all SQL for process instances: insert, load, the optimistic update, and the scoped list.
 
 import type { Knex } from 'knex';
-import type { Holder, InstanceRow, InstanceStatus, StoredSnapshot } from './types.ts';
+import type { Holder, InstanceRow, InstanceStatus, SpawnedBy, StoredSnapshot } from './types.ts';
 import { fromJson, toJson } from './json.ts';
 import { compiled } from '../compiled.ts';
 
@@ -14,8 +14,13 @@ export function toInstance(r: Raw): InstanceRow {
     status: r.status as InstanceStatus, initiatorId: String(r.initiator_id), initiatorOrg: String(r.initiator_org),
     data: fromJson(r.data, {}), snapshot: fromJson<StoredSnapshot>(r.snapshot, { value: '', tally: {}, visits: {} }),
     version: Number(r.version), parentId: (r.parent_id as string | null) ?? null,
+    ...(r.parent_state != null && { spawnedBy: spawnedByOf(r) }),
     createdAt: String(r.created_at), updatedAt: String(r.updated_at), endedAt: (r.ended_at as string | null) ?? null,
   };
+}
+
+function spawnedByOf(r: Raw): SpawnedBy {
+  return { state: String(r.parent_state), visit: Number(r.parent_visit), item: r.parent_item == null ? null : Number(r.parent_item) };
 }
 
 export async function insertInstance(db: Knex, row: InstanceRow): Promise<void> {
@@ -23,7 +28,8 @@ export async function insertInstance(db: Knex, row: InstanceRow): Promise<void> 
     id: row.id, number: row.number, workflow_id: row.workflowId, workflow_version: row.workflowVersion,
     title: row.title, state: row.state, status: row.status, initiator_id: row.initiatorId,
     initiator_org: row.initiatorOrg, data: toJson(row.data), snapshot: toJson(row.snapshot), version: row.version,
-    parent_id: row.parentId, created_at: row.createdAt, updated_at: row.updatedAt, ended_at: row.endedAt,
+    parent_id: row.parentId, parent_state: row.spawnedBy?.state ?? null, parent_visit: row.spawnedBy?.visit ?? null,
+    parent_item: row.spawnedBy?.item ?? null, created_at: row.createdAt, updated_at: row.updatedAt, ended_at: row.endedAt,
   });
 }
 
@@ -48,7 +54,7 @@ export async function lockInstance(tx: Knex, id: string): Promise<InstanceRow | 
 
 const INSTANCE_COLUMNS = [
   'id', 'number', 'workflow_id', 'workflow_version', 'title', 'state', 'status', 'initiator_id', 'initiator_org',
-  'data', 'snapshot', 'version', 'parent_id', 'created_at', 'updated_at', 'ended_at',
+  'data', 'snapshot', 'version', 'parent_id', 'parent_state', 'parent_visit', 'parent_item', 'created_at', 'updated_at', 'ended_at',
 ];
 
 /** `i.<column> as i__<column>` for every instance column: a join reads an instance beside another row. */
@@ -67,7 +73,13 @@ export async function getInstances(db: Knex, ids: string[]): Promise<InstanceRow
 }
 
 export async function childrenOf(db: Knex, parentId: string): Promise<InstanceRow[]> {
-  return (await db('instances').where({ parent_id: parentId }).orderBy('created_at')).map(toInstance);
+  return (await db('instances').where({ parent_id: parentId }).orderBy('created_at').orderBy('parent_item')).map(toInstance);
+}
+
+/** The children one visit of a parent's step started (spawn:), in `each:` order. */
+export async function childrenOfStep(db: Knex, parentId: string, state: string, visit: number): Promise<InstanceRow[]> {
+  return (await db('instances').where({ parent_id: parentId, parent_state: state, parent_visit: visit })
+    .orderBy('parent_item').orderBy('created_at')).map(toInstance);
 }
 
 export type InstancePatch = Partial<Pick<InstanceRow, 'title' | 'state' | 'status' | 'data' | 'snapshot' | 'endedAt'>> & { updatedAt: string };

@@ -80,9 +80,12 @@ export async function claimTimer(db: Knex, id: string, nowIso: string, owner: st
 /**
  * Cancel the timers of an instance, or of one of its states, when it is left: pending, waiting
  * for the calendar, or set aside as failed (a failed one of a step left has nothing to retry).
+ * Reports of spawned children are not cancelled (see below).
  */
 export async function cancelTimers(db: Knex, instanceId: string, state?: string): Promise<void> {
-  const q = db('timers').where({ instance_id: instanceId }).whereIn('status', ['pending', 'unscheduled', 'failed']);
+  // A child's report-back (kind report) is kept: fired after the parent left the step, it is
+  // recorded in the parent's history as not taken (runtime/spawn-report.ts).
+  const q = db('timers').where({ instance_id: instanceId }).whereIn('status', ['pending', 'unscheduled', 'failed']).whereNot('kind', 'report');
   if (state) q.where({ state });
   await q.update({ status: 'cancelled' });
 }

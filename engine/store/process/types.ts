@@ -5,7 +5,8 @@ import type { DurationSpec } from '../../model/duration.ts';
 export type InstanceStatus = 'draft' | 'active' | 'completed' | 'cancelled' | 'terminated';
 export type TaskStatus = 'open' | 'done' | 'cancelled' | 'waiting';
 export type TaskKind = 'task' | 'cc' | 'delegated' | 'signer';
-export type TimerKind = 'deadline' | 'remind' | 'escalate';
+/** `report`: a spawned child ended; its parent takes the report-back (runtime/spawn.ts). */
+export type TimerKind = 'deadline' | 'remind' | 'escalate' | 'report';
 
 /** What is persisted of the xstate snapshot besides the business data (kept in its own column). */
 export interface StoredSnapshot {
@@ -28,9 +29,18 @@ export interface InstanceRow {
   snapshot: StoredSnapshot;
   version: number;
   parentId: string | null;
+  /** The parent's step that started this child (spawn:), its visit, and the child's index in `each:` (migration 022). */
+  spawnedBy?: SpawnedBy;
   createdAt: string;
   updatedAt: string;
   endedAt: string | null;
+}
+
+export interface SpawnedBy {
+  state: string;
+  visit: number;
+  /** Index of the child's item in the parent's `each:` list; null for the one-child form. */
+  item: number | null;
 }
 
 export interface TaskRow {

@@ -1,0 +1,28 @@
+// index.ts: the spawn construct (docs/spawn.md): `spawn:` under a state starts one child workflow, or
+// one per item of `each:`, maybe waiting for them. Its runtime (starting the children, the report-back)
+// writes rows, so it lives above the store: runtime/advance.ts (spawnChildren), runtime/spawn.ts and
+// runtime/spawn-report.ts.
+
+import type { Construct } from '../types.ts';
+import { spawnWaitsForDone } from './checks.ts';
+import { normaliseSpawn } from './normalise.ts';
+import { spawnSchema } from './schema.ts';
+import type { SpawnDef } from './types.ts';
+
+export type { SpawnDef } from './types.ts';
+
+/** The variables every expression sees, and `item` for a child's data under `each:` (dsl/expr-sites.ts EXPR_VARS). */
+const WITH_ITEM = ['data', 'tally', 'visits', 'actor', 'event', 'item'] as const;
+
+export const spawn: Construct<'spawn', SpawnDef, 'state'> = {
+  key: 'spawn',
+  sites: ['state'],
+  stateSchema: spawnSchema,
+  normalise: normaliseSpawn,
+  checks: spawnWaitsForDone,
+  exprSites: (d, path) => [
+    ...(d.each !== undefined ? [{ source: d.each, path: `${path}/each` }] : []),
+    ...Object.entries(d.data).map(([field, source]) => ({ source, path: `${path}/data/${field}`, ...(d.each !== undefined && { vars: WITH_ITEM }) })),
+  ],
+  diagramLine: (d) => `子流程 ${d.workflow}${d.each !== undefined ? ' ×n' : ''}${d.wait === 'all' ? '，等待全部结束' : d.wait === 'any' ? '，等待任一办结' : ''}`,
+};
