@@ -7,11 +7,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../../engine/index.ts';
-import { openDb } from '../../../engine/store/db.ts';
-import { childrenOfStep, timersOf } from '../../../engine/store/process/index.ts';
-import { halfApplied } from '../../helpers/invariants.ts';
-import { openHarness, taskOf, versionOf, type Harness } from './harness.ts';
+import { REPO_ROOT } from '../../../../engine/index.ts';
+import { openDb } from '../../../../engine/store/db.ts';
+import { childrenOfStep, timersOf } from '../../../../engine/store/process/index.ts';
+import { halfApplied } from '../../../helpers/invariants.ts';
+import { openHarness, taskOf, versionOf, type Harness } from '../../runtime/harness.ts';
 
 const dirs: string[] = [];
 let h: Harness;
