@@ -147,7 +147,7 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>, lo
     inbox: (actor, list, query) => inbox(rc, actor, list, query),
     inboxCounts: (actor) => inboxCounts(rc, actor),
     instances: (actor, query) => instances(rc, actor, query),
-    instance: (actor, id) => fresh(() => instanceView(rc, actor, id)),
+    instance: (actor, id, progress) => fresh(() => instanceView(rc, actor, id, progress)),
     task: (actor, id) => fresh(() => taskView(rc, actor, id)),
     complete: (actor, taskId, input) => fresh(() => completeTask(rc, actor, taskId, input)),
     async saveDraft(actor, taskId, input, opinion) {

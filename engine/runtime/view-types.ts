@@ -162,6 +162,30 @@ export interface InstanceView {
   /** The steps an administrator may move the instance to (调整办理步骤): every step but the final ones. */
   moveTargets: { name: string; title: string; isCurrent: boolean }[];
   linked: { instanceId: string; title: string; relation: string }[];
+  /** 办理进度 of the current step when it is a group step (docs/group-steps.md "Progress view"). */
+  progress?: GroupProgress;
+}
+
+/** A group step's counts, by unit, and one unit's members (paged) when asked for. */
+export interface GroupProgress {
+  stepTitle: string;
+  total: number;
+  done: number;
+  open: number;
+  outcomes: { id: string; label: string; count: number }[];
+  /** How it closed, when it has (rule / early / deadline / left). */
+  closedHow?: string;
+  units: { unit: string; name: string; total: number; done: number; open: number; isExpanded: boolean }[];
+  /** The expanded unit's members: names are 匿名 when the step hides its actors from the viewer. */
+  members?: { unit: string; name: string; page: number; pages: number; total: number; rows: { name: string; status: 'open' | 'done' | 'cancelled'; outcome?: string; completedAt?: string }[] };
+  /** 提前结束 is offered: the viewer holds a close_by role and the step is open. */
+  canClose: boolean;
+}
+
+/** Which unit's members the instance page shows (?unit=…&page=…). */
+export interface ProgressQuery {
+  unit?: string;
+  page?: number;
 }
 
 export interface TaskButton {

@@ -94,7 +94,7 @@ const keyValues = (k: GroupKey): [string, string, number, string] => [k.instance
 
 export async function getGroupCounts(db: Knex, key: GroupKey): Promise<GroupCounts | undefined> {
   const [r] = await compiled(db, 'getGroupCounts', keyValues(key),
-    () => db('group_counts').where({ instance_id: key.instanceId, state: key.state, visit: key.visit, grp: key.grp }).first());
+    () => db('group_counts').where({ instance_id: key.instanceId, state: key.state, visit: key.visit, grp: key.grp }));
   return r ? toCounts(r) : undefined;
 }
 
