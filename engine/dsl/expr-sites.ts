@@ -1,8 +1,7 @@
 // expr-sites.ts: every CEL expression of a definition, where it sits and which variables it may use.
 
 import type { WorkflowDef } from './types.ts';
-import { deadlinesOf, groupsOf, transitionsOf } from './walk.ts';
-import { groupExprSites } from '../constructs/group/index.ts';
+import { constructUsesOf, groupsOf, transitionsOf } from './walk.ts';
 
 /** Variables every expression sees at run time (docs/dsl.md, "Expressions"). */
 export const EXPR_VARS = ['data', 'tally', 'visits', 'actor', 'event'] as const;
@@ -45,10 +44,9 @@ export function exprSites(wf: WorkflowDef): ExprSite[] {
     add(group.org, `${path}/org`, vars);
     if (group.assignee !== 'initiator') add(group.assignee, `${path}/assignee`, vars);
     group.rules.forEach((r, i) => add(r.check, `${path}/rules/${i}/check`, RULE_VARS));
-    if (group.to && group.complete_expr) for (const e of groupExprSites(group.to, group.complete_expr, path)) add(e.source, e.path);
   }
-  for (const { deadline, path } of deadlinesOf(wf)) {
-    deadline.after.forEach((c, i) => add(c.when, `${path}/after/${i}/when`));
+  for (const { construct, def, site } of constructUsesOf(wf)) {
+    for (const e of construct.exprSites?.(def, site.path) ?? []) add(e.source, e.path, e.vars ? new Set(e.vars) : BASE);
   }
   return out;
 }

@@ -5,8 +5,9 @@
 // editors still complete every key. Every key has a description because that is what an
 // editor shows while an admin types.
 
+import { constructsAt } from '../constructs/index.ts';
+import type { ConstructSite, SchemaKit } from '../constructs/index.ts';
 import { ORG_KINDS, TASK_ACTIONS } from './types.ts';
-import { groupSchema } from '../constructs/group/index.ts';
 
 type Schema = Record<string, unknown>;
 
@@ -67,38 +68,15 @@ const transition = (description: string): Schema => ({
   items: transitionObject,
 });
 
-const deadline = (description: string): Schema => ({
-  type: 'object',
-  description,
-  required: ['after'],
-  additionalProperties: false,
-  properties: {
-    after: {
-      type: ['string', 'array'],
-      description: 'How long the step may take: a duration, or a list of { when, after } cases (the last without when)',
-      minLength: 1,
-      minItems: 1,
-      items: {
-        type: 'object',
-        description: 'One case: the first whose when holds gives the duration',
-        required: ['after'],
-        additionalProperties: false,
-        properties: {
-          when: cel('Condition for this case'),
-          after: duration('Duration for this case'),
-        },
-      },
-    },
-    remind: {
-      type: ['string', 'array'],
-      description: 'Reminders before the deadline: one duration or a list, e.g. [2 working days]',
-      minLength: 1,
-      items: duration('Remind this long before the deadline'),
-    },
-    escalate: name('Event (a key of on:) sent when the deadline passes; without it the step is only marked overdue'),
-    close: { type: 'boolean', description: 'At a group step: the deadline closes the group (open tasks cancelled, done sent)' },
-  },
-});
+/** The schema helpers a construct's fragment is built from (engine/constructs/types.ts, SchemaKit). */
+// taskKeys is read when a state's fragments are built, after taskProps below is defined.
+const kit: SchemaKit = { str, name, names, cel, duration, celMap, namePattern: NAME_PATTERN, taskKeys: () => taskProps };
+
+/** The keys the registered constructs add at a site: key -> its schema fragment. */
+const constructProps = (site: ConstructSite): Schema =>
+  Object.fromEntries(
+    constructsAt(site).map((c) => [c.key, (site === 'state' ? c.stateSchema : c.groupSchema)!(kit)]),
+  );
 
 const fieldRights: Schema = {
   type: 'object',
@@ -199,7 +177,7 @@ const taskProps: Schema = {
       properties: { id: name('Outcome id'), label: str('Button label') },
     },
   },
-  deadline: deadline('A deadline for this task group alone'),
+  ...constructProps('group'),
 };
 
 const task: Schema = {
@@ -227,8 +205,7 @@ const state: Schema = {
     final: { type: 'boolean', description: 'The process ends here' },
     task: task,
     tasks: { type: 'array', description: 'Parallel task groups', minItems: 1, items: group },
-    group: groupSchema(taskProps),
-    deadline: deadline('Deadline of the whole step'),
+    ...constructProps('state'),
     set: celMap('Fields set on entry: field -> CEL value'),
     on: {
       type: 'object',

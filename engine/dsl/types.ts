@@ -7,7 +7,7 @@ import type { CompiledExpr } from '../expr/index.ts';
 import type { LvzError } from '../errors.ts';
 import type { Source } from '../yaml/source.ts';
 import type { DurationSpec } from '../model/duration.ts';
-import type { GroupStepFields } from '../constructs/group/index.ts';
+import type { ConstructDefs, GroupStepFields } from '../constructs/index.ts';
 
 /** Office task actions a step can switch on (DOMAIN.md, "Office conventions"). */
 export const TASK_ACTIONS = [
@@ -91,7 +91,8 @@ export type CompleteWhen =
   | { kind: 'count'; count: number } // 票签: N of M
   | { kind: 'sequential' }; //       依次
 
-export interface TaskGroupDef extends TaskDef {
+/** A task group's constructs (`deadline:` …) sit under their keys, typed by the registry (docs/constructs.md). */
+export interface TaskGroupDef extends TaskDef, ConstructDefs<'group'> {
   /** Group name, unique in its state; the submitted data of each item lands in `data.<id>`. */
   id: string;
   /** CEL giving the list to fan out over; each task sees `item`. Absent: one task. */
@@ -104,11 +105,9 @@ export interface TaskGroupDef extends TaskDef {
    * buttons are refused while a task of that group is still open and not past its deadline.
    */
   wait_for?: string;
-  /** A deadline for this group alone (co-handlers answer within a month, say). */
-  deadline?: DeadlineDef;
   /** Source position (JSON pointer) of this group: `/states/<s>/task` or `/states/<s>/tasks/<i>`. */
   path?: string;
-  /** A `group:` step (engine/constructs/group): who is asked, close_by and the rule as CEL over tally. */
+  /** The task group of a `group:` step (engine/constructs/group): who is asked, close_by and the rule as CEL over tally. */
   to?: GroupStepFields['to'];
   close_by?: string[];
   complete_expr?: string;
@@ -132,24 +131,16 @@ export interface TransitionDef {
 
 export type { DurationSpec };
 
-export interface DeadlineDef {
-  /** The first case whose `when` holds gives the duration; the last case has no `when`. */
-  after: { when?: string; duration: DurationSpec }[];
-  /** Reminders before the deadline (e.g. `2 working days`). */
-  remind: DurationSpec[];
-  /** Event sent to the machine when the deadline passes (an `on:` key), or none: just marked overdue. */
-  escalate?: string;
-  /** A group step's deadline closes its group (docs/group-steps.md): open tasks cancelled, `done` sent. */
-  close?: boolean;
-}
+/** `deadline:` (engine/constructs/deadline/), named here for its callers. */
+export type { DeadlineDef } from '../constructs/index.ts';
 
-export interface StateDef {
+/** A state's constructs (`deadline:` …) sit under their keys, typed by the registry (docs/constructs.md). */
+export interface StateDef extends ConstructDefs<'state'> {
   name: string;
   title: string;
   final: boolean;
   /** One task (`task:`) or groups of parallel tasks (`tasks:`), or none (an automatic step). */
   tasks: TaskGroupDef[];
-  deadline?: DeadlineDef;
   /** Data set on entry: field -> CEL. */
   set?: Record<string, string>;
   /** Human and system events: name -> candidates, first match wins. `done` fires when the task groups complete. */

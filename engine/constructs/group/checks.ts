@@ -47,17 +47,14 @@ function problems(name: string, s: Raw, roles: readonly string[]): { at: string;
   return out;
 }
 
-/** Every problem of every `group:` step in the YAML. */
-export function checkGroupSteps(src: Source): LvzError[] {
+/** The problems of one `group:` step (the YAML of its state, as written). */
+export function checkGroupStep(state: string, src: Source): LvzError[] {
   const raw = (src.value ?? {}) as Raw;
   const roles = Array.isArray(raw.roles) ? raw.roles as string[] : [];
-  const errors: LvzError[] = [];
-  for (const [name, s] of Object.entries((raw.states ?? {}) as Record<string, Raw>)) {
-    if (!s || typeof s !== 'object' || s.group === undefined) continue;
-    for (const p of problems(name, s, roles)) {
-      const path = `/states/${name}/${p.at}`;
-      errors.push(new LvzError('LVZ_DSL_BAD_GROUP', p.message, { where: src.at(path), path, params: { state: name } }));
-    }
-  }
-  return errors;
+  const s = ((raw.states ?? {}) as Record<string, Raw>)[state];
+  if (!s || typeof s !== 'object' || s.group === undefined) return [];
+  return problems(state, s, roles).map((p) => {
+    const path = `/states/${state}/${p.at}`;
+    return new LvzError('LVZ_DSL_BAD_GROUP', p.message, { where: src.at(path), path, params: { state } });
+  });
 }

@@ -1,7 +1,7 @@
 // schema.ts: the JSON Schema fragment of a `group:` step (docs/dsl.md "Group steps"). It shares the
 // task keys of `task:` (given by the caller) except those that a group step replaces or refuses.
 
-type Schema = Record<string, unknown>;
+import type { Schema, SchemaKit } from '../types.ts';
 
 const NAME = '^[a-z][a-z0-9_]*$';
 const name = (description: string): Schema => ({ type: 'string', pattern: NAME, description });
@@ -44,8 +44,8 @@ const selector: Schema = {
 /** Task keys a group step does not take: who is asked comes from to:, and the counting from complete_when. */
 const NOT_IN_GROUP = ['assignee', 'org', 'for_each', 'wait_for', 'return_to', 'return_within'];
 
-export function groupSchema(taskProps: Schema): Schema {
-  const props = Object.fromEntries(Object.entries(taskProps as Record<string, Schema>).filter(([k]) => !NOT_IN_GROUP.includes(k)));
+export function groupSchema(kit: SchemaKit): Schema {
+  const props = Object.fromEntries(Object.entries(kit.taskKeys() as Record<string, Schema>).filter(([k]) => !NOT_IN_GROUP.includes(k)));
   return {
     type: 'object',
     description: 'A group step: one task per member of to:, counted as they answer (会签, 或签, 票签 over thousands)',
@@ -54,6 +54,7 @@ export function groupSchema(taskProps: Schema): Schema {
     properties: {
       ...props,
       to: selector,
+      close_after: kit.duration('The step closes itself this long after it was entered (open tasks cancelled, done sent with the counts so far), e.g. 15 days'),
       close_by: { type: 'array', uniqueItems: true, description: 'Roles that may close the step early (提前结束, with a reason)', items: name('A role') },
       complete_when: {
         type: ['string', 'object'],

@@ -1,7 +1,8 @@
-// types.ts: what the group construct adds to a task group (docs/group-steps.md). A `group:` step is
-// normalised to the state's one task group, with these fields set; the runtime takes the group
-// path (engine/runtime/group/) for every group that has `to`.
+// types.ts: what the group construct holds (docs/group-steps.md). `state.group` is a GroupStepFields;
+// the state's one task group is normalised from the same YAML with these fields set, and the runtime
+// takes the group path (engine/runtime/group/) for every task group that has `to`.
 
+import type { DurationSpec } from '../../model/duration.ts';
 import type { Selector } from '../../model/selector.ts';
 
 export interface GroupStepFields {
@@ -11,6 +12,8 @@ export interface GroupStepFields {
   close_by: string[];
   /** complete_when as CEL over tally.<group> (total, open, done, one count per outcome). */
   complete_expr: string;
+  /** The step closes itself this long after entry (the open tasks cancelled, `done` sent). */
+  close_after?: DurationSpec;
 }
 
 /** A group counts at most this many outcomes (group_counts n1 … n8). */

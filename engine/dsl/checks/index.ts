@@ -2,7 +2,7 @@
 
 import { assignment } from './assignment.ts';
 import { candidateOrder } from './candidate-order.ts';
-import { deadlineHandler } from './deadline-handler.ts';
+import { constructChecks } from './constructs.ts';
 import { decisionConflict } from './decision-conflict.ts';
 import { doneTransitions } from './done-transitions.ts';
 import { expressions } from './expressions.ts';
@@ -19,7 +19,6 @@ import { undeclaredRole } from './undeclared-role.ts';
 import { unknownState } from './unknown-state.ts';
 import { unreachableState } from './unreachable-state.ts';
 import { waitFor } from './wait-for.ts';
-import { checkGroupSteps } from '../../constructs/group/index.ts';
 
 export type { Check, CheckContext } from './types.ts';
 
@@ -38,9 +37,8 @@ export const CHECKS: readonly Check[] = [
   unreachableState,
   noWayOut,
   doneTransitions,
-  deadlineHandler,
+  constructChecks, // each construct's checks (engine/constructs/<name>/), e.g. a deadline's escalate handler
   expressions,
   numberFormat,
   waitFor,
-  (_wf, src) => checkGroupSteps(src),
 ];

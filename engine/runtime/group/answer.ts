@@ -6,7 +6,7 @@
 import type { Knex } from 'knex';
 import { LvzError } from '../../errors.ts';
 import { isTrue } from '../../expr/index.ts';
-import { tallyOf } from '../../constructs/group/index.ts';
+import { groupCore } from '../../constructs/index.ts';
 import { appendEvent, attachFiles, closeGroup, countAnswer, updateTask } from '../../store/process/index.ts';
 import type { Actor, CompleteInput } from '../types.ts';
 import { celVars, exprOf } from '../machine.ts';
@@ -53,7 +53,7 @@ export async function answerMember(rc: RuntimeContext, tx: Knex, actor: Actor, l
     taskId: task.id, fromState: inst.state, toState: inst.state,
     payload: { group: g.id, event: input.event, label: g.outcomes[index]!.label, ...(opinion && { opinion }) },
   });
-  const ctx = { data: inst.data, tally: { ...inst.snapshot.tally, [g.id]: tallyOf(g.outcomes, counts) }, visits: inst.snapshot.visits };
+  const ctx = { data: inst.data, tally: { ...inst.snapshot.tally, [g.id]: groupCore.tallyOf(g.outcomes, counts) }, visits: inst.snapshot.visits };
   const holds = isTrue(exprOf(wf, g.complete_expr!), celVars(ctx, { type: 'task.done', actor: who }));
   // Exactly one transaction marks the row closed; it alone moves the instance on.
   if (!holds || !(await closeGroup(tx, key, 'rule', now))) return { instanceId: inst.id, state: inst.state, stateTitle: s.title };

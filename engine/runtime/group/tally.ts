@@ -3,7 +3,7 @@
 
 import type { Knex } from 'knex';
 import type { StateDef } from '../../dsl/types.ts';
-import { tallyOf } from '../../constructs/group/index.ts';
+import { groupCore } from '../../constructs/index.ts';
 import { countsOfVisit } from '../../store/process/index.ts';
 import type { MachineContext } from '../machine.ts';
 
@@ -15,7 +15,7 @@ export async function loadGroupTally(tx: Knex, instanceId: string, s: StateDef, 
     if (!g.to) continue;
     const c = counts.get(g.id);
     if (!c) continue; // a visit entered before migration 020: nothing to count
-    ctx.tally = { ...ctx.tally, [g.id]: tallyOf(g.outcomes, c) };
+    ctx.tally = { ...ctx.tally, [g.id]: groupCore.tallyOf(g.outcomes, c) };
     if (!c.closedAt) closed = false;
   }
   return closed;

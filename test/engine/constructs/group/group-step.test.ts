@@ -150,7 +150,7 @@ describe('group: closing', () => {
     expect(await halfApplied(db)).toEqual([]);
   });
 
-  it('the deadline with close: true closes the step by the system', async () => {
+  it('close_after closes the step by the system when its timer fires', async () => {
     const id = await startAs('consult');
     expect(await answer('deputy3', id, 'object')).toBe('ok');
     await h.engine.fireDueTimers(new Date(h.clock.now.getTime() + 10 * 86_400_000));

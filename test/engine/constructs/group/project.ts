@@ -33,7 +33,7 @@ const tail = `  decide:
   closed: { final: true }
 `;
 
-/** 会签 of every deputy, closable early by the presidium and by its deadline; 有意见 over a third goes to talk. */
+/** 会签 of every deputy, closable early by the presidium and after 5 days by itself; 有意见 over a third goes to talk. */
 export const CONSULT = `${head('consult', '征求代表意见')}states:
 ${draft}  ask:
     title: 征求意见
@@ -43,8 +43,9 @@ ${draft}  ask:
       opinion: optional
       complete_when: all
       close_by: [presidium]
+      close_after: 5 days
       actions: [remind]
-    deadline: { after: 5 days, close: true }
+    deadline: { after: 5 days, remind: [2 days] }
     on:
       done:
         - { when: "tally.ask.object * 3.0 > tally.ask.done", to: talk }
