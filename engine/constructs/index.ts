@@ -4,14 +4,18 @@
 
 import { ballot } from './ballot/index.ts';
 import { deadline } from './deadline/index.ts';
+import { group } from './group/index.ts';
 import { spawn } from './spawn/index.ts';
 import type { AnyConstruct, ConstructSite, DefOf, KeyOf, SiteOf } from './types.ts';
 
-export const CONSTRUCTS = [deadline, ballot, spawn] as const;
+export const CONSTRUCTS = [deadline, ballot, group, spawn] as const;
 
 export type * from './types.ts';
 export type { DeadlineDef } from './deadline/index.ts';
 export type { SpawnDef } from './spawn/index.ts';
+export type { GroupStepFields } from './group/index.ts';
+/** A group step's pure parts (the completion rule, counts as tally) for dsl/normalise.ts and runtime/group/. */
+export * as groupCore from './group/index.ts';
 /** The ballot core (kinds, rules, tally, hash chain, receipts) for the runtime and the server's views. */
 export * as ballotCore from './ballot/index.ts';
 

@@ -34,6 +34,8 @@ export interface SchemaKit {
   celMap(description: string): Schema;
   /** The identifier pattern (NAME_PATTERN). */
   namePattern: string;
+  /** The keys of a task (`task:`: title, form, fields, outcomes, opinion …), for a construct that is a kind of task (group). */
+  taskKeys(): Schema;
 }
 
 /** A path into the YAML document: keys and list indexes (`['states', 'review', 'deadline']`). */
@@ -143,6 +145,8 @@ export interface TimerPorts {
   markOverdue(): Promise<void>;
   /** Sends an event to the machine, settles and persists; returns where the instance rests and the transitions' notes. */
   send(event: string): Promise<{ state: string; notes: string[] }>;
+  /** Closes the step's group step (group.closed, `done` sent), as 提前结束 does; false when it was closed already. */
+  closeGroup(): Promise<boolean>;
 }
 
 /**

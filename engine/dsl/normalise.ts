@@ -7,7 +7,7 @@ import { parseDuration } from '../calendar/index.ts';
 import { LvzError, isLvzError } from '../errors.ts';
 import type { Source } from '../yaml/source.ts';
 import { toPointer } from '../yaml/source.ts';
-import { constructsAt } from '../constructs/index.ts';
+import { constructsAt, groupCore } from '../constructs/index.ts';
 import type { ConstructDefs, ConstructSite } from '../constructs/index.ts';
 import { systemEventsOf } from './walk.ts';
 import type {
@@ -102,6 +102,10 @@ function normaliseState(name: string, s: Raw, cx: ConstructCx): StateDef {
     state.tasks = (s.tasks as Raw[]).map((g, i) => normaliseGroup(g, g.id, [...base, 'tasks', i], state, cx));
   } else if (s.task) {
     state.tasks = [normaliseGroup(s.task, 'main', [...base, 'task'], state, cx)];
+  } else if (state.group) {
+    // A group step is the state's one task group, named for the state, with the construct's keys.
+    const { to, close_by, complete_expr } = state.group;
+    state.tasks = [{ ...normaliseGroup(groupCore.groupTaskRaw(s.group), name, [...base, 'group'], state, cx), to, close_by, complete_expr }];
   }
   return state;
 }

@@ -69,7 +69,8 @@ const transition = (description: string): Schema => ({
 });
 
 /** The schema helpers a construct's fragment is built from (engine/constructs/types.ts, SchemaKit). */
-const kit: SchemaKit = { str, name, names, cel, duration, celMap, namePattern: NAME_PATTERN };
+// taskKeys is read when a state's fragments are built, after taskProps below is defined.
+const kit: SchemaKit = { str, name, names, cel, duration, celMap, namePattern: NAME_PATTERN, taskKeys: () => taskProps };
 
 /** The keys the registered constructs add at a site: key -> its schema fragment. */
 const constructProps = (site: ConstructSite): Schema =>

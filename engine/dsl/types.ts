@@ -7,7 +7,7 @@ import type { CompiledExpr } from '../expr/index.ts';
 import type { LvzError } from '../errors.ts';
 import type { Source } from '../yaml/source.ts';
 import type { DurationSpec } from '../model/duration.ts';
-import type { ConstructDefs } from '../constructs/index.ts';
+import type { ConstructDefs, GroupStepFields } from '../constructs/index.ts';
 
 /** Office task actions a step can switch on (DOMAIN.md, "Office conventions"). */
 export const TASK_ACTIONS = [
@@ -107,6 +107,10 @@ export interface TaskGroupDef extends TaskDef, ConstructDefs<'group'> {
   wait_for?: string;
   /** Source position (JSON pointer) of this group: `/states/<s>/task` or `/states/<s>/tasks/<i>`. */
   path?: string;
+  /** The task group of a `group:` step (engine/constructs/group): who is asked, close_by and the rule as CEL over tally. */
+  to?: GroupStepFields['to'];
+  close_by?: string[];
+  complete_expr?: string;
 }
 
 export interface TransitionDef {

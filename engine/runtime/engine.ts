@@ -22,6 +22,7 @@ import { fileFor, upload, uploadAll } from './files.ts';
 import { fireDueTimers } from './fire-timers.ts';
 import { sweepOrphanUploads } from './orphan-files.ts';
 import { cancelInstance, moveInstance, remindInstance, terminateInstance, withdraw } from './instance-actions.ts';
+import { closeEarly } from './group/close.ts';
 import { ensureStartable, startInstance } from './start.ts';
 import { saveOutOfOffice, settingsActions, settingsView } from './settings.ts';
 import { taskView } from './task-view.ts';
@@ -146,7 +147,7 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>, lo
     inbox: (actor, list, query) => inbox(rc, actor, list, query),
     inboxCounts: (actor) => inboxCounts(rc, actor),
     instances: (actor, query) => instances(rc, actor, query),
-    instance: (actor, id) => fresh(() => instanceView(rc, actor, id)),
+    instance: (actor, id, progress) => fresh(() => instanceView(rc, actor, id, progress)),
     task: (actor, id) => fresh(() => taskView(rc, actor, id)),
     complete: (actor, taskId, input) => fresh(() => completeTask(rc, actor, taskId, input)),
     async saveDraft(actor, taskId, input, opinion) {
@@ -189,6 +190,7 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>, lo
     terminate: (actor, id, input) => fresh(() => terminateInstance(rc, actor, id, input)),
     move: (actor, id, input) => fresh(() => moveInstance(rc, actor, id, input)),
     remindInstance: (actor, id, message) => fresh(() => remindInstance(rc, actor, id, message)),
+    closeGroup: (actor, id, input) => fresh(() => closeEarly(rc, actor, id, input)),
 
     upload: (actor, target, file) => upload(rc, actor, target, file),
     uploadAll: (actor, target, files) => uploadAll(rc, actor, target, files),

@@ -15,6 +15,7 @@ import { insertTasks, insertTimers, type TaskRow, type TimerRow } from '../store
 import { celVars, exprOf, type MachineContext, type RunEvent } from './machine.ts';
 import { formOf, type RuntimeContext } from './runtime-context.ts';
 import type { DirectorySnapshot } from './directory/snapshot.ts';
+import { enterGroup } from './group/enter.ts';
 
 export interface EnterInput {
   rc: RuntimeContext;
@@ -128,10 +129,15 @@ export async function createWork(e: EnterInput, s: StateDef): Promise<number> {
   const visit = e.ctx.visits[s.name] ?? 1;
   const { timers, due: stateDue } = constructsEntered(e, s, visit);
   const tasks: TaskRow[] = [];
+  let asked = 0; // members of a group step, written by enterGroup in one statement
   for (const g of s.tasks) {
     const { timers: groupTimers, due: groupDue } = constructsEntered(e, s, visit, g);
     timers.push(...groupTimers);
     const due = groupDue ?? stateDue;
+    if (g.to) {
+      asked += await enterGroup(e, s, g, visit, due);
+      continue;
+    }
     itemsOf(e, g).forEach((item, i) => {
       tasks.push(newTask({
         instanceId: e.instanceId, state: s.name, visit, grp: g.id, item, seq: i, title: g.title ?? s.title,
@@ -144,7 +150,7 @@ export async function createWork(e: EnterInput, s: StateDef): Promise<number> {
   }
   await insertTasks(e.tx, tasks);
   await insertTimers(e.tx, timers);
-  return tasks.length;
+  return tasks.length + asked;
 }
 
 /** 抄送 on entry: a read-only row for everyone with one of the roles and every user the list gives. */

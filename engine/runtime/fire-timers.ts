@@ -21,6 +21,7 @@ import { isPostgres } from '../store/db.ts';
 import { openWorking, persist, send, settle } from './advance.ts';
 import { workflowOf, type RuntimeContext } from './runtime-context.ts';
 import { takeReport } from './spawn-report.ts';
+import { closeByDeadline } from './group/closed.ts';
 
 /** This process, as lease_owner shows it: host and pid. */
 export const TIMER_OWNER = `${os.hostname()}:${process.pid}`.slice(-64);
@@ -135,6 +136,7 @@ async function fireOne(rc: RuntimeContext, t: TimerRow, now: Date, leased: boole
         await persist(w);
         return { state: w.inst.state, notes: w.notes };
       },
+      closeGroup: async () => (await closeByDeadline(rc, tx, inst, workflowOf(rc, inst.workflowId, inst.workflowVersion))) !== undefined,
     });
     return true;
   });

@@ -30,6 +30,8 @@ const SUMMARIES: Record<string, string> = {
   'deadline.recomputed': '节假日安排更新',
   'spawn.reported': '子流程结果回报',
   'spawn.ignored': '子流程结果未写回',
+  'group.answered': '答复',
+  'group.closed': '征求意见结束',
 };
 
 export interface HistoryViewer {
@@ -77,6 +79,16 @@ function targetOf(e: EventRow, viewer: HistoryViewer): string | undefined {
   return undefined;
 }
 
+const CLOSED_HOW: Record<string, string> = { rule: '已满足办结条件', early: '提前结束', deadline: '期限已到' };
+
+/** A group step's one history line: how it closed and how many answered (已答复 4,210 / 6,007). */
+function groupClosedWords(p: Record<string, unknown>): string[] {
+  const tally = (p.tally ?? {}) as Record<string, number>;
+  const how = CLOSED_HOW[String(p.how)];
+  const n = (x: unknown): string => Number(x ?? 0).toLocaleString('en-US');
+  return [...(how ? [how] : []), `已答复 ${n(tally.done)} / ${n(tally.total)}`];
+}
+
 /**
  * One natural line per event: the button's own word for a completion (`交办 → 承办答复`), the
  * action's word otherwise (`退回 → 起草建议`, `催办 第 2 次`), and what qualifies it in brackets:
@@ -92,6 +104,7 @@ function summaryOf(e: EventRow, wf: CompiledWorkflow, viewer: HistoryViewer): st
   if (label && head !== label) extra.push(label);
   if ((e.type === 'task.returned' || e.type === 'instance.moved') && typeof e.payload.reason === 'string') extra.push(`理由：${e.payload.reason}`);
   if (typeof e.payload.note === 'string' && e.payload.note) extra.push(e.payload.note);
+  if (e.type === 'group.closed') extra.push(...groupClosedWords(e.payload));
   const count = e.type === 'task.reminded' ? ` 第 ${String(e.payload.count ?? 1)} 次` : '';
   const target = targetOf(e, viewer);
   const whom = target ? `${e.type === 'task.reassigned' || e.type === 'task.delegated' ? '给' : ''} ${target}` : '';

@@ -14,13 +14,13 @@ import type { Studio } from './authoring/types.ts';
 import type { DirectoryAdmin } from './directory/admin-types.ts';
 import type { EngineMetrics, TimerOverview } from './monitoring.ts';
 
-import type { InboxList, TaskSummary, InstanceSummary, HistoryEntry, DiagramModel, GroupAnswers, AnonymityNote, InstanceView, TaskButton, TaskView } from './view-types.ts';
+import type { InboxList, TaskSummary, InstanceSummary, HistoryEntry, DiagramModel, GroupAnswers, AnonymityNote, InstanceView, TaskButton, TaskView, ProgressQuery } from './view-types.ts';
 export type { Studio } from './authoring/types.ts';
 export type * from './directory/admin-types.ts';
 import type { DirectoryImportOps } from './directory/import/types.ts';
 export type { DirectoryImportOps } from './directory/import/types.ts';
 export type { ImportOutcome as DirectoryImportOutcome, ImportView as DirectoryImportView } from './directory/import/types.ts';
-export type { InboxList, TaskSummary, InstanceSummary, HistoryEntry, DiagramModel, GroupAnswers, AnonymityNote, InstanceView, SpawnedStep, TaskButton, TaskView, ReturnedFact, MovedFact, HandledFact } from './view-types.ts';
+export type { InboxList, TaskSummary, InstanceSummary, HistoryEntry, DiagramModel, GroupAnswers, AnonymityNote, InstanceView, TaskButton, TaskView, ReturnedFact, MovedFact, HandledFact, GroupProgress, ProgressQuery, SpawnedStep } from './view-types.ts';
 export type { EngineMetrics, FailedTimerView, TimerOverview } from './monitoring.ts';
 export type { ChangeSet as DirectoryChangeSet, ChangeOptions as DirectoryChangeOptions, ChangeResult as DirectoryChangeResult } from './directory/changes.ts';
 import type { ChangeSet as DirectoryChangeSet, ChangeOptions as DirectoryChangeOptions, ChangeResult as DirectoryChangeResult } from './directory/changes.ts';
@@ -168,7 +168,8 @@ export interface Engine {
   instances(actor: Actor, query: { page: number; pageSize: number; q?: string; workflowId?: string; status?: string; state?: string }): Promise<Page<InstanceSummary>>;
 
   // Instances and tasks
-  instance(actor: Actor, instanceId: string): Promise<InstanceView>;
+  /** The instance page; `progress` names the unit whose members a group step's 办理进度 lists (paged). */
+  instance(actor: Actor, instanceId: string, progress?: ProgressQuery): Promise<InstanceView>;
   task(actor: Actor, taskId: string): Promise<TaskView>;
   /** Validates, transitions and persists in one transaction; returns where the instance went. */
   complete(actor: Actor, taskId: string, input: CompleteInput): Promise<{ instanceId: string; state: string; stateTitle: string; replayed?: boolean }>;
@@ -183,6 +184,8 @@ export interface Engine {
   /** 调整办理步骤 (admins): leave the current step, enter `to` afresh; the reason goes into the history. */
   move(actor: Actor, instanceId: string, input: { to: string; reason: string; version: number }): Promise<void>;
   remindInstance(actor: Actor, instanceId: string, message?: string): Promise<void>;
+  /** 提前结束 a group step (its close_by roles only; a reason required): open tasks cancelled, `done` sent. */
+  closeGroup(actor: Actor, instanceId: string, input: { reason: string; version: number }): Promise<void>;
 
   // Files
   upload(actor: Actor, taskIdOrStart: { taskId?: string; workflowId?: string }, file: UploadInput): Promise<StoredFile>;

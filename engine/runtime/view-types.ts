@@ -164,6 +164,8 @@ export interface InstanceView {
   linked: { instanceId: string; title: string; relation: string }[];
   /** The children each visit of a step with `spawn: { each | wait | as }` started, in start order (docs/spawn.md). */
   spawned: SpawnedStep[];
+  /** 办理进度 of the current step when it is a group step (docs/group-steps.md "Progress view"). */
+  progress?: GroupProgress;
 }
 
 export interface SpawnedStep {
@@ -173,6 +175,28 @@ export interface SpawnedStep {
   /** The instance rests in this visit of the step, waiting. */
   isCurrent: boolean;
   children: { instanceId: string; number: string; title: string; stepTitle: string; status: InstanceSummary['status'] }[];
+}
+
+/** A group step's counts, by unit, and one unit's members (paged) when asked for. */
+export interface GroupProgress {
+  stepTitle: string;
+  total: number;
+  done: number;
+  open: number;
+  outcomes: { id: string; label: string; count: number }[];
+  /** How it closed, when it has (rule / early / deadline / left). */
+  closedHow?: string;
+  units: { unit: string; name: string; total: number; done: number; open: number; isExpanded: boolean }[];
+  /** The expanded unit's members: names are 匿名 when the step hides its actors from the viewer. */
+  members?: { unit: string; name: string; page: number; pages: number; total: number; rows: { name: string; status: 'open' | 'done' | 'cancelled'; outcome?: string; completedAt?: string }[] };
+  /** 提前结束 is offered: the viewer holds a close_by role and the step is open. */
+  canClose: boolean;
+}
+
+/** Which unit's members the instance page shows (?unit=…&page=…). */
+export interface ProgressQuery {
+  unit?: string;
+  page?: number;
 }
 
 export interface TaskButton {

@@ -23,6 +23,8 @@ import { anonymityOf, hidesActor, historyOf } from './history.ts';
 import { isAllMine, withdrawable } from './instance-actions.ts';
 import { arrivalOf } from './arrival.ts';
 import { isListed, spawnedSteps } from './spawn.ts';
+import { groupProgress } from './group/progress.ts';
+import type { ProgressQuery } from './view-types.ts';
 import type { RoleSet } from '../dsl/roles.ts';
 
 export function holderName(t: TaskRow, names: Names, roles: RoleSet): string {
@@ -157,7 +159,7 @@ async function loadInstance(rc: RuntimeContext, db: Knex, actor: Actor, id: stri
   return { inst, wf: workflowOf(rc, inst.workflowId, inst.workflowVersion), holders };
 }
 
-export async function instanceView(rc: RuntimeContext, actor: Actor, id: string): Promise<InstanceView> {
+export async function instanceView(rc: RuntimeContext, actor: Actor, id: string, progressQuery?: ProgressQuery): Promise<InstanceView> {
   const { inst, wf, holders } = await loadInstance(rc, rc.reads, actor, id);
   const [tasks, events, names, dir, children] = await Promise.all([
     tasksOfInstance(rc.reads, id), listEvents(rc.reads, id), rc.names(), rc.directory(), childrenOf(rc.reads, id),
@@ -169,6 +171,9 @@ export async function instanceView(rc: RuntimeContext, actor: Actor, id: string)
   const form = formOf(rc, wf.def.record);
   const visited = Object.keys(inst.snapshot.visits ?? {});
   const open = tasks.filter((t) => (t.status === 'open' || t.status === 'waiting') && t.kind !== 'cc');
+  // A group step's members are shown by 办理进度 (counts, by unit), not as thousands of rows here.
+  const listed = open.filter((t) => !wf.def.states[t.state]?.tasks.find((g) => g.id === t.grp)?.to);
+  const progress = await groupProgress(rc.reads, actor, inst, wf, names, progressQuery);
   const parent = inst.parentId ? (await getInstances(rc.reads, [inst.parentId]))[0] : undefined;
   const isRunning = inst.status === 'active' || inst.status === 'draft';
   const w = isRunning ? await withdrawable(rc, rc.reads, actor, inst, { events, tasks }) : { from: '', problem: 'not_yours' as const };
@@ -176,12 +181,13 @@ export async function instanceView(rc: RuntimeContext, actor: Actor, id: string)
     summary: instanceSummary(rc, inst, names),
     version: inst.version,
     form: buildFormModel(form, inst.data, access, [], dir),
-    history: historyOf(events, wf, form, { roles: actor.roles, fields: access.read, names: names.user, orgOf: names.userOrg, orgNames: names.org }),
+    // One member's answer is a row of 办理进度, not a line of the history.
+    history: historyOf(events.filter((e) => e.type !== 'group.answered'), wf, form, { roles: actor.roles, fields: access.read, names: names.user, orgOf: names.userOrg, orgNames: names.org }),
     anonymity: anonymityOf(wf, { roles: actor.roles, fields: access.read }),
     groups: groupAnswers(rc, wf, inst.data, tasks, { names, dir, viewer: { read: access.read, roles: actor.roles } }),
     diagram: { svg: renderDiagram(wf.def, { current: [inst.state], visited, roleLabel: rc.registry.roles.labelOf }), steps: diagramSteps(wf.def, { current: [inst.state], visited }) },
     myTasks: open.filter((t) => t.status === 'open' && holders.some((h) => holds(t, h))).map((t) => ({ taskId: t.id, stepTitle: t.title || stateOf(wf, t.state).title })),
-    openTasks: open.map((t) => ({
+    openTasks: listed.map((t) => ({
       stepTitle: t.title || stateOf(wf, t.state).title, holder: isHolderHidden(wf, t, actor) ? '匿名' : holderName(t, names, rc.registry.roles),
       ...(t.dueAt && { dueAt: t.dueAt }), ...(t.dueAt && t.dueProvisional && { provisional: true as const }), isOverdue: t.overdue,
     })),
@@ -200,5 +206,6 @@ export async function instanceView(rc: RuntimeContext, actor: Actor, id: string)
       ...children.filter((c) => !isListed(wf, c)).map((c) => ({ instanceId: c.id, title: c.title, relation: '转为' })),
     ],
     spawned: spawnedSteps(inst, wf, children, (c) => rc.registry.workflows.get(`${c.workflowId}@${c.workflowVersion}`)?.def.states[c.state]?.title ?? c.state),
+    ...(progress && { progress }),
   };
 }

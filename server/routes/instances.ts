@@ -2,7 +2,7 @@
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LvzError, isLvzError } from '../../engine/errors.ts';
-import type { Actor, SpawnedStep } from '../../engine/runtime/types.ts';
+import type { Actor, GroupProgress, SpawnedStep } from '../../engine/runtime/types.ts';
 import { statusOf } from '../error-status.ts';
 import { pageNumber, readFormPost } from '../form-post.ts';
 import { formatDateTime } from '../render.ts';
@@ -14,12 +14,14 @@ import { seeOther } from './tasks.ts';
 
 type IdParams = { Params: { id: string } };
 /** The actions whose panel has a 理由 box (templates/partials/page/instance-reason.hbs). */
-const REASON_ACTIONS = ['cancel', 'terminate', 'move'] as const;
+const REASON_ACTIONS = ['cancel', 'terminate', 'move', 'close'] as const;
 interface InstanceFailure { action: string; message: string; reason: string; to: string }
 interface ListQuery { q?: string; workflow?: string; status?: string; page?: string }
+/** 办理进度: the unit whose members are listed, and their page. */
+interface ProgressParams { unit?: string; page?: string }
 
 export const INSTANCE_STATUSES = ['draft', 'active', 'completed', 'cancelled', 'terminated'] as const;
-const INSTANCE_ACTIONS = ['withdraw', 'cancel', 'terminate', 'move', 'remind'] as const;
+const INSTANCE_ACTIONS = ['withdraw', 'cancel', 'terminate', 'move', 'remind', 'close'] as const;
 type InstanceAction = (typeof INSTANCE_ACTIONS)[number];
 
 function isBlank(v: unknown): boolean {
@@ -28,6 +30,24 @@ function isBlank(v: unknown): boolean {
 
 function clean(v: unknown, max = 100): string {
   return typeof v === 'string' ? v.trim().slice(0, max) : '';
+}
+
+/** 办理进度 as the partial places it: numbers with separators, words from the label set, each unit's link. */
+function progressView(t: (key: string) => string, id: string, p: GroupProgress) {
+  const base = `/instances/${encodeURIComponent(id)}`;
+  const n = (x: number): string => x.toLocaleString('en-US');
+  const members = p.members && {
+    ...p.members,
+    rows: p.members.rows.map((r) => ({ ...r, statusText: r.outcome ?? t(`group.memberStatus.${r.status}`) })),
+    pager: pager(base, { unit: p.members.unit }, { page: p.members.page, pageSize: 50, total: p.members.total }),
+  };
+  return {
+    ...p, ...(members && { members }),
+    totalText: n(p.total), doneText: n(p.done), openText: n(p.open),
+    ...(p.closedHow && { closedText: t(`group.closed.${p.closedHow}`) }),
+    outcomes: p.outcomes.map((o) => ({ ...o, countText: n(o.count) })),
+    units: p.units.map((u) => ({ ...u, totalText: n(u.total), doneText: n(u.done), openText: n(u.open), href: `${base}?unit=${encodeURIComponent(u.unit)}#progress-members` })),
+  };
 }
 
 export async function instanceRoutes(app: FastifyInstance): Promise<void> {
@@ -66,7 +86,9 @@ export async function instanceRoutes(app: FastifyInstance): Promise<void> {
 
   /** The instance page; after a refused reason (撤销/终止/调整办理步骤) with the error summary and that panel open. */
   async function sendInstancePage(request: FastifyRequest, reply: FastifyReply, actor: Actor, id: string, failed?: InstanceFailure, status = 200) {
-    const view = await app.engine.instance(actor, id);
+    const q = (request.query ?? {}) as ProgressParams;
+    const unit = clean(q.unit, 64);
+    const view = await app.engine.instance(actor, id, unit ? { unit, page: pageNumber(q.page) } : {});
     reply.header('Content-Security-Policy', cspAllowingStylesOf(view.diagram.svg));
     return reply.page('instance', {
       failed,
@@ -77,6 +99,7 @@ export async function instanceRoutes(app: FastifyInstance): Promise<void> {
       // Unanswered fields are left out: the record reads as what has been said so far.
       recordFields: view.form.fields.filter((f) => !isBlank(f.value)),
       openTasks: view.openTasks.map((o) => ({ ...o, deadline: deadlineView(t, o) })),
+      ...(view.progress && { progress: progressView(t, id, view.progress) }),
       hasActions: view.can.withdraw || view.can.cancel || view.can.terminate || view.can.move || view.can.remind,
       spawned: view.spawned.map((s) => spawnedView(s)),
     }, status);
@@ -114,6 +137,7 @@ export async function instanceRoutes(app: FastifyInstance): Promise<void> {
       else if (action === 'cancel') await app.engine.cancel(actor, id, { reason, version });
       else if (action === 'terminate') await app.engine.terminate(actor, id, { reason, version });
       else if (action === 'move') await app.engine.move(actor, id, { to: clean(body.to, 200), reason, version });
+      else if (action === 'close') await app.engine.closeGroup(actor, id, { reason, version });
       else await app.engine.remindInstance(actor, id, clean(body.message, 2000) || undefined);
     } catch (e) {
       // No browser bubble (the box has no `required`): the page again, the summary first, what was typed kept.

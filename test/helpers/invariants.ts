@@ -5,14 +5,15 @@
 // alone (docs/runtime.md, "One transaction per event"). So for every instance:
 //   version = number of its events − number of informational ones
 // where informational = task.copied (抄送), task.reminded (催办), timer.remind, spawn.ignored (a
-// child's report the parent no longer waited for), and a
+// child's report the parent no longer waited for), group.answered (a member's answer at a group
+// step, docs/group-steps.md), and a
 // timer.deadline that escalated nothing (no `escalate` in its payload). Besides, the event `seq`
 // runs 1..n without a gap, the first event is instance.started, and the state the instance rests
 // in is the state its last event left it in, which is also its snapshot's value.
 
 import type { Knex } from 'knex';
 
-const INFORMATIONAL = new Set(['task.copied', 'task.reminded', 'timer.remind', 'spawn.ignored']);
+const INFORMATIONAL = new Set(['task.copied', 'task.reminded', 'timer.remind', 'spawn.ignored', 'group.answered']);
 
 function bumps(type: string, payload: Record<string, unknown>): boolean {
   if (INFORMATIONAL.has(type)) return false;
