@@ -21,7 +21,7 @@ import {
 } from './machine.ts';
 import { stateOf, workflowOf, type RuntimeContext } from './runtime-context.ts';
 import type { DirectorySnapshot } from './directory/snapshot.ts';
-import { entriesOf, isEnded, isWaitOver, reportTimer, spawnItems } from './spawn.ts';
+import { entriesOf, isEnded, isWaitOver, noteReportWritten, reportTimer, spawnItems } from './spawn.ts';
 
 export interface Working {
   rc: RuntimeContext;
@@ -198,6 +198,7 @@ export async function persist(w: Working, opts: { status?: InstanceRow['status']
   // report is never lost to a crash; the parent takes it in its own (spawn-report.ts).
   if (w.inst.spawnedBy && w.inst.parentId && isEnded(status) && !isEnded(w.inst.status)) {
     await insertTimers(w.tx, [reportTimer(w.inst, status, w.now)]);
+    noteReportWritten();
   }
   w.inst = { ...w.inst, version: w.inst.version + 1, state, status, data: ctx.data };
 }

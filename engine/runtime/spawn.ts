@@ -3,6 +3,7 @@
 // child writes for its parent when it ends. Starting the children is advance.ts's (spawnChildren);
 // taking a report is spawn-report.ts's.
 
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { CompiledWorkflow, SpawnDef } from '../dsl/types.ts';
 import { LvzError } from '../errors.ts';
@@ -102,4 +103,24 @@ export function spawnedSteps(parent: InstanceRow, wf: CompiledWorkflow, children
     step.children.push({ instanceId: c.id, number: c.number, title: c.title, stepTitle: stepTitle(c), status: c.status });
   }
   return [...steps.values()];
+}
+
+/** Whether the operation running now wrote a child's report (persist notes it). */
+const reporting = new AsyncLocalStorage<{ wrote: boolean }>();
+
+export function noteReportWritten(): void {
+  const mark = reporting.getStore();
+  if (mark) mark.wrote = true;
+}
+
+/**
+ * Runs one engine operation; when it wrote a child's report and has committed, `wake` asks the timer
+ * loop to tick now, so the parent hears at once rather than at the next interval. Nothing depends on
+ * the wake: the report is a row, and a tick that misses it takes it on the next.
+ */
+export async function wakingOnReports<T>(run: () => Promise<T>, wake: () => void): Promise<T> {
+  const mark = { wrote: false };
+  const result = await reporting.run(mark, run);
+  if (mark.wrote) wake();
+  return result;
 }
