@@ -248,7 +248,7 @@ async function spawnChildren(w: Working, s: StateDef): Promise<void> {
   const ctx = contextOf(w);
   const directory = await directoryOf(w);
   const visit = ctx.visits[s.name] ?? 1;
-  const items = spec.each === undefined ? [undefined] : spawnItems(() => exprOf(w.wf, spec.each!).evaluate(celVars(ctx), { directory }));
+  const items = spec.each === undefined ? [undefined] : spawnItems(() => exprOf(w.wf, spec.each!).evaluate(celVars(ctx), { directory }), s.title);
   const made: InstanceRow[] = [];
   for (const [i, item] of items.entries()) {
     const vars = celVars(ctx, undefined, spec.each === undefined ? {} : { item });
