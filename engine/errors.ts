@@ -85,6 +85,7 @@ export const CODES = {
   LVZ_RUN_NOT_STARTABLE: 'you may not start this workflow',
   LVZ_RUN_BAD_REQUEST: 'the request is malformed',
   LVZ_RUN_UNASSIGNED: 'the next step takes its handler or unit from a field that is empty',
+  LVZ_RUN_SPAWN_TOO_MANY: 'a step would start more child workflows (spawn: each) than one step may',
   LVZ_RUN_BODY_TOO_LARGE: 'the request body is larger than the server accepts',
   LVZ_RUN_IDEMPOTENCY_MISMATCH: 'a submission key (Idempotency-Key) was already used for a different request; nothing was done',
   LVZ_RUN_IDEMPOTENCY_IN_FLIGHT: 'the first request with this submission key is still being processed',

@@ -155,6 +155,17 @@ export const instanceViewSchema = {
     can: { type: 'object', properties: { cancel: bool, terminate: bool, remind: bool, withdraw: bool, move: bool } },
     moveTargets: { type: 'array', items: { type: 'object', properties: { name: str, title: str, isCurrent: bool } } },
     linked: { type: 'array', items: { type: 'object', properties: { instanceId: str, title: str, relation: str } } },
+    spawned: {
+      type: 'array',
+      description: '由某一步（spawn: each）启动的子流程，按步骤分组（docs/spawn.md）',
+      items: {
+        type: 'object',
+        properties: {
+          stepTitle: str, wait: { type: 'string', enum: ['all', 'any', 'none'] }, isCurrent: bool,
+          children: { type: 'array', items: { type: 'object', properties: { instanceId: str, number: str, title: str, stepTitle: str, status: str } } },
+        },
+      },
+    },
   },
 } as const;
 

@@ -21,7 +21,7 @@ import {
 } from './machine.ts';
 import { stateOf, workflowOf, type RuntimeContext } from './runtime-context.ts';
 import type { DirectorySnapshot } from './directory/snapshot.ts';
-import { entriesOf, isEnded, isWaitOver, reportTimer, spawnItems } from './spawn.ts';
+import { entriesOf, isEnded, isWaitOver, noteReportWritten, reportTimer, spawnItems } from './spawn.ts';
 import { loadGroupTally } from './group/tally.ts';
 
 export interface Working {
@@ -204,6 +204,7 @@ export async function persist(w: Working, opts: { status?: InstanceRow['status']
   // report is never lost to a crash; the parent takes it in its own (spawn-report.ts).
   if (w.inst.spawnedBy && w.inst.parentId && isEnded(status) && !isEnded(w.inst.status)) {
     await insertTimers(w.tx, [reportTimer(w.inst, status, w.now)]);
+    noteReportWritten();
   }
   w.inst = { ...w.inst, version: w.inst.version + 1, state, status, data: ctx.data };
 }
@@ -253,7 +254,7 @@ async function spawnChildren(w: Working, s: StateDef): Promise<void> {
   const ctx = contextOf(w);
   const directory = await directoryOf(w);
   const visit = ctx.visits[s.name] ?? 1;
-  const items = spec.each === undefined ? [undefined] : spawnItems(() => exprOf(w.wf, spec.each!).evaluate(celVars(ctx), { directory }));
+  const items = spec.each === undefined ? [undefined] : spawnItems(() => exprOf(w.wf, spec.each!).evaluate(celVars(ctx), { directory }), s.title);
   const made: InstanceRow[] = [];
   for (const [i, item] of items.entries()) {
     const vars = celVars(ctx, undefined, spec.each === undefined ? {} : { item });

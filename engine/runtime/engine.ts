@@ -20,6 +20,7 @@ import { stateOf, workflowOf, groupOf, type RuntimeContext } from './runtime-con
 import { accessOf, isDraftable, mergeData, stepForm, resolveUploads } from './step-input.ts';
 import { fileFor, upload, uploadAll } from './files.ts';
 import { fireDueTimers } from './fire-timers.ts';
+import { wakingOnReports } from './spawn.ts';
 import { sweepOrphanUploads } from './orphan-files.ts';
 import { cancelInstance, moveInstance, remindInstance, terminateInstance, withdraw } from './instance-actions.ts';
 import { closeEarly } from './group/close.ts';
@@ -91,6 +92,10 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>, lo
   const db: Knex = rc.db;
   const needsFirstAdmin = firstAdminProbe(rc.reads);
   const fresh = <T>(run: () => Promise<T>): Promise<T> => withFreshRegistry(rc, run);
+  // A spawned child that ends writes a report for its parent: once committed, the timer loop is woken (spawn.ts).
+  const timerListeners = new Set<() => void>();
+  const wakeTimers = (): void => { for (const listen of timerListeners) listen(); };
+  const reporting = <T>(run: () => Promise<T>): Promise<T> => wakingOnReports(() => fresh(run), wakeTimers);
   // Per process, in memory: login rate limits and the password-hash gate (docs/deploy.md).
   const guard = createLoginGuard(loginLimits);
   return {
@@ -149,7 +154,7 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>, lo
     instances: (actor, query) => instances(rc, actor, query),
     instance: (actor, id, progress) => fresh(() => instanceView(rc, actor, id, progress)),
     task: (actor, id) => fresh(() => taskView(rc, actor, id)),
-    complete: (actor, taskId, input) => fresh(() => completeTask(rc, actor, taskId, input)),
+    complete: (actor, taskId, input) => reporting(() => completeTask(rc, actor, taskId, input)),
     async saveDraft(actor, taskId, input, opinion) {
       await writeTx(db, async (tx) => {
         const l = await loadTask(rc, tx, actor, taskId);
@@ -184,11 +189,11 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>, lo
       // only the checked field carries its message.
       return buildFormModel(form, current, access, errors, dir, input);
     },
-    taskAction: (actor, taskId, input, once) => fresh(() => taskAction(rc, actor, taskId, input, once)),
-    withdraw: (actor, id, input) => fresh(() => withdraw(rc, actor, id, input.version)),
-    cancel: (actor, id, input) => fresh(() => cancelInstance(rc, actor, id, input)),
-    terminate: (actor, id, input) => fresh(() => terminateInstance(rc, actor, id, input)),
-    move: (actor, id, input) => fresh(() => moveInstance(rc, actor, id, input)),
+    taskAction: (actor, taskId, input, once) => reporting(() => taskAction(rc, actor, taskId, input, once)),
+    withdraw: (actor, id, input) => reporting(() => withdraw(rc, actor, id, input.version)),
+    cancel: (actor, id, input) => reporting(() => cancelInstance(rc, actor, id, input)),
+    terminate: (actor, id, input) => reporting(() => terminateInstance(rc, actor, id, input)),
+    move: (actor, id, input) => reporting(() => moveInstance(rc, actor, id, input)),
     remindInstance: (actor, id, message) => fresh(() => remindInstance(rc, actor, id, message)),
     closeGroup: (actor, id, input) => fresh(() => closeEarly(rc, actor, id, input)),
 
@@ -211,6 +216,10 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>, lo
       return fresh(() => fireDueTimers(rc, now ?? rc.now()));
     },
     sweepUploads: (now) => sweepOrphanUploads(rc, now ?? rc.now()),
+    onTimersDue(listener) {
+      timerListeners.add(listener);
+      return () => { timerListeners.delete(listener); };
+    },
     timers: {
       overview: (actor) => fresh(() => timerOverview(rc, actor)),
       retry: (actor, id) => retryTimer(rc, actor, id),

@@ -3,6 +3,7 @@
 // child writes for its parent when it ends. Starting the children is advance.ts's (spawnChildren);
 // taking a report is spawn-report.ts's.
 
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { CompiledWorkflow, SpawnDef } from '../dsl/types.ts';
 import { LvzError } from '../errors.ts';
@@ -20,8 +21,17 @@ export function statusWord(status: InstanceStatus): string {
   return { completed: '已办结', cancelled: '已撤销', terminated: '已终止', active: '办理中', draft: '草稿' }[status];
 }
 
-/** What `each:` evaluated to, as the items to start children for: nothing (null, '', a field never filled) is none. */
-export function spawnItems(evaluate: () => unknown): unknown[] {
+/**
+ * Children one entry of a step may start: each is an instance written in the entering transaction and
+ * each report rebuilds the step's list, so a body of thousands belongs in a group step (group-steps.md).
+ */
+export const MAX_SPAWN = 500;
+
+/**
+ * What `each:` evaluated to, as the items to start children for: nothing (null, '', a field never
+ * filled) is none; more than MAX_SPAWN is refused before anything is started.
+ */
+export function spawnItems(evaluate: () => unknown, stepTitle: string): unknown[] {
   let v: unknown;
   try {
     v = evaluate();
@@ -30,7 +40,13 @@ export function spawnItems(evaluate: () => unknown): unknown[] {
     throw err;
   }
   if (v === null || v === undefined || v === '') return [];
-  return Array.isArray(v) ? v : [v];
+  const items = Array.isArray(v) ? v : [v];
+  if (items.length > MAX_SPAWN) {
+    throw new LvzError('LVZ_RUN_SPAWN_TOO_MANY',
+      `“${stepTitle}”要为每一项各启动一个子流程，但列表有 ${items.length} 项，超过一步最多 ${MAX_SPAWN} 项：请减少所选的项目后重新提交；如需面向更多人，请联系管理员改用群体办理步骤`,
+      { params: { count: items.length, max: MAX_SPAWN } });
+  }
+  return items;
 }
 
 /**
@@ -102,4 +118,24 @@ export function spawnedSteps(parent: InstanceRow, wf: CompiledWorkflow, children
     step.children.push({ instanceId: c.id, number: c.number, title: c.title, stepTitle: stepTitle(c), status: c.status });
   }
   return [...steps.values()];
+}
+
+/** Whether the operation running now wrote a child's report (persist notes it). */
+const reporting = new AsyncLocalStorage<{ wrote: boolean }>();
+
+export function noteReportWritten(): void {
+  const mark = reporting.getStore();
+  if (mark) mark.wrote = true;
+}
+
+/**
+ * Runs one engine operation; when it wrote a child's report and has committed, `wake` asks the timer
+ * loop to tick now, so the parent hears at once rather than at the next interval. Nothing depends on
+ * the wake: the report is a row, and a tick that misses it takes it on the next.
+ */
+export async function wakingOnReports<T>(run: () => Promise<T>, wake: () => void): Promise<T> {
+  const mark = { wrote: false };
+  const result = await reporting.run(mark, run);
+  if (mark.wrote) wake();
+  return result;
 }

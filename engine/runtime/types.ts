@@ -199,6 +199,11 @@ export interface Engine {
   fireDueTimers(now?: Date): Promise<number>;
   /** Removes uploads no start or completion attached within the orphan timeout (rows and bytes); returns how many. */
   sweepUploads(now?: Date): Promise<number>;
+  /**
+   * Calls `listener` when an operation has committed a timer due at once (a spawned child's report to its
+   * parent), so the scheduler can tick now; returns the way to stop listening.
+   */
+  onTimersDue(listener: () => void): () => void;
   /** zh-CN notices for operators and admins (a holiday-calendar year missing, reminders waiting for it). */
   warnings(): Promise<string[]>;
   /** True while no account holds the admin role: the login page says how to create the first one. */

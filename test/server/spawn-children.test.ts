@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, loginAs, startServer, type TestServer } from '../helpers/http.ts';
+import { api as callApi } from '../helpers/spawn.ts';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
 let project = '';
@@ -42,6 +43,13 @@ describe('the instance page of a step that started children', () => {
     const child = await review.get(`/instances/${links[0]![1]}`);
     expect(child.text).toContain(`<a href="/instances/${id}">关于养老条例的征求意见</a> <span class="muted">（来源）</span>`);
     expect(page.text).not.toContain('（转为）');
+    // The JSON API carries the same list.
+    const tok = (await callApi(s.base, 'POST', '/tokens', { body: { username: 'review1', password: DEMO_PASSWORD } })).json.token as string;
+    const json = (await callApi(s.base, 'GET', `/instances/${id}`, { token: tok })).json;
+    expect(json.spawned).toEqual([{
+      stepTitle: '征求单位意见', wait: 'all', isCurrent: true,
+      children: links.map((m) => ({ instanceId: m[1], number: expect.any(String), title: m[2], stepTitle: '单位答复', status: 'active' })),
+    }]);
     // Moved away by an administrator, the step no longer waits: the page says so and keeps the list.
     const admin = (await s.engine.login('admin', DEMO_PASSWORD)).actor;
     const version = (await s.engine.instance(admin, id)).version;

@@ -19,6 +19,7 @@
 // abandons the batch; its events then run again one by one, each told its own outcome, as a
 // PostgreSQL transaction aborted for a deadlock is run again below.
 
+import { AsyncResource } from 'node:async_hooks';
 import type { Knex } from 'knex';
 import { LvzError } from '../../errors.ts';
 
@@ -91,7 +92,9 @@ function queued<T>(db: Knex, fn: (tx: Knex.Transaction) => Promise<T>): Promise<
   if (!q) queues.set(db, (q = { jobs: [], draining: false }));
   const queue = q;
   return new Promise<T>((resolve, reject) => {
-    queue.jobs.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+    // Bound to the caller's async context: the drain runs the job from whichever caller started it,
+    // and what the job records per operation (runtime/spawn.ts, AsyncLocalStorage) must be its own.
+    queue.jobs.push({ fn: AsyncResource.bind(fn), resolve: resolve as (v: unknown) => void, reject });
     if (!queue.draining) void drain(db, queue);
   });
 }

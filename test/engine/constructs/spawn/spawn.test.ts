@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../../../engine/index.ts';
+import { REPO_ROOT, startScheduler } from '../../../../engine/index.ts';
 import { openDb } from '../../../../engine/store/db.ts';
 import { childrenOfStep, timersOf } from '../../../../engine/store/process/index.ts';
 import { halfApplied } from '../../../helpers/invariants.ts';
@@ -177,6 +177,26 @@ describe('spawn: one child per item, waiting for them', () => {
     expect(await h.engine.fireDueTimers()).toBe(units.length);
     expect((await view(id)).summary.state).toBe('review');
     expect((await repliesOf(id)).map((r) => r.reply)).toEqual(units.map((u) => `${u}：同意`));
+  });
+
+  it('with a scheduler running, the last child\'s end wakes it: the parent goes on without waiting for the interval', async () => {
+    const id = await startRound('all', ['city-fgw', 'city-jyj'], '即时回报');
+    const [a, b] = (await repliesOf(id)).map((r) => r.instance);
+    // An hour between ticks: only the wake can move the parent within the test.
+    const stop = startScheduler(h.engine, { intervalMs: 3_600_000 });
+    try {
+      await answer('fgw1', a!, '发改委：同意');
+      await answer('jyj1', b!, '教育局：同意');
+      let state = '';
+      for (let i = 0; i < 200 && state !== 'review'; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        state = (await recordOf(id)).state;
+      }
+      expect(state).toBe('review');
+      expect((await repliesOf(id)).map((r) => r.reply)).toEqual(['发改委：同意', '教育局：同意']);
+    } finally {
+      await stop();
+    }
   });
 
   it('an empty list starts no child and the wait is over at once', async () => {
