@@ -178,30 +178,56 @@ const RUNS = Number(process.env.GROUP_RUNS ?? 30);
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-async function main(): Promise<void> {
-  const mode = process.env.GROUP_MODE === 'for_each' ? 'for_each' : 'group';
+/** What run.ts reports (docs/benchmarks.md, Targets: issue 15). */
+export interface GroupBenchResult {
+  mode: 'group' | 'for_each';
+  members: number;
+  enterMs: number[];
+  memberMs: number[];
+  singleMs: number[];
+  enterMedianMs: number;
+  memberMedianMs: number;
+  singleMedianMs: number;
+}
+
+/**
+ * Entry: the median of 5 fresh instances entering the step (engine.start: the drafter's task done and
+ * the step for all 6,007 entered in one transaction). Completion: after 5 untimed of each, member and
+ * single-task completions alternate, so both see the same warm-up, garbage collection and file growth.
+ */
+export async function measureGroupSteps(mode: 'group' | 'for_each' = 'group', runs = RUNS): Promise<GroupBenchResult> {
   const b = await openGroupBench(mode);
   try {
-    const admin = (await b.engine.login('admin', 'lvzhi2026')).actor;
-    void admin;
     const deputies = allDeputies();
-    const enters: number[] = [];
+    const enterMs: number[] = [];
     const w0 = monotonicUs();
-    for (let i = 0; i < 3; i++) enters.push((await enterOnce(b, mode, deputies)).ms);
+    for (let i = 0; i < 5; i++) enterMs.push((await enterOnce(b, mode, deputies)).ms);
     windows.enter = [w0, monotonicUs()];
-    console.log(`enter (${mode}): ${enters.map((x) => x.toFixed(0)).join(', ')} ms; median ${median(enters).toFixed(0)} ms`);
     const { instanceId } = await enterOnce(b, mode, deputies);
+    await timeMemberCompletions(b, instanceId, deputies.slice(50, 55));
+    await timeSingleCompletions(b, 5);
+    const memberMs: number[] = [];
+    const singleMs: number[] = [];
     const w1 = monotonicUs();
-    const members = await timeMemberCompletions(b, instanceId, deputies.slice(100, 100 + RUNS));
-    windows.member = [w1, monotonicUs()];
-    const w2 = monotonicUs();
-    const single = await timeSingleCompletions(b, RUNS);
-    windows.single = [w2, monotonicUs()];
+    for (let i = 0; i < runs; i++) {
+      memberMs.push(...await timeMemberCompletions(b, instanceId, [deputies[100 + i]!]));
+      singleMs.push(...await timeSingleCompletions(b, 1));
+    }
+    windows.completions = [w1, monotonicUs()];
     if (process.env.GROUP_WINDOWS) fs.writeFileSync(process.env.GROUP_WINDOWS, JSON.stringify(windows));
-    console.log(`member completion at ${DEPUTY_TOTAL}: median ${median(members).toFixed(1)} ms; single task: median ${median(single).toFixed(1)} ms; ratio ${(median(members) / median(single)).toFixed(2)}`);
+    return {
+      mode, members: deputies.length, enterMs, memberMs, singleMs,
+      enterMedianMs: median(enterMs), memberMedianMs: median(memberMs), singleMedianMs: median(singleMs),
+    };
   } finally {
     await b.close();
   }
+}
+
+async function main(): Promise<void> {
+  const r = await measureGroupSteps(process.env.GROUP_MODE === 'for_each' ? 'for_each' : 'group');
+  console.log(`enter a step for ${r.members} (${r.mode}): median ${r.enterMedianMs.toFixed(0)} ms of ${r.enterMs.map((x) => x.toFixed(0)).join(', ')}`);
+  console.log(`member completion at ${r.members}: median ${r.memberMedianMs.toFixed(1)} ms; single task: median ${r.singleMedianMs.toFixed(1)} ms; ratio ${(r.memberMedianMs / r.singleMedianMs).toFixed(2)}`);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) await main();

@@ -4,7 +4,7 @@
 import { buildFormModel } from '../forms/model.ts';
 import { pickerModel } from '../forms/fields/picker.ts';
 import { listPhrases } from '../store/directory.ts';
-import { getInstance, getTask, listEvents, tasksOfInstance, updateTask, type EventRow, type TaskRow } from '../store/process/index.ts';
+import { getInstance, getTask, listEvents, tasksBesideGroup, tasksOfInstance, updateTask, type EventRow, type TaskRow } from '../store/process/index.ts';
 import type { Actor, HandledFact, HistoryEntry, TaskButton, TaskView } from './types.ts';
 import { actingOn, notFound } from './access.ts';
 import { groupOf, stateOf, workflowOf, type Names, type RuntimeContext } from './runtime-context.ts';
@@ -58,7 +58,8 @@ export async function taskView(rc: RuntimeContext, actor: Actor, taskId: string)
   const access = isOpen ? full : { ...full, edit: new Set<string>(), read: new Set([...full.read, ...full.edit]) };
   if (task.kind === 'cc' && task.readAt === null) await updateTask(rc.db, task.id, { readAt: rc.now().toISOString() });
   const [dir, names, phrases, events, tasks] = await Promise.all([
-    rc.directory(), rc.names(), listPhrases(rc.reads, actor.userId), listEvents(rc.reads, inst.id), tasksOfInstance(rc.reads, inst.id),
+    rc.directory(), rc.names(), listPhrases(rc.reads, actor.userId), listEvents(rc.reads, inst.id, { withoutAnswers: true }),
+    g.to ? tasksBesideGroup(rc.reads, inst.id, task) : tasksOfInstance(rc.reads, inst.id),
   ]);
   const readable = new Set([...full.read, ...full.edit]);
   const waiting = isOpen && task.kind === 'task' ? waitingOf(s, g, tasks.filter((t) => t.state === task.state && t.visit === task.visit), rc.now()) : undefined;

@@ -162,7 +162,7 @@ async function loadInstance(rc: RuntimeContext, db: Knex, actor: Actor, id: stri
 export async function instanceView(rc: RuntimeContext, actor: Actor, id: string, progressQuery?: ProgressQuery): Promise<InstanceView> {
   const { inst, wf, holders } = await loadInstance(rc, rc.reads, actor, id);
   const [tasks, events, names, dir, children] = await Promise.all([
-    tasksOfInstance(rc.reads, id), listEvents(rc.reads, id), rc.names(), rc.directory(), childrenOf(rc.reads, id),
+    tasksOfInstance(rc.reads, id), listEvents(rc.reads, id, { withoutAnswers: true }), rc.names(), rc.directory(), childrenOf(rc.reads, id),
   ]);
   // 抄送: opening the instance marks my copies read (not an event: it changes no business state).
   for (const t of tasks) if (t.kind === 'cc' && t.readAt === null && t.assigneeId === actor.userId) await updateTask(rc.db, t.id, { readAt: rc.now().toISOString() });
@@ -181,16 +181,17 @@ export async function instanceView(rc: RuntimeContext, actor: Actor, id: string,
     summary: instanceSummary(rc, inst, names),
     version: inst.version,
     form: buildFormModel(form, inst.data, access, [], dir),
-    // One member's answer is a row of 办理进度, not a line of the history.
-    history: historyOf(events.filter((e) => e.type !== 'group.answered'), wf, form, { roles: actor.roles, fields: access.read, names: names.user, orgOf: names.userOrg, orgNames: names.org }),
+    history: historyOf(events, wf, form, { roles: actor.roles, fields: access.read, names: names.user, orgOf: names.userOrg, orgNames: names.org }),
     anonymity: anonymityOf(wf, { roles: actor.roles, fields: access.read }),
     groups: groupAnswers(rc, wf, inst.data, tasks, { names, dir, viewer: { read: access.read, roles: actor.roles } }),
     diagram: { svg: renderDiagram(wf.def, { current: [inst.state], visited, roleLabel: rc.registry.roles.labelOf }), steps: diagramSteps(wf.def, { current: [inst.state], visited }) },
     myTasks: open.filter((t) => t.status === 'open' && holders.some((h) => holds(t, h))).map((t) => ({ taskId: t.id, stepTitle: t.title || stateOf(wf, t.state).title })),
-    openTasks: listed.map((t) => ({
+    openTasks: [...(progress && !progress.closedHow ? [{
+      stepTitle: progress.stepTitle, holder: `${progress.total.toLocaleString('en-US')} 人（单位）中 ${progress.open.toLocaleString('en-US')} 个未答，见下方办理进度`, isOverdue: false,
+    }] : []), ...listed.map((t) => ({
       stepTitle: t.title || stateOf(wf, t.state).title, holder: isHolderHidden(wf, t, actor) ? '匿名' : holderName(t, names, rc.registry.roles),
       ...(t.dueAt && { dueAt: t.dueAt }), ...(t.dueAt && t.dueProvisional && { provisional: true as const }), isOverdue: t.overdue,
-    })),
+    }))],
     can: {
       cancel: isRunning && inst.initiatorId === actor.userId,
       terminate: isRunning && isAdmin,

@@ -35,8 +35,11 @@ export async function appendEvent(db: Knex, ev: Omit<EventRow, 'seq' | 'id'>): P
   ));
 }
 
-export async function listEvents(db: Knex, instanceId: string): Promise<EventRow[]> {
-  return (await db('events').where({ instance_id: instanceId }).orderBy('seq')).map(toEvent);
+/** An instance's history in order; `withoutAnswers`: without group.answered (one per member of a group step). */
+export async function listEvents(db: Knex, instanceId: string, opts: { withoutAnswers?: boolean } = {}): Promise<EventRow[]> {
+  const q = db('events').where({ instance_id: instanceId });
+  if (opts.withoutAnswers) q.whereNot('type', 'group.answered');
+  return (await q.orderBy('seq')).map(toEvent);
 }
 
 /**

@@ -57,6 +57,16 @@ export async function tasksOfInstance(db: Knex, instanceId: string): Promise<Tas
   return (await db('tasks').where({ instance_id: instanceId }).orderBy([{ column: 'created_at' }, { column: 'seq' }, { column: 'id' }])).map(toTask);
 }
 
+/**
+ * An instance's tasks without the other members of one group step's visit (a member's page needs its own
+ * task and the rest of the case, not 6,007 fellow members: docs/group-steps.md "Reading answers").
+ */
+export async function tasksBesideGroup(db: Knex, instanceId: string, own: Pick<TaskRow, 'id' | 'state' | 'visit' | 'grp'>): Promise<TaskRow[]> {
+  return (await db('tasks').where({ instance_id: instanceId })
+    .whereNot((q) => q.where({ state: own.state, visit: own.visit, grp: own.grp }).whereNot('id', own.id))
+    .orderBy([{ column: 'created_at' }, { column: 'seq' }, { column: 'id' }])).map(toTask);
+}
+
 export async function tasksOfVisit(db: Knex, instanceId: string, state: string, visit: number): Promise<TaskRow[]> {
   return (await compiled(db, 'tasksOfVisit', [instanceId, state, visit],
     () => db('tasks').where({ instance_id: instanceId, state, visit }).orderBy([{ column: 'seq' }, { column: 'created_at' }]))).map(toTask);
