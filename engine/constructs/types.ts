@@ -77,6 +77,12 @@ export interface CheckContext {
   src: Source;
 }
 
+/** The diagram's words, handed to `diagramLine` (dsl/diagram-layout.ts). */
+export interface DiagramKit {
+  /** `7 working days` -> `7个工作日`. */
+  durationText(d: DurationSpec): string;
+}
+
 /** A CEL expression a construct holds, checked and compiled with the definition's others (dsl/expr-sites.ts). */
 export interface ConstructExpr {
   source: string;
@@ -159,8 +165,10 @@ export interface Construct<K extends string = string, D = unknown, S extends Con
   exprSites?(def: D, path: string): ConstructExpr[];
   /** Events the construct itself sends to the machine (not a button): a deadline's `escalate`. */
   systemEvents?(def: D): string[];
-  /** The line the diagram shows under a state's box (`限时 3 个月`), or none. */
-  diagramLine?(def: D): string | undefined;
+  /** Findings of `lvzhi check` (dsl/model-check.ts): legal, but surely a mistake. */
+  modelChecks?(def: D, site: SiteView, ctx: CheckContext): LvzError[];
+  /** The line the diagram shows under a state's box (`限时 3个月`), or none; state values only. */
+  diagramLine?(def: D, kit: DiagramKit): string | undefined;
   /** Entering the state: the timers it asks for and when the site's tasks are due. */
   entered?(def: D, site: SiteView, ports: EntryPorts): EntryEffects;
   /** The timer kinds this construct's `timerFired` handles. */

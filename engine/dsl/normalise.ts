@@ -9,6 +9,7 @@ import type { Source } from '../yaml/source.ts';
 import { toPointer } from '../yaml/source.ts';
 import { constructsAt } from '../constructs/index.ts';
 import type { ConstructDefs, ConstructSite } from '../constructs/index.ts';
+import { systemEventsOf } from './walk.ts';
 import type {
   CompleteWhen,
   DurationSpec,
@@ -174,8 +175,8 @@ function outcomes(g: Raw, state: StateDef): { id: string; label: string }[] {
     );
   }
   if (g.for_each !== undefined) return [DEFAULT_OUTCOME];
-  const escalate = state.deadline?.escalate;
-  const human = Object.entries(state.on).filter(([e]) => e !== 'done' && e !== escalate);
+  const system = systemEventsOf(state);
+  const human = Object.entries(state.on).filter(([e]) => e !== 'done' && !system.includes(e));
   if (human.length === 0) return [DEFAULT_OUTCOME];
   return human.map(([e, ts]) => ({
     id: e,

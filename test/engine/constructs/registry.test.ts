@@ -58,6 +58,13 @@ function unregistered(folders: string[], registered: readonly AnyConstruct[]): s
   return folders.filter((f) => !keys.has(f)).map((f) => `engine/constructs/${f}/ has no line in ${REGISTRY}`);
 }
 
+/** Folders without tests of their own (a test file in test/engine/constructs/<name>/). */
+function untested(folders: string[], g: Graph): string[] {
+  return folders
+    .filter((f) => ![...g.keys()].some((file) => file.startsWith(`test/engine/constructs/${f}/`) && file.endsWith('.test.ts')))
+    .map((f) => `engine/constructs/${f}/ has no tests in test/engine/constructs/${f}/`);
+}
+
 /** Lines that are not whole: a key twice, a site without its schema fragment, a fragment for a site not listed. */
 function malformed(registered: readonly AnyConstruct[]): string[] {
   const out: string[] = [];
@@ -105,6 +112,11 @@ describe('constructs are folders (docs/constructs.md)', () => {
   it('every folder has its registry line, and a folder without one is reported', () => {
     expect(unregistered(folders, CONSTRUCTS)).toEqual([]);
     expect(unregistered([...folders, 'schedule'], CONSTRUCTS)).toEqual([`engine/constructs/schedule/ has no line in ${REGISTRY}`]);
+  });
+
+  it('every folder has its tests, and a folder without them is reported', () => {
+    expect(untested(folders, tree)).toEqual([]);
+    expect(untested(['deadline', 'schedule'], tree)).toEqual(['engine/constructs/schedule/ has no tests in test/engine/constructs/schedule/']);
   });
 
   it('every registry line is whole, and a broken one is reported', () => {
