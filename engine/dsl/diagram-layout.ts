@@ -234,7 +234,7 @@ function eventLabel(s: StateDef, event: string | undefined, isEscalation: boolea
 function describe(s: StateDef, roleLabel: (role: string) => string): Box {
   const title = wrap(s.title, TITLE_UNITS);
   const who = whoOf(s, roleLabel);
-  // The state's constructs' lines (限时 3个月), one line; plain words, not glyphs.
+  // The state's constructs' lines (限时 3个月, 子流程 …), one each; plain words, not glyphs.
   const extra = constructLines(s);
   const lines = title.length + (who ? 1 : 0) + extra.length;
   return { state: s, x: 0, y: 0, w: BOX_W, h: BOX_PAD_Y * 2 + lines * LINE_H, title, ...(who && { who }), ...(extra.length > 0 && { constructLines: extra }) };

@@ -24,5 +24,6 @@ export const spawn: Construct<'spawn', SpawnDef, 'state'> = {
     ...(d.each !== undefined ? [{ source: d.each, path: `${path}/each` }] : []),
     ...Object.entries(d.data).map(([field, source]) => ({ source, path: `${path}/data/${field}`, ...(d.each !== undefined && { vars: WITH_ITEM }) })),
   ],
-  diagramLine: (d) => `子流程 ${d.workflow}${d.each !== undefined ? ' ×n' : ''}${d.wait === 'all' ? '，等待全部结束' : d.wait === 'any' ? '，等待任一办结' : ''}`,
+  // One line under the box (the box holds ~14 CJK characters): 子流程 unit-reply ×n 等全部.
+  diagramLine: (d) => `子流程 ${d.workflow}${d.each !== undefined ? ' ×n' : ''}${d.wait === 'all' ? ' 等全部' : d.wait === 'any' ? ' 等任一' : ''}`,
 };
