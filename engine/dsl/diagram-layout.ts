@@ -249,14 +249,12 @@ function whoOf(s: StateDef, roleLabel: (role: string) => string): string | undef
   return lines.length > 1 ? `${lines[0]}…` : lines[0];
 }
 
-/** One line per construct of the state that gives one (constructs/<name>/ diagramLine), shortened to what the box holds. */
+/** One line per construct of the state that gives one (constructs/<name>/ diagramLine). */
 function constructLines(s: StateDef): string[] {
   return constructsAt('state').flatMap((c) => {
     const def = constructValue(s, c.key);
     const line = def !== undefined ? c.diagramLine?.(def, { durationText }) : undefined;
-    if (!line) return [];
-    const wrapped = wrap(line, WHO_UNITS);
-    return [wrapped.length > 1 ? `${wrapped[0]}…` : wrapped[0]!];
+    return line ? [line] : [];
   });
 }
 
