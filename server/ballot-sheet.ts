@@ -41,6 +41,8 @@ export interface ResultSheet {
   title: string;
   facts: { label: string; value: string | number }[];
   columns: string[];
+  /** A score ballot: two columns (item, value), no shares. */
+  isScore: boolean;
   rows: { label: string; count: number | string; share?: string }[];
   verdict: 'passed' | 'failed' | 'none';
   verdictText: string;
@@ -99,6 +101,7 @@ export function resultSheet(t: T, input: SheetInput): ResultSheet {
       { label: t('ballot.facts.quorum'), value: `${t(`ballot.quorum.${input.quorum}`)}（${tally.quorum_met ? t('ballot.result.quorumMet') : t('ballot.result.quorumNotMet')}）` },
       { label: t('ballot.facts.pass'), value: t(`ballot.pass.${input.pass}`) },
     ],
+    isScore: tally.kind === 'score',
     columns: tally.kind === 'score'
       ? [t('ballot.result.item'), t('ballot.result.value')]
       : [t('ballot.result.choice'), t('ballot.result.count'), t('ballot.result.share')],

@@ -14,6 +14,8 @@ export interface LiveHubOptions {
   heartbeatMs: number;
   /** A read that failed (the database busy, the ballot gone): logged, the stream kept. */
   onError?: (key: string, error: unknown) => void;
+  /** The key's last client left and its poll stopped: forget what was kept for it. */
+  onIdle?: (key: string) => void;
 }
 
 /** What a key's poll reads: the event to send (already rendered), or null to close its streams. */
@@ -58,6 +60,7 @@ export function createLiveHub(read: LiveRead, options: LiveHubOptions): LiveHub 
     clearInterval(ch.poll);
     clearInterval(ch.beat);
     channels.delete(key);
+    options.onIdle?.(key);
   };
 
   const broadcast = (ch: Channel, text: string) => {
