@@ -44,6 +44,7 @@ export function livePanel(t: Renderer['t'], views: BallotView[]) {
       // A sitting's items share 应到 and 实到; 已投 is each item's, listed below.
       { label: t('ballot.facts.cast'), value: isItems ? Math.min(...views.map((v) => v.castCount)) : main.castCount },
     ],
+    hasResults: anyShown,
     hiddenNote: status === 'open' && !anyShown ? t('ballot.live.hidden') : undefined,
     isItems,
     items: views.map((v) => {
