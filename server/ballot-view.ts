@@ -127,6 +127,8 @@ export function factsOf(t: T, view: BallotSummary) {
     { label: t('ballot.facts.members'), value: view.members },
     { label: t('ballot.facts.present'), value: view.present },
     { label: t('ballot.facts.cast'), value: view.castCount },
+    // The deadline (`closes: { after }`) that will close it, once it runs.
+    ...(view.status === 'open' && view.closesAt ? [{ label: t('ballot.facts.closesAt'), value: formatDateTime(view.closesAt) }] : []),
   ];
 }
 

@@ -66,7 +66,7 @@ async function sendBallotPage(request: FastifyRequest, reply: FastifyReply, id: 
     isItems,
     heading: isItems ? main.stepTitle : ballotTitle(main),
     statusText: t(`ballot.statuses.${main.status}`),
-    facts: isItems ? factsOf(t, main).slice(0, 3) : factsOf(t, main),
+    facts: isItems ? factsOf(t, main).filter((_, i) => i !== 3) : factsOf(t, main),
     items: views.map((v) => ballotModel(t, actor, v, problem.cast)),
     errors,
     selfSignIn: main.status === 'draft' && main.you.isMember && !main.you.isPresent && !main.you.mayChair,
