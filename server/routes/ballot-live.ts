@@ -47,10 +47,33 @@ export function livePanel(t: Renderer['t'], views: BallotView[]) {
     hasResults: anyShown,
     hiddenNote: status === 'open' && !anyShown ? t('ballot.live.hidden') : undefined,
     isItems,
+    grid: isItems ? itemsGrid(t, views) : undefined,
     items: views.map((v) => {
       const sheet = sheetOf(t, v);
       return { title: ballotTitle(v), index: v.itemIndex, castCount: v.castCount, present: v.present, sheet, code: v.seal?.code, head: v.seal?.head };
     }),
+  };
+}
+
+/**
+ * A sitting's results as one table, one row per item (an appointee) and one column per choice, so ten
+ * appointees fit one screen: 满意 6（75.0%）. Only once every item is counted and they share their choices.
+ */
+function itemsGrid(t: Renderer['t'], views: BallotView[]) {
+  const sheets = views.map((v) => sheetOf(t, v));
+  if (sheets.some((x) => !x || x.isScore)) return undefined;
+  const labels = sheets[0]!.rows.map((r) => r.label);
+  if (sheets.some((x) => x!.rows.map((r) => r.label).join('|') !== labels.join('|'))) return undefined;
+  // Counts only (a satisfaction vote with `pass: none`): no 结论 column to repeat 只计票 in every row.
+  const hasVerdict = sheets.some((x) => x!.verdict !== 'none');
+  return {
+    columns: [t('ballot.result.item'), ...labels, ...(hasVerdict ? [t('ballot.result.verdict')] : [])],
+    rows: views.map((v, i) => ({
+      title: `${v.itemIndex ?? i + 1}. ${ballotTitle(v)}`,
+      cells: sheets[i]!.rows.map((r) => (r.share ? `${r.count}（${r.share}）` : String(r.count))),
+      ...(hasVerdict && { verdict: sheets[i]!.verdictText, verdictKind: sheets[i]!.verdict }),
+    })),
+    code: views.map((v) => v.seal?.code).filter(Boolean).join(' · '),
   };
 }
 

@@ -165,6 +165,15 @@ describe('ballot pages in the browser (issue 15)', () => {
       checks.push(await checkPage(chair, 'result-sheet', dir));
       await chair.goto(`${server.base}/ballots/${sign}/live`);
       checks.push(await checkPage(chair, 'live-closed', dir));
+      // The appointees' results on the spot: one row per appointee on the 投屏.
+      const scale = ['满意', '基本满意', '不满意'];
+      for (const [i, u] of DEPUTIES.slice(0, 8).entries()) {
+        for (const n of [1, 2, 3]) await server.engine.castBallot(await actorOf(server.engine, u), `items-${vp.name}-${n}`, scale[(i + n) % 3 === 0 ? 2 : i % 4 === 0 ? 1 : 0]!);
+      }
+      await server.engine.closeBallot(chairActor, it1);
+      await chair.goto(`${server.base}/ballots/${it1}/live`);
+      expect(await chair.locator('.live-results--grid tbody tr').count()).toBe(3);
+      checks.push(await checkPage(chair, 'live-items-closed', dir));
       expectClean(checks);
       await Promise.all([chair.context().close(), member.context().close()]);
     }, 180_000);
