@@ -141,7 +141,7 @@ export async function ballotRoutes(app: FastifyInstance): Promise<void> {
       } else {
         // Only the names the form listed (a filtered list lists some): ticked ones in, unticked ones out.
         const listed = new Set(list(body._listed));
-        const ticked = new Set(list(body.present).filter((u) => listed.has(u)));
+        const ticked = text(body._all) === '1' ? listed : new Set(list(body.present).filter((u) => listed.has(u)));
         const view = await app.engine.ballotView(actor, id);
         const wasPresent = new Set((view.electorate ?? []).filter((m) => m.present).map((m) => m.userId));
         const out = [...listed].filter((u) => !ticked.has(u) && wasPresent.has(u));

@@ -64,6 +64,13 @@ describe('ballot pages', () => {
     expect(page.text).not.toContain('name="choice"');
     page = await chair.get(`/ballots/${id}?q=${encodeURIComponent('王建国')}`);
     expect(page.text).toContain('共 14 人，显示 1 人');
+    // 筛选出的人员全部签到: only the filtered name is signed in; then undone by saving it unticked.
+    const one = [...page.text.matchAll(/name="_listed" value="([^"]+)"/g)].map((m) => m[1]!);
+    expect(one).toHaveLength(1);
+    expect((await chair.post(`/ballots/${id}/attendance`, { _listed: one, _all: '1' })).status).toBe(303);
+    expect((await s.engine.ballotView(await actorOf(s.engine, 'staff1'), id)).present).toBe(1);
+    expect((await chair.post(`/ballots/${id}/attendance`, { _listed: one })).status).toBe(303);
+    expect((await s.engine.ballotView(await actorOf(s.engine, 'staff1'), id)).present).toBe(0);
     page = await chair.get(`/ballots/${id}`);
     expect(page.text).toContain('共 14 人，显示 14 人');
     expect(page.text).toContain('开始后以下内容不能再改');
