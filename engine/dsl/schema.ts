@@ -6,6 +6,7 @@
 // editor shows while an admin types.
 
 import { ORG_KINDS, TASK_ACTIONS } from './types.ts';
+import { ballotSchema } from '../constructs/ballot/step.ts';
 
 type Schema = Record<string, unknown>;
 
@@ -259,6 +260,7 @@ const state: Schema = {
         users: cel('List of user ids'),
       },
     },
+    ballot: ballotSchema,
   },
 };
 
