@@ -28,8 +28,8 @@ export interface SheetTally {
 export interface SheetInput {
   title: string;
   tally: SheetTally;
-  /** The seal's head digest and row count; absent until closed. */
-  seal?: { head: string; count: number } | null;
+  /** The seal's head digest, row count and 校验码 (the head's first 16 hex digits, as the engine groups them); absent until closed. */
+  seal?: { head: string; count: number; code: string } | null;
   closedAt?: string;
   /** The rules as the YAML names them, for the facts lines. */
   quorum: string;
@@ -90,7 +90,7 @@ function rowsOf(t: T, tally: SheetTally): ResultSheet['rows'] {
 
 export function resultSheet(t: T, input: SheetInput): ResultSheet {
   const { tally } = input;
-  const seal = input.seal ? { short: input.seal.head.slice(0, 16), head: input.seal.head, count: input.seal.count } : undefined;
+  const seal = input.seal ? { short: input.seal.code, head: input.seal.head, count: input.seal.count } : undefined;
   return {
     title: input.title,
     facts: [
