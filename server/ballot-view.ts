@@ -143,17 +143,3 @@ export function ballotLinks(t: T, ballots: BallotSummary[]) {
     isOpen: b.status === 'open',
   }));
 }
-
-/**
- * The engine's ballot operations refuse until they are built (engine/runtime/ballots/index.ts, a
- * stub: LVZ_RUN_EVENT_NOT_ALLOWED with params.action "ballot"); pages that merely list ballots show
- * none meanwhile instead of failing. TODO(issue 15): drop once the engine's ballots are merged.
- */
-export async function listedBallots(list: () => Promise<BallotSummary[]>): Promise<BallotSummary[]> {
-  try {
-    return await list();
-  } catch (e) {
-    if (e instanceof Error && (e as { code?: string }).code === 'LVZ_RUN_EVENT_NOT_ALLOWED' && (e as { params?: { action?: string } }).params?.action === 'ballot') return [];
-    throw e;
-  }
-}
