@@ -1,12 +1,13 @@
 // verify.ts: `npx lvzhi verify`: every closed ballot's chain and tally recomputed against its stored
 // seal, each failure named by ballot and row; with a printed digest (or its 校验码), which ballot it seals.
 
-import { verifyChain } from '../../constructs/ballot/index.ts';
-import type { CastRow } from '../../constructs/ballot/types.ts';
 import { castsOf, closedBallots } from '../../store/process/index.ts';
 import type { BallotVerifyReport } from '../ballot-types.ts';
 import type { Knex } from 'knex';
 import { storedOf } from './stored.ts';
+import { ballotCore } from '../../constructs/index.ts';
+const { verifyChain } = ballotCore;
+type CastRow = ballotCore.CastRow;
 
 /** `db`: the engine's reads, or the command line's own connection (cli/verify.ts). */
 export async function verifyBallots(db: Knex, opts: { seal?: string } = {}): Promise<BallotVerifyReport> {

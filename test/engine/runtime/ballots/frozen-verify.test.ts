@@ -7,10 +7,11 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../../../engine/store/db.ts';
 import { lvzhiWith } from '../../../helpers/cli.ts';
-import { castDigest } from '../../../../engine/constructs/ballot/index.ts';
 import { codeOf } from '../harness.ts';
 import { ballotWorld, opened, toBallot, type BallotWorld } from './setup.ts';
 import { rawDb } from './raw-db.ts';
+import { ballotCore } from '../../../../engine/constructs/index.ts';
+const { castDigest } = ballotCore;
 
 let w: BallotWorld;
 let db: Db;
