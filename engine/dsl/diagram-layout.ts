@@ -7,7 +7,9 @@
 
 import dagre from '@dagrejs/dagre';
 import { bandsOf, route, type Chain, type Point, type Rect } from './diagram-route.ts';
+import { constructsAt } from '../constructs/index.ts';
 import type { DurationSpec, StateDef, WorkflowDef } from './types.ts';
+import { constructValue, systemEventsOf } from './walk.ts';
 
 const BOX_W = 168;
 const LINE_H = 18;
@@ -27,10 +29,10 @@ export type { Point, Rect } from './diagram-route.ts';
 
 export interface Box extends Rect {
   state: StateDef;
-  /** Title lines, then the assignee line, then the deadline line (each optional but the title). */
+  /** Title lines, then the assignee line, then the constructs' line (限时 …; each optional but the title). */
   title: string[];
   who?: string;
-  deadline?: string;
+  constructLine?: string;
 }
 
 /** One arrow per pair of states; every distinct transition label between them is a line of its label. */
@@ -95,7 +97,7 @@ const PER_DEF = 8;
 /** `roleLabel`: the zh-CN name of a role, from directory/roles.yaml (the id when not given). */
 export function diagramLayout(def: WorkflowDef, roleLabel: (role: string) => string = (r) => r): DiagramLayout {
   const described = Object.values(def.states).map((s) => describe(s, roleLabel));
-  const key = JSON.stringify(described.map((b) => [b.title, b.who, b.deadline]));
+  const key = JSON.stringify(described.map((b) => [b.title, b.who, b.constructLine]));
   const byText = cache.get(def) ?? new Map<string, DiagramLayout>();
   const hit = byText.get(key);
   if (hit) return hit;
@@ -188,7 +190,7 @@ function textWidth(text: string): number {
 function arrowsOf(def: WorkflowDef): Omit<Arrow, 'points' | 'label'>[] {
   const byPair = new Map<string, { from: string; to: string; byNote: Map<string, string[]> }>();
   for (const s of Object.values(def.states)) {
-    const escalations = new Set([s.deadline?.escalate, ...s.tasks.map((g) => g.deadline?.escalate)]);
+    const escalations = new Set<string | undefined>(systemEventsOf(s, true));
     const candidates = [
       ...Object.entries(s.on).flatMap(([event, ts]) => ts.map((t) => ({ event, t }))),
       ...s.always.map((t) => ({ event: undefined, t })),
@@ -224,7 +226,6 @@ function labelLines(label: string): string[] {
 function eventLabel(s: StateDef, event: string | undefined, isEscalation: boolean): string {
   if (event === undefined) return '自动';
   if (event === 'done') return '办理完成';
-  if (event === 'closed' && s.ballot) return '表决结束';
   if (isEscalation) return '超期';
   const outcome = s.tasks.flatMap((g) => g.outcomes).find((o) => o.id === event);
   return outcome?.label ?? event;
@@ -233,10 +234,10 @@ function eventLabel(s: StateDef, event: string | undefined, isEscalation: boolea
 function describe(s: StateDef, roleLabel: (role: string) => string): Box {
   const title = wrap(s.title, TITLE_UNITS);
   const who = whoOf(s, roleLabel);
-  // Plain words, not a clock glyph: a glyph needs a font the reader may not have.
-  const deadline = s.deadline ? `限时 ${s.deadline.after.map((c) => durationText(c.duration)).join(' / ')}` : undefined;
-  const lines = title.length + (who ? 1 : 0) + (deadline ? 1 : 0);
-  return { state: s, x: 0, y: 0, w: BOX_W, h: BOX_PAD_Y * 2 + lines * LINE_H, title, ...(who && { who }), ...(deadline && { deadline }) };
+  // The state's constructs' lines (限时 3个月), one line; plain words, not glyphs.
+  const line = constructLine(s);
+  const lines = title.length + (who ? 1 : 0) + (line ? 1 : 0);
+  return { state: s, x: 0, y: 0, w: BOX_W, h: BOX_PAD_Y * 2 + lines * LINE_H, title, ...(who && { who }), ...(line && { constructLine: line }) };
 }
 
 function whoOf(s: StateDef, roleLabel: (role: string) => string): string | undefined {
@@ -246,6 +247,16 @@ function whoOf(s: StateDef, roleLabel: (role: string) => string): string | undef
   // Labels are data now (directory/roles.yaml, up to 40 characters): one line, shortened to what the box holds.
   const lines = wrap(unique.join('、'), WHO_UNITS);
   return lines.length > 1 ? `${lines[0]}…` : lines[0];
+}
+
+/** The lines the state's constructs give (constructs/<name>/ diagramLine), joined; none without one. */
+function constructLine(s: StateDef): string | undefined {
+  const lines = constructsAt('state').flatMap((c) => {
+    const def = constructValue(s, c.key);
+    const line = def !== undefined ? c.diagramLine?.(def, { durationText }) : undefined;
+    return line ? [line] : [];
+  });
+  return lines.length > 0 ? lines.join(' · ') : undefined;
 }
 
 /** `7 working days` -> `7个工作日`: the diagram speaks zh-CN whatever unit words the YAML used. */

@@ -94,7 +94,7 @@ function stateBox(b: Box, isCurrent: boolean, isVisited: boolean): string {
     lines.push(`<text x="${cx}" y="${y}" text-anchor="middle">${esc(t)}</text>`);
     y += TEXT.LINE_H;
   }
-  for (const sub of [b.who, b.deadline]) {
+  for (const sub of [b.who, b.constructLine]) {
     if (!sub) continue;
     lines.push(`<text class="lz-diagram-sub" x="${cx}" y="${y}" text-anchor="middle">${esc(sub)}</text>`);
     y += TEXT.LINE_H;

@@ -1,8 +1,7 @@
 // expr-sites.ts: every CEL expression of a definition, where it sits and which variables it may use.
 
 import type { WorkflowDef } from './types.ts';
-import { deadlinesOf, groupsOf, transitionsOf } from './walk.ts';
-import { ballotExprs } from '../constructs/ballot/step.ts';
+import { constructUsesOf, groupsOf, transitionsOf } from './walk.ts';
 
 /** Variables every expression sees at run time (docs/dsl.md, "Expressions"). */
 export const EXPR_VARS = ['data', 'tally', 'visits', 'actor', 'event'] as const;
@@ -34,7 +33,6 @@ export function exprSites(wf: WorkflowDef): ExprSite[] {
     addMap(s.set, `${base}/set`);
     add(s.copy?.users, `${base}/copy/users`);
     addMap(s.spawn?.data, `${base}/spawn/data`);
-    if (s.ballot) for (const e of ballotExprs(s.ballot)) add(e.source, e.path, e.item ? WITH_ITEM : BASE);
   }
   for (const { t } of transitionsOf(wf)) {
     add(t.when, `${t.path}/when`);
@@ -47,8 +45,8 @@ export function exprSites(wf: WorkflowDef): ExprSite[] {
     if (group.assignee !== 'initiator') add(group.assignee, `${path}/assignee`, vars);
     group.rules.forEach((r, i) => add(r.check, `${path}/rules/${i}/check`, RULE_VARS));
   }
-  for (const { deadline, path } of deadlinesOf(wf)) {
-    deadline.after.forEach((c, i) => add(c.when, `${path}/after/${i}/when`));
+  for (const { construct, def, site } of constructUsesOf(wf)) {
+    for (const e of construct.exprSites?.(def, site.path) ?? []) add(e.source, e.path, e.vars ? new Set(e.vars) : BASE);
   }
   return out;
 }

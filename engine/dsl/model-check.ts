@@ -1,6 +1,6 @@
 // model-check.ts: what `lvzhi check` adds to the compile checks: every state can still reach an end, every
 // task has someone in the directory to take it, every id written into user()/org()/members() is in the
-// directory (not-in-directory.ts), every deadline does something, and how many paths lead from the start
+// directory (not-in-directory.ts), each construct's findings (a deadline does something), and how many paths lead from the start
 // to an end. Pure: the caller passes the compiled workflow, its forms and the directory.
 //
 // The paths are enumerated over the definition's own graph (every candidate of every event, every always:
@@ -12,7 +12,7 @@
 
 import { LvzError } from '../errors.ts';
 import type { CompiledForm } from '../forms/types.ts';
-import { deadlinesOf, groupsOf } from './walk.ts';
+import { constructUsesOf, groupsOf, systemEventsOf } from './walk.ts';
 import { notInDirectory } from './not-in-directory.ts';
 import { q } from '../yaml/zh.ts';
 import type { RoleSet } from './roles.ts';
@@ -72,15 +72,8 @@ export function modelCheck(wf: CompiledWorkflow, opts: ModelCheckOptions): Model
       }),
     );
   }
-  for (const { state, deadline, path } of deadlinesOf(def)) {
-    if (deadline.escalate !== undefined || deadline.remind.length > 0) continue;
-    errors.push(
-      new LvzError('LVZ_DSL_DEADLINE_NO_HANDLER', `步骤${q(state.name)}的办理期限既不提醒也不触发事件，到期了也没有人知道：请添加 remind: [2个工作日]，或添加 escalate: <事件> 并在 on: 下处理该事件`, {
-        where: source.at(path),
-        path,
-        params: { state: state.name },
-      }),
-    );
+  for (const { construct, def: value, site } of constructUsesOf(def)) {
+    errors.push(...(construct.modelChecks?.(value, site, { src: source }) ?? []));
   }
   if (opts.directory) {
     errors.push(...nobodyCanDo(wf, opts.forms, opts.directory, opts.roles));
@@ -110,7 +103,7 @@ function fallThrough(wf: CompiledWorkflow): LvzError[] {
   const out: LvzError[] = [];
   for (const s of Object.values(wf.def.states)) {
     const automatic: [string, { when?: string; path: string }[]][] = [
-      ...Object.entries(s.on).filter(([e]) => e === 'done' || e === s.deadline?.escalate || (e === 'closed' && s.ballot)),
+      ...Object.entries(s.on).filter(([e]) => e === 'done' || systemEventsOf(s).includes(e)),
       ...(s.always.length > 0 ? [['always', s.always] as [string, { when?: string; path: string }[]]] : []),
     ];
     for (const [event, ts] of automatic) {

@@ -7,10 +7,11 @@ import { parseDuration } from '../calendar/index.ts';
 import { LvzError, isLvzError } from '../errors.ts';
 import type { Source } from '../yaml/source.ts';
 import { toPointer } from '../yaml/source.ts';
-import { normaliseBallot } from '../constructs/ballot/step.ts';
+import { constructsAt } from '../constructs/index.ts';
+import type { ConstructDefs, ConstructSite } from '../constructs/index.ts';
+import { systemEventsOf } from './walk.ts';
 import type {
   CompleteWhen,
-  DeadlineDef,
   DurationSpec,
   StateDef,
   TaskAction,
@@ -27,9 +28,10 @@ const DEFAULT_OUTCOME = { id: 'submit', label: '提交' };
 export function normaliseWorkflow(raw: Raw, src: Source): { def: WorkflowDef; errors: LvzError[] } {
   const errors: LvzError[] = [];
   const dur = (text: string, path: (string | number)[]): DurationSpec => readDuration(text, path, src, errors);
+  const cx: ConstructCx = { dur, src, errors };
   const states: Record<string, StateDef> = {};
   for (const [name, s] of Object.entries(raw.states as Record<string, Raw>)) {
-    states[name] = normaliseState(name, s ?? {}, dur);
+    states[name] = normaliseState(name, s ?? {}, cx);
   }
   const def: WorkflowDef = {
     id: raw.id,
@@ -52,6 +54,20 @@ export function normaliseWorkflow(raw: Raw, src: Source): { def: WorkflowDef; er
 
 type Dur = (text: string, path: (string | number)[]) => DurationSpec;
 
+/** What the constructs' normalisation is handed (engine/constructs/types.ts, NormaliseContext). */
+interface ConstructCx { dur: Dur; src: Source; errors: LvzError[] }
+
+/** The definitions of the constructs written at a site (`deadline:` …), each normalised by its construct. */
+function constructDefs<S extends ConstructSite>(site: S, raw: Raw, path: (string | number)[], cx: ConstructCx): ConstructDefs<S> {
+  const out: Record<string, unknown> = {};
+  for (const c of constructsAt(site)) {
+    if (!raw[c.key] || !c.normalise) continue;
+    const at = [...path, c.key];
+    out[c.key] = c.normalise(raw[c.key], { path: at, duration: cx.dur, error: (e) => cx.errors.push(e), at: (p) => cx.src.at(p) });
+  }
+  return out as ConstructDefs<S>;
+}
+
 function readDuration(text: string, path: (string | number)[], src: Source, errors: LvzError[]): DurationSpec {
   try {
     return parseDuration(text);
@@ -63,31 +79,30 @@ function readDuration(text: string, path: (string | number)[], src: Source, erro
   }
 }
 
-function normaliseState(name: string, s: Raw, dur: Dur): StateDef {
+function normaliseState(name: string, s: Raw, cx: ConstructCx): StateDef {
+  const dur = cx.dur;
   const base = ['states', name];
   const on: Record<string, TransitionDef[]> = {};
   for (const [event, value] of Object.entries((s.on ?? {}) as Record<string, unknown>)) {
     on[event] = transitions(value, [...base, 'on', event]);
   }
-  const deadline = s.deadline ? normaliseDeadline(s.deadline, [...base, 'deadline'], dur) : undefined;
   const state: StateDef = {
     name,
     title: s.title ?? name,
     final: s.final === true,
     tasks: [],
-    ...(deadline && { deadline }),
+    ...constructDefs('state', s, base, cx),
     ...(s.set && { set: s.set }),
     on,
     always: ((s.always ?? []) as Raw[]).map((t, i) => transition(t, [...base, 'always', i])),
     ...(s.spawn && { spawn: { workflow: s.spawn.workflow, data: s.spawn.data ?? {} } }),
     ...(s.copy && { copy: { roles: s.copy.roles ?? [], ...(s.copy.users !== undefined && { users: s.copy.users }) } }),
-    ...(s.ballot && { ballot: normaliseBallot(s.ballot, [...base, 'ballot'], dur) }),
   };
   // With both task and tasks (a conflict reported by a check) the list wins, so checks see it.
   if (Array.isArray(s.tasks)) {
-    state.tasks = (s.tasks as Raw[]).map((g, i) => normaliseGroup(g, g.id, [...base, 'tasks', i], state, dur));
+    state.tasks = (s.tasks as Raw[]).map((g, i) => normaliseGroup(g, g.id, [...base, 'tasks', i], state, cx));
   } else if (s.task) {
-    state.tasks = [normaliseGroup(s.task, 'main', [...base, 'task'], state, dur)];
+    state.tasks = [normaliseGroup(s.task, 'main', [...base, 'task'], state, cx)];
   }
   return state;
 }
@@ -110,9 +125,9 @@ function transition(t: Raw, path: (string | number)[]): TransitionDef {
   };
 }
 
-function normaliseGroup(g: Raw, id: string, path: (string | number)[], state: StateDef, dur: Dur): TaskGroupDef {
+function normaliseGroup(g: Raw, id: string, path: (string | number)[], state: StateDef, cx: ConstructCx): TaskGroupDef {
+  const dur = cx.dur;
   const fields = g.fields ?? {};
-  const deadline = g.deadline ? normaliseDeadline(g.deadline, [...path, 'deadline'], dur) : undefined;
   return {
     id,
     ...(g.title !== undefined && { title: g.title }),
@@ -132,7 +147,7 @@ function normaliseGroup(g: Raw, id: string, path: (string | number)[], state: St
     ...(g.wait_for !== undefined && { wait_for: g.wait_for }),
     complete_when: completeWhen(g.complete_when),
     outcomes: outcomes(g, state),
-    ...(deadline && { deadline }),
+    ...constructDefs('group', g, path, cx),
     path: toPointer(path),
   };
 }
@@ -161,24 +176,11 @@ function outcomes(g: Raw, state: StateDef): { id: string; label: string }[] {
     );
   }
   if (g.for_each !== undefined) return [DEFAULT_OUTCOME];
-  const escalate = state.deadline?.escalate;
-  const human = Object.entries(state.on).filter(([e]) => e !== 'done' && e !== escalate);
+  const system = systemEventsOf(state);
+  const human = Object.entries(state.on).filter(([e]) => e !== 'done' && !system.includes(e));
   if (human.length === 0) return [DEFAULT_OUTCOME];
   return human.map(([e, ts]) => ({
     id: e,
     label: ts.find((t) => t.label)?.label ?? (e === 'submit' ? DEFAULT_OUTCOME.label : e),
   }));
-}
-
-function normaliseDeadline(d: Raw, path: (string | number)[], dur: Dur): DeadlineDef {
-  const after =
-    typeof d.after === 'string'
-      ? [{ duration: dur(d.after, [...path, 'after']) }]
-      : (d.after as Raw[]).map((c, i) => ({
-          ...(c.when !== undefined && { when: c.when as string }),
-          duration: dur(c.after, [...path, 'after', i, 'after']),
-        }));
-  const remindRaw: string[] = d.remind === undefined ? [] : typeof d.remind === 'string' ? [d.remind] : d.remind;
-  const remind = remindRaw.map((r, i) => dur(r, typeof d.remind === 'string' ? [...path, 'remind'] : [...path, 'remind', i]));
-  return { after, remind, ...(d.escalate !== undefined && { escalate: d.escalate }) };
 }

@@ -5,8 +5,9 @@
 // editors still complete every key. Every key has a description because that is what an
 // editor shows while an admin types.
 
+import { constructsAt } from '../constructs/index.ts';
+import type { ConstructSite, SchemaKit } from '../constructs/index.ts';
 import { ORG_KINDS, TASK_ACTIONS } from './types.ts';
-import { ballotSchema } from '../constructs/ballot/step.ts';
 
 type Schema = Record<string, unknown>;
 
@@ -67,37 +68,14 @@ const transition = (description: string): Schema => ({
   items: transitionObject,
 });
 
-const deadline = (description: string): Schema => ({
-  type: 'object',
-  description,
-  required: ['after'],
-  additionalProperties: false,
-  properties: {
-    after: {
-      type: ['string', 'array'],
-      description: 'How long the step may take: a duration, or a list of { when, after } cases (the last without when)',
-      minLength: 1,
-      minItems: 1,
-      items: {
-        type: 'object',
-        description: 'One case: the first whose when holds gives the duration',
-        required: ['after'],
-        additionalProperties: false,
-        properties: {
-          when: cel('Condition for this case'),
-          after: duration('Duration for this case'),
-        },
-      },
-    },
-    remind: {
-      type: ['string', 'array'],
-      description: 'Reminders before the deadline: one duration or a list, e.g. [2 working days]',
-      minLength: 1,
-      items: duration('Remind this long before the deadline'),
-    },
-    escalate: name('Event (a key of on:) sent when the deadline passes; without it the step is only marked overdue'),
-  },
-});
+/** The schema helpers a construct's fragment is built from (engine/constructs/types.ts, SchemaKit). */
+const kit: SchemaKit = { str, name, names, cel, duration, celMap, namePattern: NAME_PATTERN };
+
+/** The keys the registered constructs add at a site: key -> its schema fragment. */
+const constructProps = (site: ConstructSite): Schema =>
+  Object.fromEntries(
+    constructsAt(site).map((c) => [c.key, (site === 'state' ? c.stateSchema : c.groupSchema)!(kit)]),
+  );
 
 const fieldRights: Schema = {
   type: 'object',
@@ -198,7 +176,7 @@ const taskProps: Schema = {
       properties: { id: name('Outcome id'), label: str('Button label') },
     },
   },
-  deadline: deadline('A deadline for this task group alone'),
+  ...constructProps('group'),
 };
 
 const task: Schema = {
@@ -226,7 +204,7 @@ const state: Schema = {
     final: { type: 'boolean', description: 'The process ends here' },
     task: task,
     tasks: { type: 'array', description: 'Parallel task groups', minItems: 1, items: group },
-    deadline: deadline('Deadline of the whole step'),
+    ...constructProps('state'),
     set: celMap('Fields set on entry: field -> CEL value'),
     on: {
       type: 'object',
@@ -260,7 +238,6 @@ const state: Schema = {
         users: cel('List of user ids'),
       },
     },
-    ballot: ballotSchema,
   },
 };
 

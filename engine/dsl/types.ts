@@ -7,7 +7,7 @@ import type { CompiledExpr } from '../expr/index.ts';
 import type { LvzError } from '../errors.ts';
 import type { Source } from '../yaml/source.ts';
 import type { DurationSpec } from '../model/duration.ts';
-import type { BallotStepDef } from '../constructs/ballot/step.ts';
+import type { ConstructDefs } from '../constructs/index.ts';
 
 /** Office task actions a step can switch on (DOMAIN.md, "Office conventions"). */
 export const TASK_ACTIONS = [
@@ -91,7 +91,8 @@ export type CompleteWhen =
   | { kind: 'count'; count: number } // 票签: N of M
   | { kind: 'sequential' }; //       依次
 
-export interface TaskGroupDef extends TaskDef {
+/** A task group's constructs (`deadline:` …) sit under their keys, typed by the registry (docs/constructs.md). */
+export interface TaskGroupDef extends TaskDef, ConstructDefs<'group'> {
   /** Group name, unique in its state; the submitted data of each item lands in `data.<id>`. */
   id: string;
   /** CEL giving the list to fan out over; each task sees `item`. Absent: one task. */
@@ -104,8 +105,6 @@ export interface TaskGroupDef extends TaskDef {
    * buttons are refused while a task of that group is still open and not past its deadline.
    */
   wait_for?: string;
-  /** A deadline for this group alone (co-handlers answer within a month, say). */
-  deadline?: DeadlineDef;
   /** Source position (JSON pointer) of this group: `/states/<s>/task` or `/states/<s>/tasks/<i>`. */
   path?: string;
 }
@@ -128,22 +127,16 @@ export interface TransitionDef {
 
 export type { DurationSpec };
 
-export interface DeadlineDef {
-  /** The first case whose `when` holds gives the duration; the last case has no `when`. */
-  after: { when?: string; duration: DurationSpec }[];
-  /** Reminders before the deadline (e.g. `2 working days`). */
-  remind: DurationSpec[];
-  /** Event sent to the machine when the deadline passes (an `on:` key), or none: just marked overdue. */
-  escalate?: string;
-}
+/** `deadline:` (engine/constructs/deadline/), named here for its callers. */
+export type { DeadlineDef } from '../constructs/index.ts';
 
-export interface StateDef {
+/** A state's constructs (`deadline:` …) sit under their keys, typed by the registry (docs/constructs.md). */
+export interface StateDef extends ConstructDefs<'state'> {
   name: string;
   title: string;
   final: boolean;
   /** One task (`task:`) or groups of parallel tasks (`tasks:`), or none (an automatic step). */
   tasks: TaskGroupDef[];
-  deadline?: DeadlineDef;
   /** Data set on entry: field -> CEL. */
   set?: Record<string, string>;
   /** Human and system events: name -> candidates, first match wins. `done` fires when the task groups complete. */
@@ -154,8 +147,6 @@ export interface StateDef {
   spawn?: { workflow: string; data: Record<string, string> };
   /** Copy for information (抄送) on entry: to everyone with one of `roles`, and/or the users a CEL list gives. */
   copy?: { roles: string[]; users?: string };
-  /** 表决 on entry (docs/ballots.md); the step waits for it and takes `on.closed`. */
-  ballot?: BallotStepDef;
 }
 
 export interface WorkflowDef {

@@ -1,6 +1,8 @@
-// walk.ts: the lists every check iterates over (transitions, task groups, deadlines), in file order.
+// walk.ts: the lists every check iterates over (transitions, task groups, constructs), in file order.
 
-import type { DeadlineDef, StateDef, TaskGroupDef, TransitionDef, WorkflowDef } from './types.ts';
+import { constructsAt } from '../constructs/index.ts';
+import type { AnyConstruct, SiteView } from '../constructs/index.ts';
+import type { StateDef, TaskGroupDef, TransitionDef, WorkflowDef } from './types.ts';
 
 export interface TransitionSite {
   from: StateDef;
@@ -31,20 +33,58 @@ export function groupsOf(wf: WorkflowDef): GroupSite[] {
   );
 }
 
-export interface DeadlineSite {
-  state: StateDef;
-  deadline: DeadlineDef;
-  path: string;
+/** The value a construct's key holds on a state or a group (`state.deadline`), as its hooks take it. */
+export function constructValue(holder: StateDef | TaskGroupDef, key: string): unknown {
+  return (holder as unknown as Record<string, unknown>)[key];
 }
 
-/** State deadlines and group deadlines; a group's escalation event is still its state's `on:` key. */
-export function deadlinesOf(wf: WorkflowDef): DeadlineSite[] {
-  const out: DeadlineSite[] = [];
-  for (const state of Object.values(wf.states)) {
-    if (state.deadline) out.push({ state, deadline: state.deadline, path: `/states/${state.name}/deadline` });
-  }
-  for (const { state, group, path } of groupsOf(wf)) {
-    if (group.deadline) out.push({ state, deadline: group.deadline, path: `${path}/deadline` });
+/**
+ * Events the state's constructs send themselves, not buttons (a deadline's escalate): its own constructs',
+ * and with `groups` its task groups' too (a group's escalation event is still its state's `on:` key).
+ */
+export function systemEventsOf(state: StateDef, groups = false): string[] {
+  const of = (site: 'state' | 'group', holder: StateDef | TaskGroupDef): string[] =>
+    constructsAt(site).flatMap((c) => {
+      const def = constructValue(holder, c.key);
+      return def !== undefined && c.systemEvents ? c.systemEvents(def) : [];
+    });
+  return [...of('state', state), ...(groups ? state.tasks.flatMap((g) => of('group', g)) : [])];
+}
+
+/** One construct value written in the definition (a state's or a group's `deadline:` …) and where it sits. */
+export interface ConstructUse {
+  construct: AnyConstruct;
+  def: unknown;
+  /** What the construct's hooks are shown of its place. */
+  site: SiteView;
+  state: StateDef;
+  group?: TaskGroupDef;
+}
+
+/** Where a construct's value sits (under `key` of a state, or of one of its groups at `group.path`), as the construct sees it. */
+export function siteOf(state: StateDef, key: string, group?: { id: string; path: string }): SiteView {
+  const at = group ? group.path : `/states/${state.name}`;
+  return { state: { name: state.name, final: state.final, events: Object.keys(state.on) }, ...(group && { group: { id: group.id } }), path: `${at}/${key}` };
+}
+
+/** Every construct value, construct by construct in registry order; for each, state values then group values. */
+export function constructUsesOf(wf: WorkflowDef): ConstructUse[] {
+  const out: ConstructUse[] = [];
+  const groups = groupsOf(wf);
+  for (const construct of constructsAt()) {
+    const key = construct.key;
+    if (construct.sites.includes('state')) {
+      for (const state of Object.values(wf.states)) {
+        const def = constructValue(state, key);
+        if (def !== undefined) out.push({ construct, def, state, site: siteOf(state, key) });
+      }
+    }
+    if (construct.sites.includes('group')) {
+      for (const { state, group, path } of groups) {
+        const def = constructValue(group, key);
+        if (def !== undefined) out.push({ construct, def, state, group, site: siteOf(state, key, { id: group.id, path }) });
+      }
+    }
   }
   return out;
 }

@@ -7,9 +7,19 @@
 // name any ballot of the sitting and act on all of them; a cast names one ballot.
 
 import type { Actor } from '../model/actor.ts';
-import type { BallotKind, PassRule, QuorumRule, Seal, Tally } from '../constructs/ballot/types.ts';
+import type { ballotCore } from '../constructs/index.ts';
+export type BallotKind = ballotCore.BallotKind;
+export type PassRule = ballotCore.PassRule;
+export type QuorumRule = ballotCore.QuorumRule;
+export type Seal = ballotCore.Seal;
+export type Tally = ballotCore.Tally;
+export type BallotChoice = ballotCore.Choice;
+export type OptionCount = ballotCore.OptionCount;
+export type Share = ballotCore.Share;
+export type CountTally = ballotCore.CountTally;
+export type ScoreTally = ballotCore.ScoreTally;
+export type ChooseTally = ballotCore.ChooseTally;
 
-export type { BallotKind, PassRule, QuorumRule, Seal, Tally, Choice as BallotChoice, OptionCount, Share, CountTally, ScoreTally, ChooseTally } from '../constructs/ballot/types.ts';
 
 /** draft: the electorate is fixed and 签到 is under way; open: members vote; closed: counted and sealed. */
 export type BallotStatus = 'draft' | 'open' | 'closed';

@@ -1,10 +1,12 @@
 // entry-rows.ts: what entering a state asks for, as rows: tasks (one per group or per for_each item),
-// deadline and reminder timers, and copies (抄送). The caller writes them in its transaction.
+// the timers its constructs ask for (a deadline's and its reminders: constructs/deadline/), and copies (抄送).
+// The caller writes them in its transaction.
 
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import { reckonAdd, reckonSubtract, type Reckoned } from '../calendar/index.ts';
-import type { CompiledWorkflow, DeadlineDef, DurationSpec, StateDef, TaskGroupDef } from '../dsl/types.ts';
+import { constructsAt, type EntryPorts, type TimerSpec } from '../constructs/index.ts';
+import type { CompiledWorkflow, StateDef, TaskGroupDef } from '../dsl/types.ts';
+import { constructValue, siteOf } from '../dsl/walk.ts';
 import { isTrue } from '../expr/index.ts';
 import { LvzError } from '../errors.ts';
 import { usersWithRole } from '../store/directory.ts';
@@ -41,17 +43,8 @@ function evalIn(e: EnterInput, src: string, item?: unknown): unknown {
   return exprOf(e.wf, src).evaluate(celVars(e.ctx, e.event, item === undefined ? {} : { item }), { directory: e.dir });
 }
 
-/** A deadline, the duration it was counted from, and whether it is provisional (a year the calendar lacks). */
-export interface Due extends Reckoned {
-  duration: DurationSpec;
-}
-
-/** The deadline of the first `after` case whose `when` holds, on the working-day calendar. */
-export function dueDate(e: EnterInput, d: DeadlineDef): Due {
-  const vars = celVars(e.ctx, e.event);
-  const chosen = d.after.find((c) => !c.when || isTrue(exprOf(e.wf, c.when), vars, { directory: e.dir })) ?? d.after[d.after.length - 1]!;
-  return { ...reckonAdd(e.now, chosen.duration, e.rc.calendar), duration: chosen.duration };
-}
+/** When a site's tasks are due, and whether that is an estimate (a year the calendar lacks). */
+interface Due { at: Date; provisional: boolean }
 
 /**
  * An expression over fields that may never have been filled in (CEL: no such key): undefined
@@ -103,36 +96,41 @@ function orgOf(e: EnterInput, s: StateDef, g: TaskGroupDef, item: unknown): stri
   return v;
 }
 
-function timersFor(e: EnterInput, state: string, visit: number, d: DeadlineDef, due: Due, group?: string): TimerRow[] {
-  const base = {
-    instanceId: e.instanceId, taskId: null, state, visit, status: 'pending' as const, leaseOwner: null, leaseUntil: null, firedAt: null,
-    attempts: 0, lastError: null, startedAt: e.now.toISOString(), duration: due.duration,
+function timerRow(e: EnterInput, state: string, visit: number, t: TimerSpec, group?: string): TimerRow {
+  return {
+    id: randomUUID(), instanceId: e.instanceId, taskId: null, state, visit, kind: t.kind as TimerRow['kind'], fireAt: t.fireAt.toISOString(),
+    status: 'pending', payload: { ...(group && { group }), ...t.payload }, leaseOwner: null, leaseUntil: null, firedAt: null,
+    attempts: 0, lastError: null, startedAt: e.now.toISOString(), duration: t.duration, provisional: t.provisional,
   };
-  const rows: TimerRow[] = [{
-    ...base, id: randomUUID(), kind: 'deadline', fireAt: due.at.toISOString(), provisional: due.provisional,
-    payload: { ...(group && { group }), ...(d.escalate && { escalate: d.escalate }) },
-  }];
-  for (const r of d.remind) {
-    const at = reckonSubtract(due.at, r, e.rc.calendar);
-    // A reminder whose time has already passed at entry would only be noise.
-    if (at.at.getTime() <= e.now.getTime()) continue;
-    rows.push({
-      ...base, id: randomUUID(), kind: 'remind', fireAt: at.at.toISOString(), provisional: due.provisional || at.provisional,
-      payload: { ...(group && { group }), before: r.text, remind: r },
-    });
+}
+
+/** What the constructs of a state (or of one of its groups) ask for on entry: their timers, and when the tasks there are due. */
+function constructsEntered(e: EnterInput, s: StateDef, visit: number, g?: TaskGroupDef): { timers: TimerRow[]; due?: Due } {
+  const ports: EntryPorts = {
+    now: e.now,
+    calendar: e.rc.calendar,
+    isTrue: (src) => isTrue(exprOf(e.wf, src), celVars(e.ctx, e.event), { directory: e.dir }),
+  };
+  const timers: TimerRow[] = [];
+  let due: Due | undefined;
+  for (const c of constructsAt(g ? 'group' : 'state')) {
+    const def = constructValue(g ?? s, c.key);
+    if (def === undefined || !c.entered) continue;
+    const fx = c.entered(def, siteOf(s, c.key, g && { id: g.id, path: g.path ?? `/states/${s.name}/task` }), ports);
+    for (const t of fx.timers ?? []) timers.push(timerRow(e, s.name, visit, t, g?.id));
+    due ??= fx.due;
   }
-  return rows;
+  return { timers, ...(due && { due }) };
 }
 
 /** Task and timer rows for the state the instance now rests in. Returns how many tasks were made. */
 export async function createWork(e: EnterInput, s: StateDef): Promise<number> {
   const visit = e.ctx.visits[s.name] ?? 1;
-  const stateDue = s.deadline ? dueDate(e, s.deadline) : undefined;
+  const { timers, due: stateDue } = constructsEntered(e, s, visit);
   const tasks: TaskRow[] = [];
-  const timers: TimerRow[] = stateDue && s.deadline ? timersFor(e, s.name, visit, s.deadline, stateDue) : [];
   for (const g of s.tasks) {
-    const groupDue = g.deadline ? dueDate(e, g.deadline) : undefined;
-    if (g.deadline && groupDue) timers.push(...timersFor(e, s.name, visit, g.deadline, groupDue, g.id));
+    const { timers: groupTimers, due: groupDue } = constructsEntered(e, s, visit, g);
+    timers.push(...groupTimers);
     const due = groupDue ?? stateDue;
     itemsOf(e, g).forEach((item, i) => {
       tasks.push(newTask({

@@ -12,6 +12,7 @@
 // cancels its timers, so taking them in the same order means two transactions never deadlock.
 
 import os from 'node:os';
+import { constructsAt } from '../constructs/index.ts';
 import { isLvzError } from '../errors.ts';
 import {
   lockInstance, appendEvent, claimTimer, dueTimers, leaseDueTimers, markOverdue, recordTimerFailure, writeTx, type TimerRow,
@@ -116,25 +117,26 @@ async function fireOne(rc: RuntimeContext, t: TimerRow, now: Date, leased: boole
     if (inst.state !== t.state || (inst.snapshot.visits[t.state] ?? 0) !== t.visit) return true;
     const group = t.payload.group as string | undefined;
     const base = { instanceId: inst.id, at: now.toISOString(), actorId: null, onBehalfOf: null, taskId: t.taskId, fromState: inst.state };
-    if (t.kind === 'remind') {
-      await appendEvent(tx, { ...base, type: 'timer.remind', toState: inst.state, payload: { ...t.payload, timerId: t.id } });
-      return true;
-    }
+    // A ballot's own deadline (closes.after) closes its sitting, which writes rows of its own
+    // (runtime/ballots/close.ts): more than the TimerPorts a construct is handed.
     if (t.kind === 'ballot_close') {
       await closeByDeadline(rc, tx, inst, String(t.payload.set));
       return true;
     }
-    await markOverdue(tx, inst.id, t.state, t.visit, group);
-    const escalate = t.payload.escalate as string | undefined;
-    if (!escalate) {
-      await appendEvent(tx, { ...base, type: 'timer.deadline', toState: inst.state, payload: { ...t.payload, timerId: t.id } });
-      return true;
-    }
-    const w = openWorking(rc, tx, inst, workflowOf(rc, inst.workflowId, inst.workflowVersion), inst.data);
-    await send(w, { type: escalate });
-    await settle(w);
-    await persist(w);
-    await appendEvent(tx, { ...base, type: 'timer.deadline', toState: w.inst.state, payload: { ...t.payload, timerId: t.id, ...(w.notes.length > 0 && { note: w.notes.join('；') }) } });
+    // The construct that asked for the timer says what it does (a deadline's: constructs/deadline/runtime.ts).
+    const construct = constructsAt().find((c) => c.timerKinds?.includes(t.kind));
+    if (!construct?.timerFired) throw new Error(`no construct fires a timer of kind ${t.kind}`);
+    await construct.timerFired({ id: t.id, kind: t.kind, state: t.state, visit: t.visit, ...(group && { group }), payload: t.payload }, {
+      appendEvent: (type, payload, toState) => appendEvent(tx, { ...base, type, toState: toState ?? inst.state, payload }),
+      markOverdue: async () => void (await markOverdue(tx, inst.id, t.state, t.visit, group)),
+      send: async (event) => {
+        const w = openWorking(rc, tx, inst, workflowOf(rc, inst.workflowId, inst.workflowVersion), inst.data);
+        await send(w, { type: event });
+        await settle(w);
+        await persist(w);
+        return { state: w.inst.state, notes: w.notes };
+      },
+    });
     return true;
   });
 }

@@ -1,11 +1,12 @@
 // step.ts: the `ballot:` key of a workflow state: its definition as read (BallotStepDef), its JSON
-// Schema fragment, its normalisation and its semantic checks (docs/dsl.md "ballot:").
+// Schema fragment, its normalisation, its semantic checks and its expressions (docs/dsl.md "ballot:").
 //
 // The runtime turns one BallotStepDef into one ballot per step entry, or one per item of `items:`,
 // each a core Ballot (types.ts) once the electorate's size is known.
 
 import { LvzError } from '../../errors.ts';
 import type { DurationSpec } from '../../model/duration.ts';
+import type { CheckContext, ConstructExpr, NormaliseContext, Schema, SchemaKit, SiteView } from '../types.ts';
 import type { Ballot, BallotKind, PassRule, QuorumRule } from './types.ts';
 import { validateBallot } from './validate-ballot.ts';
 
@@ -46,8 +47,6 @@ export interface BallotStepDef {
   items?: string;
   /** CEL over `item` (and data): each item ballot's title, e.g. `item.name + '（' + item.post + '）'`. */
   item_title?: string;
-  /** JSON pointer of the `ballot:` node. */
-  path: string;
 }
 
 const KINDS = ['for_against', 'rating', 'score', 'choose'];
@@ -55,14 +54,14 @@ const QUORUM = ['majority_of_members', 'two_thirds_of_members', 'none'];
 const PASS = ['majority_of_members', 'majority_of_present', 'two_thirds_of_members', 'two_thirds_of_present', 'none'];
 const NAME = '^[a-z][a-z0-9_]*$';
 
-type Schema = Record<string, unknown>;
-const str = (description: string): Schema => ({ type: 'string', minLength: 1, description });
 const list = (description: string): Schema => ({ type: 'array', description, minItems: 1, items: { type: 'string', minLength: 1 } });
 const count = (description: string): Schema => ({ type: 'integer', minimum: 1, description });
-const celText = (description: string): Schema => str(`${description} (a CEL expression)`);
 
-/** The JSON Schema of `ballot:` (schema.ts puts it under a state). */
-export const ballotSchema: Schema = {
+/** The JSON Schema of `ballot:` under a state. */
+export const ballotSchema = (k: SchemaKit): Schema => {
+  const str = (d: string): Schema => k.str(d);
+  const celText = (d: string): Schema => k.cel(d);
+  return {
   type: 'object',
   description: '表决: a ballot of the electorate; the step waits for it to close, then takes on.closed (docs/ballots.md)',
   required: ['id', 'kind', 'electorate', 'quorum', 'pass', 'chair'],
@@ -103,18 +102,22 @@ export const ballotSchema: Schema = {
     chair: { ...list('Roles that record attendance (签到), open and close'), items: { type: 'string', pattern: NAME } },
     closes: {
       type: 'object', description: 'Closes by itself this long after opening (the chair may close it earlier)', required: ['after'],
-      additionalProperties: false, properties: { after: str('A duration: "30 minutes", "2 hours", "PT30M"') },
+      additionalProperties: false, properties: { after: k.duration('How long after opening: "30 minutes", "2 hours", "PT30M"') },
     },
     items: celText('One ballot per item of this list (a roster of appointees), sharing one electorate and attendance'),
     item_title: celText('Each item ballot\'s title, over item'),
   },
+  };
 };
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- raw YAML, already shaped by the schema */
 type Raw = Record<string, any>;
 
-/** The schema passed: defaults filled in; a duration that does not read is reported with its path. */
-export function normaliseBallot(b: Raw, path: (string | number)[], dur: (text: string, path: (string | number)[]) => DurationSpec): BallotStepDef {
+/** The schema passed: defaults filled in; a duration that does not read is reported at its line. */
+export function normaliseBallot(raw: unknown, ctx: NormaliseContext): BallotStepDef {
+  const b = raw as Raw;
+  const path = ctx.path;
+  const dur = (text: string, at: (string | number)[]): DurationSpec => ctx.duration(text, at);
   const e = b.electorate as Raw;
   const electorate: ElectorateSelector = e.group !== undefined ? { group: e.group }
     : e.role !== undefined ? { role: e.role, ...(e.district !== undefined && { district: e.district }) }
@@ -122,13 +125,12 @@ export function normaliseBallot(b: Raw, path: (string | number)[], dur: (text: s
   return {
     id: b.id, ...(b.title !== undefined && { title: b.title }), kind: b.kind,
     ...(b.scale !== undefined && { scale: b.scale }), ...(b.pass_options !== undefined && { pass_options: b.pass_options }),
-    ...(b.kind === 'score' && { min: b.min ?? 0, max: b.max ?? 100, step: b.step ?? 1 }),
+    ...(b.min !== undefined && { min: b.min }), ...(b.max !== undefined && { max: b.max }), ...(b.step !== undefined && { step: b.step }),
     ...(b.options !== undefined && { options: b.options }), ...(b.choose !== undefined && { choose: b.choose }),
     ...(b.elect !== undefined && { elect: b.elect }),
     secret: b.secret !== false, electorate, quorum: b.quorum, pass: b.pass, results: b.results ?? 'at_close', chair: b.chair,
     ...(b.closes !== undefined && { closes: { after: dur(b.closes.after, [...path, 'closes', 'after']) } }),
     ...(b.items !== undefined && { items: b.items }), ...(b.item_title !== undefined && { item_title: b.item_title }),
-    path: '/' + path.join('/'),
   };
 }
 
@@ -143,37 +145,28 @@ export function coreBallot(def: BallotStepDef, id: string, members: number): Bal
   }
 }
 
-/** The expressions of a ballot, with where they sit and whether they see `item`. */
-export function ballotExprs(def: BallotStepDef): { source: string; path: string; item: boolean }[] {
+/** The expressions of a ballot, with where they sit; `item_title` also sees `item`. */
+export function ballotExprs(def: BallotStepDef, path: string): ConstructExpr[] {
   const e = def.electorate;
-  const out: { source: string; path: string; item: boolean }[] = [];
-  if ('role' in e && e.district) out.push({ source: e.district, path: `${def.path}/electorate/district`, item: false });
-  if ('deputies' in e && e.deputies.district) out.push({ source: e.deputies.district, path: `${def.path}/electorate/deputies/district`, item: false });
-  if ('each' in e) out.push({ source: e.each, path: `${def.path}/electorate/each`, item: false });
-  if (def.items) out.push({ source: def.items, path: `${def.path}/items`, item: false });
-  if (def.item_title) out.push({ source: def.item_title, path: `${def.path}/item_title`, item: true });
+  const out: ConstructExpr[] = [];
+  if ('role' in e && e.district) out.push({ source: e.district, path: `${path}/electorate/district` });
+  if ('deputies' in e && e.deputies.district) out.push({ source: e.deputies.district, path: `${path}/electorate/deputies/district` });
+  if ('each' in e) out.push({ source: e.each, path: `${path}/electorate/each` });
+  if (def.items) out.push({ source: def.items, path: `${path}/items` });
+  if (def.item_title) out.push({ source: def.item_title, path: `${path}/item_title`, vars: ['data', 'tally', 'visits', 'actor', 'event', 'item'] });
   return out;
 }
 
-/** What the checks need of the state around the ballot. */
-export interface BallotStateFacts {
-  state: string;
-  hasTasks: boolean;
-  events: string[];
-  /** The roles the workflow declares. */
-  roles: string[];
-}
-
 /**
- * Every problem of one ballot, each LVZ_BALLOT_BAD_DEFINITION with its path (the caller adds
- * file:line:col): what validateBallot finds in the kind and rules, a kind key of another kind,
- * live results on a secret ballot, a chair role the workflow does not declare, a state with
- * tasks beside the ballot or without `on: closed`, an item title without items.
+ * Every problem of one ballot, each LVZ_BALLOT_BAD_DEFINITION at its line: what validateBallot finds in
+ * the kind and rules, a key of another kind, live results on a secret ballot, a final state, a state
+ * without `on: closed`, an item title without items.
  */
-export function checkBallotStep(def: BallotStepDef, s: BallotStateFacts): LvzError[] {
-  const errors = validateBallot(coreBallot(def, def.id, 1)).map((e) => new LvzError(e.code, e.message, { path: def.path + (e.path ?? ''), params: e.params }));
+export function checkBallotStep(def: BallotStepDef, site: SiteView, ctx: CheckContext): LvzError[] {
+  const state = site.state.name;
+  const found = validateBallot(coreBallot(def, def.id, 1)).map((e) => ({ sub: e.path ?? '', message: e.message }));
   const add = (sub: string, message: string): void => {
-    errors.push(new LvzError('LVZ_BALLOT_BAD_DEFINITION', `表决“${def.id}”：${message}`, { path: def.path + sub, params: { ballot: def.id, state: s.state } }));
+    found.push({ sub, message: `表决“${def.id}”：${message}` });
   };
   const foreign: Record<BallotKind, string[]> = {
     for_against: ['scale', 'pass_options', 'min', 'max', 'step', 'options', 'choose', 'elect'],
@@ -181,14 +174,17 @@ export function checkBallotStep(def: BallotStepDef, s: BallotStateFacts): LvzErr
     score: ['scale', 'pass_options', 'options', 'choose', 'elect'],
     choose: ['scale', 'pass_options', 'min', 'max', 'step'],
   };
-  for (const k of foreign[def.kind]) if ((def as unknown as Raw)[k] !== undefined && !(def.kind === 'score' && ['min', 'max', 'step'].includes(k))) add(`/${k}`, `${k} 不适用于 ${def.kind} 表决：请删去`);
+  const raw = def as unknown as Raw;
+  for (const key of foreign[def.kind]) if (raw[key] !== undefined) add(`/${key}`, `${key} 不适用于 ${def.kind} 表决：请删去`);
   if (def.kind === 'choose' && def.choose === undefined) add('', 'choose 表决须写明 choose: { up_to: N } 或 { exactly: N }');
   if (def.kind === 'rating' && def.scale === undefined) add('', 'rating 表决须写明评价档次 scale，如 [满意, 基本满意, 不满意]');
   if (def.kind === 'choose' && def.options === undefined) add('', 'choose 表决须写明候选项 options');
   if (def.results === 'live' && def.secret) add('/results', '无记名表决不能实时显示结果（一人投票前后的变化就是他的选择）：请改为 results: at_close，或设 secret: false');
-  for (const [i, r] of def.chair.entries()) if (!s.roles.includes(r)) add(`/chair/${i}`, `主持角色“${r}”不在本流程的 roles 中：请先在 roles 中声明`);
-  if (s.hasTasks) add('', `步骤“${s.state}”既有表决又有任务：表决步骤不能再有 task 或 tasks，请把任务放到前后的步骤`);
-  if (!s.events.includes('closed')) add('', `步骤“${s.state}”有表决，但没有 on: closed：请写明表决结束后去哪一步`);
+  if (site.state.final) add('', `结束步骤“${state}”不能有表决：请把表决放在流程结束之前的步骤`);
+  else if (!site.state.events.includes('closed')) add('', `步骤“${state}”有表决，但没有 on: closed：请写明表决结束后去哪一步`);
   if (def.item_title !== undefined && def.items === undefined) add('/item_title', 'item_title 只能与 items 一起使用');
-  return errors;
+  return found.map(({ sub, message }) => {
+    const path = site.path + sub;
+    return new LvzError('LVZ_BALLOT_BAD_DEFINITION', message, { where: ctx.src.at(path), path, params: { ballot: def.id, state } });
+  });
 }

@@ -1,9 +1,8 @@
-// candidate-order.ts: in a list of candidates (transitions, deadline cases) only the last may omit `when`,
-// because first match wins and every candidate after an unconditional one would never be taken.
+// candidate-order.ts: in a list of candidates (transitions; a deadline's cases: constructs/deadline/) only the last
+// may omit `when`, because first match wins and every candidate after an unconditional one would never be taken.
 
 import { LvzError } from '../../errors.ts';
 import { q } from '../../yaml/zh.ts';
-import { deadlinesOf } from '../walk.ts';
 import type { Check } from './types.ts';
 
 export const candidateOrder: Check = (wf, src) => {
@@ -24,9 +23,6 @@ export const candidateOrder: Check = (wf, src) => {
   for (const s of Object.values(wf.states)) {
     for (const [event, ts] of Object.entries(s.on)) check(ts, (i) => ts[i]!.path, `步骤${q(s.name)}的 on.${event}`);
     check(s.always, (i) => s.always[i]!.path, `步骤${q(s.name)}的 always:`);
-  }
-  for (const { state, deadline, path } of deadlinesOf(wf)) {
-    check(deadline.after, (i) => `${path}/after/${i}`, `步骤${q(state.name)}的办理期限`);
   }
   return errors;
 };

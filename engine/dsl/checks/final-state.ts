@@ -1,4 +1,4 @@
-// final-state.ts: a final state ends the process, so it has no transitions and no deadline.
+// final-state.ts: a final state ends the process, so it has no transitions (nor a deadline: constructs/deadline/).
 
 import { LvzError } from '../../errors.ts';
 import { q } from '../../yaml/zh.ts';
@@ -11,7 +11,6 @@ export const finalState: Check = (wf, src) =>
       const keys = [
         Object.keys(s.on).length > 0 && 'on',
         s.always.length > 0 && 'always',
-        s.deadline !== undefined && 'deadline',
       ].filter((k): k is string => typeof k === 'string');
       return keys.map((k) => {
         const path = `/states/${s.name}/${k}`;

@@ -1,9 +1,8 @@
 // checks/index.ts: the semantic checks, run in this order after the schema passed; each returns every problem it finds.
 
 import { assignment } from './assignment.ts';
-import { ballot } from './ballot.ts';
 import { candidateOrder } from './candidate-order.ts';
-import { deadlineHandler } from './deadline-handler.ts';
+import { constructChecks } from './constructs.ts';
 import { decisionConflict } from './decision-conflict.ts';
 import { doneTransitions } from './done-transitions.ts';
 import { expressions } from './expressions.ts';
@@ -38,9 +37,8 @@ export const CHECKS: readonly Check[] = [
   unreachableState,
   noWayOut,
   doneTransitions,
-  deadlineHandler,
+  constructChecks, // each construct's checks (engine/constructs/<name>/), e.g. a deadline's escalate handler
   expressions,
   numberFormat,
   waitFor,
-  ballot,
 ];

@@ -3,6 +3,7 @@
 import { LvzError } from '../../errors.ts';
 import { list, q } from '../../yaml/zh.ts';
 import type { StateDef } from '../types.ts';
+import { systemEventsOf } from '../walk.ts';
 import type { Check } from './types.ts';
 
 export const noWayOut: Check = (wf, src) =>
@@ -20,10 +21,9 @@ function whyStuck(s: StateDef): string | undefined {
   if (events.length === 0 && s.always.length === 0) {
     return '没有出路：请添加 on: 或 always: 流转，或把它标记为 final: true';
   }
-  // A ballot's close sends `closed` (checks/ballot.ts asks for on: closed).
-  if (s.tasks.length > 0 || s.always.length > 0 || s.ballot) return undefined;
+  if (s.tasks.length > 0 || s.always.length > 0) return undefined;
   // Without tasks nobody can press a button: only an always: guard or a deadline escalation moves on.
-  const escalations = [s.deadline?.escalate].filter((e): e is string => e !== undefined && e in s.on);
+  const escalations = systemEventsOf(s).filter((e) => e in s.on);
   if (escalations.length > 0 || events.includes('done')) return undefined; // `done` without tasks: done-transitions.ts
   return `没有任务，因此没有人能触发它的事件（${list(events)}）：请添加任务、always: 流转，或到期后触发事件（escalate）的办理期限`;
 }

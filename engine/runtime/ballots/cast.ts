@@ -5,8 +5,6 @@
 // a choice anywhere. Named: the cast row with its voter, chained at once under the ballot row's lock.
 // In both, the guarded has_voted update is what refuses a second vote, a replay and a concurrent twin.
 
-import { castDigest, receiptCode, receiptDigest, validateCast } from '../../constructs/ballot/index.ts';
-import type { Ballot, Choice } from '../../constructs/ballot/types.ts';
 import { LvzError } from '../../errors.ts';
 import type { Actor } from '../../model/actor.ts';
 import {
@@ -17,6 +15,10 @@ import type { RuntimeContext } from '../runtime-context.ts';
 import { seeBallot } from './access.ts';
 import { newEnvelopeId, sealEnvelope, serverSecret } from './envelope.ts';
 import { storedOf } from './stored.ts';
+import { ballotCore } from '../../constructs/index.ts';
+const { castDigest, receiptCode, receiptDigest } = ballotCore;
+type Ballot = ballotCore.Ballot;
+type Choice = ballotCore.Choice;
 
 /** What a page or the API posts, as the ballot's kind expects it: a score's text read as a number, one ticked option as a list. */
 export function choiceOf(ballot: Ballot, raw: unknown): unknown {
@@ -50,7 +52,7 @@ export async function castBallot(rc: RuntimeContext, actor: Actor, ballotId: str
   if (seen.row.status !== 'open') throw notOpen(seen.row);
   if (!seen.elector) throw await refusal(rc, seen.row, actor.userId);
   const choice = choiceOf(ballot, raw);
-  validateCast(ballot, choice);
+  ballotCore.validateCast(ballot, choice);
   const code = receiptCode();
   const cast = { choice: choice as Choice, receipt: receiptDigest(code) };
   const refused = await writeTx(rc.db, async (tx) => {

@@ -4,8 +4,6 @@
 // deleted and the seal stored. The results go into `data.<id>` and the machine gets `closed`.
 
 import type { Knex } from 'knex';
-import { chainCasts, orderForChain, sealOf, tally } from '../../constructs/ballot/index.ts';
-import type { Cast, CastRow, Seal, Tally } from '../../constructs/ballot/types.ts';
 import { LvzError } from '../../errors.ts';
 import type { Actor } from '../../model/actor.ts';
 import {
@@ -17,6 +15,12 @@ import { workflowOf, type RuntimeContext } from '../runtime-context.ts';
 import { ensureChair, notFoundBallot, seeBallot } from './access.ts';
 import { openEnvelope, serverSecret } from './envelope.ts';
 import { storedOf } from './stored.ts';
+import { ballotCore } from '../../constructs/index.ts';
+const { chainCasts, orderForChain, sealOf, tally } = ballotCore;
+type Cast = ballotCore.Cast;
+type CastRow = ballotCore.CastRow;
+type Seal = ballotCore.Seal;
+type Tally = ballotCore.Tally;
 
 function tampered(row: BallotRow, what: string): LvzError {
   return new LvzError('LVZ_BALLOT_TAMPERED', `表决“${storedOf(row).title}${row.itemTitle ? `：${row.itemTitle}` : ''}”${what}：数据库在表决期间被改动，表决未结束、未计票；请停止表决并联系系统管理员核查`, { params: { ballot: row.id } });

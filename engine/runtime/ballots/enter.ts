@@ -3,7 +3,6 @@
 
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import { coreBallot, type BallotStepDef, type ElectorateSelector } from '../../constructs/ballot/step.ts';
 import { LvzError } from '../../errors.ts';
 import type { StateDef } from '../../dsl/types.ts';
 import { dropDraftBallots, insertBallots, openBallotIds, openBallotsOfWorkflow, type NewBallot } from '../../store/process/index.ts';
@@ -12,6 +11,10 @@ import { celVars, exprOf } from '../machine.ts';
 import { selectPeople, type PeopleSelector } from '../directory/select.ts';
 import type { DirectorySnapshot } from '../directory/snapshot.ts';
 import type { StoredBallot } from './stored.ts';
+import { ballotCore } from '../../constructs/index.ts';
+const { coreBallot } = ballotCore;
+type BallotStepDef = ballotCore.BallotStepDef;
+type ElectorateSelector = ballotCore.ElectorateSelector;
 
 function evalIn(e: EnterInput, dir: DirectorySnapshot, src: string, item?: unknown): unknown {
   return exprOf(e.wf, src).evaluate(celVars(e.ctx, e.event, item === undefined ? {} : { item }), { directory: dir });

@@ -11,7 +11,9 @@ import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:cr
 import fs from 'node:fs';
 import path from 'node:path';
 import { LvzError } from '../../errors.ts';
-import type { Ballot, Choice } from '../../constructs/ballot/types.ts';
+import type { ballotCore } from '../../constructs/index.ts';
+type Ballot = ballotCore.Ballot;
+type Choice = ballotCore.Choice;
 
 export const SECRET_FILE = 'ballot-secret';
 

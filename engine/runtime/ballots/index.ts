@@ -19,6 +19,6 @@ export function buildBallotOps(rc: RuntimeContext): BallotOps {
     castBallot: (actor, id, choice) => castBallot(rc, actor, id, choice),
     closeBallot: (actor, id, reason) => closeBallot(rc, actor, id, reason),
     checkReceipt: (actor, id, code) => checkReceipt(rc, actor, id, code),
-    verifyBallots: (opts) => verifyBallots(rc, opts),
+    verifyBallots: (opts) => verifyBallots(rc.reads, opts),
   };
 }

@@ -4,7 +4,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { reckonAdd } from '../../calendar/index.ts';
-import { genesisDigest, isQuorumMet } from '../../constructs/ballot/index.ts';
 import { LvzError } from '../../errors.ts';
 import type { Actor } from '../../model/actor.ts';
 import {
@@ -15,6 +14,8 @@ import type { RuntimeContext } from '../runtime-context.ts';
 import { ensureChair, notFoundBallot, seeBallot, type SeenBallot } from './access.ts';
 import { newSalt, serverSecret } from './envelope.ts';
 import { storedOf } from './stored.ts';
+import { ballotCore } from '../../constructs/index.ts';
+const { genesisDigest, isQuorumMet } = ballotCore;
 
 const QUORUM_TEXT: Record<string, string> = {
   majority_of_members: '全体组成人员过半数出席',

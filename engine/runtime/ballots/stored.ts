@@ -4,9 +4,10 @@
 // the chain's genesis is genesisDigest(ballot). Nothing of the YAML is read again after that, so a
 // new version of the workflow cannot change an open or closed ballot.
 
-import type { Ballot } from '../../constructs/ballot/types.ts';
 import type { DurationSpec } from '../../model/duration.ts';
 import type { BallotRow } from '../../store/process/index.ts';
+import type { ballotCore } from '../../constructs/index.ts';
+type Ballot = ballotCore.Ballot;
 
 export interface StoredBallot {
   ballot: Ballot;

@@ -2,8 +2,6 @@
 // A secret ballot's tally is shown only once closed; a named one's also live with `results: live`.
 
 import type { Knex } from 'knex';
-import { isQuorumMet, receiptDigest, tally } from '../../constructs/ballot/index.ts';
-import type { Ballot, CastRow, Tally } from '../../constructs/ballot/types.ts';
 import { LvzError } from '../../errors.ts';
 import type { Actor } from '../../model/actor.ts';
 import {
@@ -15,6 +13,11 @@ import { canSee, holdersOf } from '../access.ts';
 import type { RuntimeContext } from '../runtime-context.ts';
 import { isChair, seeBallot, type SeenBallot } from './access.ts';
 import { sealCode, storedOf } from './stored.ts';
+import { ballotCore } from '../../constructs/index.ts';
+const { isQuorumMet, receiptDigest, tally } = ballotCore;
+type Ballot = ballotCore.Ballot;
+type CastRow = ballotCore.CastRow;
+type Tally = ballotCore.Tally;
 
 const FOR_AGAINST_LABELS: Record<string, string> = { for: '赞成', against: '反对', abstain: '弃权' };
 
