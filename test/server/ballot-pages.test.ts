@@ -181,6 +181,13 @@ describe('ballot pages on the engine', () => {
     page = await m1.get(`/ballots/${ballotIds[0]}`);
     expect([...page.text.matchAll(/action="\/ballots\/[^"]+\/cast"/g)]).toHaveLength(2);
     expect(page.text).toContain('您已投票');
+    expect(page.text).toContain('截止');
+    // Its deadline (closes.after 30 minutes) closes the sitting: the page says so and shows each result.
+    w.s.clock.now = new Date(w.s.clock.now.getTime() + 31 * 60_000);
+    await w.s.engine.fireDueTimers();
+    page = await m1.get(`/ballots/${ballotIds[0]}`);
+    expect(page.text).toContain('表决到截止时间自动结束');
+    expect([...page.text.matchAll(/占实到人数/g)]).toHaveLength(3);
   });
 
   it('a named ballot with live results: no receipt, the member sees their own choice; a score out of range keeps what was typed', async () => {
