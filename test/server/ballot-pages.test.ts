@@ -188,6 +188,16 @@ describe('ballot pages on the engine', () => {
     page = await m1.get(`/ballots/${ballotIds[0]}`);
     expect(page.text).toContain('表决到截止时间自动结束');
     expect([...page.text.matchAll(/占实到人数/g)]).toHaveLength(3);
+    // The sitting's .xlsx: one worksheet per appointee, each headed by its title.
+    const res = await fetch(`${w.s.base}/ballots/${ballotIds[0]}/result.xlsx`, { headers: { cookie: cookie(chair) } });
+    expect(res.status).toBe(200);
+    const { default: ExcelJS } = await import('exceljs');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(await res.arrayBuffer()) as unknown as ArrayBuffer);
+    expect(wb.worksheets.map((ws) => ws.getCell('A1').value)).toEqual(['王一履职情况', '李二履职情况', '张三履职情况']);
+    const second = new Map<string, unknown[]>();
+    wb.worksheets[1]!.eachRow((row) => { const v = row.values as unknown[]; second.set(String(v[1]), v.slice(2)); });
+    expect(second.get('基本满意')).toEqual([1, '5.0%']); // 1 of 20 present
   });
 
   it('a named ballot with live results: no receipt, the member sees their own choice; a score out of range keeps what was typed', async () => {
