@@ -13,7 +13,7 @@ import {
 import { openWorking, persist, send, settle } from '../advance.ts';
 import { workflowOf, type RuntimeContext } from '../runtime-context.ts';
 import { ensureChair, notFoundBallot, seeBallot } from './access.ts';
-import { openEnvelope, serverSecret } from './envelope.ts';
+import { ballotKey, openEnvelope, serverSecret } from './envelope.ts';
 import { storedOf } from './stored.ts';
 import { ballotCore } from '../../constructs/index.ts';
 const { chainCasts, orderForChain, sealOf, tally } = ballotCore;
@@ -31,9 +31,9 @@ async function openedCasts(rc: RuntimeContext, tx: Knex, row: BallotRow): Promis
   const envelopes = await envelopesOf(tx, row.id);
   const voted = await countVoted(tx, row.id);
   if (envelopes.length !== voted) throw tampered(row, `的票数（${envelopes.length}）与已投票人数（${voted}）不符`);
-  const secret = serverSecret(rc.dataDir).key;
+  const key = ballotKey(serverSecret(rc.dataDir).key, row.salt!, row.id);
   return envelopes.map((e) => {
-    const c = openEnvelope(secret, row.salt!, row.id, e.id, e.sealed);
+    const c = openEnvelope(key, row.id, e.id, e.sealed);
     if (!c) throw tampered(row, '有一张票无法解密');
     return { choice: c.choice, receipt: c.receipt };
   });

@@ -166,9 +166,10 @@ export async function openBallotRow(tx: Knex, id: string, o: { definition: unkno
  * The cast's guard, first statement of its transaction: the ballot is open (a share lock on
  * PostgreSQL, so a close waits for this cast), then has_voted flips on exactly one present row.
  */
-export async function ballotIsOpenForCast(tx: Knex, id: string): Promise<boolean> {
-  const q = tx('ballots').where({ id, status: 'open' }).first('id');
-  return (await (isPg(tx) ? q.forShare() : q)) !== undefined;
+export async function openForCast(tx: Knex, id: string): Promise<{ salt: string | null } | undefined> {
+  const q = tx('ballots').where({ id, status: 'open' }).first('salt');
+  const r = await (isPg(tx) ? q.forShare() : q);
+  return r ? { salt: (r.salt as string | null) ?? null } : undefined;
 }
 
 export async function markVoted(tx: Knex, ballotId: string, userId: string): Promise<boolean> {
