@@ -7,7 +7,7 @@ import type { Knex } from 'knex';
 import { LvzError } from '../../errors.ts';
 import type { Actor } from '../../model/actor.ts';
 import {
-  appendEvent, ballotsOfSet, castsOf, closeBallotRow, countVoted, envelopesOf, insertCasts, lockInstance, writeTx,
+  appendEvent, ballotsOfSet, castsOf, closeBallotRow, countVoted, envelopesOf, insertCasts, lockInstance, secureDelete, truncateWal, writeTx,
   type BallotRow, type InstanceRow,
 } from '../../store/process/index.ts';
 import { openWorking, persist, send, settle } from '../advance.ts';
@@ -81,10 +81,15 @@ export async function closeSet(rc: RuntimeContext, tx: Knex, inst: InstanceRow, 
   }
   const seals: { ballotId: string; seal: Seal }[] = [];
   const results: Record<string, unknown>[] = [];
-  for (const row of set) {
-    const r = await closeOne(rc, tx, row, by);
-    seals.push({ ballotId: row.id, seal: r.seal });
-    results.push(r.result);
+  await secureDelete(tx, true);
+  try {
+    for (const row of set) {
+      const r = await closeOne(rc, tx, row, by);
+      seals.push({ ballotId: row.id, seal: r.seal });
+      results.push(r.result);
+    }
+  } finally {
+    await secureDelete(tx, false);
   }
   const first = set[0]!;
   const wf = workflowOf(rc, inst.workflowId, inst.workflowVersion);
@@ -104,7 +109,7 @@ export async function closeSet(rc: RuntimeContext, tx: Knex, inst: InstanceRow, 
 
 export async function closeBallot(rc: RuntimeContext, actor: Actor, ballotId: string, reason?: string): Promise<{ seals: { ballotId: string; seal: Seal }[] }> {
   const text = typeof reason === 'string' ? reason.trim().slice(0, 500) : '';
-  return writeTx(rc.db, async (tx) => {
+  const closed = await writeTx(rc.db, async (tx) => {
     const first = await seeBallot(rc, tx, actor, ballotId);
     const inst = await lockInstance(tx, first.row.instanceId);
     if (!inst) throw notFoundBallot(ballotId);
@@ -112,6 +117,8 @@ export async function closeBallot(rc: RuntimeContext, actor: Actor, ballotId: st
     ensureChair(seen, '结束表决');
     return { seals: await closeSet(rc, tx, inst, seen.row.setId, { how: 'chair', actor, reason: text || null }) };
   });
+  await truncateWal(rc.db).catch(() => undefined);
+  return closed;
 }
 
 /** The deadline (closes.after) of a sitting still open: the timer's own transaction, instance locked. */

@@ -102,3 +102,12 @@ export function openEnvelope(key: Buffer, ballotId: string, envelopeId: string, 
     return null;
   }
 }
+
+/**
+ * For operators (warnings()): a production install whose secret ballots use the data directory's key
+ * file, which sits beside the database and goes into the same backups; docs/deploy.md says what to set.
+ */
+export function secretWarnings(dataDir: string, demo: boolean, env: NodeJS.ProcessEnv = process.env): string[] {
+  if (demo || env.LVZHI_BALLOT_SECRET || !fs.existsSync(path.join(dataDir, SECRET_FILE))) return [];
+  return [`无记名表决的密钥保存在数据目录的 ${SECRET_FILE} 文件中，会随数据目录一起备份：正式使用请设置环境变量 LVZHI_BALLOT_SECRET（openssl rand -hex 32）并另行保管，见部署说明`];
+}

@@ -238,3 +238,17 @@ export async function castByReceipt(db: Knex, ballotId: string, receipt: string)
   const r = await db('ballot_casts').where({ ballot_id: ballotId, receipt }).first('position', 'digest');
   return r ? { position: Number(r.position), digest: String(r.digest) } : undefined;
 }
+
+/**
+ * SQLite keeps deleted bytes in a page's free space and old pages in the WAL until they are reused: while
+ * a close deletes envelopes and the salt, freed content is zeroed (secure_delete), and afterwards the WAL
+ * is checkpointed and truncated, so neither survives in the live files (a copy taken while open still holds them).
+ */
+export async function secureDelete(tx: Knex, on: boolean): Promise<void> {
+  if (!isPg(tx)) await tx.raw(`pragma secure_delete = ${on ? 'on' : 'off'}`);
+}
+
+/** After a close (SQLite): fold the WAL into the database and truncate it; best effort while readers hold it. */
+export async function truncateWal(db: Knex): Promise<void> {
+  if (!isPg(db)) await db.raw('pragma wal_checkpoint(truncate)');
+}
