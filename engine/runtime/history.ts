@@ -28,6 +28,10 @@ const SUMMARIES: Record<string, string> = {
   'timer.failed': '定时处理失败，已转系统管理员',
   'timer.retried': '定时处理重新执行',
   'deadline.recomputed': '节假日安排更新',
+  'ballot.attendance': '表决签到',
+  'ballot.opened': '开始表决',
+  'ballot.cast': '记名投票',
+  'ballot.closed': '表决结束',
 };
 
 export interface HistoryViewer {

@@ -8,12 +8,12 @@
 import { LvzError } from '../../errors.ts';
 import type { Actor } from '../../model/actor.ts';
 import {
-  appendEvent, ballotIsOpenForCast, electorOf, getBallot, insertCasts, insertEnvelope, lockBallot, markVoted, setHead, writeTx,
+  appendEvent, openForCast, electorOf, getBallot, insertCasts, insertEnvelope, lockBallot, markVoted, setHead, writeTx,
   type BallotRow,
 } from '../../store/process/index.ts';
 import type { RuntimeContext } from '../runtime-context.ts';
 import { seeBallot } from './access.ts';
-import { newEnvelopeId, sealEnvelope, serverSecret } from './envelope.ts';
+import { ballotKey, newEnvelopeId, sealEnvelope, serverSecret } from './envelope.ts';
 import { storedOf } from './stored.ts';
 import { ballotCore } from '../../constructs/index.ts';
 const { castDigest, receiptCode, receiptDigest } = ballotCore;
@@ -39,7 +39,7 @@ function notOpen(row: Pick<BallotRow, 'status' | 'id'>): LvzError {
 
 /** Why the has_voted update changed nothing: not a member, not signed in, or voted already. */
 async function refusal(rc: RuntimeContext, row: BallotRow, userId: string): Promise<LvzError> {
-  const e = await electorOf(rc.db, row.id, userId);
+  const e = await electorOf(rc.reads, row.id, userId);
   const params = { ballot: row.id };
   if (!e) return new LvzError('LVZ_BALLOT_NOT_ELIGIBLE', '您不在本次表决的应到人员名单中，不能投票', { params });
   if (!e.present) return new LvzError('LVZ_BALLOT_NOT_PRESENT', '您在表决开始前没有签到，不能投票：签到须在主持人宣布开始表决前完成', { params });
@@ -47,7 +47,7 @@ async function refusal(rc: RuntimeContext, row: BallotRow, userId: string): Prom
 }
 
 export async function castBallot(rc: RuntimeContext, actor: Actor, ballotId: string, raw: unknown): Promise<{ receipt?: string }> {
-  const seen = await seeBallot(rc, rc.db, actor, ballotId);
+  const seen = await seeBallot(rc, rc.reads, actor, ballotId);
   const { ballot } = storedOf(seen.row);
   if (seen.row.status !== 'open') throw notOpen(seen.row);
   if (!seen.elector) throw await refusal(rc, seen.row, actor.userId);
@@ -57,11 +57,12 @@ export async function castBallot(rc: RuntimeContext, actor: Actor, ballotId: str
   const cast = { choice: choice as Choice, receipt: receiptDigest(code) };
   const refused = await writeTx(rc.db, async (tx) => {
     if (seen.row.secret) {
-      if (!(await ballotIsOpenForCast(tx, seen.row.id))) return notOpen((await getBallot(tx, seen.row.id))!);
+      const open = await openForCast(tx, seen.row.id);
+      if (!open) return notOpen((await getBallot(tx, seen.row.id))!);
       if (!(await markVoted(tx, seen.row.id, actor.userId))) return 'refused' as const;
-      const salt = (await getBallot(tx, seen.row.id))!.salt!;
+      const salt = open.salt!;
       const id = newEnvelopeId();
-      await insertEnvelope(tx, seen.row.id, id, sealEnvelope(serverSecret(rc.dataDir).key, salt, ballot, id, cast));
+      await insertEnvelope(tx, seen.row.id, id, sealEnvelope(ballotKey(serverSecret(rc.dataDir).key, salt, ballot.id), ballot, id, cast));
       return null;
     }
     const row = (await lockBallot(tx, seen.row.id))!;

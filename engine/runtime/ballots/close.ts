@@ -7,13 +7,13 @@ import type { Knex } from 'knex';
 import { LvzError } from '../../errors.ts';
 import type { Actor } from '../../model/actor.ts';
 import {
-  appendEvent, ballotsOfSet, castsOf, closeBallotRow, countVoted, envelopesOf, insertCasts, lockInstance, writeTx,
+  appendEvent, ballotsOfSet, castsOf, closeBallotRow, countVoted, envelopesOf, insertCasts, lockInstance, secureDelete, truncateWal, writeTx,
   type BallotRow, type InstanceRow,
 } from '../../store/process/index.ts';
 import { openWorking, persist, send, settle } from '../advance.ts';
 import { workflowOf, type RuntimeContext } from '../runtime-context.ts';
 import { ensureChair, notFoundBallot, seeBallot } from './access.ts';
-import { openEnvelope, serverSecret } from './envelope.ts';
+import { ballotKey, openEnvelope, serverSecret } from './envelope.ts';
 import { storedOf } from './stored.ts';
 import { ballotCore } from '../../constructs/index.ts';
 const { chainCasts, orderForChain, sealOf, tally } = ballotCore;
@@ -31,9 +31,9 @@ async function openedCasts(rc: RuntimeContext, tx: Knex, row: BallotRow): Promis
   const envelopes = await envelopesOf(tx, row.id);
   const voted = await countVoted(tx, row.id);
   if (envelopes.length !== voted) throw tampered(row, `的票数（${envelopes.length}）与已投票人数（${voted}）不符`);
-  const secret = serverSecret(rc.dataDir).key;
+  const key = ballotKey(serverSecret(rc.dataDir).key, row.salt!, row.id);
   return envelopes.map((e) => {
-    const c = openEnvelope(secret, row.salt!, row.id, e.id, e.sealed);
+    const c = openEnvelope(key, row.id, e.id, e.sealed);
     if (!c) throw tampered(row, '有一张票无法解密');
     return { choice: c.choice, receipt: c.receipt };
   });
@@ -81,10 +81,15 @@ export async function closeSet(rc: RuntimeContext, tx: Knex, inst: InstanceRow, 
   }
   const seals: { ballotId: string; seal: Seal }[] = [];
   const results: Record<string, unknown>[] = [];
-  for (const row of set) {
-    const r = await closeOne(rc, tx, row, by);
-    seals.push({ ballotId: row.id, seal: r.seal });
-    results.push(r.result);
+  await secureDelete(tx, true);
+  try {
+    for (const row of set) {
+      const r = await closeOne(rc, tx, row, by);
+      seals.push({ ballotId: row.id, seal: r.seal });
+      results.push(r.result);
+    }
+  } finally {
+    await secureDelete(tx, false);
   }
   const first = set[0]!;
   const wf = workflowOf(rc, inst.workflowId, inst.workflowVersion);
@@ -104,7 +109,7 @@ export async function closeSet(rc: RuntimeContext, tx: Knex, inst: InstanceRow, 
 
 export async function closeBallot(rc: RuntimeContext, actor: Actor, ballotId: string, reason?: string): Promise<{ seals: { ballotId: string; seal: Seal }[] }> {
   const text = typeof reason === 'string' ? reason.trim().slice(0, 500) : '';
-  return writeTx(rc.db, async (tx) => {
+  const closed = await writeTx(rc.db, async (tx) => {
     const first = await seeBallot(rc, tx, actor, ballotId);
     const inst = await lockInstance(tx, first.row.instanceId);
     if (!inst) throw notFoundBallot(ballotId);
@@ -112,6 +117,8 @@ export async function closeBallot(rc: RuntimeContext, actor: Actor, ballotId: st
     ensureChair(seen, '结束表决');
     return { seals: await closeSet(rc, tx, inst, seen.row.setId, { how: 'chair', actor, reason: text || null }) };
   });
+  await truncateWal(rc.db).catch(() => undefined);
+  return closed;
 }
 
 /** The deadline (closes.after) of a sitting still open: the timer's own transaction, instance locked. */

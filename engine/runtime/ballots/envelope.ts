@@ -24,6 +24,18 @@ export const SECRET_FILE = 'ballot-secret';
  */
 export function serverSecret(dataDir: string, env: NodeJS.ProcessEnv = process.env): { key: Buffer; fromFile: boolean } {
   const given = env.LVZHI_BALLOT_SECRET;
+  const cacheKey = `${given ?? ''}\n${dataDir}`;
+  const hit = secrets.get(cacheKey);
+  if (hit) return hit;
+  const found = readSecret(dataDir, given);
+  secrets.set(cacheKey, found);
+  return found;
+}
+
+/** Read once per process (and data directory): a cast should not touch the file system. */
+const secrets = new Map<string, { key: Buffer; fromFile: boolean }>();
+
+function readSecret(dataDir: string, given: string | undefined): { key: Buffer; fromFile: boolean } {
   if (given !== undefined && given !== '') {
     if (!/^[0-9a-fA-F]{64}$/.test(given.trim())) {
       throw new LvzError('LVZ_BALLOT_SECRET', '环境变量 LVZHI_BALLOT_SECRET 应为 64 位十六进制数（32 字节）：请用 openssl rand -hex 32 生成后重启服务', {});
@@ -46,7 +58,8 @@ export function serverSecret(dataDir: string, env: NodeJS.ProcessEnv = process.e
 export const newSalt = (): string => randomBytes(32).toString('hex');
 export const newEnvelopeId = (): string => randomBytes(16).toString('hex');
 
-function ballotKey(secret: Buffer, salt: string, ballotId: string): Buffer {
+/** The key of one ballot's envelopes (HKDF of the server secret and the ballot's salt). */
+export function ballotKey(secret: Buffer, salt: string, ballotId: string): Buffer {
   return Buffer.from(hkdfSync('sha256', secret, Buffer.from(salt, 'hex'), `lvzhi-ballot-envelope/1\n${ballotId}`, 32));
 }
 
@@ -60,7 +73,7 @@ export function paddedLength(ballot: Ballot): number {
 
 export interface Sealed { choice: Choice; receipt: string }
 
-export function sealEnvelope(secret: Buffer, salt: string, ballot: Ballot, envelopeId: string, cast: Sealed): string {
+export function sealEnvelope(key: Buffer, ballot: Ballot, envelopeId: string, cast: Sealed): string {
   const text = Buffer.from(JSON.stringify({ c: cast.choice, r: cast.receipt }), 'utf8');
   const size = paddedLength(ballot);
   if (text.length + 4 > size) throw new Error('a cast longer than its ballot allows');
@@ -68,17 +81,17 @@ export function sealEnvelope(secret: Buffer, salt: string, ballot: Ballot, envel
   plain.writeUInt32BE(text.length, 0);
   text.copy(plain, 4);
   const nonce = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', ballotKey(secret, salt, ballot.id), nonce);
+  const cipher = createCipheriv('aes-256-gcm', key, nonce);
   cipher.setAAD(Buffer.from(`${ballot.id}\n${envelopeId}`));
   const body = Buffer.concat([cipher.update(plain), cipher.final()]);
   return Buffer.concat([nonce, cipher.getAuthTag(), body]).toString('base64');
 }
 
 /** The cast inside, or null when it does not open (edited, moved, another key). */
-export function openEnvelope(secret: Buffer, salt: string, ballotId: string, envelopeId: string, sealed: string): Sealed | null {
+export function openEnvelope(key: Buffer, ballotId: string, envelopeId: string, sealed: string): Sealed | null {
   try {
     const raw = Buffer.from(sealed, 'base64');
-    const decipher = createDecipheriv('aes-256-gcm', ballotKey(secret, salt, ballotId), raw.subarray(0, 12));
+    const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
     decipher.setAuthTag(raw.subarray(12, 28));
     decipher.setAAD(Buffer.from(`${ballotId}\n${envelopeId}`));
     const plain = Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]);
@@ -88,4 +101,13 @@ export function openEnvelope(secret: Buffer, salt: string, ballotId: string, env
   } catch {
     return null;
   }
+}
+
+/**
+ * For operators (warnings()): a production install whose secret ballots use the data directory's key
+ * file, which sits beside the database and goes into the same backups; docs/deploy.md says what to set.
+ */
+export function secretWarnings(dataDir: string, demo: boolean, env: NodeJS.ProcessEnv = process.env): string[] {
+  if (demo || env.LVZHI_BALLOT_SECRET || !fs.existsSync(path.join(dataDir, SECRET_FILE))) return [];
+  return [`无记名表决的密钥保存在数据目录的 ${SECRET_FILE} 文件中，会随数据目录一起备份：正式使用请设置环境变量 LVZHI_BALLOT_SECRET（openssl rand -hex 32）并另行保管，见部署说明`];
 }

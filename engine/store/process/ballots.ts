@@ -166,9 +166,10 @@ export async function openBallotRow(tx: Knex, id: string, o: { definition: unkno
  * The cast's guard, first statement of its transaction: the ballot is open (a share lock on
  * PostgreSQL, so a close waits for this cast), then has_voted flips on exactly one present row.
  */
-export async function ballotIsOpenForCast(tx: Knex, id: string): Promise<boolean> {
-  const q = tx('ballots').where({ id, status: 'open' }).first('id');
-  return (await (isPg(tx) ? q.forShare() : q)) !== undefined;
+export async function openForCast(tx: Knex, id: string): Promise<{ salt: string | null } | undefined> {
+  const q = tx('ballots').where({ id, status: 'open' }).first('salt');
+  const r = await (isPg(tx) ? q.forShare() : q);
+  return r ? { salt: (r.salt as string | null) ?? null } : undefined;
 }
 
 export async function markVoted(tx: Knex, ballotId: string, userId: string): Promise<boolean> {
@@ -236,4 +237,18 @@ export async function closedBallots(db: Knex): Promise<BallotRow[]> {
 export async function castByReceipt(db: Knex, ballotId: string, receipt: string): Promise<{ position: number; digest: string } | undefined> {
   const r = await db('ballot_casts').where({ ballot_id: ballotId, receipt }).first('position', 'digest');
   return r ? { position: Number(r.position), digest: String(r.digest) } : undefined;
+}
+
+/**
+ * SQLite keeps deleted bytes in a page's free space and old pages in the WAL until they are reused: while
+ * a close deletes envelopes and the salt, freed content is zeroed (secure_delete), and afterwards the WAL
+ * is checkpointed and truncated, so neither survives in the live files (a copy taken while open still holds them).
+ */
+export async function secureDelete(tx: Knex, on: boolean): Promise<void> {
+  if (!isPg(tx)) await tx.raw(`pragma secure_delete = ${on ? 'on' : 'off'}`);
+}
+
+/** After a close (SQLite): fold the WAL into the database and truncate it; best effort while readers hold it. */
+export async function truncateWal(db: Knex): Promise<void> {
+  if (!isPg(db)) await db.raw('pragma wal_checkpoint(truncate)');
 }

@@ -95,7 +95,7 @@ describe('lvzhi verify', () => {
     // Inserted: a cast chained properly onto row 2, put in after it.
     await db('ballot_casts').where({ ballot_id: secret! }).del();
     const prev = original[1]!.digest as string;
-    const extra = { ...original[1]!, receipt: 'f'.repeat(64), prev, digest: castDigest(prev, { choice: 'for', receipt: 'f'.repeat(64) }) };
+    const extra = { ...original[1]!, choice: '"for"', receipt: 'f'.repeat(64), prev, digest: castDigest(prev, { choice: 'for', receipt: 'f'.repeat(64) }) };
     await db('ballot_casts').insert([...original.slice(0, 2), extra, ...original.slice(2)].map((c, i) => ({ ...c, position: i + 1 })));
     r = await verify();
     expect(r.code).toBe(1);

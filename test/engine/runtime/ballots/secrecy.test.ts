@@ -4,6 +4,8 @@
 // not the writing transaction (PostgreSQL xmin). The same ballot named shows both, so the search
 // below is one that finds a link when there is one.
 
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../../../engine/store/db.ts';
 import { ballotWorld, opened, toBallot, type BallotWorld } from './setup.ts';
@@ -66,6 +68,8 @@ describe('ballots under load and in secret', () => {
     await voteAll(id!);
     const open = await w.h.engine.ballotCounts(w.chair, id!);
     expect(open.castCount).toBe(200);
+    const salt = (await db('ballots').where({ id: id! }).first()).salt as string;
+    const sealed = (await db('ballot_envelopes').where({ ballot_id: id! }).select('sealed')).map((r: { sealed: string }) => r.sealed.slice(0, 24));
     // While open: only envelopes, each the same size whatever the choice.
     const sizes = new Set((await db('ballot_envelopes').where({ ballot_id: id! }).select('sealed')).map((r: { sealed: string }) => r.sealed.length));
     expect(sizes.size).toBe(1);
@@ -82,6 +86,13 @@ describe('ballots under load and in secret', () => {
     expect(casts.every((c: { voter: string | null }) => c.voter === null)).toBe(true);
     expect(Number((await db('ballot_envelopes').where({ ballot_id: id! }).count({ n: '*' }).first())!.n)).toBe(0);
     expect((await db('ballots').where({ id: id! }).first()).salt).toBeNull();
+    if (!isPg(db)) {
+      // Nor in the bytes SQLite keeps without being asked: a page's free space, the WAL.
+      const files = ['lvzhi.sqlite', 'lvzhi.sqlite-wal'].map((f) => path.join(w.h.dataDir, f)).filter((f) => fs.existsSync(f));
+      const bytes = files.map((f) => fs.readFileSync(f).toString('latin1')).join('');
+      expect(bytes.includes(salt)).toBe(false);
+      expect(sealed.filter((e) => bytes.includes(e))).toEqual([]);
+    }
     // Row order: by receipt digest (random), so position and insertion order say nothing of arrival.
     const receipts = casts.map((c: { receipt: string }) => c.receipt);
     expect(receipts).toEqual([...receipts].sort());
