@@ -46,8 +46,9 @@ describe('ballot pages on the engine', () => {
   it('签到, opening, a secret cast with its receipt once, 您已投票 on a repeat, the refusals, closing and 核对我的投票', async () => {
     const { instanceId, ballotIds: [id] } = await toBallot(w, 'vote-secret');
     const m1 = await loginAs(w.s.base, 'm0001');
-    // Reached from the case's page and from the chair's 待办 (a member's once it is open, below).
+    // Reached from the case's page and from 待办, the chair's and each member's.
     expect((await chair.get('/inbox')).text).toContain(`href="/ballots/${id}"`);
+    expect((await m1.get('/inbox')).text).toContain(`href="/ballots/${id}"`);
     // 郑晓东 started the case: its page has a 表决 box.
     expect((await (await loginAs(w.s.base, 'staff1')).get(`/instances/${instanceId}`)).text).toContain(`href="/ballots/${id}"`);
 
