@@ -41,7 +41,7 @@ async function castOnPhone(username: string, id: string, label: string, checks: 
   // The whole box is the target: tapping the word ticks the radio.
   await page.getByText(label, { exact: true }).click();
   await page.getByRole('button', { name: '确认投票' }).click();
-  await page.getByRole('heading', { name: '您的核对码' }).waitFor();
+  await page.getByRole('heading', { name: '您的回执码' }).waitFor();
   const receipt = (await page.locator('#receipt').textContent())!.trim();
   if (shot) checks.push(await checkPage(page, 'receipt-phone', path.join(SHOTS, 'phone')));
   await page.context().close();
@@ -91,7 +91,7 @@ describe('ballot pages in the browser (issue 15)', () => {
     // 核对我的投票 on a phone: found, never the choice.
     const voter = await logInAs(browser, PHONE, w.s.base, 'm0002', DEMO_PASSWORD);
     await voter.goto(`${w.s.base}/ballots/${id}/verify`);
-    await voter.getByLabel('核对码').fill(receipts[1]!);
+    await voter.getByLabel('回执码').fill(receipts[1]!);
     await voter.getByRole('button', { name: '核对' }).click();
     await voter.getByText(/已计入：第 \d 张/).waitFor();
     expect(await voter.locator('main').textContent()).not.toContain('反对');
