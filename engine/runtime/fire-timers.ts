@@ -15,7 +15,7 @@ import os from 'node:os';
 import { constructsAt } from '../constructs/index.ts';
 import { isLvzError } from '../errors.ts';
 import {
-  lockInstance, appendEvent, claimTimer, dueTimers, leaseDueTimers, markOverdue, recordTimerFailure, writeTx, type TimerRow,
+  lockInstance, appendEvent, claimTimer, dueTimers, leaseDueTimers, markOverdue, recordTimerFailure, truncateWal, writeTx, type TimerRow,
 } from '../store/process/index.ts';
 import { isPostgres } from '../store/db.ts';
 import { openWorking, persist, send, settle } from './advance.ts';
@@ -71,6 +71,8 @@ export async function fireDueTimers(rc: RuntimeContext, now: Date, onError?: (e:
         if (await fireOne(rc, t, now, leased)) {
           fired++;
           counts.fired++;
+          // As a chair's close does (runtime/ballots/close.ts): the deleted envelopes and salt leave the WAL.
+          if (t.kind === 'ballot_close') await truncateWal(rc.db).catch(() => undefined);
         }
         progressed = true;
       } catch (e) {

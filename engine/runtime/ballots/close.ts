@@ -7,7 +7,7 @@ import type { Knex } from 'knex';
 import { LvzError } from '../../errors.ts';
 import type { Actor } from '../../model/actor.ts';
 import {
-  appendEvent, ballotsOfSet, castsOf, closeBallotRow, countVoted, envelopesOf, insertCasts, lockInstance, secureDelete, truncateWal, writeTx,
+  appendEvent, ballotsOfSet, castsOf, closeBallotRow, countVoted, envelopesOf, insertCasts, lockBallot, lockInstance, secureDelete, truncateWal, writeTx,
   type BallotRow, type InstanceRow,
 } from '../../store/process/index.ts';
 import { openWorking, persist, send, settle } from '../advance.ts';
@@ -74,6 +74,9 @@ async function closeOne(rc: RuntimeContext, tx: Knex, row: BallotRow, by: { how:
  * `data.<id>` (a list, one per item, with `items:`) and sends the machine `closed`.
  */
 export async function closeSet(rc: RuntimeContext, tx: Knex, inst: InstanceRow, setId: string, by: { how: 'chair' | 'deadline'; actor?: Actor; reason: string | null }): Promise<{ ballotId: string; seal: Seal }[]> {
+  // PostgreSQL: the row locks wait for every cast in flight (each holds its ballot row `for share`)
+  // and keep new ones out, so the envelopes read below are all there will be.
+  for (const b of await ballotsOfSet(tx, setId)) await lockBallot(tx, b.id);
   const set = await ballotsOfSet(tx, setId);
   if (set.length === 0 || set.some((b) => b.status !== 'open')) {
     const draft = set.some((b) => b.status === 'draft');

@@ -8,7 +8,8 @@ import type { StateDef } from '../../dsl/types.ts';
 import { dropDraftBallots, insertBallots, openBallotIds, openBallotsOfWorkflow, type NewBallot } from '../../store/process/index.ts';
 import type { EnterInput } from '../entry-rows.ts';
 import { celVars, exprOf } from '../machine.ts';
-import { selectPeople, type PeopleSelector } from '../directory/select.ts';
+import { selectMembers, type SelectorValues } from '../directory/select.ts';
+import type { Selector } from '../../model/selector.ts';
 import type { DirectorySnapshot } from '../directory/snapshot.ts';
 import type { StoredBallot } from './stored.ts';
 import { ballotCore } from '../../constructs/index.ts';
@@ -20,19 +21,18 @@ function evalIn(e: EnterInput, dir: DirectorySnapshot, src: string, item?: unkno
   return exprOf(e.wf, src).evaluate(celVars(e.ctx, e.event, item === undefined ? {} : { item }), { directory: dir });
 }
 
-function resolved(e: EnterInput, dir: DirectorySnapshot, sel: ElectorateSelector): PeopleSelector {
-  const text = (src: string | undefined): string | undefined => {
+/** The electorate's selector (the shapes group steps use) and its expressions' values, evaluated once. */
+function resolved(e: EnterInput, dir: DirectorySnapshot, sel: ElectorateSelector): { selector: Selector; values: SelectorValues } {
+  const text = (src: string | undefined): string | null | undefined => {
     if (src === undefined) return undefined;
     const v = evalIn(e, dir, src);
-    return typeof v === 'string' ? v : undefined;
+    return typeof v === 'string' && v !== '' ? v : null;
   };
-  if ('group' in sel) return sel;
-  if ('role' in sel) return { role: sel.role, ...(sel.district !== undefined && { district: text(sel.district) ?? '' }) };
-  if ('deputies' in sel) {
-    return { deputies: { ...(sel.deputies.level !== undefined && { level: sel.deputies.level }), ...(sel.deputies.district !== undefined && { district: text(sel.deputies.district) ?? '' }) } };
-  }
+  if ('group' in sel) return { selector: sel, values: {} };
+  if ('role' in sel) return { selector: sel, values: { district: text(sel.district) } };
+  if ('deputies' in sel) return { selector: sel as Selector, values: { district: text(sel.deputies.district) } };
   const v = evalIn(e, dir, sel.each);
-  return { each: (Array.isArray(v) ? v : [v]).filter((u): u is string => typeof u === 'string') };
+  return { selector: { each: sel.each, as: 'person' }, values: { list: Array.isArray(v) ? v : [v] } };
 }
 
 function unassigned(s: StateDef, what: string): LvzError {
@@ -55,7 +55,8 @@ function itemsOf(e: EnterInput, dir: DirectorySnapshot, s: StateDef, def: Ballot
 export async function createBallots(e: EnterInput, s: StateDef): Promise<void> {
   const def = s.ballot!;
   const dir = e.dir ?? await e.rc.snapshot(e.tx);
-  const electorate = selectPeople(dir, resolved(e, dir, def.electorate)).map((p) => p.id);
+  const { selector, values } = resolved(e, dir, def.electorate);
+  const electorate = [...new Set(selectMembers(selector, values, dir).map((m) => m.assigneeId).filter((id): id is string => id !== null))].sort();
   if (electorate.length === 0) throw unassigned(s, '表决人（应到人数为 0）');
   const setId = randomUUID();
   const rows: NewBallot[] = itemsOf(e, dir, s, def).map((it, i) => {

@@ -110,5 +110,5 @@ describe('lvzhi verify', () => {
     await db('ballots').where({ id: secret! }).update({ definition: def });
     r = await verify();
     expect(r.code).toBe(0);
-  });
+  }, 120_000); // eight runs of the command, each a fresh node process
 });

@@ -118,6 +118,22 @@ describe('ballots under load and in secret', () => {
     expect(Number((await db('idempotency_keys').count({ n: '*' }).first())!.n)).toBe(0);
   });
 
+  it('a close while casts are in flight: every vote acknowledged is counted, every other is told the ballot closed', async () => {
+    const { ballotIds: [id] } = await toBallot(w, 'vote-secret');
+    await opened(w, id!, 200);
+    const casts = w.members.map((m, i) => w.h.engine.castBallot(m, id!, choiceOf(i)));
+    await Promise.allSettled(casts.slice(0, 20));
+    const close = w.h.engine.closeBallot(w.chair, id!);
+    const results = await Promise.allSettled(casts);
+    const { seals } = await close;
+    const ok = results.filter((r) => r.status === 'fulfilled').length;
+    const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => (r.reason as { code: string }).code);
+    expect(new Set(refused).size <= 1 && refused.every((c) => c === 'LVZ_BALLOT_NOT_OPEN')).toBe(true);
+    expect(seals[0]!.seal.count).toBe(ok);
+    expect(Number((await db('ballot_electorate').where({ ballot_id: id!, has_voted: true }).count({ n: '*' }).first())!.n)).toBe(ok);
+    expect(Number((await db('ballot_casts').where({ ballot_id: id! }).count({ n: '*' }).first())!.n)).toBe(ok);
+  });
+
   it('the same search finds the link on a named ballot (so it is a search that can fail)', async () => {
     const { ballotIds: [id] } = await toBallot(w, 'vote-named');
     await opened(w, id!, 200);
