@@ -16,6 +16,7 @@ export type { SpawnDef } from './spawn/index.ts';
 export type { GroupStepFields } from './group/index.ts';
 /** A group step's pure parts (the completion rule, counts as tally) for dsl/normalise.ts and runtime/group/. */
 export * as groupCore from './group/index.ts';
+export type { BallotStepDef } from './ballot/index.ts';
 /** The ballot core (kinds, rules, tally, hash chain, receipts) for the runtime and the server's views. */
 export * as ballotCore from './ballot/index.ts';
 

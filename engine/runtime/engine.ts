@@ -49,6 +49,8 @@ import { sweepExpiredKeys } from './idempotency.ts';
 import { FIRST_ADMIN_HINT, firstAdminProbe } from './first-admin.ts';
 import { isRehearsalDatabase } from './rehearsal.ts';
 import type { RehearsalAnchor } from './clock.ts';
+import { buildBallotOps } from './ballots/index.ts';
+import { secretWarnings } from './ballots/envelope.ts';
 
 /** How the install was started: demo accounts, the rehearsal clock's anchor (engine/index.ts). */
 export interface InstallOptions {
@@ -201,7 +203,7 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>, lo
     uploadAll: (actor, target, files) => uploadAll(rc, actor, target, files),
     file: (actor, id) => fileFor(rc, actor, id),
 
-    warnings: async () => [...unloadableWarnings(rc.registry), ...await calendarWarnings(rc), ...await installWarnings(rc, install, needsFirstAdmin)],
+    warnings: async () => [...unloadableWarnings(rc.registry), ...await calendarWarnings(rc), ...await installWarnings(rc, install, needsFirstAdmin), ...secretWarnings(rc.dataDir, install.demo)],
     needsFirstAdmin,
     directoryApply: (who, set, opts) => applyDirectoryChanges(rc, who, set, opts),
     directoryImport: buildDirectoryImport(rc),
@@ -228,6 +230,7 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>, lo
     calendar: calendarAdmin(rc),
     studio: buildStudio(rc),
     directory: buildDirectoryAdmin(rc),
+    ...buildBallotOps(rc),
     // Through the read connections: on SQLite they never queue behind the one writer, so a long
     // write does not make the process look unready; on PostgreSQL they are the same pool.
     ping: () => ping(rc.reads, PING_MS),

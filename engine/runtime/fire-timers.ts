@@ -15,13 +15,14 @@ import os from 'node:os';
 import { constructsAt } from '../constructs/index.ts';
 import { isLvzError } from '../errors.ts';
 import {
-  lockInstance, appendEvent, claimTimer, dueTimers, leaseDueTimers, markOverdue, recordTimerFailure, writeTx, type TimerRow,
+  lockInstance, appendEvent, claimTimer, dueTimers, leaseDueTimers, markOverdue, recordTimerFailure, truncateWal, writeTx, type TimerRow,
 } from '../store/process/index.ts';
 import { isPostgres } from '../store/db.ts';
 import { openWorking, persist, send, settle } from './advance.ts';
 import { workflowOf, type RuntimeContext } from './runtime-context.ts';
 import { takeReport } from './spawn-report.ts';
 import { closeByDeadline } from './group/closed.ts';
+import { closeByDeadline as closeBallotByDeadline } from './ballots/close.ts';
 
 /** This process, as lease_owner shows it: host and pid. */
 export const TIMER_OWNER = `${os.hostname()}:${process.pid}`.slice(-64);
@@ -72,6 +73,8 @@ export async function fireDueTimers(rc: RuntimeContext, now: Date, onError?: (e:
         if (await fireOne(rc, t, now, leased)) {
           fired++;
           counts.fired++;
+          // As a chair's close does (runtime/ballots/close.ts): the deleted envelopes and salt leave the WAL.
+          if (t.kind === 'ballot_close') await truncateWal(rc.db).catch(() => undefined);
         }
         progressed = true;
       } catch (e) {
@@ -123,6 +126,12 @@ async function fireOne(rc: RuntimeContext, t: TimerRow, now: Date, leased: boole
     if (inst.state !== t.state || (inst.snapshot.visits[t.state] ?? 0) !== t.visit) return true;
     const group = t.payload.group as string | undefined;
     const base = { instanceId: inst.id, at: now.toISOString(), actorId: null, onBehalfOf: null, taskId: t.taskId, fromState: inst.state };
+    // A ballot's own deadline (closes.after) closes its sitting, which writes rows of its own
+    // (runtime/ballots/close.ts): more than the TimerPorts a construct is handed.
+    if (t.kind === 'ballot_close') {
+      await closeBallotByDeadline(rc, tx, inst, String(t.payload.set));
+      return true;
+    }
     // The construct that asked for the timer says what it does (a deadline's: constructs/deadline/runtime.ts).
     const construct = constructsAt().find((c) => c.timerKinds?.includes(t.kind));
     if (!construct?.timerFired) throw new Error(`no construct fires a timer of kind ${t.kind}`);

@@ -32,6 +32,10 @@ const SUMMARIES: Record<string, string> = {
   'spawn.ignored': '子流程结果未写回',
   'group.answered': '答复',
   'group.closed': '征求意见结束',
+  'ballot.attendance': '表决签到',
+  'ballot.opened': '开始表决',
+  'ballot.cast': '记名投票',
+  'ballot.closed': '表决结束',
 };
 
 export interface HistoryViewer {

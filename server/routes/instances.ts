@@ -3,6 +3,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LvzError, isLvzError } from '../../engine/errors.ts';
 import type { Actor, GroupProgress, SpawnedStep } from '../../engine/runtime/types.ts';
+import { ballotLinks } from '../ballot-view.ts';
 import { statusOf } from '../error-status.ts';
 import { pageNumber, readFormPost } from '../form-post.ts';
 import { formatDateTime } from '../render.ts';
@@ -89,9 +90,11 @@ export async function instanceRoutes(app: FastifyInstance): Promise<void> {
     const q = (request.query ?? {}) as ProgressParams;
     const unit = clean(q.unit, 64);
     const view = await app.engine.instance(actor, id, unit ? { unit, page: pageNumber(q.page) } : {});
+    const ballots = await app.engine.ballotsOf(actor, id);
     reply.header('Content-Security-Policy', cspAllowingStylesOf(view.diagram.svg));
     return reply.page('instance', {
       failed,
+      ballots: ballotLinks(t, ballots),
       ...(failed && { panelErrors: [{ id: `i-${failed.action}-reason`, message: failed.message }] }),
       title: view.summary.title,
       view,

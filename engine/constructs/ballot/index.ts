@@ -1,5 +1,7 @@
-// index.ts: the ballot construct's pure core (docs/ballots.md), registered in ../index.ts. The DSL hooks and the runtime
-// effects come with the DSL and runtime parts of issue 15; callers outside this folder reach it through the registry.
+// index.ts: the ballot construct (docs/ballots.md), registered in ../index.ts: `ballot:` under a state, and
+// its pure core (kinds, rules, tally, hash chain, receipts), which callers outside this folder reach as
+// `ballotCore` through the registry. Its runtime (sittings, casts, envelopes, close) is engine/runtime/ballots/,
+// above the store it writes to.
 
 export type * from './types.ts';
 export { FOR_AGAINST } from './types.ts';
@@ -9,8 +11,19 @@ export { validateCast } from './validate-cast.ts';
 export { tally } from './tally.ts';
 export { castDigest, chainCasts, genesisDigest, orderForChain, sealOf, verifyChain } from './chain.ts';
 export { findReceipt, normalizeReceiptCode, receiptCode, receiptDigest } from './receipt.ts';
+export { coreBallot, type BallotStepDef, type ElectorateSelector } from './step.ts';
 
 import type { Construct } from '../types.ts';
+import { ballotExprs, ballotSchema, checkBallotStep, normaliseBallot, type BallotStepDef } from './step.ts';
 
-/** The registry entry: no YAML key is read yet (the DSL hooks of `ballot:` come with issue 15's ballot part). */
-export const ballot: Construct<'ballot', never, never> = { key: 'ballot', sites: [] };
+export const ballot: Construct<'ballot', BallotStepDef, 'state'> = {
+  key: 'ballot',
+  sites: ['state'],
+  stateSchema: ballotSchema,
+  normalise: normaliseBallot,
+  checks: checkBallotStep,
+  exprSites: ballotExprs,
+  // Closing the sitting (the chair, or closes.after) sends it: no button, and the step is not stuck.
+  systemEvents: () => ['closed'],
+  diagramLine: (b) => `表决（${b.secret ? '无记名' : '记名'}${b.items ? '，逐项' : ''}）`,
+};

@@ -23,6 +23,7 @@ import { instanceNumbers } from './018_instance_numbers.ts';
 import { returnedTasks } from './019_returned_tasks.ts';
 import { groupSteps } from './020_group_steps.ts';
 import { spawnChildren } from './022_spawn_children.ts';
+import { ballots } from './021_ballots.ts';
 
 export type { Migration } from './migration.ts';
 
@@ -48,4 +49,5 @@ export const migrations: Record<string, Migration> = {
   '019_returned_tasks': returnedTasks,
   '020_group_steps': groupSteps,
   '022_spawn_children': spawnChildren,
+  '021_ballots': ballots,
 };

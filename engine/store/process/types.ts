@@ -6,7 +6,8 @@ export type InstanceStatus = 'draft' | 'active' | 'completed' | 'cancelled' | 't
 export type TaskStatus = 'open' | 'done' | 'cancelled' | 'waiting';
 export type TaskKind = 'task' | 'cc' | 'delegated' | 'signer';
 /** `report`: a spawned child ended; its parent takes the report-back (runtime/spawn.ts). */
-export type TimerKind = 'deadline' | 'remind' | 'escalate' | 'report';
+/** `ballot_close`: a ballot's closes.after (runtime/ballots/close.ts). */
+export type TimerKind = 'deadline' | 'remind' | 'escalate' | 'report' | 'ballot_close';
 
 /** What is persisted of the xstate snapshot besides the business data (kept in its own column). */
 export interface StoredSnapshot {

@@ -1,0 +1,46 @@
+// step.test.ts: `ballot:` in a workflow: compiled with its defaults, its expressions, its checks at
+// their lines, and the core ballot a step makes (dsl fixtures hold the error positions; this the values).
+
+import { describe, expect, it } from 'vitest';
+import { coreBallot } from '../../../../engine/constructs/ballot/index.ts';
+import { compileWorkflow } from '../../../../engine/dsl/compile.ts';
+import { shippedForms } from '../../dsl/load-shipped.ts';
+
+const forms = shippedForms();
+
+function compiled(ballot: string, on = 'on: { closed: done }') {
+  const text = `id: fx-b\nversion: 1\ntitle: 表决\nroles: [staff, leader]\nrecord: suggestion\ninitial: vote\nstates:\n  vote:\n    ballot:\n${ballot.split('\n').map((l) => `      ${l}`).join('\n')}\n    ${on}\n  done: { final: true }\n`;
+  return compileWorkflow(text, 'fx-b.yaml', { forms });
+}
+
+describe('ballot: in a workflow', () => {
+  it('fills the defaults: secret, results at close; a score range 0–100 by 1', () => {
+    const r = compiled('id: score\nkind: score\nelectorate: { role: staff }\nquorum: none\npass: none\nchair: [leader]');
+    if (!r.ok) throw new Error(r.errors.map((e) => e.message).join('\n'));
+    const b = r.workflow.def.states.vote!.ballot!;
+    expect(b).toMatchObject({ id: 'score', kind: 'score', secret: true, results: 'at_close', electorate: { role: 'staff' }, chair: ['leader'] });
+    expect(coreBallot(b, 'row-id', 33)).toEqual({ id: 'row-id', kind: 'score', secret: true, members: 33, quorum: 'none', pass: 'none', min: 0, max: 100, step: 1 });
+  });
+
+  it('compiles its expressions (items, item_title over item, a district) and reads closes.after', () => {
+    const r = compiled("id: roster\nkind: rating\nscale: [满意, 基本满意, 不满意]\nelectorate: { role: staff, district: data.title }\nquorum: none\npass: none\nchair: [leader]\nitems: \"['甲', '乙']\"\nitem_title: \"item + '履职情况'\"\ncloses: { after: 30 minutes }");
+    if (!r.ok) throw new Error(r.errors.map((e) => e.message).join('\n'));
+    const b = r.workflow.def.states.vote!.ballot!;
+    expect(b.closes?.after).toMatchObject({ amount: 30, unit: 'minutes' });
+    for (const src of ["['甲', '乙']", "item + '履职情况'", 'data.title']) expect(r.workflow.exprs.has(src)).toBe(true);
+  });
+
+  it('refuses an unknown key (schema) and a key of another kind (check), each at its line', () => {
+    const r = compiled('id: v\nkind: for_against\nscale: [好, 差]\nelectorate: { group: g }\nquorum: none\npass: none\nchair: [leader]\ncolour: red');
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors.map((e) => `${e.code} ${e.where?.line}`).sort()).toEqual(['LVZ_BALLOT_BAD_DEFINITION 12', 'LVZ_DSL_SCHEMA 17']);
+  });
+
+  it('a step whose ballot closes nowhere', () => {
+    const r = compiled('id: v\nkind: for_against\nelectorate: { group: g }\nquorum: none\npass: none\nchair: [leader]', 'on: { other: done }');
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors.map((e) => [e.code, e.message])).toContainEqual(['LVZ_BALLOT_BAD_DEFINITION', expect.stringMatching(/没有 on: closed/)]);
+  });
+});
