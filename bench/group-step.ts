@@ -224,10 +224,14 @@ export async function measureGroupSteps(mode: 'group' | 'for_each' = 'group', ru
   }
 }
 
+/** The result in one line, as run.ts logs it. */
+export function groupLine(r: GroupBenchResult): string {
+  return `group step (${r.mode}): enter ${r.members} members, median ${r.enterMedianMs.toFixed(0)} ms of ${r.enterMs.map((x) => x.toFixed(0)).join(', ')}; `
+    + `a member's completion ${r.memberMedianMs.toFixed(1)} ms vs a single task's ${r.singleMedianMs.toFixed(1)} ms (medians of ${r.memberMs.length}): ${(r.memberMedianMs / r.singleMedianMs).toFixed(2)}×`;
+}
+
 async function main(): Promise<void> {
-  const r = await measureGroupSteps(process.env.GROUP_MODE === 'for_each' ? 'for_each' : 'group');
-  console.log(`enter a step for ${r.members} (${r.mode}): median ${r.enterMedianMs.toFixed(0)} ms of ${r.enterMs.map((x) => x.toFixed(0)).join(', ')}`);
-  console.log(`member completion at ${r.members}: median ${r.memberMedianMs.toFixed(1)} ms; single task: median ${r.singleMedianMs.toFixed(1)} ms; ratio ${(r.memberMedianMs / r.singleMedianMs).toFixed(2)}`);
+  console.log(groupLine(await measureGroupSteps(process.env.GROUP_MODE === 'for_each' ? 'for_each' : 'group')));
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) await main();

@@ -21,6 +21,7 @@ import { keptPart, renderReport, submitRatio, type RunInfo } from './report.ts';
 import { seedBench, type SeedResult } from './seed.ts';
 import { openDb } from '../engine/store/db.ts';
 import { ROOT, startBare, startLvzhi, type Child } from './servers.ts';
+import { groupLine, measureGroupSteps } from './group-step.ts';
 
 function envNumber(name: string, fallback: number, min: number): number {
   const raw = process.env[name];
@@ -183,10 +184,13 @@ async function main(): Promise<void> {
       for (const m of p.summary.modules.slice(0, 12)) log(`  ${m.module.padEnd(40)} ${(100 * m.share).toFixed(1).padStart(5)} %`);
       for (const f of p.summary.functions.slice(0, 25)) log(`  ${(f.fn + ' ' + f.module).padEnd(60)} ${(100 * f.share).toFixed(1).padStart(5)} %`);
     }
+    // Issue 15's group-step targets, in process on a database of their own (bench/group-step.ts).
+    const group = only && !only.has('group') ? undefined : await measureGroupSteps();
+    if (group) log(groupLine(group));
     if (only || !bare) return; // a partial run: printed above, no report
 
     const profile = process.env.BENCH_PROFILE === '0' ? undefined : await profileSubmit(dataDir, seed, cursor);
-    const run: RunInfo = { started, config, seed, bare, scenarios, serverPeakRssMb, profile, loadBefore };
+    const run: RunInfo = { started, config, seed, bare, scenarios, serverPeakRssMb, profile, loadBefore, ...(group && { group }) };
     const report = path.resolve(ROOT, process.env.BENCH_REPORT ?? 'docs/benchmarks.md');
     fs.writeFileSync(report, renderReport(run, keptPart(report)));
     log(`report: ${path.relative(ROOT, report)}`);

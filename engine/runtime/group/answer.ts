@@ -20,6 +20,14 @@ function closedMeanwhile(taskId: string): LvzError {
   return new LvzError('LVZ_RUN_TASK_CLOSED', '这一步已经结束（意见已够、提前结束或期限已到），您的意见没有计入：请刷新页面查看结果', { params: { taskId } });
 }
 
+/** Waits for every write, then fails with the first failure (a rollback must not race a running statement). */
+async function allFinished<T extends unknown[]>(...writes: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const settled = await Promise.allSettled(writes);
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as T;
+}
+
 export interface Answered { instanceId: string; state: string; stateTitle: string }
 
 export async function answerMember(rc: RuntimeContext, tx: Knex, actor: Actor, l: Loaded, input: CompleteInput): Promise<Answered> {
@@ -38,21 +46,26 @@ export async function answerMember(rc: RuntimeContext, tx: Knex, actor: Actor, l
   const answer: Record<string, unknown> = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
   if (opinion) answer.opinion = opinion;
   const now = rc.now().toISOString();
-  const done = await updateTask(tx, task.id, {
-    status: 'done', outcome: input.event, answer, completedAt: now, completedBy: actor.userId, onBehalfOf: l.acting.onBehalfOf ?? null,
-  }, 'open');
+  const key = keyOf(inst, s, g, task.visit);
+  // The task, the counts and the event go out together: one wait for the database instead of three.
+  // Any failure is thrown once all have finished, and the transaction undoes the others.
+  const [done, counts, attached] = await allFinished(
+    updateTask(tx, task.id, {
+      status: 'done', outcome: input.event, answer, completedAt: now, completedBy: actor.userId, onBehalfOf: l.acting.onBehalfOf ?? null,
+    }, 'open'),
+    countAnswer(tx, key, index),
+    attachFiles(tx, inst.id, fileIds, uploaders),
+    appendEvent(tx, {
+      instanceId: inst.id, at: now, actorId: actor.userId, onBehalfOf: l.acting.onBehalfOf ?? null, type: 'group.answered',
+      taskId: task.id, fromState: inst.state, toState: inst.state,
+      payload: { group: g.id, event: input.event, label: g.outcomes[index]!.label, ...(opinion && { opinion }) },
+    }),
+  );
   if (!done) throw new LvzError('LVZ_RUN_TASK_CLOSED', '这项任务刚刚已被办理：请刷新待办列表查看最新情况', { params: { taskId: task.id } });
-  if ((await attachFiles(tx, inst.id, fileIds, uploaders)) < new Set(fileIds).size) {
+  if (!counts) throw closedMeanwhile(task.id);
+  if (attached < new Set(fileIds).size) {
     throw new LvzError('LVZ_RUN_CONFLICT', '有附件已超过保留时间被清理：请重新上传附件后再提交', { params: { taskId: task.id } });
   }
-  const key = keyOf(inst, s, g, task.visit);
-  const counts = await countAnswer(tx, key, index);
-  if (!counts) throw closedMeanwhile(task.id);
-  await appendEvent(tx, {
-    instanceId: inst.id, at: now, actorId: actor.userId, onBehalfOf: l.acting.onBehalfOf ?? null, type: 'group.answered',
-    taskId: task.id, fromState: inst.state, toState: inst.state,
-    payload: { group: g.id, event: input.event, label: g.outcomes[index]!.label, ...(opinion && { opinion }) },
-  });
   const ctx = { data: inst.data, tally: { ...inst.snapshot.tally, [g.id]: groupCore.tallyOf(g.outcomes, counts) }, visits: inst.snapshot.visits };
   const holds = isTrue(exprOf(wf, g.complete_expr!), celVars(ctx, { type: 'task.done', actor: who }));
   // Exactly one transaction marks the row closed; it alone moves the instance on.
