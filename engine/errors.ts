@@ -18,6 +18,7 @@ export const CODES = {
   LVZ_DSL_FIELD_NOT_EDITED: 'a step requires a field, or puts a rule\'s error on one, that it does not let the user edit',
   LVZ_DSL_DECISION_CONFLICT: 'a button sets a field that the same step lets the user edit, so the two can disagree',
   LVZ_DSL_BAD_WAIT_FOR: 'a task group waits for (wait_for) a group its step does not have, for itself, or for a group that waits for it',
+  LVZ_DSL_BAD_GROUP: 'a group step names no one or two kinds of member in to:, has more than 8 outcomes, offers 退回 or 加签, or closes by an undeclared role',
   LVZ_DIR_ROLE_DUPLICATE: 'directory/roles.yaml declares the same role id twice',
   LVZ_DIR_ROLE_BUILTIN_MISSING: 'directory/roles.yaml lacks a role the engine itself needs (admin, handling_unit)',
   LVZ_DIR_INVALID: 'a directory change (an import, a 通讯录 edit) has rows that cannot be stored; params.problems names each by sheet and line',

@@ -2,6 +2,7 @@
 
 import type { WorkflowDef } from './types.ts';
 import { deadlinesOf, groupsOf, transitionsOf } from './walk.ts';
+import { groupExprSites } from '../constructs/group/index.ts';
 
 /** Variables every expression sees at run time (docs/dsl.md, "Expressions"). */
 export const EXPR_VARS = ['data', 'tally', 'visits', 'actor', 'event'] as const;
@@ -44,6 +45,7 @@ export function exprSites(wf: WorkflowDef): ExprSite[] {
     add(group.org, `${path}/org`, vars);
     if (group.assignee !== 'initiator') add(group.assignee, `${path}/assignee`, vars);
     group.rules.forEach((r, i) => add(r.check, `${path}/rules/${i}/check`, RULE_VARS));
+    if (group.to && group.complete_expr) for (const e of groupExprSites(group.to, group.complete_expr, path)) add(e.source, e.path);
   }
   for (const { deadline, path } of deadlinesOf(wf)) {
     deadline.after.forEach((c, i) => add(c.when, `${path}/after/${i}/when`));

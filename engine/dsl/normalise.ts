@@ -6,6 +6,7 @@
 import { parseDuration } from '../calendar/index.ts';
 import { LvzError, isLvzError } from '../errors.ts';
 import type { Source } from '../yaml/source.ts';
+import { groupStepFields, groupTaskRaw } from '../constructs/group/index.ts';
 import { toPointer } from '../yaml/source.ts';
 import type {
   CompleteWhen,
@@ -86,6 +87,9 @@ function normaliseState(name: string, s: Raw, dur: Dur): StateDef {
     state.tasks = (s.tasks as Raw[]).map((g, i) => normaliseGroup(g, g.id, [...base, 'tasks', i], state, dur));
   } else if (s.task) {
     state.tasks = [normaliseGroup(s.task, 'main', [...base, 'task'], state, dur)];
+  } else if (s.group) {
+    const g = normaliseGroup(groupTaskRaw(s.group), name, [...base, 'group'], state, dur);
+    state.tasks = [{ ...g, ...groupStepFields(s.group, name, g.outcomes) }];
   }
   return state;
 }
@@ -178,5 +182,5 @@ function normaliseDeadline(d: Raw, path: (string | number)[], dur: Dur): Deadlin
         }));
   const remindRaw: string[] = d.remind === undefined ? [] : typeof d.remind === 'string' ? [d.remind] : d.remind;
   const remind = remindRaw.map((r, i) => dur(r, typeof d.remind === 'string' ? [...path, 'remind'] : [...path, 'remind', i]));
-  return { after, remind, ...(d.escalate !== undefined && { escalate: d.escalate }) };
+  return { after, remind, ...(d.escalate !== undefined && { escalate: d.escalate }), ...(d.close === true && { close: true }) };
 }

@@ -6,6 +6,7 @@
 // editor shows while an admin types.
 
 import { ORG_KINDS, TASK_ACTIONS } from './types.ts';
+import { groupSchema } from '../constructs/group/index.ts';
 
 type Schema = Record<string, unknown>;
 
@@ -95,6 +96,7 @@ const deadline = (description: string): Schema => ({
       items: duration('Remind this long before the deadline'),
     },
     escalate: name('Event (a key of on:) sent when the deadline passes; without it the step is only marked overdue'),
+    close: { type: 'boolean', description: 'At a group step: the deadline closes the group (open tasks cancelled, done sent)' },
   },
 });
 
@@ -225,6 +227,7 @@ const state: Schema = {
     final: { type: 'boolean', description: 'The process ends here' },
     task: task,
     tasks: { type: 'array', description: 'Parallel task groups', minItems: 1, items: group },
+    group: groupSchema(taskProps),
     deadline: deadline('Deadline of the whole step'),
     set: celMap('Fields set on entry: field -> CEL value'),
     on: {

@@ -7,6 +7,7 @@ import type { CompiledExpr } from '../expr/index.ts';
 import type { LvzError } from '../errors.ts';
 import type { Source } from '../yaml/source.ts';
 import type { DurationSpec } from '../model/duration.ts';
+import type { GroupStepFields } from '../constructs/group/index.ts';
 
 /** Office task actions a step can switch on (DOMAIN.md, "Office conventions"). */
 export const TASK_ACTIONS = [
@@ -107,6 +108,10 @@ export interface TaskGroupDef extends TaskDef {
   deadline?: DeadlineDef;
   /** Source position (JSON pointer) of this group: `/states/<s>/task` or `/states/<s>/tasks/<i>`. */
   path?: string;
+  /** A `group:` step (engine/constructs/group): who is asked, close_by and the rule as CEL over tally. */
+  to?: GroupStepFields['to'];
+  close_by?: string[];
+  complete_expr?: string;
 }
 
 export interface TransitionDef {
@@ -134,6 +139,8 @@ export interface DeadlineDef {
   remind: DurationSpec[];
   /** Event sent to the machine when the deadline passes (an `on:` key), or none: just marked overdue. */
   escalate?: string;
+  /** A group step's deadline closes its group (docs/group-steps.md): open tasks cancelled, `done` sent. */
+  close?: boolean;
 }
 
 export interface StateDef {

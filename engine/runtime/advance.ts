@@ -10,7 +10,7 @@ import type { AnyMachineSnapshot } from 'xstate';
 import type { CompiledWorkflow, StateDef, TaskGroupDef } from '../dsl/types.ts';
 import { LvzError } from '../errors.ts';
 import {
-  appendEvent, cancelOpenTasks, cancelTimers, insertInstance, tasksOfVisit, updateInstance,
+  appendEvent, cancelOpenTasks, cancelTimers, closeGroupsOfState, insertInstance, tasksOfVisit, updateInstance,
   type InstanceRow, type TaskRow,
 } from '../store/process/index.ts';
 import { createCopies, createWork, type EnterInput } from './entry-rows.ts';
@@ -21,6 +21,7 @@ import {
 } from './machine.ts';
 import { stateOf, workflowOf, type RuntimeContext } from './runtime-context.ts';
 import type { DirectorySnapshot } from './directory/snapshot.ts';
+import { loadGroupTally } from './group/tally.ts';
 
 export interface Working {
   rc: RuntimeContext;
@@ -73,6 +74,7 @@ async function applyEffects(w: Working, effects: Effect[], event?: RunEvent): Pr
     if (eff.type === 'left') {
       await cancelOpenTasks(w.tx, w.inst.id, eff.state);
       await cancelTimers(w.tx, w.inst.id, eff.state);
+      if (stateOf(w.wf, eff.state).tasks.some((g) => g.to)) await closeGroupsOfState(w.tx, w.inst.id, eff.state, w.now.toISOString());
     } else if (eff.type === 'entered') {
       const s = stateOf(w.wf, eff.state);
       await createCopies(enterInput(w, event), s);
@@ -116,9 +118,13 @@ export function isGroupComplete(g: TaskGroupDef, tasks: TaskRow[]): boolean {
 }
 
 export async function areGroupsComplete(w: Working, s: StateDef): Promise<boolean> {
+  // Group steps are read from their counts row (closed or not), never from their thousands of tasks.
+  if (s.tasks.some((g) => g.to) && !(await loadGroupTally(w.tx, w.inst.id, s, contextOf(w)))) return false;
+  const listed = s.tasks.filter((g) => !g.to);
+  if (listed.length === 0) return true;
   const visit = contextOf(w).visits[s.name] ?? 1;
   const tasks = await tasksOfVisit(w.tx, w.inst.id, s.name, visit);
-  return s.tasks.every((g) => isGroupComplete(g, tasks));
+  return listed.every((g) => isGroupComplete(g, tasks));
 }
 
 /** After an event: while the resting state's groups are all complete, raise `done` (bounded). */

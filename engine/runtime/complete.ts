@@ -16,23 +16,16 @@ import { celActor, ensureOpen, ensurePlainText, loadTask, requireReason, type Lo
 import { signerPosition } from './entry-rows.ts';
 import { onceIn } from './idempotency.ts';
 import { ensureNotWaiting } from './wait-for.ts';
+import { answerMember } from './group/answer.ts';
+import { checkOpinion } from './opinion.ts';
+
+export { checkOpinion };
 
 export interface CompleteResult { instanceId: string; state: string; stateTitle: string }
 
 /** A single task whose buttons are the state's own events sends them straight to the machine. */
 export function isEventMode(s: StateDef, g: TaskGroupDef, event: string): boolean {
   return s.tasks.length === 1 && !g.for_each && Object.hasOwn(s.on, event);
-}
-
-export function checkOpinion(g: TaskGroupDef, opinion: string | undefined): string | undefined {
-  const label = g.opinion_label ?? '审批意见';
-  ensurePlainText(opinion, label, 'opinion');
-  const o = (opinion ?? '').trim();
-  if (g.opinion === 'required' && !o) {
-    throw new LvzError('LVZ_RUN_OPINION_REQUIRED', `这一步需要填写${label}：请填写${label}（可从常用语中选择）后再提交`, { params: { label } });
-  }
-  if (o.length > 2000) throw new LvzError('LVZ_RUN_BAD_REQUEST', `${label}不能超过 2000 个字：请精简后再提交`, {});
-  return o || undefined;
 }
 
 function reasonFor(s: StateDef, event: string, reason: string | undefined): string | undefined {
@@ -60,6 +53,8 @@ export async function completeInTx(rc: RuntimeContext, tx: Knex, actor: Actor, t
     const loaded = await loadTask(rc, tx, actor, taskId);
     const { task, inst } = loaded;
     ensureOpen(task, inst);
+    // A group member's answer depends on their task only: no version check, no instance write.
+    if (task.kind === 'task' && groupOf(loaded.wf, task.state, task.grp).to) return answerMember(rc, tx, actor, loaded, input);
     if (input.version !== inst.version) throw conflict();
     if (task.kind === 'delegated') return answerDelegation(rc, tx, actor, loaded, input);
     if (task.kind === 'signer') return finishSigner(rc, tx, actor, loaded, input);

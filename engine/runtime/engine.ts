@@ -22,6 +22,7 @@ import { fileFor, upload, uploadAll } from './files.ts';
 import { fireDueTimers } from './fire-timers.ts';
 import { sweepOrphanUploads } from './orphan-files.ts';
 import { cancelInstance, moveInstance, remindInstance, terminateInstance, withdraw } from './instance-actions.ts';
+import { closeEarly } from './group/close.ts';
 import { ensureStartable, startInstance } from './start.ts';
 import { saveOutOfOffice, settingsActions, settingsView } from './settings.ts';
 import { taskView } from './task-view.ts';
@@ -189,6 +190,7 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>, lo
     terminate: (actor, id, input) => fresh(() => terminateInstance(rc, actor, id, input)),
     move: (actor, id, input) => fresh(() => moveInstance(rc, actor, id, input)),
     remindInstance: (actor, id, message) => fresh(() => remindInstance(rc, actor, id, message)),
+    closeGroup: (actor, id, input) => fresh(() => closeEarly(rc, actor, id, input)),
 
     upload: (actor, target, file) => upload(rc, actor, target, file),
     uploadAll: (actor, target, files) => uploadAll(rc, actor, target, files),

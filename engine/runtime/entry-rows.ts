@@ -13,6 +13,7 @@ import { insertTasks, insertTimers, type TaskRow, type TimerRow } from '../store
 import { celVars, exprOf, type MachineContext, type RunEvent } from './machine.ts';
 import { formOf, type RuntimeContext } from './runtime-context.ts';
 import type { DirectorySnapshot } from './directory/snapshot.ts';
+import { enterGroup } from './group/enter.ts';
 
 export interface EnterInput {
   rc: RuntimeContext;
@@ -110,7 +111,7 @@ function timersFor(e: EnterInput, state: string, visit: number, d: DeadlineDef, 
   };
   const rows: TimerRow[] = [{
     ...base, id: randomUUID(), kind: 'deadline', fireAt: due.at.toISOString(), provisional: due.provisional,
-    payload: { ...(group && { group }), ...(d.escalate && { escalate: d.escalate }) },
+    payload: { ...(group && { group }), ...(d.escalate && { escalate: d.escalate }), ...(d.close && { close: true }) },
   }];
   for (const r of d.remind) {
     const at = reckonSubtract(due.at, r, e.rc.calendar);
@@ -130,10 +131,15 @@ export async function createWork(e: EnterInput, s: StateDef): Promise<number> {
   const stateDue = s.deadline ? dueDate(e, s.deadline) : undefined;
   const tasks: TaskRow[] = [];
   const timers: TimerRow[] = stateDue && s.deadline ? timersFor(e, s.name, visit, s.deadline, stateDue) : [];
+  let asked = 0; // members of group steps, written by enterGroup
   for (const g of s.tasks) {
     const groupDue = g.deadline ? dueDate(e, g.deadline) : undefined;
     if (g.deadline && groupDue) timers.push(...timersFor(e, s.name, visit, g.deadline, groupDue, g.id));
     const due = groupDue ?? stateDue;
+    if (g.to) {
+      asked += await enterGroup(e, s, g, visit, due);
+      continue;
+    }
     itemsOf(e, g).forEach((item, i) => {
       tasks.push(newTask({
         instanceId: e.instanceId, state: s.name, visit, grp: g.id, item, seq: i, title: g.title ?? s.title,
@@ -146,7 +152,7 @@ export async function createWork(e: EnterInput, s: StateDef): Promise<number> {
   }
   await insertTasks(e.tx, tasks);
   await insertTimers(e.tx, timers);
-  return tasks.length;
+  return tasks.length + asked;
 }
 
 /** 抄送 on entry: a read-only row for everyone with one of the roles and every user the list gives. */

@@ -19,6 +19,7 @@ import {
 import { isPostgres } from '../store/db.ts';
 import { openWorking, persist, send, settle } from './advance.ts';
 import { workflowOf, type RuntimeContext } from './runtime-context.ts';
+import { closeByDeadline } from './group/closed.ts';
 
 /** This process, as lease_owner shows it: host and pid. */
 export const TIMER_OWNER = `${os.hostname()}:${process.pid}`.slice(-64);
@@ -120,6 +121,12 @@ async function fireOne(rc: RuntimeContext, t: TimerRow, now: Date, leased: boole
       return true;
     }
     await markOverdue(tx, inst.id, t.state, t.visit, group);
+    // `close: true` at a group step: the deadline closes the group (group.closed), then logs itself.
+    const closedTo = t.payload.close === true ? await closeByDeadline(rc, tx, inst, workflowOf(rc, inst.workflowId, inst.workflowVersion)) : undefined;
+    if (closedTo !== undefined) {
+      await appendEvent(tx, { ...base, type: 'timer.deadline', toState: closedTo, payload: { ...t.payload, timerId: t.id } });
+      return true;
+    }
     const escalate = t.payload.escalate as string | undefined;
     if (!escalate) {
       await appendEvent(tx, { ...base, type: 'timer.deadline', toState: inst.state, payload: { ...t.payload, timerId: t.id } });

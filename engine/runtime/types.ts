@@ -183,6 +183,8 @@ export interface Engine {
   /** 调整办理步骤 (admins): leave the current step, enter `to` afresh; the reason goes into the history. */
   move(actor: Actor, instanceId: string, input: { to: string; reason: string; version: number }): Promise<void>;
   remindInstance(actor: Actor, instanceId: string, message?: string): Promise<void>;
+  /** 提前结束 a group step (its close_by roles only; a reason required): open tasks cancelled, `done` sent. */
+  closeGroup(actor: Actor, instanceId: string, input: { reason: string; version: number }): Promise<void>;
 
   // Files
   upload(actor: Actor, taskIdOrStart: { taskId?: string; workflowId?: string }, file: UploadInput): Promise<StoredFile>;

@@ -4,14 +4,15 @@
 // (persist) and appends one event; informational events append an event and leave the version
 // alone (docs/runtime.md, "One transaction per event"). So for every instance:
 //   version = number of its events − number of informational ones
-// where informational = task.copied (抄送), task.reminded (催办), timer.remind, and a
+// where informational = task.copied (抄送), task.reminded (催办), timer.remind, group.answered (a
+// member's answer at a group step, docs/group-steps.md), and a
 // timer.deadline that escalated nothing (no `escalate` in its payload). Besides, the event `seq`
 // runs 1..n without a gap, the first event is instance.started, and the state the instance rests
 // in is the state its last event left it in, which is also its snapshot's value.
 
 import type { Knex } from 'knex';
 
-const INFORMATIONAL = new Set(['task.copied', 'task.reminded', 'timer.remind']);
+const INFORMATIONAL = new Set(['task.copied', 'task.reminded', 'timer.remind', 'group.answered']);
 
 function bumps(type: string, payload: Record<string, unknown>): boolean {
   if (INFORMATIONAL.has(type)) return false;

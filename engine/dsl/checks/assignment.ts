@@ -11,7 +11,8 @@ export const assignment: Check = (wf, src) => {
   for (const { state, group, path } of groupsOf(wf)) {
     const hasRole = group.role !== undefined;
     const hasAssignee = group.assignee !== undefined;
-    if (hasRole === hasAssignee) {
+    // A group step's to: says who is asked (checked with the group construct).
+    if (hasRole === hasAssignee && !group.to) {
       errors.push(
         new LvzError(
           'LVZ_DSL_SCHEMA',

@@ -19,6 +19,7 @@ import { undeclaredRole } from './undeclared-role.ts';
 import { unknownState } from './unknown-state.ts';
 import { unreachableState } from './unreachable-state.ts';
 import { waitFor } from './wait-for.ts';
+import { checkGroupSteps } from '../../constructs/group/index.ts';
 
 export type { Check, CheckContext } from './types.ts';
 
@@ -41,4 +42,5 @@ export const CHECKS: readonly Check[] = [
   expressions,
   numberFormat,
   waitFor,
+  (_wf, src) => checkGroupSteps(src),
 ];

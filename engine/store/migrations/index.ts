@@ -21,6 +21,7 @@ import { installMode } from './016_install_mode.ts';
 import { directoryData } from './017_directory_data.ts';
 import { instanceNumbers } from './018_instance_numbers.ts';
 import { returnedTasks } from './019_returned_tasks.ts';
+import { groupSteps } from './020_group_steps.ts';
 
 export type { Migration } from './migration.ts';
 
@@ -44,4 +45,5 @@ export const migrations: Record<string, Migration> = {
   '017_directory_data': directoryData,
   '018_instance_numbers': instanceNumbers,
   '019_returned_tasks': returnedTasks,
+  '020_group_steps': groupSteps,
 };

@@ -12,3 +12,4 @@ export { writeStats, writeTx, type WriteStats } from './tx.ts';
 export * from './idempotency.ts';
 export * from './calendar-years.ts';
 export * from './new-definitions.ts';
+export * from './groups.ts';

@@ -20,6 +20,7 @@ function toTask(r: Raw): TaskRow {
     completedBy: (r.completed_by as string | null) ?? null, onBehalfOf: (r.on_behalf_of as string | null) ?? null,
     draft: fromJson(r.draft, null), readAt: (r.read_at as string | null) ?? null, overdue: Boolean(r.overdue),
     dueProvisional: Boolean(r.due_provisional), returned: Boolean(r.returned),
+    answer: fromJson(r.answer, null), unit: (r.unit as string | null | undefined) ?? null,
   };
 }
 
@@ -31,7 +32,7 @@ function toColumns(t: TaskRow): Raw {
     status: t.status, outcome: t.outcome, created_at: t.createdAt, due_at: t.dueAt, completed_at: t.completedAt,
     completed_by: t.completedBy, on_behalf_of: t.onBehalfOf, draft: t.draft ? toJson(t.draft) : null,
     read_at: t.readAt, overdue: t.overdue, due_provisional: t.dueProvisional ?? false,
-    returned: t.returned ?? false,
+    returned: t.returned ?? false, answer: t.answer ? toJson(t.answer) : null, unit: t.unit ?? null,
   };
 }
 
@@ -61,7 +62,7 @@ export async function tasksOfVisit(db: Knex, instanceId: string, state: string, 
     () => db('tasks').where({ instance_id: instanceId, state, visit }).orderBy([{ column: 'seq' }, { column: 'created_at' }]))).map(toTask);
 }
 
-export type TaskPatch = Partial<Pick<TaskRow, 'status' | 'outcome' | 'completedAt' | 'completedBy' | 'onBehalfOf' | 'draft' | 'readAt' | 'overdue' | 'assigneeId' | 'orgId' | 'role' | 'createdAt'>>;
+export type TaskPatch = Partial<Pick<TaskRow, 'status' | 'outcome' | 'completedAt' | 'completedBy' | 'onBehalfOf' | 'draft' | 'readAt' | 'overdue' | 'assigneeId' | 'orgId' | 'role' | 'createdAt' | 'answer'>>;
 
 /** Update a task only if it still has `fromStatus`; returns whether it did (the loser of a race gets false). */
 export async function updateTask(db: Knex, id: string, patch: TaskPatch, fromStatus?: TaskStatus | TaskStatus[]): Promise<boolean> {
@@ -72,7 +73,7 @@ export async function updateTask(db: Knex, id: string, patch: TaskPatch, fromSta
     orgId: 'org_id', role: 'role', createdAt: 'created_at',
   };
   for (const [k, v] of Object.entries(patch)) {
-    if (k === 'draft') cols.draft = v ? toJson(v) : null;
+    if (k === 'draft' || k === 'answer') cols[k] = v ? toJson(v) : null;
     else if (map[k]) cols[map[k]!] = v;
   }
   const statuses = fromStatus === undefined ? [] : Array.isArray(fromStatus) ? fromStatus : [fromStatus];

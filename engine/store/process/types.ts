@@ -61,6 +61,10 @@ export interface TaskRow {
   overdue: boolean;
   /** Made by a 退回 (send-back) into its step (migration 019); 待办 marks it 退回. */
   returned?: boolean;
+  /** A group member's validated fields and opinion, written when their task is done (migration 020). */
+  answer?: Record<string, unknown> | null;
+  /** The unit a group member counts under, fixed at entry: the person's org, or the org itself (migration 020). */
+  unit?: string | null;
 }
 
 export interface EventRow {

@@ -1,0 +1,63 @@
+// checks.ts: what the schema cannot say about a `group:` step, read from the YAML as written, each
+// problem LVZ_DSL_BAD_GROUP with a message saying what to write instead.
+
+import { LvzError } from '../../errors.ts';
+import type { Source } from '../../yaml/source.ts';
+import { q } from '../../yaml/zh.ts';
+import { GROUP_ACTIONS, MAX_OUTCOMES } from './types.ts';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- raw YAML, already shaped by the schema */
+type Raw = Record<string, any>;
+
+const KINDS = ['group', 'role', 'deputies', 'orgs', 'each'] as const;
+
+function problems(name: string, s: Raw, roles: readonly string[]): { at: string; message: string }[] {
+  const g = s.group as Raw;
+  const out: { at: string; message: string }[] = [];
+  if (s.task !== undefined || s.tasks !== undefined) {
+    out.push({ at: 'group', message: `步骤${q(name)}同时写了“group”和“task/tasks”：一个步骤只能有一种任务，请删去其中一个` });
+  }
+  const to = (g.to ?? {}) as Raw;
+  const kinds = KINDS.filter((k) => to[k] !== undefined);
+  if (kinds.length !== 1) {
+    out.push({ at: 'group/to', message: `步骤${q(name)}的 to: 要写且只写一种对象（group、role、deputies、orgs、each 之一），现在写了${kinds.length === 0 ? '零' : kinds.join('、')}种：请只保留一种` });
+  } else if (to.as !== undefined && kinds[0] !== 'each') {
+    out.push({ at: 'group/to/as', message: `步骤${q(name)}的 to: 中“as”只用于 each：请删去 as，或改用 each` });
+  } else if (to.district !== undefined && kinds[0] !== 'role') {
+    out.push({ at: 'group/to/district', message: `步骤${q(name)}的 to: 中“district”与 role 同用；deputies 和 orgs 请写在其中，如 { deputies: { district: data.district } }` });
+  }
+  const byOrg = kinds[0] === 'orgs' || (kinds[0] === 'each' && to.as === 'org');
+  if (byOrg && g.role === undefined) {
+    out.push({ at: 'group/to', message: `步骤${q(name)}按单位征求，每个单位由哪个角色办理？请在 group: 中写 role:，如 role: handling_unit` });
+  }
+  if (Array.isArray(g.outcomes) && g.outcomes.length > MAX_OUTCOMES) {
+    out.push({ at: 'group/outcomes', message: `步骤${q(name)}有 ${g.outcomes.length} 个选项，群组步骤最多计 ${MAX_OUTCOMES} 个：请合并选项` });
+  }
+  (Array.isArray(g.actions) ? g.actions as string[] : []).forEach((a, i) => {
+    if (!(GROUP_ACTIONS as readonly string[]).includes(a)) {
+      out.push({ at: `group/actions/${i}`, message: `群组步骤${q(name)}不能提供“${a}”：成员的退回、加签会重新打开计数；可用的只有 ${GROUP_ACTIONS.join('、')}` });
+    }
+  });
+  if (g.complete_when === 'sequential') {
+    out.push({ at: 'group/complete_when', message: `群组步骤${q(name)}不能依次办理：依次办理请用 tasks:（适用于少数人），群组步骤请写 all、any、{ count: N }、{ ratio: r } 或表达式` });
+  }
+  (Array.isArray(g.close_by) ? g.close_by as string[] : []).forEach((r, i) => {
+    if (!roles.includes(r)) out.push({ at: `group/close_by/${i}`, message: `步骤${q(name)}的 close_by 中${q(r)}不是本流程的角色：请写 roles: 中的角色（${roles.join('、')}）` });
+  });
+  return out;
+}
+
+/** Every problem of every `group:` step in the YAML. */
+export function checkGroupSteps(src: Source): LvzError[] {
+  const raw = (src.value ?? {}) as Raw;
+  const roles = Array.isArray(raw.roles) ? raw.roles as string[] : [];
+  const errors: LvzError[] = [];
+  for (const [name, s] of Object.entries((raw.states ?? {}) as Record<string, Raw>)) {
+    if (!s || typeof s !== 'object' || s.group === undefined) continue;
+    for (const p of problems(name, s, roles)) {
+      const path = `/states/${name}/${p.at}`;
+      errors.push(new LvzError('LVZ_DSL_BAD_GROUP', p.message, { where: src.at(path), path, params: { state: name } }));
+    }
+  }
+  return errors;
+}
