@@ -48,6 +48,7 @@ import { sweepExpiredKeys } from './idempotency.ts';
 import { FIRST_ADMIN_HINT, firstAdminProbe } from './first-admin.ts';
 import { isRehearsalDatabase } from './rehearsal.ts';
 import type { RehearsalAnchor } from './clock.ts';
+import { buildBallotOps } from './ballots/index.ts';
 
 /** How the install was started: demo accounts, the rehearsal clock's anchor (engine/index.ts). */
 export interface InstallOptions {
@@ -219,6 +220,7 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>, lo
     calendar: calendarAdmin(rc),
     studio: buildStudio(rc),
     directory: buildDirectoryAdmin(rc),
+    ...buildBallotOps(rc),
     // Through the read connections: on SQLite they never queue behind the one writer, so a long
     // write does not make the process look unready; on PostgreSQL they are the same pool.
     ping: () => ping(rc.reads, PING_MS),

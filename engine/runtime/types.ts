@@ -13,6 +13,8 @@ import type { SessionInfo } from '../auth/sessions.ts';
 import type { Studio } from './authoring/types.ts';
 import type { DirectoryAdmin } from './directory/admin-types.ts';
 import type { EngineMetrics, TimerOverview } from './monitoring.ts';
+import type { BallotOps } from './ballot-types.ts';
+export type * from './ballot-types.ts';
 
 import type { InboxList, TaskSummary, InstanceSummary, HistoryEntry, DiagramModel, GroupAnswers, AnonymityNote, InstanceView, TaskButton, TaskView } from './view-types.ts';
 export type { Studio } from './authoring/types.ts';
@@ -120,7 +122,8 @@ export interface SettingsView {
   apiTokens: { id: string; createdAt: string; lastUsedAt?: string; expiresAt: string; isExpired: boolean; scope: 'read' | 'write' }[];
 }
 
-export interface Engine {
+/** The ballot (表决) operations are in ballot-types.ts (BallotOps): ballotsOf, ballotView, signIn, openBallot, castBallot, closeBallot, … */
+export interface Engine extends BallotOps {
   // Authentication and directory
   /**
    * Opens a session for the right password. `from.address` (the client's IP) is rate-limited, as

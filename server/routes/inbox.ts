@@ -2,6 +2,7 @@
 
 import type { FastifyInstance } from 'fastify';
 import type { InboxList, TaskSummary } from '../../engine/runtime/types.ts';
+import { ballotLinks, listedBallots } from '../ballot-view.ts';
 import { pageNumber } from '../form-post.ts';
 import { requireActor } from '../session.ts';
 import { inboxCountsOf } from '../page.ts';
@@ -64,7 +65,10 @@ export async function inboxRoutes(app: FastifyInstance): Promise<void> {
       isStopped: row.instanceStatus === 'cancelled' || row.instanceStatus === 'terminated',
       instanceStatusText: row.instanceStatus ? t(`instance.statuses.${row.instanceStatus}`) : '',
     }));
+    // 待办 leads with the ballots the member may vote in or chair (表决 has no task of its own).
+    const ballots = list === 'todo' && !q && page === 1 ? await listedBallots(() => app.engine.ballotsFor(actor)) : [];
     return reply.page('inbox', {
+      ballots: ballotLinks(t, ballots),
       title: t(`nav.${list}`),
       listTitle: t(`nav.${list}`),
       list,

@@ -3,6 +3,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LvzError, isLvzError } from '../../engine/errors.ts';
 import type { Actor } from '../../engine/runtime/types.ts';
+import { ballotLinks, listedBallots } from '../ballot-view.ts';
 import { statusOf } from '../error-status.ts';
 import { pageNumber, readFormPost } from '../form-post.ts';
 import { formatDateTime } from '../render.ts';
@@ -57,9 +58,11 @@ export async function instanceRoutes(app: FastifyInstance): Promise<void> {
   /** The instance page; after a refused reason (撤销/终止/调整办理步骤) with the error summary and that panel open. */
   async function sendInstancePage(request: FastifyRequest, reply: FastifyReply, actor: Actor, id: string, failed?: InstanceFailure, status = 200) {
     const view = await app.engine.instance(actor, id);
+    const ballots = await listedBallots(() => app.engine.ballotsOf(actor, id));
     reply.header('Content-Security-Policy', cspAllowingStylesOf(view.diagram.svg));
     return reply.page('instance', {
       failed,
+      ballots: ballotLinks(t, ballots),
       ...(failed && { panelErrors: [{ id: `i-${failed.action}-reason`, message: failed.message }] }),
       title: view.summary.title,
       view,

@@ -23,19 +23,21 @@ export interface TestServer {
 
 /** buildApp on a fresh test database (SQLite, or PostgreSQL in the PG pass) with the demo directory, on a free port. */
 /** `projectDir`: a project folder of its own (e.g. a changed directory/roles.yaml) instead of the repository's. */
-export async function startServer(opts: { start?: string; uploads?: Partial<UploadLimits>; projectDir?: string } = {}): Promise<TestServer> {
+/** `wrapEngine`: the engine the app is built on, made from the real one (e.g. test/helpers/ballot-double.ts). */
+export async function startServer(opts: { start?: string; uploads?: Partial<UploadLimits>; projectDir?: string; wrapEngine?: (engine: Engine, now: () => Date) => Engine } = {}): Promise<TestServer> {
   const place = await testDatabase(undefined, 'lvzhi-http-');
   const { dataDir, databaseUrl } = place;
   // 2026-03-02 09:00 in Shanghai, a Monday the holiday calendar covers.
   const clock = { now: new Date(opts.start ?? '2026-03-02T01:00:00Z') };
   const engine = await createEngine({ dataDir, demo: true, now: () => clock.now, ...(databaseUrl && { databaseUrl }), ...(opts.uploads && { uploads: opts.uploads }), ...(opts.projectDir && { projectDir: opts.projectDir }) })
     .catch(async (e: unknown) => { await place.cleanup(); throw e; });
-  const app = await buildApp({ engine, dataDir });
+  const served = opts.wrapEngine ? opts.wrapEngine(engine, () => clock.now) : engine;
+  const app = await buildApp({ engine: served, dataDir });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   return {
-    app, engine, dataDir, clock, base: `http://127.0.0.1:${port}`, ...(databaseUrl && { databaseUrl }),
+    app, engine: served, dataDir, clock, base: `http://127.0.0.1:${port}`, ...(databaseUrl && { databaseUrl }),
     async close() {
       await app.close();
       await engine.close();
