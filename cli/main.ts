@@ -1,4 +1,4 @@
-// main.ts: `lvzhi validate`, `check`, `serve`, `backup`/`restore`, `admin` and `directory`; returns the exit code.
+// main.ts: `lvzhi validate`, `check`, `serve`, `backup`/`restore`, `admin`, `directory` and `verify`; returns the exit code.
 
 import { checkFiles } from './check.ts';
 import { validateFiles } from './validate.ts';
@@ -20,7 +20,10 @@ const USAGE = `usage:
                             import the directory (通讯录) from an .xlsx or .csv files: every row is
                             checked first; any bad row: all are listed and nothing is imported
   lvzhi directory template <file.xlsx>
-                            write the blank import template`;
+                            write the blank import template
+  lvzhi verify [--seal <digest>]
+                            recompute every closed ballot's hash chain and tally against its seal
+                            (DATA_DIR / DATABASE_URL); with --seal, check a digest printed on a result sheet`;
 
 interface ServerModule {
   main(argv: string[]): Promise<unknown> | unknown;
@@ -46,6 +49,10 @@ export async function main(argv: string[]): Promise<number> {
     case 'directory': {
       const { directoryCommand } = await import('./directory.ts');
       return directoryCommand(rest, { env: process.env, cwd: process.cwd(), out: process.stdout, err: process.stderr });
+    }
+    case 'verify': {
+      const { verifyCommand } = await import('./verify.ts');
+      return verifyCommand(rest, { env: process.env, out: process.stdout, err: process.stderr });
     }
     case 'serve': {
       // A variable specifier: the server is loaded only when asked for, so `validate` never pulls in fastify.

@@ -224,6 +224,7 @@ function labelLines(label: string): string[] {
 function eventLabel(s: StateDef, event: string | undefined, isEscalation: boolean): string {
   if (event === undefined) return '自动';
   if (event === 'done') return '办理完成';
+  if (event === 'closed' && s.ballot) return '表决结束';
   if (isEscalation) return '超期';
   const outcome = s.tasks.flatMap((g) => g.outcomes).find((o) => o.id === event);
   return outcome?.label ?? event;

@@ -3,6 +3,7 @@
 import type { WorkflowDef } from './types.ts';
 import { deadlinesOf, groupsOf, transitionsOf } from './walk.ts';
 import { groupExprSites } from '../constructs/group/index.ts';
+import { ballotExprs } from '../constructs/ballot/step.ts';
 
 /** Variables every expression sees at run time (docs/dsl.md, "Expressions"). */
 export const EXPR_VARS = ['data', 'tally', 'visits', 'actor', 'event'] as const;
@@ -34,6 +35,7 @@ export function exprSites(wf: WorkflowDef): ExprSite[] {
     addMap(s.set, `${base}/set`);
     add(s.copy?.users, `${base}/copy/users`);
     addMap(s.spawn?.data, `${base}/spawn/data`);
+    if (s.ballot) for (const e of ballotExprs(s.ballot)) add(e.source, e.path, e.item ? WITH_ITEM : BASE);
   }
   for (const { t } of transitionsOf(wf)) {
     add(t.when, `${t.path}/when`);

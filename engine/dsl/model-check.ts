@@ -110,7 +110,7 @@ function fallThrough(wf: CompiledWorkflow): LvzError[] {
   const out: LvzError[] = [];
   for (const s of Object.values(wf.def.states)) {
     const automatic: [string, { when?: string; path: string }[]][] = [
-      ...Object.entries(s.on).filter(([e]) => e === 'done' || e === s.deadline?.escalate),
+      ...Object.entries(s.on).filter(([e]) => e === 'done' || e === s.deadline?.escalate || (e === 'closed' && s.ballot)),
       ...(s.always.length > 0 ? [['always', s.always] as [string, { when?: string; path: string }[]]] : []),
     ];
     for (const [event, ts] of automatic) {

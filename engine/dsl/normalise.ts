@@ -8,6 +8,7 @@ import { LvzError, isLvzError } from '../errors.ts';
 import type { Source } from '../yaml/source.ts';
 import { groupStepFields, groupTaskRaw } from '../constructs/group/index.ts';
 import { toPointer } from '../yaml/source.ts';
+import { normaliseBallot } from '../constructs/ballot/step.ts';
 import type {
   CompleteWhen,
   DeadlineDef,
@@ -81,6 +82,7 @@ function normaliseState(name: string, s: Raw, dur: Dur): StateDef {
     always: ((s.always ?? []) as Raw[]).map((t, i) => transition(t, [...base, 'always', i])),
     ...(s.spawn && { spawn: { workflow: s.spawn.workflow, data: s.spawn.data ?? {} } }),
     ...(s.copy && { copy: { roles: s.copy.roles ?? [], ...(s.copy.users !== undefined && { users: s.copy.users }) } }),
+    ...(s.ballot && { ballot: normaliseBallot(s.ballot, [...base, 'ballot'], dur) }),
   };
   // With both task and tasks (a conflict reported by a check) the list wins, so checks see it.
   if (Array.isArray(s.tasks)) {

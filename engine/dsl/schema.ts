@@ -7,6 +7,7 @@
 
 import { ORG_KINDS, TASK_ACTIONS } from './types.ts';
 import { groupSchema } from '../constructs/group/index.ts';
+import { ballotSchema } from '../constructs/ballot/step.ts';
 
 type Schema = Record<string, unknown>;
 
@@ -262,6 +263,7 @@ const state: Schema = {
         users: cel('List of user ids'),
       },
     },
+    ballot: ballotSchema,
   },
 };
 

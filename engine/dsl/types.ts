@@ -8,6 +8,7 @@ import type { LvzError } from '../errors.ts';
 import type { Source } from '../yaml/source.ts';
 import type { DurationSpec } from '../model/duration.ts';
 import type { GroupStepFields } from '../constructs/group/index.ts';
+import type { BallotStepDef } from '../constructs/ballot/step.ts';
 
 /** Office task actions a step can switch on (DOMAIN.md, "Office conventions"). */
 export const TASK_ACTIONS = [
@@ -160,6 +161,8 @@ export interface StateDef {
   spawn?: { workflow: string; data: Record<string, string> };
   /** Copy for information (抄送) on entry: to everyone with one of `roles`, and/or the users a CEL list gives. */
   copy?: { roles: string[]; users?: string };
+  /** 表决 on entry (docs/ballots.md); the step waits for it and takes `on.closed`. */
+  ballot?: BallotStepDef;
 }
 
 export interface WorkflowDef {

@@ -22,6 +22,7 @@ import {
 import { stateOf, workflowOf, type RuntimeContext } from './runtime-context.ts';
 import type { DirectorySnapshot } from './directory/snapshot.ts';
 import { loadGroupTally } from './group/tally.ts';
+import { createBallots, leaveBallots } from './ballots/enter.ts';
 
 export interface Working {
   rc: RuntimeContext;
@@ -75,12 +76,14 @@ async function applyEffects(w: Working, effects: Effect[], event?: RunEvent): Pr
       await cancelOpenTasks(w.tx, w.inst.id, eff.state);
       await cancelTimers(w.tx, w.inst.id, eff.state);
       if (stateOf(w.wf, eff.state).tasks.some((g) => g.to)) await closeGroupsOfState(w.tx, w.inst.id, eff.state, w.now.toISOString());
+      if (stateOf(w.wf, eff.state).ballot) await leaveBallots(w.tx, w.inst.id, eff.state);
     } else if (eff.type === 'entered') {
       const s = stateOf(w.wf, eff.state);
       await createCopies(enterInput(w, event), s);
       if (s.spawn) await spawnChild(w, s);
       // Tasks only for the state the macrostep rests in, not for states an `always` passed through.
       if (i === lastEntered && eff.state === active && s.tasks.length > 0) await createWork(enterInput(w, event), s);
+      if (i === lastEntered && eff.state === active && s.ballot) await createBallots(enterInput(w, event), s);
     } else if (eff.note) {
       w.notes.push(eff.note);
     }
@@ -143,6 +146,8 @@ export async function settle(w: Working, actor?: CelActor): Promise<void> {
  * as on any entry; persisted with the version check. 调整办理步骤 and a migration move this way.
  */
 export async function reenter(rc: RuntimeContext, tx: Knex, inst: InstanceRow, wf: CompiledWorkflow, target: string, actor: CelActor): Promise<Working> {
+  // An open ballot's rules are frozen (LVZ_BALLOT_IN_PROGRESS); one never opened goes with its step.
+  await leaveBallots(tx, inst.id, inst.state);
   await cancelOpenTasks(tx, inst.id, inst.state);
   await cancelTimers(tx, inst.id, inst.state);
   // Restored at the target (which exists in wf), then re-entered as a return does.

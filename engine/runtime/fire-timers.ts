@@ -20,6 +20,7 @@ import { isPostgres } from '../store/db.ts';
 import { openWorking, persist, send, settle } from './advance.ts';
 import { workflowOf, type RuntimeContext } from './runtime-context.ts';
 import { closeByDeadline } from './group/closed.ts';
+import { closeByDeadline as closeBallotByDeadline } from './ballots/close.ts';
 
 /** This process, as lease_owner shows it: host and pid. */
 export const TIMER_OWNER = `${os.hostname()}:${process.pid}`.slice(-64);
@@ -118,6 +119,10 @@ async function fireOne(rc: RuntimeContext, t: TimerRow, now: Date, leased: boole
     const base = { instanceId: inst.id, at: now.toISOString(), actorId: null, onBehalfOf: null, taskId: t.taskId, fromState: inst.state };
     if (t.kind === 'remind') {
       await appendEvent(tx, { ...base, type: 'timer.remind', toState: inst.state, payload: { ...t.payload, timerId: t.id } });
+      return true;
+    }
+    if (t.kind === 'ballot_close') {
+      await closeBallotByDeadline(rc, tx, inst, String(t.payload.set));
       return true;
     }
     await markOverdue(tx, inst.id, t.state, t.visit, group);

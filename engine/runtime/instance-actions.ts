@@ -17,6 +17,7 @@ import { celActor, ensureRunning, requireReason } from './load.ts';
 import { canSee, holdersOf, holds, notFound } from './access.ts';
 import { logReminder, remindOwn } from './actions.ts';
 import { ensureAdministers } from './admin-scope.ts';
+import { ensureNoOpenBallot, leaveBallots } from './ballots/enter.ts';
 
 /** The instance, locked for this transaction (lockInstance), if the actor may see it. */
 async function loadVisible(rc: RuntimeContext, tx: Knex, actor: Actor, id: string): Promise<InstanceRow> {
@@ -76,6 +77,8 @@ async function end(rc: RuntimeContext, actor: Actor, instanceId: string, input: 
     ensureRunning(inst);
     const reason = requireReason(input.reason, how === 'cancelled' ? '撤销' : '终止');
     if (input.version !== inst.version) throw conflict();
+    await ensureNoOpenBallot(tx, [inst.id], how === 'cancelled' ? '撤销' : '终止');
+    await leaveBallots(tx, inst.id, inst.state);
     const wf = workflowOf(rc, inst.workflowId, inst.workflowVersion);
     await cancelOpenTasks(tx, inst.id);
     await cancelTimers(tx, inst.id);
@@ -106,6 +109,7 @@ export async function moveInstance(rc: RuntimeContext, actor: Actor, instanceId:
     ensureRunning(inst);
     const reason = requireReason(input.reason, '调整办理步骤');
     if (input.version !== inst.version) throw conflict();
+    await ensureNoOpenBallot(tx, [inst.id], '调整办理步骤');
     const wf = workflowOf(rc, inst.workflowId, inst.workflowVersion);
     const target = Object.hasOwn(wf.def.states, input.to) ? wf.def.states[input.to] : undefined;
     if (!target || target.final) {

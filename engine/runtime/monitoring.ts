@@ -20,7 +20,7 @@ export interface FailedTimerView {
   instanceTitle: string;
   /** The step it belongs to, by its title. */
   stepTitle: string;
-  kind: 'deadline' | 'remind' | 'escalate';
+  kind: 'deadline' | 'remind' | 'escalate' | 'ballot_close';
   fireAt: string;
   attempts: number;
   lastError: string;

@@ -1,6 +1,7 @@
 // checks/index.ts: the semantic checks, run in this order after the schema passed; each returns every problem it finds.
 
 import { assignment } from './assignment.ts';
+import { ballot } from './ballot.ts';
 import { candidateOrder } from './candidate-order.ts';
 import { deadlineHandler } from './deadline-handler.ts';
 import { decisionConflict } from './decision-conflict.ts';
@@ -43,4 +44,5 @@ export const CHECKS: readonly Check[] = [
   numberFormat,
   waitFor,
   (_wf, src) => checkGroupSteps(src),
+  ballot,
 ];

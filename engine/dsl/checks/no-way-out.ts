@@ -20,7 +20,8 @@ function whyStuck(s: StateDef): string | undefined {
   if (events.length === 0 && s.always.length === 0) {
     return '没有出路：请添加 on: 或 always: 流转，或把它标记为 final: true';
   }
-  if (s.tasks.length > 0 || s.always.length > 0) return undefined;
+  // A ballot's close sends `closed` (checks/ballot.ts asks for on: closed).
+  if (s.tasks.length > 0 || s.always.length > 0 || s.ballot) return undefined;
   // Without tasks nobody can press a button: only an always: guard or a deadline escalation moves on.
   const escalations = [s.deadline?.escalate].filter((e): e is string => e !== undefined && e in s.on);
   if (escalations.length > 0 || events.includes('done')) return undefined; // `done` without tasks: done-transitions.ts

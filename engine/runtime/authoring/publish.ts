@@ -23,6 +23,7 @@ import { checkJob, checkPool } from './check-pool.ts';
 import { districtStatus, extendersOf } from './districts.ts';
 import { installForm, installWorkflow, refreshRegistry } from './registry.ts';
 import type { CheckResult, PublishInput, PublishResult, StudioKind } from './types.ts';
+import { ensureNoBallotOfWorkflow } from '../ballots/enter.ts';
 
 const MAX_TEXT = 512 * 1024;
 const MAX_MESSAGE = 500;
@@ -109,6 +110,8 @@ export async function publish(rc: RuntimeContext, actor: Actor, kind: StudioKind
   await writeTx(rc.db, async (tx) => {
     const cur = await latestDefinition(tx, kind, id);
     if (cur && cur.version !== input.baseVersion) throw conflictError(cur.version, input.baseVersion);
+    // A ballot's rules are frozen while it is open (docs/ballots.md): no new version under it.
+    if (kind === 'workflow') await ensureNoBallotOfWorkflow(tx, id);
     try {
       await insertDefinition(tx, row);
     } catch (e) {

@@ -1,24 +1,24 @@
 // index.ts: the Engine's ballot operations (ballot-types.ts), wired from this folder's modules.
 
-import { LvzError } from '../../errors.ts';
 import type { BallotOps } from '../ballot-types.ts';
 import type { RuntimeContext } from '../runtime-context.ts';
+import { castBallot } from './cast.ts';
+import { closeBallot } from './close.ts';
+import { openBallot, signIn } from './sitting.ts';
+import { verifyBallots } from './verify.ts';
+import { ballotCounts, ballotView, ballotsFor, ballotsOf, checkReceipt } from './views.ts';
 
-const notBuilt = (): never => {
-  throw new LvzError('LVZ_RUN_EVENT_NOT_ALLOWED', '表决功能尚未建成：请稍后再试', { params: { action: 'ballot' } });
-};
-
-export function buildBallotOps(_rc: RuntimeContext): BallotOps {
+export function buildBallotOps(rc: RuntimeContext): BallotOps {
   return {
-    ballotsOf: async () => notBuilt(),
-    ballotsFor: async () => notBuilt(),
-    ballotView: async () => notBuilt(),
-    ballotCounts: async () => notBuilt(),
-    signIn: async () => notBuilt(),
-    openBallot: async () => notBuilt(),
-    castBallot: async () => notBuilt(),
-    closeBallot: async () => notBuilt(),
-    checkReceipt: async () => notBuilt(),
-    verifyBallots: async () => notBuilt(),
+    ballotsOf: (actor, instanceId) => ballotsOf(rc, actor, instanceId),
+    ballotsFor: (actor) => ballotsFor(rc, actor),
+    ballotView: (actor, id) => ballotView(rc, actor, id),
+    ballotCounts: (actor, id) => ballotCounts(rc, actor, id),
+    signIn: (actor, id, userIds, opts) => signIn(rc, actor, id, userIds, opts),
+    openBallot: (actor, id) => openBallot(rc, actor, id),
+    castBallot: (actor, id, choice) => castBallot(rc, actor, id, choice),
+    closeBallot: (actor, id, reason) => closeBallot(rc, actor, id, reason),
+    checkReceipt: (actor, id, code) => checkReceipt(rc, actor, id, code),
+    verifyBallots: (opts) => verifyBallots(rc.reads, opts),
   };
 }

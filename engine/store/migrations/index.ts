@@ -22,6 +22,7 @@ import { directoryData } from './017_directory_data.ts';
 import { instanceNumbers } from './018_instance_numbers.ts';
 import { returnedTasks } from './019_returned_tasks.ts';
 import { groupSteps } from './020_group_steps.ts';
+import { ballots } from './021_ballots.ts';
 
 export type { Migration } from './migration.ts';
 
@@ -46,4 +47,5 @@ export const migrations: Record<string, Migration> = {
   '018_instance_numbers': instanceNumbers,
   '019_returned_tasks': returnedTasks,
   '020_group_steps': groupSteps,
+  '021_ballots': ballots,
 };

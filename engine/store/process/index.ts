@@ -13,3 +13,4 @@ export * from './idempotency.ts';
 export * from './calendar-years.ts';
 export * from './new-definitions.ts';
 export * from './groups.ts';
+export * from './ballots.ts';

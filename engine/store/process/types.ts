@@ -5,7 +5,7 @@ import type { DurationSpec } from '../../model/duration.ts';
 export type InstanceStatus = 'draft' | 'active' | 'completed' | 'cancelled' | 'terminated';
 export type TaskStatus = 'open' | 'done' | 'cancelled' | 'waiting';
 export type TaskKind = 'task' | 'cc' | 'delegated' | 'signer';
-export type TimerKind = 'deadline' | 'remind' | 'escalate';
+export type TimerKind = 'deadline' | 'remind' | 'escalate' | 'ballot_close';
 
 /** What is persisted of the xstate snapshot besides the business data (kept in its own column). */
 export interface StoredSnapshot {

@@ -1,0 +1,118 @@
+// close.ts: closing a sitting, by its chair or its deadline, in one transaction with the instance
+// locked: each secret ballot's envelopes are opened, ordered by receipt digest (random, so the order
+// says nothing of arrival), chained and written as rows, then the envelopes and the salt are
+// deleted and the seal stored. The results go into `data.<id>` and the machine gets `closed`.
+
+import type { Knex } from 'knex';
+import { chainCasts, orderForChain, sealOf, tally } from '../../constructs/ballot/index.ts';
+import type { Cast, CastRow, Seal, Tally } from '../../constructs/ballot/types.ts';
+import { LvzError } from '../../errors.ts';
+import type { Actor } from '../../model/actor.ts';
+import {
+  appendEvent, ballotsOfSet, castsOf, closeBallotRow, countVoted, envelopesOf, insertCasts, lockInstance, writeTx,
+  type BallotRow, type InstanceRow,
+} from '../../store/process/index.ts';
+import { openWorking, persist, send, settle } from '../advance.ts';
+import { workflowOf, type RuntimeContext } from '../runtime-context.ts';
+import { ensureChair, notFoundBallot, seeBallot } from './access.ts';
+import { openEnvelope, serverSecret } from './envelope.ts';
+import { storedOf } from './stored.ts';
+
+function tampered(row: BallotRow, what: string): LvzError {
+  return new LvzError('LVZ_BALLOT_TAMPERED', `表决“${storedOf(row).title}${row.itemTitle ? `：${row.itemTitle}` : ''}”${what}：数据库在表决期间被改动，表决未结束、未计票；请停止表决并联系系统管理员核查`, { params: { ballot: row.id } });
+}
+
+/** A secret ballot's casts, out of their envelopes; refused when one fails or one is missing or extra. */
+async function openedCasts(rc: RuntimeContext, tx: Knex, row: BallotRow): Promise<Cast[]> {
+  const envelopes = await envelopesOf(tx, row.id);
+  const voted = await countVoted(tx, row.id);
+  if (envelopes.length !== voted) throw tampered(row, `的票数（${envelopes.length}）与已投票人数（${voted}）不符`);
+  const secret = serverSecret(rc.dataDir).key;
+  return envelopes.map((e) => {
+    const c = openEnvelope(secret, row.salt!, row.id, e.id, e.sealed);
+    if (!c) throw tampered(row, '有一张票无法解密');
+    return { choice: c.choice, receipt: c.receipt };
+  });
+}
+
+const castRowsOf = (rows: Awaited<ReturnType<typeof castsOf>>): CastRow[] =>
+  rows.map((r) => ({ choice: r.choice as CastRow['choice'], receipt: r.receipt, ...(r.voter !== null && { voter: r.voter }), prev: r.prev, digest: r.digest }));
+
+/** What `data.<id>` holds after close: per ballot the figures a later step or its CEL needs. */
+function resultOf(row: BallotRow, t: Tally): Record<string, unknown> {
+  const counts = t.kind === 'score' ? { sum: t.sum, average: t.average, lowest: t.lowest, highest: t.highest } : Object.fromEntries(t.counts.map((c) => [c.option, c.count]));
+  return {
+    ...(row.itemTitle !== null && { title: row.itemTitle }), members: t.members, present: t.present, cast: t.cast,
+    quorum_met: t.quorum_met, passed: t.passed, counts, ...(t.kind === 'choose' && { chosen: t.chosen }),
+  };
+}
+
+async function closeOne(rc: RuntimeContext, tx: Knex, row: BallotRow, by: { how: 'chair' | 'deadline'; reason: string | null }): Promise<{ seal: Seal; result: Record<string, unknown> }> {
+  const { ballot } = storedOf(row);
+  let rows: CastRow[];
+  if (row.secret) {
+    rows = chainCasts(ballot, orderForChain(await openedCasts(rc, tx, row)));
+    await insertCasts(tx, row.id, rows.map((r, i) => ({ position: i + 1, choice: r.choice, receipt: r.receipt, voter: null, prev: r.prev, digest: r.digest })));
+  } else {
+    rows = castRowsOf(await castsOf(tx, row.id));
+    if (rows.length !== await countVoted(tx, row.id)) throw tampered(row, '的票数与已投票人数不符');
+  }
+  const seal = sealOf(ballot, rows, row.present);
+  const ok = await closeBallotRow(tx, row.id, {
+    castCount: rows.length, sealCount: seal.count, sealHead: seal.head, sealCounts: seal.counts, closedAt: rc.now().toISOString(), closedBy: by.how, reason: by.reason,
+  });
+  if (!ok) throw new LvzError('LVZ_BALLOT_NOT_OPEN', '表决已经结束', { params: { ballot: row.id } });
+  return { seal, result: resultOf(row, tally(ballot, rows, row.present)) };
+}
+
+/**
+ * Closes every ballot of the sitting (all open, or LVZ_BALLOT_NOT_OPEN), puts the results into
+ * `data.<id>` (a list, one per item, with `items:`) and sends the machine `closed`.
+ */
+export async function closeSet(rc: RuntimeContext, tx: Knex, inst: InstanceRow, setId: string, by: { how: 'chair' | 'deadline'; actor?: Actor; reason: string | null }): Promise<{ ballotId: string; seal: Seal }[]> {
+  const set = await ballotsOfSet(tx, setId);
+  if (set.length === 0 || set.some((b) => b.status !== 'open')) {
+    const draft = set.some((b) => b.status === 'draft');
+    throw new LvzError('LVZ_BALLOT_NOT_OPEN', draft ? '表决尚未开始，不能结束：请先完成签到并开始表决' : '表决已经结束', { params: { set: setId } });
+  }
+  const seals: { ballotId: string; seal: Seal }[] = [];
+  const results: Record<string, unknown>[] = [];
+  for (const row of set) {
+    const r = await closeOne(rc, tx, row, by);
+    seals.push({ ballotId: row.id, seal: r.seal });
+    results.push(r.result);
+  }
+  const first = set[0]!;
+  const wf = workflowOf(rc, inst.workflowId, inst.workflowVersion);
+  const w = openWorking(rc, tx, inst, wf, { ...inst.data, [first.key]: first.itemIndex === null ? results[0] : results });
+  // As load.ts's celActor, which this file cannot import (fire-timers.ts imports this one).
+  const actor = by.actor && { id: by.actor.userId, org: by.actor.orgId, roles: [...by.actor.roles] };
+  await send(w, { type: 'closed', ...(actor && { actor }) });
+  await settle(w, actor);
+  await persist(w);
+  await appendEvent(tx, {
+    instanceId: inst.id, at: rc.now().toISOString(), actorId: by.actor?.userId ?? null, onBehalfOf: null, type: 'ballot.closed', taskId: null,
+    fromState: inst.state, toState: w.inst.state,
+    payload: { set: setId, by: by.how, ...(by.reason && { reason: by.reason }), seals: seals.map((s) => ({ ballot: s.ballotId, count: s.seal.count, head: s.seal.head })) },
+  });
+  return seals;
+}
+
+export async function closeBallot(rc: RuntimeContext, actor: Actor, ballotId: string, reason?: string): Promise<{ seals: { ballotId: string; seal: Seal }[] }> {
+  const text = typeof reason === 'string' ? reason.trim().slice(0, 500) : '';
+  return writeTx(rc.db, async (tx) => {
+    const first = await seeBallot(rc, tx, actor, ballotId);
+    const inst = await lockInstance(tx, first.row.instanceId);
+    if (!inst) throw notFoundBallot(ballotId);
+    const seen = await seeBallot(rc, tx, actor, ballotId);
+    ensureChair(seen, '结束表决');
+    return { seals: await closeSet(rc, tx, inst, seen.row.setId, { how: 'chair', actor, reason: text || null }) };
+  });
+}
+
+/** The deadline (closes.after) of a sitting still open: the timer's own transaction, instance locked. */
+export async function closeByDeadline(rc: RuntimeContext, tx: Knex, inst: InstanceRow, setId: string): Promise<void> {
+  const set = await ballotsOfSet(tx, setId);
+  if (set.length === 0 || set.some((b) => b.status !== 'open')) return;
+  await closeSet(rc, tx, inst, setId, { how: 'deadline', reason: null });
+}
