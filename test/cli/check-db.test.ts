@@ -34,8 +34,8 @@ describe('lvzhi check --db', () => {
         ['zhangdian-delegation', '张店区代表团', '代表团', 'zhangdian']],
       人员: [['用户名', '姓名', '组织编码', '角色', '代表层级'], ['staff1', '郑晓东', 'city-office', '机关工作人员', ''], ['zd-staff', '田园', 'zhangdian-office', '机关工作人员', ''],
         ['wangjg', '王建国', 'zhangdian-delegation', '人大代表', '市'], ['gaowen', '高文', 'zhangdian-office', '民情联络员', ''], ['leader1', '赵志刚', 'city', 'leader', '']],
-      分组: [['编码', '名称'], ['liaisons', '民情联络员'], ['standing_members', '常委会组成人员']],
-      分组成员: [['分组编码', '用户名', '服务代表用户名'], ['liaisons', 'gaowen', 'wangjg'], ['standing_members', 'leader1', '']],
+      分组: [['编码', '名称'], ['liaisons', '民情联络员'], ['readers', '传阅人员']],
+      分组成员: [['分组编码', '用户名', '服务代表用户名'], ['liaisons', 'gaowen', 'wangjg'], ['readers', 'leader1', '']],
     }));
     const imported = await lvzhiWith({ env: env() }, 'directory', 'import', file);
     expect(imported.code, imported.stderr + imported.stdout).toBe(0);

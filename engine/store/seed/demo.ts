@@ -9,7 +9,7 @@ import type { Role } from '../../model/actor.ts';
 export const DEMO_PASSWORD = 'lvzhi2026';
 
 /** The one account per role the login page shows first. */
-export const MAIN_ACCOUNTS = ['deputy1', 'review1', 'fgw1', 'jyj1', 'cjw1', 'presidium1', 'leader1', 'staff1', 'admin'];
+export const MAIN_ACCOUNTS = ['deputy1', 'review1', 'fgw1', 'jyj1', 'cjw1', 'presidium1', 'leader1', 'staff1', 'member1', 'member2', 'mzj1', 'admin'];
 
 export interface DemoAccount {
   username: string;

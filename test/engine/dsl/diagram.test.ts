@@ -10,7 +10,9 @@ import { read, shippedForms, shippedRoles, shippedWorkflows, yamlFiles } from '.
 
 const forms = shippedForms();
 const roles = shippedRoles();
-const [bill, suggestion] = shippedWorkflows(forms).map((w) => w.def) as [WorkflowDef, WorkflowDef];
+const byId = new Map(shippedWorkflows(forms).map((w) => [w.def.id, w.def]));
+const bill = byId.get('bill') as WorkflowDef;
+const suggestion = byId.get('suggestion') as WorkflowDef;
 
 /** Every shipped workflow, the districts' included (their effective definitions, merged with the city's). */
 function everyShipped(): WorkflowDef[] {
@@ -20,7 +22,7 @@ function everyShipped(): WorkflowDef[] {
     if (!r.ok) throw new Error(r.errors.map((e) => e.format()).join('\n'));
     return r.workflow.def;
   });
-  return [bill, suggestion, ...districts];
+  return [...[...byId.values()].sort((a, b) => a.id.localeCompare(b.id)), ...districts];
 }
 
 /** Two rectangles share more than an edge. */
@@ -174,8 +176,9 @@ describe('renderDiagram', () => {
       expect(l.width, def.id).toBeLessThanOrEqual(420); // a 390px phone shows it at 85% or more
       const y = (s: string): number => l.boxes.get(s)!.y;
       // Each step's first forward step is below it (the flow reads downwards).
-      expect(y('draft')).toBeLessThan(y(def.id === 'bill' ? 'cosign' : 'review'));
-      expect(l.start!.y).toBeLessThan(y('draft'));
+      const next: Record<string, string> = { bill: 'cosign', 'duty-report': 'evaluate', 'e-vote': 'satisfaction_vote' };
+      expect(y(def.initial), def.id).toBeLessThan(y(next[def.id] ?? 'review'));
+      expect(l.start!.y).toBeLessThan(y(def.initial));
     }
     const svg = renderDiagram(bill, {});
     const [w, h] = /viewBox="0 0 (\d+) (\d+)"/.exec(svg)!.slice(1).map(Number) as [number, number];
@@ -185,7 +188,7 @@ describe('renderDiagram', () => {
 
   it('keeps labels apart and every arrow off the boxes and labels it does not join, in every shipped workflow', () => {
     const shipped = everyShipped();
-    expect(shipped.map((d) => d.id)).toEqual(['bill', 'suggestion', 'zhangdian-suggestion']);
+    expect(shipped.map((d) => d.id)).toEqual(['bill', 'duty-report', 'e-vote', 'suggestion', 'zhangdian-suggestion']);
     for (const def of shipped) {
       const l = diagramLayout(def, roles.labelOf);
       expect(faults(l), def.id).toEqual([]);

@@ -13,11 +13,11 @@ const ok = (extra = ''): string => `roles:
 ${extra}`;
 
 describe('directory/roles.yaml', () => {
-  it('the shipped file declares today\'s eight roles, the built-in ones among them, each with a label and a purpose', () => {
+  it('the shipped file declares today\'s eleven roles, the built-in ones among them, each with a label and a purpose', () => {
     const r = compileRoles(read('directory/roles.yaml'), 'directory/roles.yaml');
     expect(r.ok, r.ok ? '' : r.errors.map((e) => e.format()).join('\n')).toBe(true);
     if (!r.ok) return;
-    expect(r.roles.list.map((x) => x.id)).toEqual(['admin', 'deputy', 'review_office', 'handling_unit', 'committee', 'presidium', 'leader', 'staff']);
+    expect(r.roles.list.map((x) => x.id)).toEqual(['admin', 'deputy', 'review_office', 'handling_unit', 'committee', 'presidium', 'leader', 'staff', 'standing_member', 'chair', 'organ_liaison']);
     for (const id of BUILTIN_ROLES) expect(r.roles.has(id)).toBe(true);
     expect(r.roles.labelOf('deputy')).toBe('人大代表');
     expect(r.roles.labelOf('gone')).toBe('gone'); // a stored task of a role since removed: its id, not a blank

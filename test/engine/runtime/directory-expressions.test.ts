@@ -38,14 +38,14 @@ beforeAll(async () => {
       person('lz-staff', '临淄区登记员', 'linzi', ['staff']),
       person('old-member', '已停用的委员', 'city', ['leader'], true),
     ],
-    groups: [group('liaisons', '民情联络员'), group('standing_members', '常委会组成人员')],
+    groups: [group('liaisons', '民情联络员'), group('readers', '传阅人员')],
     members: [
       { groupId: 'liaisons', userId: 'liaison1', worksFor: 'deputy1', sort: 1 },
       { groupId: 'liaisons', userId: 'liaison2', worksFor: 'deputy2', sort: 2 },
       { groupId: 'liaisons', userId: 'liaison3', worksFor: 'deputy1', sort: 3 },
-      { groupId: 'standing_members', userId: 'leader1', worksFor: null, sort: 1 },
-      { groupId: 'standing_members', userId: 'old-member', worksFor: null, sort: 2 },
-      { groupId: 'standing_members', userId: 'presidium1', worksFor: null, sort: 3 },
+      { groupId: 'readers', userId: 'leader1', worksFor: null, sort: 1 },
+      { groupId: 'readers', userId: 'old-member', worksFor: null, sort: 2 },
+      { groupId: 'readers', userId: 'presidium1', worksFor: null, sort: 3 },
     ],
   };
   await h.engine.directoryApply(null, set, { source: 'cli' });
@@ -97,7 +97,7 @@ describe('the directory in a running workflow', () => {
     expect(JSON.stringify(detail)).not.toContain('停用的联络员');
   });
 
-  it("for_each over members('standing_members') gives each active member a task, not the disabled one", async () => {
+  it("for_each over members('readers') gives each active member a task, not the disabled one", async () => {
     const id = await submitted('liaison1', '常委会传阅');
     await finish('deputy1', id);
     await finish('zd-staff', id);
@@ -127,6 +127,6 @@ describe('the directory in a running workflow', () => {
     const check = await h.engine.studio.check(admin, 'workflow', 'liaison-case', text);
     const line = text.split('\n').findIndex((l) => l.includes("members('liaison')")) + 1;
     expect(check.errors).toEqual([expect.objectContaining({ code: 'LVZ_DSL_NOT_IN_DIRECTORY', line })]);
-    expect(check.errors[0]!.message).toContain('分组“liaison”不在通讯录中：请在通讯录管理中建立该分组，或改用已有的分组：liaisons、standing_members');
+    expect(check.errors[0]!.message).toContain('分组“liaison”不在通讯录中：请在通讯录管理中建立该分组，或改用已有的分组：liaisons、readers、standing_members');
   });
 });

@@ -2,6 +2,7 @@
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDb } from '../../../engine/store/db.ts';
+import { listGroupMembers } from '../../../engine/store/directory-data.ts';
 import {
   activeDelegateFor, addPhrase, clearOutOfOffice, countUsers, getOrg, getUser, listOrgs, listOutOfOffice,
   listPhrases, listUsers, principalsOf, setOutOfOffice, usersWithRole,
@@ -58,7 +59,7 @@ describe.each(TEST_DB_KINDS)('directory store on %s', (kind) => {
 
   it('has a user for every role, every unit and enough deputies to co-sign a bill', async () => {
     await seedDemo(t.db, NOW);
-    const roles: Role[] = ['admin', 'deputy', 'review_office', 'handling_unit', 'committee', 'presidium', 'leader', 'staff'];
+    const roles: Role[] = ['admin', 'deputy', 'review_office', 'handling_unit', 'committee', 'presidium', 'leader', 'staff', 'standing_member', 'chair', 'organ_liaison'];
     for (const role of roles) expect((await usersWithRole(t.db, role)).length, role).toBeGreaterThan(0);
     expect((await usersWithRole(t.db, 'deputy')).length).toBeGreaterThanOrEqual(14);
     for (const unit of (await listOrgs(t.db)).filter((o) => o.kind === 'unit')) {
@@ -69,6 +70,16 @@ describe.each(TEST_DB_KINDS)('directory store on %s', (kind) => {
     expect((await usersWithRole(t.db, 'handling_unit', 'city-fgw')).map((u) => u.id)).toEqual(['fgw1']);
     expect((await listUsers(t.db, { orgId: 'city-office' })).map((u) => u.id).sort()).toEqual(['admin', 'staff1']);
     expect(await getUser(t.db, 'nobody')).toBeUndefined();
+  });
+
+  it('has the standing committee of the e-vote and duty-report processes: 35 members in a group, five who may chair, the liaisons of 市委 and 一府一委两院', async () => {
+    await seedDemo(t.db, NOW);
+    const members = await listGroupMembers(t.db, 'standing_members');
+    expect(members.map((m) => m.userId)).toEqual(Array.from({ length: 35 }, (_, i) => `member${i + 1}`));
+    expect((await usersWithRole(t.db, 'standing_member')).length).toBe(35);
+    expect((await usersWithRole(t.db, 'chair')).map((u) => u.id).sort()).toEqual(['member1', 'member2', 'member3', 'member4', 'member5']);
+    const liaisons = await usersWithRole(t.db, 'organ_liaison');
+    expect(liaisons.map((u) => u.orgId).sort()).toEqual(['city-court', 'city-gov', 'city-jw', 'city-party', 'city-party-org', 'city-procuratorate']);
   });
 
   it('lists the demo accounts with the main one per role first', async () => {

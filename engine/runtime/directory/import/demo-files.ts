@@ -1,6 +1,6 @@
-// demo-files.ts: the demo directory is a file like any other: directory/demo/orgs.csv and
-// people.csv, committed. Read here without a database, for the demo seed (demo.ts), `lvzhi check`
-// (whose model check needs a directory) and the tests. Its roles are ids, not labels, so a project
+// demo-files.ts: the demo directory is a file like any other: directory/demo/orgs.csv, people.csv,
+// groups.csv and group-members.csv, committed. Read here without a database, for the demo seed
+// (demo.ts), `lvzhi check` (whose model check needs a directory) and the tests. Its roles are ids, not labels, so a project
 // that relabels a role in its roles.yaml still gets the demo accounts.
 
 import fs from 'node:fs';
@@ -25,13 +25,15 @@ function demoDir(): string {
 }
 
 export const DEMO_DIR = demoDir();
-export const DEMO_FILES = ['orgs.csv', 'people.csv'];
+export const DEMO_FILES = ['orgs.csv', 'people.csv', 'groups.csv', 'group-members.csv'];
+/** The sheet of a demo file whose header alone does not say it (分组 and 角色 share theirs). */
+const DEMO_SHEETS: Record<string, string> = { 'groups.csv': '分组', 'group-members.csv': '分组成员' };
 
 let files: ImportFile[] | undefined;
 
 /** The committed demo files, read once per process (every test that starts a demo engine uses them). */
 export function demoFiles(): ImportFile[] {
-  files ??= DEMO_FILES.map((f) => ({ name: f, bytes: fs.readFileSync(path.join(DEMO_DIR, f)) }));
+  files ??= DEMO_FILES.map((f) => ({ name: f, bytes: fs.readFileSync(path.join(DEMO_DIR, f)), ...(DEMO_SHEETS[f] && { sheet: DEMO_SHEETS[f] }) }));
   return files;
 }
 

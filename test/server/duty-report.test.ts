@@ -1,0 +1,68 @@
+// duty-report.test.ts: 任命人员履职报告测评 (workflows/duty-report.yaml) over real HTTP: the meeting
+// room's 投屏 page of the sitting lists every appointee and shows no result while the vote is open;
+// the chair closes it on the ballot page and the same 投屏 page shows every appointee's result at once
+// (测评结果当场公布); the ballot page of a member not signed in says so and refuses the vote.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '../../engine/runtime/types.ts';
+import { DEMO_PASSWORD, loginAs, startServer, type Client, type TestServer } from '../helpers/http.ts';
+
+let s: TestServer;
+let chair: Client;
+beforeAll(async () => {
+  s = await startServer({ start: '2026-12-03T01:00:00Z' });
+  chair = await loginAs(s.base, 'member1');
+});
+afterAll(async () => s?.close());
+
+const actors = new Map<string, Actor>();
+/** One login per user, one at a time (the login limiter refuses a burst). */
+async function actorOf(u: string): Promise<Actor> {
+  if (!actors.has(u)) actors.set(u, (await s.engine.login(u, DEMO_PASSWORD)).actor);
+  return actors.get(u)!;
+}
+
+const ROSTER = [
+  { name: '周建设', post: '市发展和改革委员会主任', unit: 'city-fgw', report_kind: '口头报告' },
+  { name: '钱教育', post: '市教育局局长', unit: 'city-jyj', report_kind: '口头报告' },
+];
+
+// Logging in 35 members (scrypt) takes seconds on a loaded machine.
+describe('任命人员履职报告测评 over HTTP', { timeout: 180_000 }, () => {
+  it('投屏 shows every appointee, no result while open, every result once the chair closes', async () => {
+    const { instanceId } = await s.engine.start(await actorOf('staff1'), 'duty-report', {
+      event: 'submit', version: 0, input: { meeting: '市十五届人大常委会第四十次会议', meeting_date: '2026-12-10', roster: ROSTER },
+    });
+    const ballots = await s.engine.ballotsOf(await actorOf('member1'), instanceId);
+    expect(ballots).toHaveLength(2);
+    const [first, second] = ballots.map((b) => b.ballotId) as [string, string];
+    const present: string[] = [];
+    for (let i = 1; i <= 30; i++) present.push((await actorOf(`member${i}`)).userId);
+    await s.engine.signIn(await actorOf('member1'), first, present);
+    await s.engine.openBallot(await actorOf('member1'), first);
+    for (let i = 1; i <= 30; i++) {
+      const m = await actorOf(`member${i}`);
+      await s.engine.castBallot(m, first, i <= 28 ? '满意' : '基本满意');
+      await s.engine.castBallot(m, second, i <= 20 ? '满意' : i <= 26 ? '基本满意' : '不满意');
+    }
+
+    const open = await chair.get(`/ballots/${first}/live`);
+    expect(open.status).toBe(200);
+    for (const title of ['周建设（市发展和改革委员会主任）', '钱教育（市教育局局长）']) expect(open.text).toContain(title);
+    expect(open.text).toContain('表决结束后公布结果');
+    expect(open.text).not.toContain('93.3%');
+
+    // A member who was not signed in: the page says why, and the vote is refused.
+    const late = await loginAs(s.base, 'member31');
+    await late.get(`/ballots/${first}`);
+    expect((await late.post(`/ballots/${first}/cast`, { choice: '满意' })).status).toBe(403);
+
+    await chair.get(`/ballots/${first}`);
+    expect((await chair.post(`/ballots/${first}/close`, {})).status).toBe(303);
+    const closed = await chair.get(`/ballots/${second}/live`);
+    expect(closed.status).toBe(200);
+    for (const figure of ['93.3%', '6.7%', '66.7%', '20.0%', '13.3%']) expect(closed.text).toContain(figure);
+    expect(closed.text).not.toContain('表决结束后公布结果');
+    expect((await s.engine.instance(await actorOf('admin'), instanceId)).summary.state).toBe('opinions');
+  });
+});
