@@ -7,7 +7,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CountTally } from '../../../engine/constructs/ballot/types.ts';
+import type { ballotCore } from '../../../engine/constructs/index.ts';
+type CountTally = ballotCore.CountTally;
 import { codeOf, openHarness, taskOf, versionOf, type Harness } from './harness.ts';
 
 let h: Harness;

@@ -3,7 +3,8 @@
 // those present), the department's rectification with copies to the liaisons, and an agenda vote.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CountTally } from '../../../engine/constructs/ballot/types.ts';
+import type { ballotCore } from '../../../engine/constructs/index.ts';
+type CountTally = ballotCore.CountTally;
 import { codeOf, openHarness, taskOf, versionOf, type Harness } from './harness.ts';
 
 let h: Harness;
