@@ -167,8 +167,12 @@ export interface Construct<K extends string = string, D = unknown, S extends Con
   checks?(def: D, site: SiteView, ctx: CheckContext): LvzError[];
   /** The CEL expressions the value holds, with their JSON pointers (under `path`, the value's pointer). */
   exprSites?(def: D, path: string): ConstructExpr[];
+  /** Keys of the record the construct writes itself (a ballot's result, a spawn's list of children), so expressions may read `data.<key>`. */
+  dataKeys?(def: D): string[];
   /** Events the construct itself sends to the machine (not a button): a deadline's `escalate`. */
   systemEvents?(def: D): string[];
+  /** The diagram's label of one of its system events (a ballot's `closed`: 表决结束); none: 超期. */
+  eventLabel?(def: D, event: string): string | undefined;
   /** Findings of `lvzhi check` (dsl/model-check.ts): legal, but surely a mistake. */
   modelChecks?(def: D, site: SiteView, ctx: CheckContext): LvzError[];
   /** The line the diagram shows under a state's box (`限时 3个月`), or none; state values only. */

@@ -9,7 +9,7 @@ import dagre from '@dagrejs/dagre';
 import { bandsOf, route, type Chain, type Point, type Rect } from './diagram-route.ts';
 import { constructsAt } from '../constructs/index.ts';
 import type { DurationSpec, StateDef, WorkflowDef } from './types.ts';
-import { constructValue, systemEventsOf } from './walk.ts';
+import { constructValue, systemEventLabel, systemEventsOf } from './walk.ts';
 
 const BOX_W = 168;
 const LINE_H = 18;
@@ -226,7 +226,7 @@ function labelLines(label: string): string[] {
 function eventLabel(s: StateDef, event: string | undefined, isEscalation: boolean): string {
   if (event === undefined) return '自动';
   if (event === 'done') return '办理完成';
-  if (isEscalation) return '超期';
+  if (isEscalation) return systemEventLabel(s, event) ?? '超期';
   const outcome = s.tasks.flatMap((g) => g.outcomes).find((o) => o.id === event);
   return outcome?.label ?? event;
 }

@@ -51,6 +51,18 @@ export function systemEventsOf(state: StateDef, groups = false): string[] {
   return [...of('state', state), ...(groups ? state.tasks.flatMap((g) => of('group', g)) : [])];
 }
 
+/** The diagram's label of a system event of the state's constructs (表决结束), when one gives it. */
+export function systemEventLabel(state: StateDef, event: string): string | undefined {
+  for (const holder of [state, ...state.tasks]) {
+    for (const c of constructsAt(holder === state ? 'state' : 'group')) {
+      const def = constructValue(holder, c.key);
+      const label = def !== undefined ? c.eventLabel?.(def, event) : undefined;
+      if (label) return label;
+    }
+  }
+  return undefined;
+}
+
 /** One construct value written in the definition (a state's or a group's `deadline:` …) and where it sits. */
 export interface ConstructUse {
   construct: AnyConstruct;

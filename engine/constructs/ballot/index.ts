@@ -23,7 +23,10 @@ export const ballot: Construct<'ballot', BallotStepDef, 'state'> = {
   normalise: normaliseBallot,
   checks: checkBallotStep,
   exprSites: ballotExprs,
+  // The result lands in data.<id> at close (runtime/ballots/close.ts): a guard may read data.<id>.passed.
+  dataKeys: (b) => [b.id],
   // Closing the sitting (the chair, or closes.after) sends it: no button, and the step is not stuck.
   systemEvents: () => ['closed'],
+  eventLabel: (_b, event) => (event === 'closed' ? '表决结束' : undefined),
   diagramLine: (b) => `表决（${b.secret ? '无记名' : '记名'}${b.items ? '，逐项' : ''}）`,
 };

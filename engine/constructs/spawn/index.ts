@@ -20,6 +20,7 @@ export const spawn: Construct<'spawn', SpawnDef, 'state'> = {
   stateSchema: spawnSchema,
   normalise: normaliseSpawn,
   checks: spawnWaitsForDone,
+  dataKeys: (d) => (d.as !== undefined ? [d.as] : []),
   exprSites: (d, path) => [
     ...(d.each !== undefined ? [{ source: d.each, path: `${path}/each` }] : []),
     ...Object.entries(d.data).map(([field, source]) => ({ source, path: `${path}/data/${field}`, ...(d.each !== undefined && { vars: WITH_ITEM }) })),

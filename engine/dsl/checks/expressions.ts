@@ -4,6 +4,7 @@
 import { DIRECTORY_FUNCTIONS, compileExpr, totalCostError, type CompiledExpr } from '../../expr/index.ts';
 import { LvzError, isLvzError, type Where } from '../../errors.ts';
 import { exprSites, type ExprSite } from '../expr-sites.ts';
+import { constructUsesOf } from '../walk.ts';
 import { list, q } from '../../yaml/zh.ts';
 import type { WorkflowDef } from '../types.ts';
 import type { Check, CheckContext } from './types.ts';
@@ -39,9 +40,9 @@ function knownNames(wf: WorkflowDef, ctx: CheckContext): Known {
   const groups = new Set(all.map((g) => g.id));
   // A for_each group's submitted items land in data.<group id>, so those are data too.
   const fanned = all.filter((g) => g.for_each !== undefined).map((g) => g.id);
-  // A spawn's list of its children lands in data.<as> (default: the state name).
-  const spawned = Object.values(wf.states).flatMap((s) => (s.spawn?.as ? [s.spawn.as] : []));
-  const fields = record ? new Set([...record.byName.keys(), ...fanned, ...spawned]) : undefined;
+  // What a construct writes into the record itself (a ballot's result, a spawn's children) is data too.
+  const written = constructUsesOf(wf).flatMap((u) => u.construct.dataKeys?.(u.def as never) ?? []);
+  const fields = record ? new Set([...record.byName.keys(), ...fanned, ...written]) : undefined;
   return { fields, groups, states: new Set(Object.keys(wf.states)), form: wf.record };
 }
 

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { coreBallot } from '../../../../engine/constructs/ballot/index.ts';
 import { compileWorkflow } from '../../../../engine/dsl/compile.ts';
+import { renderDiagram } from '../../../../engine/dsl/diagram.ts';
 import { shippedForms } from '../../dsl/load-shipped.ts';
 
 const forms = shippedForms();
@@ -42,5 +43,22 @@ describe('ballot: in a workflow', () => {
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.errors.map((e) => [e.code, e.message])).toContainEqual(['LVZ_BALLOT_BAD_DEFINITION', expect.stringMatching(/没有 on: closed/)]);
+  });
+
+  it('lets a guard read its result in data.<id> (passed or not), and an unknown data name is still refused', () => {
+    const ok = compiled('id: verdict\nkind: for_against\nelectorate: { role: staff }\nquorum: none\npass: majority_of_present\nchair: [leader]', 'on: { closed: [{ when: "data.verdict.passed == true", to: done }, { to: done }] }');
+    if (!ok.ok) throw new Error(ok.errors.map((e) => e.message).join('\n'));
+    const bad = compiled('id: verdict\nkind: for_against\nelectorate: { role: staff }\nquorum: none\npass: majority_of_present\nchair: [leader]', 'on: { closed: [{ when: "data.verdikt.passed == true", to: done }, { to: done }] }');
+    expect(bad.ok).toBe(false);
+    if (bad.ok) return;
+    expect(bad.errors.map((e) => e.code)).toEqual(['LVZ_DSL_UNKNOWN_FIELD']);
+  });
+
+  it('draws its closed arrow as 表决结束, not as a deadline’s 超期', () => {
+    const r = compiled('id: v\nkind: for_against\nelectorate: { role: staff }\nquorum: none\npass: none\nchair: [leader]');
+    if (!r.ok) throw new Error(r.errors.map((e) => e.message).join('\n'));
+    const svg = renderDiagram(r.workflow.def);
+    expect(svg).toContain('表决结束');
+    expect(svg).not.toContain('超期');
   });
 });
