@@ -135,7 +135,7 @@ describe('ballot pages in the browser (issue 15)', () => {
 
       // A closed ballot's sheet, to print, and its 投屏.
       for (const [i, m] of w.members.entries()) await w.s.engine.castBallot(m, sign!, i < 26 ? 'for' : i < 30 ? 'against' : 'abstain');
-      await w.s.engine.closeBallot(w.chair, sign!);
+      await w.s.engine.closeBallot(w.chair, sign!, '会议议程已到');
       await chair.goto(`${w.s.base}/ballots/${sign}/result`);
       checks.push(await checkPage(chair, 'result-sheet', dir));
       await chair.goto(`${w.s.base}/ballots/${sign}/live`);
@@ -145,7 +145,7 @@ describe('ballot pages in the browser (issue 15)', () => {
       for (const [i, m] of w.members.slice(0, 17).entries()) {
         for (const [n, b] of items.entries()) await w.s.engine.castBallot(m, b, scale[(i + n) % 5 === 0 ? 2 : i % 4 === 0 ? 1 : 0]!);
       }
-      await w.s.engine.closeBallot(w.chair, items[0]!);
+      await w.s.engine.closeBallot(w.chair, items[0]!, '会议议程已到');
       await chair.goto(`${w.s.base}/ballots/${items[0]}/live`);
       expect(await chair.locator('.live-results--grid tbody tr').count()).toBe(3);
       checks.push(await checkPage(chair, 'live-items-closed', dir));

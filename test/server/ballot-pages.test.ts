@@ -227,7 +227,7 @@ describe('ballot pages on the engine', () => {
       const { ballotIds: [id] } = await toBallot(w, 'vote-secret', `专项工作报告（反对 ${against} 票）`);
       await opened(w, id!);
       for (const [i, m] of w.members.entries()) await w.s.engine.castBallot(m, id!, i < against ? 'against' : i < 30 ? 'for' : 'abstain');
-      await w.s.engine.closeBallot(w.chair, id!);
+      await w.s.engine.closeBallot(w.chair, id!, '会议议程已到');
       return id!;
     };
     const id4 = await sheetFor(4);

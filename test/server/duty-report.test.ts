@@ -58,7 +58,7 @@ describe('任命人员履职报告测评 over HTTP', { timeout: 180_000 }, () =>
     expect((await late.post(`/ballots/${first}/cast`, { choice: '满意' })).status).toBe(403);
 
     await chair.get(`/ballots/${first}`);
-    expect((await chair.post(`/ballots/${first}/close`, {})).status).toBe(303);
+    expect((await chair.post(`/ballots/${first}/close`, { reason: '会议议程已到' })).status).toBe(303);
     const closed = await chair.get(`/ballots/${second}/live`);
     expect(closed.status).toBe(200);
     for (const figure of ['93.3%', '6.7%', '66.7%', '20.0%', '13.3%']) expect(closed.text).toContain(figure);

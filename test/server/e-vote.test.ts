@@ -56,7 +56,7 @@ describe('电子表决 over HTTP', { timeout: 180_000 }, () => {
     const outsider = await loginAs(s.base, 'member34');
     await outsider.get(`/ballots/${id}`);
     expect((await outsider.post(`/ballots/${id}/cast`, { choice: 'for' })).status).toBe(403);
-    expect((await chair.post(`/ballots/${id}/close`, {})).status).toBe(303);
+    expect((await chair.post(`/ballots/${id}/close`, { reason: '会议议程已到' })).status).toBe(303);
 
     const sheet = await chair.get(`/ballots/${id}/result`);
     expect(sheet.status).toBe(200);

@@ -70,7 +70,7 @@ describe('任命人员履职报告测评 (workflows/duty-report.yaml)', { timeou
       await h.engine.castBallot(m, ballots[2]!.ballotId, '满意');
     }
     expect(await codeOf(h.engine.castBallot(await h.as('member31'), ballots[0]!.ballotId, '满意'))).toBe('LVZ_BALLOT_NOT_PRESENT');
-    await h.engine.closeBallot(chair, ballots[1]!.ballotId);
+    await h.engine.closeBallot(chair, ballots[1]!.ballotId, '会议议程已到');
 
     // 测评结果当场公布: every ballot of the sitting is closed and counted at once.
     const tallies = await Promise.all(ballots.map(async (b) => (await h.engine.ballotView(chair, b.ballotId)).tally as CountTally));

@@ -33,7 +33,7 @@ async function sitting(ballotId: string, present: number, choiceOf: (i: number) 
   await h.engine.signIn(chair, ballotId, members(present));
   await h.engine.openBallot(chair, ballotId);
   for (let i = 0; i < present; i++) await h.engine.castBallot(await h.as(`member${i + 1}`), ballotId, choiceOf(i));
-  await h.engine.closeBallot(chair, ballotId);
+  await h.engine.closeBallot(chair, ballotId, '会议议程已到');
   const view = await h.engine.ballotView(chair, ballotId);
   expect(view.status).toBe('closed');
   return view.tally as CountTally;

@@ -68,10 +68,22 @@ describe('bad ballot input', () => {
     await refused(() => w.h.engine.castBallot(a!, id!, 'against'), 'LVZ_BALLOT_ALREADY_VOTED');
     await refused(() => w.h.engine.closeBallot(a!, id!), 'LVZ_BALLOT_NOT_CHAIR');
     await refused(() => w.h.engine.checkReceipt(a!, id!, '7K3QF-M2X9A-0PZRT-5HC8W'), 'LVZ_BALLOT_NOT_OPEN', /表决结束/);
-    await w.h.engine.closeBallot(w.chair, id!);
+    // 14 of the 15 present have not voted: closing now needs the chair's reason, refused without one.
+    const e = await refused(() => w.h.engine.closeBallot(w.chair, id!), 'LVZ_RUN_REASON_REQUIRED', /还有 14 位到会人员没有投票/);
+    expect(e.params).toMatchObject({ field: 'reason', notVoted: 14 });
+    await refused(() => w.h.engine.closeBallot(w.chair, id!, '   '), 'LVZ_RUN_REASON_REQUIRED');
+    await w.h.engine.closeBallot(w.chair, id!, '会议议程已到');
     await refused(() => w.h.engine.castBallot(b!, id!, 'for'), 'LVZ_BALLOT_NOT_OPEN', /已经结束/);
-    await refused(() => w.h.engine.closeBallot(w.chair, id!), 'LVZ_BALLOT_NOT_OPEN');
+    await refused(() => w.h.engine.closeBallot(w.chair, id!, '会议议程已到'), 'LVZ_BALLOT_NOT_OPEN');
     await refused(() => w.h.engine.openBallot(w.chair, id!), 'LVZ_BALLOT_NOT_OPEN');
+  });
+
+  it('closing needs no reason once every member present has voted', async () => {
+    const { ballotIds: [id] } = await toBallot(w, 'vote-secret');
+    await opened(w, id!, 11);
+    for (const m of w.members.slice(0, 11)) await w.h.engine.castBallot(m, id!, 'for');
+    const { seals } = await w.h.engine.closeBallot(w.chair, id!);
+    expect(seals[0]!.seal.count).toBe(11);
   });
 
   it('a score out of range or off its step, a number as words', async () => {

@@ -45,7 +45,7 @@ describe('frozen rules', () => {
     expect(await codeOf(w.h.engine.terminate(admin, instanceId, { reason: '终止', version: v }))).toBe('LVZ_BALLOT_IN_PROGRESS');
     // 应到 and 实到 as frozen at opening.
     expect(await w.h.engine.ballotView(w.chair, fresh!.ballotId)).toMatchObject({ members: 12, present: 10, status: 'open' });
-    await w.h.engine.closeBallot(w.chair, fresh!.ballotId);
+    await w.h.engine.closeBallot(w.chair, fresh!.ballotId, '会议议程已到');
     expect((await publish()).version).toBe(2);
     expect(await w.h.engine.studio.migrate(admin, 'vote-secret', { from: 1, to: 2, mapping: {} })).toMatchObject({ moved: 1 });
   });
@@ -56,11 +56,11 @@ describe('lvzhi verify', () => {
     const { ballotIds: [secret] } = await toBallot(w, 'vote-secret');
     await opened(w, secret!, 12);
     for (const [i, m] of w.members.entries()) await w.h.engine.castBallot(m, secret!, i < 8 ? 'for' : 'against');
-    await w.h.engine.closeBallot(w.chair, secret!);
+    await w.h.engine.closeBallot(w.chair, secret!, '会议议程已到');
     const { ballotIds: [named] } = await toBallot(w, 'vote-named');
     await opened(w, named!, 12);
     for (const m of w.members) await w.h.engine.castBallot(m, named!, 'for');
-    await w.h.engine.closeBallot(w.chair, named!);
+    await w.h.engine.closeBallot(w.chair, named!, '会议议程已到');
     const head = (await w.h.engine.ballotView(w.chair, secret!)).seal!;
 
     let r = await verify('--seal', head.code);

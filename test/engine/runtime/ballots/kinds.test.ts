@@ -57,7 +57,7 @@ describe('ballot kinds', () => {
     expect(live.tally?.passed).toBe(false); // 20 of 40 is not 全体组成人员的过半数 … yet the quorum (21 > 20) is met
     expect(live.casts).toHaveLength(21);
     expect(live.casts!.find((c) => c.userId === 'm0021')!.choice).toBe('against');
-    await w.h.engine.closeBallot(w.chair, id!);
+    await w.h.engine.closeBallot(w.chair, id!, '会议议程已到');
     const v = await w.h.engine.ballotView(w.members[0]!, id!);
     expect(v.tally?.passed).toBe(false);
     expect(v.seal!.count).toBe(21);
@@ -67,7 +67,7 @@ describe('ballot kinds', () => {
     const { ballotIds: [id] } = await toBallot(w, 'vote-rating');
     await opened(w, id!, 27);
     for (const [i, m] of w.members.slice(0, 27).entries()) await w.h.engine.castBallot(m, id!, i < 5 ? '不满意' : i < 11 ? '基本满意' : '满意');
-    await w.h.engine.closeBallot(w.chair, id!);
+    await w.h.engine.closeBallot(w.chair, id!, '会议议程已到');
     const t = (await w.h.engine.ballotView(w.chair, id!)).tally!;
     if (t.kind !== 'rating') throw new Error(t.kind);
     expect(t.counts.map((c) => [c.option, c.count, c.share?.text])).toEqual([['满意', 16, '59.3%'], ['基本满意', 6, '22.2%'], ['不满意', 5, '18.5%']]);
@@ -81,7 +81,7 @@ describe('ballot kinds', () => {
     await w.h.engine.castBallot(w.members[0]!, id!, '90');
     await w.h.engine.castBallot(w.members[1]!, id!, 85.5);
     await w.h.engine.castBallot(w.members[2]!, id!, '86.5');
-    await w.h.engine.closeBallot(w.chair, id!);
+    await w.h.engine.closeBallot(w.chair, id!, '会议议程已到');
     const t = (await w.h.engine.ballotView(w.chair, id!)).tally!;
     expect(t).toMatchObject({ kind: 'score', sum: '262.0', average: '87.33', lowest: 85.5, highest: 90, passed: null });
   });
@@ -93,7 +93,7 @@ describe('ballot kinds', () => {
     for (const [i, m] of w.members.slice(0, 28).entries()) await w.h.engine.castBallot(m, id!, options.slice(i % 2, 13 + (i % 2)));
     await w.h.engine.castBallot(w.members[28]!, id!, undefined);
     await w.h.engine.castBallot(w.members[29]!, id!, '项目20');
-    await w.h.engine.closeBallot(w.chair, id!);
+    await w.h.engine.closeBallot(w.chair, id!, '会议议程已到');
     const t = (await w.h.engine.ballotView(w.chair, id!)).tally!;
     if (t.kind !== 'choose') throw new Error(t.kind);
     expect(t.blank).toBe(1);

@@ -58,7 +58,7 @@ describe('ballots under load and in secret', () => {
     expect((await w.h.engine.ballotCounts(w.chair, id!)).castCount).toBe(1);
     expect(await db('ballot_envelopes').where({ ballot_id: id! }).count({ n: '*' }).first()).toMatchObject({ n: expect.anything() });
     expect(Number((await db('ballot_envelopes').where({ ballot_id: id! }).count({ n: '*' }).first())!.n)).toBe(1);
-    await w.h.engine.closeBallot(w.chair, id!);
+    await w.h.engine.closeBallot(w.chair, id!, '会议议程已到');
     expect((await w.h.engine.ballotView(w.chair, id!)).seal!.count).toBe(1);
   });
 
@@ -74,7 +74,7 @@ describe('ballots under load and in secret', () => {
     const sizes = new Set((await db('ballot_envelopes').where({ ballot_id: id! }).select('sealed')).map((r: { sealed: string }) => r.sealed.length));
     expect(sizes.size).toBe(1);
     expect(Number((await db('ballot_casts').where({ ballot_id: id! }).count({ n: '*' }).first())!.n)).toBe(0);
-    await w.h.engine.closeBallot(w.chair, id!);
+    await w.h.engine.closeBallot(w.chair, id!, '会议议程已到');
     const t = (await w.h.engine.ballotView(w.chair, id!)).tally!;
     const expected = Object.fromEntries(CHOICES.map((c) => [c, w.members.filter((_, i) => choiceOf(i) === c).length]));
     if (t.kind !== 'for_against') throw new Error(t.kind);
@@ -123,7 +123,7 @@ describe('ballots under load and in secret', () => {
     await opened(w, id!, 200);
     const casts = w.members.map((m, i) => w.h.engine.castBallot(m, id!, choiceOf(i)));
     await Promise.allSettled(casts.slice(0, 20));
-    const close = w.h.engine.closeBallot(w.chair, id!);
+    const close = w.h.engine.closeBallot(w.chair, id!, '会议议程已到');
     const results = await Promise.allSettled(casts);
     const { seals } = await close;
     const ok = results.filter((r) => r.status === 'fulfilled').length;
@@ -138,7 +138,7 @@ describe('ballots under load and in secret', () => {
     const { ballotIds: [id] } = await toBallot(w, 'vote-named');
     await opened(w, id!, 200);
     await voteAll(id!);
-    await w.h.engine.closeBallot(w.chair, id!);
+    await w.h.engine.closeBallot(w.chair, id!, '会议议程已到');
     const rows = await everyRow();
     const linking = rows.filter((r) => r.text.includes(`"${w.members[5]!.userId}"`) && r.text.includes(`"${choiceOf(5)}"`));
     expect(linking.map((r) => r.table).sort()).toEqual(['ballot_casts', 'events']);
