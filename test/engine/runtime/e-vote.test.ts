@@ -110,9 +110,11 @@ describe('电子表决 (workflows/e-vote.yaml)', { timeout: 120_000 }, () => {
     const t1 = await sitting(await ballotOf(fails), 20, (i) => (i < 17 ? 'for' : 'against'));
     expect(t1).toMatchObject({ members: 35, present: 20, quorum_met: true, passed: false, yes: 17 });
     expect(await stateOf(fails)).toBe('agenda_done');
+    expect((await h.engine.instance(await h.as('staff1'), fails)).form.fields.find((f) => f.name === 'result_note')?.value).toBe('未获通过');
     const passes = await startVote({ meeting: '市十五届人大常委会第三十六次会议', vote_kind: '议题表决', subject });
     const t2 = await sitting(await ballotOf(passes), 20, (i) => (i < 18 ? 'for' : 'abstain'));
     expect(t2.passed).toBe(true);
+    expect((await h.engine.instance(await h.as('staff1'), passes)).form.fields.find((f) => f.name === 'result_note')?.value).toBe('表决通过');
   });
 
   it('only the chair opens; a member not signed in cannot vote; nobody votes twice', async () => {
