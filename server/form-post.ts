@@ -82,6 +82,11 @@ export async function attachUploads(
   }
 }
 
+/** A posted or query value as trimmed text of at most `max` characters ('' when absent or not text; a repeated key: its first). */
+export function textOf(v: unknown, max: number): string {
+  return first(v)?.trim().slice(0, max) ?? '';
+}
+
 export function pageNumber(v: unknown): number {
   const n = Number(first(v));
   return Number.isInteger(n) && n >= 1 && n <= 100000 ? n : 1;

@@ -6,14 +6,14 @@ import type { FastifyInstance } from 'fastify';
 import { isLvzError } from '../../engine/errors.ts';
 import type { FieldError } from '../../engine/forms/types.ts';
 import { statusOf } from '../error-status.ts';
+import { textOf } from '../form-post.ts';
 
 type T = FastifyInstance['renderer']['t'];
 export type Body = Record<string, unknown>;
 
 export function str(body: unknown, name: string, max = 500): string {
   const v = body && typeof body === 'object' ? (body as Body)[name] : undefined;
-  const x = Array.isArray(v) ? v[0] : v;
-  return typeof x === 'string' ? x.trim().slice(0, max) : '';
+  return textOf(v, max);
 }
 
 export function list(body: unknown, name: string): string[] {

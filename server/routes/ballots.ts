@@ -12,6 +12,7 @@ import { ballotModel, ballotTitle, ballotUrl, consoleModel, factsOf, type CastFa
 import { statusOf } from '../error-status.ts';
 import { requireActor } from '../session.ts';
 import { seeOther } from './tasks.ts';
+import { textOf } from '../form-post.ts';
 
 type IdParams = { Params: { id: string } };
 type Body = Record<string, unknown>;
@@ -22,10 +23,7 @@ function list(v: unknown): string[] {
   return (Array.isArray(v) ? v : v === undefined || v === '' ? [] : [v]).filter((x): x is string => typeof x === 'string');
 }
 
-function text(v: unknown, max = 2000): string {
-  const s = Array.isArray(v) ? v[0] : v;
-  return typeof s === 'string' ? s.trim().slice(0, max) : '';
-}
+const text = (v: unknown, max = 2000): string => textOf(v, max);
 
 /**
  * Every ballot of the sitting the id names (one, or one per item of the roster), in the roster's order.

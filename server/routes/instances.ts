@@ -5,7 +5,7 @@ import { LvzError, isLvzError } from '../../engine/errors.ts';
 import type { Actor, GroupProgress, SpawnedStep } from '../../engine/runtime/types.ts';
 import { ballotLinks } from '../ballot-view.ts';
 import { statusOf } from '../error-status.ts';
-import { pageNumber, readFormPost } from '../form-post.ts';
+import { pageNumber, readFormPost, textOf } from '../form-post.ts';
 import { formatDateTime } from '../render.ts';
 import { cspAllowingStylesOf } from '../security.ts';
 import { requireActor } from '../session.ts';
@@ -29,9 +29,7 @@ function isBlank(v: unknown): boolean {
   return v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
 }
 
-function clean(v: unknown, max = 100): string {
-  return typeof v === 'string' ? v.trim().slice(0, max) : '';
-}
+const clean = (v: unknown, max = 100): string => textOf(v, max);
 
 /** 办理进度 as the partial places it: numbers with separators, words from the label set, each unit's link. */
 function progressView(t: (key: string) => string, id: string, p: GroupProgress) {

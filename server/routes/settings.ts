@@ -8,14 +8,14 @@ import type { FieldError } from '../../engine/forms/types.ts';
 import type { Actor } from '../../engine/runtime/types.ts';
 import { requireActor } from '../session.ts';
 import { seeOther } from './tasks.ts';
+import { textOf } from '../form-post.ts';
 
 type IdParams = { Params: { id: string } };
 interface RangePost { delegate: string; from: string; to: string }
 
 function field(body: unknown, name: string, max = 64): string {
   const v = (body && typeof body === 'object' ? (body as Record<string, unknown>)[name] : undefined);
-  const s = Array.isArray(v) ? v[0] : v;
-  return typeof s === 'string' ? s.trim().slice(0, max) : '';
+  return textOf(v, max);
 }
 
 /** Field models for the 代理 form, shaped as the field partials expect (label, hint, error ids). */
