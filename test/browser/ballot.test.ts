@@ -7,24 +7,14 @@
 // (test/fixtures/runtime/ballots) and the electorate a 33-member group (test/helpers/ballot-world.ts).
 
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { ARTIFACTS, VIEWPORTS, checkPage, launchBrowser, logInAs, type PageCheck } from '../helpers/browser.ts';
-import { ballotServer, opened, toBallot, type BallotServer } from '../helpers/ballot-world.ts';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { ARTIFACTS, VIEWPORTS, checkPage, type PageCheck } from '../helpers/browser.ts';
+import { useServerAndBrowser } from '../helpers/browser-world.ts';
+import { ballotServer, opened, toBallot } from '../helpers/ballot-world.ts';
 import { DEMO_PASSWORD } from '../helpers/http.ts';
 
-let w: BallotServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  w = await ballotServer(33);
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await w?.close();
-});
+const ui = useServerAndBrowser(() => ballotServer(33), (world) => world.s);
 
 const SHOTS = process.env.LVZHI_SHOTS_DIR ?? path.join(ARTIFACTS, 'browser-ballot');
 const [DESKTOP, PHONE] = VIEWPORTS as [typeof VIEWPORTS[0], typeof VIEWPORTS[0]];
@@ -35,8 +25,8 @@ function expectClean(checks: PageCheck[]): void {
 }
 
 async function castOnPhone(username: string, id: string, label: string, checks: PageCheck[], shot: boolean): Promise<string> {
-  const page = await logInAs(browser, PHONE, w.s.base, username, DEMO_PASSWORD);
-  await page.goto(`${w.s.base}/ballots/${id}`);
+  const page = await ui.logIn(PHONE, username);
+  await page.goto(`${ui.base}/ballots/${id}`);
   if (shot) checks.push(await checkPage(page, 'cast-phone', path.join(SHOTS, 'phone')));
   // The whole box is the target: tapping the word ticks the radio.
   await page.getByText(label, { exact: true }).click();
@@ -51,11 +41,11 @@ async function castOnPhone(username: string, id: string, label: string, checks: 
 describe('ballot pages in the browser (issue 15)', () => {
   it('three members vote on phones while the chair\'s 投屏 updates without reload; then the result', async () => {
     const checks: PageCheck[] = [];
-    const { ballotIds: [id] } = await toBallot(w, 'vote-secret');
-    await opened(w, id!, 17);
+    const { ballotIds: [id] } = await toBallot(ui.world, 'vote-secret');
+    await opened(ui.world, id!, 17);
 
-    const screen = await logInAs(browser, SCREEN, w.s.base, 'leader1', DEMO_PASSWORD);
-    await screen.goto(`${w.s.base}/ballots/${id}/live`);
+    const screen = await ui.logIn(SCREEN, 'leader1');
+    await screen.goto(`${ui.base}/ballots/${id}/live`);
     const cast = screen.locator('.live-count').filter({ hasText: '已投' }).locator('dd');
     await expect.poll(() => cast.textContent()).toBe('0');
     checks.push(await checkPage(screen, 'live-open-1920', path.join(SHOTS, 'screen')));
@@ -73,8 +63,8 @@ describe('ballot pages in the browser (issue 15)', () => {
     checks.push(await checkPage(screen, 'live-voting-1920', path.join(SHOTS, 'screen')));
 
     // The chair closes from a phone (14 present have not voted: the page asks why); the screen shows the result.
-    const console = await logInAs(browser, PHONE, w.s.base, 'leader1', DEMO_PASSWORD);
-    await console.goto(`${w.s.base}/ballots/${id}`);
+    const console = await ui.logIn(PHONE, 'leader1');
+    await console.goto(`${ui.base}/ballots/${id}`);
     checks.push(await checkPage(console, 'console-open-phone', path.join(SHOTS, 'phone')));
     await console.getByLabel('提前结束的理由').fill('会议议程调整，主持人宣布提前结束表决。');
     await console.getByRole('button', { name: '结束表决' }).click();
@@ -89,8 +79,8 @@ describe('ballot pages in the browser (issue 15)', () => {
     checks.push(await checkPage(screen, 'live-closed-1920', path.join(SHOTS, 'screen')));
 
     // 核对我的投票 on a phone: found, never the choice.
-    const voter = await logInAs(browser, PHONE, w.s.base, 'm0002', DEMO_PASSWORD);
-    await voter.goto(`${w.s.base}/ballots/${id}/verify`);
+    const voter = await ui.logIn(PHONE, 'm0002');
+    await voter.goto(`${ui.base}/ballots/${id}/verify`);
     await voter.getByLabel('回执码').fill(receipts[1]!);
     await voter.getByRole('button', { name: '核对' }).click();
     await voter.getByText(/已计入：第 \d 张/).waitFor();
@@ -103,11 +93,11 @@ describe('ballot pages in the browser (issue 15)', () => {
     it(`at ${vp.width} px: the chair's 签到 with its filter, a choose form's live count, an appointee sitting, the result sheet`, async () => {
       const checks: PageCheck[] = [];
       const dir = path.join(SHOTS, vp.name);
-      const { ballotIds: [sign] } = await toBallot(w, 'vote-secret', `关于本市食品安全工作情况的报告（${vp.name}）`);
-      const chair = await logInAs(browser, vp, w.s.base, 'leader1', DEMO_PASSWORD);
-      await chair.goto(`${w.s.base}/ballots/${sign}`);
+      const { ballotIds: [sign] } = await toBallot(ui.world, 'vote-secret', `关于本市食品安全工作情况的报告（${vp.name}）`);
+      const chair = await ui.logIn(vp, 'leader1');
+      await chair.goto(`${ui.base}/ballots/${sign}`);
       checks.push(await checkPage(chair, 'console-draft', dir));
-      await chair.getByLabel('按姓名或单位筛选').fill(w.members[5]!.name);
+      await chair.getByLabel('按姓名或单位筛选').fill(ui.world.members[5]!.name);
       await expect.poll(() => chair.locator('#attendance-list li:visible').count()).toBe(1);
       await chair.getByLabel('按姓名或单位筛选').fill('');
       await chair.getByRole('button', { name: '全部签到' }).click();
@@ -116,10 +106,10 @@ describe('ballot pages in the browser (issue 15)', () => {
       await chair.getByRole('button', { name: '开始表决' }).click();
       await chair.getByText('表决已开始。').waitFor();
 
-      const { ballotIds: [ch] } = await toBallot(w, 'vote-choose', `2027 年民生实事项目（${vp.name}）`);
-      await opened(w, ch!, 17);
-      const member: Page = await logInAs(browser, vp, w.s.base, 'm0004', DEMO_PASSWORD);
-      await member.goto(`${w.s.base}/ballots/${ch}`);
+      const { ballotIds: [ch] } = await toBallot(ui.world, 'vote-choose', `2027 年民生实事项目（${vp.name}）`);
+      await opened(ui.world, ch!, 17);
+      const member: Page = await ui.logIn(vp, 'm0004');
+      await member.goto(`${ui.base}/ballots/${ch}`);
       const boxes = member.locator('input[name="choice"]');
       for (let i = 0; i < 14; i++) await boxes.nth(i).check();
       await member.getByText('已勾选 14 项').waitFor();
@@ -128,25 +118,25 @@ describe('ballot pages in the browser (issue 15)', () => {
       expect(await member.locator('input[name="choice"]:checked').count()).toBe(14);
       checks.push(await checkPage(member, 'choose-refused', dir));
 
-      const { ballotIds: items } = await toBallot(w, 'vote-roster', `2026 年任命人员履职报告会（${vp.name}）`);
-      await opened(w, items[0]!, 17);
-      await member.goto(`${w.s.base}/ballots/${items[0]}`);
+      const { ballotIds: items } = await toBallot(ui.world, 'vote-roster', `2026 年任命人员履职报告会（${vp.name}）`);
+      await opened(ui.world, items[0]!, 17);
+      await member.goto(`${ui.base}/ballots/${items[0]}`);
       checks.push(await checkPage(member, 'items', dir));
 
       // A closed ballot's sheet, to print, and its 投屏.
-      for (const [i, m] of w.members.entries()) await w.s.engine.castBallot(m, sign!, i < 26 ? 'for' : i < 30 ? 'against' : 'abstain');
-      await w.s.engine.closeBallot(w.chair, sign!, '会议议程已到');
-      await chair.goto(`${w.s.base}/ballots/${sign}/result`);
+      for (const [i, m] of ui.world.members.entries()) await ui.world.s.engine.castBallot(m, sign!, i < 26 ? 'for' : i < 30 ? 'against' : 'abstain');
+      await ui.world.s.engine.closeBallot(ui.world.chair, sign!, '会议议程已到');
+      await chair.goto(`${ui.base}/ballots/${sign}/result`);
       checks.push(await checkPage(chair, 'result-sheet', dir));
-      await chair.goto(`${w.s.base}/ballots/${sign}/live`);
+      await chair.goto(`${ui.base}/ballots/${sign}/live`);
       checks.push(await checkPage(chair, 'live-closed', dir));
       // The appointees' results on the spot: one row per appointee on the 投屏.
       const scale = ['满意', '基本满意', '不满意'];
-      for (const [i, m] of w.members.slice(0, 17).entries()) {
-        for (const [n, b] of items.entries()) await w.s.engine.castBallot(m, b, scale[(i + n) % 5 === 0 ? 2 : i % 4 === 0 ? 1 : 0]!);
+      for (const [i, m] of ui.world.members.slice(0, 17).entries()) {
+        for (const [n, b] of items.entries()) await ui.world.s.engine.castBallot(m, b, scale[(i + n) % 5 === 0 ? 2 : i % 4 === 0 ? 1 : 0]!);
       }
-      await w.s.engine.closeBallot(w.chair, items[0]!, '会议议程已到');
-      await chair.goto(`${w.s.base}/ballots/${items[0]}/live`);
+      await ui.world.s.engine.closeBallot(ui.world.chair, items[0]!, '会议议程已到');
+      await chair.goto(`${ui.base}/ballots/${items[0]}/live`);
       expect(await chair.locator('.live-results--grid tbody tr').count()).toBe(3);
       checks.push(await checkPage(chair, 'live-items-closed', dir));
       expectClean(checks);
@@ -155,18 +145,18 @@ describe('ballot pages in the browser (issue 15)', () => {
   }
 
   it('without JavaScript the 投屏 page still shows the counts and reloads itself', async () => {
-    const { ballotIds: [id] } = await toBallot(w, 'vote-secret', '无脚本投屏');
-    await opened(w, id!, 17);
-    const ctx = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1920, height: 1080 }, locale: 'zh-CN' });
+    const { ballotIds: [id] } = await toBallot(ui.world, 'vote-secret', '无脚本投屏');
+    await opened(ui.world, id!, 17);
+    const ctx = await ui.browser.newContext({ javaScriptEnabled: false, viewport: { width: 1920, height: 1080 }, locale: 'zh-CN' });
     const page = await ctx.newPage();
-    await page.goto(`${w.s.base}/login`);
+    await page.goto(`${ui.base}/login`);
     await page.getByLabel('用户名').fill('leader1');
     await page.getByLabel('密码').fill(DEMO_PASSWORD);
     await page.getByRole('button', { name: '登录' }).click();
     await page.waitForURL(/\/inbox/);
-    await page.goto(`${w.s.base}/ballots/${id}/live`);
+    await page.goto(`${ui.base}/ballots/${id}/live`);
     expect(await page.locator('.live-count dd').allTextContents()).toEqual(['33', '17', '0']);
-    await w.s.engine.castBallot(w.members[0]!, id!, 'for');
+    await ui.world.s.engine.castBallot(ui.world.members[0]!, id!, 'for');
     // The noscript refresh (5 s) brings the new count.
     await page.waitForFunction(() => document.querySelectorAll('.live-count dd')[2]?.textContent === '1', undefined, { timeout: 15_000 });
     await ctx.close();

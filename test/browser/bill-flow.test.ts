@@ -6,30 +6,19 @@
 // lists carry the bill's 编号. Screenshots in test-artifacts/browser-bill-flow/; axe finds nothing serious.
 
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { ARTIFACTS, VIEWPORTS, checkPage, launchBrowser, logInAs, type PageCheck, type Viewport } from '../helpers/browser.ts';
-import { DEMO_PASSWORD, startServer, type TestServer } from '../helpers/http.ts';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { ARTIFACTS, VIEWPORTS, checkPage, type PageCheck, type Viewport } from '../helpers/browser.ts';
+import { useServerAndBrowser } from '../helpers/browser-world.ts';
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const w = useServerAndBrowser();
 
 const SHOTS = path.join(ARTIFACTS, 'browser-bill-flow');
 const COSIGNERS = ['李秀英', '张伟', '刘芳', '陈军', '杨丽', '黄海涛', '赵敏华', '周强', '吴桂兰', '徐志明'];
-const actor = async (u: string) => (await server.engine.login(u, DEMO_PASSWORD)).actor;
+const actor = (u: string) => w.actor(u);
 
 async function openTodo(page: Page, title: string): Promise<void> {
-  await page.goto(`${server.base}/inbox?list=todo`);
+  await page.goto(`${w.base}/inbox?list=todo`);
   await page.getByRole('link', { name: title }).first().click();
   await page.waitForURL(/\/tasks\//);
 }
@@ -46,8 +35,8 @@ async function walk(vp: Viewport): Promise<PageCheck[]> {
   const title = `关于制定物业管理条例的议案（${vp.name}）`;
 
   // 1. The proposer drafts: only the draft's fields, ten co-signers picked, not himself.
-  const deputy = await logInAs(browser, vp, server.base, 'deputy1', DEMO_PASSWORD);
-  await deputy.goto(`${server.base}/start/bill`);
+  const deputy = await w.logIn(vp, 'deputy1');
+  await deputy.goto(`${w.base}/start/bill`);
   expect(await deputy.locator('main').innerText()).not.toMatch(/审议结果报告|主席团意见|未填写/);
   await deputy.locator('#f-title').fill(title);
   await deputy.locator('#f-content').fill('案据：物业服务纠纷逐年增多；方案：制定本市物业管理条例。');
@@ -66,7 +55,7 @@ async function walk(vp: Viewport): Promise<PageCheck[]> {
   await shot(deputy, '2-submitted');
 
   // 2. One co-signer agrees in the browser: no 保存草稿 on a co-sign task; the other nine by the engine.
-  const cosigner = await logInAs(browser, vp, server.base, 'deputy2', DEMO_PASSWORD);
+  const cosigner = await w.logIn(vp, 'deputy2');
   await openTodo(cosigner, title);
   expect(await cosigner.getByRole('button', { name: '保存草稿' }).count()).toBe(0);
   await shot(cosigner, '3-cosign');
@@ -75,13 +64,13 @@ async function walk(vp: Viewport): Promise<PageCheck[]> {
   await cosigner.context().close();
   for (let i = 3; i <= 11; i++) {
     const a = await actor(`deputy${i}`);
-    const view = await server.engine.instance(a, instanceId);
-    await server.engine.complete(a, view.myTasks[0]!.taskId, { event: 'agree', input: {}, version: view.version });
+    const view = await w.server.engine.instance(a, instanceId);
+    await w.server.engine.complete(a, view.myTasks[0]!.taskId, { event: 'agree', input: {}, version: view.version });
   }
 
   // 3. The presidium: 立案审议 with no committee is a field error, what was typed kept.
-  const presidium = await logInAs(browser, vp, server.base, 'presidium1', DEMO_PASSWORD);
-  await presidium.goto(`${server.base}/inbox?list=todo`);
+  const presidium = await w.logIn(vp, 'presidium1');
+  await presidium.goto(`${w.base}/inbox?list=todo`);
   const row = presidium.locator('tr, .card, li').filter({ hasText: title }).first();
   expect(await row.innerText()).toMatch(/议案 第\d{7}号/);
   expect(await row.innerText()).toContain('王建国');
@@ -104,7 +93,7 @@ async function walk(vp: Viewport): Promise<PageCheck[]> {
   await presidium.context().close();
 
   // 4. The committee: an empty review is refused; then the report is made.
-  const cjw = await logInAs(browser, vp, server.base, 'cjw1', DEMO_PASSWORD);
+  const cjw = await w.logIn(vp, 'cjw1');
   await openTodo(cjw, title);
   const taskUrl = cjw.url();
   expect(await cjw.getByLabel(/^审议意见/).count()).toBe(1);

@@ -4,39 +4,27 @@
 // test-artifacts/browser-bill-rules/ (LVZHI_SHOTS_DIR overrides); axe finds nothing serious.
 
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { ARTIFACTS, VIEWPORTS, checkPage, launchBrowser, logInAs, type PageCheck } from '../helpers/browser.ts';
-import { DEMO_PASSWORD, startServer, type TestServer } from '../helpers/http.ts';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, VIEWPORTS, checkPage, type PageCheck } from '../helpers/browser.ts';
+import { useServerAndBrowser } from '../helpers/browser-world.ts';
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const w = useServerAndBrowser();
 
 const SHOTS = process.env.LVZHI_SHOTS_DIR ?? path.join(ARTIFACTS, 'browser-bill-rules');
 const deputies = (n: number): string[] => Array.from({ length: n }, (_, i) => `deputy${i + 2}`);
-const actor = async (u: string) => (await server.engine.login(u, DEMO_PASSWORD)).actor;
+const actor = (u: string) => w.actor(u);
 
 /** A bill that came back to its draft: eight agreed, two declined. Returns the proposer's task id. */
 async function returnedDraft(title: string): Promise<string> {
-  const { instanceId } = await server.engine.start(await actor('deputy1'), 'bill', {
+  const { instanceId } = await w.server.engine.start(await actor('deputy1'), 'bill', {
     event: 'submit', version: 0, input: { title, content: '案据：……；方案：……', cosigners: deputies(10) },
   });
   for (const [i, u] of deputies(10).entries()) {
     const a = await actor(u);
-    const view = await server.engine.instance(a, instanceId);
-    await server.engine.complete(a, view.myTasks[0]!.taskId, { event: i < 8 ? 'agree' : 'decline', input: {}, version: view.version });
+    const view = await w.server.engine.instance(a, instanceId);
+    await w.server.engine.complete(a, view.myTasks[0]!.taskId, { event: i < 8 ? 'agree' : 'decline', input: {}, version: view.version });
   }
-  return (await server.engine.instance(await actor('deputy1'), instanceId)).myTasks[0]!.taskId;
+  return (await w.server.engine.instance(await actor('deputy1'), instanceId)).myTasks[0]!.taskId;
 }
 
 describe('bill rules in the browser (issue 14)', () => {
@@ -44,8 +32,8 @@ describe('bill rules in the browser (issue 14)', () => {
     it(`at ${vp.width} px: co-signer error on the start form, and the returned draft's message`, async () => {
       const checks: PageCheck[] = [];
       const dir = path.join(SHOTS, vp.name);
-      const page = await logInAs(browser, vp, server.base, 'deputy1', DEMO_PASSWORD);
-      await page.goto(`${server.base}/start/bill`);
+      const page = await w.logIn(vp, 'deputy1');
+      await page.goto(`${w.base}/start/bill`);
       await page.locator('#f-title').fill('关于制定物业管理条例的议案');
       await page.locator('#f-content').fill('案据：……；方案：……');
       // The co-signer picker (tom-select): the proposer himself and two others.
@@ -64,7 +52,7 @@ describe('bill rules in the browser (issue 14)', () => {
       expect(await page.locator('#f-title').inputValue()).toBe('关于制定物业管理条例的议案');
       checks.push(await checkPage(page, '1-start-cosigner-error', dir));
 
-      await page.goto(`${server.base}/tasks/${await returnedDraft(`关于修改城市绿化条例的议案（${vp.name}）`)}`);
+      await page.goto(`${w.base}/tasks/${await returnedDraft(`关于修改城市绿化条例的议案（${vp.name}）`)}`);
       const notice = page.locator('#came-back');
       expect(await notice.innerText()).toContain('附议代表不足十人');
       const [noticeBox, formBox] = [await notice.boundingBox(), await page.locator('#record-form').boundingBox()];

@@ -5,38 +5,28 @@
 // axe (serious or critical violations fail the test).
 
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { ARTIFACTS, VIEWPORTS, checkPage, launchBrowser, type PageCheck, type Viewport, logInAs } from '../helpers/browser.ts';
-import { DEMO_PASSWORD, startServer, type TestServer } from '../helpers/http.ts';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { ARTIFACTS, VIEWPORTS, checkPage, type PageCheck, type Viewport } from '../helpers/browser.ts';
+import { useServerAndBrowser } from '../helpers/browser-world.ts';
 import { YEAR_2027 } from '../helpers/calendar-2027.ts';
 
-let server: TestServer;
-let browser: Browser;
 const checks: PageCheck[] = [];
 
-beforeAll(async () => {
-  server = await startServer({ start: '2026-12-23T01:00:00Z' }); // Wednesday 23 December 2026
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const w = useServerAndBrowser({ start: '2026-12-23T01:00:00Z' }); // Wednesday 23 December 2026
 
 async function check(page: Page, vp: Viewport, label: string): Promise<void> {
   checks.push(await checkPage(page, `${vp.name}-${label}`, path.join(ARTIFACTS, 'browser', 'calendar')));
 }
 
 async function logIn(vp: Viewport, username: string): Promise<Page> {
-  return logInAs(browser, vp, server.base, username, DEMO_PASSWORD);
+  return w.logIn(vp, username);
 }
 
 describe('节假日安排 and provisional deadlines in the browser', () => {
   it('marks the 2027 deadline, refuses a malformed year with its line, saves 2027 and drops the mark', async () => {
-    const deputy = (await server.engine.login('deputy1', DEMO_PASSWORD)).actor;
-    await server.engine.start(deputy, 'suggestion', {
+    const deputy = await w.actor('deputy1');
+    await w.server.engine.start(deputy, 'suggestion', {
       event: 'submit', version: 0, input: { title: '关于增设社区食堂的建议', category: '城乡建设与管理', content: '建议在老旧小区增设社区食堂。' },
     });
     for (const vp of VIEWPORTS) {
@@ -52,7 +42,7 @@ describe('节假日安排 and provisional deadlines in the browser', () => {
 
     const desktop = VIEWPORTS[0]!;
     const admin = await logIn(desktop, 'admin');
-    await admin.goto(`${server.base}/admin`);
+    await admin.goto(`${w.base}/admin`);
     await admin.getByRole('link', { name: '节假日安排' }).click();
     await admin.waitForURL(/\/admin\/calendar$/);
     await check(admin, desktop, '3-calendar-list');
@@ -72,9 +62,9 @@ describe('节假日安排 and provisional deadlines in the browser', () => {
 
     const phone = VIEWPORTS[1]!;
     const adminPhone = await logIn(phone, 'admin');
-    await adminPhone.goto(`${server.base}/admin/calendar`);
+    await adminPhone.goto(`${w.base}/admin/calendar`);
     await check(adminPhone, phone, '3-calendar-list');
-    await adminPhone.goto(`${server.base}/admin/calendar/2027`);
+    await adminPhone.goto(`${w.base}/admin/calendar/2027`);
     await check(adminPhone, phone, '6-year-saved');
     await adminPhone.context().close();
 

@@ -4,26 +4,19 @@
 // editor's diagram image is shown whole. Each diagram is screenshotted on its own (test-artifacts/browser/diagram).
 
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { buildStudio } from '../../cli/build-studio.ts';
-import { ARTIFACTS, VIEWPORTS, checkPage, launchBrowser, logInAs, type PageCheck } from '../helpers/browser.ts';
-import { DEMO_PASSWORD, startServer, type TestServer } from '../helpers/http.ts';
+import { ARTIFACTS, VIEWPORTS, checkPage, type PageCheck } from '../helpers/browser.ts';
+import { useServerAndBrowser } from '../helpers/browser-world.ts';
 
 const DIR = path.join(ARTIFACTS, 'browser', 'diagram');
-let server: TestServer;
-let browser: Browser;
+
+const w = useServerAndBrowser();
 
 beforeAll(async () => {
   await buildStudio(); // the editor's bundle, as `npm test` builds it in pretest
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+}, 120_000);
 
 interface Fit {
   pageWidth: number;
@@ -51,19 +44,19 @@ async function fitOf(page: Page): Promise<Fit> {
 
 describe('the flow diagram in a browser', () => {
   it('fits a phone and a desktop on the suggestion and bill pages, and shows whole in the studio', async () => {
-    const deputy = (await server.engine.login('deputy1', DEMO_PASSWORD)).actor;
-    const suggestion = await server.engine.start(deputy, 'suggestion', {
+    const deputy = await w.actor('deputy1');
+    const suggestion = await w.server.engine.start(deputy, 'suggestion', {
       event: 'submit', version: 0, input: { title: '关于加装电梯的建议', category: '其他', content: '老旧小区加装电梯。' },
     });
     const cosigners = Array.from({ length: 10 }, (_, i) => `deputy${i + 2}`);
-    const bill = await server.engine.start(deputy, 'bill', {
+    const bill = await w.server.engine.start(deputy, 'bill', {
       event: 'submit', version: 0, input: { title: '关于制定养老服务条例的议案', content: '案据和方案……', cosigners },
     });
     const checks: PageCheck[] = [];
     for (const vp of VIEWPORTS) {
-      const page = await logInAs(browser, vp, server.base, 'deputy1', DEMO_PASSWORD);
+      const page = await w.logIn(vp, 'deputy1');
       for (const [name, id] of [['suggestion', suggestion.instanceId], ['bill', bill.instanceId]] as const) {
-        await page.goto(`${server.base}/instances/${id}`);
+        await page.goto(`${w.base}/instances/${id}`);
         await page.locator('.lz-diagram-current').first().waitFor({ state: 'attached' });
         const fit = await fitOf(page);
         expect(fit.pageWidth, `${name} ${vp.name}`).toBeLessThanOrEqual(fit.viewport); // the page never scrolls sideways
@@ -76,8 +69,8 @@ describe('the flow diagram in a browser', () => {
       await page.context().close();
     }
 
-    const admin = await logInAs(browser, VIEWPORTS[0]!, server.base, 'admin', DEMO_PASSWORD);
-    await admin.goto(`${server.base}/admin/workflows/bill`);
+    const admin = await w.logIn(VIEWPORTS[0]!, 'admin');
+    await admin.goto(`${w.base}/admin/workflows/bill`);
     const img = admin.locator('#studio-diagram');
     await img.waitFor({ state: 'visible' });
     await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth)).toBeGreaterThan(0);

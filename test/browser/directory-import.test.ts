@@ -3,25 +3,15 @@
 // ends with the summary and the audit rows. Every page is screenshotted and checked with axe.
 
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { ARTIFACTS, VIEWPORTS, checkPage, launchBrowser, logInAs, type PageCheck, type Viewport } from '../helpers/browser.ts';
-import { DEMO_PASSWORD, startServer, type TestServer } from '../helpers/http.ts';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { ARTIFACTS, VIEWPORTS, checkPage, type PageCheck, type Viewport } from '../helpers/browser.ts';
+import { useServerAndBrowser } from '../helpers/browser-world.ts';
 import { csv } from '../helpers/workbook.ts';
 
-let server: TestServer;
-let browser: Browser;
 const checks: PageCheck[] = [];
 
-beforeAll(async () => {
-  server = await startServer({ start: '2026-12-02T01:00:00Z' });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const w = useServerAndBrowser({ start: '2026-12-02T01:00:00Z' });
 
 async function check(page: Page, vp: Viewport, label: string): Promise<void> {
   checks.push(await checkPage(page, `${vp.name}-${label}`, path.join(ARTIFACTS, 'browser', 'directory-import')));
@@ -32,8 +22,8 @@ const HEAD = ['用户名', '姓名', '组织编码', '角色', '代表层级'];
 describe('通讯录 → 导入 in the browser', () => {
   it('lists the bad rows, then checks, confirms and summarises a good file', async () => {
     for (const [i, vp] of VIEWPORTS.entries()) {
-      const page = await logInAs(browser, vp, server.base, 'admin', DEMO_PASSWORD);
-      await page.goto(`${server.base}/admin/directory/import`);
+      const page = await w.logIn(vp, 'admin');
+      await page.goto(`${w.base}/admin/directory/import`);
       await check(page, vp, '1-upload');
       const bad = csv([HEAD, [`b${i}`, '错一', 'city-xyz', '人大代表', '市'], [`b${i}`, '错二', 'city-office', '巫师', '']]);
       await page.locator('#import-file').setInputFiles({ name: '人员.csv', mimeType: 'text/csv', buffer: bad });

@@ -4,44 +4,32 @@
 // test-artifacts/browser-group-progress/ (LVZHI_SHOTS_DIR overrides); axe finds nothing serious.
 
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { ARTIFACTS, VIEWPORTS, checkPage, launchBrowser, logInAs, type PageCheck } from '../helpers/browser.ts';
-import { DEMO_PASSWORD, startServer, type TestServer } from '../helpers/http.ts';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, VIEWPORTS, checkPage, type PageCheck } from '../helpers/browser.ts';
+import { useServerAndBrowser } from '../helpers/browser-world.ts';
 import { groupProject } from '../engine/constructs/group/project.ts';
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startServer({ projectDir: groupProject() });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const w = useServerAndBrowser({ projectDir: groupProject() });
 
 const SHOTS = process.env.LVZHI_SHOTS_DIR ?? path.join(ARTIFACTS, 'browser-group-progress');
-const actor = async (u: string) => (await server.engine.login(u, DEMO_PASSWORD)).actor;
+const actor = (u: string) => w.actor(u);
 
 describe('办理进度 of a group step in the browser', () => {
   for (const vp of VIEWPORTS) {
     it(`at ${vp.width} px: a member answers, the presidium reads the progress by unit and closes the step early`, async () => {
       const checks: PageCheck[] = [];
       const dir = path.join(SHOTS, vp.name);
-      const { instanceId } = await server.engine.start(await actor('presidium1'), 'consult', {
+      const { instanceId } = await w.server.engine.start(await actor('presidium1'), 'consult', {
         event: 'submit', version: 0, input: { title: `关于条例草案征求代表意见（${vp.name}）`, content: '请各位代表对条例草案提出意见。' },
       });
       for (const d of ['deputy2', 'deputy4']) {
         const a = await actor(d);
-        const t = (await server.engine.instance(a, instanceId)).myTasks[0]!.taskId;
-        await server.engine.complete(a, t, { event: 'agree', input: {}, version: 0 });
+        const t = (await w.server.engine.instance(a, instanceId)).myTasks[0]!.taskId;
+        await w.server.engine.complete(a, t, { event: 'agree', input: {}, version: 0 });
       }
 
-      const member = await logInAs(browser, vp, server.base, 'deputy1', DEMO_PASSWORD);
-      await member.goto(`${server.base}/instances/${instanceId}`);
+      const member = await w.logIn(vp, 'deputy1');
+      await member.goto(`${w.base}/instances/${instanceId}`);
       await member.getByRole('link', { name: /办理：征求意见/ }).click();
       await member.getByRole('button', { name: '有意见' }).waitFor({ state: 'visible' });
       checks.push(await checkPage(member, 'member-task', dir));
@@ -49,8 +37,8 @@ describe('办理进度 of a group step in the browser', () => {
       await member.getByRole('button', { name: '有意见' }).click();
       await member.waitForURL(new RegExp(`/instances/${instanceId}$`));
 
-      const chair = await logInAs(browser, vp, server.base, 'presidium1', DEMO_PASSWORD);
-      await chair.goto(`${server.base}/instances/${instanceId}`);
+      const chair = await w.logIn(vp, 'presidium1');
+      await chair.goto(`${w.base}/instances/${instanceId}`);
       const progress = chair.locator('#progress');
       await progress.waitFor({ state: 'visible' });
       expect(await progress.locator('dt:has-text("应答") + dd').innerText()).toBe('14');

@@ -5,36 +5,24 @@
 // test-artifacts/browser-handoff/ (LVZHI_SHOTS_DIR overrides); axe finds nothing serious.
 
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { ARTIFACTS, VIEWPORTS, checkPage, launchBrowser, logInAs, type PageCheck } from '../helpers/browser.ts';
-import { DEMO_PASSWORD, startServer, type TestServer } from '../helpers/http.ts';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, VIEWPORTS, checkPage, type PageCheck } from '../helpers/browser.ts';
+import { useServerAndBrowser } from '../helpers/browser-world.ts';
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const w = useServerAndBrowser();
 
 const SHOTS = process.env.LVZHI_SHOTS_DIR ?? path.join(ARTIFACTS, 'browser-handoff');
-const actor = async (u: string) => (await server.engine.login(u, DEMO_PASSWORD)).actor;
+const actor = (u: string) => w.actor(u);
 
 /** 王建国's suggestion at 承办答复: 市发改委 leads, 市教育局 co-handles. Returns the lead task. */
 async function replyTask(title: string): Promise<string> {
-  const { instanceId } = await server.engine.start(await actor('deputy1'), 'suggestion', { event: 'submit', version: 0, input: { title, category: '城乡建设与管理', content: '内容' } });
+  const { instanceId } = await w.server.engine.start(await actor('deputy1'), 'suggestion', { event: 'submit', version: 0, input: { title, category: '城乡建设与管理', content: '内容' } });
   const review = await actor('review1');
-  const view = await server.engine.instance(review, instanceId);
-  await server.engine.complete(review, view.myTasks[0]!.taskId, {
+  const view = await w.server.engine.instance(review, instanceId);
+  await w.server.engine.complete(review, view.myTasks[0]!.taskId, {
     event: 'accept', opinion: '同意', version: view.version, input: { lead_unit: 'city-fgw', co_units: ['city-jyj'], is_complex: '否', is_key: '否' },
   });
-  return (await server.engine.instance(await actor('fgw1'), instanceId)).myTasks[0]!.taskId;
+  return (await w.server.engine.instance(await actor('fgw1'), instanceId)).myTasks[0]!.taskId;
 }
 
 describe('转办 in the browser (issue 14, item 1)', () => {
@@ -43,8 +31,8 @@ describe('转办 in the browser (issue 14, item 1)', () => {
       const checks: PageCheck[] = [];
       const dir = path.join(SHOTS, vp.name);
       const taskId = await replyTask(`关于加强老旧小区改造的建议（${vp.name}）`);
-      const page = await logInAs(browser, vp, server.base, 'fgw1', DEMO_PASSWORD);
-      await page.goto(`${server.base}/tasks/${taskId}`);
+      const page = await w.logIn(vp, 'fgw1');
+      await page.goto(`${w.base}/tasks/${taskId}`);
       const panel = page.locator('#action-reassign');
       await panel.locator('summary').click();
       expect(await panel.locator('[name="toUser"]').count()).toBe(0);
@@ -74,8 +62,8 @@ describe('转办 in the browser (issue 14, item 1)', () => {
       await page.locator('#action-reassign .ts-dropdown .option', { hasText: '市民政局' }).first().click();
       await page.locator('#action-reassign').getByRole('button', { name: '转办' }).click();
       await page.waitForURL(/\/inbox/);
-      const mzj = await logInAs(browser, vp, server.base, 'mzj1', DEMO_PASSWORD);
-      await mzj.goto(`${server.base}/tasks/${taskId}`);
+      const mzj = await w.logIn(vp, 'mzj1');
+      await mzj.goto(`${w.base}/tasks/${taskId}`);
       expect(await mzj.locator('.timeline').innerText()).toContain('转办给 市民政局');
       checks.push(await checkPage(mzj, '2-history-names-unit', dir));
       await page.context().close();

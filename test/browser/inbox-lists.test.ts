@@ -5,48 +5,41 @@
 // to test-artifacts/browser-inbox-lists/ (LVZHI_SHOTS_DIR overrides).
 
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { ARTIFACTS, VIEWPORTS, checkPage, launchBrowser, logInAs, type PageCheck } from '../helpers/browser.ts';
-import { DEMO_PASSWORD, startServer, type TestServer } from '../helpers/http.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { ARTIFACTS, VIEWPORTS, checkPage, type PageCheck } from '../helpers/browser.ts';
+import { useServerAndBrowser } from '../helpers/browser-world.ts';
 
-let server: TestServer;
-let browser: Browser;
 const SHOTS = process.env.LVZHI_SHOTS_DIR ?? path.join(ARTIFACTS, 'browser-inbox-lists');
-const actor = async (u: string) => (await server.engine.login(u, DEMO_PASSWORD)).actor;
+const actor = (u: string) => w.actor(u);
 let liftNumber = '';
 
 async function suggest(user: string, title: string): Promise<string> {
-  const { instanceId } = await server.engine.start(await actor(user), 'suggestion', {
+  const { instanceId } = await w.server.engine.start(await actor(user), 'suggestion', {
     event: 'submit', version: 0, input: { title, content: '具体内容', category: '城乡建设与管理' },
   });
   return instanceId;
 }
 
 async function reviewTask(instanceId: string): Promise<{ taskId: string; version: number }> {
-  const view = await server.engine.instance(await actor('review1'), instanceId);
+  const view = await w.server.engine.instance(await actor('review1'), instanceId);
   return { taskId: view.myTasks[0]!.taskId, version: view.version };
 }
 
+const w = useServerAndBrowser();
+
 beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
   const review = await actor('review1');
   const lift = await suggest('deputy1', '关于加快老旧小区加装电梯的建议');
   await suggest('deputy2', '关于完善城区公交线网优化的建议');
   const sewage = await suggest('deputy1', '关于推进农村生活污水治理的建议');
-  liftNumber = (await server.engine.instance(review, lift)).summary.number!;
+  liftNumber = (await w.server.engine.instance(review, lift)).summary.number!;
   let t = await reviewTask(sewage);
-  await server.engine.taskAction(review, t.taskId, { action: 'return', to: 'draft', reason: '请补充村庄名单', version: t.version });
+  await w.server.engine.taskAction(review, t.taskId, { action: 'return', to: 'draft', reason: '请补充村庄名单', version: t.version });
   t = await reviewTask(lift);
-  await server.engine.taskAction(review, t.taskId, { action: 'copy', toUsers: ['gaj1'] });
+  await w.server.engine.taskAction(review, t.taskId, { action: 'copy', toUsers: ['gaj1'] });
   t = await reviewTask(lift);
-  await server.engine.complete(review, t.taskId, { event: 'accept', version: t.version, input: { lead_unit: 'city-fgw', is_complex: '否', is_key: '否' }, opinion: '同意交办' });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await w.server.engine.complete(review, t.taskId, { event: 'accept', version: t.version, input: { lead_unit: 'city-fgw', is_complex: '否', is_key: '否' }, opinion: '同意交办' });
 });
 
 /** Links to a list the user can see on the page (tabs hidden by CSS would not count). */
@@ -67,8 +60,8 @@ describe('the lists in the browser (issue 14)', () => {
       const checks: PageCheck[] = [];
       const dir = path.join(SHOTS, vp.name);
 
-      const review = await logInAs(browser, vp, server.base, 'review1', DEMO_PASSWORD);
-      await review.goto(`${server.base}/inbox?list=todo`);
+      const review = await w.logIn(vp, 'review1');
+      await review.goto(`${w.base}/inbox?list=todo`);
       for (const l of ['todo', 'done', 'started', 'cc']) expect(await visibleLinksTo(review, l), l).toBe(1);
       const bus = review.locator('tbody tr', { hasText: '关于完善城区公交线网优化的建议' });
       await expect.poll(() => bus.locator('td[data-label="提出人"]').innerText()).toBe('李秀英');
@@ -80,7 +73,7 @@ describe('the lists in the browser (issue 14)', () => {
       await fitsWidth(review, vp.width);
       checks.push(await checkPage(review, 'todo-review', dir));
 
-      await review.goto(`${server.base}/inbox?list=done`);
+      await review.goto(`${w.base}/inbox?list=done`);
       const done = review.locator('tbody tr', { hasText: '关于加快老旧小区加装电梯的建议' });
       expect(await done.locator('td[data-label="办理时间"]').innerText()).toBe('2026-03-02 09:00');
       expect(await done.locator('td[data-label="当前环节"]').innerText()).toBe('承办答复');
@@ -88,20 +81,20 @@ describe('the lists in the browser (issue 14)', () => {
       checks.push(await checkPage(review, 'done', dir));
 
       // The lift case has left the review office's 待办 (it was accepted): its number finds nothing there.
-      await review.goto(`${server.base}/inbox?list=todo&q=${encodeURIComponent(liftNumber.replace(/\D/g, ''))}`);
+      await review.goto(`${w.base}/inbox?list=todo&q=${encodeURIComponent(liftNumber.replace(/\D/g, ''))}`);
       expect(await review.locator('.empty').innerText()).toContain('没有找到符合条件的事项');
       checks.push(await checkPage(review, 'search-empty', dir));
 
-      const deputy = await logInAs(browser, vp, server.base, 'deputy1', DEMO_PASSWORD);
-      await deputy.goto(`${server.base}/inbox?list=todo`);
+      const deputy = await w.logIn(vp, 'deputy1');
+      await deputy.goto(`${w.base}/inbox?list=todo`);
       const returned = deputy.locator('tbody tr', { hasText: '关于推进农村生活污水治理的建议' });
       expect(await returned.locator('.tag-returned').innerText()).toBe('退回');
       expect(await returned.locator('.tag-returned').isVisible()).toBe(true);
       await fitsWidth(deputy, vp.width);
       checks.push(await checkPage(deputy, 'todo-returned', dir));
 
-      const reader = await logInAs(browser, vp, server.base, 'gaj1', DEMO_PASSWORD);
-      await reader.goto(`${server.base}/inbox?list=cc`);
+      const reader = await w.logIn(vp, 'gaj1');
+      await reader.goto(`${w.base}/inbox?list=cc`);
       const cc = reader.locator('tbody tr', { hasText: '关于加快老旧小区加装电梯的建议' });
       expect(await cc.locator('td[data-label="当前环节"]').innerText()).toBe('承办答复');
       expect(await cc.locator('td[data-label="办理人"]').count()).toBe(0);

@@ -5,41 +5,29 @@
 // test-artifacts/browser-lead-waits/ (LVZHI_SHOTS_DIR overrides); axe finds nothing serious.
 
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { ARTIFACTS, VIEWPORTS, checkPage, launchBrowser, logInAs, type PageCheck } from '../helpers/browser.ts';
-import { DEMO_PASSWORD, startServer, type TestServer } from '../helpers/http.ts';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, VIEWPORTS, checkPage, type PageCheck } from '../helpers/browser.ts';
+import { useServerAndBrowser } from '../helpers/browser-world.ts';
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const w = useServerAndBrowser();
 
 const SHOTS = process.env.LVZHI_SHOTS_DIR ?? path.join(ARTIFACTS, 'browser-lead-waits');
-const actor = async (u: string) => (await server.engine.login(u, DEMO_PASSWORD)).actor;
+const actor = (u: string) => w.actor(u);
 
 async function complete(user: string, id: string, event: string, input: Record<string, unknown>, opinion?: string) {
   const a = await actor(user);
-  const view = await server.engine.instance(a, id);
-  await server.engine.complete(a, view.myTasks[0]!.taskId, { event, input, version: view.version, ...(opinion && { opinion }) });
+  const view = await w.server.engine.instance(a, id);
+  await w.server.engine.complete(a, view.myTasks[0]!.taskId, { event, input, version: view.version, ...(opinion && { opinion }) });
 }
 
 /** 市发改委 leads, 市教育局 has given its opinion, 市卫健委 has not. Returns the case and the lead's task. */
 async function leadWaiting(title: string): Promise<{ id: string; taskId: string }> {
-  const { instanceId } = await server.engine.start(await actor('deputy1'), 'suggestion', {
+  const { instanceId } = await w.server.engine.start(await actor('deputy1'), 'suggestion', {
     event: 'submit', version: 0, input: { title, category: '城乡建设与管理', content: '我市老旧小区多为六层以下住宅，老年居民上下楼困难。建议加大财政补贴力度，简化审批流程。' },
   });
   await complete('review1', instanceId, 'accept', { lead_unit: 'city-fgw', co_units: ['city-jyj', 'city-wjw'], is_complex: '否', is_key: '否' }, '同意交办。');
   await complete('jyj1', instanceId, 'submit', { co_opinion: '同意主办单位意见。我局将配合做好学校周边老旧小区的摸底工作。' });
-  return { id: instanceId, taskId: (await server.engine.instance(await actor('fgw1'), instanceId)).myTasks[0]!.taskId };
+  return { id: instanceId, taskId: (await w.server.engine.instance(await actor('fgw1'), instanceId)).myTasks[0]!.taskId };
 }
 
 describe('the lead unit\'s reply page in the browser (issue 14 item 11)', () => {
@@ -48,8 +36,8 @@ describe('the lead unit\'s reply page in the browser (issue 14 item 11)', () => 
       const checks: PageCheck[] = [];
       const dir = path.join(SHOTS, vp.name);
       const { id, taskId } = await leadWaiting(`关于加快老旧小区加装电梯的建议（${vp.name}）`);
-      const page = await logInAs(browser, vp, server.base, 'fgw1', DEMO_PASSWORD);
-      await page.goto(`${server.base}/tasks/${taskId}`);
+      const page = await w.logIn(vp, 'fgw1');
+      await page.goto(`${w.base}/tasks/${taskId}`);
       await page.getByText('等待协办单位意见（1/2 已提交）').waitFor({ state: 'visible', timeout: 10_000 });
       const answer = page.locator('.group-answers').getByText('我局将配合做好学校周边老旧小区的摸底工作');
       await answer.waitFor({ state: 'visible' });
@@ -60,7 +48,7 @@ describe('the lead unit\'s reply page in the browser (issue 14 item 11)', () => 
       checks.push(await checkPage(page, 'lead-waiting', dir));
 
       await complete('wjw1', id, 'submit', { co_opinion: '建议同步纳入医养结合试点，我委配合。' });
-      await page.goto(`${server.base}/tasks/${taskId}`);
+      await page.goto(`${w.base}/tasks/${taskId}`);
       await page.locator('.group-answers').getByText('建议同步纳入医养结合试点').waitFor({ state: 'visible', timeout: 10_000 });
       expect(await page.getByText('等待协办单位意见').count()).toBe(0);
       await page.getByLabel(/^答复意见/).waitFor({ state: 'visible' });

@@ -6,27 +6,21 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { ARTIFACTS, VIEWPORTS, checkPage, launchBrowser, logInAs, type PageCheck, type Viewport } from '../helpers/browser.ts';
-import { DEMO_PASSWORD, startServer, type TestServer } from '../helpers/http.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { ARTIFACTS, VIEWPORTS, checkPage, type PageCheck, type Viewport } from '../helpers/browser.ts';
+import { useServerAndBrowser } from '../helpers/browser-world.ts';
+import { DEMO_PASSWORD } from '../helpers/http.ts';
 import { HTML_NAME, SECOND_ZHANGWEI, seedDeputies } from '../helpers/deputies.ts';
 
-let server: TestServer;
-let browser: Browser;
 const checks: PageCheck[] = [];
 const SHOTS = process.env.PICKER_SHOTS_DIR ?? '';
 
-beforeAll(async () => {
-  server = await startServer();
-  await seedDeputies(server);
-  browser = await launchBrowser();
-});
+const w = useServerAndBrowser();
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+beforeAll(async () => {
+  await seedDeputies(w.server);
+}, 120_000);
 
 async function check(page: Page, vp: Viewport, label: string): Promise<void> {
   checks.push(await checkPage(page, `${vp.name}-${label}`, path.join(ARTIFACTS, 'browser', 'pickers')));
@@ -39,17 +33,17 @@ async function check(page: Page, vp: Viewport, label: string): Promise<void> {
 /** The cosigners stored on the instance the page now shows. */
 async function storedCosigners(page: Page): Promise<unknown> {
   const id = decodeURIComponent(/\/instances\/([^/?#]+)/.exec(page.url())?.[1] ?? '');
-  const { actor } = await server.engine.login('deputy1', DEMO_PASSWORD);
-  return (await server.engine.instance(actor, id)).form.fields.find((f) => f.name === 'cosigners')?.value;
+  const actor = await w.actor('deputy1');
+  return (await w.server.engine.instance(actor, id)).form.fields.find((f) => f.name === 'cosigners')?.value;
 }
 
 describe('pickers in the browser', () => {
   for (const vp of VIEWPORTS) {
     it(`searches 6,007 deputies, picks from a unit's group and stores the picks (${vp.name})`, { timeout: 60_000 }, async () => {
-      const page = await logInAs(browser, vp, server.base, 'deputy1', DEMO_PASSWORD);
+      const page = await w.logIn(vp, 'deputy1');
       const errors: string[] = [];
       page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-      await page.goto(`${server.base}/start/bill`);
+      await page.goto(`${w.base}/start/bill`);
       await page.getByLabel('案由').fill(`关于养老服务的议案（${vp.name}）`);
       await page.getByLabel('案据和方案').fill('理由和方案');
       const control = page.locator('#f-cosigners-ts-control');
@@ -105,15 +99,15 @@ describe('pickers in the browser', () => {
 
   it('without script: names typed into the plain input; a shared name lists candidates, a username settles it (phone)', async () => {
     const vp = VIEWPORTS[1]!;
-    const context = await browser.newContext({ viewport: { width: vp.width, height: vp.height }, isMobile: true, hasTouch: true, locale: 'zh-CN', javaScriptEnabled: false });
+    const context = await w.browser.newContext({ viewport: { width: vp.width, height: vp.height }, isMobile: true, hasTouch: true, locale: 'zh-CN', javaScriptEnabled: false });
     const page = await context.newPage();
     page.setDefaultTimeout(8000);
-    await page.goto(`${server.base}/login`);
+    await page.goto(`${w.base}/login`);
     await page.getByLabel('用户名').fill('deputy1');
     await page.getByLabel('密码').fill(DEMO_PASSWORD);
     await page.getByRole('button', { name: '登录' }).click();
     await page.waitForURL(/\/inbox/);
-    await page.goto(`${server.base}/start/bill`);
+    await page.goto(`${w.base}/start/bill`);
     await page.getByLabel('案由').fill('关于无脚本的议案');
     await page.getByLabel('案据和方案').fill('理由和方案');
     const input = page.getByLabel('附议代表');
@@ -138,10 +132,10 @@ describe('pickers in the browser', () => {
   });
 
   it('a review task: 主办单位 and 协办单位 (inline, grouped) and the 抄送 panel are pickers; axe finds nothing serious', async () => {
-    const deputy = (await server.engine.login('deputy1', DEMO_PASSWORD)).actor;
-    await server.engine.start(deputy, 'suggestion', { event: 'submit', version: 0, input: { title: '关于增设社区食堂的建议', category: '城乡建设与管理', content: '建议在老旧小区增设社区食堂。' } });
+    const deputy = await w.actor('deputy1');
+    await w.server.engine.start(deputy, 'suggestion', { event: 'submit', version: 0, input: { title: '关于增设社区食堂的建议', category: '城乡建设与管理', content: '建议在老旧小区增设社区食堂。' } });
     for (const vp of VIEWPORTS) {
-      const page = await logInAs(browser, vp, server.base, 'review1', DEMO_PASSWORD);
+      const page = await w.logIn(vp, 'review1');
       await page.locator('a[href^="/tasks/"]').first().click();
       await page.waitForURL(/\/tasks\//);
       const co = page.locator('#f-co_units-ts-control');

@@ -6,33 +6,27 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page, Response } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page, Response } from 'playwright-core';
 import { buildStudio } from '../../cli/build-studio.ts';
 import { REPO_ROOT } from '../../engine/index.ts';
 import type { Actor } from '../../engine/runtime/types.ts';
 import { openDb, type Db } from '../../engine/store/db.ts';
 import { timersOf } from '../../engine/store/process/index.ts';
-import { ARTIFACTS, VIEWPORTS, checkPage, launchBrowser, newContext, type PageCheck, type Viewport, logInAs } from '../helpers/browser.ts';
-import { DEMO_PASSWORD, startServer, type TestServer } from '../helpers/http.ts';
+import { ARTIFACTS, VIEWPORTS, checkPage, newContext, type PageCheck, type Viewport } from '../helpers/browser.ts';
+import { useServerAndBrowser } from '../helpers/browser-world.ts';
+import { DEMO_PASSWORD } from '../helpers/http.ts';
 
-let server: TestServer;
-let browser: Browser;
 const DIR = path.join(ARTIFACTS, 'browser', 'security');
 const actors: Record<string, Actor> = {};
 const CITY = fs.readFileSync(path.join(REPO_ROOT, 'workflows', 'suggestion.yaml'), 'utf8');
 
+const w = useServerAndBrowser();
+
 beforeAll(async () => {
   await buildStudio(); // the editor's bundle, as `npm test` builds it in pretest
-  server = await startServer();
-  browser = await launchBrowser();
-  for (const u of ['deputy1', 'review1', 'jyj1', 'fgw1']) actors[u] = (await server.engine.login(u, DEMO_PASSWORD)).actor;
+  for (const u of ['deputy1', 'review1', 'jyj1', 'fgw1']) actors[u] = await w.actor(u);
 }, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
 /** Screenshots and axe findings of one walk; `serious()` lists what fails the test. */
 class Shots {
@@ -48,8 +42,8 @@ class Shots {
   }
 }
 
-async function logIn(vp: Viewport, username: string): Promise<Page> {
-  return logInAs(browser, vp, server.base, username, DEMO_PASSWORD);
+function logIn(vp: Viewport, username: string): Promise<Page> {
+  return w.logIn(vp, username);
 }
 
 /** Clicks `button` and returns the answer to the POST it sends (a full page or an htmx swap). */
@@ -62,7 +56,7 @@ async function postBy(page: Page, button: string): Promise<Response> {
 }
 
 async function withDb<T>(run: (db: Db) => Promise<T>): Promise<T> {
-  const db = await openDb({ dataDir: server.dataDir, ...(server.databaseUrl && { databaseUrl: server.databaseUrl }) });
+  const db = await openDb({ dataDir: w.server.dataDir, ...(w.server.databaseUrl && { databaseUrl: w.server.databaseUrl }) });
   try {
     return await run(db);
   } finally {
@@ -88,12 +82,12 @@ function openTask(instanceId: string, state: string, grp?: string): Promise<stri
 
 /** A suggestion of deputy1's, assigned to 市发改委 (lead) and, when asked, 市教育局 (co-handling). */
 async function assigned(title: string, coUnits: string[]): Promise<string> {
-  const { instanceId } = await server.engine.start(actors.deputy1!, 'suggestion', {
+  const { instanceId } = await w.server.engine.start(actors.deputy1!, 'suggestion', {
     event: 'submit', version: 0, input: { title, category: '城乡建设与管理', content: '建议加大老旧小区改造的财政补贴力度。' },
   });
   const review = await openTask(instanceId, 'review');
-  const { version } = await server.engine.task(actors.review1!, review);
-  await server.engine.complete(actors.review1!, review, {
+  const { version } = await w.server.engine.task(actors.review1!, review);
+  await w.server.engine.complete(actors.review1!, review, {
     event: 'accept', opinion: '同意交办。', version, input: { lead_unit: 'city-fgw', co_units: coUnits, is_complex: '否', is_key: '否' },
   });
   return instanceId;
@@ -106,8 +100,8 @@ for (const vp of VIEWPORTS) {
     it('login: a wrong password, the warning before the lock, and the lock (429)', async () => {
       const shots = new Shots(vp);
       const user = vp.name === 'desktop' ? 'deputy5' : 'deputy7';
-      const page = await (await newContext(browser, vp)).newPage();
-      await page.goto(`${server.base}/login`);
+      const page = await (await newContext(w.browser, vp)).newPage();
+      await page.goto(`${w.base}/login`);
       const statuses: number[] = [];
       for (let i = 1; i <= 5; i++) {
         await page.getByLabel('用户名').fill(user);
@@ -141,7 +135,7 @@ for (const vp of VIEWPORTS) {
     it('settings: create a read-only token for 90 days; the list shows its scope and expiry', async () => {
       const shots = new Shots(vp);
       const page = await logIn(vp, 'staff1');
-      await page.goto(`${server.base}/settings`);
+      await page.goto(`${w.base}/settings`);
       await page.locator('#tokens-title').scrollIntoViewIfNeeded();
       await shots.take(page, 'tokens-1-empty');
       await page.getByRole('group', { name: /权限/ }).getByLabel('只读', { exact: true }).check();
@@ -164,13 +158,13 @@ for (const vp of VIEWPORTS) {
       const lead = await openTask(instanceId, 'handle', 'lead');
       const co = await openTask(instanceId, 'handle', 'cohandle');
       // A month and more on: past the co-handler's deadline the lead may reply without it (wait_for), so it answers late.
-      server.clock.now = new Date(server.clock.now.getTime() + 40 * 86_400_000);
+      w.server.clock.now = new Date(w.server.clock.now.getTime() + 40 * 86_400_000);
       const page = await logIn(vp, 'fgw1');
-      await page.goto(`${server.base}/tasks/${lead}`);
+      await page.goto(`${w.base}/tasks/${lead}`);
       await page.getByLabel(/^答复内容/).fill(REPLY);
       await page.getByRole('group', { name: /办理结果/ }).getByLabel(/^B类/).check();
-      const coView = await server.engine.task(actors.jyj1!, co);
-      await server.engine.complete(actors.jyj1!, co, { event: coView.buttons[0]!.event, version: coView.version, input: { co_opinion: '同意主办单位意见，配合做好相关工作。' } });
+      const coView = await w.server.engine.task(actors.jyj1!, co);
+      await w.server.engine.complete(actors.jyj1!, co, { event: coView.buttons[0]!.event, version: coView.version, input: { co_opinion: '同意主办单位意见，配合做好相关工作。' } });
       expect((await postBy(page, '提交')).status()).toBe(409);
       const notice = page.getByText('此件在您办理期间已有变化', { exact: false }).first();
       await notice.waitFor({ state: 'visible' });
@@ -188,7 +182,7 @@ for (const vp of VIEWPORTS) {
       const shots = new Shots(vp);
       const title = `重复提交查看（${vp.name}）`;
       const page = await logIn(vp, 'deputy1');
-      await page.goto(`${server.base}/start/suggestion`);
+      await page.goto(`${w.base}/start/suggestion`);
       await page.getByLabel(/^标题/).fill(title);
       await page.getByLabel(/^建议内容/).fill('建议在社区增设便民服务点。');
       await page.getByRole('button', { name: '提交', exact: true }).click();
@@ -222,10 +216,10 @@ for (const vp of VIEWPORTS) {
       const shots = new Shots(vp);
       const instanceId = await assigned(`测评匿名查看（${vp.name}）`, []);
       const lead = await openTask(instanceId, 'handle', 'lead');
-      const view = await server.engine.task(actors.fgw1!, lead);
-      await server.engine.complete(actors.fgw1!, lead, { event: view.buttons[0]!.event, version: view.version, input: { reply: '已纳入年度计划。', grade: 'B' } });
+      const view = await w.server.engine.task(actors.fgw1!, lead);
+      await w.server.engine.complete(actors.fgw1!, lead, { event: view.buttons[0]!.event, version: view.version, input: { reply: '已纳入年度计划。', grade: 'B' } });
       const page = await logIn(vp, 'fgw1');
-      await page.goto(`${server.base}/instances/${instanceId}`);
+      await page.goto(`${w.base}/instances/${instanceId}`);
       const note = page.locator('#anonymity-note');
       await note.waitFor({ state: 'visible' });
       expect(await note.textContent()).toContain('办理测评');
@@ -234,7 +228,7 @@ for (const vp of VIEWPORTS) {
       await shots.take(page, 'anonymity-instance');
       const number = (await page.locator('.summary-row', { hasText: '编号' }).locator('dd').textContent())!.trim();
       expect(number).toMatch(/^建议 第\d{7}号$/); // workflows/suggestion.yaml's number:
-      await page.goto(`${server.base}/instances/${instanceId}/print`);
+      await page.goto(`${w.base}/instances/${instanceId}/print`);
       // The printed 编号 is the case number the instance page shows, not the internal id.
       expect((await page.locator('.summary-row', { hasText: '编号' }).locator('dd').textContent())!.trim()).toBe(number);
       await shots.take(page, 'anonymity-print');
@@ -245,7 +239,7 @@ for (const vp of VIEWPORTS) {
     it('a control character in the title: the field error and the summary linking to it', async () => {
       const shots = new Shots(vp);
       const page = await logIn(vp, 'deputy1');
-      await page.goto(`${server.base}/start/suggestion`);
+      await page.goto(`${w.base}/start/suggestion`);
       await page.getByLabel(/^标题/).fill('关于\u0007加装电梯的建议');
       await page.getByLabel(/^建议内容/).fill('内容');
       expect((await postBy(page, '提交')).status()).toBe(422);
@@ -269,7 +263,7 @@ for (const vp of VIEWPORTS) {
         await db('timers').where('id', t.id).update({ status: 'failed', attempts: 3, last_error: 'SQLITE_BUSY: database is locked' });
       });
       const page = await logIn(vp, 'zhangdian-admin');
-      await page.goto(`${server.base}/admin/timers`);
+      await page.goto(`${w.base}/admin/timers`);
       expect(await page.locator('#timers-scope').textContent()).toContain('张店区');
       expect(await page.locator('#failed-timers').textContent()).toContain(`定时任务查看（${vp.name}）`);
       // 环节, 类型 and 到期时间 each on one line (at 1280 px 审查交办 and 办理期限 broke after three characters).
@@ -292,7 +286,7 @@ describe('studio check of a too-costly expression', () => {
     const vp = VIEWPORTS[0]!;
     const shots = new Shots(vp);
     const page = await logIn(vp, 'admin');
-    await page.goto(`${server.base}/admin/workflows/suggestion`);
+    await page.goto(`${w.base}/admin/workflows/suggestion`);
     await page.locator('.cm-editor').waitFor({ state: 'visible' });
     await expect.poll(() => page.locator('#studio-status').textContent(), { timeout: 15_000 }).toContain('检查通过');
     // The admin pastes a version whose 重新办理 guard nests eight `all` (the issue's probe) over the whole text.

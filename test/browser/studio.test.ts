@@ -6,28 +6,21 @@
 // disabled and enabled, and started by a user; its pages are also rendered at phone width.
 
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { buildStudio } from '../../cli/build-studio.ts';
-import { ARTIFACTS, VIEWPORTS, checkPage, launchBrowser, newContext, type PageCheck, logInAs } from '../helpers/browser.ts';
-import { DEMO_PASSWORD, startServer, type TestServer } from '../helpers/http.ts';
+import { ARTIFACTS, VIEWPORTS, checkPage, type PageCheck } from '../helpers/browser.ts';
+import { useServerAndBrowser } from '../helpers/browser-world.ts';
 
-let server: TestServer;
-let browser: Browser;
 const checks: PageCheck[] = [];
 const vp = VIEWPORTS[0]!;
 let shots = 0;
 
+const w = useServerAndBrowser();
+
 beforeAll(async () => {
   await buildStudio(); // the editor's bundle, as `npm test` builds it in pretest
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+}, 120_000);
 
 async function check(page: Page, label: string): Promise<void> {
   shots += 1;
@@ -35,7 +28,7 @@ async function check(page: Page, label: string): Promise<void> {
 }
 
 async function logIn(username: string): Promise<Page> {
-  return logInAs(browser, vp, server.base, username, DEMO_PASSWORD);
+  return w.logIn(vp, username);
 }
 
 /** Put the cursor in the editor just before `tail` on the line containing `lineText`. */
@@ -47,8 +40,8 @@ async function cursorBefore(page: Page, lineText: string, tail: string): Promise
 
 describe('studio in the browser', () => {
   it('break, see the error at its line, fix, publish v2; old case stays on v1, new runs on v2', async () => {
-    const deputyActor = (await server.engine.login('deputy1', DEMO_PASSWORD)).actor;
-    const old = await server.engine.start(deputyActor, 'suggestion', {
+    const deputyActor = await w.actor('deputy1');
+    const old = await w.server.engine.start(deputyActor, 'suggestion', {
       event: 'submit', version: 0, input: { title: '版本一的建议', category: '其他', content: '发布新版本前提交的建议。' },
     });
 
@@ -98,14 +91,14 @@ describe('studio in the browser', () => {
 
     // A new case runs on version 2; the one started before stays on version 1.
     const deputy = await logIn('deputy1');
-    await deputy.goto(`${server.base}/start/suggestion`);
+    await deputy.goto(`${w.base}/start/suggestion`);
     await deputy.getByLabel(/^标题/).fill('版本二的建议');
     await deputy.getByLabel(/^建议内容/).fill('发布新版本后提交的建议。');
     await deputy.getByRole('button', { name: '提交', exact: true }).click();
     await deputy.waitForURL(/\/instances\//);
     expect(await deputy.locator('#workflow-version').textContent()).toBe('第 2 版');
     await check(deputy, 'instance-v2');
-    await deputy.goto(`${server.base}/instances/${old.instanceId}`);
+    await deputy.goto(`${w.base}/instances/${old.instanceId}`);
     expect(await deputy.locator('#workflow-version').textContent()).toBe('第 1 版');
     await check(deputy, 'instance-v1');
 
@@ -115,7 +108,7 @@ describe('studio in the browser', () => {
 
   it('新建流程 through the UI: wrong id, create, publish, 停用, 启用, a user starts it (desktop and phone)', async () => {
     const admin = await logIn('admin');
-    await admin.goto(`${server.base}/admin`);
+    await admin.goto(`${w.base}/admin`);
     await admin.getByRole('link', { name: '新建流程' }).click();
     await admin.waitForURL(/\/admin\/new\/workflows$/);
     await check(admin, 'new-empty');
@@ -142,11 +135,11 @@ describe('studio in the browser', () => {
     await check(admin, 'new-disabled');
 
     const staff = await logIn('staff1');
-    await staff.goto(`${server.base}/start`);
+    await staff.goto(`${w.base}/start`);
     expect(await staff.getByRole('link', { name: '民情联络走访', exact: true }).count()).toBe(0);
     await admin.getByRole('button', { name: '启用该流程' }).click();
     await admin.locator('#studio-disable').waitFor({ state: 'visible' });
-    await staff.goto(`${server.base}/start`);
+    await staff.goto(`${w.base}/start`);
     await staff.getByRole('link', { name: '民情联络走访', exact: true }).click();
     await staff.getByLabel(/^标题/).fill('走访王家村');
     await staff.getByRole('button', { name: '提交', exact: true }).click();
@@ -158,24 +151,19 @@ describe('studio in the browser', () => {
     await check(admin, 'new-versions');
 
     // The same pages at phone width.
-    const phone = await (await newContext(browser, VIEWPORTS[1]!)).newPage();
-    await phone.goto(`${server.base}/login`);
-    await phone.getByLabel('用户名').fill('admin');
-    await phone.getByLabel('密码').fill(DEMO_PASSWORD);
-    await phone.getByRole('button', { name: '登录' }).click();
-    await phone.waitForURL(/\/inbox/);
-    await phone.goto(`${server.base}/admin`);
+    const phone = await w.logIn(VIEWPORTS[1]!, 'admin');
+    await phone.goto(`${w.base}/admin`);
     await check(phone, 'phone-admin-list');
-    await phone.goto(`${server.base}/admin/new/workflows?from=suggestion`);
+    await phone.goto(`${w.base}/admin/new/workflows?from=suggestion`);
     await check(phone, 'phone-new-copy');
     await phone.getByLabel(/^名称/).fill('乡镇代表建议办理');
     await phone.getByLabel(/^标识/).fill('suggestion-town');
     await phone.getByRole('button', { name: '创建并打开编辑页' }).click();
     await phone.waitForURL(/\/admin\/workflows\/suggestion-town$/);
     await check(phone, 'phone-new-editor');
-    await phone.goto(`${server.base}/admin/workflows/liaison-visit`);
+    await phone.goto(`${w.base}/admin/workflows/liaison-visit`);
     await check(phone, 'phone-published-editor');
-    await phone.goto(`${server.base}/admin/workflows/liaison-visit/versions`);
+    await phone.goto(`${w.base}/admin/workflows/liaison-visit/versions`);
     await check(phone, 'phone-new-versions');
 
     const serious = checks.flatMap((c) => c.violations.map((v) => `${c.name}: ${v.id} ${v.help} ${v.nodes.join(', ')}`));

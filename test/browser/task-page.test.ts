@@ -3,28 +3,16 @@
 // axe on each page, and what a reader sees where.
 
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { ARTIFACTS, VIEWPORTS, checkPage, launchBrowser, logInAs, type PageCheck } from '../helpers/browser.ts';
-import { DEMO_PASSWORD, startServer, type TestServer } from '../helpers/http.ts';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, VIEWPORTS, checkPage, type PageCheck } from '../helpers/browser.ts';
+import { useServerAndBrowser } from '../helpers/browser-world.ts';
 
-let server: TestServer;
-let browser: Browser;
+const w = useServerAndBrowser();
 
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-const actor = async (user: string) => (await server.engine.login(user, DEMO_PASSWORD)).actor;
+const actor = (user: string) => w.actor(user);
 
 async function todoOf(user: string, instanceId: string): Promise<string> {
-  const page = await server.engine.inbox(await actor(user), 'todo', { page: 1, pageSize: 50 });
+  const page = await w.server.engine.inbox(await actor(user), 'todo', { page: 1, pageSize: 50 });
   const t = page.items.find((x) => x.instanceId === instanceId);
   if (!t) throw new Error(`${user} has no task on ${instanceId}`);
   return t.taskId;
@@ -34,8 +22,8 @@ describe.each(VIEWPORTS)('the task page at $name', (vp) => {
   it('start form with its own fields; a returned draft says who, when, why; a handled task is read-only', async () => {
     const dir = path.join(ARTIFACTS, 'browser', vp.name);
     const checks: PageCheck[] = [];
-    const deputy = await logInAs(browser, vp, server.base, 'deputy1', DEMO_PASSWORD);
-    await deputy.goto(`${server.base}/start/suggestion`);
+    const deputy = await w.logIn(vp, 'deputy1');
+    await deputy.goto(`${w.base}/start/suggestion`);
     await expect.poll(() => deputy.locator('.lz-readonly').count()).toBe(0);
     expect(await deputy.locator('#record-form .lz-field').count()).toBe(4);
     checks.push(await checkPage(deputy, 'task-page-1-start', dir));
@@ -47,15 +35,15 @@ describe.each(VIEWPORTS)('the task page at $name', (vp) => {
     const instanceId = decodeURIComponent(deputy.url().split('/').pop()!);
 
     // The review office sends it back, through its page's 退回 panel.
-    const review = await logInAs(browser, vp, server.base, 'review1', DEMO_PASSWORD);
+    const review = await w.logIn(vp, 'review1');
     const reviewTask = await todoOf('review1', instanceId);
-    await review.goto(`${server.base}/tasks/${reviewTask}`);
+    await review.goto(`${w.base}/tasks/${reviewTask}`);
     await review.locator('#action-return summary').click();
     await review.locator('#a-return-reason').fill('请补充涉及的小区名称和停车位数量');
     await review.locator('#action-return button[type=submit]').click();
     await review.waitForURL(/\/inbox/);
 
-    await deputy.goto(`${server.base}/tasks/${await todoOf('deputy1', instanceId)}`);
+    await deputy.goto(`${w.base}/tasks/${await todoOf('deputy1', instanceId)}`);
     const notice = deputy.locator('#returned');
     await expect.poll(() => notice.textContent()).toContain('从“审查交办”退回');
     expect(await notice.textContent()).toContain('退回理由：请补充涉及的小区名称和停车位数量');
@@ -66,7 +54,7 @@ describe.each(VIEWPORTS)('the task page at $name', (vp) => {
     checks.push(await checkPage(deputy, 'task-page-2-returned', dir));
 
     // Back on the page of the task they sent back: read-only, with how it was handled.
-    await review.goto(`${server.base}/tasks/${reviewTask}`);
+    await review.goto(`${w.base}/tasks/${reviewTask}`);
     await expect.poll(() => review.locator('#handled').textContent()).toContain('您已于');
     expect(await review.locator('#handled').textContent()).toContain('办理结果：退回 → 起草建议');
     expect(await review.locator('#record-form').count()).toBe(0);
