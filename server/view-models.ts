@@ -84,3 +84,38 @@ export function pager(base: string, query: Record<string, string | undefined>, p
     nextHref: hasNext ? href(p.page + 1) : undefined,
   };
 }
+
+export interface DemoAccountView {
+  username: string;
+  name: string;
+  org: string;
+  /** The login page again with this user name filled in (and the page's `next` kept): no script needed. */
+  href: string;
+  /** Only when the accounts do not all share one password (then the intro gives it once). */
+  password?: string;
+}
+
+export interface DemoAccountsView {
+  /** One per role, in the engine's order (the main accounts first): its main accounts shown, the rest folded. */
+  groups: { role: string; main: DemoAccountView[]; more: DemoAccountView[] }[];
+  /** The password every demo account shares, said once above the list. */
+  password?: string;
+}
+
+/** The login page's demo accounts, grouped by role so that a phone shows one short line per role. */
+export function demoAccountsView(
+  accounts: { username: string; password: string; name: string; role: string; org: string; isMain?: boolean }[],
+  next: string,
+): DemoAccountsView {
+  const shared = accounts.length > 0 && accounts.every((a) => a.password === accounts[0]!.password) ? accounts[0]!.password : undefined;
+  const groups = new Map<string, { role: string; main: DemoAccountView[]; more: DemoAccountView[] }>();
+  for (const a of accounts) {
+    const query = new URLSearchParams({ username: a.username, ...(next !== '/inbox' && { next }) });
+    const view: DemoAccountView = { username: a.username, name: a.name, org: a.org, href: `/login?${query}#password`, ...(!shared && { password: a.password }) };
+    let group = groups.get(a.role);
+    if (!group) groups.set(a.role, group = { role: a.role, main: [], more: [] });
+    // A role with no main account shows its first one.
+    (a.isMain !== false || group.main.length === 0 ? group.main : group.more).push(view);
+  }
+  return { groups: [...groups.values()], ...(shared && { password: shared }) };
+}

@@ -2,8 +2,10 @@
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isLvzError } from '../../engine/errors.ts';
+import { textOf } from '../form-post.ts';
 import { safeNext } from '../safe-next.ts';
 import { SESSION_COOKIE, cookieOptions } from '../session.ts';
+import { demoAccountsView } from '../view-models.ts';
 
 interface LoginBody {
   username?: string;
@@ -11,14 +13,12 @@ interface LoginBody {
   next?: string;
 }
 
-async function loginPage(request: FastifyRequest, reply: FastifyReply, model: Record<string, unknown>, status = 200) {
+async function loginPage(request: FastifyRequest, reply: FastifyReply, model: { next: string } & Record<string, unknown>, status = 200) {
   const t = request.server.renderer.t;
-  const accounts = await request.server.engine.demoAccounts();
-  // The main account of each role first; the other demo accounts fold away under 更多演示账号.
-  const demoAccounts = accounts.filter((a) => a.isMain !== false);
-  const moreAccounts = accounts.filter((a) => a.isMain === false);
+  // Demo mode only (production has no demo accounts): one line per role, the role's other accounts folded.
+  const demo = demoAccountsView(await request.server.engine.demoAccounts(), model.next);
   const firstAdminHint = await request.server.engine.needsFirstAdmin();
-  return reply.page('login', { title: t('login.title'), demoAccounts, moreAccounts, firstAdminHint, ...model }, status);
+  return reply.page('login', { title: t('login.title'), demo, firstAdminHint, ...model }, status);
 }
 
 export async function authRoutes(app: FastifyInstance): Promise<void> {
@@ -26,9 +26,10 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
 
   app.get('/', async (request, reply) => reply.redirect(request.actor ? '/inbox' : '/login', 303));
 
-  app.get<{ Querystring: { next?: string } }>('/login', async (request, reply) => {
+  app.get<{ Querystring: { next?: string; username?: string } }>('/login', async (request, reply) => {
     if (request.actor) return reply.redirect(safeNext(request.query.next), 303);
-    return loginPage(request, reply, { next: safeNext(request.query.next) });
+    // ?username=: a demo account's link fills the name in, so only the password is left to type.
+    return loginPage(request, reply, { next: safeNext(request.query.next), username: textOf(request.query.username, 64) });
   });
 
   app.post<{ Body: LoginBody }>('/login', async (request, reply) => {

@@ -66,6 +66,9 @@ describe('lvzhi admin create on an empty production install', () => {
     const c = new Client(server!.base);
     const login = await c.get('/login');
     expect(login.text).not.toContain('尚未创建管理员账号');
+    // Without --demo there are no demo accounts, and the page lists none (zhangsan is a real account).
+    expect(login.text).not.toContain('演示账号');
+    expect(login.text).not.toContain('zhangsan');
     const inbox = await c.follow(await c.post('/login', { username: 'zhangsan', password: PASSWORD }));
     expect(inbox.status).toBe(200);
     expect(inbox.text).toContain('张三');

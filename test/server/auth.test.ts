@@ -28,6 +28,40 @@ describe('login', () => {
     expect(start.text).toContain('王建国');
   });
 
+  it('lists the demo accounts one role to a line, the rest of a role folded, the password said once', async () => {
+    const c = new Client(s.base);
+    const html = (await c.get('/login?next=/start')).text;
+    // As the browser reads the attributes (handlebars writes = as &#x3D;).
+    const demo = html.slice(html.indexOf('<section class="demo"')).replaceAll('&#x3D;', '=').replaceAll('&amp;', '&');
+    expect(demo).toContain('<h3 class="demo-role-title">人大代表</h3>');
+    // The main account shows; the role's 13 others are behind its own <details>, still in the page (no script needed).
+    expect(demo).toMatch(/<h3 class="demo-role-title">人大代表<\/h3>\s*<ul class="demo-accounts">\s*<li><a href="\/login\?username=deputy1&next=%2Fstart#password"><code>deputy1<\/code><\/a> 王建国/);
+    expect(demo).toContain('<summary>另外 13 个“人大代表”账号</summary>');
+    expect(demo).toContain('>deputy14</code>');
+    expect(demo.split('lvzhi2026').length - 1).toBe(1);
+    // Every demo account is listed once.
+    const listed = [...demo.matchAll(/<code>([a-z0-9-]+)<\/code><\/a>/g)].map((m) => m[1]);
+    expect(listed.length).toBe((await s.engine.demoAccounts()).length);
+    expect(new Set(listed).size).toBe(listed.length);
+  });
+
+  it('a demo account\'s link fills in the user name; what the query carries is escaped and capped', async () => {
+    const c = new Client(s.base);
+    const page = await c.get('/login?username=review1');
+    expect(page.status).toBe(200);
+    expect(page.text).toMatch(/id="username" name="username"[^>]* value="review1"/);
+    const odd = await c.get(`/login?username=${encodeURIComponent('"><script>alert(1)</script>')}`);
+    expect(odd.status).toBe(200);
+    expect(odd.text).not.toContain('<script>alert(1)');
+    expect(odd.text).toContain('value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"');
+    const long = await c.get(`/login?username=${'x'.repeat(500)}`);
+    expect(long.text).toContain(`value="${'x'.repeat(64)}"`);
+    expect(long.text).not.toContain('x'.repeat(65));
+    // And the name filled in logs in as usual.
+    const res = await c.post('/login', { username: 'review1', password: 'lvzhi2026' });
+    expect(res.status).toBe(303);
+  });
+
   it('a wrong password re-renders the form with a 401 and an error linked to the field', async () => {
     const c = new Client(s.base);
     await c.get('/login');
