@@ -50,7 +50,12 @@ export function useServerAndBrowser<T extends { close(): Promise<void> }>(
   const sessions = new Map<string, SessionInfo>();
 
   beforeAll(async () => {
-    [world, browser] = await Promise.all([make(), launchBrowser()]);
+    // Side by side; whichever started is kept (and closed by afterAll) even when the other failed.
+    const [w, b] = await Promise.allSettled([make(), launchBrowser()]);
+    if (w.status === 'fulfilled') world = w.value;
+    if (b.status === 'fulfilled') browser = b.value;
+    if (w.status === 'rejected') throw w.reason;
+    if (b.status === 'rejected') throw b.reason;
   }, 120_000);
 
   afterAll(async () => {
