@@ -145,8 +145,6 @@ export interface TimerPorts {
   markOverdue(): Promise<void>;
   /** Sends an event to the machine, settles and persists; returns where the instance rests and the transitions' notes. */
   send(event: string): Promise<{ state: string; notes: string[] }>;
-  /** Closes the step's group step (group.closed, `done` sent), as 提前结束 does; false when it was closed already. */
-  closeGroup(): Promise<boolean>;
 }
 
 /**

@@ -20,16 +20,16 @@ import { stateOf, workflowOf, groupOf, type RuntimeContext } from './runtime-con
 import { accessOf, isDraftable, mergeData, stepForm, resolveUploads } from './step-input.ts';
 import { fileFor, upload, uploadAll } from './files.ts';
 import { fireDueTimers } from './fire-timers.ts';
-import { wakingOnReports } from './spawn.ts';
+import { ballotRuntime, groupRuntime, spawnRuntime } from '../constructs/runs.ts';
 import { sweepOrphanUploads } from './orphan-files.ts';
 import { cancelInstance, moveInstance, remindInstance, terminateInstance, withdraw } from './instance-actions.ts';
-import { closeEarly } from './group/close.ts';
 import { ensureStartable, startInstance } from './start.ts';
 import { saveOutOfOffice, settingsActions, settingsView } from './settings.ts';
 import { taskView } from './task-view.ts';
 import { pickerSearch } from './picker-search.ts';
 import { inbox, inboxCounts, instanceView, instances } from './views.ts';
 import { ensureOpen, ensurePlainText, loadTask } from './load.ts';
+import { moves } from './advance.ts';
 import { validateInput } from '../forms/validate.ts';
 import { buildStudio } from './authoring/index.ts';
 import { buildDirectoryAdmin } from './directory/admin.ts';
@@ -49,8 +49,6 @@ import { sweepExpiredKeys } from './idempotency.ts';
 import { FIRST_ADMIN_HINT, firstAdminProbe } from './first-admin.ts';
 import { isRehearsalDatabase } from './rehearsal.ts';
 import type { RehearsalAnchor } from './clock.ts';
-import { buildBallotOps } from './ballots/index.ts';
-import { secretWarnings } from './ballots/envelope.ts';
 
 /** How the install was started: demo accounts, the rehearsal clock's anchor (engine/index.ts). */
 export interface InstallOptions {
@@ -97,7 +95,7 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>, lo
   // A spawned child that ends writes a report for its parent: once committed, the timer loop is woken (spawn.ts).
   const timerListeners = new Set<() => void>();
   const wakeTimers = (): void => { for (const listen of timerListeners) listen(); };
-  const reporting = <T>(run: () => Promise<T>): Promise<T> => wakingOnReports(() => fresh(run), wakeTimers);
+  const reporting = <T>(run: () => Promise<T>): Promise<T> => spawnRuntime.wakingOnReports(() => fresh(run), wakeTimers);
   // Per process, in memory: login rate limits and the password-hash gate (docs/deploy.md).
   const guard = createLoginGuard(loginLimits);
   return {
@@ -197,13 +195,13 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>, lo
     terminate: (actor, id, input) => reporting(() => terminateInstance(rc, actor, id, input)),
     move: (actor, id, input) => reporting(() => moveInstance(rc, actor, id, input)),
     remindInstance: (actor, id, message) => fresh(() => remindInstance(rc, actor, id, message)),
-    closeGroup: (actor, id, input) => fresh(() => closeEarly(rc, actor, id, input)),
+    closeGroup: (actor, id, input) => fresh(() => groupRuntime.closeEarly(rc, actor, id, input, moves)),
 
     upload: (actor, target, file) => upload(rc, actor, target, file),
     uploadAll: (actor, target, files) => uploadAll(rc, actor, target, files),
     file: (actor, id) => fileFor(rc, actor, id),
 
-    warnings: async () => [...unloadableWarnings(rc.registry), ...await calendarWarnings(rc), ...await installWarnings(rc, install, needsFirstAdmin), ...secretWarnings(rc.dataDir, install.demo)],
+    warnings: async () => [...unloadableWarnings(rc.registry), ...await calendarWarnings(rc), ...await installWarnings(rc, install, needsFirstAdmin), ...ballotRuntime.secretWarnings(rc.dataDir, install.demo)],
     needsFirstAdmin,
     directoryApply: (who, set, opts) => applyDirectoryChanges(rc, who, set, opts),
     directoryImport: buildDirectoryImport(rc),
@@ -230,7 +228,7 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>, lo
     calendar: calendarAdmin(rc),
     studio: buildStudio(rc),
     directory: buildDirectoryAdmin(rc),
-    ...buildBallotOps(rc),
+    ...ballotRuntime.buildBallotOps(rc, moves),
     // Through the read connections: on SQLite they never queue behind the one writer, so a long
     // write does not make the process look unready; on PostgreSQL they are the same pool.
     ping: () => ping(rc.reads, PING_MS),

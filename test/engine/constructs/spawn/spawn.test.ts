@@ -1,6 +1,6 @@
 // spawn.test.ts: the spawn construct (engine/constructs/spawn/) through the generic code that loops over the
 // registry: its schema, normalisation (the one-child form unchanged), its check, its expressions and its
-// diagram line. Running it (children, waits, reports) is test/engine/runtime/spawn.test.ts.
+// diagram line. Running it (children, waits, reports) is children.test.ts.
 import { describe, expect, it } from 'vitest';
 import { compileWorkflow } from '../../../../engine/dsl/compile.ts';
 import { renderDiagram } from '../../../../engine/dsl/diagram.ts';
