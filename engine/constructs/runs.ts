@@ -8,6 +8,7 @@
 import type { StateDef } from '../dsl/types.ts';
 import { constructValue } from '../dsl/walk.ts';
 import type { ConstructRun } from '../runtime/construct-run.ts';
+import { CONSTRUCTS } from './index.ts';
 import { ballotRun } from './ballot/run/index.ts';
 import { groupRun } from './group/run/index.ts';
 import { spawnRun } from './spawn/run/index.ts';
@@ -29,6 +30,14 @@ export function runsAt(s: StateDef): { run: ConstructRun; def: unknown }[] {
     if (def !== undefined) out.push({ run, def });
   }
   return out;
+}
+
+/**
+ * The halves that keep the state until they are `ready`: those with `ready`, unless the construct says
+ * the value does not wait (a spawn without `wait:`; constructs/types.ts `waits`).
+ */
+export function waitersAt(s: StateDef): { run: ConstructRun; def: unknown }[] {
+  return runsAt(s).filter(({ run, def }) => run.ready && (CONSTRUCTS.find((c) => c.key === run.key)?.waits?.(def as never) ?? true));
 }
 
 /** The runtime half that fires timers of a kind, if one does. */

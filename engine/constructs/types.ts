@@ -74,9 +74,26 @@ export interface SiteView {
   path: string;
 }
 
+/** A workflow's record form, as a check sees it: its id and its field names. */
+export interface RecordView {
+  form: string;
+  fields: ReadonlySet<string>;
+}
+
 /** What a construct's checks are handed. */
 export interface CheckContext {
   src: Source;
+  /** The workflow's record form, when the forms are given (a text checked alone has none). */
+  record?: RecordView;
+  /** The ids of the workflow's task groups (a group step's is its state's name). */
+  taskGroups: ReadonlySet<string>;
+}
+
+/** What checks across files are handed: every workflow's newest version, by id. */
+export interface CrossContext {
+  src: Source;
+  /** Workflow id -> its record form (its fields when the forms are given). */
+  workflows: ReadonlyMap<string, { record: string; fields?: ReadonlySet<string> }>;
 }
 
 /** The diagram's words, handed to `diagramLine` (dsl/diagram-layout.ts). */
@@ -171,6 +188,13 @@ export interface Construct<K extends string = string, D = unknown, S extends Con
   systemEvents?(def: D): string[];
   /** The diagram's label of one of its system events (a ballot's `closed`: 表决结束); none: 超期. */
   eventLabel?(def: D, event: string): string | undefined;
+  /** Problems that need the other workflows (dsl/compile.ts checkAcrossFiles): a spawned workflow that does not exist. */
+  crossChecks?(def: D, site: SiteView, ctx: CrossContext): LvzError[];
+  /**
+   * Whether the value keeps its state until its own work is done and `done` is then raised, like a
+   * state's tasks (a spawn that waits): such a state may have `on: done` without tasks.
+   */
+  waits?(def: D): boolean;
   /** Findings of `lvzhi check` (dsl/model-check.ts): legal, but surely a mistake. */
   modelChecks?(def: D, site: SiteView, ctx: CheckContext): LvzError[];
   /** The line the diagram shows under a state's box (`限时 3个月`), or none; state values only. */

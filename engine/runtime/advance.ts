@@ -6,7 +6,7 @@
 
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import { CONSTRUCT_RUNS, runsAt } from '../constructs/runs.ts';
+import { CONSTRUCT_RUNS, runsAt, waitersAt } from '../constructs/runs.ts';
 import type { CompiledWorkflow, StateDef, TaskGroupDef } from '../dsl/types.ts';
 import {
   cancelOpenTasks, cancelTimers, insertInstance, tasksOfVisit, updateInstance, type InstanceRow, type TaskRow,
@@ -131,7 +131,7 @@ async function areGroupsComplete(w: Working, s: StateDef, runs: ReturnType<typeo
 export async function settle(w: Working, actor?: CelActor): Promise<void> {
   for (let i = 0; i < 20; i++) {
     const s = stateOf(w.wf, stateName(w.snapshot));
-    const runs = runsAt(s).filter(({ run, def }) => run.ready && (run.holds?.(def) ?? true));
+    const runs = waitersAt(s);
     if (s.final || (s.tasks.length === 0 && runs.length === 0) || !s.on.done) return;
     if (s.tasks.length > 0 && !(await areGroupsComplete(w, s, runs))) return;
     for (const { run, def } of runs) if (!(await run.ready!(def, w, s))) return;

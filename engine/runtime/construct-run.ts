@@ -69,8 +69,6 @@ export interface ConstructRun<D = any> {
   left?(def: D, at: Leaving): Promise<void>;
   /** Whether its state, where the instance rests, may raise `done` now (a group's counts, a spawn's wait). */
   ready?(def: D, w: Working, s: StateDef): Promise<boolean>;
-  /** Whether this value keeps its state until `ready` (a spawn that waits); without it: whenever `ready` is there. */
-  holds?(def: D): boolean;
   /**
    * Takes the completion of a task of its state instead of the generic one (a group member's answer:
    * no version check, no instance write). The task is loaded, the actor may act on it, and it is open.

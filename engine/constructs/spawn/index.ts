@@ -1,10 +1,9 @@
 // index.ts: the spawn construct (docs/spawn.md): `spawn:` under a state starts one child workflow, or
-// one per item of `each:`, maybe waiting for them. Its runtime (starting the children, the report-back)
-// writes rows, so it lives above the store: runtime/advance.ts (spawnChildren), runtime/spawn.ts and
-// runtime/spawn-report.ts.
+// one per item of `each:`, maybe waiting for them. Its runtime (starting the children, the wait, the
+// report-back) writes rows: its runtime half, run/.
 
 import type { Construct } from '../types.ts';
-import { spawnWaitsForDone } from './checks.ts';
+import { spawnChecks, spawnCrossChecks } from './checks.ts';
 import { normaliseSpawn } from './normalise.ts';
 import { spawnSchema } from './schema.ts';
 import type { SpawnDef } from './types.ts';
@@ -19,7 +18,9 @@ export const spawn: Construct<'spawn', SpawnDef, 'state'> = {
   sites: ['state'],
   stateSchema: spawnSchema,
   normalise: normaliseSpawn,
-  checks: spawnWaitsForDone,
+  checks: spawnChecks,
+  crossChecks: spawnCrossChecks,
+  waits: (d) => d.wait !== undefined,
   dataKeys: (d) => (d.as !== undefined ? [d.as] : []),
   exprSites: (d, path) => [
     ...(d.each !== undefined ? [{ source: d.each, path: `${path}/each` }] : []),

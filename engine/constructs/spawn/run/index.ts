@@ -14,7 +14,6 @@ export { MAX_SPAWN, isListed, spawnedSteps, spawnItems, wakingOnReports } from '
 export const spawnRun: ConstructRun<SpawnDef> = {
   key: 'spawn',
   entered: (spec, w, s, _at, moves) => startChildren(spec, w, s, moves),
-  holds: (spec) => spec.wait !== undefined,
   ready: (spec, w, s) => isWaitOverNow(spec, w, s),
   timerKinds: ['report'],
   timerFired: takeReport,
