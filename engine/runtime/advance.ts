@@ -20,7 +20,7 @@ import {
 } from './machine.ts';
 import { stateOf, workflowOf, type RuntimeContext } from './runtime-context.ts';
 import type { DirectorySnapshot } from './directory/snapshot.ts';
-import { conflict, contextOf, type EnterInput, type NewInstance, type Working } from './working.ts';
+import { conflict, contextOf, enterInput, type NewInstance, type Working } from './working.ts';
 
 export { conflict, contextOf, setData, type NewInstance, type Working } from './working.ts';
 
@@ -38,12 +38,6 @@ export async function directoryOf(w: Working): Promise<DirectorySnapshot | undef
   return w.dir;
 }
 
-function enterInput(w: Working, event?: RunEvent): EnterInput {
-  return {
-    rc: w.rc, tx: w.tx, wf: w.wf, instanceId: w.inst.id, initiatorId: w.inst.initiatorId, ctx: contextOf(w), now: w.now,
-    ...(event && { event }), ...(w.dir && { dir: w.dir }),
-  };
-}
 
 /** The event as expressions see it: its actor placed in the directory (district, groups) when it is read. */
 function placed(event: RunEvent, dir: DirectorySnapshot | undefined): RunEvent {

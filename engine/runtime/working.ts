@@ -52,6 +52,14 @@ export interface EnterInput {
   dir?: DirectorySnapshot;
 }
 
+/** What entering a state is handed, from the instance being moved and the event that entered it. */
+export function enterInput(w: Working, event?: RunEvent): EnterInput {
+  return {
+    rc: w.rc, tx: w.tx, wf: w.wf, instanceId: w.inst.id, initiatorId: w.inst.initiatorId, ctx: contextOf(w), now: w.now,
+    ...(event && { event }), ...(w.dir && { dir: w.dir }),
+  };
+}
+
 /** When a site's tasks are due, and whether that is an estimate (a year the calendar lacks). */
 export interface Due { at: Date; provisional: boolean }
 

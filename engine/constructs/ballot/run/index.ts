@@ -6,7 +6,7 @@
 import type { BallotOps } from '../../../runtime/ballot-types.ts';
 import type { RuntimeContext } from '../../../runtime/runtime-context.ts';
 import type { ConstructRun, Moves } from '../../../runtime/construct-run.ts';
-import { contextOf, isStepLeft } from '../../../runtime/working.ts';
+import { enterInput, isStepLeft } from '../../../runtime/working.ts';
 import { truncateWal } from '../../../store/process/index.ts';
 import type { BallotStepDef } from '../index.ts';
 import { createBallots, ensureNoBallotOfWorkflow, ensureNoOpenBallot, leaveBallots } from './enter.ts';
@@ -39,10 +39,7 @@ export const ballotRun: ConstructRun<BallotStepDef> = {
   // Only where the instance rests: a state an `always` passes through holds no sitting.
   entered: async (_d, w, s, { resting, event }) => {
     if (!resting) return;
-    await createBallots({
-      rc: w.rc, tx: w.tx, wf: w.wf, instanceId: w.inst.id, initiatorId: w.inst.initiatorId, ctx: contextOf(w), now: w.now,
-      ...(event && { event }), ...(w.dir && { dir: w.dir }),
-    }, s);
+    await createBallots(enterInput(w, event), s);
   },
   // An open ballot refuses (its rules are frozen); one never opened goes with its step.
   left: (_d, at) => leaveBallots(at.tx, at.instanceId, at.state),
