@@ -80,6 +80,15 @@ export interface RecordView {
   fields: ReadonlySet<string>;
 }
 
+/** A role a construct value names (a ballot's `chair:`, a group's `close_by:`, a selector's `role`), where, and what names it. */
+export interface NamedRole {
+  role: string;
+  /** JSON pointer of the role's node (`/states/vote/ballot/chair/0`). */
+  path: string;
+  /** Who names it, as the message says it: `表决“agenda”的 chair: `. */
+  what: string;
+}
+
 /** What a construct's checks are handed. */
 export interface CheckContext {
   src: Source;
@@ -182,6 +191,8 @@ export interface Construct<K extends string = string, D = unknown, S extends Con
   checks?(def: D, site: SiteView, ctx: CheckContext): LvzError[];
   /** The CEL expressions the value holds, with their JSON pointers (under `path`, the value's pointer). */
   exprSites?(def: D, path: string): ConstructExpr[];
+  /** The roles the value names; each must be declared in the workflow's `roles:` (dsl/checks/unknown-role.ts, LVZ_DSL_UNKNOWN_ROLE). */
+  roles?(def: D, site: SiteView): NamedRole[];
   /** Keys of the record the construct writes itself (a ballot's result, a spawn's list of children), so expressions may read `data.<key>`. */
   dataKeys?(def: D): string[];
   /** Events the construct itself sends to the machine (not a button): a deadline's `escalate`. */

@@ -14,7 +14,7 @@ export { findReceipt, normalizeReceiptCode, receiptCode, receiptDigest } from '.
 export { coreBallot, type BallotStepDef, type ElectorateSelector } from './step.ts';
 
 import type { Construct } from '../types.ts';
-import { ballotExprs, ballotSchema, checkBallotStep, normaliseBallot, type BallotStepDef } from './step.ts';
+import { ballotExprs, ballotRoles, ballotSchema, checkBallotStep, normaliseBallot, type BallotStepDef } from './step.ts';
 
 export const ballot: Construct<'ballot', BallotStepDef, 'state'> = {
   key: 'ballot',
@@ -22,6 +22,7 @@ export const ballot: Construct<'ballot', BallotStepDef, 'state'> = {
   stateSchema: ballotSchema,
   normalise: normaliseBallot,
   checks: checkBallotStep,
+  roles: ballotRoles,
   exprSites: ballotExprs,
   // The result lands in data.<id> at close (runtime/ballots/close.ts): a guard may read data.<id>.passed.
   dataKeys: (b) => [b.id],

@@ -6,7 +6,7 @@
 
 import { LvzError } from '../../errors.ts';
 import type { DurationSpec } from '../../model/duration.ts';
-import type { CheckContext, ConstructExpr, NormaliseContext, Schema, SchemaKit, SiteView } from '../types.ts';
+import type { CheckContext, ConstructExpr, NamedRole, NormaliseContext, Schema, SchemaKit, SiteView } from '../types.ts';
 import type { Ballot, BallotKind, PassRule, QuorumRule } from './types.ts';
 import { validateBallot } from './validate-ballot.ts';
 
@@ -154,6 +154,13 @@ export function ballotExprs(def: BallotStepDef, path: string): ConstructExpr[] {
   if ('each' in e) out.push({ source: e.each, path: `${path}/electorate/each` });
   if (def.items) out.push({ source: def.items, path: `${path}/items` });
   if (def.item_title) out.push({ source: def.item_title, path: `${path}/item_title`, vars: ['data', 'tally', 'visits', 'actor', 'event', 'item'] });
+  return out;
+}
+
+/** The roles a ballot names: its chair, and the role its electorate is. */
+export function ballotRoles(def: BallotStepDef, { path }: SiteView): NamedRole[] {
+  const out = def.chair.map((role, i) => ({ role, path: `${path}/chair/${i}`, what: `表决“${def.id}”的 chair: ` }));
+  if ('role' in def.electorate) out.push({ role: def.electorate.role, path: `${path}/electorate/role`, what: `表决“${def.id}”的 electorate: ` });
   return out;
 }
 

@@ -3,7 +3,7 @@
 // (the members' tasks, the counts, closing) are its runtime half's (run/index.ts).
 
 import type { Construct } from '../types.ts';
-import { checkGroupStep } from './checks.ts';
+import { checkGroupStep, groupRoles } from './checks.ts';
 import { groupExprSites } from './expr-sites.ts';
 import { normaliseGroupStep } from './normalise.ts';
 import { groupEntered } from './runtime.ts';
@@ -21,6 +21,7 @@ export const group: Construct<'group', GroupStepFields, 'state'> = {
   stateSchema: groupSchema,
   normalise: normaliseGroupStep,
   checks: (_d, site, ctx) => checkGroupStep(site.state.name, ctx.src),
+  roles: groupRoles,
   exprSites: (d, path) => groupExprSites(d.to, d.complete_expr, path),
   entered: (d, _site, ports) => groupEntered(d, ports),
 };

@@ -62,3 +62,16 @@ describe('ballot: in a workflow', () => {
     expect(svg).not.toContain('超期');
   });
 });
+
+describe('ballot: the roles it names', () => {
+  it('its chair and its electorate role must be in roles: (LVZ_DSL_UNKNOWN_ROLE at each, in file order, saying what to do)', () => {
+    const r = compiled('id: v\nkind: for_against\nelectorate: { role: chair }\nquorum: none\npass: none\nchair: [leader, director]');
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors.map((e) => [e.code, e.path, e.message])).toEqual([
+      ['LVZ_DSL_UNKNOWN_ROLE', '/states/vote/ballot/electorate/role', '表决“v”的 electorate: 引用的角色“chair”未在 roles: 中声明：请把它加入 roles:，或改用已声明的角色之一：staff、leader'],
+      ['LVZ_DSL_UNKNOWN_ROLE', '/states/vote/ballot/chair/1', '表决“v”的 chair: 引用的角色“director”未在 roles: 中声明：请把它加入 roles:，或改用已声明的角色之一：staff、leader'],
+    ]);
+    expect(r.errors.map((e) => `${e.where?.line}:${e.where?.col}`)).toEqual(['12:21', '15:23']);
+  });
+});
