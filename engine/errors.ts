@@ -34,6 +34,7 @@ export const CODES = {
   LVZ_DSL_UNKNOWN_WORKFLOW: 'a step starts a workflow that does not exist',
   LVZ_DSL_DONE_WITHOUT_TASKS: 'a state waits for its tasks to be done but has no tasks',
   LVZ_DSL_SPAWN_NO_DONE: 'a step waits for the children it spawned (spawn: wait) but has no on: done to go on by',
+  LVZ_DSL_BALLOT_ID_TAKEN: "a ballot's id (its result's data.<id>) is already a record field, another ballot's id, a spawn's list or a for_each group's answers",
   LVZ_DSL_SPAWN_FIELD_TAKEN: "the field a spawn lists its children in (spawn: as, default the state name) is already a record field or a task group",
   LVZ_DSL_UNKNOWN_PARENT: 'extends names a workflow that does not exist',
   LVZ_DSL_OVERRIDE_CONFLICT: "a district's override refers to a step or task group the parent no longer has",

@@ -89,13 +89,29 @@ export interface NamedRole {
   what: string;
 }
 
-/** What a construct's checks are handed. */
+/**
+ * A key of the record that something other than the record form writes: a construct value's `dataKeys`
+ * (a ballot's result, a spawn's list of children) or a `for_each` task group's answers (`data.<group>`).
+ */
+export interface DataKeyUse {
+  key: string;
+  /** The construct's key (`ballot`, `spawn`), or `group` for a task group's answers. */
+  by: string;
+  /** The state it is written in. */
+  state: string;
+  /** JSON pointer of the value (`/states/vote/ballot`) or of the task group. */
+  path: string;
+}
+
+/** What a construct's checks are handed (built in one place, dsl/checks/constructs.ts `constructCheckContext`). */
 export interface CheckContext {
   src: Source;
   /** The workflow's record form, when the forms are given (a text checked alone has none). */
   record?: RecordView;
   /** The ids of the workflow's task groups (a group step's is its state's name). */
   taskGroups: ReadonlySet<string>;
+  /** Every record key the definition writes besides the form's fields, the construct's own included. */
+  dataKeys: readonly DataKeyUse[];
 }
 
 /** What checks across files are handed: every workflow's newest version, by id. */

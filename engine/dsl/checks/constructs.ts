@@ -1,18 +1,29 @@
-// constructs.ts: each construct's own checks (engine/constructs/<name>/), run over every value written.
+// constructs.ts: each construct's own checks (engine/constructs/<name>/), run over every value written, and
+// the one place their CheckContext is built (model-check.ts builds its findings' context here too).
 
-import type { CheckContext as ConstructCheckContext } from '../../constructs/index.ts';
+import type { CheckContext as ConstructCheckContext, DataKeyUse } from '../../constructs/index.ts';
 import type { WorkflowDef } from '../types.ts';
-import { constructUsesOf } from '../walk.ts';
+import { constructUsesOf, groupsOf } from '../walk.ts';
 import type { Check, CheckContext } from './types.ts';
 import type { Source } from '../../yaml/source.ts';
 
-/** What a construct's checks see of the workflow: its record form's fields (given the forms) and its task groups' ids. */
+/**
+ * What a construct's checks see of the workflow: its record form's fields (given the forms), its task groups'
+ * ids, and every record key written besides the form's fields (constructs' dataKeys, for_each groups' answers).
+ */
 export function constructCheckContext(wf: WorkflowDef, src: Source, ctx: Pick<CheckContext, 'forms'>): ConstructCheckContext {
   const form = ctx.forms.get(wf.record);
+  const dataKeys: DataKeyUse[] = [
+    ...constructUsesOf(wf).flatMap(({ construct, def, state, site }) =>
+      (construct.dataKeys?.(def) ?? []).map((key) => ({ key, by: construct.key, state: state.name, path: site.path }))),
+    ...groupsOf(wf).filter(({ group }) => group.for_each !== undefined)
+      .map(({ state, group, path }) => ({ key: group.id, by: 'group', state: state.name, path })),
+  ];
   return {
     src,
     ...(form && { record: { form: form.def.id, fields: new Set(form.byName.keys()) } }),
     taskGroups: new Set(Object.values(wf.states).flatMap((s) => s.tasks.map((g) => g.id))),
+    dataKeys,
   };
 }
 
