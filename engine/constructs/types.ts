@@ -10,6 +10,7 @@
 import type { Calendar } from '../calendar/index.ts';
 import type { LvzError, Where } from '../errors.ts';
 import type { DurationSpec } from '../model/duration.ts';
+import type { Selector } from '../model/selector.ts';
 import type { Source } from '../yaml/source.ts';
 
 /** A JSON Schema fragment. */
@@ -101,6 +102,15 @@ export interface DataKeyUse {
   state: string;
   /** JSON pointer of the value (`/states/vote/ballot`) or of the task group. */
   path: string;
+}
+
+/** A directory selector a construct value holds (a group step's `to:`, a ballot's `electorate:`), where, and whose. */
+export interface SelectorUse {
+  selector: Selector;
+  /** JSON pointer of the selector (`/states/ask/group/to`). */
+  path: string;
+  /** Whose it is, as a message says it: `步骤“ask”的 to: `. */
+  what: string;
 }
 
 /** What a construct's checks are handed (built in one place, dsl/checks/constructs.ts `constructCheckContext`). */
@@ -209,6 +219,8 @@ export interface Construct<K extends string = string, D = unknown, S extends Con
   exprSites?(def: D, path: string): ConstructExpr[];
   /** The roles the value names; each must be declared in the workflow's `roles:` (dsl/checks/unknown-role.ts, LVZ_DSL_UNKNOWN_ROLE). */
   roles?(def: D, site: SiteView): NamedRole[];
+  /** The directory selectors it holds: `lvzhi check` and the studio hold their names to the directory (dsl/not-in-directory.ts). */
+  selectors?(def: D, site: SiteView): SelectorUse[];
   /** Keys of the record the construct writes itself (a ballot's result, a spawn's list of children), so expressions may read `data.<key>`. */
   dataKeys?(def: D): string[];
   /** Events the construct itself sends to the machine (not a button): a deadline's `escalate`. */

@@ -13,6 +13,7 @@ export { castDigest, chainCasts, genesisDigest, orderForChain, sealOf, verifyCha
 export { findReceipt, normalizeReceiptCode, receiptCode, receiptDigest } from './receipt.ts';
 export { coreBallot, type BallotStepDef, type ElectorateSelector } from './step.ts';
 
+import type { Selector } from '../../model/selector.ts';
 import type { Construct } from '../types.ts';
 import { ballotExprs, ballotRoles, ballotSchema, checkBallotStep, normaliseBallot, type BallotStepDef } from './step.ts';
 
@@ -23,6 +24,8 @@ export const ballot: Construct<'ballot', BallotStepDef, 'state'> = {
   normalise: normaliseBallot,
   checks: checkBallotStep,
   roles: ballotRoles,
+  // An electorate is a selector without orgs (a ballot is cast by a person): the same names, the same directory.
+  selectors: (b, { path }) => [{ selector: b.electorate as Selector, path: `${path}/electorate`, what: `表决“${b.id}”的 electorate: ` }],
   exprSites: ballotExprs,
   // The result lands in data.<id> at close (runtime/ballots/close.ts): a guard may read data.<id>.passed.
   dataKeys: (b) => [b.id],

@@ -22,6 +22,7 @@ export const group: Construct<'group', GroupStepFields, 'state'> = {
   normalise: normaliseGroupStep,
   checks: (_d, site, ctx) => checkGroupStep(site.state.name, ctx.src),
   roles: groupRoles,
+  selectors: (d, { state, path }) => [{ selector: d.to, path: `${path}/to`, what: `步骤“${state.name}”的 to: ` }],
   exprSites: (d, path) => groupExprSites(d.to, d.complete_expr, path),
   entered: (d, _site, ports) => groupEntered(d, ports),
 };
