@@ -40,6 +40,7 @@ export const CODES = {
   LVZ_DSL_OVERRIDE_CONFLICT: "a district's override refers to a step or task group the parent no longer has",
   LVZ_DSL_NO_PATH_TO_END: 'no final state can be reached from a state',
   LVZ_DSL_NOBODY_CAN_DO: 'no user in the directory could take a task',
+  LVZ_DSL_GROUP_NOT_IN_DATA: "an expression reads data.<step> of a group step, whose answers stay on its tasks and are counted in tally.<step>",
   LVZ_DSL_NOT_IN_DIRECTORY: "an id written into user('…'), org('…') or members('…'), or a name in a group step's or ballot's selector, is not in the directory (or names a disabled group)",
   LVZ_DSL_CHECK_LIMIT: 'a check (path enumeration, the studio check) went over its work or time limit and stopped',
   LVZ_DSL_INVALID: 'a definition sent to the studio has errors (listed in params.errors); nothing was published',

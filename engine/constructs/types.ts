@@ -113,6 +113,15 @@ export interface SelectorUse {
   what: string;
 }
 
+/** One expression of the definition and what it reads. */
+export interface ExprRead {
+  source: string;
+  /** JSON pointer of the YAML node holding it. */
+  path: string;
+  /** Top-level variables with their first member (`data.title`, `tally.evaluate`). */
+  refs: readonly string[];
+}
+
 /** What a construct's checks are handed (built in one place, dsl/checks/constructs.ts `constructCheckContext`). */
 export interface CheckContext {
   src: Source;
@@ -122,6 +131,8 @@ export interface CheckContext {
   taskGroups: ReadonlySet<string>;
   /** Every record key the definition writes besides the form's fields, the construct's own included. */
   dataKeys: readonly DataKeyUse[];
+  /** Every expression of the definition with what it reads: for `modelChecks` (compiled by then); empty for `checks`. */
+  reads: readonly ExprRead[];
 }
 
 /** What checks across files are handed: every workflow's newest version, by id. */

@@ -73,7 +73,7 @@ export function modelCheck(wf: CompiledWorkflow, opts: ModelCheckOptions): Model
       }),
     );
   }
-  const cx = constructCheckContext(def, source, opts);
+  const cx = constructCheckContext(def, source, opts, (s) => wf.exprs.get(s)?.refs);
   for (const { construct, def: value, site } of constructUsesOf(def)) {
     errors.push(...(construct.modelChecks?.(value, site, cx) ?? []));
   }

@@ -1,10 +1,11 @@
 // checks.ts: what the schema cannot say about a `group:` step, read from the YAML as written, each
-// problem LVZ_DSL_BAD_GROUP with a message saying what to write instead; and the roles it names
-// (close_by, a selector's role), which dsl/checks/unknown-role.ts holds to the workflow's roles:.
+// problem LVZ_DSL_BAD_GROUP with a message saying what to write instead; the roles it names (close_by, a
+// selector's role), which dsl/checks/unknown-role.ts holds to the workflow's roles:; and `lvzhi check`'s
+// finding of an expression reading data.<step> (LVZ_DSL_GROUP_NOT_IN_DATA).
 
 import { LvzError } from '../../errors.ts';
 import type { Source } from '../../yaml/source.ts';
-import type { NamedRole, SiteView } from '../types.ts';
+import type { CheckContext, NamedRole, SiteView } from '../types.ts';
 import { q } from '../../yaml/zh.ts';
 import { GROUP_ACTIONS, MAX_OUTCOMES, type GroupStepFields } from './types.ts';
 
@@ -62,4 +63,16 @@ export function groupRoles(d: GroupStepFields, { state, path }: SiteView): Named
   const out = d.close_by.map((role, i) => ({ role, path: `${path}/close_by/${i}`, what: `步骤${q(state.name)}的 close_by: ` }));
   if ('role' in d.to) out.push({ role: d.to.role, path: `${path}/to/role`, what: `步骤${q(state.name)}的 to: ` });
   return out;
+}
+
+/**
+ * `lvzhi check`: an expression reading data.<step> of a group step. The members' answers stay on their tasks
+ * (thousands of them) and never enter the record, so such a read is the record field of that name (compiling
+ * refused it when there is none): surely meant as the answers, which are counted in tally.<step>.
+ */
+export function groupReadAsData(_d: GroupStepFields, { state }: SiteView, { src, reads }: CheckContext): LvzError[] {
+  const name = state.name;
+  return reads.filter((r) => r.refs.includes(`data.${name}`)).map((r) => new LvzError('LVZ_DSL_GROUP_NOT_IN_DATA',
+    `表达式${q(r.source)}读取 data.${name}，但群组步骤${q(name)}的答复记在各成员的任务上，不写入表单，这里读到的只是表单中同名的字段：要按答复情况判断，请改用 tally.${name}（total、open、done 及各选项的计数，如 tally.${name}.done）；确实要读表单字段的，请给步骤改名以免混淆`,
+    { where: src.at(r.path), path: r.path, params: { state: name } }));
 }

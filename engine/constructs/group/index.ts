@@ -3,7 +3,7 @@
 // (the members' tasks, the counts, closing) are its runtime half's (run/index.ts).
 
 import type { Construct } from '../types.ts';
-import { checkGroupStep, groupRoles } from './checks.ts';
+import { checkGroupStep, groupReadAsData, groupRoles } from './checks.ts';
 import { groupExprSites } from './expr-sites.ts';
 import { normaliseGroupStep } from './normalise.ts';
 import { groupEntered } from './runtime.ts';
@@ -22,6 +22,7 @@ export const group: Construct<'group', GroupStepFields, 'state'> = {
   normalise: normaliseGroupStep,
   checks: (_d, site, ctx) => checkGroupStep(site.state.name, ctx.src),
   roles: groupRoles,
+  modelChecks: groupReadAsData,
   selectors: (d, { state, path }) => [{ selector: d.to, path: `${path}/to`, what: `步骤“${state.name}”的 to: ` }],
   exprSites: (d, path) => groupExprSites(d.to, d.complete_expr, path),
   entered: (d, _site, ports) => groupEntered(d, ports),

@@ -4,6 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { compileWorkflow } from '../../../../engine/dsl/compile.ts';
+import { modelCheck } from '../../../../engine/dsl/model-check.ts';
 import { shippedForms } from '../../dsl/load-shipped.ts';
 
 const forms = shippedForms();
@@ -27,5 +28,24 @@ describe('group: the roles it names', () => {
   it('declared roles pass', () => {
     const r = compiled('to: { role: deputy }\nclose_by: [presidium]');
     if (!r.ok) throw new Error(r.errors.map((e) => e.format()).join('\n'));
+  });
+});
+
+describe('group: its answers are not in the record', () => {
+  it('data.<step> with no such field is refused when compiling, pointing to tally.<step>', () => {
+    const r = compileWorkflow(`id: fx-g\nversion: 1\ntitle: 群组\nroles: [deputy]\nrecord: bill\ninitial: ask\nstates:\n  ask:\n    group: { to: { role: deputy } }\n    on: { done: [{ when: "data.ask.size() > 0", to: closed }, { to: closed }] }\n  closed: { final: true }\n`, 'fx-g.yaml', { forms });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors.map((e) => e.code)).toEqual(['LVZ_DSL_UNKNOWN_FIELD']);
+    expect(r.errors[0]!.message).toContain('“ask”是任务组，它的答复记在任务上、不写入表单：要读答复情况请用 tally.ask（total、open、done 及各选项的计数）');
+  });
+
+  it('lvzhi check finds data.<step> read where a record field shares the step\'s name (LVZ_DSL_GROUP_NOT_IN_DATA), not tally.<step>', () => {
+    const text = `id: fx-g\nversion: 1\ntitle: 群组\nroles: [deputy]\nrecord: bill\ninitial: title\nstates:\n  title:\n    group: { to: { role: deputy } }\n    on: { done: [{ when: "tally.title.done > 0.0", to: closed }, { when: "data.title != ''", to: closed }, { to: closed }] }\n  closed: { final: true }\n`;
+    const r = compileWorkflow(text, 'fx-g.yaml', { forms });
+    if (!r.ok) throw new Error(r.errors.map((e) => e.format()).join('\n'));
+    const found = modelCheck(r.workflow, { forms }).errors;
+    expect(found.map((e) => [e.code, e.path, e.where?.line])).toEqual([['LVZ_DSL_GROUP_NOT_IN_DATA', '/states/title/on/done/1/when', 10]]);
+    expect(found[0]!.message).toMatch(/^表达式“data.title != ''”读取 data.title，但群组步骤“title”的答复记在各成员的任务上，不写入表单.*请改用 tally.title/);
   });
 });
