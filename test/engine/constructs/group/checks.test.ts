@@ -25,6 +25,16 @@ describe('group: the roles it names', () => {
     ]);
   });
 
+  it('its task keys role: and anonymous_to: are held to roles: as any task\'s', () => {
+    const r = compiled('to: { orgs: { kind: unit } }\nrole: handling_unit\nanonymous_to: [public]');
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors.map((e) => [e.code, e.path])).toEqual([
+      ['LVZ_DSL_UNKNOWN_ROLE', '/states/ask/group/role'],
+      ['LVZ_DSL_UNKNOWN_ROLE', '/states/ask/group/anonymous_to/0'],
+    ]);
+  });
+
   it('declared roles pass', () => {
     const r = compiled('to: { role: deputy }\nclose_by: [presidium]');
     if (!r.ok) throw new Error(r.errors.map((e) => e.format()).join('\n'));
