@@ -1,11 +1,13 @@
 // duty-report.test.ts: 任命人员履职报告测评 (workflows/duty-report.yaml) over real HTTP: the meeting
 // room's 投屏 page of the sitting lists every appointee and shows no result while the vote is open;
 // the chair closes it on the ballot page and the same 投屏 page shows every appointee's result at once
-// (测评结果当场公布); the ballot page of a member not signed in says so and refuses the vote.
+// (测评结果当场公布); the ballot page of a member not signed in says so and refuses the vote. The
+// roster's written reports are uploaded row by row (a 书面报告 row without its file is refused with a
+// zh-CN message), and each appointee's unit opens a feedback page with that appointee's own result.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../engine/runtime/types.ts';
-import { DEMO_PASSWORD, loginAs, startServer, type Client, type TestServer } from '../helpers/http.ts';
+import { DEMO_PASSWORD, loginAs, openFirstTask, startServer, type Client, type TestServer } from '../helpers/http.ts';
 
 let s: TestServer;
 let chair: Client;
@@ -64,5 +66,56 @@ describe('任命人员履职报告测评 over HTTP', { timeout: 180_000 }, () =>
     for (const figure of ['93.3%', '6.7%', '66.7%', '20.0%', '13.3%']) expect(closed.text).toContain(figure);
     expect(closed.text).not.toContain('表决结束后公布结果');
     expect((await s.engine.instance(await actorOf('admin'), instanceId)).summary.state).toBe('opinions');
+  });
+});
+
+/** The start form as a browser sends it: the roster as `roster[i][…]` rows, files in their row's input. */
+function rosterForm(rows: { name: string; post: string; unit: string; report_kind: string; file?: string }[]): FormData {
+  const form = new FormData();
+  form.append('_event', 'submit');
+  form.append('meeting', '市十五届人大常委会第四十一次会议');
+  form.append('meeting_date', '2026-12-17');
+  rows.forEach((r, i) => {
+    for (const k of ['name', 'post', 'unit', 'report_kind'] as const) form.append(`roster[${i}][${k}]`, r[k]);
+    if (r.file) form.append(`roster[${i}][report]`, new Blob(['%PDF-1.4 履职情况报告'], { type: 'application/pdf' }), r.file);
+  });
+  return form;
+}
+
+describe('书面报告, one per roster row, over HTTP', { timeout: 120_000 }, () => {
+  const rows = [
+    { name: '周建设', post: '市发展和改革委员会主任', unit: 'city-fgw', report_kind: '口头报告' },
+    { name: '李规划', post: '市发展和改革委员会副主任', unit: 'city-fgw', report_kind: '书面报告' },
+  ];
+
+  it('the start page has a file input in every row and posts multipart', async () => {
+    const staff = await loginAs(s.base, 'staff1');
+    const page = await staff.get('/start/duty-report');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('enctype="multipart/form-data"');
+    expect(page.text).toMatch(/<input[^>]*name="roster\[0\]\[report\]"[^>]*type="file"/);
+  });
+
+  it('a 书面报告 row without its file is refused with a zh-CN message, and nothing is started', async () => {
+    const staff = await loginAs(s.base, 'staff1');
+    await staff.get('/start/duty-report');
+    const res = await staff.postMultipart('/start/duty-report', rosterForm(rows));
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('名单中报告方式为书面报告的人员须上传书面报告：请在该人员一行的“书面报告”处上传文件后再提交');
+    expect(res.text).toContain('href="#f-roster"');
+    expect((await staff.get('/inbox?list=started')).text).not.toContain('市十五届人大常委会第四十一次会议');
+  });
+
+  it('with the file in its row the case starts, and the report is listed in that row', async () => {
+    const staff = await loginAs(s.base, 'staff1');
+    await staff.get('/start/duty-report');
+    const res = await staff.postMultipart('/start/duty-report', rosterForm([rows[0]!, { ...rows[1]!, file: '李规划履职情况报告.pdf' }]));
+    expect(res.status, res.text.slice(0, 1500)).toBe(303);
+    const page = await staff.get(res.location!);
+    expect(page.text).toMatch(/<a href="\/files\/[^"]+">李规划履职情况报告.pdf<\/a>/);
+    const href = /<a href="(\/files\/[^"]+)">李规划履职情况报告.pdf/.exec(page.text)![1]!;
+    // A member of the standing committee reads it before evaluating; a unit with no part in the case does not.
+    expect((await (await loginAs(s.base, 'member7')).get(href)).status).toBe(200);
+    expect([403, 404]).toContain((await (await loginAs(s.base, 'gaj1')).get(href)).status);
   });
 });

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ballotCore } from '../../../engine/constructs/index.ts';
 type CountTally = ballotCore.CountTally;
+import type { FormInvalidParams } from '../../../engine/runtime/types.ts';
 import { codeOf, openHarness, taskOf, versionOf, type Harness } from './harness.ts';
 
 let h: Harness;
@@ -23,11 +24,11 @@ const ROSTER = [
   { name: '李规划', post: '市发展和改革委员会副主任', unit: 'city-fgw', report_kind: '书面报告' },
 ];
 
-async function uploadReport(): Promise<string> {
+async function uploadReport(field = 'roster[2][report]'): Promise<string> {
   const tmp = path.join(h.dataDir, 'report.tmp');
   fs.writeFileSync(tmp, '%PDF-1.4 履职情况报告');
   const f = await h.engine.upload(await h.as('staff1'), { workflowId: 'duty-report' }, {
-    field: 'written_reports', filename: '李规划履职情况报告.pdf', mime: 'application/pdf', tempPath: tmp, size: fs.statSync(tmp).size,
+    field, filename: '李规划履职情况报告.pdf', mime: 'application/pdf', tempPath: tmp, size: fs.statSync(tmp).size,
   });
   return f.fileId;
 }
@@ -38,20 +39,31 @@ async function stateOf(id: string): Promise<string> {
 
 // Logging in 35 members (scrypt) takes seconds on a loaded machine.
 describe('任命人员履职报告测评 (workflows/duty-report.yaml)', { timeout: 120_000 }, () => {
-  it('a written report needs its file: refused without, nothing started', async () => {
-    const e = await codeOf(h.engine.start(await h.as('staff1'), 'duty-report', {
+  it('a written report needs its file in its own row: refused without, nothing started', async () => {
+    const e = await h.engine.start(await h.as('staff1'), 'duty-report', {
       event: 'submit', version: 0, input: { meeting: '市十五届人大常委会第四十次会议', meeting_date: '2026-12-10', roster: ROSTER },
+    }).then(() => undefined, (x: unknown) => x as { code: string; params: FormInvalidParams });
+    expect(e?.code).toBe('LVZ_FORM_INVALID');
+    expect(e!.params.errors).toEqual([{ id: 'f-roster', name: 'roster', message: '名单中报告方式为书面报告的人员须上传书面报告：请在该人员一行的“书面报告”处上传文件后再提交' }]);
+    // A file in another row (口头报告) does not stand in for it.
+    const misplaced = await codeOf(h.engine.start(await h.as('staff1'), 'duty-report', {
+      event: 'submit', version: 0, input: { meeting: '市十五届人大常委会第四十次会议', meeting_date: '2026-12-10', roster: [{ ...ROSTER[0], report: [await uploadReport('roster[0][report]')] }, ROSTER[1], ROSTER[2]] },
     }));
-    expect(e).toBe('LVZ_FORM_INVALID');
+    expect(misplaced).toBe('LVZ_FORM_INVALID');
     expect((await h.engine.inbox(await h.as('staff1'), 'started', { page: 1, pageSize: 10 })).items).toHaveLength(0);
   });
 
   it('one sitting for the roster: each member present rates each appointee; results at close; one feedback process per appointee, in the unit of that appointee and with that appointee alone; copies to the liaisons', async () => {
+    const reportId = await uploadReport();
     const { instanceId: id } = await h.engine.start(await h.as('staff1'), 'duty-report', {
       event: 'submit', version: 0,
-      input: { meeting: '市十五届人大常委会第四十次会议', meeting_date: '2026-12-10', roster: ROSTER, written_reports: [await uploadReport()] },
+      input: { meeting: '市十五届人大常委会第四十次会议', meeting_date: '2026-12-10', roster: [ROSTER[0], ROSTER[1], { ...ROSTER[2], report: [reportId] }] },
     });
     expect(await stateOf(id)).toBe('evaluate');
+    // The written report is in its person's row, attached to the case: a member evaluating can open it.
+    const roster = (await h.engine.instance(await h.as('admin'), id)).form.fields.find((f) => f.name === 'roster')!;
+    expect(roster.groupRows!.map((r, i) => r.fields.find((f) => f.name === `roster[${i}][report]`)!.display)).toEqual(['未填写', '未填写', '李规划履职情况报告.pdf']);
+    expect((await h.engine.file(await h.as('member7'), reportId)).name).toBe('李规划履职情况报告.pdf');
     const chair = await h.as('member1');
     const ballots = await h.engine.ballotsOf(chair, id);
     expect(ballots.map((b) => b.itemTitle)).toEqual(['周建设（市发展和改革委员会主任）', '钱教育（市教育局局长）', '李规划（市发展和改革委员会副主任）']);
