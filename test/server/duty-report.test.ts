@@ -1,9 +1,9 @@
 // duty-report.test.ts: 任命人员履职报告测评 (workflows/duty-report.yaml) over real HTTP: the meeting
 // room's 投屏 page of the sitting lists every appointee and shows no result while the vote is open;
 // the chair closes it on the ballot page and the same 投屏 page shows every appointee's result at once
-// (测评结果当场公布); the ballot page of a member not signed in says so and refuses the vote. The
-// roster's written reports are uploaded row by row (a 书面报告 row without its file is refused with a
-// zh-CN message), and each appointee's unit opens a feedback page with that appointee's own result.
+// (测评结果当场公布); the ballot page of a member not signed in says so and refuses the vote; afterwards
+// each appointee's unit opens a feedback page with only that appointee's result. The roster's written
+// reports are uploaded row by row (a 书面报告 row without its file is refused with a zh-CN message).
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../engine/runtime/types.ts';
@@ -66,6 +66,21 @@ describe('任命人员履职报告测评 over HTTP', { timeout: 180_000 }, () =>
     for (const figure of ['93.3%', '6.7%', '66.7%', '20.0%', '13.3%']) expect(closed.text).toContain(figure);
     expect(closed.text).not.toContain('表决结束后公布结果');
     expect((await s.engine.instance(await actorOf('admin'), instanceId)).summary.state).toBe('opinions');
+
+    // The staff end 审议意见 and send the summary: each appointee's unit opens a page with that appointee alone.
+    const staff = await actorOf('staff1');
+    const versionNow = async (): Promise<number> => (await s.engine.instance(staff, instanceId)).version;
+    await s.engine.closeGroup(staff, instanceId, { reason: '会议结束', version: await versionNow() });
+    const summary = (await s.engine.inbox(staff, 'todo', { page: 1, pageSize: 50 })).items.find((t) => t.instanceId === instanceId)!;
+    await s.engine.complete(staff, summary.taskId, { event: 'submit', version: await versionNow(), input: { result_note: '见测评结果', review_opinion: '建议进一步加强调查研究。' } });
+    for (const [user, mine, theirs] of [['fgw1', 0, 1], ['jyj1', 1, 0]] as const) {
+      const { html } = await openFirstTask(await loginAs(s.base, user));
+      expect(html).toContain(`${ROSTER[mine].name}（${ROSTER[mine].post}）履职测评结果反馈`);
+      expect(html).toContain(['满意28票，占93.3%；基本满意2票，占6.7%；不满意0票，占0.0%', '满意20票，占66.7%；基本满意6票，占20.0%；不满意4票，占13.3%'][mine]);
+      expect(html).toContain('建议进一步加强调查研究。');
+      expect(html).not.toContain(ROSTER[theirs].name);
+      expect(html).toContain('name="unit_feedback"');
+    }
   });
 });
 
