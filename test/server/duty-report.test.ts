@@ -121,6 +121,46 @@ describe('书面报告, one per roster row, over HTTP', { timeout: 120_000 }, ()
     expect((await staff.get('/inbox?list=started')).text).not.toContain('市十五届人大常委会第四十一次会议');
   });
 
+  it('添加一项 without JavaScript keeps the file already chosen in its row, ticked, and adds a blank row', async () => {
+    const staff = await loginAs(s.base, 'staff1');
+    await staff.get('/start/duty-report');
+    const form = rosterForm([{ ...rows[1]!, file: '李规划履职情况报告.pdf' }]);
+    form.delete('_event'); // the 添加一项 button is pressed, not a submit button
+    form.append('_add_roster', '1');
+    const res = await staff.postMultipart('/start/duty-report', form);
+    expect(res.status).toBe(200);
+    expect(res.text).toMatch(/name="roster\[0\]\[report\]" type="checkbox" value="[^"]+" checked/);
+    expect(res.text).toContain('李规划履职情况报告.pdf');
+    expect(res.text).toContain('name="roster[1][report]" type="file"');
+    expect((await staff.get('/inbox?list=started')).text).not.toContain('市十五届人大常委会第四十一次会议');
+    // The kept file and the new row, submitted: the case starts with the report in its row.
+    const kept = /name="roster\[0\]\[report\]" type="checkbox" value="([^"]+)" checked/.exec(res.text)![1]!;
+    const next = rosterForm([rows[1]!, rows[0]!]);
+    next.append('roster[0][report]', kept);
+    const started = await staff.postMultipart('/start/duty-report', next);
+    expect(started.status, started.text.slice(0, 1500)).toBe(303);
+    const page = await staff.get(started.location!);
+    expect(page.text).toContain('李规划履职情况报告.pdf');
+    expect(page.text).toContain('周建设');
+  });
+
+  it('添加一项 on the task page of a saved draft: one more row, nothing saved', async () => {
+    const staff = await loginAs(s.base, 'staff1');
+    await staff.get('/start/duty-report');
+    const form = rosterForm([rows[0]!]);
+    form.set('_event', '_draft');
+    const saved = await staff.postMultipart('/start/duty-report', form);
+    expect(saved.status).toBe(303);
+    const taskUrl = saved.location!;
+    const before = await staff.get(taskUrl);
+    expect(before.text).not.toContain('name="roster[1][name]"');
+    const res = await staff.post(taskUrl, { _add_roster: '1', meeting: '市十五届人大常委会第四十一次会议', meeting_date: '2026-12-17', 'roster[0][name]': '周建设', 'roster[0][post]': '市发展和改革委员会主任', 'roster[0][unit]': 'city-fgw', 'roster[0][report_kind]': '口头报告' });
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('name="roster[1][name]"');
+    expect(res.text).toContain('value="周建设"');
+    expect((await staff.get(taskUrl)).text).not.toContain('name="roster[1][name]"');
+  });
+
   it('with the file in its row the case starts, and the report is listed in that row', async () => {
     const staff = await loginAs(s.base, 'staff1');
     await staff.get('/start/duty-report');
