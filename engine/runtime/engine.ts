@@ -136,8 +136,11 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>, lo
       const g = s.tasks[0];
       if (!g) throw new LvzError('LVZ_RUN_NOT_STARTABLE', `“${wf.def.title}”的第一步没有表单，不能手工发起`, {});
       const form = stepForm(rc, wf, g);
+      const access = accessOf(form, g);
       const buttons: TaskButton[] = g.outcomes.map((o) => ({ event: o.id, label: o.label, reason: 'none' }));
-      return { title: wf.def.title, form: buildFormModel(form, {}, accessOf(form, g), [], await rc.directory(), typed), buttons };
+      // What was typed comes back with the files this user uploaded into it (添加一项 keeps them).
+      const raw = typed && (await resolveUploads(db, form, access, typed, {}, [actor.userId])).raw;
+      return { title: wf.def.title, form: buildFormModel(form, {}, access, [], await rc.directory(), raw), buttons };
     },
     async start(actor, workflowId, input) {
       // A version published by another server process is what new instances start on.
@@ -184,10 +187,11 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>, lo
       const access = accessOf(form, g);
       const current = { ...l.inst.data, ...(l.task.draft ?? {}) };
       const dir = await rc.directory();
-      const { errors } = validateField(form, field, input, access, current, dir);
+      const raw = (await resolveUploads(db, form, access, input, current, [actor.userId])).raw;
+      const { errors } = validateField(form, field, raw, access, current, dir);
       // Every field of the step from what was typed, so conditions (visible_when) follow the answer;
       // only the checked field carries its message.
-      return buildFormModel(form, current, access, errors, dir, input);
+      return buildFormModel(form, current, access, errors, dir, raw);
     },
     taskAction: (actor, taskId, input, once) => reporting(() => taskAction(rc, actor, taskId, input, once)),
     withdraw: (actor, id, input) => reporting(() => withdraw(rc, actor, id, input.version)),

@@ -45,9 +45,11 @@ const castRowsOf = (rows: Awaited<ReturnType<typeof castsOf>>): CastRow[] =>
 /** What `data.<id>` holds after close: per ballot the figures a later step or its CEL needs. */
 function resultOf(row: BallotRow, t: Tally): Record<string, unknown> {
   const counts = t.kind === 'score' ? { sum: t.sum, average: t.average, lowest: t.lowest, highest: t.highest } : Object.fromEntries(t.counts.map((c) => [c.option, c.count]));
+  // The shares as the result sheet prints them ("12.1%", rounded by the tally), so a later step quotes them, never recomputes them.
+  const shares = t.kind === 'score' ? undefined : Object.fromEntries(t.counts.map((c) => [c.option, c.share?.text ?? null]));
   return {
     ...(row.itemTitle !== null && { title: row.itemTitle }), members: t.members, present: t.present, cast: t.cast,
-    quorum_met: t.quorum_met, passed: t.passed, counts, ...(t.kind === 'choose' && { chosen: t.chosen }),
+    quorum_met: t.quorum_met, passed: t.passed, counts, ...(shares && { shares }), ...(t.kind === 'choose' && { chosen: t.chosen }),
   };
 }
 

@@ -1,5 +1,5 @@
 // start.ts: `spawn:` on entry (docs/spawn.md): one child (一个被否决的议案转为建议), or one per item of
-// `each:`, each with its data worked out from this record (and `item`), started in the entering
+// `each:`, each with its data worked out from this record (and `item`, `index`), started in the entering
 // transaction; the `as` list records them for the page and the wait.
 
 import type { SpawnDef, StateDef } from '../../../dsl/types.ts';
@@ -16,7 +16,7 @@ export async function startChildren(spec: SpawnDef, w: Working, s: StateDef, mov
   const items = spec.each === undefined ? [undefined] : spawnItems(() => exprOf(w.wf, spec.each!).evaluate(celVars(ctx), { directory }), s.title);
   const made: InstanceRow[] = [];
   for (const [i, item] of items.entries()) {
-    const vars = celVars(ctx, undefined, spec.each === undefined ? {} : { item });
+    const vars = celVars(ctx, undefined, spec.each === undefined ? {} : { item, index: i });
     const data: Record<string, unknown> = {};
     for (const [field, src] of Object.entries(spec.data)) data[field] = exprOf(w.wf, src).evaluate(vars, { directory });
     const child = await moves.createInstance(w.rc, w.tx, {

@@ -70,10 +70,10 @@ describe('spawn', () => {
     expect(sites.map((s) => [s.path, s.vars.has('item')])).toEqual([['/states/ask/spawn/each', false], ['/states/ask/spawn/data/lead_unit', true]]);
   });
 
-  it('draws its line under the box: the child workflow, ×n with each, and what it waits for', () => {
+  it('draws its line under the box: the child workflow, 逐项 with each, and what it waits for', () => {
     const wf = compiled(yaml(`    spawn: { workflow: suggestion, each: data.co_units, wait: all }
     on: { done: closed }`));
-    expect(renderDiagram(wf.def)).toContain('>子流程 suggestion ×n 等全部</text>');
+    expect(renderDiagram(wf.def)).toContain('>子流程 suggestion 逐项 等全部</text>');
     const one = compiled(yaml(`    spawn: { workflow: suggestion }
     always: [{ to: closed }]`));
     expect(renderDiagram(one.def)).toContain('>子流程 suggestion</text>');
