@@ -3,10 +3,13 @@
 // live on a named ballot with `results: live`), with the seal's 校验码.
 //
 // It updates without reload through server-sent events (live-hub.ts: one poll of the engine's cheap
-// counts per ballot, about a second, shared by every screen watching it); without script the page
-// reloads itself every few seconds (a <noscript> meta refresh).
+// counts per ballot, about a second, shared by every screen watching it, stopped once the sitting is
+// closed or its last screen leaves); without script the page reloads itself every few seconds (a
+// <noscript> meta refresh). `app.liveHub` tells how many streams and polls there are.
 
 import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { isLvzError } from '../../engine/errors.ts';
 import type { Actor, BallotCounts, BallotView, Engine } from '../../engine/runtime/types.ts';
 import { ballotTitle, ballotUrl, sheetOf } from '../ballot-view.ts';
 import { createLiveHub } from '../live-hub.ts';
@@ -77,33 +80,37 @@ function itemsGrid(t: Renderer['t'], views: BallotView[]) {
   };
 }
 
+/** What a ballot's shared poll keeps: who opened the stream first (it reads as them) and the sitting as last read. */
 interface Watch { actor: Actor; views: BallotView[] }
 
-export async function ballotLiveRoutes(app: FastifyInstance): Promise<void> {
+const isFinal = (views: BallotView[]): boolean => views.every((v) => v.status === 'closed');
+
+export const ballotLiveRoutes = fp(async (app: FastifyInstance): Promise<void> => {
   const t = app.renderer.t;
   const engine: Engine = app.engine;
-  // Who opened the stream first, and the sitting as last read: the shared poll reads as them.
-  const watches = new Map<string, Watch>();
 
-  const render = (views: BallotView[]) => app.renderer.fragment('fragments/ballot-live-panel', livePanel(t, views));
+  const render = (views: BallotView[]) => ({ event: 'panel', data: app.renderer.fragment('fragments/ballot-live-panel', livePanel(t, views)), isFinal: isFinal(views) });
 
-  const hub = createLiveHub(async (key) => {
-    const w = watches.get(key);
-    if (!w) return null;
-    const views = await Promise.all(w.views.map(async (v) => {
-      if (v.status === 'closed') return v; // closed is final: the view (with its seal) is kept
-      const c = await engine.ballotCounts(w.actor, v.ballotId);
-      // Just closed: the seal and the sealed tally come with the full view, read once.
-      return c.status === 'closed' ? engine.ballotView(w.actor, v.ballotId) : withCounts(v, c);
-    }));
-    w.views = views;
-    return { event: 'panel', data: render(views) };
+  const hub = createLiveHub<Watch>(async (_key, w) => {
+    try {
+      w.views = await Promise.all(w.views.map(async (v) => {
+        if (v.status === 'closed') return v; // closed is final: the view (with its seal) is kept
+        const c = await engine.ballotCounts(w.actor, v.ballotId);
+        // Just closed: the seal and the sealed tally come with the full view, read once.
+        return c.status === 'closed' ? engine.ballotView(w.actor, v.ballotId) : withCounts(v, c);
+      }));
+    } catch (e) {
+      // The ballot is gone (a draft dropped when its step was left) or no longer visible: end the streams.
+      if (isLvzError(e) && e.code === 'LVZ_RUN_NOT_FOUND') return null;
+      throw e;
+    }
+    return render(w.views);
   }, {
     pollMs: LIVE_POLL_MS,
     heartbeatMs: LIVE_HEARTBEAT_MS,
     onError: (key, error) => app.log.warn({ err: error, ballot: key }, 'live view poll failed'),
-    onIdle: (key) => watches.delete(key),
   });
+  app.decorate('liveHub', hub);
   // Open streams would hold the server's close until they end: end them first.
   app.addHook('preClose', async () => hub.close());
 
@@ -123,8 +130,8 @@ export async function ballotLiveRoutes(app: FastifyInstance): Promise<void> {
     const id = request.params.id;
     // Access is the engine's: a ballot the viewer may not see is a 404 here, before any stream starts.
     const views = await sittingOf(engine, actor, id);
-    if (!watches.has(id)) watches.set(id, { actor, views });
     reply.hijack();
-    hub.attach(id, reply.raw, { event: 'panel', data: render(views) });
+    // The first screen's watch starts the poll; a later one joins it (and its own read is sent first).
+    hub.attach(id, reply.raw, render(views), { actor, views });
   });
-}
+});
