@@ -14,6 +14,11 @@ export function ballotUrl(id: string, tail = ''): string {
   return `/ballots/${encodeURIComponent(id)}${tail}`;
 }
 
+/** A sitting's 投屏 link (no login; the token is the engine's). */
+export function screenUrl(id: string, token: string, tail = ''): string {
+  return `/screen/${encodeURIComponent(id)}/${encodeURIComponent(token)}${tail}`;
+}
+
 /** A refused cast: the message, and what was ticked or typed, kept. */
 export interface CastFailure {
   ballotId: string;

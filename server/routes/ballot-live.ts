@@ -9,15 +9,16 @@
 
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { isLvzError } from '../../engine/errors.ts';
-import type { Actor, BallotCounts, BallotView, Engine } from '../../engine/runtime/types.ts';
-import { ballotTitle, ballotUrl, sheetOf } from '../ballot-view.ts';
+import { isLvzError, LvzError } from '../../engine/errors.ts';
+import type { BallotCounts, BallotView, Engine } from '../../engine/runtime/types.ts';
+import { ballotTitle, ballotUrl, screenUrl, sheetOf } from '../ballot-view.ts';
 import { createLiveHub } from '../live-hub.ts';
 import type { Renderer } from '../render.ts';
 import { requireActor } from '../session.ts';
 import { sittingOf } from './ballots.ts';
 
 type IdParams = { Params: { id: string } };
+type ScreenParams = { Params: { id: string; token: string } };
 
 export const LIVE_POLL_MS = 1000;
 export const LIVE_HEARTBEAT_MS = 15_000;
@@ -80,10 +81,20 @@ function itemsGrid(t: Renderer['t'], views: BallotView[]) {
   };
 }
 
-/** What a ballot's shared poll keeps: who opened the stream first (it reads as them) and the sitting as last read. */
-interface Watch { actor: Actor; views: BallotView[] }
+/**
+ * What a screen's shared poll keeps: how to read (as the viewer who opened it first, or through a screen
+ * link's token) and the sitting as last read.
+ */
+interface Watch {
+  counts(ballotId: string): Promise<BallotCounts>;
+  full(ballotId: string): Promise<BallotView>;
+  views: BallotView[];
+}
 
 const isFinal = (views: BallotView[]): boolean => views.every((v) => v.status === 'closed');
+
+/** A screen link's token: base64url, 22 characters; anything else is refused before the engine is asked. */
+const TOKEN = /^[A-Za-z0-9_-]{22}$/;
 
 export const ballotLiveRoutes = fp(async (app: FastifyInstance): Promise<void> => {
   const t = app.renderer.t;
@@ -95,12 +106,13 @@ export const ballotLiveRoutes = fp(async (app: FastifyInstance): Promise<void> =
     try {
       w.views = await Promise.all(w.views.map(async (v) => {
         if (v.status === 'closed') return v; // closed is final: the view (with its seal) is kept
-        const c = await engine.ballotCounts(w.actor, v.ballotId);
+        const c = await w.counts(v.ballotId);
         // Just closed: the seal and the sealed tally come with the full view, read once.
-        return c.status === 'closed' ? engine.ballotView(w.actor, v.ballotId) : withCounts(v, c);
+        return c.status === 'closed' ? w.full(v.ballotId) : withCounts(v, c);
       }));
     } catch (e) {
-      // The ballot is gone (a draft dropped when its step was left) or no longer visible: end the streams.
+      // The ballot is gone (a draft dropped when its step was left), no longer visible, or the screen
+      // link was changed or turned off: end the streams (the browser's reconnect then gets a 404).
       if (isLvzError(e) && e.code === 'LVZ_RUN_NOT_FOUND') return null;
       throw e;
     }
@@ -132,6 +144,39 @@ export const ballotLiveRoutes = fp(async (app: FastifyInstance): Promise<void> =
     const views = await sittingOf(engine, actor, id);
     reply.hijack();
     // The first screen's watch starts the poll; a later one joins it (and its own read is sent first).
-    hub.attach(id, reply.raw, render(views), { actor, views });
+    hub.attach(id, reply.raw, render(views), {
+      counts: (b) => engine.ballotCounts(actor, b), full: (b) => engine.ballotView(actor, b), views,
+    });
+  });
+
+  // The screen link (screen.ts in the engine): the same page and stream without login, read through the
+  // token; no way back to the ballot page, never cached, not indexed (the referrer stays same-origin).
+  const screenViews = async (id: string, token: string) => {
+    if (!TOKEN.test(token)) throw new LvzError('LVZ_RUN_NOT_FOUND', '投屏链接无效或已更换：请向会议主持人索取新的投屏链接', { params: {} });
+    return engine.screenView(id, token);
+  };
+  const screenHeaders = { 'cache-control': 'no-store', 'x-robots-tag': 'noindex, nofollow' };
+
+  app.get<ScreenParams>('/screen/:id/:token', async (request, reply) => {
+    const { id, token } = request.params;
+    const views = await screenViews(id, token);
+    const panel = livePanel(t, views);
+    const html = app.renderer.page('ballot-live', {
+      title: `${t('ballot.live.title')} · ${panel.title}`, panel, src: screenUrl(id, token, '/events'),
+      bodyClass: 'live-view', refreshSeconds: NO_SCRIPT_REFRESH_S, pageStyles: ['/static/ballot.css'], pageScripts: ['/static/ballot.js'],
+    }, { layout: 'print' });
+    return reply.headers(screenHeaders).type('text/html; charset=utf-8').send(html);
+  });
+
+  app.get<ScreenParams>('/screen/:id/:token/events', async (request, reply) => {
+    const { id, token } = request.params;
+    const views = await screenViews(id, token);
+    reply.hijack();
+    // One channel per link: a changed link is another key, and the old one's streams end at their next poll.
+    hub.attach(`screen:${id}:${token}`, reply.raw, render(views), {
+      counts: (b) => engine.screenCounts(b, token),
+      full: async (b) => (await engine.screenView(b, token)).find((v) => v.ballotId === b)!,
+      views,
+    });
   });
 });

@@ -8,7 +8,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isLvzError, type LvzError } from '../../engine/errors.ts';
 import type { Actor, BallotView, Engine } from '../../engine/runtime/types.ts';
-import { ballotModel, ballotTitle, ballotUrl, consoleModel, factsOf, type CastFailure } from '../ballot-view.ts';
+import { ballotModel, ballotTitle, ballotUrl, consoleModel, factsOf, screenUrl, type CastFailure } from '../ballot-view.ts';
 import { attendanceHref, attendanceModel, attendanceQuery, matchingMembers } from '../ballot-attendance.ts';
 import { statusOf } from '../error-status.ts';
 import { isHtmx } from '../page.ts';
@@ -71,6 +71,7 @@ async function sendBallotPage(request: FastifyRequest, reply: FastifyReply, id: 
     selfSignIn: main.status === 'draft' && main.you.isMember && !main.you.isPresent && !main.you.mayChair,
     console: main.you.mayChair ? {
       ...consoleModel(request, main, problem.close),
+      screen: await screenModel(request, actor, main.ballotId),
       ...(main.status === 'draft' && { attendance: attendanceModel(t, main, attendanceQuery(request.query as Record<string, unknown>), request.csrfToken) }),
     } : undefined,
     links: {
@@ -80,6 +81,12 @@ async function sendBallotPage(request: FastifyRequest, reply: FastifyReply, id: 
       instance: `/instances/${encodeURIComponent(main.instanceId)}`,
     },
   }, status);
+}
+
+/** The chair's 投屏链接 box: the link when it is on (absolute, to copy to the meeting room PC). */
+async function screenModel(request: FastifyRequest, actor: Actor, id: string) {
+  const token = await request.server.engine.screenLink(actor, id);
+  return { action: ballotUrl(id, '/screen'), url: token ? `${request.protocol}://${request.host}${screenUrl(id, token)}` : undefined };
 }
 
 /** The choice as the engine takes it: a list for choose (also one tick, or none), else the one value sent. */
@@ -181,6 +188,21 @@ export async function ballotRoutes(app: FastifyInstance): Promise<void> {
     const view = await app.engine.ballotView(actor, id);
     reply.flash(t('ballot.console.attendanceSaved', { present: view.present }));
     return seeOther(request, reply, text(body._self) === '1' ? ballotUrl(id) : attendanceHref(id, query));
+  });
+
+  // 投屏链接: on (a new link, ending the old one) or off; the engine refuses anyone but the chair.
+  app.post<IdParams>('/ballots/:id/screen', async (request, reply) => {
+    const actor = requireActor(request);
+    const id = request.params.id;
+    const on = text((request.body as Body)?.action) !== 'off';
+    try {
+      await app.engine.setScreenLink(actor, id, on);
+    } catch (e) {
+      if (!isPageRefusal(e)) throw e;
+      return sendBallotPage(request, reply, id, { general: { id: 'screen', message: e.message } }, statusOf(e.code));
+    }
+    reply.flash(t(on ? 'ballot.screen.made' : 'ballot.screen.stopped'));
+    return seeOther(request, reply, `${ballotUrl(id)}#screen`);
   });
 
   app.post<IdParams>('/ballots/:id/open', async (request, reply) => {

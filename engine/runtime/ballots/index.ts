@@ -5,6 +5,7 @@ import type { RuntimeContext } from '../runtime-context.ts';
 import { castBallot } from './cast.ts';
 import { closeBallot } from './close.ts';
 import { openBallot, signIn } from './sitting.ts';
+import { screenCounts, screenLink, screenView, setScreenLink } from './screen.ts';
 import { verifyBallots } from './verify.ts';
 import { ballotCounts, ballotView, ballotsFor, ballotsOf, checkReceipt } from './views.ts';
 
@@ -19,6 +20,10 @@ export function buildBallotOps(rc: RuntimeContext): BallotOps {
     castBallot: (actor, id, choice) => castBallot(rc, actor, id, choice),
     closeBallot: (actor, id, reason) => closeBallot(rc, actor, id, reason),
     checkReceipt: (actor, id, code) => checkReceipt(rc, actor, id, code),
+    screenLink: (actor, id) => screenLink(rc, actor, id),
+    setScreenLink: (actor, id, on) => setScreenLink(rc, actor, id, on),
+    screenView: (id, token) => screenView(rc, id, token),
+    screenCounts: (id, token) => screenCounts(rc, id, token),
     verifyBallots: (opts) => verifyBallots(rc.reads, opts),
   };
 }
