@@ -56,14 +56,21 @@ describe('ballot pages on the engine', () => {
     let page = await m1.get(`/ballots/${id}`);
     expect(page.text).toContain('您还没有签到');
     expect(page.text).not.toContain('name="choice"');
-    page = await chair.get(`/ballots/${id}?q=${encodeURIComponent(w.members[4]!.name)}`);
-    expect(page.text).toMatch(/共 33 人，显示 [1-9]\d* 人/);
-    expect(page.text).not.toContain('共 33 人，显示 33 人');
-    // 筛选出的人员全部签到 signs in just those; saving them unticked signs them out again.
+    const q = w.members[4]!.name;
+    page = await chair.get(`/ballots/${id}?q=${encodeURIComponent(q)}`);
+    expect(page.text).toMatch(/符合条件的共 [1-9]\d* 人/);
+    expect(page.text).not.toContain('符合条件的共 33 人');
+    // 查找出的人员全部签到 signs in just those; saving them unticked signs them out again.
     const shown = [...page.text.matchAll(/name="_listed" value="([^"]+)"/g)].map((m) => m[1]!);
-    expect((await chair.post(`/ballots/${id}/attendance`, { _listed: shown, _all: '1' })).status).toBe(303);
+    let saved = await chair.post(`/ballots/${id}/attendance`, { q, _listed: shown, _all: '1' });
+    expect(saved.status).toBe(303);
+    expect(saved.location).toBe(`/ballots/${id}?q=${encodeURIComponent(q).replace(/%20/g, '+')}#attendance`);
     expect((await view(id!)).present).toBe(shown.length);
-    expect((await chair.post(`/ballots/${id}/attendance`, { _listed: shown })).status).toBe(303);
+    expect((await chair.post(`/ballots/${id}/attendance`, { q, _listed: shown })).status).toBe(303);
+    expect((await view(id!)).present).toBe(0);
+    saved = await chair.post(`/ballots/${id}/attendance`, { _listed: [], _all: '1' });
+    expect((await view(id!)).present).toBe(33);
+    expect((await chair.post(`/ballots/${id}/attendance`, { _listed: w.members.map((m) => m.userId) })).status).toBe(303);
     expect((await view(id!)).present).toBe(0);
 
     // A member cannot open it, nor sign in someone else.

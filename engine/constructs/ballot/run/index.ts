@@ -13,6 +13,7 @@ import { createBallots, ensureNoBallotOfWorkflow, ensureNoOpenBallot, leaveBallo
 import { castBallot } from './cast.ts';
 import { closeBallot, closeByDeadline } from './close.ts';
 import { openBallot, signIn } from './sitting.ts';
+import { screenCounts, screenLink, screenView, setScreenLink } from './screen.ts';
 import { verifyBallots } from './verify.ts';
 import { ballotCounts, ballotView, ballotsFor, ballotsOf, checkReceipt } from './views.ts';
 
@@ -30,6 +31,10 @@ export function buildBallotOps(rc: RuntimeContext, moves: Moves): BallotOps {
     castBallot: (actor, id, choice) => castBallot(rc, actor, id, choice),
     closeBallot: (actor, id, reason) => closeBallot(rc, actor, id, reason, moves),
     checkReceipt: (actor, id, code) => checkReceipt(rc, actor, id, code),
+    screenLink: (actor, id) => screenLink(rc, actor, id),
+    setScreenLink: (actor, id, on) => setScreenLink(rc, actor, id, on),
+    screenView: (id, token) => screenView(rc, id, token),
+    screenCounts: (id, token) => screenCounts(rc, id, token),
     verifyBallots: (opts) => verifyBallots(rc.reads, opts),
   };
 }

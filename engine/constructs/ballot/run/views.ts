@@ -12,7 +12,7 @@ import type { BallotCounts, BallotQuestion, BallotSummary, BallotView, ReceiptCh
 import { canSee, holdersOf } from '../../../runtime/access.ts';
 import type { RuntimeContext } from '../../../runtime/runtime-context.ts';
 import { isChair, seeBallot, type SeenBallot } from './access.ts';
-import { sealCode, storedOf } from './stored.ts';
+import { sealCode, storedOf, type StoredBallot } from './stored.ts';
 import * as ballotCore from '../index.ts';
 const { isQuorumMet, receiptDigest, tally } = ballotCore;
 type Ballot = ballotCore.Ballot;
@@ -63,8 +63,12 @@ async function tallyOf(db: Knex, row: BallotRow): Promise<{ tally: Tally; casts:
 }
 
 export async function ballotView(rc: RuntimeContext, actor: Actor, ballotId: string): Promise<BallotView> {
+  return viewOf(rc, await seeBallot(rc, rc.reads, actor, ballotId), true);
+}
+
+/** The view of a ballot as `seen` stands in it; `isNamedShown`: a named ballot's casts listed (not on a screen link). */
+export async function viewOf(rc: RuntimeContext, seen: SeenBallot, isNamedShown: boolean): Promise<BallotView> {
   const db = rc.reads;
-  const seen: SeenBallot = await seeBallot(rc, db, actor, ballotId);
   const { row, stored, elector } = seen;
   const summary = await summaryOf(db, row, new Map());
   const counted = await tallyOf(db, row);
@@ -86,7 +90,7 @@ export async function ballotView(rc: RuntimeContext, actor: Actor, ballotId: str
     ...(row.status === 'closed' && row.sealHead && {
       seal: { count: row.sealCount!, head: row.sealHead, present: row.present, counts: row.sealCounts ?? {}, code: sealCode(row.sealHead) },
     }),
-    ...(counted && !row.secret && {
+    ...(counted && !row.secret && isNamedShown && {
       casts: counted.casts.map((c) => ({ userId: c.voter!, name: names.user.get(c.voter!) ?? c.voter!, choice: c.choice })),
     }),
     ...(row.closeReason && { closeReason: row.closeReason }),
@@ -95,8 +99,12 @@ export async function ballotView(rc: RuntimeContext, actor: Actor, ballotId: str
 }
 
 export async function ballotCounts(rc: RuntimeContext, actor: Actor, ballotId: string): Promise<BallotCounts> {
+  const { row, stored } = await seeBallot(rc, rc.reads, actor, ballotId);
+  return countsOf(rc, row, stored);
+}
+
+export async function countsOf(rc: RuntimeContext, row: BallotRow, stored: StoredBallot): Promise<BallotCounts> {
   const db = rc.reads;
-  const { row, stored } = await seeBallot(rc, db, actor, ballotId);
   const present = row.status === 'draft' ? await countPresent(db, row.id) : row.present;
   const counted = await tallyOf(db, row);
   return {
