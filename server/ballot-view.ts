@@ -75,11 +75,21 @@ export function choiceText(t: T, view: Pick<BallotView, 'kind'>, choice: string 
   return choiceLabel(t, view.kind, String(choice));
 }
 
-export function sheetOf(t: T, view: BallotView): ResultSheet | undefined {
+/** A named ballot's casts by name, as the page and the printed sheet list them. */
+function namedOf(t: T, view: BallotView): { name: string; choice: string }[] | undefined {
+  return view.casts?.map((c) => ({ name: c.name, choice: choiceText(t, view, c.choice) }));
+}
+
+/**
+ * The result sheet of a counted ballot; `withNamed`: a named ballot's record voter by voter (the
+ * printed 表决结果 and its .xlsx), never on the 投屏, which a room reads.
+ */
+export function sheetOf(t: T, view: BallotView, withNamed = false): ResultSheet | undefined {
   if (!view.tally) return undefined;
+  const named = withNamed && !view.secret ? namedOf(t, view) : undefined;
   return resultSheet(t, {
     title: ballotTitle(view), tally: view.tally, seal: view.seal ?? null, closedAt: formatDateTime(view.closedAt),
-    quorum: view.quorum, pass: view.pass, secret: view.secret,
+    quorum: view.quorum, pass: view.pass, secret: view.secret, ...(named && { named }),
   });
 }
 
@@ -94,7 +104,7 @@ export function ballotModel(t: T, actor: Actor, view: BallotView, failed?: CastF
     standing: standing(t, view, actor),
     sheet,
     // Named ballots list each voter's choice once the count is shown.
-    named: sheet && view.casts ? view.casts.map((c) => ({ name: c.name, choice: choiceText(t, view, c.choice) })) : undefined,
+    named: sheet ? namedOf(t, view) : undefined,
   };
 }
 

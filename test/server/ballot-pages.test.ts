@@ -218,6 +218,21 @@ describe('ballot pages on the engine', () => {
     const page = await m1.follow(ok);
     expect(page.text).toContain('您已投票，您的选择是：赞成');
     expect(page.text).toContain('占实到人数');
+    // Closed, the printed 表决结果 and its .xlsx list the record voter by voter (记名表决), as the page does.
+    await w.s.engine.castBallot(w.members[1]!, named!, 'against');
+    await w.s.engine.closeBallot(w.chair, named!, '会议议程已到');
+    const printed = await chair.get(`/ballots/${named}/result`);
+    expect(printed.text).toContain('记名表决情况（2 人）');
+    expect(printed.text).toMatch(new RegExp(`<th scope="row">${w.members[0]!.name}</th><td>赞成</td>`));
+    expect(printed.text).toMatch(new RegExp(`<th scope="row">${w.members[1]!.name}</th><td>反对</td>`));
+    const xres = await fetch(`${w.s.base}/ballots/${named}/result.xlsx`, { headers: { cookie: cookie(chair) } });
+    const { default: ExcelJS } = await import('exceljs');
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(Buffer.from(await xres.arrayBuffer()) as unknown as ArrayBuffer);
+    const cells = new Map<string, unknown>();
+    book.worksheets[0]!.eachRow((row) => { const v = row.values as unknown[]; cells.set(String(v[1]), v[2]); });
+    expect(cells.get(w.members[0]!.name)).toBe('赞成');
+    expect(cells.get(w.members[1]!.name)).toBe('反对');
 
     const { ballotIds: [sc] } = await toBallot(w, 'vote-score');
     await opened(w, sc!, 20);
@@ -248,6 +263,8 @@ describe('ballot pages on the engine', () => {
     expect(sheet7.text).toContain(v7.seal!.code);
     expect(sheet7.text).toContain(v7.seal!.head);
     expect(sheet7.text).toContain('通过');
+    // A secret ballot's sheet lists nobody.
+    expect(sheet7.text).not.toContain('记名表决情况');
 
     const res = await fetch(`${w.s.base}/ballots/${id7}/result.xlsx`, { headers: { cookie: cookie(chair) } });
     expect(res.status).toBe(200);
