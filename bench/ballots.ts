@@ -3,7 +3,7 @@
 // member casting (200 at a time), closing (decrypt, order, chain, seal) and `verify`. Prints milliseconds.
 
 import { performance } from 'node:perf_hooks';
-import { ballotWorld, toBallot } from '../test/engine/runtime/ballots/setup.ts';
+import { ballotWorld, toBallot } from '../test/engine/constructs/ballot/run/setup.ts';
 
 const n = Number(process.argv[2] ?? 6007);
 const w = await ballotWorld(n);

@@ -5,7 +5,7 @@
 
 import path from 'node:path';
 import { openDb } from '../engine/store/db.ts';
-import { verifyBallots } from '../engine/runtime/ballots/verify.ts';
+import { ballotRuntime } from '../engine/constructs/runs.ts';
 
 export interface VerifyIo {
   env: NodeJS.ProcessEnv;
@@ -24,7 +24,7 @@ export async function verifyCommand(args: string[], io: VerifyIo): Promise<numbe
   const dataDir = path.resolve(io.env.DATA_DIR || './data');
   const db = await openDb({ dataDir, ...(io.env.DATABASE_URL && { databaseUrl: io.env.DATABASE_URL }) });
   try {
-    const report = await verifyBallots(db, seal === undefined ? {} : { seal });
+    const report = await ballotRuntime.verifyBallots(db, seal === undefined ? {} : { seal });
     for (const f of report.failures) {
       io.out.write(`ballot ${f.ballotId}（${f.title}）: ${f.row > 0 ? `row ${f.row} ` : ''}${f.kind}: ${f.message}\n`);
     }

@@ -35,6 +35,8 @@ export interface SheetInput {
   quorum: string;
   pass: string;
   secret: boolean;
+  /** A named ballot's record (记名表决), voter by voter, for the printed sheet and the .xlsx (never the 投屏). */
+  named?: { name: string; choice: string }[];
 }
 
 export interface ResultSheet {
@@ -48,6 +50,8 @@ export interface ResultSheet {
   verdictText: string;
   seal?: { short: string; head: string; count: number };
   closedAt: string;
+  /** A named ballot's record, by name (the printed sheet and the .xlsx only). */
+  named?: { name: string; choice: string }[];
 }
 
 /** How a choice is named on the sheet: 赞成/反对/弃权 from the labels, a scale value or an option as written. */
@@ -110,5 +114,6 @@ export function resultSheet(t: T, input: SheetInput): ResultSheet {
     verdictText: verdictText(t, tally),
     ...(seal && { seal }),
     closedAt: input.closedAt ?? '',
+    ...(input.named && { named: input.named }),
   };
 }

@@ -14,6 +14,11 @@ export function ballotUrl(id: string, tail = ''): string {
   return `/ballots/${encodeURIComponent(id)}${tail}`;
 }
 
+/** A sitting's 投屏 link (no login; the token is the engine's). */
+export function screenUrl(id: string, token: string, tail = ''): string {
+  return `/screen/${encodeURIComponent(id)}/${encodeURIComponent(token)}${tail}`;
+}
+
 /** A refused cast: the message, and what was ticked or typed, kept. */
 export interface CastFailure {
   ballotId: string;
@@ -70,11 +75,21 @@ export function choiceText(t: T, view: Pick<BallotView, 'kind'>, choice: string 
   return choiceLabel(t, view.kind, String(choice));
 }
 
-export function sheetOf(t: T, view: BallotView): ResultSheet | undefined {
+/** A named ballot's casts by name, as the page and the printed sheet list them. */
+function namedOf(t: T, view: BallotView): { name: string; choice: string }[] | undefined {
+  return view.casts?.map((c) => ({ name: c.name, choice: choiceText(t, view, c.choice) }));
+}
+
+/**
+ * The result sheet of a counted ballot; `withNamed`: a named ballot's record voter by voter (the
+ * printed 表决结果 and its .xlsx), never on the 投屏, which a room reads.
+ */
+export function sheetOf(t: T, view: BallotView, withNamed = false): ResultSheet | undefined {
   if (!view.tally) return undefined;
+  const named = withNamed && !view.secret ? namedOf(t, view) : undefined;
   return resultSheet(t, {
     title: ballotTitle(view), tally: view.tally, seal: view.seal ?? null, closedAt: formatDateTime(view.closedAt),
-    quorum: view.quorum, pass: view.pass, secret: view.secret,
+    quorum: view.quorum, pass: view.pass, secret: view.secret, ...(named && { named }),
   });
 }
 
@@ -89,16 +104,13 @@ export function ballotModel(t: T, actor: Actor, view: BallotView, failed?: CastF
     standing: standing(t, view, actor),
     sheet,
     // Named ballots list each voter's choice once the count is shown.
-    named: sheet && view.casts ? view.casts.map((c) => ({ name: c.name, choice: choiceText(t, view, c.choice) })) : undefined,
+    named: sheet ? namedOf(t, view) : undefined,
   };
 }
 
-/** The chair's console: 签到 (filtered by `q` without script), 开始表决 with what it freezes, 结束表决. */
-export function consoleModel(request: FastifyRequest, view: BallotView, q: string, closeError?: { message: string; reason: string }) {
+/** The chair's console: 签到 (its list is attendanceModel's, ballot-attendance.ts), 开始表决 with what it freezes, 结束表决. */
+export function consoleModel(request: FastifyRequest, view: BallotView, closeError?: { message: string; reason: string }) {
   const t = request.server.renderer.t;
-  const all = view.electorate ?? [];
-  const needle = q.trim().toLowerCase();
-  const shown = needle ? all.filter((m) => `${m.name} ${m.org ?? ''}`.toLowerCase().includes(needle)) : all;
   const left = view.present - view.castCount;
   return {
     ballotId: view.ballotId,
@@ -106,10 +118,6 @@ export function consoleModel(request: FastifyRequest, view: BallotView, q: strin
     isDraft: view.status === 'draft',
     isOpen: view.status === 'open',
     isClosed: view.status === 'closed',
-    members: shown.map((m) => ({ ...m, id: `m-${m.userId}` })),
-    q,
-    shownText: t('ballot.console.attendanceShown', { total: all.length, shown: shown.length }),
-    isFiltered: needle !== '',
     presentText: t('ballot.console.presentCount', { present: view.present, members: view.members }),
     freezes: t('ballot.console.openFreezes', { members: view.members, present: view.present }),
     quorumText: view.quorumMet ? t('ballot.console.openQuorumMet') : t('ballot.console.openQuorumNotMet', { quorum: t(`ballot.quorum.${view.quorum}`) }),

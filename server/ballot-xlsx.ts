@@ -28,6 +28,14 @@ export async function resultWorkbook(sheets: ResultSheet[], t: (key: string, par
       ws.addRow([t('ballot.result.castCount'), sheet.seal.count]);
     }
     ws.addRow([t('ballot.result.closedAt'), sheet.closedAt]);
+    if (sheet.named) {
+      ws.addRow([]);
+      ws.addRow([t('ballot.result.namedTitle', { count: sheet.named.length })]).font = { bold: true };
+      const head = ws.addRow([t('ballot.result.voter'), t('ballot.result.choice')]);
+      head.font = { bold: true };
+      head.eachCell((c) => { c.border = { bottom: { style: 'thin' } }; });
+      for (const n of sheet.named) ws.addRow([n.name, n.choice]);
+    }
     // Counts are numbers (summed by whoever opens the file); shares stay text, as printed ("12.1%").
     ws.getColumn(2).alignment = { horizontal: 'right' };
     ws.getColumn(3).alignment = { horizontal: 'right' };

@@ -32,6 +32,11 @@ function text(v: unknown): string | undefined {
   return s ? s : undefined;
 }
 
+/** The group whose 添加一项 was pressed (`_add_<group>`): the page comes back with one more row, nothing saved. */
+export function addRowOf(input: RawInput): string | undefined {
+  return Object.keys(input).find((k) => k.startsWith('_add_'))?.slice('_add_'.length);
+}
+
 export function readFormPost(body: unknown): FormPost {
   const b = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
   const input: RawInput = {};

@@ -3,6 +3,7 @@
 import type { Actor, Engine, SessionInfo } from '../engine/runtime/types.ts';
 import type { Renderer } from './render.ts';
 import type { LoadMonitor } from './load.ts';
+import type { LiveHub } from './live-hub.ts';
 
 export interface ServerOptions {
   engine: Engine;
@@ -20,6 +21,8 @@ declare module 'fastify' {
     lvzhi: ServerOptions;
     /** Event-loop delay and password-hash queue, for the readiness probe (load.ts). */
     load: LoadMonitor;
+    /** The 投屏 pages' event streams and their shared polls (routes/ballot-live.ts). */
+    liveHub: LiveHub;
   }
   interface FastifyRequest {
     /** The logged-in user (cookie session for pages, bearer token for /api/v1); undefined when anonymous. */

@@ -10,6 +10,7 @@
 import type { Calendar } from '../calendar/index.ts';
 import type { LvzError, Where } from '../errors.ts';
 import type { DurationSpec } from '../model/duration.ts';
+import type { Selector } from '../model/selector.ts';
 import type { Source } from '../yaml/source.ts';
 
 /** A JSON Schema fragment. */
@@ -74,9 +75,71 @@ export interface SiteView {
   path: string;
 }
 
-/** What a construct's checks are handed. */
+/** A workflow's record form, as a check sees it: its id and its field names. */
+export interface RecordView {
+  form: string;
+  fields: ReadonlySet<string>;
+}
+
+/** A role a construct value names (a ballot's `chair:`, a group's `close_by:`, a selector's `role`), where, and what names it. */
+export interface NamedRole {
+  role: string;
+  /** JSON pointer of the role's node (`/states/vote/ballot/chair/0`). */
+  path: string;
+  /** Who names it, as the message says it: `表决“agenda”的 chair: `. */
+  what: string;
+}
+
+/**
+ * A key of the record that something other than the record form writes: a construct value's `dataKeys`
+ * (a ballot's result, a spawn's list of children) or a `for_each` task group's answers (`data.<group>`).
+ */
+export interface DataKeyUse {
+  key: string;
+  /** The construct's key (`ballot`, `spawn`), or `group` for a task group's answers. */
+  by: string;
+  /** The state it is written in. */
+  state: string;
+  /** JSON pointer of the value (`/states/vote/ballot`) or of the task group. */
+  path: string;
+}
+
+/** A directory selector a construct value holds (a group step's `to:`, a ballot's `electorate:`), where, and whose. */
+export interface SelectorUse {
+  selector: Selector;
+  /** JSON pointer of the selector (`/states/ask/group/to`). */
+  path: string;
+  /** Whose it is, as a message says it: `步骤“ask”的 to: `. */
+  what: string;
+}
+
+/** One expression of the definition and what it reads. */
+export interface ExprRead {
+  source: string;
+  /** JSON pointer of the YAML node holding it. */
+  path: string;
+  /** Top-level variables with their first member (`data.title`, `tally.evaluate`). */
+  refs: readonly string[];
+}
+
+/** What a construct's checks are handed (built in one place, dsl/checks/constructs.ts `constructCheckContext`). */
 export interface CheckContext {
   src: Source;
+  /** The workflow's record form, when the forms are given (a text checked alone has none). */
+  record?: RecordView;
+  /** The ids of the workflow's task groups (a group step's is its state's name). */
+  taskGroups: ReadonlySet<string>;
+  /** Every record key the definition writes besides the form's fields, the construct's own included. */
+  dataKeys: readonly DataKeyUse[];
+  /** Every expression of the definition with what it reads: for `modelChecks` (compiled by then); empty for `checks`. */
+  reads: readonly ExprRead[];
+}
+
+/** What checks across files are handed: every workflow's newest version, by id. */
+export interface CrossContext {
+  src: Source;
+  /** Workflow id -> its record form (its fields when the forms are given). */
+  workflows: ReadonlyMap<string, { record: string; fields?: ReadonlySet<string> }>;
 }
 
 /** The diagram's words, handed to `diagramLine` (dsl/diagram-layout.ts). */
@@ -145,8 +208,6 @@ export interface TimerPorts {
   markOverdue(): Promise<void>;
   /** Sends an event to the machine, settles and persists; returns where the instance rests and the transitions' notes. */
   send(event: string): Promise<{ state: string; notes: string[] }>;
-  /** Closes the step's group step (group.closed, `done` sent), as 提前结束 does; false when it was closed already. */
-  closeGroup(): Promise<boolean>;
 }
 
 /**
@@ -167,12 +228,23 @@ export interface Construct<K extends string = string, D = unknown, S extends Con
   checks?(def: D, site: SiteView, ctx: CheckContext): LvzError[];
   /** The CEL expressions the value holds, with their JSON pointers (under `path`, the value's pointer). */
   exprSites?(def: D, path: string): ConstructExpr[];
+  /** The roles the value names; each must be declared in the workflow's `roles:` (dsl/checks/unknown-role.ts, LVZ_DSL_UNKNOWN_ROLE). */
+  roles?(def: D, site: SiteView): NamedRole[];
+  /** The directory selectors it holds: `lvzhi check` and the studio hold their names to the directory (dsl/not-in-directory.ts). */
+  selectors?(def: D, site: SiteView): SelectorUse[];
   /** Keys of the record the construct writes itself (a ballot's result, a spawn's list of children), so expressions may read `data.<key>`. */
   dataKeys?(def: D): string[];
   /** Events the construct itself sends to the machine (not a button): a deadline's `escalate`. */
   systemEvents?(def: D): string[];
   /** The diagram's label of one of its system events (a ballot's `closed`: 表决结束); none: 超期. */
   eventLabel?(def: D, event: string): string | undefined;
+  /** Problems that need the other workflows (dsl/compile.ts checkAcrossFiles): a spawned workflow that does not exist. */
+  crossChecks?(def: D, site: SiteView, ctx: CrossContext): LvzError[];
+  /**
+   * Whether the value keeps its state until its own work is done and `done` is then raised, like a
+   * state's tasks (a spawn that waits): such a state may have `on: done` without tasks.
+   */
+  waits?(def: D): boolean;
   /** Findings of `lvzhi check` (dsl/model-check.ts): legal, but surely a mistake. */
   modelChecks?(def: D, site: SiteView, ctx: CheckContext): LvzError[];
   /** The line the diagram shows under a state's box (`限时 3个月`), or none; state values only. */

@@ -11,6 +11,7 @@ import { LvzError, type Where } from '../errors.ts';
 import type { CompiledForm } from '../forms/types.ts';
 import { CHECKS, type CheckContext } from './checks/index.ts';
 import { exprSites } from './expr-sites.ts';
+import { constructUsesOf } from './walk.ts';
 import { resolveSource } from './extends.ts';
 import { normaliseWorkflow } from './normalise.ts';
 import { workflowSchema } from './schema.ts';
@@ -131,9 +132,9 @@ export function sortByPlace(errors: LvzError[]): LvzError[] {
 }
 
 /**
- * Checks that need every workflow at once: one (id, version) per definition, every spawned workflow
- * exists, and (given the forms) the fields a spawn fills (data:) and copies back (results:) are
- * fields of the spawned workflow's record.
+ * Checks that need every workflow at once: one (id, version) per definition, no two numbering their
+ * cases alike, and each construct's checks across files (a spawn's: the spawned workflow exists and,
+ * given the forms, has the fields its data: fills and results: copies back).
  */
 export function checkAcrossFiles(workflows: readonly CompiledWorkflow[], ctx?: CheckContext): LvzError[] {
   const errors: LvzError[] = [];
@@ -154,7 +155,7 @@ export function checkAcrossFiles(workflows: readonly CompiledWorkflow[], ctx?: C
     } else byKey.set(key, w);
     if ((latest.get(w.def.id)?.version ?? 0) < w.def.version) latest.set(w.def.id, w.def);
   }
-  for (const w of workflows) errors.push(...checkSpawns(w, latest, ctx));
+  for (const w of workflows) errors.push(...constructCrossChecks(w, latest, ctx));
   errors.push(...checkNumberClash(workflows, latest));
   return sortByPlace(errors);
 }
@@ -174,39 +175,11 @@ function checkNumberClash(workflows: readonly CompiledWorkflow[], latest: Map<st
   });
 }
 
-function checkSpawns(w: CompiledWorkflow, latest: Map<string, WorkflowDef>, ctx?: CheckContext): LvzError[] {
-  const errors: LvzError[] = [];
-  for (const s of Object.values(w.def.states)) {
-    if (!s.spawn) continue;
-    const path = `/states/${s.name}/spawn/workflow`;
-    const target = latest.get(s.spawn.workflow);
-    if (!target) {
-      errors.push(
-        new LvzError('LVZ_DSL_UNKNOWN_WORKFLOW', `步骤${q(s.name)}要启动的流程${q(s.spawn.workflow)}不存在：请改用已有流程之一：${list(latest.keys())}，或新建 workflows/${s.spawn.workflow}.yaml`, {
-          where: w.source.at(path),
-          path,
-          params: { workflow: s.spawn.workflow },
-        }),
-      );
-      continue;
-    }
-    const form = ctx?.forms.get(target.record);
-    if (!form) continue;
-    // data: keys and results: values are fields of the child's record.
-    const named = [
-      ...Object.keys(s.spawn.data).map((field) => ({ field, at: `/states/${s.name}/spawn/data/${field}`, what: 'data' })),
-      ...Object.entries(s.spawn.results ?? {}).map(([key, field]) => ({ field, at: `/states/${s.name}/spawn/results/${key}`, what: 'results' })),
-    ];
-    for (const { field, at, what } of named) {
-      if (form.byName.has(field)) continue;
-      errors.push(
-        new LvzError('LVZ_DSL_UNKNOWN_FIELD', `spawn 的 ${what} 引用了字段${q(field)}，但流程${q(target.id)}的表单${q(form.def.id)}没有这个字段：请改用以下字段之一：${list(form.byName.keys())}`, {
-          where: w.source.at(at),
-          path: at,
-          params: { field, form: form.def.id },
-        }),
-      );
-    }
-  }
-  return errors;
+/** Each construct's checks across files (a spawned workflow exists and has the fields named), on its source. */
+function constructCrossChecks(w: CompiledWorkflow, latest: Map<string, WorkflowDef>, ctx?: CheckContext): LvzError[] {
+  const workflows = new Map([...latest.values()].map((def) => {
+    const form = ctx?.forms.get(def.record);
+    return [def.id, { record: def.record, ...(form && { fields: new Set(form.byName.keys()) }) }];
+  }));
+  return constructUsesOf(w.def).flatMap(({ construct, def, site }) => construct.crossChecks?.(def, site, { src: w.source, workflows }) ?? []);
 }

@@ -12,6 +12,7 @@
 
 import { LvzError } from '../errors.ts';
 import type { CompiledForm } from '../forms/types.ts';
+import { constructCheckContext } from './checks/constructs.ts';
 import { constructUsesOf, groupsOf, systemEventsOf } from './walk.ts';
 import { notInDirectory } from './not-in-directory.ts';
 import { q } from '../yaml/zh.ts';
@@ -72,8 +73,9 @@ export function modelCheck(wf: CompiledWorkflow, opts: ModelCheckOptions): Model
       }),
     );
   }
+  const cx = constructCheckContext(def, source, opts, (s) => wf.exprs.get(s)?.refs);
   for (const { construct, def: value, site } of constructUsesOf(def)) {
-    errors.push(...(construct.modelChecks?.(value, site, { src: source }) ?? []));
+    errors.push(...(construct.modelChecks?.(value, site, cx) ?? []));
   }
   if (opts.directory) {
     errors.push(...nobodyCanDo(wf, opts.forms, opts.directory, opts.roles));

@@ -9,6 +9,7 @@ import { fieldTypes } from './fields/index.ts';
 import { isBlank } from './fields/field-type.ts';
 import { addRequests, parseField } from './raw-input.ts';
 import { evaluateVisibility } from './visibility.ts';
+import { rowFileFields } from './upload-fields.ts';
 
 /** An editable group shows at least one row, and one more when its 添加一项 button was pressed. */
 function groupRows(field: FieldDef, value: unknown, isAdding: boolean): unknown {
@@ -55,7 +56,7 @@ export function buildFormModel(
       fields.push(fieldModel(f, values[f.name], { readonly: true, errors: [], dir }));
     }
   }
-  const hasFile = form.def.fields.some((f) => f.type === 'file' && access.edit.has(f.name));
+  const hasFile = form.def.fields.some((f) => f.type === 'file' && access.edit.has(f.name)) || rowFileFields(form, access.edit).length > 0;
   return { fields, errors, hasFile };
 }
 

@@ -6,8 +6,7 @@
 import type { DirectoryOptions, FieldDef } from './types.ts';
 import { fieldTypes } from './fields/index.ts';
 import { resolveFileRefs } from './fields/file.ts';
-
-const ROW_KEY = /^([a-z][a-z0-9_]*)\[(\d{1,4})\]\[([a-z_][a-z0-9_]*)\]$/;
+import { rowKeyOf } from './upload-fields.ts';
 
 /** The raw input of one top-level field: `name`, `name[]`, or for a group its rows gathered from `name[i][sub]`. */
 export function rawFor(raw: Record<string, unknown>, field: FieldDef): unknown {
@@ -15,9 +14,9 @@ export function rawFor(raw: Record<string, unknown>, field: FieldDef): unknown {
   if (field.type !== 'group' || (direct !== undefined && typeof direct === 'object')) return direct;
   const rows: Record<string, Record<string, unknown>> = {};
   for (const [key, value] of Object.entries(raw)) {
-    const m = ROW_KEY.exec(key);
-    if (!m || m[1] !== field.name) continue;
-    (rows[m[2]!] ??= {})[m[3]!] = value;
+    const k = rowKeyOf(key);
+    if (!k || k.group !== field.name) continue;
+    (rows[String(k.index)] ??= {})[k.sub] = value;
   }
   return Object.keys(rows).length > 0 ? rows : undefined;
 }

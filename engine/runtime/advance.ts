@@ -6,14 +6,13 @@
 
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import type { AnyMachineSnapshot } from 'xstate';
+import { CONSTRUCT_RUNS, runsAt, waitersAt } from '../constructs/runs.ts';
 import type { CompiledWorkflow, StateDef, TaskGroupDef } from '../dsl/types.ts';
-import { LvzError } from '../errors.ts';
 import {
-  appendEvent, cancelOpenTasks, cancelTimers, childrenOfStep, closeGroupsOfState, insertInstance, insertTimers, tasksOfVisit, updateInstance,
-  type InstanceRow, type SpawnedBy, type TaskRow,
+  cancelOpenTasks, cancelTimers, insertInstance, tasksOfVisit, updateInstance, type InstanceRow, type TaskRow,
 } from '../store/process/index.ts';
-import { createCopies, createWork, type EnterInput } from './entry-rows.ts';
+import type { ChangeScope, Moves } from './construct-run.ts';
+import { createCopies, createWork } from './entry-rows.ts';
 import { nextInstanceNumber } from './instance-number.ts';
 import {
   GOTO, exprOf, celVars, needsDirectory, placedActor, restore, startMachine, step, stateName,
@@ -21,27 +20,9 @@ import {
 } from './machine.ts';
 import { stateOf, workflowOf, type RuntimeContext } from './runtime-context.ts';
 import type { DirectorySnapshot } from './directory/snapshot.ts';
-import { entriesOf, isEnded, isWaitOver, noteReportWritten, reportTimer, spawnItems } from './spawn.ts';
-import { loadGroupTally } from './group/tally.ts';
-import { createBallots, leaveBallots } from './ballots/enter.ts';
+import { conflict, contextOf, enterInput, type NewInstance, type Working } from './working.ts';
 
-export interface Working {
-  rc: RuntimeContext;
-  tx: Knex;
-  inst: InstanceRow;
-  wf: CompiledWorkflow;
-  snapshot: AnyMachineSnapshot;
-  now: Date;
-  /** Notes of the transitions taken (重新办理 …), for the history line. */
-  notes: string[];
-  children: { id: string; workflowId: string }[];
-  /** The directory snapshot its expressions read, loaded once per operation (directoryOf). */
-  dir?: DirectorySnapshot;
-}
-
-export function contextOf(w: Working): MachineContext {
-  return w.snapshot.context as MachineContext;
-}
+export { conflict, contextOf, setData, type NewInstance, type Working } from './working.ts';
 
 export function openWorking(rc: RuntimeContext, tx: Knex, inst: InstanceRow, wf: CompiledWorkflow, data: Record<string, unknown>): Working {
   const ctx: MachineContext = { data, tally: inst.snapshot.tally ?? {}, visits: inst.snapshot.visits ?? {} };
@@ -52,21 +33,30 @@ export function openWorking(rc: RuntimeContext, tx: Knex, inst: InstanceRow, wf:
  * The directory snapshot for the workflow's expressions, read in the operation's transaction (SQLite has
  * one writer connection) before the synchronous evaluation; undefined when no expression reads it.
  */
-async function directoryOf(w: Working): Promise<DirectorySnapshot | undefined> {
+export async function directoryOf(w: Working): Promise<DirectorySnapshot | undefined> {
   if (!w.dir && needsDirectory(w.wf)) w.dir = await w.rc.snapshot(w.tx);
   return w.dir;
 }
 
-function enterInput(w: Working, event?: RunEvent): EnterInput {
-  return {
-    rc: w.rc, tx: w.tx, wf: w.wf, instanceId: w.inst.id, initiatorId: w.inst.initiatorId, ctx: contextOf(w), now: w.now,
-    ...(event && { event }), ...(w.dir && { dir: w.dir }),
-  };
-}
 
 /** The event as expressions see it: its actor placed in the directory (district, groups) when it is read. */
 function placed(event: RunEvent, dir: DirectorySnapshot | undefined): RunEvent {
   return dir && event.actor ? { ...event, actor: placedActor(event.actor, dir) } : event;
+}
+
+/**
+ * Leaving a step: the constructs written there close their open rows (a group's counts) or refuse (an
+ * open ballot). The caller cancels the step's tasks and timers.
+ */
+export async function leaveConstructs(rc: RuntimeContext, tx: Knex, inst: InstanceRow, state: string, now: Date): Promise<void> {
+  const s = workflowOf(rc, inst.workflowId, inst.workflowVersion).def.states[state];
+  if (!s) return;
+  for (const { run, def } of runsAt(s)) await run.left?.(def, { rc, tx, instanceId: inst.id, state, now });
+}
+
+/** A change to instances (发布, 迁移, 调整办理步骤, 撤销, 终止) refused while a construct's rows are frozen (an open ballot). */
+export async function refuseChange(tx: Knex, scope: ChangeScope, what: string): Promise<void> {
+  for (const run of CONSTRUCT_RUNS) await run.refuseChange?.(tx, scope, what);
 }
 
 async function applyEffects(w: Working, effects: Effect[], event?: RunEvent): Promise<void> {
@@ -76,15 +66,14 @@ async function applyEffects(w: Working, effects: Effect[], event?: RunEvent): Pr
     if (eff.type === 'left') {
       await cancelOpenTasks(w.tx, w.inst.id, eff.state);
       await cancelTimers(w.tx, w.inst.id, eff.state);
-      if (stateOf(w.wf, eff.state).tasks.some((g) => g.to)) await closeGroupsOfState(w.tx, w.inst.id, eff.state, w.now.toISOString());
-      if (stateOf(w.wf, eff.state).ballot) await leaveBallots(w.tx, w.inst.id, eff.state);
+      for (const { run, def } of runsAt(stateOf(w.wf, eff.state))) await run.left?.(def, { rc: w.rc, tx: w.tx, instanceId: w.inst.id, state: eff.state, now: w.now });
     } else if (eff.type === 'entered') {
       const s = stateOf(w.wf, eff.state);
-      await createCopies(enterInput(w, event), s);
-      if (s.spawn) await spawnChildren(w, s);
       // Tasks only for the state the macrostep rests in, not for states an `always` passed through.
-      if (i === lastEntered && eff.state === active && s.tasks.length > 0) await createWork(enterInput(w, event), s);
-      if (i === lastEntered && eff.state === active && s.ballot) await createBallots(enterInput(w, event), s);
+      const resting = i === lastEntered && eff.state === active;
+      await createCopies(enterInput(w, event), s);
+      for (const { run, def } of runsAt(s)) await run.entered?.(def, w, s, { resting, ...(event && { event }) }, moves);
+      if (resting && s.tasks.length > 0) await createWork(enterInput(w, event), s);
     } else if (eff.note) {
       w.notes.push(eff.note);
     }
@@ -121,45 +110,27 @@ export function isGroupComplete(g: TaskGroupDef, tasks: TaskRow[]): boolean {
   }
 }
 
-export async function areGroupsComplete(w: Working, s: StateDef): Promise<boolean> {
-  // Group steps are read from their counts row (closed or not), never from their thousands of tasks.
-  if (s.tasks.some((g) => g.to) && !(await loadGroupTally(w.tx, w.inst.id, s, contextOf(w)))) return false;
-  const listed = s.tasks.filter((g) => !g.to);
-  if (listed.length === 0) return true;
+/** Whether the state's task groups are complete (tasks a construct made itself are its to count: `ready`). */
+async function areGroupsComplete(w: Working, s: StateDef, runs: ReturnType<typeof runsAt>): Promise<boolean> {
+  if (runs.some(({ run }) => run.makeTasks)) return true;
   const visit = contextOf(w).visits[s.name] ?? 1;
   const tasks = await tasksOfVisit(w.tx, w.inst.id, s.name, visit);
-  return listed.every((g) => isGroupComplete(g, tasks));
+  return s.tasks.every((g) => isGroupComplete(g, tasks));
 }
 
 /**
- * After an event: while the resting state's groups are all complete and the children it waits for
- * (spawn: wait) have reported, raise `done` (bounded).
+ * After an event: while the resting state's task groups are all complete and its constructs are ready
+ * (a group step's count reached, the children a spawn waits for reported), raise `done` (bounded).
  */
 export async function settle(w: Working, actor?: CelActor): Promise<void> {
   for (let i = 0; i < 20; i++) {
     const s = stateOf(w.wf, stateName(w.snapshot));
-    const waits = s.spawn?.wait !== undefined;
-    if (s.final || (s.tasks.length === 0 && !waits) || !s.on.done) return;
-    if (s.tasks.length > 0 && !(await areGroupsComplete(w, s))) return;
-    if (waits && !(await isSpawnWaitOver(w, s))) return;
+    const runs = waitersAt(s);
+    if (s.final || (s.tasks.length === 0 && runs.length === 0) || !s.on.done) return;
+    if (s.tasks.length > 0 && !(await areGroupsComplete(w, s, runs))) return;
+    for (const { run, def } of runs) if (!(await run.ready!(def, w, s))) return;
     if (!(await send(w, { type: 'done', ...(actor && { actor }) }))) return;
   }
-}
-
-/**
- * Replaces the record the machine holds. The snapshot is this operation's own (restored, or just
- * returned by transition()), so its context may be changed in place before it is persisted.
- */
-export function setData(w: Working, data: Record<string, unknown>): void {
-  contextOf(w).data = data;
-}
-
-/** The step's children as they are now: its `as` list brought up to date, and whether its wait is over. */
-async function isSpawnWaitOver(w: Working, s: StateDef): Promise<boolean> {
-  const spec = s.spawn!;
-  const children = await childrenOfStep(w.tx, w.inst.id, s.name, contextOf(w).visits[s.name] ?? 1);
-  if (spec.as) setData(w, { ...contextOf(w).data, [spec.as]: entriesOf(spec, children) });
-  return isWaitOver(spec.wait!, children);
 }
 
 /**
@@ -168,8 +139,8 @@ async function isSpawnWaitOver(w: Working, s: StateDef): Promise<boolean> {
  * as on any entry; persisted with the version check. 调整办理步骤 and a migration move this way.
  */
 export async function reenter(rc: RuntimeContext, tx: Knex, inst: InstanceRow, wf: CompiledWorkflow, target: string, actor: CelActor): Promise<Working> {
-  // An open ballot's rules are frozen (LVZ_BALLOT_IN_PROGRESS); one never opened goes with its step.
-  await leaveBallots(tx, inst.id, inst.state);
+  // The constructs of the step left first (an open ballot refuses: its rules are frozen).
+  await leaveConstructs(rc, tx, inst, inst.state, rc.now());
   await cancelOpenTasks(tx, inst.id, inst.state);
   await cancelTimers(tx, inst.id, inst.state);
   // Restored at the target (which exists in wf), then re-entered as a return does.
@@ -205,29 +176,11 @@ export async function persist(w: Working, opts: { status?: InstanceRow['status']
     ...((isDone || status === 'cancelled' || status === 'terminated') && { endedAt: w.now.toISOString() }),
   });
   if (!ok) throw conflict();
-  // A spawned child that ends reports to its parent in this same transaction (a timer row), so the
-  // report is never lost to a crash; the parent takes it in its own (spawn-report.ts).
-  if (w.inst.spawnedBy && w.inst.parentId && isEnded(status) && !isEnded(w.inst.status)) {
-    await insertTimers(w.tx, [reportTimer(w.inst, status, w.now)]);
-    noteReportWritten();
-  }
+  // In the same transaction, so nothing is lost to a crash (a spawned child's report to its parent).
+  if (status !== w.inst.status) for (const run of CONSTRUCT_RUNS) await run.statusChanged?.(w, w.inst.status, status);
   w.inst = { ...w.inst, version: w.inst.version + 1, state, status, data: ctx.data };
 }
 
-export function conflict(): LvzError {
-  return new LvzError('LVZ_RUN_CONFLICT', '其他人刚刚处理了这份件，您看到的内容已过期：请刷新页面，查看最新情况后再操作', {});
-}
-
-export interface NewInstance {
-  workflowId: string;
-  initiatorId: string;
-  initiatorOrg: string;
-  data: Record<string, unknown>;
-  parentId?: string;
-  spawnedBy?: SpawnedBy;
-  draft?: boolean;
-  actor?: CelActor;
-}
 
 /** Insert an instance and enter its initial state; the caller appends its start event. */
 export async function createInstance(rc: RuntimeContext, tx: Knex, input: NewInstance, now: Date): Promise<Working> {
@@ -251,32 +204,7 @@ export async function createInstance(rc: RuntimeContext, tx: Knex, input: NewIns
 }
 
 /**
- * `spawn:` on entry: one child (一个被否决的议案转为建议), or one per item of `each:`, each with its data
- * worked out from this record (and `item`); the `as` list records them for the page and the wait.
+ * What a construct's runtime half is lent (construct-run.ts), in its hooks and in the Engine's operations
+ * it offers (a ballot's close, a group's 提前结束): it never imports this file, which calls it.
  */
-async function spawnChildren(w: Working, s: StateDef): Promise<void> {
-  const spec = s.spawn!;
-  const ctx = contextOf(w);
-  const directory = await directoryOf(w);
-  const visit = ctx.visits[s.name] ?? 1;
-  const items = spec.each === undefined ? [undefined] : spawnItems(() => exprOf(w.wf, spec.each!).evaluate(celVars(ctx), { directory }), s.title);
-  const made: InstanceRow[] = [];
-  for (const [i, item] of items.entries()) {
-    const vars = celVars(ctx, undefined, spec.each === undefined ? {} : { item });
-    const data: Record<string, unknown> = {};
-    for (const [field, src] of Object.entries(spec.data)) data[field] = exprOf(w.wf, src).evaluate(vars, { directory });
-    const child = await createInstance(w.rc, w.tx, {
-      workflowId: spec.workflow, initiatorId: w.inst.initiatorId, initiatorOrg: w.inst.initiatorOrg, data, parentId: w.inst.id,
-      spawnedBy: { state: s.name, visit, item: spec.each === undefined ? null : i },
-    }, w.now);
-    await persist(child);
-    await appendEvent(w.tx, {
-      instanceId: child.inst.id, at: w.now.toISOString(), actorId: null, onBehalfOf: null, type: 'instance.started',
-      taskId: null, fromState: null, toState: child.inst.state,
-      payload: { parentId: w.inst.id, parentWorkflow: w.wf.def.id, ...(spec.each !== undefined && { item: i }) },
-    });
-    w.children.push({ id: child.inst.id, workflowId: spec.workflow });
-    made.push(child.inst);
-  }
-  if (spec.as) setData(w, { ...contextOf(w).data, [spec.as]: entriesOf(spec, made) });
-}
+export const moves: Moves = { open: openWorking, send, settle, persist, createInstance, directoryOf };

@@ -180,6 +180,17 @@ export interface BallotOps {
   closeBallot(actor: Actor, ballotId: string, reason?: string): Promise<{ seals: { ballotId: string; seal: Seal }[] }>;
   /** 核对我的投票 (anyone who may see the ballot): the code's row after close. LVZ_BALLOT_BAD_RECEIPT for text that is no code; LVZ_BALLOT_NOT_OPEN before close. */
   checkReceipt(actor: Actor, ballotId: string, code: string): Promise<ReceiptCheck>;
+  /** The sitting's 投屏 link token (chair only), when it is on. LVZ_BALLOT_NOT_CHAIR. */
+  screenLink(actor: Actor, ballotId: string): Promise<string | undefined>;
+  /** On: a new token for the sitting's 投屏 link, ending every earlier one; off: none. Chair only, in the history. */
+  setScreenLink(actor: Actor, ballotId: string, on: boolean): Promise<string | undefined>;
+  /**
+   * The sitting as its 投屏 link shows it, without login: what the live view shows and nothing else (no
+   * standing, no electorate, no named casts). LVZ_RUN_NOT_FOUND for a wrong, changed or turned-off token.
+   */
+  screenView(ballotId: string, token: string): Promise<BallotView[]>;
+  /** The live poll through a 投屏 link; LVZ_RUN_NOT_FOUND as screenView. */
+  screenCounts(ballotId: string, token: string): Promise<BallotCounts>;
   /** Every closed ballot's chain and tally against its stored seal (the CLI, no actor). */
   verifyBallots(opts?: { seal?: string }): Promise<BallotVerifyReport>;
 }

@@ -9,19 +9,20 @@ import {
 } from '../store/process/index.ts';
 import type { Actor, CompleteInput } from './types.ts';
 import { stateName, type CelActor } from './machine.ts';
-import { conflict, contextOf, openWorking, persist, send, settle, type Working } from './advance.ts';
+import { conflict, contextOf, moves, openWorking, persist, send, settle, type Working } from './advance.ts';
 import { groupOf, stateOf, type RuntimeContext } from './runtime-context.ts';
 import { mergeData, unassignedAsFieldError, validateStep } from './step-input.ts';
 import { celActor, ensureOpen, ensurePlainText, loadTask, requireReason, type Loaded } from './load.ts';
 import { signerPosition } from './entry-rows.ts';
 import { onceIn } from './idempotency.ts';
 import { ensureNotWaiting } from './wait-for.ts';
-import { answerMember } from './group/answer.ts';
+import { runsAt } from '../constructs/runs.ts';
 import { checkOpinion } from './opinion.ts';
+import type { CompleteResult } from './working.ts';
 
 export { checkOpinion };
 
-export interface CompleteResult { instanceId: string; state: string; stateTitle: string }
+export type { CompleteResult } from './working.ts';
 
 /** A single task whose buttons are the state's own events sends them straight to the machine. */
 export function isEventMode(s: StateDef, g: TaskGroupDef, event: string): boolean {
@@ -53,8 +54,9 @@ export async function completeInTx(rc: RuntimeContext, tx: Knex, actor: Actor, t
     const loaded = await loadTask(rc, tx, actor, taskId);
     const { task, inst } = loaded;
     ensureOpen(task, inst);
-    // A group member's answer depends on their task only: no version check, no instance write.
-    if (task.kind === 'task' && groupOf(loaded.wf, task.state, task.grp).to) return answerMember(rc, tx, actor, loaded, input);
+    // A construct may take its state's tasks itself (a group member's answer: no version check, no instance write).
+    const taker = task.kind === 'task' ? runsAt(stateOf(loaded.wf, task.state)).find(({ run }) => run.answer) : undefined;
+    if (taker) return taker.run.answer!(taker.def, { rc, tx, actor, loaded, input }, moves);
     if (input.version !== inst.version) throw conflict();
     if (task.kind === 'delegated') return answerDelegation(rc, tx, actor, loaded, input);
     if (task.kind === 'signer') return finishSigner(rc, tx, actor, loaded, input);

@@ -20,16 +20,16 @@ import { stateOf, workflowOf, groupOf, type RuntimeContext } from './runtime-con
 import { accessOf, isDraftable, mergeData, stepForm, resolveUploads } from './step-input.ts';
 import { fileFor, upload, uploadAll } from './files.ts';
 import { fireDueTimers } from './fire-timers.ts';
-import { wakingOnReports } from './spawn.ts';
+import { ballotRuntime, groupRuntime, spawnRuntime } from '../constructs/runs.ts';
 import { sweepOrphanUploads } from './orphan-files.ts';
 import { cancelInstance, moveInstance, remindInstance, terminateInstance, withdraw } from './instance-actions.ts';
-import { closeEarly } from './group/close.ts';
 import { ensureStartable, startInstance } from './start.ts';
 import { saveOutOfOffice, settingsActions, settingsView } from './settings.ts';
 import { taskView } from './task-view.ts';
 import { pickerSearch } from './picker-search.ts';
 import { inbox, inboxCounts, instanceView, instances } from './views.ts';
 import { ensureOpen, ensurePlainText, loadTask } from './load.ts';
+import { moves } from './advance.ts';
 import { validateInput } from '../forms/validate.ts';
 import { buildStudio } from './authoring/index.ts';
 import { buildDirectoryAdmin } from './directory/admin.ts';
@@ -49,8 +49,6 @@ import { sweepExpiredKeys } from './idempotency.ts';
 import { FIRST_ADMIN_HINT, firstAdminProbe } from './first-admin.ts';
 import { isRehearsalDatabase } from './rehearsal.ts';
 import type { RehearsalAnchor } from './clock.ts';
-import { buildBallotOps } from './ballots/index.ts';
-import { secretWarnings } from './ballots/envelope.ts';
 
 /** How the install was started: demo accounts, the rehearsal clock's anchor (engine/index.ts). */
 export interface InstallOptions {
@@ -97,7 +95,7 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>, lo
   // A spawned child that ends writes a report for its parent: once committed, the timer loop is woken (spawn.ts).
   const timerListeners = new Set<() => void>();
   const wakeTimers = (): void => { for (const listen of timerListeners) listen(); };
-  const reporting = <T>(run: () => Promise<T>): Promise<T> => wakingOnReports(() => fresh(run), wakeTimers);
+  const reporting = <T>(run: () => Promise<T>): Promise<T> => spawnRuntime.wakingOnReports(() => fresh(run), wakeTimers);
   // Per process, in memory: login rate limits and the password-hash gate (docs/deploy.md).
   const guard = createLoginGuard(loginLimits);
   return {
@@ -138,8 +136,11 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>, lo
       const g = s.tasks[0];
       if (!g) throw new LvzError('LVZ_RUN_NOT_STARTABLE', `“${wf.def.title}”的第一步没有表单，不能手工发起`, {});
       const form = stepForm(rc, wf, g);
+      const access = accessOf(form, g);
       const buttons: TaskButton[] = g.outcomes.map((o) => ({ event: o.id, label: o.label, reason: 'none' }));
-      return { title: wf.def.title, form: buildFormModel(form, {}, accessOf(form, g), [], await rc.directory(), typed), buttons };
+      // What was typed comes back with the files this user uploaded into it (添加一项 keeps them).
+      const raw = typed && (await resolveUploads(db, form, access, typed, {}, [actor.userId])).raw;
+      return { title: wf.def.title, form: buildFormModel(form, {}, access, [], await rc.directory(), raw), buttons };
     },
     async start(actor, workflowId, input) {
       // A version published by another server process is what new instances start on.
@@ -186,10 +187,11 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>, lo
       const access = accessOf(form, g);
       const current = { ...l.inst.data, ...(l.task.draft ?? {}) };
       const dir = await rc.directory();
-      const { errors } = validateField(form, field, input, access, current, dir);
+      const raw = (await resolveUploads(db, form, access, input, current, [actor.userId])).raw;
+      const { errors } = validateField(form, field, raw, access, current, dir);
       // Every field of the step from what was typed, so conditions (visible_when) follow the answer;
       // only the checked field carries its message.
-      return buildFormModel(form, current, access, errors, dir, input);
+      return buildFormModel(form, current, access, errors, dir, raw);
     },
     taskAction: (actor, taskId, input, once) => reporting(() => taskAction(rc, actor, taskId, input, once)),
     withdraw: (actor, id, input) => reporting(() => withdraw(rc, actor, id, input.version)),
@@ -197,13 +199,13 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>, lo
     terminate: (actor, id, input) => reporting(() => terminateInstance(rc, actor, id, input)),
     move: (actor, id, input) => reporting(() => moveInstance(rc, actor, id, input)),
     remindInstance: (actor, id, message) => fresh(() => remindInstance(rc, actor, id, message)),
-    closeGroup: (actor, id, input) => fresh(() => closeEarly(rc, actor, id, input)),
+    closeGroup: (actor, id, input) => fresh(() => groupRuntime.closeEarly(rc, actor, id, input, moves)),
 
     upload: (actor, target, file) => upload(rc, actor, target, file),
     uploadAll: (actor, target, files) => uploadAll(rc, actor, target, files),
     file: (actor, id) => fileFor(rc, actor, id),
 
-    warnings: async () => [...unloadableWarnings(rc.registry), ...await calendarWarnings(rc), ...await installWarnings(rc, install, needsFirstAdmin), ...secretWarnings(rc.dataDir, install.demo)],
+    warnings: async () => [...unloadableWarnings(rc.registry), ...await calendarWarnings(rc), ...await installWarnings(rc, install, needsFirstAdmin), ...ballotRuntime.secretWarnings(rc.dataDir, install.demo)],
     needsFirstAdmin,
     directoryApply: (who, set, opts) => applyDirectoryChanges(rc, who, set, opts),
     directoryImport: buildDirectoryImport(rc),
@@ -230,7 +232,7 @@ export function buildEngine(rc: RuntimeContext, onClose: () => Promise<void>, lo
     calendar: calendarAdmin(rc),
     studio: buildStudio(rc),
     directory: buildDirectoryAdmin(rc),
-    ...buildBallotOps(rc),
+    ...ballotRuntime.buildBallotOps(rc, moves),
     // Through the read connections: on SQLite they never queue behind the one writer, so a long
     // write does not make the process look unready; on PostgreSQL they are the same pool.
     ping: () => ping(rc.reads, PING_MS),

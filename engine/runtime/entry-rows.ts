@@ -15,21 +15,10 @@ import { insertTasks, insertTimers, type TaskRow, type TimerRow } from '../store
 import { celVars, exprOf, type MachineContext, type RunEvent } from './machine.ts';
 import { formOf, type RuntimeContext } from './runtime-context.ts';
 import type { DirectorySnapshot } from './directory/snapshot.ts';
-import { enterGroup } from './group/enter.ts';
+import { runsAt } from '../constructs/runs.ts';
+import type { Due, EnterInput } from './working.ts';
 
-export interface EnterInput {
-  rc: RuntimeContext;
-  tx: Knex;
-  wf: CompiledWorkflow;
-  instanceId: string;
-  initiatorId: string;
-  ctx: MachineContext;
-  now: Date;
-  /** The event that entered the state: its `actor` is who caused the entry (none for a deadline). */
-  event?: RunEvent;
-  /** The directory snapshot, when the workflow's expressions read it (machine.ts needsDirectory). */
-  dir?: DirectorySnapshot;
-}
+export type { EnterInput } from './working.ts';
 
 export function newTask(base: Omit<TaskRow, 'id' | 'outcome' | 'completedAt' | 'completedBy' | 'onBehalfOf' | 'draft' | 'readAt' | 'overdue'>): TaskRow {
   return { id: randomUUID(), outcome: null, completedAt: null, completedBy: null, onBehalfOf: null, draft: null, readAt: null, overdue: false, ...base };
@@ -44,8 +33,6 @@ function evalIn(e: EnterInput, src: string, item?: unknown): unknown {
   return exprOf(e.wf, src).evaluate(celVars(e.ctx, e.event, item === undefined ? {} : { item }), { directory: e.dir });
 }
 
-/** When a site's tasks are due, and whether that is an estimate (a year the calendar lacks). */
-interface Due { at: Date; provisional: boolean }
 
 /**
  * An expression over fields that may never have been filled in (CEL: no such key): undefined
@@ -129,13 +116,15 @@ export async function createWork(e: EnterInput, s: StateDef): Promise<number> {
   const visit = e.ctx.visits[s.name] ?? 1;
   const { timers, due: stateDue } = constructsEntered(e, s, visit);
   const tasks: TaskRow[] = [];
-  let asked = 0; // members of a group step, written by enterGroup in one statement
+  let asked = 0; // tasks a construct made itself
   for (const g of s.tasks) {
     const { timers: groupTimers, due: groupDue } = constructsEntered(e, s, visit, g);
     timers.push(...groupTimers);
     const due = groupDue ?? stateDue;
-    if (g.to) {
-      asked += await enterGroup(e, s, g, visit, due);
+    // A construct that makes its state's tasks itself (a group step: one per member, in one statement).
+    const maker = runsAt(s).find(({ run }) => run.makeTasks);
+    if (maker) {
+      asked += await maker.run.makeTasks!(maker.def, e, s, g, visit, due);
       continue;
     }
     itemsOf(e, g).forEach((item, i) => {

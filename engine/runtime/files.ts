@@ -15,6 +15,7 @@ import { accessOf, stepForm } from './step-input.ts';
 import { ensureStartable } from './start.ts';
 import { ensureWithinQuota } from './upload-limits.ts';
 import type { CompiledForm } from '../forms/types.ts';
+import { uploadFieldOf } from '../forms/upload-fields.ts';
 
 async function formForUpload(rc: RuntimeContext, actor: Actor, target: { taskId?: string; workflowId?: string }): Promise<{ form: CompiledForm; edit: ReadonlySet<string> }> {
   if (target.taskId) {
@@ -37,10 +38,11 @@ async function formForUpload(rc: RuntimeContext, actor: Actor, target: { taskId?
 
 /** One upload checked against its field (name, size, type) and turned into the row that will record it. */
 function prepare(rc: RuntimeContext, actor: Actor, form: CompiledForm, edit: ReadonlySet<string>, file: UploadInput, now: Date): FileRow {
-  const field = form.byName.get(file.field);
-  if (!field || field.type !== 'file' || !edit.has(file.field)) {
+  const target = uploadFieldOf(form, edit, file.field);
+  if (!target) {
     throw new LvzError('LVZ_RUN_BAD_REQUEST', `这一步不能上传“${file.field}”：请在页面上的附件栏上传`, { params: { field: file.field } });
   }
+  const { field } = target;
   const problem = uploadProblem(field, { filename: file.filename, mime: file.mime, size: file.size });
   if (problem) throw new LvzError(problem.code, problem.message, { params: { field: file.field } });
   const id = randomUUID();
@@ -49,7 +51,7 @@ function prepare(rc: RuntimeContext, actor: Actor, form: CompiledForm, edit: Rea
   const name = storedFileName(file.filename)!;
   // A MIME type is the client's word: a control character in it could not be stored on PostgreSQL.
   const mime = /^[\x20-\x7e]{1,100}$/.test(file.mime) ? file.mime : 'application/octet-stream';
-  return { id, instanceId: null, field: file.field, name, mime, size: file.size, path: dest, uploadedBy: actor.userId, createdAt: now.toISOString() };
+  return { id, instanceId: null, field: target.stored, name, mime, size: file.size, path: dest, uploadedBy: actor.userId, createdAt: now.toISOString() };
 }
 
 /**

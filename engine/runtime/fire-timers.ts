@@ -13,16 +13,18 @@
 
 import os from 'node:os';
 import { constructsAt } from '../constructs/index.ts';
+import { runFiring } from '../constructs/runs.ts';
 import { isLvzError } from '../errors.ts';
 import {
-  lockInstance, appendEvent, claimTimer, dueTimers, leaseDueTimers, markOverdue, recordTimerFailure, truncateWal, writeTx, type TimerRow,
+  lockInstance, appendEvent, claimTimer, dueTimers, leaseDueTimers, markOverdue, recordTimerFailure, writeTx, type TimerRow,
 } from '../store/process/index.ts';
 import { isPostgres } from '../store/db.ts';
-import { openWorking, persist, send, settle } from './advance.ts';
+import { moves, openWorking, persist, send, settle } from './advance.ts';
 import { workflowOf, type RuntimeContext } from './runtime-context.ts';
-import { takeReport } from './spawn-report.ts';
-import { closeByDeadline } from './group/closed.ts';
-import { closeByDeadline as closeBallotByDeadline } from './ballots/close.ts';
+import { RETRY_WAIT_MS, TIMER_ATTEMPTS, timerStats } from './timer-stats.ts';
+
+export { TIMER_ATTEMPTS, timerStats, type TimerStats } from './timer-stats.ts';
+import { isStepLeft } from './working.ts';
 
 /** This process, as lease_owner shows it: host and pid. */
 export const TIMER_OWNER = `${os.hostname()}:${process.pid}`.slice(-64);
@@ -30,32 +32,6 @@ export const TIMER_OWNER = `${os.hostname()}:${process.pid}`.slice(-64);
 /** How long a lease keeps other processes off a timer; far longer than firing one takes. */
 export const LEASE_MS = 60_000;
 const LEASE_BATCH = 25;
-
-/**
- * A timer that fails (its step cannot be entered: a year the holiday calendar lacks, a unit
- * never chosen) is tried again after each wait, then set aside as `failed` for an administrator
- * (/admin/timers, engine `timers.retry`). Failures of the database itself (LVZ_STORE_*) are not
- * the timer's and are not counted: it is simply tried on a later tick.
- */
-export const TIMER_ATTEMPTS = 3;
-const RETRY_WAIT_MS = [60_000, 10 * 60_000];
-
-/** Counts since the process started, for an operator's metrics (engine.metrics). */
-export interface TimerStats {
-  fired: number;
-  /** Tries that failed (each counted; the database's own failures included). */
-  failures: number;
-  /** Timers set aside as failed after their last try. */
-  setAside: number;
-}
-
-const stats = new WeakMap<RuntimeContext['db'], TimerStats>();
-
-export function timerStats(rc: RuntimeContext): TimerStats {
-  let s = stats.get(rc.db);
-  if (!s) stats.set(rc.db, (s = { fired: 0, failures: 0, setAside: 0 }));
-  return s;
-}
 
 export async function fireDueTimers(rc: RuntimeContext, now: Date, onError?: (e: unknown, t: TimerRow) => void): Promise<number> {
   const leased = isPostgres(rc.db);
@@ -73,8 +49,8 @@ export async function fireDueTimers(rc: RuntimeContext, now: Date, onError?: (e:
         if (await fireOne(rc, t, now, leased)) {
           fired++;
           counts.fired++;
-          // As a chair's close does (runtime/ballots/close.ts): the deleted envelopes and salt leave the WAL.
-          if (t.kind === 'ballot_close') await truncateWal(rc.db).catch(() => undefined);
+          // After the commit (a ballot's close truncates the WAL, as a chair's close does).
+          await runFiring(t.kind)?.afterTimer?.(rc);
         }
         progressed = true;
       } catch (e) {
@@ -116,22 +92,17 @@ async function fireOne(rc: RuntimeContext, t: TimerRow, now: Date, leased: boole
   return writeTx(rc.db, async (tx) => {
     const inst = await lockInstance(tx, t.instanceId);
     if (!(await claimTimer(tx, t.id, now.toISOString(), TIMER_OWNER, leased))) return false;
-    // A spawned child's report-back is taken whatever the parent's state: spawn-report.ts says what it does then.
-    if (t.kind === 'report') {
-      await takeReport(rc, tx, inst, t, now);
+    // A construct's runtime half that writes rows of its own takes its timers whatever the instance's
+    // state (a spawned child's report: the parent may have moved on), and decides itself what a stale one does.
+    const run = runFiring(t.kind);
+    if (run?.timerFired) {
+      await run.timerFired(t, { rc, tx, inst, now }, moves);
       return true;
     }
     // A timer of a step already left is stale: claimed, nothing to do.
-    if (!inst || inst.status === 'completed' || inst.status === 'cancelled' || inst.status === 'terminated') return true;
-    if (inst.state !== t.state || (inst.snapshot.visits[t.state] ?? 0) !== t.visit) return true;
+    if (!inst || isStepLeft(inst, t)) return true;
     const group = t.payload.group as string | undefined;
     const base = { instanceId: inst.id, at: now.toISOString(), actorId: null, onBehalfOf: null, taskId: t.taskId, fromState: inst.state };
-    // A ballot's own deadline (closes.after) closes its sitting, which writes rows of its own
-    // (runtime/ballots/close.ts): more than the TimerPorts a construct is handed.
-    if (t.kind === 'ballot_close') {
-      await closeBallotByDeadline(rc, tx, inst, String(t.payload.set));
-      return true;
-    }
     // The construct that asked for the timer says what it does (a deadline's: constructs/deadline/runtime.ts).
     const construct = constructsAt().find((c) => c.timerKinds?.includes(t.kind));
     if (!construct?.timerFired) throw new Error(`no construct fires a timer of kind ${t.kind}`);
@@ -145,7 +116,6 @@ async function fireOne(rc: RuntimeContext, t: TimerRow, now: Date, leased: boole
         await persist(w);
         return { state: w.inst.state, notes: w.notes };
       },
-      closeGroup: async () => (await closeByDeadline(rc, tx, inst, workflowOf(rc, inst.workflowId, inst.workflowVersion))) !== undefined,
     });
     return true;
   });

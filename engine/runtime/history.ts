@@ -36,6 +36,7 @@ const SUMMARIES: Record<string, string> = {
   'ballot.opened': '开始表决',
   'ballot.cast': '记名投票',
   'ballot.closed': '表决结束',
+  'ballot.screen': '投屏链接',
 };
 
 export interface HistoryViewer {

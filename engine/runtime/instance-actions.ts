@@ -10,14 +10,13 @@ import {
   appendEvent, cancelOpenTasks, cancelTimers, listEvents, lockInstance, tasksOfInstance, writeTx, type EventRow, type Holder, type InstanceRow, type TaskRow,
 } from '../store/process/index.ts';
 import type { Actor } from './types.ts';
-import { conflict, openWorking, persist, reenter, send, settle } from './advance.ts';
+import { conflict, leaveConstructs, openWorking, persist, reenter, refuseChange, send, settle } from './advance.ts';
 import { workflowOf, type RuntimeContext } from './runtime-context.ts';
 import { GOTO } from './machine.ts';
 import { celActor, ensureRunning, requireReason } from './load.ts';
 import { canSee, holdersOf, holds, notFound } from './access.ts';
 import { logReminder, remindOwn } from './actions.ts';
 import { ensureAdministers } from './admin-scope.ts';
-import { ensureNoOpenBallot, leaveBallots } from './ballots/enter.ts';
 
 /** The instance, locked for this transaction (lockInstance), if the actor may see it. */
 async function loadVisible(rc: RuntimeContext, tx: Knex, actor: Actor, id: string): Promise<InstanceRow> {
@@ -77,8 +76,8 @@ async function end(rc: RuntimeContext, actor: Actor, instanceId: string, input: 
     ensureRunning(inst);
     const reason = requireReason(input.reason, how === 'cancelled' ? '撤销' : '终止');
     if (input.version !== inst.version) throw conflict();
-    await ensureNoOpenBallot(tx, [inst.id], how === 'cancelled' ? '撤销' : '终止');
-    await leaveBallots(tx, inst.id, inst.state);
+    await refuseChange(tx, { instanceIds: [inst.id] }, how === 'cancelled' ? '撤销' : '终止');
+    await leaveConstructs(rc, tx, inst, inst.state, rc.now());
     const wf = workflowOf(rc, inst.workflowId, inst.workflowVersion);
     await cancelOpenTasks(tx, inst.id);
     await cancelTimers(tx, inst.id);
@@ -109,7 +108,7 @@ export async function moveInstance(rc: RuntimeContext, actor: Actor, instanceId:
     ensureRunning(inst);
     const reason = requireReason(input.reason, '调整办理步骤');
     if (input.version !== inst.version) throw conflict();
-    await ensureNoOpenBallot(tx, [inst.id], '调整办理步骤');
+    await refuseChange(tx, { instanceIds: [inst.id] }, '调整办理步骤');
     const wf = workflowOf(rc, inst.workflowId, inst.workflowVersion);
     const target = Object.hasOwn(wf.def.states, input.to) ? wf.def.states[input.to] : undefined;
     if (!target || target.final) {

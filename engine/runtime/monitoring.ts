@@ -11,7 +11,7 @@ import {
 import type { Actor } from '../model/actor.ts';
 import { stateOf, workflowOf, type RuntimeContext } from './runtime-context.ts';
 import { adminReach } from './admin-scope.ts';
-import { TIMER_ATTEMPTS, timerStats, type TimerStats } from './fire-timers.ts';
+import { TIMER_ATTEMPTS, timerStats, type TimerStats } from './timer-stats.ts';
 
 export interface FailedTimerView {
   id: string;

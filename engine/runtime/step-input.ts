@@ -11,6 +11,8 @@ import { jsonTypeMessage, jsonTypeProblem } from '../forms/json-types.ts';
 import { buildFormModel } from '../forms/model.ts';
 import { isLvzError, LvzError } from '../errors.ts';
 import { getFiles } from '../store/process/index.ts';
+import { rowFileFields, rowFileName, rowKeyOf } from '../forms/upload-fields.ts';
+import { isFileRef, type FileRef } from '../forms/fields/file.ts';
 import type { FormInvalidParams, RawInput } from './types.ts';
 import { formOf, type RuntimeContext } from './runtime-context.ts';
 import { exprOf, type CelActor } from './machine.ts';
@@ -55,28 +57,56 @@ export function stepForm(rc: RuntimeContext, wf: CompiledWorkflow, g: TaskGroupD
 
 /**
  * File ids in the body -> refs. An id is believed only when the record already holds it or it is
- * an unattached upload of the submitter, so a forged id cannot pull in someone else's file.
+ * an unattached upload of the submitter into the same field, so a forged id cannot pull in someone
+ * else's file. A group's file column (`roster[i][report]`, or `report` in a JSON row) counts every
+ * file the group holds as held, whichever row: rows move when one is removed.
  */
 export async function resolveUploads(tx: Knex, form: CompiledForm, access: FieldAccess, raw: RawInput, current: Record<string, unknown>, uploaders: string[]): Promise<{ raw: RawInput; fileIds: string[] }> {
   const out: RawInput = { ...raw };
   const fileIds: string[] = [];
-  for (const f of form.def.fields) {
-    if (f.type !== 'file' || !access.edit.has(f.name)) continue;
-    const key = Object.hasOwn(raw, f.name) ? f.name : `${f.name}[]`;
-    const given = raw[key];
-    if (given === undefined) continue;
+  // A held file comes back as the record's ref; a new upload as its own; anything else stays a bare id.
+  const resolve = async (given: unknown, held: FileRef[], stored: string): Promise<unknown[]> => {
     const list = (Array.isArray(given) ? given : [given]).map((v) => (v && typeof v === 'object' ? String((v as { id?: unknown }).id ?? '') : String(v)));
-    const held = Array.isArray(current[f.name]) ? (current[f.name] as { id: string }[]).map((r) => r.id) : [];
-    const rows = await getFiles(tx, list.filter((id) => !held.includes(id)));
-    out[key] = list.map((id) => {
-      if (held.includes(id)) return id;
-      const row = rows.find((r) => r.id === id && r.instanceId === null && uploaders.includes(r.uploadedBy) && r.field === f.name);
+    const rows = await getFiles(tx, list.filter((id) => !held.some((r) => r.id === id)));
+    return list.map((id) => {
+      const kept = held.find((r) => r.id === id);
+      if (kept) return kept;
+      const row = rows.find((r) => r.id === id && r.instanceId === null && uploaders.includes(r.uploadedBy) && r.field === stored);
       if (!row) return id; // stays bare: validation says the file is invalid
       fileIds.push(row.id);
       return { id: row.id, name: row.name, size: row.size };
     });
+  };
+  for (const f of form.def.fields) {
+    if (f.type !== 'file' || !access.edit.has(f.name)) continue;
+    const key = Object.hasOwn(raw, f.name) ? f.name : `${f.name}[]`;
+    if (raw[key] === undefined) continue;
+    const held = Array.isArray(current[f.name]) ? (current[f.name] as unknown[]).filter(isFileRef) : [];
+    out[key] = await resolve(raw[key], held, f.name);
+  }
+  for (const { group, sub } of rowFileFields(form, access.edit)) {
+    const rows = Array.isArray(current[group.name]) ? (current[group.name] as Record<string, unknown>[]) : [];
+    const held = rows.flatMap((r) => (Array.isArray(r?.[sub.name]) ? (r[sub.name] as unknown[]).filter(isFileRef) : []));
+    await resolveRowFiles(out, group.name, sub.name, (given) => resolve(given, held, rowFileName(group.name, sub.name)));
   }
   return { raw: out, fileIds };
+}
+
+/** One file column of a group, in `out` as posted: flat keys `<group>[i][<sub>]` (a web form) or rows (JSON). */
+async function resolveRowFiles(out: RawInput, group: string, sub: string, resolve: (given: unknown) => Promise<unknown[]>): Promise<void> {
+  for (const key of Object.keys(out)) {
+    const k = rowKeyOf(key);
+    if (k?.group === group && k.sub === sub && out[key] !== undefined) out[key] = await resolve(out[key]);
+  }
+  const nested = out[group];
+  if (!nested || typeof nested !== 'object') return;
+  // A JSON list stays a list, a `{ "0": row }` object stays one; each row is copied, never changed in place.
+  const copy: unknown[] | Record<string, unknown> = Array.isArray(nested) ? [...(nested as unknown[])] : { ...(nested as Record<string, unknown>) };
+  for (const [i, row] of Object.entries(copy)) {
+    const given = row && typeof row === 'object' ? (row as Record<string, unknown>)[sub] : undefined;
+    if (given !== undefined && given !== null) (copy as Record<string, unknown>)[i] = { ...(row as Record<string, unknown>), [sub]: await resolve(given) };
+  }
+  out[group] = copy;
 }
 
 /** JSON input (the API) must carry each editable field's own type; nothing is coerced. */
@@ -94,7 +124,7 @@ function keepOmitted(form: CompiledForm, access: FieldAccess, raw: RawInput, cur
   const out: RawInput = { ...raw };
   for (const f of form.def.fields) {
     if (!access.edit.has(f.name) || Object.hasOwn(raw, f.name) || current[f.name] === undefined) continue;
-    out[f.name] = current[f.name] as RawInput[string];
+    out[f.name] = current[f.name];
   }
   return out;
 }

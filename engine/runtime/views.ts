@@ -22,8 +22,7 @@ import { groupAnswers } from './group-answers.ts';
 import { anonymityOf, hidesActor, historyOf } from './history.ts';
 import { isAllMine, withdrawable } from './instance-actions.ts';
 import { arrivalOf } from './arrival.ts';
-import { isListed, spawnedSteps } from './spawn.ts';
-import { groupProgress } from './group/progress.ts';
+import { groupRuntime, spawnRuntime } from '../constructs/runs.ts';
 import type { ProgressQuery } from './view-types.ts';
 import type { RoleSet } from '../dsl/roles.ts';
 
@@ -173,7 +172,7 @@ export async function instanceView(rc: RuntimeContext, actor: Actor, id: string,
   const open = tasks.filter((t) => (t.status === 'open' || t.status === 'waiting') && t.kind !== 'cc');
   // A group step's members are shown by 办理进度 (counts, by unit), not as thousands of rows here.
   const listed = open.filter((t) => !wf.def.states[t.state]?.tasks.find((g) => g.id === t.grp)?.to);
-  const progress = await groupProgress(rc.reads, actor, inst, wf, names, progressQuery);
+  const progress = await groupRuntime.groupProgress(rc.reads, actor, inst, wf, names, progressQuery);
   const parent = inst.parentId ? (await getInstances(rc.reads, [inst.parentId]))[0] : undefined;
   const isRunning = inst.status === 'active' || inst.status === 'draft';
   const w = isRunning ? await withdrawable(rc, rc.reads, actor, inst, { events, tasks }) : { from: '', problem: 'not_yours' as const };
@@ -204,9 +203,9 @@ export async function instanceView(rc: RuntimeContext, actor: Actor, id: string,
       : [],
     linked: [
       ...(parent ? [{ instanceId: parent.id, title: parent.title, relation: '来源' }] : []),
-      ...children.filter((c) => !isListed(wf, c)).map((c) => ({ instanceId: c.id, title: c.title, relation: '转为' })),
+      ...children.filter((c) => !spawnRuntime.isListed(wf, c)).map((c) => ({ instanceId: c.id, title: c.title, relation: '转为' })),
     ],
-    spawned: spawnedSteps(inst, wf, children, (c) => rc.registry.workflows.get(`${c.workflowId}@${c.workflowVersion}`)?.def.states[c.state]?.title ?? c.state),
+    spawned: spawnRuntime.spawnedSteps(inst, wf, children, (c) => rc.registry.workflows.get(`${c.workflowId}@${c.workflowVersion}`)?.def.states[c.state]?.title ?? c.state),
     ...(progress && { progress }),
   };
 }

@@ -1,6 +1,6 @@
 // ballot.js: progressive enhancement of the ballot pages. Every form works without it.
 // - A choose-N-of-M form shows a live count of ticked items (the server still refuses too many).
-// - The chair's 签到 list gets a filter box that hides the names not matching what is typed.
+// (The chair's 签到 search is htmx's: the server searches all names and swaps the list, 50 a page.)
 // - The 投屏 page listens to the server's events and swaps its panel, so it updates without reload
 //   (without script its <noscript> meta refresh reloads it instead).
 (function () {
@@ -24,19 +24,6 @@
     update();
   }
 
-  function enhanceFilter(box) {
-    var list = document.getElementById(box.getAttribute('data-filter-list'));
-    var input = box.querySelector('input');
-    if (!list || !input) return;
-    box.hidden = false;
-    input.addEventListener('input', function () {
-      var q = input.value.trim().toLowerCase();
-      list.querySelectorAll('[data-filter-text]').forEach(function (li) {
-        li.hidden = q !== '' && li.getAttribute('data-filter-text').toLowerCase().indexOf(q) < 0;
-      });
-    });
-  }
-
   function enhanceLive(panel) {
     if (!window.EventSource) return;
     var source = new EventSource(panel.getAttribute('data-live-src'));
@@ -48,7 +35,6 @@
 
   document.addEventListener('DOMContentLoaded', function () {
     document.querySelectorAll('form[data-choose]').forEach(enhanceChooseCount);
-    document.querySelectorAll('[data-filter-list]').forEach(enhanceFilter);
     document.querySelectorAll('[data-live-src]').forEach(enhanceLive);
   });
 })();

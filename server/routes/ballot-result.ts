@@ -21,7 +21,7 @@ export async function ballotResultRoutes(app: FastifyInstance): Promise<void> {
   app.get<IdParams>('/ballots/:id/result', async (request, reply) => {
     const actor = requireActor(request);
     const views = await sittingOf(app.engine, actor, request.params.id);
-    const sheets = views.map((v) => sheetOf(t, v) ?? { title: ballotTitle(v), isPending: true });
+    const sheets = views.map((v) => sheetOf(t, v, true) ?? { title: ballotTitle(v), isPending: true });
     const closedAt = views.map((v) => v.closedAt).filter(Boolean).sort().at(-1);
     const html = app.renderer.page('ballot-result', {
       title: `${t('ballot.result.title')}：${headingOf(views)}`,
@@ -39,7 +39,7 @@ export async function ballotResultRoutes(app: FastifyInstance): Promise<void> {
 
   app.get<IdParams>('/ballots/:id/result.xlsx', async (request, reply) => {
     const views = await sittingOf(app.engine, requireActor(request), request.params.id);
-    const sheets = views.map((v) => sheetOf(t, v));
+    const sheets = views.map((v) => sheetOf(t, v, true));
     if (sheets.some((s) => !s)) throw new LvzError('LVZ_BALLOT_NOT_OPEN', t('ballot.result.notClosed'));
     const bytes = await resultWorkbook(sheets.filter((s) => s !== undefined), t);
     return reply

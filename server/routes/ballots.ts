@@ -8,8 +8,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isLvzError, type LvzError } from '../../engine/errors.ts';
 import type { Actor, BallotView, Engine } from '../../engine/runtime/types.ts';
-import { ballotModel, ballotTitle, ballotUrl, consoleModel, factsOf, type CastFailure } from '../ballot-view.ts';
+import { ballotModel, ballotTitle, ballotUrl, consoleModel, factsOf, screenUrl, type CastFailure } from '../ballot-view.ts';
+import { attendanceHref, attendanceModel, attendanceQuery, matchingMembers } from '../ballot-attendance.ts';
 import { statusOf } from '../error-status.ts';
+import { isHtmx } from '../page.ts';
 import { requireActor } from '../session.ts';
 import { seeOther } from './tasks.ts';
 import { textOf } from '../form-post.ts';
@@ -50,7 +52,6 @@ async function sendBallotPage(request: FastifyRequest, reply: FastifyReply, id: 
   const { engine, renderer: { t } } = request.server;
   const views = await sittingOf(engine, actor, id);
   const main = views.find((v) => v.ballotId === id) ?? views[0]!;
-  const q = text((request.query as Record<string, unknown>)?.q, 100);
   const errors = [
     ...(problem.cast ? [{ id: `c-${problem.cast.ballotId}`, message: problem.cast.message }] : []),
     ...(problem.general ? [problem.general] : []),
@@ -68,7 +69,11 @@ async function sendBallotPage(request: FastifyRequest, reply: FastifyReply, id: 
     items: views.map((v) => ballotModel(t, actor, v, problem.cast)),
     errors,
     selfSignIn: main.status === 'draft' && main.you.isMember && !main.you.isPresent && !main.you.mayChair,
-    console: main.you.mayChair ? consoleModel(request, main, q, problem.close) : undefined,
+    console: main.you.mayChair ? {
+      ...consoleModel(request, main, problem.close),
+      screen: await screenModel(request, actor, main.ballotId),
+      ...(main.status === 'draft' && { attendance: attendanceModel(t, main, attendanceQuery(request.query as Record<string, unknown>), request.csrfToken) }),
+    } : undefined,
     links: {
       live: ballotUrl(id, '/live'),
       result: ballotUrl(id, '/result'),
@@ -76,6 +81,12 @@ async function sendBallotPage(request: FastifyRequest, reply: FastifyReply, id: 
       instance: `/instances/${encodeURIComponent(main.instanceId)}`,
     },
   }, status);
+}
+
+/** The chair's 投屏链接 box: the link when it is on (absolute, to copy to the meeting room PC). */
+async function screenModel(request: FastifyRequest, actor: Actor, id: string) {
+  const token = await request.server.engine.screenLink(actor, id);
+  return { action: ballotUrl(id, '/screen'), url: token ? `${request.protocol}://${request.host}${screenUrl(id, token)}` : undefined };
 }
 
 /** The choice as the engine takes it: a list for choose (also one tick, or none), else the one value sent. */
@@ -129,20 +140,43 @@ export async function ballotRoutes(app: FastifyInstance): Promise<void> {
     });
   });
 
+  // The 签到 list alone, for htmx's search (the page's address follows it); a plain GET goes to the page.
+  app.get<IdParams>('/ballots/:id/attendance', async (request, reply) => {
+    const actor = requireActor(request);
+    const id = request.params.id;
+    const query = attendanceQuery(request.query as Record<string, unknown>);
+    const view = await app.engine.ballotView(actor, id);
+    const href = attendanceHref(id, query);
+    if (!isHtmx(request) || !view.you.mayChair || view.status !== 'draft') return seeOther(request, reply, href);
+    reply.header('HX-Replace-Url', attendanceHref(id, query, ''));
+    return reply.fragment('fragments/ballot-attendance', attendanceModel(t, view, query, request.csrfToken));
+  });
+
   app.post<IdParams>('/ballots/:id/attendance', async (request, reply) => {
     const actor = requireActor(request);
     const id = request.params.id;
     const body = (request.body ?? {}) as Body;
+    // The list's search and page, posted back by its form: saving returns to the same page of it.
+    const query = attendanceQuery(body);
     try {
       if (text(body._self) === '1') {
         await app.engine.signIn(actor, id, [actor.userId], { present: true });
       } else {
-        // Only the names the form listed (a filtered list lists some): ticked ones in, unticked ones out.
-        const listed = new Set(list(body._listed));
-        const ticked = text(body._all) === '1' ? listed : new Set(list(body.present).filter((u) => listed.has(u)));
         const view = await app.engine.ballotView(actor, id);
-        const wasPresent = new Set((view.electorate ?? []).filter((m) => m.present).map((m) => m.userId));
-        const out = [...listed].filter((u) => !ticked.has(u) && wasPresent.has(u));
+        if (!view.you.mayChair) {
+          // Not the chair: no list was offered; what was posted goes to the engine as it came, which refuses it.
+          const posted = [...new Set([...list(body._listed), ...list(body.present)])];
+          if (posted.length > 0) await app.engine.signIn(actor, id, posted, { present: true });
+          return seeOther(request, reply, ballotUrl(id));
+        }
+        const all = view.electorate ?? [];
+        const wasPresent = new Set(all.filter((m) => m.present).map((m) => m.userId));
+        // 全部签到: everyone the search selects, on every page. Else only the names the page listed
+        // (one page of one search): ticked ones in, unticked ones out.
+        const listed = new Set(list(body._listed));
+        const isAll = text(body._all) === '1';
+        const ticked = isAll ? new Set(matchingMembers(all, query).map((m) => m.userId)) : new Set(list(body.present).filter((u) => listed.has(u)));
+        const out = isAll ? [] : [...listed].filter((u) => !ticked.has(u) && wasPresent.has(u));
         const added = [...ticked].filter((u) => !wasPresent.has(u));
         if (added.length > 0) await app.engine.signIn(actor, id, added, { present: true });
         if (out.length > 0) await app.engine.signIn(actor, id, out, { present: false });
@@ -153,7 +187,22 @@ export async function ballotRoutes(app: FastifyInstance): Promise<void> {
     }
     const view = await app.engine.ballotView(actor, id);
     reply.flash(t('ballot.console.attendanceSaved', { present: view.present }));
-    return seeOther(request, reply, `${ballotUrl(id)}#attendance`);
+    return seeOther(request, reply, text(body._self) === '1' ? ballotUrl(id) : attendanceHref(id, query));
+  });
+
+  // 投屏链接: on (a new link, ending the old one) or off; the engine refuses anyone but the chair.
+  app.post<IdParams>('/ballots/:id/screen', async (request, reply) => {
+    const actor = requireActor(request);
+    const id = request.params.id;
+    const on = text((request.body as Body)?.action) !== 'off';
+    try {
+      await app.engine.setScreenLink(actor, id, on);
+    } catch (e) {
+      if (!isPageRefusal(e)) throw e;
+      return sendBallotPage(request, reply, id, { general: { id: 'screen', message: e.message } }, statusOf(e.code));
+    }
+    reply.flash(t(on ? 'ballot.screen.made' : 'ballot.screen.stopped'));
+    return seeOther(request, reply, `${ballotUrl(id)}#screen`);
   });
 
   app.post<IdParams>('/ballots/:id/open', async (request, reply) => {

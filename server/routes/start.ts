@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor, TaskButton } from '../../engine/runtime/types.ts';
 import type { FormModel } from '../../engine/forms/types.ts';
-import { DRAFT_EVENT, attachUploads, newSubmissionKey, onceOf, readFormPost, type FormPost } from '../form-post.ts';
+import { DRAFT_EVENT, addRowOf, attachUploads, newSubmissionKey, onceOf, readFormPost, type FormPost } from '../form-post.ts';
 import { isLvzError } from '../../engine/errors.ts';
 import { recordFormModel, submitFailure } from '../record-form.ts';
 import { isHtmx } from '../page.ts';
@@ -37,6 +37,11 @@ async function startOrRerender(request: FastifyRequest, reply: FastifyReply, act
   const post = readFormPost(request.body);
   const draft = post.event === DRAFT_EVENT;
   const once = onceOf(request, post, { draft });
+  if (addRowOf(post.input)) {
+    // 添加一项 without JavaScript: files chosen so far are stored (unattached until a submit) and shown kept.
+    await attachUploads(app.engine, actor, request, { workflowId }, post.input);
+    return sendStartForm(request, reply, workflowId, await app.engine.startForm(actor, workflowId, post.input), post);
+  }
   try {
     await attachUploads(app.engine, actor, request, { workflowId }, post.input);
     const started = await app.engine.start(actor, workflowId, {

@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LvzError, isLvzError } from '../../engine/errors.ts';
 import type { FieldError, FormModel } from '../../engine/forms/types.ts';
 import type { Actor, Engine, TaskActionInput, TaskView } from '../../engine/runtime/types.ts';
-import { DRAFT_EVENT, attachUploads, newSubmissionKey, onceOf, readFormPost, type FormPost } from '../form-post.ts';
+import { DRAFT_EVENT, addRowOf, attachUploads, newSubmissionKey, onceOf, readFormPost, type FormPost } from '../form-post.ts';
 import { statusOf } from '../error-status.ts';
 import { isHtmx } from '../page.ts';
 import { recordFormModel, submitFailure } from '../record-form.ts';
@@ -177,6 +177,19 @@ async function typedForm(engine: Engine, actor: Actor, id: string, stored: FormM
   return { ...stored, fields, errors };
 }
 
+/**
+ * 添加一项 without JavaScript: the same page with what was typed (files chosen so far stored and shown
+ * kept) and one more row of the group; nothing is saved. The group's own message waits for a submit.
+ */
+async function addRow(request: FastifyRequest, reply: FastifyReply, actor: Actor, id: string, post: FormPost, group: string) {
+  const engine = request.server.engine;
+  await attachUploads(engine, actor, request, { taskId: id }, post.input);
+  const view = await engine.task(actor, id);
+  const typed = await engine.checkField(actor, id, group, post.input);
+  const fields = typed.fields.map((f) => (f.name === group ? { ...f, error: undefined } : f));
+  return sendTaskPage(request, reply, view, taskFormModel(request, view, { ...typed, fields, errors: [] }, post, []), 200);
+}
+
 /** A rejected submit: the same page with the error summary first and every typed value kept. */
 async function rerender(request: FastifyRequest, reply: FastifyReply, actor: Actor, id: string, post: FormPost, error: unknown) {
   if (isLvzError(error) && LOST_RACE.has(error.code)) return conflictPage(request, reply, actor, id, post, error);
@@ -270,6 +283,8 @@ export async function taskRoutes(app: FastifyInstance): Promise<void> {
     const id = request.params.id;
     const post = readFormPost(request.body);
     const once = onceOf(request, post);
+    const adding = addRowOf(post.input);
+    if (adding) return addRow(request, reply, actor, id, post, adding);
     try {
       await attachUploads(app.engine, actor, request, { taskId: id }, post.input);
       if (post.event === DRAFT_EVENT) {

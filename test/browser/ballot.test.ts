@@ -90,16 +90,17 @@ describe('ballot pages in the browser (issue 15)', () => {
   }, 180_000);
 
   for (const vp of [DESKTOP, PHONE]) {
-    it(`at ${vp.width} px: the chair's 签到 with its filter, a choose form's live count, an appointee sitting, the result sheet`, async () => {
+    it(`at ${vp.width} px: the chair's 签到 with its search, a choose form's live count, an appointee sitting, the result sheet`, async () => {
       const checks: PageCheck[] = [];
       const dir = path.join(SHOTS, vp.name);
       const { ballotIds: [sign] } = await toBallot(ui.world, 'vote-secret', `关于本市食品安全工作情况的报告（${vp.name}）`);
       const chair = await ui.logIn(vp, 'leader1');
       await chair.goto(`${ui.base}/ballots/${sign}`);
       checks.push(await checkPage(chair, 'console-draft', dir));
-      await chair.getByLabel('按姓名或单位筛选').fill(ui.world.members[5]!.name);
-      await expect.poll(() => chair.locator('#attendance-list li:visible').count()).toBe(1);
-      await chair.getByLabel('按姓名或单位筛选').fill('');
+      await chair.getByLabel('按姓名或单位查找').fill(ui.world.members[5]!.name);
+      await expect.poll(() => chair.locator('#attendance-results li').count()).toBe(1);
+      await chair.getByLabel('按姓名或单位查找').fill('');
+      await expect.poll(() => chair.locator('#attendance-results li').count()).toBe(33);
       await chair.getByRole('button', { name: '全部签到' }).click();
       await chair.getByText('已保存签到：实到 33 人。').waitFor();
       checks.push(await checkPage(chair, 'console-signed-in', dir));

@@ -27,7 +27,9 @@ export function memberName(i: number): string {
   return `${SURNAMES[i % SURNAMES.length]}${GIVEN[(i * 7) % GIVEN.length]}`;
 }
 
-export async function ballotServer(n: number): Promise<BallotServer> {
+/** `orgs`: the members' units in turn (member i works in orgs[i % orgs.length]); all in `city` by default. */
+export async function ballotServer(n: number, opts: { orgs?: string[] } = {}): Promise<BallotServer> {
+  const orgs = opts.orgs ?? ['city'];
   const project = fs.mkdtempSync(path.join(os.tmpdir(), 'lvzhi-ballot-ui-'));
   for (const dir of ['calendars', 'forms', 'directory']) fs.cpSync(path.resolve(dir), path.join(project, dir), { recursive: true });
   fs.cpSync(path.resolve('test/fixtures/runtime/ballots'), path.join(project, 'workflows'), { recursive: true });
@@ -36,7 +38,7 @@ export async function ballotServer(n: number): Promise<BallotServer> {
   const hash = await hashPassword(DEMO_PASSWORD);
   const ids = Array.from({ length: n }, (_, i) => `m${String(i + 1).padStart(4, '0')}`);
   const set: DirectoryChangeSet = {
-    people: ids.map((id, i) => ({ id, name: memberName(i), orgId: 'city', roles: [], phone: null, deputyLevel: null, constituency: null, disabled: false, passwordHash: hash, mustChangePassword: false })),
+    people: ids.map((id, i) => ({ id, name: memberName(i), orgId: orgs[i % orgs.length]!, roles: [], phone: null, deputyLevel: null, constituency: null, disabled: false, passwordHash: hash, mustChangePassword: false })),
     groups: [{ id: 'standing', name: '常委会组成人员', description: '', ownerOrg: null, disabled: false }],
     members: ids.map((userId, i) => ({ groupId: 'standing', userId, worksFor: null, sort: i + 1 })),
   };
@@ -45,7 +47,7 @@ export async function ballotServer(n: number): Promise<BallotServer> {
   return {
     s,
     // As the engine's own ballot tests do: the members' actors as a session would give them.
-    members: ids.map((id, i) => ({ userId: id, username: id, name: memberName(i), orgId: 'city', orgName: '市人大常委会', roles: [] })),
+    members: ids.map((id, i) => ({ userId: id, username: id, name: memberName(i), orgId: orgs[i % orgs.length]!, orgName: orgs[i % orgs.length] === 'city' ? '市人大常委会' : '', roles: [] })),
     usernames: ids,
     chair: await login('leader1'),
     staff: await login('staff1'),

@@ -56,14 +56,21 @@ describe('ballot pages on the engine', () => {
     let page = await m1.get(`/ballots/${id}`);
     expect(page.text).toContain('您还没有签到');
     expect(page.text).not.toContain('name="choice"');
-    page = await chair.get(`/ballots/${id}?q=${encodeURIComponent(w.members[4]!.name)}`);
-    expect(page.text).toMatch(/共 33 人，显示 [1-9]\d* 人/);
-    expect(page.text).not.toContain('共 33 人，显示 33 人');
-    // 筛选出的人员全部签到 signs in just those; saving them unticked signs them out again.
+    const q = w.members[4]!.name;
+    page = await chair.get(`/ballots/${id}?q=${encodeURIComponent(q)}`);
+    expect(page.text).toMatch(/符合条件的共 [1-9]\d* 人/);
+    expect(page.text).not.toContain('符合条件的共 33 人');
+    // 查找出的人员全部签到 signs in just those; saving them unticked signs them out again.
     const shown = [...page.text.matchAll(/name="_listed" value="([^"]+)"/g)].map((m) => m[1]!);
-    expect((await chair.post(`/ballots/${id}/attendance`, { _listed: shown, _all: '1' })).status).toBe(303);
+    let saved = await chair.post(`/ballots/${id}/attendance`, { q, _listed: shown, _all: '1' });
+    expect(saved.status).toBe(303);
+    expect(saved.location).toBe(`/ballots/${id}?q=${encodeURIComponent(q).replace(/%20/g, '+')}#attendance`);
     expect((await view(id!)).present).toBe(shown.length);
-    expect((await chair.post(`/ballots/${id}/attendance`, { _listed: shown })).status).toBe(303);
+    expect((await chair.post(`/ballots/${id}/attendance`, { q, _listed: shown })).status).toBe(303);
+    expect((await view(id!)).present).toBe(0);
+    saved = await chair.post(`/ballots/${id}/attendance`, { _listed: [], _all: '1' });
+    expect((await view(id!)).present).toBe(33);
+    expect((await chair.post(`/ballots/${id}/attendance`, { _listed: w.members.map((m) => m.userId) })).status).toBe(303);
     expect((await view(id!)).present).toBe(0);
 
     // A member cannot open it, nor sign in someone else.
@@ -211,6 +218,21 @@ describe('ballot pages on the engine', () => {
     const page = await m1.follow(ok);
     expect(page.text).toContain('您已投票，您的选择是：赞成');
     expect(page.text).toContain('占实到人数');
+    // Closed, the printed 表决结果 and its .xlsx list the record voter by voter (记名表决), as the page does.
+    await w.s.engine.castBallot(w.members[1]!, named!, 'against');
+    await w.s.engine.closeBallot(w.chair, named!, '会议议程已到');
+    const printed = await chair.get(`/ballots/${named}/result`);
+    expect(printed.text).toContain('记名表决情况（2 人）');
+    expect(printed.text).toMatch(new RegExp(`<th scope="row">${w.members[0]!.name}</th><td>赞成</td>`));
+    expect(printed.text).toMatch(new RegExp(`<th scope="row">${w.members[1]!.name}</th><td>反对</td>`));
+    const xres = await fetch(`${w.s.base}/ballots/${named}/result.xlsx`, { headers: { cookie: cookie(chair) } });
+    const { default: ExcelJS } = await import('exceljs');
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(Buffer.from(await xres.arrayBuffer()) as unknown as ArrayBuffer);
+    const cells = new Map<string, unknown>();
+    book.worksheets[0]!.eachRow((row) => { const v = row.values as unknown[]; cells.set(String(v[1]), v[2]); });
+    expect(cells.get(w.members[0]!.name)).toBe('赞成');
+    expect(cells.get(w.members[1]!.name)).toBe('反对');
 
     const { ballotIds: [sc] } = await toBallot(w, 'vote-score');
     await opened(w, sc!, 20);
@@ -241,6 +263,8 @@ describe('ballot pages on the engine', () => {
     expect(sheet7.text).toContain(v7.seal!.code);
     expect(sheet7.text).toContain(v7.seal!.head);
     expect(sheet7.text).toContain('通过');
+    // A secret ballot's sheet lists nobody.
+    expect(sheet7.text).not.toContain('记名表决情况');
 
     const res = await fetch(`${w.s.base}/ballots/${id7}/result.xlsx`, { headers: { cookie: cookie(chair) } });
     expect(res.status).toBe(200);

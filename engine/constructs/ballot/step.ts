@@ -6,7 +6,7 @@
 
 import { LvzError } from '../../errors.ts';
 import type { DurationSpec } from '../../model/duration.ts';
-import type { CheckContext, ConstructExpr, NormaliseContext, Schema, SchemaKit, SiteView } from '../types.ts';
+import type { CheckContext, ConstructExpr, DataKeyUse, NamedRole, NormaliseContext, Schema, SchemaKit, SiteView } from '../types.ts';
 import type { Ballot, BallotKind, PassRule, QuorumRule } from './types.ts';
 import { validateBallot } from './validate-ballot.ts';
 
@@ -157,10 +157,42 @@ export function ballotExprs(def: BallotStepDef, path: string): ConstructExpr[] {
   return out;
 }
 
+/** The roles a ballot names: its chair, and the role its electorate is. */
+export function ballotRoles(def: BallotStepDef, { path }: SiteView): NamedRole[] {
+  const out = def.chair.map((role, i) => ({ role, path: `${path}/chair/${i}`, what: `表决“${def.id}”的 chair: ` }));
+  if ('role' in def.electorate) out.push({ role: def.electorate.role, path: `${path}/electorate/role`, what: `表决“${def.id}”的 electorate: ` });
+  return out;
+}
+
+/** What writes a record key, as a message names it. */
+function writerOf(u: DataKeyUse): string {
+  if (u.by === 'ballot') return `步骤“${u.state}”的表决结果`;
+  if (u.by === 'spawn') return `步骤“${u.state}”的子流程列表（spawn: as）`;
+  if (u.by === 'group') return `任务组“${u.key}”的各单位答复`;
+  return `步骤“${u.state}”的 ${u.by}:`;
+}
+
+/**
+ * A ballot's result lands in data.<id>, so its id is its own in the record: not a field of the record form,
+ * not another ballot's id (the later one is reported), a spawn's list or a for_each group's answers
+ * (LVZ_DSL_BALLOT_ID_TAKEN at the id).
+ */
+export function checkBallotId(def: BallotStepDef, site: SiteView, ctx: CheckContext): LvzError[] {
+  const line = (path: string): number => ctx.src.at(path).line;
+  const isBefore = (u: DataKeyUse): boolean => line(u.path) < line(site.path);
+  const other = ctx.dataKeys.find((u) => u.key === def.id && u.path !== site.path && (u.by !== 'ballot' || isBefore(u)));
+  const taken = ctx.record?.fields.has(def.id) ? `记录表单的字段“${def.id}”` : other ? writerOf(other) : undefined;
+  if (taken === undefined) return [];
+  const path = `${site.path}/id`;
+  return [new LvzError('LVZ_DSL_BALLOT_ID_TAKEN',
+    `步骤“${site.state.name}”的表决 id“${def.id}”已被占用：表决结果记在 data.${def.id}，会与${taken}互相覆盖；请给表决另起一个本流程中未用过的 id，例如 ${def.id}_${site.state.name === def.id ? 'vote' : site.state.name}`,
+    { where: ctx.src.at(path), path, params: { ballot: def.id, state: site.state.name } })];
+}
+
 /**
  * Every problem of one ballot, each LVZ_BALLOT_BAD_DEFINITION at its line: what validateBallot finds in
  * the kind and rules, a key of another kind, live results on a secret ballot, a final state, a state
- * without `on: closed`, an item title without items.
+ * without `on: closed`, an item title without items; and an id already taken in the record (checkBallotId).
  */
 export function checkBallotStep(def: BallotStepDef, site: SiteView, ctx: CheckContext): LvzError[] {
   const state = site.state.name;
@@ -183,8 +215,8 @@ export function checkBallotStep(def: BallotStepDef, site: SiteView, ctx: CheckCo
   if (site.state.final) add('', `结束步骤“${state}”不能有表决：请把表决放在流程结束之前的步骤`);
   else if (!site.state.events.includes('closed')) add('', `步骤“${state}”有表决，但没有 on: closed：请写明表决结束后去哪一步`);
   if (def.item_title !== undefined && def.items === undefined) add('/item_title', 'item_title 只能与 items 一起使用');
-  return found.map(({ sub, message }) => {
+  return [...found.map(({ sub, message }) => {
     const path = site.path + sub;
     return new LvzError('LVZ_BALLOT_BAD_DEFINITION', message, { where: ctx.src.at(path), path, params: { ballot: def.id, state } });
-  });
+  }), ...checkBallotId(def, site, ctx)];
 }

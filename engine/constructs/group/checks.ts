@@ -1,17 +1,20 @@
 // checks.ts: what the schema cannot say about a `group:` step, read from the YAML as written, each
-// problem LVZ_DSL_BAD_GROUP with a message saying what to write instead.
+// problem LVZ_DSL_BAD_GROUP with a message saying what to write instead; the roles it names (close_by, a
+// selector's role), which dsl/checks/unknown-role.ts holds to the workflow's roles:; and `lvzhi check`'s
+// finding of an expression reading data.<step> (LVZ_DSL_GROUP_NOT_IN_DATA).
 
 import { LvzError } from '../../errors.ts';
 import type { Source } from '../../yaml/source.ts';
+import type { CheckContext, NamedRole, SiteView } from '../types.ts';
 import { q } from '../../yaml/zh.ts';
-import { GROUP_ACTIONS, MAX_OUTCOMES } from './types.ts';
+import { GROUP_ACTIONS, MAX_OUTCOMES, type GroupStepFields } from './types.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- raw YAML, already shaped by the schema */
 type Raw = Record<string, any>;
 
 const KINDS = ['group', 'role', 'deputies', 'orgs', 'each'] as const;
 
-function problems(name: string, s: Raw, roles: readonly string[]): { at: string; message: string }[] {
+function problems(name: string, s: Raw): { at: string; message: string }[] {
   const g = s.group as Raw;
   const out: { at: string; message: string }[] = [];
   if (s.task !== undefined || s.tasks !== undefined) {
@@ -41,20 +44,35 @@ function problems(name: string, s: Raw, roles: readonly string[]): { at: string;
   if (g.complete_when === 'sequential') {
     out.push({ at: 'group/complete_when', message: `群组步骤${q(name)}不能依次办理：依次办理请用 tasks:（适用于少数人），群组步骤请写 all、any、{ count: N }、{ ratio: r } 或表达式` });
   }
-  (Array.isArray(g.close_by) ? g.close_by as string[] : []).forEach((r, i) => {
-    if (!roles.includes(r)) out.push({ at: `group/close_by/${i}`, message: `步骤${q(name)}的 close_by 中${q(r)}不是本流程的角色：请写 roles: 中的角色（${roles.join('、')}）` });
-  });
   return out;
 }
 
 /** The problems of one `group:` step (the YAML of its state, as written). */
 export function checkGroupStep(state: string, src: Source): LvzError[] {
   const raw = (src.value ?? {}) as Raw;
-  const roles = Array.isArray(raw.roles) ? raw.roles as string[] : [];
   const s = ((raw.states ?? {}) as Record<string, Raw>)[state];
   if (!s || typeof s !== 'object' || s.group === undefined) return [];
-  return problems(state, s, roles).map((p) => {
+  return problems(state, s).map((p) => {
     const path = `/states/${state}/${p.at}`;
     return new LvzError('LVZ_DSL_BAD_GROUP', p.message, { where: src.at(path), path, params: { state } });
   });
+}
+
+/** The roles a group step names of its own: who may close it early, and the role its `to:` asks. */
+export function groupRoles(d: GroupStepFields, { state, path }: SiteView): NamedRole[] {
+  const out = d.close_by.map((role, i) => ({ role, path: `${path}/close_by/${i}`, what: `步骤${q(state.name)}的 close_by: ` }));
+  if ('role' in d.to) out.push({ role: d.to.role, path: `${path}/to/role`, what: `步骤${q(state.name)}的 to: ` });
+  return out;
+}
+
+/**
+ * `lvzhi check`: an expression reading data.<step> of a group step. The members' answers stay on their tasks
+ * (thousands of them) and never enter the record, so such a read is the record field of that name (compiling
+ * refused it when there is none): surely meant as the answers, which are counted in tally.<step>.
+ */
+export function groupReadAsData(_d: GroupStepFields, { state }: SiteView, { src, reads }: CheckContext): LvzError[] {
+  const name = state.name;
+  return reads.filter((r) => r.refs.includes(`data.${name}`)).map((r) => new LvzError('LVZ_DSL_GROUP_NOT_IN_DATA',
+    `表达式${q(r.source)}读取 data.${name}，但群组步骤${q(name)}的答复记在各成员的任务上，不写入表单，这里读到的只是表单中同名的字段：要按答复情况判断，请改用 tally.${name}（total、open、done 及各选项的计数，如 tally.${name}.done）；确实要读表单字段的，请给步骤改名以免混淆`,
+    { where: src.at(r.path), path: r.path, params: { state: name } }));
 }

@@ -1,13 +1,15 @@
-// done-transitions.ts: `done` fires when a state's task groups complete (and the children it waits
-// for have reported, spawn: wait), so only a state with tasks or such children may wait for it.
+// done-transitions.ts: `done` fires when a state's task groups complete (and a construct that waits
+// there is done: the children of spawn: wait have reported), so only such a state may wait for it.
 
 import { LvzError } from '../../errors.ts';
 import { q } from '../../yaml/zh.ts';
+import { constructUsesOf } from '../walk.ts';
 import type { Check } from './types.ts';
 
-export const doneTransitions: Check = (wf, src) =>
-  Object.values(wf.states)
-    .filter((s) => s.tasks.length === 0 && !s.spawn?.wait && 'done' in s.on)
+export const doneTransitions: Check = (wf, src) => {
+  const waiting = new Set(constructUsesOf(wf).filter(({ construct, def }) => construct.waits?.(def)).map(({ site }) => site.state.name));
+  return Object.values(wf.states)
+    .filter((s) => s.tasks.length === 0 && !waiting.has(s.name) && 'done' in s.on)
     .map((s) => {
       const path = `/states/${s.name}/on/done`;
       return new LvzError(
@@ -16,3 +18,4 @@ export const doneTransitions: Check = (wf, src) =>
         { where: src.at(path), path, params: { state: s.name } },
       );
     });
+};

@@ -56,7 +56,9 @@ function checkRef(ref: string, site: ExprSite, known: Known): LvzError[] {
   }
   if (member === undefined) return [];
   if (root === 'data' && known.fields && !known.fields.has(member)) {
-    return [new LvzError('LVZ_DSL_UNKNOWN_FIELD', `${where}的 data.${member}：表单${q(known.form)}没有字段${q(member)}；请改用以下字段之一：${list(known.fields)}`, { params: { field: member } })];
+    // A task group's answers (a group step's thousands) stay on its tasks; what is known of them is tally.<group>.
+    const group = known.groups.has(member) ? `${q(member)}是任务组，它的答复记在任务上、不写入表单：要读答复情况请用 tally.${member}（total、open、done 及各选项的计数）；` : '';
+    return [new LvzError('LVZ_DSL_UNKNOWN_FIELD', `${where}的 data.${member}：表单${q(known.form)}没有字段${q(member)}；${group}请改用以下字段之一：${list(known.fields)}`, { params: { field: member } })];
   }
   if (root === 'tally' && !known.groups.has(member)) {
     return [new LvzError('LVZ_DSL_UNKNOWN_FIELD', `${where}的 tally.${member}：没有 id 为${q(member)}的任务组；请改用以下之一：${list(known.groups)}`, { params: { group: member } })];

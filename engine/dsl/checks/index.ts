@@ -10,7 +10,6 @@ import { finalState } from './final-state.ts';
 import { noWayOut } from './no-way-out.ts';
 import { stepFields } from './step-fields.ts';
 import { numberFormat } from './number-format.ts';
-import { spawnAs } from './spawn-as.ts';
 import { taskConflict } from './task-conflict.ts';
 import type { Check } from './types.ts';
 import { unknownField } from './unknown-field.ts';
@@ -42,5 +41,4 @@ export const CHECKS: readonly Check[] = [
   expressions,
   numberFormat,
   waitFor,
-  spawnAs,
 ];

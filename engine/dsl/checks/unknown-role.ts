@@ -1,7 +1,8 @@
-// unknown-role.ts: every role a step, a starter or viewer list, a copy, an anonymity or a handoff rule names is in roles:.
+// unknown-role.ts: every role a step, a starter or viewer list, a copy, an anonymity or a handoff rule names is in roles:,
+// and every role a construct names (its `roles` hook: a ballot's chair, a group step's close_by, a selector's role).
 
 import { LvzError } from '../../errors.ts';
-import { groupsOf } from '../walk.ts';
+import { constructUsesOf, groupsOf } from '../walk.ts';
 import { list, q } from '../../yaml/zh.ts';
 import type { Check } from './types.ts';
 
@@ -27,6 +28,9 @@ export const unknownRole: Check = (wf, src) => {
   }
   for (const state of Object.values(wf.states)) {
     state.copy?.roles.forEach((r, i) => report(r, `/states/${state.name}/copy/roles/${i}`, `步骤${q(state.name)}的 copy: `));
+  }
+  for (const { construct, def, site } of constructUsesOf(wf)) {
+    for (const r of construct.roles?.(def, site) ?? []) report(r.role, r.path, r.what);
   }
   return errors;
 };

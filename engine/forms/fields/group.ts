@@ -1,7 +1,8 @@
 // group.ts: a repeating group of sub-fields; the value is a list of row objects.
 //
 // Rows arrive as `items[0][name]` keys (a plain urlencoded POST) or as nested objects (JSON);
-// raw-input.ts turns both into an array before parse. Sub-fields are the simple types only,
+// raw-input.ts turns both into an array before parse. Sub-fields are the simple types and `file`
+// (one upload per row: its refs are resolved with the record's by step-input.ts resolveUploads),
 // imported one by one so this file does not depend on the registry that lists it.
 
 import type { FieldDef, FieldError, FieldModel, FieldTypeName, GroupRow } from '../types.ts';
@@ -16,11 +17,12 @@ import { select } from './select.ts';
 import { checkboxes } from './checkboxes.ts';
 import { org } from './org.ts';
 import { person } from './person.ts';
+import { fileType } from './file.ts';
 
 export const DEFAULT_MAX_ITEMS = 50;
 export const REMOVE_KEY = '_remove';
 
-const SUB_TYPES: Partial<Record<FieldTypeName, FieldType>> = { text, textarea, number, date, radios, select, checkboxes, org, person };
+const SUB_TYPES: Partial<Record<FieldTypeName, FieldType>> = { text, textarea, number, date, radios, select, checkboxes, org, person, file: fileType };
 
 function subType(sub: FieldDef): FieldType {
   const t = SUB_TYPES[sub.type];

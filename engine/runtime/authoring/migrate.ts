@@ -15,7 +15,7 @@ import { LvzError } from '../../errors.ts';
 import {
   appendEvent, lockInstance, runningOnVersion, setWorkflowVersion, writeTx, type InstanceRow,
 } from '../../store/process/index.ts';
-import { conflict, reenter } from '../advance.ts';
+import { conflict, reenter, refuseChange } from '../advance.ts';
 import { workflowOf, type RuntimeContext } from '../runtime-context.ts';
 import { celActor } from '../load.ts';
 import { adminReach, administers } from '../admin-scope.ts';
@@ -24,7 +24,6 @@ import { orgTree } from './access.ts';
 import { editableRow } from './publish.ts';
 import { refreshRegistry } from './registry.ts';
 import type { MigrationInput, MigrationPlan } from './types.ts';
-import { ensureNoOpenBallot } from '../ballots/enter.ts';
 
 function targetOf(state: string, mapping: Record<string, string>, to: CompiledWorkflow): { target?: string; problem?: string } {
   const target = mapping[state] || (state in to.def.states ? state : undefined);
@@ -85,7 +84,7 @@ export async function migrate(rc: RuntimeContext, actor: Actor, id: string, inpu
     if (!plan.ok) {
       throw new LvzError('LVZ_RUN_MIGRATION_REFUSED', `有 ${plan.stranded} 件无法迁移，全部未迁移：请在预览中为每个步骤选择新版本的步骤后再执行`, { params: { stranded: plan.instances.filter((i) => i.problem) } });
     }
-    await ensureNoOpenBallot(tx, plan.instances.map((i) => i.instanceId), '迁移');
+    await refuseChange(tx, { instanceIds: plan.instances.map((i) => i.instanceId) }, '迁移');
     for (const i of plan.instances) await moveOne(rc, tx, actor, i.instanceId, p.from, p.to, i.target!);
     return { moved: plan.instances.length, plan };
   });

@@ -23,7 +23,7 @@ import { checkJob, checkPool } from './check-pool.ts';
 import { districtStatus, extendersOf } from './districts.ts';
 import { installForm, installWorkflow, refreshRegistry } from './registry.ts';
 import type { CheckResult, PublishInput, PublishResult, StudioKind } from './types.ts';
-import { ensureNoBallotOfWorkflow } from '../ballots/enter.ts';
+import { refuseChange } from '../advance.ts';
 
 const MAX_TEXT = 512 * 1024;
 const MAX_MESSAGE = 500;
@@ -110,8 +110,8 @@ export async function publish(rc: RuntimeContext, actor: Actor, kind: StudioKind
   await writeTx(rc.db, async (tx) => {
     const cur = await latestDefinition(tx, kind, id);
     if (cur && cur.version !== input.baseVersion) throw conflictError(cur.version, input.baseVersion);
-    // A ballot's rules are frozen while it is open (docs/ballots.md): no new version under it.
-    if (kind === 'workflow') await ensureNoBallotOfWorkflow(tx, id);
+    // A construct's frozen rows refuse a new version under them (an open ballot: docs/ballots.md).
+    if (kind === 'workflow') await refuseChange(tx, { workflowId: id }, '发布新版本');
     try {
       await insertDefinition(tx, row);
     } catch (e) {

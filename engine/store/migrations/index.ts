@@ -24,6 +24,7 @@ import { returnedTasks } from './019_returned_tasks.ts';
 import { groupSteps } from './020_group_steps.ts';
 import { spawnChildren } from './022_spawn_children.ts';
 import { ballots } from './021_ballots.ts';
+import { ballotScreens } from './023_ballot_screens.ts';
 
 export type { Migration } from './migration.ts';
 
@@ -50,4 +51,5 @@ export const migrations: Record<string, Migration> = {
   '020_group_steps': groupSteps,
   '022_spawn_children': spawnChildren,
   '021_ballots': ballots,
+  '023_ballot_screens': ballotScreens,
 };

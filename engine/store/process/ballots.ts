@@ -25,7 +25,7 @@ export interface BallotRow {
   kind: string;
   secret: boolean;
   status: BallotStatusRow;
-  /** The ballot as defined (runtime/ballots/types.ts StoredBallot), frozen at opening. */
+  /** The ballot as defined (constructs/ballot/run/stored.ts StoredBallot), frozen at opening. */
   definition: unknown;
   members: number;
   present: number;
@@ -100,11 +100,19 @@ export async function ballotsOfInstance(db: Knex, instanceId: string): Promise<B
   return (await db('ballots').where({ instance_id: instanceId }).orderBy([{ column: 'created_at' }, { column: 'item_index' }])).map(toBallot);
 }
 
-/** Draft and open ballots whose electorate holds the user (a member's 表决 list). */
+/**
+ * Draft and open ballots whose electorate holds the user (a member's 表决 list, read by every 待办 page).
+ * Shaped to start from the few unclosed ballots (the status index) and probe the electorate's primary key
+ * once each, so a member's closed ballots, however many, are never read (test/engine/store/ballots-open-index.test.ts).
+ */
+export function openBallotsQuery(db: Knex, userId: string): Knex.QueryBuilder {
+  return db('ballots').whereIn('ballots.status', ['draft', 'open'])
+    .whereExists((q) => q.select(db.raw('1')).from('ballot_electorate as e').whereRaw('e.ballot_id = ballots.id').where('e.user_id', userId))
+    .select('ballots.*').orderBy('ballots.created_at', 'desc');
+}
+
 export async function openBallotsOfMember(db: Knex, userId: string): Promise<BallotRow[]> {
-  return (await db('ballots').join('ballot_electorate as e', 'e.ballot_id', 'ballots.id')
-    .where('e.user_id', userId).whereIn('ballots.status', ['draft', 'open']).select('ballots.*')
-    .orderBy('ballots.created_at', 'desc')).map(toBallot);
+  return (await openBallotsQuery(db, userId)).map(toBallot);
 }
 
 /** Draft and open ballots (a chair's list is filtered by role in the runtime). */

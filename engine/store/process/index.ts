@@ -14,3 +14,4 @@ export * from './calendar-years.ts';
 export * from './new-definitions.ts';
 export * from './groups.ts';
 export * from './ballots.ts';
+export * from './ballot-screens.ts';

@@ -6,7 +6,7 @@ export type InstanceStatus = 'draft' | 'active' | 'completed' | 'cancelled' | 't
 export type TaskStatus = 'open' | 'done' | 'cancelled' | 'waiting';
 export type TaskKind = 'task' | 'cc' | 'delegated' | 'signer';
 /** `report`: a spawned child ended; its parent takes the report-back (runtime/spawn.ts). */
-/** `ballot_close`: a ballot's closes.after (runtime/ballots/close.ts). */
+/** `ballot_close`: a ballot's closes.after (constructs/ballot/run/close.ts). */
 export type TimerKind = 'deadline' | 'remind' | 'escalate' | 'report' | 'ballot_close';
 
 /** What is persisted of the xstate snapshot besides the business data (kept in its own column). */

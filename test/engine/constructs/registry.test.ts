@@ -6,11 +6,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CONSTRUCTS } from '../../../engine/constructs/index.ts';
+import { CONSTRUCT_RUNS } from '../../../engine/constructs/runs.ts';
 import type { AnyConstruct } from '../../../engine/constructs/index.ts';
 import { workflowSchema } from '../../../engine/dsl/schema.ts';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const REGISTRY = 'engine/constructs/index.ts';
+/** The list of the constructs' runtime halves: it may import a folder's run/ (docs/constructs.md, "Runtime halves"). */
+const RUN_REGISTRY = 'engine/constructs/runs.ts';
 
 /** file -> the repository paths it imports (relative imports only: a construct is never a package). */
 type Graph = Map<string, string[]>;
@@ -47,7 +50,7 @@ function foreignImports(g: Graph, folders: string[]): string[] {
     const tests = `test/engine/constructs/${name}/`;
     return [...g].flatMap(([from, imports]) => imports
       .filter((to) => to.startsWith(inside))
-      .filter(() => from !== REGISTRY && !from.startsWith(inside) && !from.startsWith(tests))
+      .filter((to) => from !== REGISTRY && !(from === RUN_REGISTRY && to.startsWith(`${inside}run/`)) && !from.startsWith(inside) && !from.startsWith(tests))
       .map((to) => `${from} imports ${to}: go through ${REGISTRY}`));
   });
 }
@@ -101,12 +104,22 @@ describe('constructs are folders (docs/constructs.md)', () => {
       ['engine/runtime/entry-rows.ts', ['engine/constructs/deadline/types.ts']],
       ['engine/constructs/ballot/index.ts', ['engine/constructs/deadline/normalise.ts']],
       ['test/engine/constructs/ballot/x.test.ts', ['engine/constructs/deadline/index.ts']],
+      [RUN_REGISTRY, ['engine/constructs/deadline/run/index.ts', 'engine/constructs/deadline/checks.ts']],
     ]);
     expect(foreignImports(g, ['ballot', 'deadline'])).toEqual([
       'engine/runtime/entry-rows.ts imports engine/constructs/deadline/types.ts: go through engine/constructs/index.ts',
       'engine/constructs/ballot/index.ts imports engine/constructs/deadline/normalise.ts: go through engine/constructs/index.ts',
       'test/engine/constructs/ballot/x.test.ts imports engine/constructs/deadline/index.ts: go through engine/constructs/index.ts',
+      'engine/constructs/runs.ts imports engine/constructs/deadline/checks.ts: go through engine/constructs/index.ts',
     ]);
+  });
+
+  it('every runtime half belongs to a registered construct, once, and lives in its folder', () => {
+    const keys = CONSTRUCT_RUNS.map((r) => r.key);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(keys.filter((k) => !CONSTRUCTS.some((c) => c.key === k))).toEqual([]);
+    const halves = (tree.get(RUN_REGISTRY) ?? []).filter((to) => /\/run\/index\.ts$/.test(to));
+    expect([...new Set(halves.map((to) => to.split('/')[2]))].sort()).toEqual([...keys].sort());
   });
 
   it('every folder has its registry line, and a folder without one is reported', () => {

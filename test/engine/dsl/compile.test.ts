@@ -16,7 +16,7 @@ function compile(file: string, text = read(file)): CompiledWorkflow {
 describe('shipped workflows', () => {
   it('are all valid, alone and across files', () => {
     const all = shippedWorkflows(forms);
-    expect(all.map((w) => w.def.id).sort()).toEqual(['bill', 'duty-report', 'e-vote', 'suggestion']);
+    expect(all.map((w) => w.def.id).sort()).toEqual(['bill', 'duty-feedback', 'duty-report', 'e-vote', 'suggestion']);
     expect(checkAcrossFiles(all, { forms }).map((e) => e.format())).toEqual([]);
     expect(yamlFiles('workflows').every((f) => read(f).startsWith('# yaml-language-server: $schema=../schema/workflow.schema.json'))).toBe(true);
   });

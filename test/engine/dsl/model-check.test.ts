@@ -91,3 +91,37 @@ describe('ids written into the directory functions', () => {
     expect(codes([{ id: 'liaisons', disabled: true }])[0]).toMatch(/^warning .*分组“liaisons”已停用/);
   });
 });
+
+describe('the names a selector gives (a group step\'s to:, a ballot\'s electorate:)', () => {
+  const w = compiled('test/fixtures/check/selector-not-in-directory.yaml');
+  const selectorFindings = (dir: typeof directory) => {
+    const m = modelCheck(w, { forms, directory: dir });
+    return [...sortByPlace(m.errors).map((e) => `${e.path} ${e.message}`), ...m.warnings.map((e) => `warning ${e.path} ${e.message}`)];
+  };
+
+  it('say what is missing and what to do, at the name', () => {
+    expect(selectorFindings(directory)).toEqual([
+      '/states/ask/group/to/group 步骤“ask”的 to: 中的分组“liaisons”不在通讯录中，这一步将没有人收到：请在通讯录管理中建立该分组，或改用已有的分组：standing_members',
+      '/states/vote/ballot/electorate/role 表决“verdict”的 electorate: 中的角色“liaison”在通讯录中没有人担任，这一步将没有人收到：请在通讯录中为相应人员分配该角色，或改用其他角色',
+      '/states/units/group/to/orgs/district 步骤“units”的 to: 中的区县“zibo”不在通讯录中（没有这个编码的区县人大常委会）：请改用区县的组织编码：zhangdian、linzi，或写 data.district 取表单中的区县',
+    ]);
+  });
+
+  it('hold an org kind to the orgs there are, and warn of a disabled group', () => {
+    const noTowns = { ...directory, orgs: directory.orgs.filter((o) => o.kind !== 'town'), groups: [{ id: 'liaisons', disabled: true }] };
+    const found = selectorFindings(noTowns);
+    expect(found).toContainEqual(expect.stringMatching(/^\/states\/units\/group\/to\/orgs\/kind 步骤“units”的 to: 中的组织类型“town”在通讯录中没有任何组织，这一步将没有单位收到：请先在通讯录中添加这类组织，或改用已有的类型：/));
+    expect(found).toContainEqual('warning /states/ask/group/to/group 步骤“ask”的 to: 中的分组“liaisons”已停用，这一步将没有人收到：请在通讯录管理中启用该分组，或改用其他分组');
+    expect(found.filter((f) => f.includes('/to/group') && !f.startsWith('warning'))).toEqual([]);
+  });
+
+  it('pass when the directory has them (the role held, the group made, the district a district)', () => {
+    const full = {
+      ...directory,
+      users: [...directory.users, { id: 'liaison1', roles: ['liaison'], orgId: 'zibo' }],
+      orgs: [...directory.orgs, { id: 'zibo', kind: 'district' as const }],
+      groups: [{ id: 'liaisons', disabled: false }],
+    };
+    expect(selectorFindings(full)).toEqual([]);
+  });
+});

@@ -129,4 +129,19 @@ describe('the directory in a running workflow', () => {
     expect(check.errors).toEqual([expect.objectContaining({ code: 'LVZ_DSL_NOT_IN_DIRECTORY', line })]);
     expect(check.errors[0]!.message).toContain('分组“liaison”不在通讯录中：请在通讯录管理中建立该分组，或改用已有的分组：liaisons、readers、standing_members');
   });
+
+  it("the studio's check holds a group step's to: and a ballot's electorate: to the live directory", async () => {
+    const admin = await h.as('admin');
+    const text = (group: string, role: string) => [
+      'id: liaison-case', 'version: 1', 'title: 社情民意转交', 'roles: [liaison, staff, leader]', 'starters: [liaison]', 'record: suggestion', 'initial: ask', 'states:',
+      '  ask:', `    group: { to: { group: ${group} }, complete_when: all }`, '    on: { done: vote }',
+      '  vote:', '    ballot:', '      id: verdict', '      kind: for_against', `      electorate: { role: ${role} }`, '      quorum: none', '      pass: none', '      chair: [leader]',
+      '    on: { closed: closed }', '  closed: { final: true }', '',
+    ].join('\n');
+    expect((await h.engine.studio.check(admin, 'workflow', 'liaison-case', text('liaisons', 'liaison'))).errors).toEqual([]);
+    // staff is held by zd-staff and lz-staff here; a group nobody made is not.
+    const bad = await h.engine.studio.check(admin, 'workflow', 'liaison-case', text('liaison', 'staff'));
+    expect(bad.errors.map((e) => [e.code, e.line])).toEqual([['LVZ_DSL_NOT_IN_DIRECTORY', 10]]);
+    expect(bad.errors[0]!.message).toContain('步骤“ask”的 to: 中的分组“liaison”不在通讯录中，这一步将没有人收到：请在通讯录管理中建立该分组，或改用已有的分组：liaisons、readers、standing_members');
+  });
 });

@@ -49,12 +49,17 @@ export function shippedRoles(): RoleSet {
   return r.roles;
 }
 
-/** The demo directory for `lvzhi check`: people with role ids (a label, should the file use one, becomes its id), orgs with kinds. */
-export function demoDirectory(roles: RoleSet = shippedRoles()): { users: { id: string; roles: string[]; orgId: string | null }[]; orgs: { id: string; kind: OrgRow['kind'] }[] } {
+/** The demo directory for `lvzhi check`: people with role ids (a label, should the file use one, becomes its id), orgs with kinds, member groups. */
+export function demoDirectory(roles: RoleSet = shippedRoles()): {
+  users: { id: string; roles: string[]; orgId: string | null }[];
+  orgs: { id: string; kind: OrgRow['kind'] }[];
+  groups: { id: string; disabled: boolean }[];
+} {
   const byLabel = new Map(roles.list.map((r) => [r.label, r.id]));
   const r = demoRecords();
   return {
     users: r.people.map((p) => ({ id: p.id, roles: p.roles.map((w) => byLabel.get(w) ?? w), orgId: p.orgId })),
     orgs: r.orgs.map((o) => ({ id: o.id, kind: o.kind })),
+    groups: r.groups.map((g) => ({ id: g.id, disabled: false })),
   };
 }

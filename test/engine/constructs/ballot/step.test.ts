@@ -62,3 +62,36 @@ describe('ballot: in a workflow', () => {
     expect(svg).not.toContain('超期');
   });
 });
+
+describe('ballot: the roles it names', () => {
+  it('its chair and its electorate role must be in roles: (LVZ_DSL_UNKNOWN_ROLE at each, in file order, saying what to do)', () => {
+    const r = compiled('id: v\nkind: for_against\nelectorate: { role: chair }\nquorum: none\npass: none\nchair: [leader, director]');
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors.map((e) => [e.code, e.path, e.message])).toEqual([
+      ['LVZ_DSL_UNKNOWN_ROLE', '/states/vote/ballot/electorate/role', '表决“v”的 electorate: 引用的角色“chair”未在 roles: 中声明：请把它加入 roles:，或改用已声明的角色之一：staff、leader'],
+      ['LVZ_DSL_UNKNOWN_ROLE', '/states/vote/ballot/chair/1', '表决“v”的 chair: 引用的角色“director”未在 roles: 中声明：请把它加入 roles:，或改用已声明的角色之一：staff、leader'],
+    ]);
+    expect(r.errors.map((e) => `${e.where?.line}:${e.where?.col}`)).toEqual(['12:21', '15:23']);
+  });
+});
+
+describe('ballot: its id in the record', () => {
+  const vote = (id: string) => `ballot:\n      id: ${id}\n      kind: for_against\n      electorate: { role: staff }\n      quorum: none\n      pass: none\n      chair: [leader]`;
+  const workflow = (states: string) => `id: fx-ids\nversion: 1\ntitle: 表决\nroles: [staff, leader]\nrecord: suggestion\ninitial: one\nstates:\n${states}  done: { final: true }\n`;
+
+  it('a record field, or an id an earlier ballot has, is refused at the id (LVZ_DSL_BALLOT_ID_TAKEN), saying what it would overwrite', () => {
+    const r = compileWorkflow(workflow(`  one:\n    ${vote('verdict')}\n    on: { closed: two }\n  two:\n    ${vote('verdict')}\n    on: { closed: three }\n  three:\n    ${vote('reply')}\n    on: { closed: done }\n`), 'fx-ids.yaml', { forms });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors.map((e) => [e.code, e.path, e.message])).toEqual([
+      ['LVZ_DSL_BALLOT_ID_TAKEN', '/states/two/ballot/id', '步骤“two”的表决 id“verdict”已被占用：表决结果记在 data.verdict，会与步骤“one”的表决结果互相覆盖；请给表决另起一个本流程中未用过的 id，例如 verdict_two'],
+      ['LVZ_DSL_BALLOT_ID_TAKEN', '/states/three/ballot/id', '步骤“three”的表决 id“reply”已被占用：表决结果记在 data.reply，会与记录表单的字段“reply”互相覆盖；请给表决另起一个本流程中未用过的 id，例如 reply_three'],
+    ]);
+  });
+
+  it('distinct ids of its own pass', () => {
+    const r = compileWorkflow(workflow(`  one:\n    ${vote('first_vote')}\n    on: { closed: two }\n  two:\n    ${vote('second_vote')}\n    on: { closed: done }\n`), 'fx-ids.yaml', { forms });
+    if (!r.ok) throw new Error(r.errors.map((e) => e.format()).join('\n'));
+  });
+});

@@ -1,6 +1,6 @@
 // spawn.test.ts: the spawn construct (engine/constructs/spawn/) through the generic code that loops over the
 // registry: its schema, normalisation (the one-child form unchanged), its check, its expressions and its
-// diagram line. Running it (children, waits, reports) is test/engine/runtime/spawn.test.ts.
+// diagram line. Running it (children, waits, reports) is children.test.ts.
 import { describe, expect, it } from 'vitest';
 import { compileWorkflow } from '../../../../engine/dsl/compile.ts';
 import { renderDiagram } from '../../../../engine/dsl/diagram.ts';
@@ -70,10 +70,10 @@ describe('spawn', () => {
     expect(sites.map((s) => [s.path, s.vars.has('item')])).toEqual([['/states/ask/spawn/each', false], ['/states/ask/spawn/data/lead_unit', true]]);
   });
 
-  it('draws its line under the box: the child workflow, ×n with each, and what it waits for', () => {
+  it('draws its line under the box: the child workflow, 逐项 with each, and what it waits for', () => {
     const wf = compiled(yaml(`    spawn: { workflow: suggestion, each: data.co_units, wait: all }
     on: { done: closed }`));
-    expect(renderDiagram(wf.def)).toContain('>子流程 suggestion ×n 等全部</text>');
+    expect(renderDiagram(wf.def)).toContain('>子流程 suggestion 逐项 等全部</text>');
     const one = compiled(yaml(`    spawn: { workflow: suggestion }
     always: [{ to: closed }]`));
     expect(renderDiagram(one.def)).toContain('>子流程 suggestion</text>');

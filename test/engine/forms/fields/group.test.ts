@@ -1,6 +1,7 @@
-// group.test.ts: repeating rows: parse, remove, min/max items, sub-field errors and their ids.
+// group.test.ts: repeating rows: parse, remove, min/max items, sub-field errors and their ids, a file column.
 import { describe, expect, it } from 'vitest';
 import { group, groupRowErrors } from '../../../../engine/forms/fields/group.ts';
+import { uploadFieldOf } from '../../../../engine/forms/upload-fields.ts';
 import { ctx, dir, field, renderExamples, renderField } from '../helpers.ts';
 
 const f = field('group', {
@@ -43,6 +44,22 @@ describe('group', () => {
     expect(html).toContain('<button class="lz-button lz-button--secondary lz-group__add" type="submit" name="_add_items"');
     expect(m.template?.[0]?.name).toBe('items[1][name]');
     expect(group.model(f, [{}, {}], ctx({ id: 'f-items', inputName: 'items' })).addName).toBeUndefined();
+  });
+  it('a file column: refs per row, a bare id is refused in its row, each row has its own file input', () => {
+    const g = field('group', { name: 'roster', label: '名单', fields: [field('text', { name: 'name', label: '姓名' }), field('file', { name: 'report', label: '书面报告', accept: ['.pdf'] })] });
+    const ref = { id: 'f1', name: '张三履职情况报告.pdf', size: 10 };
+    expect(group.parse({ 0: { name: '张三', report: [ref] }, 1: { name: '李四' } }, g)).toEqual([{ name: '张三', report: [ref] }, { name: '李四' }]);
+    expect(groupRowErrors(g, [{ name: '张三', report: [ref] }, { name: '李四', report: ['forged'] }], { dir })).toEqual([
+      { id: 'f-roster-1-report', name: 'roster', message: '名单第2项：书面报告中有无效的文件，请重新上传' },
+    ]);
+    const html = renderField(group.model(g, [{ name: '张三', report: [ref] }], ctx({ id: 'f-roster', inputName: 'roster' })));
+    expect(html).toContain('name="roster[0][report]" type="checkbox" value="f1" checked'); // 保留 box of the row's file
+    expect(html).toMatch(/id="f-roster-0-report" name="roster\[0\]\[report\]" type="file"/);
+    // An upload posted as roster[i][report] goes into the column and is stored without the row.
+    const form = { def: { fields: [g] }, byName: new Map([['roster', g]]) } as unknown as Parameters<typeof uploadFieldOf>[0];
+    expect(uploadFieldOf(form, new Set(['roster']), 'roster[3][report]')).toMatchObject({ field: { name: 'report' }, stored: 'roster.report' });
+    expect(uploadFieldOf(form, new Set(['roster']), 'roster[3][name]')).toBeUndefined();
+    expect(uploadFieldOf(form, new Set(), 'roster[3][report]')).toBeUndefined();
   });
   it('renders its examples', () => expect(renderExamples('group').length).toBeGreaterThan(0));
 });
