@@ -4,25 +4,14 @@
 // test-artifacts/browser-ballot-attendance/ (LVZHI_SHOTS_DIR overrides); axe finds nothing serious.
 
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { ARTIFACTS, VIEWPORTS, checkPage, launchBrowser, logInAs, type PageCheck } from '../helpers/browser.ts';
-import { ballotServer, toBallot, type BallotServer } from '../helpers/ballot-world.ts';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, VIEWPORTS, checkPage, type PageCheck } from '../helpers/browser.ts';
+import { useServerAndBrowser } from '../helpers/browser-world.ts';
+import { ballotServer, toBallot } from '../helpers/ballot-world.ts';
 import { DEMO_PASSWORD } from '../helpers/http.ts';
 
 const N = 600;
-let w: BallotServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  w = await ballotServer(N, { orgs: ['city', 'zhangdian', 'zhangdian-chezhan'] });
-  browser = await launchBrowser();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await w?.close();
-});
+const ui = useServerAndBrowser(() => ballotServer(N, { orgs: ['city', 'zhangdian', 'zhangdian-chezhan'] }), (world) => world.s);
 
 const SHOTS = process.env.LVZHI_SHOTS_DIR ?? path.join(ARTIFACTS, 'browser-ballot-attendance');
 
@@ -35,9 +24,9 @@ describe('签到 at scale in a browser', () => {
     it(`at ${vp.width} px: counts, an htmx search by unit, paging and 全部签到 of the search`, async () => {
       const checks: PageCheck[] = [];
       const dir = path.join(SHOTS, vp.name);
-      const { ballotIds: [id] } = await toBallot(w, 'vote-secret', `全体代表意见征询（${vp.name}）`);
-      const chair = await logInAs(browser, vp, w.s.base, 'leader1', DEMO_PASSWORD);
-      await chair.goto(`${w.s.base}/ballots/${id}`);
+      const { ballotIds: [id] } = await toBallot(ui.world, 'vote-secret', `全体代表意见征询（${vp.name}）`);
+      const chair = await ui.logIn(vp, 'leader1');
+      await chair.goto(`${ui.base}/ballots/${id}`);
       await expect.poll(() => chair.locator('#attendance-results li').count()).toBe(50);
       expect(await chair.locator('.attendance-counts').innerText()).toMatch(/600\s*应到[\s\S]*0\s*已签到[\s\S]*600\s*未签到/);
       checks.push(await checkPage(chair, 'attendance', dir));
@@ -59,17 +48,17 @@ describe('签到 at scale in a browser', () => {
       await chair.getByRole('link', { name: /未签到/ }).click();
       await chair.getByText('符合条件的共 400 人').waitFor();
       checks.push(await checkPage(chair, 'attendance-absent', dir));
-      expect((await w.s.engine.ballotView(w.chair, id!)).present).toBe(200);
+      expect((await ui.world.s.engine.ballotView(ui.world.chair, id!)).present).toBe(200);
 
       // Without JavaScript: the search is a GET and the page comes back with the list searched.
-      const plain = await browser.newContext({ javaScriptEnabled: false, viewport: { width: vp.width, height: vp.height }, isMobile: vp.isMobile, locale: 'zh-CN' });
+      const plain = await ui.browser.newContext({ javaScriptEnabled: false, viewport: { width: vp.width, height: vp.height }, isMobile: vp.isMobile, locale: 'zh-CN' });
       const p = await plain.newPage();
-      await p.goto(`${w.s.base}/login`);
+      await p.goto(`${ui.base}/login`);
       await p.getByLabel('用户名').fill('leader1');
       await p.getByLabel('密码').fill(DEMO_PASSWORD);
       await p.getByRole('button', { name: '登录' }).click();
       await p.waitForURL(/\/inbox/);
-      await p.goto(`${w.s.base}/ballots/${id}`);
+      await p.goto(`${ui.base}/ballots/${id}`);
       await p.getByLabel('按姓名或单位查找').fill('车站街道');
       await p.getByLabel('显示').selectOption('absent');
       await p.getByRole('button', { name: '查找', exact: true }).click();

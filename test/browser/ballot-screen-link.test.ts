@@ -3,24 +3,12 @@
 // without reload. Screenshots in test-artifacts/browser-ballot-screen-link/; axe finds nothing serious.
 
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { ARTIFACTS, VIEWPORTS, checkPage, launchBrowser, logInAs, newContext, type PageCheck } from '../helpers/browser.ts';
-import { ballotServer, opened, toBallot, type BallotServer } from '../helpers/ballot-world.ts';
-import { DEMO_PASSWORD } from '../helpers/http.ts';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, VIEWPORTS, checkPage, newContext, type PageCheck } from '../helpers/browser.ts';
+import { useServerAndBrowser } from '../helpers/browser-world.ts';
+import { ballotServer, opened, toBallot } from '../helpers/ballot-world.ts';
 
-let w: BallotServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  w = await ballotServer(33);
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await w?.close();
-});
+const ui = useServerAndBrowser(() => ballotServer(33), (world) => world.s);
 
 const SHOTS = process.env.LVZHI_SHOTS_DIR ?? path.join(ARTIFACTS, 'browser-ballot-screen-link');
 const ROOM = { name: 'room', width: 1920, height: 1080, isMobile: false };
@@ -28,11 +16,11 @@ const ROOM = { name: 'room', width: 1920, height: 1080, isMobile: false };
 describe('投屏链接 in a browser', () => {
   it('the chair makes the link; a PC without login shows the screen and follows the vote', async () => {
     const checks: PageCheck[] = [];
-    const { ballotIds: [id] } = await toBallot(w, 'vote-secret');
+    const { ballotIds: [id] } = await toBallot(ui.world, 'vote-secret');
     let link = '';
     for (const vp of VIEWPORTS) {
-      const chair = await logInAs(browser, vp, w.s.base, 'leader1', DEMO_PASSWORD);
-      await chair.goto(`${w.s.base}/ballots/${id}#screen`);
+      const chair = await ui.logIn(vp, 'leader1');
+      await chair.goto(`${ui.base}/ballots/${id}#screen`);
       await chair.getByRole('button', { name: /生成投屏链接|更换链接/ }).click();
       await chair.getByText(/已生成新的投屏链接/).waitFor();
       link = await chair.locator('#screen-url').inputValue();
@@ -40,17 +28,17 @@ describe('投屏链接 in a browser', () => {
       checks.push(await checkPage(chair, `console-link-${vp.name}`, SHOTS));
       await chair.context().close();
     }
-    await opened(w, id!, 20);
+    await opened(ui.world, id!, 20);
 
-    const pc = await (await newContext(browser, ROOM)).newPage();
+    const pc = await (await newContext(ui.browser, ROOM)).newPage();
     await pc.goto(link);
     expect(pc.url()).toBe(link);
     const cast = pc.locator('.live-count').filter({ hasText: '已投' }).locator('dd');
     await expect.poll(() => cast.textContent()).toBe('0');
-    await w.s.engine.castBallot(w.members[0]!, id!, 'for');
+    await ui.world.s.engine.castBallot(ui.world.members[0]!, id!, 'for');
     await expect.poll(() => cast.textContent(), { timeout: 15_000 }).toBe('1');
     checks.push(await checkPage(pc, 'screen-open', SHOTS));
-    await w.s.engine.closeBallot(w.chair, id!, '测试结束');
+    await ui.world.s.engine.closeBallot(ui.world.chair, id!, '测试结束');
     await pc.getByText('校验码').first().waitFor({ timeout: 15_000 });
     checks.push(await checkPage(pc, 'screen-closed', SHOTS));
     expect(await pc.locator('a').count()).toBe(0);
