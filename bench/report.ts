@@ -11,11 +11,25 @@ import type { GroupBenchResult } from './group-step.ts';
 import type { ProfileSummary } from './profile.ts';
 import type { SeedResult } from './seed.ts';
 import { ROOT } from './servers.ts';
+import { scaleRecords, type ScaleRecord } from './results.ts';
 
 export const KEEP = '<!-- Everything below this line is written by hand and kept by `npm run bench`. -->';
 
+/** The scenarios measured on one database at one scale with one or more server processes. */
+export interface MeasuredSet {
+  database: 'sqlite' | 'postgres';
+  /** Instances asked for (BENCH_SCALES or BENCH_INSTANCES). */
+  instances: number;
+  /** Instances in the database: those plus the POST pool (and the templates). */
+  instancesInDatabase: number;
+  /** `lvzhi serve` processes behind the database, the load spread over them. */
+  processes: number;
+  scenarios: Measurement[];
+}
+
 export interface RunInfo {
   started: Date;
+  machine: { cpu: string; cores: number };
   config: { instances: number; pool: number; duration: number; connections: number; warmup: number; rate: number };
   seed: SeedResult;
   bare: Measurement;
@@ -24,11 +38,16 @@ export interface RunInfo {
   serverPeakRssMb: number;
   profile?: { summary: ProfileSummary; requests: number; seconds: number };
   loadBefore: number[];
+  loadAfter?: number[];
+  /** Every measured set (the primary one, whose scenarios are `scenarios`, among them). */
+  sets: MeasuredSet[];
+  /** The PostgreSQL server the postgres sets ran on (BENCH_PG=1). */
+  postgres?: string;
   /** Issue 15's group-step targets (bench/group-step.ts). */
   group?: GroupBenchResult;
 }
 
-function cpuModel(): string {
+export function cpuModel(): string {
   const info = fs.readFileSync('/proc/cpuinfo', 'utf8');
   return /model name\s*:\s*(.+)/.exec(info)?.[1]?.trim() ?? os.cpus()[0]?.model ?? 'unknown';
 }
@@ -116,6 +135,43 @@ function groupTargets(g: GroupBenchResult | undefined): string[] {
   ];
 }
 
+const pct = (x: number | null) => (x === null ? '–' : `${(100 * x).toFixed(0)} %`);
+const fx = (x: number | null, d: number) => (x === null ? '–' : x.toFixed(d));
+const setName = (r: { database: string; processes: number }) => `${r.database === 'sqlite' ? 'SQLite' : 'PostgreSQL'}, ${r.processes} process${r.processes > 1 ? 'es' : ''}`;
+
+/** Scenario × scale: CPU ms/req, req/s and × bare at each instance count, with the spread of the CPU. */
+function scaleSection(run: RunInfo): string[] {
+  const rows = scaleRecords(run);
+  const scales = [...new Set(run.sets.map((s) => s.instances))].sort((a, b) => a - b);
+  if (scales.length < 2) return [`(One scale only, ${int(scales[0] ?? run.config.instances)} instances: set BENCH_SCALES for the table.)`];
+  const cell = (r: ScaleRecord, n: number) => {
+    const p = r.points.find((x) => x.instances === n);
+    return p ? `${fx(p.cpuMsPerRequest, 2)} ms · ${p.reqPerSec === null ? '–' : int(p.reqPerSec)} req/s · ${fx(p.xBare, 4)}` : '–';
+  };
+  return [
+    'Each cell: server CPU ms per request · req/s · × bare req/s, each scale on a database seeded for it alone (the same mix, so the number of instances is what changes). Spread: (largest − smallest) ÷ smallest CPU ms/req across the scales (target: within 20 %).',
+    '',
+    `| Scenario | Database | ${scales.map((n) => `${int(n)} instances`).join(' | ')} | CPU spread |`,
+    `|---|---|${scales.map(() => '---:').join('|')}|---:|`,
+    ...rows.map((r) => `| ${r.scenario} | ${setName(r)} | ${scales.map((n) => cell(r, n)).join(' | ')} | ${pct(r.cpuSpread)} |`),
+  ];
+}
+
+/** Every measured set in one table: SQLite and PostgreSQL side by side per scale. */
+function setsSection(run: RunInfo): string[] {
+  if (run.sets.length < 2) return ['(One set only: the results table above.)'];
+  const order = (m: string) => ['inbox', 'instance', 'list', 'submit'].indexOf(m);
+  const rows = run.sets.flatMap((s) => s.scenarios.map((m) => ({ s, m })))
+    .sort((a, b) => a.s.instances - b.s.instances || order(a.m.name) - order(b.m.name) || (a.s.database === 'sqlite' ? 0 : 1) - (b.s.database === 'sqlite' ? 0 : 1) || a.s.processes - b.s.processes);
+  return [
+    'Server CPU: the lvzhi processes and, on PostgreSQL, the database server\'s processes (the postmaster and its children, /proc), per response; on SQLite the database works inside lvzhi\'s process. With two processes autocannon spreads its connections over both ports (round-robin, as a load balancer would), CPU is summed over both, peak RSS is the larger.',
+    '',
+    '| Instances | Scenario | Database | req/s | server CPU ms/req | of which main thread | of which PostgreSQL | p50 ms | p95 ms | p99 ms | × bare | errors | peak RSS MB | steady p95 ms |',
+    '|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|',
+    ...rows.map(({ s, m }) => `| ${int(s.instances)} | ${m.name} | ${setName(s)} | ${int(m.rps)} | ${f2(m.cpuMsPerRequest)} | ${f2(m.mainCpuMsPerRequest)} | ${f2(m.databaseCpuMsPerRequest)} | ${f1(m.p50)} | ${f1(m.p95)} | ${f1(m.p99)} | ${(m.rps / run.bare.rps).toFixed(4)} | ${m.errors === 0 ? '0' : `${int(m.errors)} (${m.errorDetail})`}${m.exhausted ? ' (pool ran out)' : ''} | ${int(m.peakRssMb)} | ${m.paced ? f1(m.paced.p95) : '–'} |`),
+  ];
+}
+
 function profileSection(run: RunInfo): string[] {
   if (!run.profile) return ['(Profile skipped: BENCH_PROFILE=0.)'];
   const { summary, requests, seconds } = run.profile;
@@ -151,9 +207,9 @@ export function renderReport(run: RunInfo, kept: string): string {
     '',
     '## Machine and versions',
     '',
-    `- CPU: ${cpuModel()}, ${os.cpus().length} cores; RAM ${gb} GB; load average before the run ${run.loadBefore.map((l) => l.toFixed(2)).join(' / ')}`,
+    `- CPU: ${run.machine.cpu}, ${run.machine.cores} cores; RAM ${gb} GB; load average (1 / 5 / 15 min) before the run ${run.loadBefore.map((l) => l.toFixed(2)).join(' / ')}${run.loadAfter ? `, after it ${run.loadAfter.map((l) => l.toFixed(2)).join(' / ')}` : ''}`,
     `- OS: ${osName()}`,
-    `- Node ${process.version}; ${s.database} (sqlite3 ${version('sqlite3')}, knex ${version('knex')}); fastify ${version('fastify')}, xstate ${version('xstate')}, handlebars ${version('handlebars')}; autocannon ${version('autocannon')}`,
+    `- Node ${process.version}; ${s.database}${run.postgres ? `; ${run.postgres}` : ''} (sqlite3 ${version('sqlite3')}, knex ${version('knex')}); fastify ${version('fastify')}, xstate ${version('xstate')}, handlebars ${version('handlebars')}; autocannon ${version('autocannon')}`,
     '',
     '## How it runs',
     '',
@@ -171,6 +227,14 @@ export function renderReport(run: RunInfo, kept: string): string {
     '### At a steady rate',
     '',
     ...pacedTable(run),
+    '',
+    '## Scale',
+    '',
+    ...scaleSection(run),
+    '',
+    '## Every set: SQLite and PostgreSQL',
+    '',
+    ...setsSection(run),
     '',
     '## Targets',
     '',
