@@ -196,6 +196,57 @@ function profileSection(run: RunInfo): string[] {
   ];
 }
 
+/** What each key of bench/results.json means (bench/results.ts writes it; test/bench/results.test.ts checks the shape). */
+export const RESULTS_KEYS = `The same run's figures for a machine to read, keys in this order (numbers rounded; \`null\` where a figure could not be measured, such as CPU per request when no response came back):
+
+\`\`\`
+{
+  "format": "lvzhi-bench-results/1",       // this layout
+  "date": string,                          // start of the run, ISO 8601 UTC
+  "commit": string,                        // git rev-parse --short HEAD, "-dirty" when a tracked file had changes
+  "node": string,                          // process.version of the run (the servers run the same Node)
+  "machine": { "cpu": string, "cores": number, "loadAverageBefore": [1, 5, 15 min], "loadAverageAfter": [1, 5, 15 min] },
+  "config": { "durationSeconds", "connections", "warmupSeconds", "steadyReqPerSec", "pool" },   // pool: POST pool at the largest scale
+  "databases": { "sqlite": string, "postgres": string | null },                                // versions (and how PostgreSQL ran)
+  "bare": Record,                          // the bare fastify route, the × bare baseline
+  "scenarios": [Record],                   // one per scenario × database × scale × server processes
+  "scale": [{                              // the scale table, per database, process count and scenario
+    "scenario", "database", "processes",
+    "points": [{ "instances", "cpuMsPerRequest", "reqPerSec", "xBare" }],                      // smallest scale first
+    "cpuSpread": number | null             // (largest − smallest) ÷ smallest cpuMsPerRequest; target ≤ 0.20
+  }],
+  "groupStep": { "mode", "members", "database", "enterMedianMs", "memberCompletionMedianMs",
+                 "singleCompletionMedianMs", "memberOverSingle", "runs" } | null                // issue 15, in process
+}
+Record = {
+  "scenario": "bare" | "inbox" | "instance" | "list" | "submit",
+  "request": string,                       // what one request does
+  "database": "sqlite" | "postgres",
+  "instances": number,                     // the scale asked for (BENCH_SCALES / BENCH_INSTANCES); 0 for bare
+  "instancesInDatabase": number,           // instances in the database: the scale plus the POST pool and the templates
+  "processes": number,                     // lvzhi serve processes sharing the load (PostgreSQL: 1 or 2)
+  "reqPerSec": number,                     // responses ÷ seconds of the measured (saturated) run
+  "cpuMsPerRequest": number,               // server CPU (utime+stime) per response: lvzhi's processes, plus PostgreSQL's on postgres
+  "mainThreadCpuMsPerRequest": number,     // of which lvzhi's main thread(s): JavaScript, HTTP, knex
+  "mainThreadShare": number,               // mainThreadCpuMsPerRequest ÷ cpuMsPerRequest
+  "databaseCpuMsPerRequest": number|null,  // of which the PostgreSQL server's processes; null on SQLite (in process)
+  "aloneMs": number,                       // median latency of requests sent one at a time to the idle server
+  "p50Ms", "p95Ms", "p99Ms": number,       // latency percentiles of every response of the saturated run
+  "xBare": number,                         // reqPerSec ÷ the bare route's reqPerSec of the same run
+  "errors": number, "errorDetail": string, // responses other than the scenario's success, socket errors, timeouts
+  "poolRanOut": boolean,                   // submit only: the pool of open tasks was used up before the run ended
+  "peakRssMb": number,                     // VmHWM of the lvzhi process (the larger of two)
+  "steady": { "offeredReqPerSec", "reqPerSec", "p50Ms", "p95Ms", "p99Ms", "errors" } | null,   // the paced run
+  "date", "commit", "node": string         // as at the top, so one record stands alone
+}
+\`\`\``;
+
+/** The command that reproduces this run (the environment it was given). */
+function runCommand(run: RunInfo): string {
+  const env = Object.entries(process.env).filter(([k]) => /^BENCH_|^GROUP_RUNS$/.test(k) && k !== 'BENCH_REPORT' && k !== 'BENCH_RESULTS');
+  return [...env.sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`), 'npm run bench'].join(' ') || `BENCH_INSTANCES=${run.config.instances} npm run bench`;
+}
+
 export function renderReport(run: RunInfo, kept: string): string {
   const c = run.config;
   const s = run.seed;
@@ -203,7 +254,13 @@ export function renderReport(run: RunInfo, kept: string): string {
   return [
     '# Benchmarks',
     '',
-    `Written by \`npm run bench\` (bench/run.ts) on ${run.started.toISOString().slice(0, 16).replace('T', ' ')} UTC. Do not edit above the marker at the end; rerun instead.`,
+    `Written by \`npm run bench\` (bench/run.ts) on ${run.started.toISOString().slice(0, 16).replace('T', ' ')} UTC, with bench/results.json beside it. Do not edit above the marker at the end; rerun instead.`,
+    '',
+    `This run: \`${runCommand(run)}\`. The full run the issue asks for (10 K, 100 K and 1 M instances, SQLite and PostgreSQL, one and two processes; the 1 M seed alone takes minutes of both cores): \`BENCH_SCALES=10000,100000,1000000 BENCH_PG=1 npm run bench\`.`,
+    '',
+    '## bench/results.json',
+    '',
+    RESULTS_KEYS,
     '',
     '## Machine and versions',
     '',
@@ -219,8 +276,14 @@ export function renderReport(run: RunInfo, kept: string): string {
     '- alone ms: the median of up to five requests sent one at a time to the idle server after the warm-up (the service time without queueing).',
     '- CPU ms/req: the server process\'s utime+stime (/proc/<pid>/stat, all threads including SQLite\'s) over the measured run, divided by the responses it got (– when none came back); of which main thread: the same for the main thread alone (/proc/<pid>/task/<pid>/stat: JavaScript, HTTP, knex), the rest being SQLite\'s statements on libuv\'s thread pool and V8\'s GC helpers. Peak RSS: VmHWM. Latencies: every response (a timeout counts as 10 s). Errors: any status other than the scenario\'s success (2xx/3xx; for submit only a 303 to the instance page), socket errors and timeouts.',
     '- The load generator shares the 2 cores with the server, so req/s is the noisier figure; CPU ms/req is the steadier one.',
+    `- Scales (\`BENCH_SCALES\`, smallest first): each instance count is seeded on a data directory of its own by the same code (bench/seed.ts: the same templates and mix, a POST pool of a tenth of the instances, at least 10,000 and at most 50,000 unless \`BENCH_POOL\` says), measured, and removed before the next; the tables above the scale table describe the largest, on SQLite.`,
+    ...(run.postgres ? [
+      `- PostgreSQL (\`BENCH_PG=1\`, bench/postgres.ts): ${run.postgres}; started as the tests' PG pass starts theirs (test/setup/postgres.ts: \`initdb\` and \`pg_ctl\` from /usr/lib/postgresql/<newest>/bin in a temp dir, as the \`postgres\` system user under root, C collation), but with durability left on. Per scale, a database of its own is migrated by the engine (\`openDb\`) and filled with a copy of the SQLite seed made before SQLite's POSTs run (every table as CSV, \`COPY … FROM\`, triggers off while loading, serial counters moved on, then \`ANALYZE\`). Then the same scenarios with one \`lvzhi serve\` (DATABASE_URL), then two on their own ports behind the same database: autocannon spreads its connections over both ports round-robin (as a load balancer would), the warm-up sends one connection to each, and CPU counts both lvzhi processes plus the postmaster and its children; the two-process run continues the POST pool where the one-process run left it.`,
+    ] : []),
     '',
     '## Results',
+    '',
+    `SQLite, one process, ${int(c.instances)} instances (the largest scale of the run):`,
     '',
     ...scenarioTable(run),
     '',
