@@ -8,7 +8,7 @@
 // default 1,2), BENCH_RESULTS (default bench/results.json), BENCH_POOL (POST pool, default a
 // tenth of the instances, 10,000 to 50,000),
 // BENCH_DURATION (s, default 10), BENCH_CONNECTIONS (default 50), BENCH_RATE (req/s of the
-// steady run after each scenario's saturated one, default 50, 0: none), BENCH_PROFILE=0 (skip the
+// steady run after each scenario's saturated one, default 100 as issue 16 asks, 0: none), BENCH_PROFILE=0 (skip the
 // profile), BENCH_KEEP=1 (keep the data directory), BENCH_REPORT (default docs/benchmarks.md),
 // BENCH_DATA=<dir> (measure on a directory an earlier BENCH_KEEP=1 run seeded, kept afterwards:
 // its pool tasks already completed are skipped), BENCH_ONLY=bare,submit (run only these
@@ -43,7 +43,7 @@ const config = {
   duration: envNumber('BENCH_DURATION', 10, 1),
   connections: envNumber('BENCH_CONNECTIONS', 50, 1),
   warmup: 0,
-  rate: envNumber('BENCH_RATE', 50, 0),
+  rate: envNumber('BENCH_RATE', 100, 0),
 };
 config.warmup = Math.min(3, Math.max(1, Math.round(config.duration / 4)));
 const log = (s: string) => console.log(s);
@@ -229,6 +229,8 @@ async function main(): Promise<void> {
   log(`bench: ${sizes.map((n) => n.toLocaleString('en')).join(', ')} instances${withPg ? ', SQLite and PostgreSQL' : ''}; -c ${config.connections} -d ${config.duration} (warm-up ${config.warmup} s); load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`);
   const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((x) => x.trim())) : undefined;
   const pg = withPg ? await startPostgres(log) : undefined;
+  // Interrupted: stop the cluster too (the servers are killed on exit, servers.ts).
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void (pg ? pg.stop() : Promise.resolve()).finally(() => process.exit(130)));
   const sets: MeasuredSet[] = [];
   let primary: { seed: SeedResult; scenarios: Measurement[]; profile?: RunInfo['profile'] } | undefined;
   try {
