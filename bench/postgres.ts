@@ -129,7 +129,7 @@ async function sqliteToCsv(db: sqlite3.Database, table: string, cols: string[], 
 /**
  * Copies every table of a seeded SQLite data directory into the PostgreSQL database at `url`
  * (migrated here by the engine's own openDb, so the schema is the product's): each table written
- * as CSV and loaded with COPY, triggers and foreign keys off while loading
+ * as CSV and loaded with COPY, its secondary indexes dropped first and built again after, triggers and foreign keys off while loading
  * (`session_replication_role = replica`: the tables the triggers keep, such as holder_workflows,
  * are copied too), serial counters moved past the copied ids, then ANALYZE (which autovacuum
  * would run by itself minutes after such a load). Returns the rows copied per table.
@@ -150,6 +150,11 @@ export async function copySqliteToPostgres(dataDir: string, url: string, csvDir:
     await pg.transaction(async (tx) => {
       await tx.raw('set local session_replication_role = replica');
       await tx.raw(`truncate ${names.map((t) => `"${t}"`).join(', ')}`);
+      // Secondary indexes built once after the load, not kept in order row by row (as bulkLoad does on SQLite).
+      const indexes = (await tx.raw(`select i.indexname, i.indexdef from pg_indexes i
+        where i.schemaname = current_schema() and i.tablename = any(?)
+        and not exists (select 1 from pg_constraint c where c.conname = i.indexname and c.connamespace = current_schema()::regnamespace)`, [names])).rows as { indexname: string; indexdef: string }[];
+      for (const ix of indexes) await tx.raw(`drop index "${ix.indexname}"`);
       for (const table of names) {
         const liteCols = new Set((await all(`select name from pragma_table_info('${table}')`)).map((r) => String(r.name)));
         const cols = tables.get(table)!.filter((c) => liteCols.has(c));
@@ -158,6 +163,9 @@ export async function copySqliteToPostgres(dataDir: string, url: string, csvDir:
         if (copied[table]! > 0) await tx.raw(`copy "${table}" (${cols.map((c) => `"${c}"`).join(', ')}) from '${file}' with (format csv)`);
         fs.rmSync(file, { force: true });
       }
+      const t1 = performance.now();
+      for (const ix of indexes) await tx.raw(ix.indexdef);
+      log(`postgres: ${indexes.length} indexes rebuilt in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
       const serials = (await tx.raw(`select table_name, column_name, pg_get_serial_sequence(quote_ident(table_name), column_name) as seq
         from information_schema.columns where table_schema = current_schema() and column_default like 'nextval%'`)).rows as Row[];
       for (const s of serials) {
