@@ -17,7 +17,8 @@ declare module 'autocannon' {
   }
 
   interface Options {
-    url: string;
+    /** Several: the connections are spread over them round-robin. */
+    url: string | string[];
     connections?: number;
     duration?: number;
     amount?: number;

@@ -18,6 +18,10 @@ export interface Scenario {
 export interface LoadOptions {
   port: number;
   pid: number;
+  /** More server processes behind the same database: autocannon spreads its connections over all the ports (round-robin), CPU is summed over all the processes, peak RSS is the largest. */
+  also?: { port: number; pid: number }[];
+  /** The database server's processes (PostgreSQL: the postmaster and its children), read at the start and end of the measured run. */
+  databasePids?: () => number[];
   connections: number;
   duration: number;
   warmup: number;
@@ -48,8 +52,11 @@ export interface Measurement {
   errors: number;
   /** Status codes and failures that counted as errors, e.g. `422×3`. */
   errorDetail: string;
+  /** All server-side CPU per response: the lvzhi processes, and the database server's processes when it has its own (PostgreSQL). */
   cpuMsPerRequest: number;
-  /** Of which the main thread (mainThreadCpuMs). */
+  /** Of which the database server's processes (NaN on SQLite, which runs inside lvzhi's process). */
+  databaseCpuMsPerRequest: number;
+  /** Of which lvzhi's main thread(s) (mainThreadCpuMs). */
   mainCpuMsPerRequest: number;
   /** Median latency of a few requests sent one at a time on an idle server (the service time). */
   aloneMs: number;
@@ -98,6 +105,29 @@ export function peakRssMb(pid: number): number {
   return kb / 1024;
 }
 
+const pidsOf = (opts: LoadOptions): number[] => [opts.pid, ...(opts.also ?? []).map((o) => o.pid)];
+
+/** utime + stime per process, ms; a process gone meanwhile is left out. */
+function cpuByPid(pids: number[]): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const pid of pids) {
+    try {
+      out.set(pid, cpuMs(pid));
+    } catch {
+      // exited between listing and reading
+    }
+  }
+  return out;
+}
+
+/** CPU the processes listed at the end used since `before` (a process started meanwhile counts from 0; one that exited meanwhile is lost). */
+function cpuSince(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, ms] of after) total += ms - (before.get(pid) ?? 0);
+  return total;
+}
+const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -135,7 +165,7 @@ function run(opts: LoadOptions, scenario: Scenario, seconds: number, connections
   const count = (k: string) => bad.set(k, (bad.get(k) ?? 0) + 1);
   return new Promise((resolve, reject) => {
     const instance = autocannon({
-      url: `http://127.0.0.1:${opts.port}`,
+      url: [opts.port, ...(opts.also ?? []).map((o) => o.port)].map((p) => `http://127.0.0.1:${p}`),
       connections,
       duration: seconds,
       timeout: 10,
@@ -202,26 +232,31 @@ function statsOf(r: Run): { responses: number; rps: number; p50: number; p95: nu
 }
 
 export async function measure(opts: LoadOptions, scenario: Scenario): Promise<Measurement> {
-  if (opts.warmup > 0) await run(opts, scenario, opts.warmup, 1);
-  await waitIdle(opts.pid, 30_000);
+  // One connection per server process, so each is warmed (JIT, caches) before the measured run.
+  if (opts.warmup > 0) await run(opts, scenario, opts.warmup, pidsOf(opts).length);
+  const pids = pidsOf(opts);
+  for (const pid of pids) await waitIdle(pid, 30_000);
   const aloneMs = await alone(opts, scenario);
-  await waitIdle(opts.pid, 30_000);
-  const cpu0 = cpuMs(opts.pid);
-  const main0 = mainThreadCpuMs(opts.pid);
+  for (const pid of pids) await waitIdle(pid, 30_000);
+  const cpu0 = sum(pids.map(cpuMs));
+  const main0 = sum(pids.map(mainThreadCpuMs));
+  const db0 = opts.databasePids ? cpuByPid(opts.databasePids()) : undefined;
   const t0 = monotonicUs();
   const r = await run(opts, scenario, opts.duration);
   const t1 = monotonicUs();
-  const cpu1 = cpuMs(opts.pid);
-  const main1 = mainThreadCpuMs(opts.pid);
+  const cpu1 = sum(pids.map(cpuMs));
+  const main1 = sum(pids.map(mainThreadCpuMs));
+  const dbMs = db0 && opts.databasePids ? cpuSince(db0, cpuByPid(opts.databasePids())) : NaN;
   const stats = statsOf(r);
   const paced = opts.rate ? await pacedRun(opts, scenario, opts.rate) : undefined;
   return {
     ...(paced && { paced }),
     name: scenario.name, what: scenario.what, seconds: r.result.duration, responses: stats.responses, sent: r.result.requests.sent,
     rps: stats.rps, p50: stats.p50, p95: stats.p95, p99: stats.p99, errors: stats.errors, errorDetail: stats.errorDetail,
-    cpuMsPerRequest: stats.responses > 0 ? (cpu1 - cpu0) / stats.responses : NaN, aloneMs,
+    cpuMsPerRequest: stats.responses > 0 ? (cpu1 - cpu0 + (Number.isNaN(dbMs) ? 0 : dbMs)) / stats.responses : NaN, aloneMs,
+    databaseCpuMsPerRequest: stats.responses > 0 ? dbMs / stats.responses : NaN,
     mainCpuMsPerRequest: stats.responses > 0 ? (main1 - main0) / stats.responses : NaN,
-    peakRssMb: peakRssMb(opts.pid), exhausted: r.exhausted, windowUs: [t0, t1],
+    peakRssMb: Math.max(...pids.map(peakRssMb)), exhausted: r.exhausted, windowUs: [t0, t1],
   };
 }
 
@@ -233,7 +268,7 @@ export const PACED_CONNECTIONS = 5;
 
 /** `rate` requests per second over PACED_CONNECTIONS connections for the scenario's duration, after the server is idle again. */
 async function pacedRun(opts: LoadOptions, scenario: Scenario, rate: number): Promise<Paced> {
-  await waitIdle(opts.pid, 30_000);
+  for (const pid of pidsOf(opts)) await waitIdle(pid, 30_000);
   const { rps, p50, p95, p99, errors } = statsOf(await run(opts, scenario, opts.duration, Math.min(PACED_CONNECTIONS, opts.connections), rate));
   return { rate, rps, p50, p95, p99, errors };
 }

@@ -1,9 +1,14 @@
 // run.ts: `npm run bench`: seed, measure the bare route and the real server's scenarios, profile
 // the POST, write docs/benchmarks.md, and print `submit/bare ratio: X.XXX` as the last line.
 //
-// Environment: BENCH_INSTANCES (default 1e6), BENCH_POOL (POST pool, default 50000),
+// Environment: BENCH_INSTANCES (default 1e6), BENCH_SCALES=10000,100000,1000000 (the same
+// scenarios at each instance count, each on a database seeded for it; the largest is the one
+// the main tables and the profile describe), BENCH_PG=1 (each scale also on PostgreSQL: a copy of
+// the SQLite seed in a throwaway cluster, bench/postgres.ts, with BENCH_PG_PROCESSES servers,
+// default 1,2), BENCH_RESULTS (default bench/results.json), BENCH_POOL (POST pool, default a
+// tenth of the instances, 10,000 to 50,000),
 // BENCH_DURATION (s, default 10), BENCH_CONNECTIONS (default 50), BENCH_RATE (req/s of the
-// steady run after each scenario's saturated one, default 50, 0: none), BENCH_PROFILE=0 (skip the
+// steady run after each scenario's saturated one, default 100 as issue 16 asks, 0: none), BENCH_PROFILE=0 (skip the
 // profile), BENCH_KEEP=1 (keep the data directory), BENCH_REPORT (default docs/benchmarks.md),
 // BENCH_DATA=<dir> (measure on a directory an earlier BENCH_KEEP=1 run seeded, kept afterwards:
 // its pool tasks already completed are skipped), BENCH_ONLY=bare,submit (run only these
@@ -17,7 +22,9 @@ import type { RequestSpec } from 'autocannon';
 import { csrfOf, inputOf, login, page, type Session } from './client.ts';
 import { measure, type LoadOptions, type Measurement, type Scenario } from './load.ts';
 import { mainThreadProfile, summariseProfile } from './profile.ts';
-import { keptPart, renderReport, submitRatio, type RunInfo } from './report.ts';
+import { cpuModel, keptPart, renderReport, submitRatio, type MeasuredSet, type RunInfo } from './report.ts';
+import { benchResults, gitCommit, writeResults } from './results.ts';
+import { copySqliteToPostgres, startPostgres } from './postgres.ts';
 import { seedBench, type SeedResult } from './seed.ts';
 import { openDb } from '../engine/store/db.ts';
 import { ROOT, startBare, startLvzhi, type Child } from './servers.ts';
@@ -36,7 +43,7 @@ const config = {
   duration: envNumber('BENCH_DURATION', 10, 1),
   connections: envNumber('BENCH_CONNECTIONS', 50, 1),
   warmup: 0,
-  rate: envNumber('BENCH_RATE', 50, 0),
+  rate: envNumber('BENCH_RATE', 100, 0),
 };
 config.warmup = Math.min(3, Math.max(1, Math.round(config.duration / 4)));
 const log = (s: string) => console.log(s);
@@ -101,7 +108,7 @@ function loadOptions(child: Child, rate = 0): LoadOptions {
 
 function show(m: Measurement): void {
   log(`${m.name.padEnd(9)} ${m.rps.toFixed(0).padStart(7)} req/s  alone ${m.aloneMs.toFixed(1)}  p50 ${m.p50.toFixed(1)}  p95 ${m.p95.toFixed(1)}  p99 ${m.p99.toFixed(1)} ms  `
-    + `CPU ${m.cpuMsPerRequest.toFixed(2)} ms/req (main ${m.mainCpuMsPerRequest.toFixed(2)})  RSS ${m.peakRssMb.toFixed(0)} MB  errors ${m.errors}${m.errorDetail ? ` (${m.errorDetail})` : ''}${m.exhausted ? '  POOL RAN OUT' : ''}`);
+    + `CPU ${m.cpuMsPerRequest.toFixed(2)} ms/req (main ${m.mainCpuMsPerRequest.toFixed(2)}${Number.isNaN(m.databaseCpuMsPerRequest) ? '' : `, PostgreSQL ${m.databaseCpuMsPerRequest.toFixed(2)}`})  RSS ${m.peakRssMb.toFixed(0)} MB  errors ${m.errors}${m.errorDetail ? ` (${m.errorDetail})` : ''}${m.exhausted ? '  POOL RAN OUT' : ''}`);
   if (m.paced) log(`${''.padEnd(9)} at ${m.paced.rate} req/s: ${m.paced.rps.toFixed(0)} req/s  p50 ${m.paced.p50.toFixed(1)}  p95 ${m.paced.p95.toFixed(1)}  p99 ${m.paced.p99.toFixed(1)} ms  errors ${m.paced.errors}`);
 }
 
@@ -151,52 +158,148 @@ async function reuseSeed(dataDir: string): Promise<SeedResult> {
   }
 }
 
+interface Place { dataDir: string; databaseUrl?: string }
+
+/** `processes` servers on one database (each its own port, as behind a load balancer). */
+async function startServers(place: Place, processes: number): Promise<Child[]> {
+  const env = place.databaseUrl ? { DATABASE_URL: place.databaseUrl } : {};
+  const children: Child[] = [];
+  try {
+    for (let i = 0; i < processes; i++) children.push(await startLvzhi(place.dataDir, [], env));
+  } catch (e) {
+    await Promise.all(children.map((c) => c.stop(5_000)));
+    throw e;
+  }
+  return children;
+}
+
+/** The four scenarios of the real server on one place, a fresh set of processes for each. */
+async function measureSet(place: Place, processes: number, seed: SeedResult, cursor: { i: number }, only: Set<string> | undefined, label: string, databasePids?: () => number[]): Promise<Measurement[]> {
+  const out: Measurement[] = [];
+  for (const [name, make] of serverScenarios(seed, cursor)) {
+    if (only && !only.has(name)) continue;
+    const children = await startServers(place, processes);
+    const [first, ...more] = children;
+    try {
+      const opts = { ...loadOptions(first!, config.rate), also: more.map((c) => ({ port: c.port, pid: c.pid })), ...(databasePids && { databasePids }) };
+      const m = await measure(opts, await make(`http://127.0.0.1:${first!.port}`));
+      log(`[${label}]`);
+      show(m);
+      out.push(m);
+    } catch (e) {
+      throw new Error(`${(e as Error).message}\n--- server output ---\n${children.map((c) => c.tail()).join('\n')}`);
+    } finally {
+      await Promise.all(children.map((c) => c.stop(5_000)));
+    }
+  }
+  return out;
+}
+
+/** BENCH_SCALES=10000,100000 (instances; each seeded on a database of its own), else BENCH_INSTANCES alone. */
+function scales(): number[] {
+  const raw = process.env.BENCH_SCALES;
+  if (!raw) return [config.instances];
+  const list = raw.split(',').map((x) => Number(x.trim()));
+  if (list.some((n) => !Number.isInteger(n) || n < 100)) throw new Error(`BENCH_SCALES=${raw}: expected instance counts ≥ 100, comma-separated`);
+  return [...new Set(list)].sort((a, b) => a - b);
+}
+
+/** The POST pool at a scale: BENCH_POOL, else a tenth of the instances, at least 10,000 and at most 50,000. */
+function poolFor(instances: number): number {
+  return process.env.BENCH_POOL ? config.pool : Math.min(50_000, Math.max(10_000, Math.round(instances / 10)));
+}
+
+/** BENCH_PG_PROCESSES=1,2: how many `lvzhi serve` processes share the PostgreSQL database, one set each. */
+function pgProcesses(): number[] {
+  const list = (process.env.BENCH_PG_PROCESSES ?? '1,2').split(',').map((x) => Number(x.trim()));
+  if (list.some((n) => !Number.isInteger(n) || n < 1 || n > 8)) throw new Error(`BENCH_PG_PROCESSES=${process.env.BENCH_PG_PROCESSES}: expected 1 to 8, comma-separated`);
+  return list;
+}
+
 async function main(): Promise<void> {
   const started = new Date();
+  const commit = gitCommit(ROOT); // before the run writes its files
   const loadBefore = os.loadavg();
   const reused = process.env.BENCH_DATA;
-  const dataDir = reused ? path.resolve(reused) : fs.mkdtempSync(path.join(os.tmpdir(), 'lvzhi-bench-'));
-  log(`bench: ${config.instances.toLocaleString('en')} instances, pool ${config.pool.toLocaleString('en')}, -c ${config.connections} -d ${config.duration} (warm-up ${config.warmup} s); data in ${dataDir}`);
+  const sizes = scales();
+  if (reused && sizes.length > 1) throw new Error('BENCH_DATA measures one kept database: not with BENCH_SCALES');
+  config.instances = sizes[sizes.length - 1]!;
+  config.pool = poolFor(config.instances);
+  const withPg = process.env.BENCH_PG === '1';
+  log(`bench: ${sizes.map((n) => n.toLocaleString('en')).join(', ')} instances${withPg ? ', SQLite and PostgreSQL' : ''}; -c ${config.connections} -d ${config.duration} (warm-up ${config.warmup} s); load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`);
+  const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((x) => x.trim())) : undefined;
+  const pg = withPg ? await startPostgres(log) : undefined;
+  // Interrupted: stop the cluster too (the servers are killed on exit, servers.ts).
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void (pg ? pg.stop() : Promise.resolve()).finally(() => process.exit(130)));
+  const sets: MeasuredSet[] = [];
+  let primary: { seed: SeedResult; scenarios: Measurement[]; profile?: RunInfo['profile'] } | undefined;
   try {
-    const seed = reused ? await reuseSeed(dataDir) : await seedBench(dataDir, { instances: config.instances, pool: config.pool }, log);
-    if (!reused) fs.writeFileSync(path.join(dataDir, SEED_FILE), JSON.stringify(seed));
-    log(`seed: done in ${seed.seconds.toFixed(1)} s (${seed.counts.instances!.toLocaleString('en')} instances, ${seed.counts.tasks!.toLocaleString('en')} tasks, ${seed.counts.events!.toLocaleString('en')} events)`);
-
-    const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((x) => x.trim())) : undefined;
     const bare = only && !only.has('bare') ? undefined : await withChild(await startBare(), (c) => measure(loadOptions(c), {
       name: 'bare', what: 'GET / on bare fastify (cookie, formbody, logger at warn)', next: () => ({ method: 'GET', path: '/' }),
     }));
     if (bare) show(bare);
 
-    // A fresh server per scenario: a slow one leaves requests queued that would run into the next.
-    const cursor = { i: 0 };
-    const scenarios: Measurement[] = [];
-    for (const [name, make] of serverScenarios(seed, cursor)) {
-      if (only && !only.has(name)) continue;
-      const m = await withChild(await startLvzhi(dataDir), async (c) => measure(loadOptions(c, config.rate), await make(`http://127.0.0.1:${c.port}`)));
-      show(m);
-      scenarios.push(m);
+    for (const instances of sizes) {
+      const pool = poolFor(instances);
+      const dataDir = reused ? path.resolve(reused) : fs.mkdtempSync(path.join(os.tmpdir(), 'lvzhi-bench-'));
+      log(`bench: ${instances.toLocaleString('en')} instances, pool ${pool.toLocaleString('en')}; data in ${dataDir}`);
+      const dbName = `lvzhi_bench_${instances}`;
+      try {
+        const seed = reused ? await reuseSeed(dataDir) : await seedBench(dataDir, { instances, pool }, log);
+        if (!reused) fs.writeFileSync(path.join(dataDir, SEED_FILE), JSON.stringify(seed));
+        log(`seed: done in ${seed.seconds.toFixed(1)} s (${seed.counts.instances!.toLocaleString('en')} instances, ${seed.counts.tasks!.toLocaleString('en')} tasks, ${seed.counts.events!.toLocaleString('en')} events)`);
+        const common = { instances, instancesInDatabase: seed.counts.instances! };
+        // PostgreSQL gets a copy before SQLite's POSTs use up part of the pool: both start from the same rows.
+        const pgUrl = pg ? await pg.createDatabase(dbName) : undefined;
+        if (pg && pgUrl) await copySqliteToPostgres(dataDir, pgUrl, pg.dir, log);
+
+        // A fresh server per scenario: a slow one leaves requests queued that would run into the next.
+        const cursor = { i: 0 };
+        const scenarios = await measureSet({ dataDir }, 1, seed, cursor, only, `SQLite, ${instances.toLocaleString('en')}`);
+        sets.push({ database: 'sqlite', processes: 1, ...common, scenarios });
+        if (instances === config.instances) {
+          primary = { seed, scenarios };
+          if (only?.has('profile')) {
+            const p = (await profileSubmit(dataDir, seed, cursor))!;
+            log(`profile: ${(p.summary.totalMs / p.requests).toFixed(2)} ms of main-thread CPU per POST, idle ${(100 * p.summary.idleMs / (p.summary.totalMs + p.summary.idleMs)).toFixed(0)} %`);
+            for (const m of p.summary.modules.slice(0, 12)) log(`  ${m.module.padEnd(40)} ${(100 * m.share).toFixed(1).padStart(5)} %`);
+            for (const f of p.summary.functions.slice(0, 25)) log(`  ${(f.fn + ' ' + f.module).padEnd(60)} ${(100 * f.share).toFixed(1).padStart(5)} %`);
+          } else if (!only && bare && process.env.BENCH_PROFILE !== '0') {
+            primary.profile = await profileSubmit(dataDir, seed, cursor);
+          }
+        }
+        if (pgUrl) {
+          const pgCursor = { i: 0 };
+          for (const processes of pgProcesses()) {
+            const m = await measureSet({ dataDir, databaseUrl: pgUrl }, processes, seed, pgCursor, only, `PostgreSQL, ${processes} process(es), ${instances.toLocaleString('en')}`, pg!.pids);
+            sets.push({ database: 'postgres', processes, ...common, scenarios: m });
+          }
+        }
+      } finally {
+        if (pg) await pg.dropDatabase(dbName);
+        if (process.env.BENCH_KEEP !== '1' && !reused) fs.rmSync(dataDir, { recursive: true, force: true });
+      }
     }
-    const serverPeakRssMb = Math.max(...scenarios.map((m) => m.peakRssMb));
-    if (only?.has('profile')) {
-      const p = (await profileSubmit(dataDir, seed, cursor))!;
-      log(`profile: ${(p.summary.totalMs / p.requests).toFixed(2)} ms of main-thread CPU per POST, idle ${(100 * p.summary.idleMs / (p.summary.totalMs + p.summary.idleMs)).toFixed(0)} %`);
-      for (const m of p.summary.modules.slice(0, 12)) log(`  ${m.module.padEnd(40)} ${(100 * m.share).toFixed(1).padStart(5)} %`);
-      for (const f of p.summary.functions.slice(0, 25)) log(`  ${(f.fn + ' ' + f.module).padEnd(60)} ${(100 * f.share).toFixed(1).padStart(5)} %`);
-    }
+
     // Issue 15's group-step targets, in process on a database of their own (bench/group-step.ts).
     const group = only && !only.has('group') ? undefined : await measureGroupSteps();
     if (group) log(groupLine(group));
-    if (only || !bare) return; // a partial run: printed above, no report
+    if (only || !bare || !primary) return; // a partial run: printed above, no report
 
-    const profile = process.env.BENCH_PROFILE === '0' ? undefined : await profileSubmit(dataDir, seed, cursor);
-    const run: RunInfo = { started, config, seed, bare, scenarios, serverPeakRssMb, profile, loadBefore, ...(group && { group }) };
+    const run: RunInfo = {
+      started, machine: { cpu: cpuModel(), cores: os.cpus().length }, config, seed: primary.seed, bare, scenarios: primary.scenarios,
+      serverPeakRssMb: Math.max(...sets.flatMap((s) => s.scenarios.map((m) => m.peakRssMb))), profile: primary.profile,
+      loadBefore, loadAfter: os.loadavg(), sets, ...(pg && { postgres: pg.describe }), ...(group && { group }),
+    };
     const report = path.resolve(ROOT, process.env.BENCH_REPORT ?? 'docs/benchmarks.md');
     fs.writeFileSync(report, renderReport(run, keptPart(report)));
     log(`report: ${path.relative(ROOT, report)}`);
+    const results = path.resolve(ROOT, process.env.BENCH_RESULTS ?? 'bench/results.json');
+    writeResults(results, benchResults(run, { date: started.toISOString(), commit, node: process.version }));
+    log(`results: ${path.relative(ROOT, results)}`);
     console.log(`submit/bare ratio: ${submitRatio(run).toFixed(3)}`);
   } finally {
-    if (process.env.BENCH_KEEP !== '1' && !reused) fs.rmSync(dataDir, { recursive: true, force: true });
+    await pg?.stop();
   }
 }
 
