@@ -13,23 +13,8 @@ import knexFactory from 'knex';
 import sqlite3 from 'sqlite3';
 import { openDb } from '../engine/store/db.ts';
 import { freePort } from './servers.ts';
-
-/** The newest Debian PostgreSQL (/usr/lib/postgresql/<ver>/bin), else whatever is on PATH. */
-function pgBin(tool: string): string {
-  const root = '/usr/lib/postgresql';
-  const versions = fs.existsSync(root)
-    ? fs.readdirSync(root).filter((v) => fs.existsSync(path.join(root, v, 'bin', tool))).sort((a, b) => Number(b) - Number(a))
-    : [];
-  return versions[0] ? path.join(root, versions[0], 'bin', tool) : tool;
-}
-
-/** initdb refuses to run as root: as root, run the server tools as the `postgres` system user. */
-function serverUser(): { prefix: string[]; chown(p: string): void } {
-  if (process.getuid?.() !== 0) return { prefix: [], chown: () => undefined };
-  const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
-  const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
-  return { prefix: ['runuser', '-u', 'postgres', '--'], chown: (p) => fs.chownSync(p, uid, gid) };
-}
+// The cluster is made as the tests make theirs (vitest's global set-up): the same binaries, the same user.
+import { asServerUser as serverUser, pgBin } from '../test/setup/postgres.ts';
 
 export interface BenchPostgres {
   version: string;

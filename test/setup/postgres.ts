@@ -16,7 +16,7 @@ import knexFactory from 'knex';
 const DB_NAME = 'lvzhi_test';
 
 /** The newest Debian PostgreSQL (/usr/lib/postgresql/<ver>/bin), else whatever is on PATH. */
-function pgBin(tool: string): string {
+export function pgBin(tool: string): string {
   const root = '/usr/lib/postgresql';
   const versions = fs.existsSync(root)
     ? fs.readdirSync(root).filter((v) => fs.existsSync(path.join(root, v, 'bin', tool))).sort((a, b) => Number(b) - Number(a))
@@ -25,7 +25,7 @@ function pgBin(tool: string): string {
 }
 
 /** initdb refuses to run as root: as root, run the server tools as the `postgres` system user. */
-function asServerUser(): { prefix: string[]; chown(dir: string): void } {
+export function asServerUser(): { prefix: string[]; chown(dir: string): void } {
   if (process.getuid?.() !== 0) return { prefix: [], chown: () => undefined };
   const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
   const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
