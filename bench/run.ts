@@ -13,7 +13,8 @@
 // BENCH_DATA=<dir> (measure on a directory an earlier BENCH_KEEP=1 run seeded, kept afterwards:
 // its pool tasks already completed are skipped), BENCH_ONLY=bare,submit (run only these
 // scenarios and print them, no report: for trying a change; `profile` there profiles the POST
-// and prints the summary).
+// and prints the summary), BENCH_NODE_ARGS (Node flags for the lvzhi processes, e.g.
+// --max-semi-space-size=8: for trying a runtime setting).
 
 import fs from 'node:fs';
 import os from 'node:os';
@@ -161,11 +162,16 @@ async function reuseSeed(dataDir: string): Promise<SeedResult> {
 interface Place { dataDir: string; databaseUrl?: string }
 
 /** `processes` servers on one database (each its own port, as behind a load balancer). */
+/** BENCH_NODE_ARGS: Node flags for the lvzhi processes (e.g. `--max-semi-space-size=8`), for trying a runtime setting. */
+function nodeArgs(): string[] {
+  return (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter((a) => a !== '');
+}
+
 async function startServers(place: Place, processes: number): Promise<Child[]> {
   const env = place.databaseUrl ? { DATABASE_URL: place.databaseUrl } : {};
   const children: Child[] = [];
   try {
-    for (let i = 0; i < processes; i++) children.push(await startLvzhi(place.dataDir, [], env));
+    for (let i = 0; i < processes; i++) children.push(await startLvzhi(place.dataDir, nodeArgs(), env));
   } catch (e) {
     await Promise.all(children.map((c) => c.stop(5_000)));
     throw e;
