@@ -8,44 +8,13 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { PACED_CONNECTIONS, type Measurement } from './load.ts';
 import type { GroupBenchResult } from './group-step.ts';
-import type { ProfileSummary } from './profile.ts';
-import type { SeedResult } from './seed.ts';
 import { ROOT } from './servers.ts';
 import { scaleRecords, type ScaleRecord } from './results.ts';
 
 export const KEEP = '<!-- Everything below this line is written by hand and kept by `npm run bench`. -->';
 
-/** The scenarios measured on one database at one scale with one or more server processes. */
-export interface MeasuredSet {
-  database: 'sqlite' | 'postgres';
-  /** Instances asked for (BENCH_SCALES or BENCH_INSTANCES). */
-  instances: number;
-  /** Instances in the database: those plus the POST pool (and the templates). */
-  instancesInDatabase: number;
-  /** `lvzhi serve` processes behind the database, the load spread over them. */
-  processes: number;
-  scenarios: Measurement[];
-}
-
-export interface RunInfo {
-  started: Date;
-  machine: { cpu: string; cores: number };
-  config: { instances: number; pool: number; duration: number; connections: number; warmup: number; rate: number };
-  seed: SeedResult;
-  bare: Measurement;
-  scenarios: Measurement[];
-  /** Peak RSS of the real server over all its scenarios. */
-  serverPeakRssMb: number;
-  profile?: { summary: ProfileSummary; requests: number; seconds: number };
-  loadBefore: number[];
-  loadAfter?: number[];
-  /** Every measured set (the primary one, whose scenarios are `scenarios`, among them). */
-  sets: MeasuredSet[];
-  /** The PostgreSQL server the postgres sets ran on (BENCH_PG=1). */
-  postgres?: string;
-  /** Issue 15's group-step targets (bench/group-step.ts). */
-  group?: GroupBenchResult;
-}
+export type { MeasuredSet, RunInfo } from './run-info.ts';
+import type { MeasuredSet, RunInfo } from './run-info.ts';
 
 export function cpuModel(): string {
   const info = fs.readFileSync('/proc/cpuinfo', 'utf8');

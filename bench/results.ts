@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import type { Measurement } from './load.ts';
-import type { MeasuredSet, RunInfo } from './report.ts';
+import type { MeasuredSet, RunInfo } from './run-info.ts';
 
 export const RESULTS_FORMAT = 'lvzhi-bench-results/1';
 
