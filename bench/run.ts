@@ -11,7 +11,7 @@
 // steady run after each scenario's saturated one, default 100 as issue 16 asks, 0: none), BENCH_PROFILE=0 (skip the
 // profile), BENCH_KEEP=1 (keep the data directory), BENCH_REPORT (default docs/benchmarks.md),
 // BENCH_DATA=<dir> (measure on a directory an earlier BENCH_KEEP=1 run seeded, kept afterwards:
-// its pool tasks already completed are skipped), BENCH_ONLY=bare,submit (run only these
+// its pool tasks already completed are skipped), BENCH_PROFILE_OF=inbox (with BENCH_ONLY=profile: which scenario to profile, default submit), BENCH_ONLY=bare,submit (run only these
 // scenarios and print them, no report: for trying a change; `profile` there profiles the POST
 // and prints the summary), BENCH_NODE_ARGS (Node flags for the lvzhi processes, e.g.
 // --max-semi-space-size=8: for trying a runtime setting).
@@ -125,11 +125,13 @@ async function withChild<T>(child: Child, fn: (c: Child) => Promise<T>, graceMs 
 }
 
 /** A second server under --cpu-prof for the POST alone; the profile is written when it exits. */
-async function profileSubmit(dataDir: string, seed: SeedResult, cursor: { i: number }): Promise<RunInfo['profile']> {
+async function profileSubmit(dataDir: string, seed: SeedResult, cursor: { i: number }, of = 'submit'): Promise<RunInfo['profile']> {
   const dir = path.join(dataDir, 'cpu-prof');
+  const make = serverScenarios(seed, cursor).find(([name]) => name === of)?.[1];
+  if (!make) throw new Error(`BENCH_PROFILE_OF=${of}: expected inbox, instance, list or submit`);
   // The sources, not the bundle: the profile then names our files (engine/runtime, engine/store …).
   const child = await startLvzhi(dataDir, ['--cpu-prof', `--cpu-prof-dir=${dir}`], { LVZHI_NO_BUNDLE: '1' });
-  const m = await withChild(child, async (c) => measure({ ...loadOptions(c), warmup: 1 }, await submitScenario(`http://127.0.0.1:${c.port}`, seed, cursor)), 60_000);
+  const m = await withChild(child, async (c) => measure({ ...loadOptions(c), warmup: 1 }, await make(`http://127.0.0.1:${c.port}`)), 60_000);
   const file = mainThreadProfile(dir, child.pid);
   if (!file) throw new Error(`bench: no .cpuprofile was written to ${dir}`);
   log(`profile: ${file}`);
@@ -266,8 +268,9 @@ async function main(): Promise<void> {
         if (instances === config.instances) {
           primary = { seed, scenarios };
           if (only?.has('profile')) {
-            const p = (await profileSubmit(dataDir, seed, cursor))!;
-            log(`profile: ${(p.summary.totalMs / p.requests).toFixed(2)} ms of main-thread CPU per POST, idle ${(100 * p.summary.idleMs / (p.summary.totalMs + p.summary.idleMs)).toFixed(0)} %`);
+            const of = process.env.BENCH_PROFILE_OF ?? 'submit';
+            const p = (await profileSubmit(dataDir, seed, cursor, of))!;
+            log(`profile: ${(p.summary.totalMs / p.requests).toFixed(2)} ms of main-thread CPU per ${of}, idle ${(100 * p.summary.idleMs / (p.summary.totalMs + p.summary.idleMs)).toFixed(0)} %`);
             for (const m of p.summary.modules.slice(0, 12)) log(`  ${m.module.padEnd(40)} ${(100 * m.share).toFixed(1).padStart(5)} %`);
             for (const f of p.summary.functions.slice(0, 25)) log(`  ${(f.fn + ' ' + f.module).padEnd(60)} ${(100 * f.share).toFixed(1).padStart(5)} %`);
           } else if (!only && bare && process.env.BENCH_PROFILE !== '0') {

@@ -3,7 +3,7 @@
 
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openDb, openReads, startupTurn, type Db } from './store/db.ts';
+import { openDb, openReads, openSearches, startupTurn, type Db } from './store/db.ts';
 import { guardStoreErrors } from './store/faults.ts';
 import { seedDemo } from './runtime/directory/import/demo.ts';
 import { rehearsalClock, systemClock, type Clock, type RehearsalAnchor, type RehearsalSettings } from './runtime/clock.ts';
@@ -69,12 +69,14 @@ export async function engineOn(db: Db, options: Omit<EngineOptions, 'databaseUrl
     throw e;
   }
   const reads = openReads(db);
+  const searches = openSearches(db, reads);
   const close = async (): Promise<void> => {
+    if (searches !== reads) await searches.destroy();
     if (reads !== db) await reads.destroy();
     await db.destroy();
   };
   const rc: RuntimeContext = {
-    db, reads, now, calendar: loaded.calendar, calendarBase: loaded.calendarYears, registry: loaded.registry, dataDir: path.resolve(options.dataDir),
+    db, reads, searches, now, calendar: loaded.calendar, calendarBase: loaded.calendarYears, registry: loaded.registry, dataDir: path.resolve(options.dataDir),
     uploads: { ...DEFAULT_UPLOAD_LIMITS, ...options.uploads },
     ...directoryCache(reads, now),
   };

@@ -37,6 +37,13 @@ export interface RuntimeContext {
   db: Knex;
   /** Pages' reads: on SQLite, connections beside the writer's (store/db.ts openReads); on PostgreSQL, db. */
   reads: Knex;
+  /**
+   * Reads that may scan many rows (a search's `%…%` over every task in scope, the directory's
+   * change log): on SQLite with the node:sqlite driver, node-sqlite3 connections, so a long scan
+   * runs on libuv's thread pool and the event loop keeps serving (store/db.ts openSearches);
+   * otherwise the same as reads.
+   */
+  searches: Knex;
   now: Clock;
   /** The calendar in effect: calendarBase with the studio's years; swapped when a year is saved (calendar-years.ts). */
   calendar: Calendar;

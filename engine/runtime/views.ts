@@ -75,7 +75,7 @@ export async function inbox(rc: RuntimeContext, actor: Actor, list: InboxList, q
   const names = await rc.names();
   const known = query.q ? undefined : query.total;
   if (list === 'started') {
-    const r = await listInstances(rc.reads, { all: true, workflows: [], holders }, { page, pageSize, ...(query.q && { q: query.q }), initiatorIds: [actor.userId] }, INBOX_COUNT_CAP, known);
+    const r = await listInstances(query.q ? rc.searches : rc.reads, { all: true, workflows: [], holders }, { page, pageSize, ...(query.q && { q: query.q }), initiatorIds: [actor.userId] }, INBOX_COUNT_CAP, known);
     const items = r.rows.map((i): TaskSummary => {
       const s = instanceSummary(rc, i, names);
       return {
@@ -86,7 +86,7 @@ export async function inbox(rc: RuntimeContext, actor: Actor, list: InboxList, q
     });
     return { items, total: r.total, isCapped: r.total >= INBOX_COUNT_CAP, page, pageSize };
   }
-  const r = await inboxPage(rc.reads, holders, { list, page, pageSize, ...(query.q && { q: query.q }) }, INBOX_COUNT_CAP, known);
+  const r = await inboxPage(query.q ? rc.searches : rc.reads, holders, { list, page, pageSize, ...(query.q && { q: query.q }) }, INBOX_COUNT_CAP, known);
   const items = r.rows.map((x) => taskSummary(rc, x, names));
   await markReturned(rc, actor, r.rows, items, names);
   return { items, total: r.total, isCapped: r.total >= INBOX_COUNT_CAP, page, pageSize };
@@ -120,7 +120,7 @@ export async function instances(rc: RuntimeContext, actor: Actor, query: { page:
   const page = Math.max(1, Math.floor(query.page || 1));
   const pageSize = Math.min(100, Math.max(1, Math.floor(query.pageSize || 20)));
   const holders = await holdersOf(rc.reads, actor, rc.now());
-  const r = await listInstances(rc.reads, await scopeFor(rc, rc.reads, actor, holders), { ...query, page, pageSize }, COUNT_CAP);
+  const r = await listInstances(query.q ? rc.searches : rc.reads, await scopeFor(rc, rc.reads, actor, holders), { ...query, page, pageSize }, COUNT_CAP);
   const names = await rc.names();
   return { items: r.rows.map((i) => instanceSummary(rc, i, names)), total: r.total, isCapped: r.total >= COUNT_CAP, page, pageSize };
 }

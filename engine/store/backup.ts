@@ -6,10 +6,10 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import knexFactory, { type Knex } from 'knex';
+import type { Knex } from 'knex';
 import { LvzError } from '../errors.ts';
 import { migrations } from './migrations/index.ts';
-import { sqlitePath } from './db.ts';
+import { sqliteKnex, sqlitePath } from './db.ts';
 
 /** Tables a lvzhi database has (besides knex's own); a file without them is not one. */
 const OUR_TABLES = ['orgs', 'users', 'sessions', 'definitions', 'instances', 'tasks', 'events', 'timers', 'files'];
@@ -33,9 +33,13 @@ export interface RestoreResult extends DatabaseSummary {
 
 const refuse = (message: string, params: Record<string, unknown> = {}): LvzError => new LvzError('LVZ_STORE_BACKUP', message, { params });
 
-/** One connection to one SQLite file, for the few statements below (never the server's pool). */
+/**
+ * One connection to one SQLite file, for the few statements below (never the server's pool),
+ * through the driver the server uses (SQLITE_DRIVER): two copies of SQLite in one process do not
+ * see each other's file locks (store/node-sqlite-client.ts).
+ */
 function openFile(file: string): Knex {
-  return knexFactory({ client: 'sqlite3', connection: { filename: file }, useNullAsDefault: true, pool: { min: 1, max: 1 } });
+  return sqliteKnex(file, [], { min: 1, max: 1 });
 }
 
 async function withFile<T>(file: string, fn: (db: Knex) => Promise<T>): Promise<T> {

@@ -210,7 +210,7 @@ interface Copy {
  * instances with their tasks, events and timers pass through the driver as a million short rows.
  */
 export async function cloneInstances(db: Db, opts: CloneOptions): Promise<CloneResult> {
-  if (db.client.config.client !== 'sqlite3') throw new Error('bench seed: bulk copying runs on SQLite only (unset DATABASE_URL)');
+  if (db.client.config.client === 'pg') throw new Error('bench seed: bulk copying runs on SQLite only (unset DATABASE_URL)');
   const templates: Template[] = [];
   for (const s of opts.specs) templates.push(await readTemplate(db, s.templateId));
   const seqs = new Map<string, number>((await db('sequences').select('name', 'value')).map((r: Row) => [String(r.name), Number(r.value)]));
@@ -280,15 +280,19 @@ function sampleOf(copies: Copy[], tpl: number, t: Template, max: number): CloneR
 interface SqliteDriver {
   run(sql: string, params: unknown[], cb: (this: { changes: number }, err: Error | null) => void): void;
 }
+/** node:sqlite's connection as store/node-sqlite-client.ts holds it. */
+interface NodeSqliteDriver { db: { prepare(sql: string): { run(...params: unknown[]): { changes: number | bigint } } } }
 
-/** knex's one SQLite connection, held for the whole copy (the temporary table lives on it). */
+/** knex's one SQLite connection, held for the whole copy (the temporary table lives on it); either driver. */
 async function rawConnection(db: Db): Promise<{ run(sql: string, params?: unknown[]): Promise<number>; release(): Promise<void> }> {
-  const conn = (await db.client.acquireConnection()) as SqliteDriver;
+  const conn = (await db.client.acquireConnection()) as SqliteDriver | NodeSqliteDriver;
   return {
-    run: (sql, params = []) => new Promise((resolve, reject) => conn.run(sql, params, function (e) {
-      if (e) reject(e);
-      else resolve(this.changes);
-    })),
+    run: (sql, params = []) => 'db' in conn
+      ? Promise.resolve(Number(conn.db.prepare(sql).run(...params).changes))
+      : new Promise((resolve, reject) => conn.run(sql, params, function (e) {
+        if (e) reject(e);
+        else resolve(this.changes);
+      })),
     release: async () => db.client.releaseConnection(conn),
   };
 }
@@ -377,7 +381,7 @@ export async function databaseVersion(db: Db): Promise<string> {
  * Other databases run `fn` as it is.
  */
 export async function bulkLoad<T>(db: Db, fn: () => Promise<T>, log?: (s: string) => void): Promise<T> {
-  if (db.client.config.client !== 'sqlite3') return fn();
+  if (db.client.config.client === 'pg') return fn();
   for (const pragma of ['cache_size = -1048576', 'synchronous = off', 'foreign_keys = off', 'journal_mode = off']) await db.raw(`pragma ${pragma}`);
   const indexes: { name: string; sql: string }[] = await db.raw(
     `select name, sql from sqlite_master where type = 'index' and sql is not null and tbl_name in ('instances', 'tasks', 'events', 'timers')`);

@@ -21,7 +21,7 @@ const texts = new Map<string, string>(); // `${dialect}\0${shape}` -> SQL
  * into the wrong column.
  */
 export async function compiled(db: Knex, shape: string, bindings: readonly unknown[], build: () => Knex.QueryBuilder | Knex.Raw): Promise<Row[]> {
-  const key = `${db.client.config.client}\0${shape}`;
+  const key = `${(db.client as { dialect: string }).dialect}\0${shape}`;
   let sql = texts.get(key);
   if (sql === undefined) {
     const c = build().toSQL();

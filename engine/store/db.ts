@@ -12,6 +12,7 @@ import knexFactory, { type Knex } from 'knex';
 import { LvzError } from '../errors.ts';
 import { migrations } from './migrations/index.ts';
 import { cacheStatements } from './statement-cache.ts';
+import { NodeSqliteClient, NodeSqliteThreadClient } from './node-sqlite-client.ts';
 
 export type Db = Knex;
 
@@ -172,26 +173,48 @@ function pragmas(statements: string[]) {
   };
 }
 
-function openSqlite(dataDir: string): Db {
-  const cacheKiB = sqliteCacheKiB(); // a bad setting fails the start here, with its own message
-  fs.mkdirSync(dataDir, { recursive: true });
+/**
+ * Which SQLite driver (SQLITE_DRIVER): `node` (default), Node's own node:sqlite, each statement run
+ * synchronously on the calling thread (store/node-sqlite-client.ts); `sqlite3`, node-sqlite3, each
+ * statement sent through libuv's thread pool. Measured in docs/benchmarks.md ("What we tried", 20).
+ */
+export function sqliteDriver(env: NodeJS.ProcessEnv = process.env): 'node' | 'sqlite3' {
+  const raw = env.SQLITE_DRIVER;
+  if (raw === undefined || raw === '' || raw === 'node') return 'node';
+  if (raw === 'sqlite3') return 'sqlite3';
+  throw new Error(`SQLITE_DRIVER=${raw}: expected node (Node's node:sqlite, the default) or sqlite3 (node-sqlite3)`);
+}
+
+/** A knex instance on the SQLite file with the given per-connection PRAGMAs and pool size. */
+export function sqliteKnex(filename: string, pragmaList: string[], pool: { min: number; max: number }, driver: 'node' | 'node-thread' | 'sqlite3' = sqliteDriver()): Db {
+  if (driver !== 'sqlite3') {
+    return knexFactory({
+      client: (driver === 'node' ? NodeSqliteClient : NodeSqliteThreadClient) as unknown as typeof knexFactory.Client,
+      connection: { filename, pragmas: pragmaList } as Knex.Sqlite3ConnectionConfig,
+      log,
+      useNullAsDefault: true,
+      pool,
+    });
+  }
   const db = knexFactory({
     client: 'sqlite3',
-    connection: { filename: sqlitePath(dataDir) },
+    connection: { filename },
     log,
     useNullAsDefault: true,
-    // One connection: SQLite has one writer anyway, and a single connection keeps
-    // transactions serialised without SQLITE_BUSY retries. Pages read through openReads(db).
-    pool: {
-      min: 1,
-      max: 1,
-      // busy_timeout first: switching a new file to WAL needs a moment's exclusive lock, and
-      // another process opening the same file at that moment should wait, not fail.
-      afterCreate: pragmas(['PRAGMA busy_timeout = 5000', 'PRAGMA journal_mode = WAL', 'PRAGMA foreign_keys = ON', `PRAGMA cache_size = -${cacheKiB}`]),
-    },
+    pool: { ...pool, afterCreate: pragmas(pragmaList) },
   });
   cacheStatements(db);
   return db;
+}
+
+function openSqlite(dataDir: string): Db {
+  const cacheKiB = sqliteCacheKiB(); // a bad setting fails the start here, with its own message
+  fs.mkdirSync(dataDir, { recursive: true });
+  // One connection: SQLite has one writer anyway, and a single connection keeps transactions
+  // serialised without SQLITE_BUSY retries. Pages read through openReads(db).
+  // busy_timeout first: switching a new file to WAL needs a moment's exclusive lock, and another
+  // process opening the same file at that moment should wait, not fail.
+  return sqliteKnex(sqlitePath(dataDir), ['PRAGMA busy_timeout = 5000', 'PRAGMA journal_mode = WAL', 'PRAGMA foreign_keys = ON', `PRAGMA cache_size = -${cacheKiB}`], { min: 1, max: 1 });
 }
 
 /**
@@ -204,22 +227,33 @@ function openSqlite(dataDir: string): Db {
  */
 export const READ_CONNECTIONS = 2;
 
-export function openReads(db: Db): Db {
+export function openReads(db: Db, driver = sqliteDriver()): Db {
   if (isPostgres(db)) return db;
-  const cacheKiB = sqliteCacheKiB();
-  const reads = knexFactory({
-    client: 'sqlite3',
-    connection: { filename: (db.client.config.connection as { filename: string }).filename },
-    log,
-    useNullAsDefault: true,
-    pool: {
-      min: 0,
-      max: READ_CONNECTIONS,
-      afterCreate: pragmas(['PRAGMA busy_timeout = 5000', 'PRAGMA query_only = 1', `PRAGMA cache_size = -${cacheKiB}`]),
-    },
-  });
-  cacheStatements(reads);
-  return reads;
+  return sqliteKnex(sqliteFileOf(db), ['PRAGMA busy_timeout = 5000', 'PRAGMA query_only = 1', `PRAGMA cache_size = -${sqliteCacheKiB()}`], { min: 0, max: READ_CONNECTIONS }, driver);
+}
+
+/**
+ * Connections for the reads that may scan many rows (runtime-context.ts `searches`): with the
+ * node:sqlite driver, which runs a statement on the event loop's own thread, a search through
+ * 200,000 tasks (seconds) would hold up every other request; these connections run on worker
+ * threads instead (node-sqlite-client.ts NodeSqliteThreadClient). With node-sqlite3 (its
+ * statements already run on libuv's pool), or on PostgreSQL, the page reads serve.
+ */
+export const SEARCH_CONNECTIONS = 2;
+
+export function openSearches(db: Db, reads: Db): Db {
+  if (isPostgres(db) || sqliteDriver() === 'sqlite3') return reads;
+  return sqliteKnex(sqliteFileOf(db), ['PRAGMA busy_timeout = 5000', 'PRAGMA query_only = 1', `PRAGMA cache_size = -${sqliteCacheKiB()}`], { min: 0, max: SEARCH_CONNECTIONS }, 'node-thread');
+}
+
+/** The file a SQLite knex instance opened. */
+export function sqliteFileOf(db: Db): string {
+  return (db.client.config.connection as { filename: string }).filename;
+}
+
+/** SQLite (either driver), not PostgreSQL. */
+export function isSqlite(db: Db): boolean {
+  return !isPostgres(db);
 }
 
 /**

@@ -59,7 +59,7 @@ export async function listHistory(rc: RuntimeContext, actor: Actor, query: Histo
   const source = (SOURCES as readonly string[]).includes(query.source ?? '') ? query.source : undefined;
   const ids = visibleIds(snap, reach);
   const text = query.q?.trim().slice(0, 100);
-  const { items, total } = await searchChanges(rc.reads, {
+  const { items, total } = await searchChanges(rc.searches, {
     ...(entity && { entity }), ...(source && { source }), ...(text && { q: text, named: namedLike(snap, text) }),
     ...(ids && { entityIds: ids }), limit: query.pageSize, offset: (page - 1) * query.pageSize,
   });

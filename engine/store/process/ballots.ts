@@ -52,7 +52,7 @@ export interface CastStoreRow {
   digest: string;
 }
 
-const isPg = (db: Knex): boolean => db.client.config.client !== 'sqlite3';
+const isPg = (db: Knex): boolean => db.client.config.client === 'pg';
 
 function toBallot(r: Raw): BallotRow {
   return {

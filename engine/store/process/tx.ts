@@ -58,7 +58,7 @@ function countFailure(s: WriteStats, error: unknown): void {
 }
 
 export async function writeTx<T>(db: Knex, fn: (tx: Knex.Transaction) => Promise<T>): Promise<T> {
-  if (db.client.config.client === 'sqlite3') return queued(db, fn);
+  if (db.client.config.client !== 'pg') return queued(db, fn);
   const s = statsOf(db);
   for (let attempt = 1; ; attempt++) {
     try {

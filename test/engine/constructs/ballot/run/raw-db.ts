@@ -5,7 +5,7 @@ import type { Harness } from '../../../runtime/harness.ts';
 
 export const rawDb = (h: Harness): Promise<Db> => openDb({ dataDir: h.dataDir, ...(h.databaseUrl && { databaseUrl: h.databaseUrl }) });
 
-export const isPg = (db: Db): boolean => db.client.config.client !== 'sqlite3';
+export const isPg = (db: Db): boolean => db.client.config.client === 'pg';
 
 /** Rows of every ballot table and the events, to show a refused request changed nothing. */
 export async function footprint(db: Db): Promise<Record<string, unknown>> {
