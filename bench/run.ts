@@ -5,7 +5,7 @@
 // scenarios at each instance count, each on a database seeded for it; the largest is the one
 // the main tables and the profile describe), BENCH_PG=1 (each scale also on PostgreSQL: a copy of
 // the SQLite seed in a throwaway cluster, bench/postgres.ts, with BENCH_PG_PROCESSES servers,
-// default 1,2), BENCH_RESULTS (default bench/results.json), BENCH_POOL (POST pool, default a
+// default 1,2; BENCH_PG_SCALES: only these scales on PostgreSQL), BENCH_RESULTS (default bench/results.json), BENCH_POOL (POST pool, default a
 // tenth of the instances, 10,000 to 50,000),
 // BENCH_DURATION (s, default 10), BENCH_CONNECTIONS (default 50), BENCH_RATE (req/s of the
 // steady run after each scenario's saturated one, default 100 as issue 16 asks, 0: none), BENCH_PROFILE=0 (skip the
@@ -203,6 +203,19 @@ async function measureSet(place: Place, processes: number, seed: SeedResult, cur
   return out;
 }
 
+/**
+ * BENCH_PG_SCALES=10000,100000: the scales PostgreSQL is measured at too (default every scale).
+ * The copy of a 1 M seed into PostgreSQL takes many minutes (bench/postgres.ts), so a run with
+ * little time can leave that scale to SQLite.
+ */
+function pgScales(sizes: number[]): number[] {
+  const raw = process.env.BENCH_PG_SCALES;
+  if (!raw) return sizes;
+  const list = raw.split(',').map((x) => Number(x.trim()));
+  if (list.some((n) => !sizes.includes(n))) throw new Error(`BENCH_PG_SCALES=${raw}: each must be one of BENCH_SCALES (${sizes.join(',')})`);
+  return list;
+}
+
 /** BENCH_SCALES=10000,100000 (instances; each seeded on a database of its own), else BENCH_INSTANCES alone. */
 function scales(): number[] {
   const raw = process.env.BENCH_SCALES;
@@ -258,8 +271,9 @@ async function main(): Promise<void> {
         log(`seed: done in ${seed.seconds.toFixed(1)} s (${seed.counts.instances!.toLocaleString('en')} instances, ${seed.counts.tasks!.toLocaleString('en')} tasks, ${seed.counts.events!.toLocaleString('en')} events)`);
         const common = { instances, instancesInDatabase: seed.counts.instances! };
         // PostgreSQL gets a copy before SQLite's POSTs use up part of the pool: both start from the same rows.
-        const pgUrl = pg ? await pg.createDatabase(dbName) : undefined;
-        if (pg && pgUrl) await copySqliteToPostgres(dataDir, pgUrl, pg.dir, log);
+        const pgHere = pg && pgScales(sizes).includes(instances) ? pg : undefined;
+        const pgUrl = pgHere ? await pgHere.createDatabase(dbName) : undefined;
+        if (pgHere && pgUrl) await copySqliteToPostgres(dataDir, pgUrl, pgHere.dir, log);
 
         // A fresh server per scenario: a slow one leaves requests queued that would run into the next.
         const cursor = { i: 0 };
@@ -285,7 +299,7 @@ async function main(): Promise<void> {
           }
         }
       } finally {
-        if (pg) await pg.dropDatabase(dbName);
+        if (pg && pgScales(sizes).includes(instances)) await pg.dropDatabase(dbName);
         if (process.env.BENCH_KEEP !== '1' && !reused) fs.rmSync(dataDir, { recursive: true, force: true });
       }
     }
