@@ -188,6 +188,21 @@ export interface GroupBenchResult {
   enterMedianMs: number;
   memberMedianMs: number;
   singleMedianMs: number;
+  /**
+   * VmHWM of the process that ran it, MB: the engine with a 6,007-member step open, its members'
+   * pages read and answered (run.ts runs it in a process of its own, with the server's heap flags).
+   */
+  peakRssMb: number | null;
+}
+
+/** The process's peak resident memory (VmHWM), MB; null where /proc is not there. */
+function ownPeakRssMb(): number | null {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'));
+    return m ? Number(m[1]) / 1024 : null;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -217,7 +232,7 @@ export async function measureGroupSteps(mode: 'group' | 'for_each' = 'group', ru
     if (process.env.GROUP_WINDOWS) fs.writeFileSync(process.env.GROUP_WINDOWS, JSON.stringify(windows));
     return {
       mode, members: deputies.length, enterMs, memberMs, singleMs,
-      enterMedianMs: median(enterMs), memberMedianMs: median(memberMs), singleMedianMs: median(singleMs),
+      enterMedianMs: median(enterMs), memberMedianMs: median(memberMs), singleMedianMs: median(singleMs), peakRssMb: ownPeakRssMb(),
     };
   } finally {
     await b.close();
@@ -227,11 +242,14 @@ export async function measureGroupSteps(mode: 'group' | 'for_each' = 'group', ru
 /** The result in one line, as run.ts logs it. */
 export function groupLine(r: GroupBenchResult): string {
   return `group step (${r.mode}): enter ${r.members} members, median ${r.enterMedianMs.toFixed(0)} ms of ${r.enterMs.map((x) => x.toFixed(0)).join(', ')}; `
-    + `a member's completion ${r.memberMedianMs.toFixed(1)} ms vs a single task's ${r.singleMedianMs.toFixed(1)} ms (medians of ${r.memberMs.length}): ${(r.memberMedianMs / r.singleMedianMs).toFixed(2)}×`;
+    + `a member's completion ${r.memberMedianMs.toFixed(1)} ms vs a single task's ${r.singleMedianMs.toFixed(1)} ms (medians of ${r.memberMs.length}): ${(r.memberMedianMs / r.singleMedianMs).toFixed(2)}×`
+    + (r.peakRssMb === null ? '' : `; peak RSS ${r.peakRssMb.toFixed(0)} MB`);
 }
 
+/** GROUP_JSON=1: the result as JSON on the last line (run.ts runs this file in a process of its own). */
 async function main(): Promise<void> {
-  console.log(groupLine(await measureGroupSteps(process.env.GROUP_MODE === 'for_each' ? 'for_each' : 'group')));
+  const r = await measureGroupSteps(process.env.GROUP_MODE === 'for_each' ? 'for_each' : 'group');
+  console.log(process.env.GROUP_JSON === '1' ? JSON.stringify(r) : groupLine(r));
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) await main();

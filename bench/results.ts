@@ -136,7 +136,7 @@ export function benchResults(run: RunInfo, meta: ResultsMeta) {
     groupStep: g ? {
       mode: g.mode, members: g.members, database: 'sqlite',
       enterMedianMs: num(g.enterMedianMs, 1), memberCompletionMedianMs: num(g.memberMedianMs, 2), singleCompletionMedianMs: num(g.singleMedianMs, 2),
-      memberOverSingle: num(g.memberMedianMs / g.singleMedianMs), runs: g.memberMs.length,
+      memberOverSingle: num(g.memberMedianMs / g.singleMedianMs), runs: g.memberMs.length, peakRssMb: g.peakRssMb === null ? null : num(g.peakRssMb, 0),
     } : null,
   };
 }

@@ -16,6 +16,7 @@
 // and prints the summary), BENCH_NODE_ARGS (Node flags for the lvzhi processes, e.g.
 // --max-semi-space-size=8: for trying a runtime setting).
 
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,7 +30,7 @@ import { copySqliteToPostgres, startPostgres } from './postgres.ts';
 import { seedBench, type SeedResult } from './seed.ts';
 import { openDb } from '../engine/store/db.ts';
 import { ROOT, startBare, startLvzhi, type Child } from './servers.ts';
-import { groupLine, measureGroupSteps } from './group-step.ts';
+import { groupLine, type GroupBenchResult } from './group-step.ts';
 
 function envNumber(name: string, fallback: number, min: number): number {
   const raw = process.env[name];
@@ -138,6 +139,19 @@ async function profileSubmit(dataDir: string, seed: SeedResult, cursor: { i: num
   const summary = summariseProfile(file, 25, m.windowUs);
   if (summary.totalMs + summary.idleMs < 100) throw new Error(`bench: the profile ${file} has no samples in the measured run`);
   return { summary, requests: m.responses, seconds: m.seconds };
+}
+
+/** bench/group-step.ts in a child process (GROUP_JSON=1), with the flags `npm start` gives the server. */
+async function groupStepsInChild(): Promise<GroupBenchResult> {
+  const args = ['--max-old-space-size=512', '--max-semi-space-size=16', ...nodeArgs(), '--import', 'tsx', 'bench/group-step.ts'];
+  const out = await new Promise<string>((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, GROUP_JSON: '1' }, stdio: ['ignore', 'pipe', 'inherit'] });
+    let text = '';
+    child.stdout.on('data', (d: Buffer) => { text += d.toString(); });
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`bench/group-step.ts exited with ${code}: ${text.slice(-500)}`))));
+  });
+  return JSON.parse(out.trim().split('\n').pop()!) as GroupBenchResult;
 }
 
 const SEED_FILE = 'bench-seed.json';
@@ -304,8 +318,9 @@ async function main(): Promise<void> {
       }
     }
 
-    // Issue 15's group-step targets, in process on a database of their own (bench/group-step.ts).
-    const group = only && !only.has('group') ? undefined : await measureGroupSteps();
+    // Issue 15's group-step targets, on a database of their own (bench/group-step.ts), in a process of
+    // its own with the server's heap flags, so its peak RSS is the engine's with a 6,007-member step open.
+    const group = only && !only.has('group') ? undefined : await groupStepsInChild();
     if (group) log(groupLine(group));
     if (only || !bare || !primary) return; // a partial run: printed above, no report
 

@@ -79,10 +79,10 @@ export async function startBare(): Promise<Child> {
   return start(['--max-old-space-size=512', '--import', 'tsx', 'bench/bare-server.ts'], { PORT: String(port), LOG_LEVEL: 'warn' }, port, /bare: listening/, 60_000);
 }
 
-/** `node --max-old-space-size=512 bin/lvzhi.mjs serve --demo` on the seeded data; `nodeArgs` go before the script (e.g. --cpu-prof). */
+/** `node --max-old-space-size=512 --max-semi-space-size=16 bin/lvzhi.mjs serve --demo` (as `npm start` and the `lvzhi` command run it) on the seeded data; `nodeArgs` go before the script (e.g. --cpu-prof). */
 export async function startLvzhi(dataDir: string, nodeArgs: string[] = [], extraEnv: NodeJS.ProcessEnv = {}): Promise<Child> {
   const port = await freePort();
   const env = { DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATABASE_URL: '', ...extraEnv };
   // The heap limit `npm start` and the lvzhi command set (bin/lvzhi.mjs).
-  return start([...nodeArgs, '--max-old-space-size=512', 'bin/lvzhi.mjs', 'serve', '--demo'], env, port, /lvzhi: http:/, 180_000);
+  return start(['--max-old-space-size=512', '--max-semi-space-size=16', ...nodeArgs, 'bin/lvzhi.mjs', 'serve', '--demo'], env, port, /lvzhi: http:/, 180_000);
 }

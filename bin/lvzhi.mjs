@@ -1,10 +1,13 @@
-#!/usr/bin/env -S node --max-old-space-size=512 --enable-experimental-regexp-engine-on-excessive-backtracks
+#!/usr/bin/env -S node --max-old-space-size=512 --max-semi-space-size=16 --enable-experimental-regexp-engine-on-excessive-backtracks
 // lvzhi.mjs: the `lvzhi` command. Plain ESM so npx can run it. `lvzhi serve` runs the bundle
 // `npm run build:server` made (dist/server.mjs) when it is newer than every TypeScript source;
 // everything else, and a stale or missing bundle, runs the TypeScript through tsx.
 // --max-old-space-size=512 (here and in `npm start`): at that limit V8 grows its heap as on a
 // small device, and the server's peak memory under load fell from 230-310 MB to 160-167 MB
 // (docs/benchmarks.md, docs/deploy.md); the live heap is about 50 MB.
+// --max-semi-space-size=16: Node 24 lets V8 size the young generation itself, up to 64 MB of it
+// under load; 16 MB held the peak at 211-215 MB instead of 297-301 for the same CPU per request
+// (docs/benchmarks.md, "What we tried", 22).
 // --enable-experimental-regexp-engine-on-excessive-backtracks: a regex that backtracks too much is re-run
 // by V8's linear engine (engine/expr/linear-regexp.ts also sets it, for every other way the engine runs).
 import fs from 'node:fs';

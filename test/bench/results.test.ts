@@ -34,7 +34,7 @@ function run(): RunInfo {
       { database: 'postgres', instances: 10_000, instancesInDatabase: 20_009, processes: 2, scenarios: pg },
     ],
     postgres: 'PostgreSQL 15',
-    group: { mode: 'group', members: 6007, enterMs: [80, 90], memberMs: [3, 4], singleMs: [4, 4], enterMedianMs: 84.26, memberMedianMs: 3.5, singleMedianMs: 3.9 },
+    group: { mode: 'group', members: 6007, enterMs: [80, 90], memberMs: [3, 4], singleMs: [4, 4], enterMedianMs: 84.26, memberMedianMs: 3.5, singleMedianMs: 3.9, peakRssMb: 187.6 },
   };
 }
 
@@ -62,7 +62,7 @@ describe('bench/results.json', () => {
     // A figure that could not be measured is null, never NaN (which JSON cannot hold).
     expect(r.scenarios[5]).toMatchObject({ cpuMsPerRequest: null, mainThreadShare: null });
     expect(r.bare).toMatchObject({ scenario: 'bare', xBare: 1, instances: 0 });
-    expect(r.groupStep).toEqual({ mode: 'group', members: 6007, database: 'sqlite', enterMedianMs: 84.3, memberCompletionMedianMs: 3.5, singleCompletionMedianMs: 3.9, memberOverSingle: 0.897, runs: 2 });
+    expect(r.groupStep).toEqual({ mode: 'group', members: 6007, database: 'sqlite', enterMedianMs: 84.3, memberCompletionMedianMs: 3.5, singleCompletionMedianMs: 3.9, memberOverSingle: 0.897, runs: 2, peakRssMb: 188 });
   });
 
   it('gives the scale table per database and process count, with the spread of CPU ms/req', () => {

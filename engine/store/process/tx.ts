@@ -95,16 +95,28 @@ function queued<T>(db: Knex, fn: (tx: Knex.Transaction) => Promise<T>): Promise<
     // Bound to the caller's async context: the drain runs the job from whichever caller started it,
     // and what the job records per operation (runtime/spawn.ts, AsyncLocalStorage) must be its own.
     queue.jobs.push({ fn: AsyncResource.bind(fn), resolve: resolve as (v: unknown) => void, reject });
-    if (!queue.draining) void drain(db, queue);
+    if (!queue.draining) {
+      queue.draining = true;
+      setImmediate(() => void drain(db, queue));
+    }
   });
 }
 
+/** The next turn of the event loop, after the sockets that are ready have been read. */
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Runs the queue in batches. Each batch is taken on a later turn of the event loop than the one
+ * that queued its first job: with node:sqlite a batch's statements and its COMMIT (with its fsync)
+ * run on the event loop's own thread, so the requests that arrived meanwhile are read, and their
+ * events queued, only when the loop turns; taking the batch at once would commit them one by one.
+ */
 async function drain(db: Knex, q: { jobs: Job[]; draining: boolean }): Promise<void> {
-  q.draining = true;
   try {
     while (q.jobs.length > 0) {
       const batch = q.jobs.splice(0, MAX_BATCH);
       if (batch.length === 1 || !(await runBatch(db, batch))) for (const job of batch) await runAlone(db, job);
+      if (q.jobs.length === 0) await nextTurn();
     }
   } finally {
     q.draining = false;
