@@ -25,6 +25,7 @@ import { groupSteps } from './020_group_steps.ts';
 import { spawnChildren } from './022_spawn_children.ts';
 import { ballots } from './021_ballots.ts';
 import { ballotScreens } from './023_ballot_screens.ts';
+import { roleInboxOrder } from './024_role_inbox_order.ts';
 
 export type { Migration } from './migration.ts';
 
@@ -52,4 +53,5 @@ export const migrations: Record<string, Migration> = {
   '022_spawn_children': spawnChildren,
   '021_ballots': ballots,
   '023_ballot_screens': ballotScreens,
+  '024_role_inbox_order': roleInboxOrder,
 };
