@@ -238,6 +238,8 @@ parentPort.on('message', ({ id, sql, bindings }) => {
 
 interface ThreadConnection {
   worker: Worker;
+  /** Set when the worker stopped (it crashed, or ran out of memory): the pool then drops the connection. */
+  dead?: Error;
   next: number;
   waiting: Map<number, { resolve: (out: Outcome) => void; reject: (e: unknown) => void }>;
 }
@@ -260,12 +262,20 @@ export class NodeSqliteThreadClient extends NodeSqliteClient {
       if (m.error) w.reject(asSqliteError(Object.assign(new Error(m.error.message), m.error)));
       else w.resolve(m.out!);
     });
-    worker.on('error', (e) => {
+    const fail = (e: Error): void => {
+      conn.dead ??= e;
       for (const w of conn.waiting.values()) w.reject(e);
       conn.waiting.clear();
-    });
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`SQLITE_IOERR: the search connection's thread stopped (exit code ${code})`)));
     worker.unref();
     return conn;
+  }
+
+  /** knex's pool asks before handing a connection out: a stopped worker's is replaced. */
+  validateConnection(conn: ThreadConnection): boolean {
+    return !conn.dead;
   }
 
   // @ts-expect-error: a different raw connection than the base class's
@@ -276,6 +286,7 @@ export class NodeSqliteThreadClient extends NodeSqliteClient {
   // @ts-expect-error: a different raw connection than the base class's
   async _query(conn: ThreadConnection, obj: QueryObject): Promise<QueryObject> {
     if (!obj.sql) throw new Error('The query is empty');
+    if (conn.dead) throw conn.dead;
     const id = conn.next++;
     const out = await new Promise<Outcome>((resolve, reject) => {
       conn.waiting.set(id, { resolve, reject });

@@ -111,6 +111,11 @@ describe('the node:sqlite knex client', () => {
       const err = await threaded.raw('select * from no_such_table').catch((e: unknown) => e) as { code: string; message: string };
       expect(err.code).toBe('SQLITE_ERROR');
       expect(err.message).toMatch(/SQLITE_ERROR: no such table: no_such_table/);
+      // A worker that stopped (a crash, out of memory) fails its statement and is replaced.
+      const conn = await threaded.client.acquireConnection() as { worker: { terminate(): Promise<number> } };
+      await conn.worker.terminate();
+      await threaded.client.releaseConnection(conn);
+      expect(await threaded.raw('select 2 as two')).toEqual([{ two: 2 }]);
     } finally {
       clearInterval(ticking);
     }
