@@ -229,7 +229,12 @@ export const READ_CONNECTIONS = 2;
 
 export function openReads(db: Db, driver = sqliteDriver()): Db {
   if (isPostgres(db)) return db;
-  return sqliteKnex(sqliteFileOf(db), ['PRAGMA busy_timeout = 5000', 'PRAGMA query_only = 1', `PRAGMA cache_size = -${sqliteCacheKiB()}`], { min: 0, max: READ_CONNECTIONS }, driver);
+  return sqliteKnex(sqliteFileOf(db), readPragmas(), { min: 0, max: READ_CONNECTIONS }, driver);
+}
+
+/** A reading connection's PRAGMAs: `query_only`, so a write sent there by mistake fails at once. */
+function readPragmas(): string[] {
+  return ['PRAGMA busy_timeout = 5000', 'PRAGMA query_only = 1', `PRAGMA cache_size = -${sqliteCacheKiB()}`];
 }
 
 /**
@@ -243,17 +248,12 @@ export const SEARCH_CONNECTIONS = 2;
 
 export function openSearches(db: Db, reads: Db): Db {
   if (isPostgres(db) || sqliteDriver() === 'sqlite3') return reads;
-  return sqliteKnex(sqliteFileOf(db), ['PRAGMA busy_timeout = 5000', 'PRAGMA query_only = 1', `PRAGMA cache_size = -${sqliteCacheKiB()}`], { min: 0, max: SEARCH_CONNECTIONS }, 'node-thread');
+  return sqliteKnex(sqliteFileOf(db), readPragmas(), { min: 0, max: SEARCH_CONNECTIONS }, 'node-thread');
 }
 
 /** The file a SQLite knex instance opened. */
 export function sqliteFileOf(db: Db): string {
   return (db.client.config.connection as { filename: string }).filename;
-}
-
-/** SQLite (either driver), not PostgreSQL. */
-export function isSqlite(db: Db): boolean {
-  return !isPostgres(db);
 }
 
 /**
