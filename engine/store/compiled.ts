@@ -32,6 +32,24 @@ export async function compiled(db: Knex, shape: string, bindings: readonly unkno
     sql = c.sql;
     texts.set(key, sql);
   }
+  const direct = db.client as Partial<Direct>;
+  if (direct.rows && !(db.isTransaction && (db as Knex.Transaction).isCompleted())) {
+    // node:sqlite (node-sqlite-client.ts): the connection straight from the pool (or the
+    // transaction's own), past knex's runner. A finished transaction takes knex's path, which refuses.
+    const conn = await direct.acquireConnection!();
+    try {
+      return await direct.rows(conn, sql, bindings);
+    } finally {
+      await direct.releaseConnection!(conn);
+    }
+  }
   const r: unknown = await db.raw(sql, bindings as readonly Knex.RawBinding[]);
   return Array.isArray(r) ? (r as Row[]) : (r as { rows: Row[] }).rows;
+}
+
+/** A client that runs compiled SQL itself (NodeSqliteClient.rows). */
+interface Direct {
+  rows(conn: unknown, sql: string, bindings: readonly unknown[]): Promise<Row[]>;
+  acquireConnection(): Promise<unknown>;
+  releaseConnection(conn: unknown): Promise<unknown>;
 }

@@ -118,7 +118,16 @@ export async function markOverdue(db: Knex, instanceId: string, state: string, v
   return q.update({ overdue: true });
 }
 
-type Branch = (q: Knex.QueryBuilder) => void;
+/**
+ * One range of open tasks a holder may act on: `where` adds its conditions, `values` are the
+ * values it binds, in knex's order (compiled.ts checks them against the built query the first
+ * time a shape runs), `shape` names its SQL text.
+ */
+interface Branch {
+  where: (q: Knex.QueryBuilder) => void;
+  values: unknown[];
+  shape: 'u' | 'r' | 'ro';
+}
 
 /**
  * Tasks a holder may act on, as branches: assigned to them, or to one of their roles
@@ -131,13 +140,19 @@ type Branch = (q: Knex.QueryBuilder) => void;
 function openBranches(holders: Holder[], alias: string): Branch[] {
   const out = new Map<string, Branch>();
   for (const h of holders) {
-    out.set(`u\0${h.userId}`, (a) => { a.where(`${alias}.status`, 'open').where(`${alias}.assignee_id`, h.userId); });
+    out.set(`u\0${h.userId}`, {
+      where: (a) => { a.where(`${alias}.status`, 'open').where(`${alias}.assignee_id`, h.userId); },
+      values: ['open', h.userId], shape: 'u',
+    });
     for (const role of h.roles) {
       for (const org of [null, h.orgId]) {
-        out.set(`r\0${role}\0${org ?? ''}`, (r) => {
-          r.where(`${alias}.status`, 'open').whereNull(`${alias}.assignee_id`).where(`${alias}.role`, role);
-          if (org === null) r.whereNull(`${alias}.org_id`);
-          else r.where(`${alias}.org_id`, org);
+        out.set(`r\0${role}\0${org ?? ''}`, {
+          where: (r) => {
+            r.where(`${alias}.status`, 'open').whereNull(`${alias}.assignee_id`).where(`${alias}.role`, role);
+            if (org === null) r.whereNull(`${alias}.org_id`);
+            else r.where(`${alias}.org_id`, org);
+          },
+          values: org === null ? ['open', role] : ['open', role, org], shape: org === null ? 'r' : 'ro',
         });
       }
     }
@@ -152,11 +167,13 @@ function openBranches(holders: Holder[], alias: string): Branch[] {
  * (migration 008), where an `or` of them made SQLite look up every counted row in the table.
  */
 async function openCount(db: Knex, holders: Holder[], cap: number): Promise<number> {
-  const counts = openBranches(holders, 't').map((b) =>
-    db.from(db('tasks as t').whereNot('t.kind', 'cc').where(b).select(db.raw('1')).limit(cap).as('c')).count({ n: '*' }));
-  if (counts.length === 0) return 0;
-  const sum = counts.map(() => '(?)').join(' + ');
-  const [row] = (await db.select(db.raw(`${sum} as n`, counts))) as { n: number | string }[];
+  const branches = openBranches(holders, 't');
+  if (branches.length === 0) return 0;
+  const [row] = await compiled(db, `openCount:${branches.map((b) => b.shape).join(',')}`, branches.flatMap((b) => ['cc', ...b.values, cap]), () => {
+    const counts = branches.map((b) =>
+      db.from(db('tasks as t').whereNot('t.kind', 'cc').where(b.where).select(db.raw('1')).limit(cap).as('c')).count({ n: '*' }));
+    return db.select(db.raw(`${counts.map(() => '(?)').join(' + ')} as n`, counts));
+  });
   return Math.min(cap, Number(row!.n));
 }
 
@@ -167,11 +184,12 @@ async function openCount(db: Knex, holders: Holder[], cap: number): Promise<numb
  */
 export function heldOpenBy(q: Knex.QueryBuilder, holders: Holder[], alias = 't'): void {
   q.where(`${alias}.status`, 'open').where((w) => {
-    for (const b of openBranches(holders, alias)) w.orWhere(b);
+    for (const b of openBranches(holders, alias)) w.orWhere(b.where);
   });
 }
 
 export interface InboxRow {
+  /** The task as a list reads it: its draft and answer are not read (null here). */
   task: TaskRow;
   workflowId: string;
   workflowVersion: number;
@@ -210,34 +228,55 @@ function inboxBase(db: Knex, holders: Holder[], list: InboxQuery['list'], q?: st
 }
 
 /**
+ * The task columns a list reads: all but the saved draft and the group answer, which a list
+ * never shows and which may be the largest values of a row (InboxRow.task has them null).
+ */
+const LIST_TASK_COLUMNS = ['id', 'instance_id', 'state', 'visit', 'grp', 'item', 'seq', 'title', 'role', 'org_id', 'assignee_id', 'kind',
+  'owner_task_id', 'status', 'outcome', 'created_at', 'due_at', 'completed_at', 'completed_by', 'on_behalf_of', 'read_at', 'overdue',
+  'due_provisional', 'returned', 'unit'].map((c) => `t.${c}`);
+
+/** A page of a list's rows; without a search the statement is compiled once per shape (compiled.ts). */
+function pageRows(db: Knex, holders: Holder[], query: InboxQuery): Promise<Raw[]> {
+  const offset = (query.page - 1) * query.pageSize;
+  const n = offset + query.pageSize;
+  const branches = query.list === 'todo' ? openBranches(holders, 't') : [];
+  const build = (): Knex.QueryBuilder => {
+    let base = inboxBase(db, holders, query.list, query.q);
+    if (query.list === 'todo') {
+      // Top-N per branch: each branch reads its first offset+pageSize ids straight off its index
+      // range, in order; only those few are then sorted, not every task of a busy role. A branch
+      // joins the instances only to search their titles.
+      const firsts = branches.map((b, k) => {
+        const sub = db('tasks as t').whereNot('t.kind', 'cc').where(b.where);
+        if (query.q) whereMatches(db, sub.join('instances as i', 'i.id', 't.instance_id'), 'i', query.q);
+        return db.select('id').from(sub.select('t.id').orderBy([{ column: 't.created_at', order: 'desc' }, { column: 't.id' }]).limit(n).as(`b${k}`));
+      });
+      const [first, ...rest] = firsts;
+      // The branches carry every condition; the page is read by primary key from their union.
+      base = db('tasks as t').join('instances as i', 'i.id', 't.instance_id').whereIn('t.id', rest.length > 0 ? first!.union(rest) : first!);
+    }
+    return base.select(...LIST_TASK_COLUMNS, 'i.workflow_id as i_workflow_id', 'i.workflow_version as i_workflow_version', 'i.title as i_title',
+      'i.number as i_number', 'i.initiator_id as i_initiator_id', 'i.state as i_state', 'i.status as i_status')
+      .orderBy([{ column: query.list === 'done' ? 't.completed_at' : 't.created_at', order: 'desc' }, { column: 't.id' }])
+      .limit(query.pageSize).offset(offset);
+  };
+  if (query.q) return build();
+  const users = holders.map((h) => h.userId);
+  const head = query.list === 'todo' ? branches.flatMap((b) => ['cc', ...b.values, n]) : query.list === 'done' ? ['done', 'cc', ...users] : ['cc', ...users];
+  const shape = query.list === 'todo' ? branches.map((b) => b.shape).join(',') : String(users.length);
+  return compiled(db, `inboxPage:${query.list}:${shape}:${offset > 0}`, [...head, query.pageSize, ...(offset > 0 ? [offset] : [])], build);
+}
+
+/**
  * One page of 待办/已办/抄送我的 and the total, both computed in the database (the total up to
  * `cap`); a `known` total (inboxCount of the same list) is not counted again.
  */
 export async function inboxPage(db: Knex, holders: Holder[], query: InboxQuery, cap: number, known?: number): Promise<{ rows: InboxRow[]; total: number }> {
-  let base = inboxBase(db, holders, query.list, query.q);
   const total = known ?? (query.list === 'todo' && !query.q
     ? await openCount(db, holders, cap)
     : await cappedCount(db, inboxBase(db, holders, query.list, query.q, false).select(db.raw('1')), cap));
-  const order = query.list === 'done' ? 't.completed_at' : 't.created_at';
-  const offset = (query.page - 1) * query.pageSize;
-  if (query.list === 'todo') {
-    // Top-N per branch: each branch reads its first offset+pageSize ids straight off its index
-    // range, in order; only those few are then sorted, not every task of a busy role.
-    const n = offset + query.pageSize;
-    const firsts = openBranches(holders, 't').map((b, k) => {
-      const sub = db('tasks as t').join('instances as i', 'i.id', 't.instance_id').whereNot('t.kind', 'cc').where(b);
-      if (query.q) whereMatches(db, sub, 'i', query.q);
-      return db.select('id').from(sub.select('t.id').orderBy([{ column: 't.created_at', order: 'desc' }, { column: 't.id' }]).limit(n).as(`b${k}`));
-    });
-    if (firsts.length === 0) return { total, rows: [] };
-    const [first, ...rest] = firsts;
-    // The branches carry every condition; the page is read by primary key from their union.
-    base = db('tasks as t').join('instances as i', 'i.id', 't.instance_id').whereIn('t.id', rest.length > 0 ? first!.union(rest) : first!);
-  }
-  const rows = await base.select('t.*', 'i.workflow_id as i_workflow_id', 'i.workflow_version as i_workflow_version', 'i.title as i_title',
-    'i.number as i_number', 'i.initiator_id as i_initiator_id', 'i.state as i_state', 'i.status as i_status')
-    .orderBy([{ column: order, order: 'desc' }, { column: 't.id' }])
-    .limit(query.pageSize).offset(offset);
+  if (query.list === 'todo' && openBranches(holders, 't').length === 0) return { total, rows: [] };
+  const rows = await pageRows(db, holders, query);
   return {
     total,
     rows: rows.map((r: Raw) => ({
@@ -250,5 +289,8 @@ export async function inboxPage(db: Knex, holders: Holder[], query: InboxQuery, 
 /** How many tasks a list holds, counted up to `cap` (`cap` itself: that many or more). */
 export async function inboxCount(db: Knex, holders: Holder[], list: InboxQuery['list'], cap: number): Promise<number> {
   if (list === 'todo') return openCount(db, holders, cap);
-  return cappedCount(db, inboxBase(db, holders, list, undefined, false).select(db.raw('1')), cap);
+  const users = holders.map((h) => h.userId);
+  const [row] = await compiled(db, `inboxCount:${list}:${users.length}`, [...(list === 'done' ? ['done', 'cc'] : ['cc']), ...users, cap], () =>
+    db.from(inboxBase(db, holders, list, undefined, false).select(db.raw('1')).limit(cap).as('c')).count({ n: '*' }));
+  return Number(row!.n);
 }
