@@ -11,7 +11,7 @@ import { buildFormModel } from '../forms/model.ts';
 import type { FieldAccess } from '../forms/types.ts';
 import {
   arrivalsOf, childrenOf, countInstances, getInstance, getInstances, inboxCount, inboxPage, listEvents, listInstances, tasksOfInstance, updateTask,
-  type Holder, type InboxRow, type InstanceRow, type TaskRow,
+  type Holder, type InboxRow, type InstanceRow, type ListedInstance, type TaskRow,
 } from '../store/process/index.ts';
 import { COUNT_CAP, INBOX_COUNT_CAP, type Actor, type InboxList, type InstanceSummary, type InstanceView, type Page, type TaskSummary } from './types.ts';
 import { canSee, holdersOf, holds, notFound, scopeFor, viewerRoles } from './access.ts';
@@ -58,7 +58,7 @@ function taskSummary(rc: RuntimeContext, x: InboxRow, names: Names): TaskSummary
   };
 }
 
-export function instanceSummary(rc: RuntimeContext, i: InstanceRow, names: Names): InstanceSummary {
+export function instanceSummary(rc: RuntimeContext, i: ListedInstance, names: Names): InstanceSummary {
   const wf = rc.registry.workflows.get(`${i.workflowId}@${i.workflowVersion}`);
   return {
     instanceId: i.id, workflowId: i.workflowId, workflowTitle: wf?.def.title ?? i.workflowId, title: i.title, state: i.state,

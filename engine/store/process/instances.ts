@@ -19,6 +19,19 @@ export function toInstance(r: Raw): InstanceRow {
   };
 }
 
+/** An instance as a list shows it: not its form data nor its machine's snapshot, the bulk of a row. */
+export type ListedInstance = Pick<InstanceRow, 'id' | 'number' | 'workflowId' | 'workflowVersion' | 'title' | 'state' | 'status' | 'initiatorId' | 'createdAt' | 'updatedAt'>;
+
+const LISTED_COLUMNS = ['id', 'number', 'workflow_id', 'workflow_version', 'title', 'state', 'status', 'initiator_id', 'created_at', 'updated_at'].map((c) => `i.${c}`);
+
+function toListed(r: Raw): ListedInstance {
+  return {
+    id: String(r.id), number: String(r.number), workflowId: String(r.workflow_id), workflowVersion: Number(r.workflow_version),
+    title: String(r.title), state: String(r.state), status: r.status as InstanceStatus, initiatorId: String(r.initiator_id),
+    createdAt: String(r.created_at), updatedAt: String(r.updated_at),
+  };
+}
+
 function spawnedByOf(r: Raw): SpawnedBy {
   return { state: String(r.parent_state), visit: Number(r.parent_visit), item: r.parent_item == null ? null : Number(r.parent_item) };
 }
@@ -264,14 +277,14 @@ export async function countInstances(db: Knex, scope: InstanceScope, query: Omit
  * total (the caller counted the same query already) is not counted again. `gatherLimit`: see
  * shapeOf (tests lower it to read the same list both ways).
  */
-export async function listInstances(db: Knex, viewer: InstanceScope, query: InstanceQuery, cap: number, known?: number, gatherLimit = GATHER_LIMIT): Promise<{ rows: InstanceRow[]; total: number }> {
+export async function listInstances(db: Knex, viewer: InstanceScope, query: InstanceQuery, cap: number, known?: number, gatherLimit = GATHER_LIMIT): Promise<{ rows: ListedInstance[]; total: number }> {
   const wide = await shapeOf(db, viewer, gatherLimit);
   const { scope, shape } = onlyStarted(viewer, query, wide) ?? { scope: viewer, shape: wide };
   const base = scopedInstances(db, scope, query, shape);
   const total = known ?? await countOf(db, scope, query, shape, base, cap);
-  const rows = await base.select('i.*').orderBy([{ column: 'i.updated_at', order: 'desc' }, { column: 'i.id' }])
+  const rows = await base.select(...LISTED_COLUMNS).orderBy([{ column: 'i.updated_at', order: 'desc' }, { column: 'i.id' }])
     .limit(query.pageSize).offset((query.page - 1) * query.pageSize);
-  return { rows: rows.map(toInstance), total };
+  return { rows: rows.map(toListed), total };
 }
 
 /**
