@@ -18,8 +18,19 @@ const DIRECTIVES = [
 ];
 const PAGE_CSP = DIRECTIVES.join('; ');
 
+// The diagram's <style> is the same text on every page: its hash is kept (a pure function of the
+// text, so nothing can go stale), up to HASHES_KEPT texts.
+const hashes = new Map<string, string>();
+const HASHES_KEPT = 256;
+
 function sha256(text: string): string {
-  return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+  let h = hashes.get(text);
+  if (h === undefined) {
+    h = `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+    if (hashes.size >= HASHES_KEPT) hashes.clear();
+    hashes.set(text, h);
+  }
+  return h;
 }
 
 /**

@@ -184,11 +184,18 @@ const approx = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLoca
  * run over budget: it is thrown, so the operation is refused instead of silently taking another branch.
  */
 export function isTrue(expr: CompiledExpr, vars: Record<string, unknown>, opts?: EvaluateOptions): boolean {
+  // A condition over a field not filled in (`data.is_key == '是'` on a new record) fails with an
+  // error that is never shown; capturing its stack was most of evaluating it (docs/benchmarks.md,
+  // "What we tried"). The budget's LVZ_EXPR_LIMIT is thrown on without one: its message says it all.
+  const depth = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   try {
     return expr.evaluate(vars, opts) === true;
   } catch (e) {
     if (isLvzError(e) && e.code === 'LVZ_EXPR_LIMIT') throw e;
     return false;
+  } finally {
+    Error.stackTraceLimit = depth;
   }
 }
 
