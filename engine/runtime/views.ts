@@ -10,7 +10,7 @@ import type { CompiledWorkflow } from '../dsl/types.ts';
 import { buildFormModel } from '../forms/model.ts';
 import type { FieldAccess } from '../forms/types.ts';
 import {
-  arrivalsOf, childrenOf, countInstances, getInstance, getInstances, inboxCount, inboxPage, listEvents, listInstances, tasksOfInstance, updateTask,
+  arrivalsOf, childrenOf, getInstance, getInstances, inboxCounts as countInbox, inboxPage, listEvents, listInstances, tasksOfInstance, updateTask,
   type Holder, type InboxRow, type InstanceRow, type ListedInstance, type TaskRow,
 } from '../store/process/index.ts';
 import { COUNT_CAP, INBOX_COUNT_CAP, type Actor, type InboxList, type InstanceSummary, type InstanceView, type Page, type TaskSummary } from './types.ts';
@@ -109,11 +109,7 @@ async function markReturned(rc: RuntimeContext, actor: Actor, rows: { task: Task
 /** The four lists' counts for the navigation, each up to INBOX_COUNT_CAP (the cap itself: shown as 99+). */
 export async function inboxCounts(rc: RuntimeContext, actor: Actor): Promise<Record<InboxList, number>> {
   const holders = await holdersOf(rc.reads, actor, rc.now());
-  const [todo, done, cc, started] = await Promise.all([
-    inboxCount(rc.reads, holders, 'todo', INBOX_COUNT_CAP), inboxCount(rc.reads, holders, 'done', INBOX_COUNT_CAP), inboxCount(rc.reads, holders, 'cc', INBOX_COUNT_CAP),
-    countInstances(rc.reads, { all: true, workflows: [], holders }, { initiatorIds: [actor.userId] }, INBOX_COUNT_CAP),
-  ]);
-  return { todo, done, cc, started };
+  return countInbox(rc.reads, holders, actor.userId, INBOX_COUNT_CAP);
 }
 
 export async function instances(rc: RuntimeContext, actor: Actor, query: { page: number; pageSize: number; q?: string; workflowId?: string; status?: string; state?: string }): Promise<Page<InstanceSummary>> {

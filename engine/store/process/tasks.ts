@@ -286,6 +286,27 @@ export async function inboxPage(db: Knex, holders: Holder[], query: InboxQuery, 
   };
 }
 
+/**
+ * The four lists' counts for the navigation, each up to `cap`, in one statement (every page
+ * shows them; four statements cost three more round trips into SQLite than one, docs/benchmarks.md
+ * "What we tried"): 待办 as openCount, 已办 and 抄送我的 as inboxCount, 我发起的 by the
+ * initiator's index. `userId` is the actor's own id (what they started; a stand-in's is not theirs).
+ */
+export async function inboxCounts(db: Knex, holders: Holder[], userId: string, cap: number): Promise<{ todo: number; done: number; cc: number; started: number }> {
+  const branches = openBranches(holders, 't');
+  const users = holders.map((h) => h.userId);
+  const capped = (q: Knex.QueryBuilder) => db.from(q.select(db.raw('1')).limit(cap).as('c')).count({ n: '*' });
+  const values = [...branches.flatMap((b) => ['cc', ...b.values, cap]), 'done', 'cc', ...users, cap, 'cc', ...users, cap, userId, cap];
+  const [row] = await compiled(db, `inboxCounts:${branches.map((b) => b.shape).join(',')}:${users.length}`, values, () => {
+    const todo = branches.map((b) => capped(db('tasks as t').whereNot('t.kind', 'cc').where(b.where)));
+    const sum = todo.length > 0 ? todo.map(() => '(?)').join(' + ') : '0';
+    const lists = [inboxBase(db, holders, 'done', undefined, false), inboxBase(db, holders, 'cc', undefined, false)].map(capped);
+    const started = capped(db('instances as i').whereIn('i.initiator_id', [userId]));
+    return db.select(db.raw(`${sum} as todo, (?) as done, (?) as cc, (?) as started`, [...todo, ...lists, started]));
+  });
+  return { todo: Math.min(cap, Number(row!.todo)), done: Number(row!.done), cc: Number(row!.cc), started: Number(row!.started) };
+}
+
 /** How many tasks a list holds, counted up to `cap` (`cap` itself: that many or more). */
 export async function inboxCount(db: Knex, holders: Holder[], list: InboxQuery['list'], cap: number): Promise<number> {
   if (list === 'todo') return openCount(db, holders, cap);

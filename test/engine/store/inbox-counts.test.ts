@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDb, type TestDb } from '../../helpers/db.ts';
 import {
-  countInstances, inboxCount, inboxPage, insertInstance, insertTasks, listInstances, type Holder, type InstanceRow, type TaskRow,
+  countInstances, inboxCount, inboxCounts, inboxPage, insertInstance, insertTasks, listInstances, type Holder, type InstanceRow, type TaskRow,
 } from '../../../engine/store/process/index.ts';
 import { countText, pager } from '../../../server/view-models.ts';
 import { COUNT_CAP, INBOX_COUNT_CAP } from '../../../engine/runtime/types.ts';
@@ -61,6 +61,29 @@ describe('capped counts', () => {
     expect(await inboxCount(t.db, holders, 'cc', 1000)).toBe(1000);
     expect(await inboxCount(t.db, holders, 'cc', 5000)).toBe(1002);
     expect(await inboxCount(t.db, [{ userId: 'u3', orgId: 'org-c', roles: [] }], 'todo', 1000)).toBe(0);
+  });
+
+  it('counts the four lists in one statement as the separate counts do, a stand-in\'s lists included', async () => {
+    const shapes: Holder[][] = [
+      holders,
+      [{ userId: 'u3', orgId: 'org-c', roles: [] }],
+      // u2 stands in for u1 (代理): the same role in another org adds its own branch, u1's tasks count for u2.
+      [{ userId: 'u2', orgId: 'org-b', roles: ['clerk'] }, ...holders],
+    ];
+    for (const hs of shapes) {
+      for (const cap of [100, 5000]) {
+        const sent: string[] = [];
+        const listen = (q: { sql: string }) => sent.push(q.sql);
+        t.db.on('query', listen);
+        const one = await inboxCounts(t.db, hs, hs[0]!.userId, cap).finally(() => t.db.removeListener('query', listen));
+        expect(sent).toHaveLength(1);
+        expect(one).toEqual({
+          todo: await inboxCount(t.db, hs, 'todo', cap), done: await inboxCount(t.db, hs, 'done', cap), cc: await inboxCount(t.db, hs, 'cc', cap),
+          started: await countInstances(t.db, { all: true, workflows: [], holders: hs }, { initiatorIds: [hs[0]!.userId] }, cap),
+        });
+      }
+    }
+    expect(await inboxCounts(t.db, holders, 'u1', 5000)).toEqual({ todo: OPEN, done: 1010, cc: 1002, started: 30 });
   });
 
   it('pages 待办 newest first across the three index ranges, the page total capped', async () => {
