@@ -87,18 +87,51 @@ export interface RendererOptions {
   lang?: string;
 }
 
+/**
+ * How every template is compiled: only the helpers registered on `hb` (the built-in ones and
+ * registerHelpers'), so `{{title}}` compiles to a property read instead of first asking whether a
+ * helper of that name exists, for every value of every row (docs/benchmarks.md, "What we tried").
+ * A template naming another helper fails to compile (test/server/render.test.ts compiles them all).
+ */
+export function compileOptions(hb: typeof Handlebars): CompileOptions {
+  return { strict: false, preventIndent: true, knownHelpers: Object.fromEntries(Object.keys(hb.helpers).map((h) => [h, true])), knownHelpersOnly: true };
+}
+
+/** Handlebars' compile options, as its own types name them. */
+type CompileOptions = NonNullable<Parameters<typeof Handlebars.compile>[1]>;
+
+/** A Handlebars environment with our helpers, for compileOptions (the renderer makes its own). */
+export function withHelpers(t: Renderer['t'] = (key) => key): typeof Handlebars {
+  const hb = Handlebars.create();
+  registerHelpers(hb, t);
+  return hb;
+}
+
+/** How many label keys the renderer keeps looked up (the shipped set has fewer; a key made from data is looked up each time past it). */
+const LABELS_KEPT = 10_000;
+
 /** Reads and compiles every template under templatesDir once; later calls only run compiled functions. */
 export function createRenderer(options: RendererOptions): Renderer {
   const root = options.templatesDir;
   const labels = parseYaml(fs.readFileSync(path.join(root, 'labels', `${options.lang ?? 'zh-CN'}.yaml`), 'utf8')) as Labels;
-  const hb = Handlebars.create();
-  const t: Renderer['t'] = (key, params) => {
+  // A label's text by key, looked up once: the label file is read at start and never changes, and a
+  // list page asks for the same dozen labels on every row (docs/benchmarks.md, "What we tried").
+  const texts = new Map<string, string | undefined>();
+  const textOf = (key: string): string | undefined => {
+    if (texts.has(key)) return texts.get(key);
     const text = lookupLabel(labels, key);
-    // A missing label shows its key in brackets so a page test or a reviewer spots it, without a 500.
-    return text === undefined ? `⟦${key}⟧` : fillLabel(text, params);
+    if (texts.size < LABELS_KEPT) texts.set(key, text);
+    return text;
   };
-  registerHelpers(hb, t);
-  const compile = (file: string) => hb.compile(fs.readFileSync(file, 'utf8'), { strict: false, preventIndent: true });
+  const t: Renderer['t'] = (key, params) => {
+    const text = textOf(key);
+    // A missing label shows its key in brackets so a page test or a reviewer spots it, without a 500.
+    if (text === undefined) return `⟦${key}⟧`;
+    return text.includes('{') ? fillLabel(text, params) : text;
+  };
+  const hb = withHelpers(t);
+  const compiling = compileOptions(hb);
+  const compile = (file: string) => hb.compile(fs.readFileSync(file, 'utf8'), compiling);
 
   for (const file of walk(path.join(root, 'partials'))) hb.registerPartial(nameOf(path.join(root, 'partials'), file), compile(file));
   const fragments = new Map<string, HandlebarsTemplateDelegate>();

@@ -7,7 +7,8 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { CODES } from '../../engine/errors.ts';
 import { ERROR_STATUS } from '../../server/error-status.ts';
-import { createRenderer, formatDateTime, lookupLabel } from '../../server/render.ts';
+import Handlebars from 'handlebars';
+import { compileOptions, createRenderer, formatDateTime, lookupLabel, withHelpers } from '../../server/render.ts';
 import { contentDisposition } from '../../server/routes/files.ts';
 import { deadlineView, pager } from '../../server/view-models.ts';
 import { safeNext } from '../../server/safe-next.ts';
@@ -45,6 +46,10 @@ describe('labels', () => {
   });
 
   it('all templates compile and a missing label shows its key instead of failing', () => {
+    // The renderer compiles on first use; here every file is compiled now, with the renderer's options.
+    const options = compileOptions(withHelpers());
+    for (const file of hbsFiles(templates)) expect(() => Handlebars.precompile(fs.readFileSync(file, 'utf8'), options), file).not.toThrow();
+    expect(() => Handlebars.precompile('{{#each rows}}{{shout title}}{{/each}}', options)).toThrow(/shout/);
     const r = createRenderer({ templatesDir: templates });
     expect(r.t('nav.todo')).toBe('待办');
     expect(r.t('deadline.left', { n: 3 })).toBe('剩余3个工作日');
