@@ -145,7 +145,7 @@ async function profileSubmit(dataDir: string, seed: SeedResult, cursor: { i: num
 async function groupStepsInChild(): Promise<GroupBenchResult> {
   const args = ['--max-old-space-size=512', '--max-semi-space-size=16', ...nodeArgs(), '--import', 'tsx', 'bench/group-step.ts'];
   const out = await new Promise<string>((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, GROUP_JSON: '1' }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, GROUP_JSON: '1', MALLOC_ARENA_MAX: '2' }, stdio: ['ignore', 'pipe', 'inherit'] });
     let text = '';
     child.stdout.on('data', (d: Buffer) => { text += d.toString(); });
     child.on('error', reject);

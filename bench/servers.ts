@@ -82,7 +82,8 @@ export async function startBare(): Promise<Child> {
 /** `node --max-old-space-size=512 --max-semi-space-size=16 bin/lvzhi.mjs serve --demo` (as `npm start` and the `lvzhi` command run it) on the seeded data; `nodeArgs` go before the script (e.g. --cpu-prof). */
 export async function startLvzhi(dataDir: string, nodeArgs: string[] = [], extraEnv: NodeJS.ProcessEnv = {}): Promise<Child> {
   const port = await freePort();
-  const env = { DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATABASE_URL: '', ...extraEnv };
+  // MALLOC_ARENA_MAX as `npm start` and the lvzhi command set it (docs/deploy.md, "Memory").
+  const env = { DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATABASE_URL: '', MALLOC_ARENA_MAX: '2', ...extraEnv };
   // The heap limit `npm start` and the lvzhi command set (bin/lvzhi.mjs).
   return start(['--max-old-space-size=512', '--max-semi-space-size=16', ...nodeArgs, 'bin/lvzhi.mjs', 'serve', '--demo'], env, port, /lvzhi: http:/, 180_000);
 }

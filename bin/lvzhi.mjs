@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-old-space-size=512 --max-semi-space-size=16 --enable-experimental-regexp-engine-on-excessive-backtracks
+#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-old-space-size=512 --max-semi-space-size=16 --enable-experimental-regexp-engine-on-excessive-backtracks
 // lvzhi.mjs: the `lvzhi` command. Plain ESM so npx can run it. `lvzhi serve` runs the bundle
 // `npm run build:server` made (dist/server.mjs) when it is newer than every TypeScript source;
 // everything else, and a stale or missing bundle, runs the TypeScript through tsx.
@@ -8,6 +8,9 @@
 // --max-semi-space-size=16: Node 24 lets V8 size the young generation itself, up to 64 MB of it
 // under load; 16 MB held the peak at 211-215 MB instead of 297-301 for the same CPU per request
 // (docs/benchmarks.md, "What we tried", 22).
+// MALLOC_ARENA_MAX=2: glibc gives each thread that allocates (libuv's pool, V8's GC helpers) an arena
+// of its own; two held the peak under load 40-50 MB lower at the same CPU (docs/benchmarks.md,
+// "What we tried", 28). Set before Node starts: glibc reads it once.
 // --enable-experimental-regexp-engine-on-excessive-backtracks: a regex that backtracks too much is re-run
 // by V8's linear engine (engine/expr/linear-regexp.ts also sets it, for every other way the engine runs).
 import fs from 'node:fs';
