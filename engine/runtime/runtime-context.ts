@@ -101,36 +101,53 @@ const DIRECTORY_TTL_MS = 30_000;
 
 /** Picker choices from the directory, cached briefly: every task page needs them. */
 export function directoryCache(db: Knex, now: Clock): Pick<RuntimeContext, 'directory' | 'refreshDirectory' | 'names' | 'snapshot'> {
-  let cached: { at: number; value: DirectoryOptions; names: Names; snapshot: DirectorySnapshot } | undefined;
-  const load = async (q: Knex = db): Promise<NonNullable<typeof cached>> => {
-      const t = now().getTime();
-      if (cached && t - cached.at < DIRECTORY_TTL_MS && t >= cached.at) return cached;
-      const orgs = await listOrgs(q);
-      const users = await listUsers(q);
-      const snapshot = buildSnapshot(orgs, users, await listMemberGroups(q), await listGroupMembers(q));
-      // Pickers offer only what is in use; names (below) cover everyone, for history.
-      const liveOrgs = orgs.filter((o) => !o.disabled);
-      const liveUsers = users.filter((u) => !u.disabled);
-      const orgsByKind: Record<string, { value: string; label: string }[]> = {};
-      for (const o of liveOrgs) (orgsByKind[o.kind] ??= []).push({ value: o.id, label: o.name });
-      const orgName = new Map(orgs.map((o) => [o.id, o.name]));
-      const peopleByRole: Record<string, { value: string; label: string }[]> = {};
-      const people = liveUsers.map((u) => {
-        const unit = orgName.get(u.orgId) ?? u.orgId;
-        return { value: u.id, label: `${u.name}（${unit}）`, name: u.name, group: unit };
-      });
-      liveUsers.forEach((u, i) => { for (const r of u.roles) (peopleByRole[r] ??= []).push(people[i]!); });
-      const value: DirectoryOptions = { orgs: liveOrgs.map((o) => ({ value: o.id, label: o.name })), people, orgsByKind, peopleByRole };
-      const names: Names = {
-        user: new Map(users.map((u) => [u.id, u.name])),
-        userOrg: new Map(users.map((u) => [u.id, orgName.get(u.orgId) ?? u.orgId])),
-        org: orgName,
-      };
-      cached = { at: t, value, names, snapshot };
-      return cached;
+  type Cached = { at: number; value: DirectoryOptions; names: Names; snapshot: DirectorySnapshot };
+  let cached: Cached | undefined;
+  // One reload at a time: the requests that find the cache expired together wait for the same
+  // read, instead of each reading and building the whole directory (6,007 deputies) at once.
+  let loading: Promise<Cached> | undefined;
+  // Bumped by refreshDirectory: a read that began before a change does not become the cache.
+  let generation = 0;
+  const read = async (q: Knex, t: number): Promise<Cached> => {
+    const g = generation;
+    const orgs = await listOrgs(q);
+    const users = await listUsers(q);
+    const snapshot = buildSnapshot(orgs, users, await listMemberGroups(q), await listGroupMembers(q));
+    // Pickers offer only what is in use; names (below) cover everyone, for history.
+    const liveOrgs = orgs.filter((o) => !o.disabled);
+    const liveUsers = users.filter((u) => !u.disabled);
+    const orgsByKind: Record<string, { value: string; label: string }[]> = {};
+    for (const o of liveOrgs) (orgsByKind[o.kind] ??= []).push({ value: o.id, label: o.name });
+    const orgName = new Map(orgs.map((o) => [o.id, o.name]));
+    const peopleByRole: Record<string, { value: string; label: string }[]> = {};
+    const people = liveUsers.map((u) => {
+      const unit = orgName.get(u.orgId) ?? u.orgId;
+      return { value: u.id, label: `${u.name}（${unit}）`, name: u.name, group: unit };
+    });
+    liveUsers.forEach((u, i) => { for (const r of u.roles) (peopleByRole[r] ??= []).push(people[i]!); });
+    const value: DirectoryOptions = { orgs: liveOrgs.map((o) => ({ value: o.id, label: o.name })), people, orgsByKind, peopleByRole };
+    const names: Names = {
+      user: new Map(users.map((u) => [u.id, u.name])),
+      userOrg: new Map(users.map((u) => [u.id, orgName.get(u.orgId) ?? u.orgId])),
+      org: orgName,
+    };
+    const fresh = { at: t, value, names, snapshot };
+    if (g === generation) cached = fresh;
+    return fresh;
+  };
+  const load = async (q: Knex = db): Promise<Cached> => {
+    const t = now().getTime();
+    if (cached && t - cached.at < DIRECTORY_TTL_MS && t >= cached.at) return cached;
+    // A caller's own transaction reads by itself (what it sees there), and keeps it as before.
+    if (q !== db) return read(q, t);
+    if (!loading) {
+      const p: Promise<Cached> = read(db, t).finally(() => { if (loading === p) loading = undefined; });
+      loading = p;
+    }
+    return loading;
   };
   return {
-    refreshDirectory: () => { cached = undefined; },
+    refreshDirectory: () => { cached = undefined; loading = undefined; generation++; },
     directory: async (q?: Knex) => (await load(q)).value,
     names: async (q?: Knex) => (await load(q)).names,
     snapshot: async (q?: Knex) => (await load(q)).snapshot,
