@@ -128,14 +128,14 @@ export async function copySqliteToPostgres(dataDir: string, url: string, csvDir:
   const t0 = performance.now();
   const pg = await openDb({ dataDir, databaseUrl: url });
   const lite = new DatabaseSync(path.join(dataDir, 'lvzhi.sqlite'), { readOnly: true });
-  const all = async (sql: string) => lite.prepare(sql).all() as Row[];
+  const all = (sql: string) => lite.prepare(sql).all() as Row[];
   const copied: Record<string, number> = {};
   try {
     const pgCols = (await pg.raw(`select table_name, column_name, data_type from information_schema.columns
       where table_schema = current_schema() and table_name not like 'knex_%' order by table_name, ordinal_position`)).rows as Row[];
     const tables = new Map<string, string[]>();
     for (const r of pgCols) tables.set(String(r.table_name), [...(tables.get(String(r.table_name)) ?? []), String(r.column_name)]);
-    const liteTables = new Set((await all(`select name from sqlite_master where type = 'table'`)).map((r) => String(r.name)));
+    const liteTables = new Set(all(`select name from sqlite_master where type = 'table'`).map((r) => String(r.name)));
     const names = [...tables.keys()].filter((t) => liteTables.has(t));
     await pg.transaction(async (tx) => {
       await tx.raw('set local session_replication_role = replica');
@@ -146,7 +146,7 @@ export async function copySqliteToPostgres(dataDir: string, url: string, csvDir:
         and not exists (select 1 from pg_constraint c where c.conname = i.indexname and c.connamespace = current_schema()::regnamespace)`, [names])).rows as { indexname: string; indexdef: string }[];
       for (const ix of indexes) await tx.raw(`drop index "${ix.indexname}"`);
       for (const table of names) {
-        const liteCols = new Set((await all(`select name from pragma_table_info('${table}')`)).map((r) => String(r.name)));
+        const liteCols = new Set(all(`select name from pragma_table_info('${table}')`).map((r) => String(r.name)));
         const cols = tables.get(table)!.filter((c) => liteCols.has(c));
         const file = path.join(csvDir, `${table}.csv`);
         copied[table] = sqliteToCsv(lite, table, cols, file);

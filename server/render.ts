@@ -159,7 +159,7 @@ export function createRenderer(options: RendererOptions): Renderer {
     },
     fragment(name, model) {
       const tpl = fragments.get(name) ?? (hb.partials[name] as HandlebarsTemplateDelegate | undefined);
-      const fn = typeof tpl === 'string' ? hb.compile(tpl) : tpl;
+      const fn = typeof tpl === 'string' ? hb.compile(tpl, compiling) : tpl;
       return run(fn, name, model);
     },
   };

@@ -156,13 +156,14 @@ function execute(conn: Connection, sql: string, bindings: unknown[]): Outcome {
   return { changes: Number(r.changes), lastID: Number(r.lastInsertRowid) };
 }
 
+/** A statement's rows as knex's SQLite dialect gives them: [] for a write. */
+function rowsOf(out: Outcome): Record<string, unknown>[] {
+  return 'names' in out ? objectsOf(out.arrays, out.names, out.blobs) : [];
+}
+
 function settle(obj: QueryObject, out: Outcome): QueryObject {
-  if ('names' in out) {
-    obj.response = objectsOf(out.arrays, out.names, out.blobs);
-  } else {
-    obj.response = [];
-    obj.context = { lastID: out.lastID, changes: out.changes };
-  }
+  obj.response = rowsOf(out);
+  if (!('names' in out)) obj.context = { lastID: out.lastID, changes: out.changes };
   return obj;
 }
 
@@ -193,8 +194,7 @@ export class NodeSqliteClient extends (ClientSqlite3 as new (config: unknown) =>
   async rows(conn: Connection, sql: string, bindings: readonly unknown[]): Promise<Record<string, unknown>[]> {
     const self = this as unknown as { listenerCount(e: string): number; emit(e: string, o: unknown): void };
     if (self.listenerCount('query') > 0) self.emit('query', { sql, bindings, method: 'raw' });
-    const out = await whileBusy(() => execute(conn, sql, bindable(bindings as unknown[])), conn.waitMs);
-    return 'names' in out ? objectsOf(out.arrays, out.names, out.blobs) : [];
+    return rowsOf(await whileBusy(() => execute(conn, sql, bindable(bindings as unknown[])), conn.waitMs));
   }
 
   async _query(conn: Connection, obj: QueryObject): Promise<QueryObject> {

@@ -9,7 +9,7 @@
 import type { Choice, DirectoryOptions, FieldDef, FieldModel, FieldTypeName, PickerModel } from '../types.ts';
 import type { FieldType } from './field-type.ts';
 import { baseModel, parseStrings } from './field-type.ts';
-import { checkMany, checkOne, pickedValues } from './choices.ts';
+import { checkMany, checkOne, labelsOf, pickedValues } from './choices.ts';
 import { ambiguousMessage, isSearchPicker, notFoundMessage, resolveEntry, splitEntries } from './picker-choices.ts';
 
 /** The choices a picker offers: the filtered list when a filter is set (none if the caller gave none). */
@@ -19,15 +19,15 @@ export function directoryChoices(field: Pick<FieldDef, 'type' | 'filter'>, dir: 
 }
 
 /**
- * Names for display: from the whole directory, so a stored id outside today's filter still shows
- * a name, else from the filtered list. Looked up in place: copying 6,007 deputies into one list
- * for every person field of every page was most of a read-only picker's cost.
+ * The picks' own entries, for their names: from the whole directory, so a stored id outside
+ * today's filter still shows a name, else from the filtered list. Looked up in place: copying
+ * 6,007 deputies into one list for every person field of every page was most of a read-only
+ * picker's cost.
  */
-function pickedLabels(field: FieldDef, dir: DirectoryOptions, picked: readonly string[]): string {
+function pickedChoices(field: FieldDef, dir: DirectoryOptions, picked: readonly string[]): Choice[] {
   const whole = field.type === 'org' ? dir.orgs : dir.people;
-  return picked.map((v) => (whole.find((c) => c.value === v) ?? directoryChoices(field, dir).find((c) => c.value === v))?.label ?? v).join('、');
+  return picked.flatMap((v) => whole.find((c) => c.value === v) ?? directoryChoices(field, dir).find((c) => c.value === v) ?? []);
 }
-
 /** Where the page's script searches this field's choices: the same type and filter, nothing wider. */
 export function pickerSearchUrl(field: Pick<FieldDef, 'type' | 'filter'>): string {
   const filter = field.type === 'org' ? field.filter?.kind && `kind=${encodeURIComponent(field.filter.kind)}` : field.filter?.role && `role=${encodeURIComponent(field.filter.role)}`;
@@ -115,7 +115,7 @@ export function pickerType(name: Extract<FieldTypeName, 'org' | 'person'>): Fiel
     model(field, value, ctx) {
       const picked = pickedValues(value);
       const choices = directoryChoices(field, ctx.dir);
-      const m = baseModel(field, field.multiple ? picked : picked[0] ?? '', ctx, partial, pickedLabels(field, ctx.dir, picked));
+      const m = baseModel(field, field.multiple ? picked : picked[0] ?? '', ctx, partial, labelsOf(pickedChoices(field, ctx.dir, picked), picked));
       if (!ctx.readonly) m.picker = pickerModel(field, choices, picked, ctx.id);
       return m;
     },

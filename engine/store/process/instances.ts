@@ -317,10 +317,15 @@ async function countOf(db: Knex, scope: InstanceScope, query: Omit<InstanceQuery
  * (counting all a viewer may see costs seconds at a million instances; lists show `999+`).
  */
 export async function cappedCount(db: Knex, q: Knex.QueryBuilder, cap: number, order?: { column: string; order: 'asc' | 'desc' }): Promise<number> {
+  const [{ n }] = await cappedCountQuery(db, q, cap, order);
+  return Number(n);
+}
+
+/** cappedCount's statement, as a query to run or to place in another (one column, `n`). */
+export function cappedCountQuery(db: Knex, q: Knex.QueryBuilder, cap: number, order?: { column: string; order: 'asc' | 'desc' }): Knex.QueryBuilder {
   const first = q.clearOrder().limit(cap);
   if (order) first.orderBy(order.column, order.order);
-  const [{ n }] = await db.from(first.as('c')).count({ n: '*' });
-  return Number(n);
+  return db.from(first.as('c')).count({ n: '*' });
 }
 
 export async function isVisible(db: Knex, scope: InstanceScope, id: string): Promise<boolean> {

@@ -4,7 +4,7 @@ import type { Knex } from 'knex';
 import type { Holder, InstanceRow, TaskKind, TaskRow, TaskStatus } from './types.ts';
 import { fromJson, toJson } from './json.ts';
 import { compiled } from '../compiled.ts';
-import { cappedCount, instanceColumnsAs, instanceOfJoined, whereMatches } from './instances.ts';
+import { cappedCount, cappedCountQuery, instanceColumnsAs, instanceOfJoined, whereMatches } from './instances.ts';
 
 type Raw = Record<string, unknown>;
 
@@ -169,12 +169,27 @@ function openBranches(holders: Holder[], alias: string): Branch[] {
 async function openCount(db: Knex, holders: Holder[], cap: number): Promise<number> {
   const branches = openBranches(holders, 't');
   if (branches.length === 0) return 0;
-  const [row] = await compiled(db, `openCount:${branches.map((b) => b.shape).join(',')}`, branches.flatMap((b) => ['cc', ...b.values, cap]), () => {
-    const counts = branches.map((b) =>
-      db.from(db('tasks as t').whereNot('t.kind', 'cc').where(b.where).select(db.raw('1')).limit(cap).as('c')).count({ n: '*' }));
-    return db.select(db.raw(`${counts.map(() => '(?)').join(' + ')} as n`, counts));
+  const [row] = await compiled(db, `openCount:${shapeOf(branches)}`, openCountValues(branches, cap), () => {
+    const sum = openCountSum(db, branches, cap);
+    return db.select(db.raw(`${sum.sql} as n`, sum.parts));
   });
   return Math.min(cap, Number(row!.n));
+}
+
+/** The branches' shape, which names their SQL text (compiled.ts). */
+function shapeOf(branches: Branch[]): string {
+  return branches.map((b) => b.shape).join(',');
+}
+
+/** openCount's values, in the order of openCountSum's text. */
+function openCountValues(branches: Branch[], cap: number): unknown[] {
+  return branches.flatMap((b) => ['cc', ...b.values, cap]);
+}
+
+/** openCount's sum: `(?) + (?) …` with one capped count per branch in place of each `?` (`0` for none). */
+function openCountSum(db: Knex, branches: Branch[], cap: number): { sql: string; parts: Knex.QueryBuilder[] } {
+  const parts = branches.map((b) => cappedCountQuery(db, db('tasks as t').whereNot('t.kind', 'cc').where(b.where).select(db.raw('1')), cap));
+  return { sql: parts.length > 0 ? parts.map(() => '(?)').join(' + ') : '0', parts };
 }
 
 /**
@@ -236,10 +251,9 @@ const LIST_TASK_COLUMNS = ['id', 'instance_id', 'state', 'visit', 'grp', 'item',
   'due_provisional', 'returned', 'unit'].map((c) => `t.${c}`);
 
 /** A page of a list's rows; without a search the statement is compiled once per shape (compiled.ts). */
-function pageRows(db: Knex, holders: Holder[], query: InboxQuery): Promise<Raw[]> {
+function pageRows(db: Knex, holders: Holder[], branches: Branch[], query: InboxQuery): Promise<Raw[]> {
   const offset = (query.page - 1) * query.pageSize;
   const n = offset + query.pageSize;
-  const branches = query.list === 'todo' ? openBranches(holders, 't') : [];
   const build = (): Knex.QueryBuilder => {
     let base = inboxBase(db, holders, query.list, query.q);
     if (query.list === 'todo') {
@@ -263,7 +277,7 @@ function pageRows(db: Knex, holders: Holder[], query: InboxQuery): Promise<Raw[]
   if (query.q) return build();
   const users = holders.map((h) => h.userId);
   const head = query.list === 'todo' ? branches.flatMap((b) => ['cc', ...b.values, n]) : query.list === 'done' ? ['done', 'cc', ...users] : ['cc', ...users];
-  const shape = query.list === 'todo' ? branches.map((b) => b.shape).join(',') : String(users.length);
+  const shape = query.list === 'todo' ? shapeOf(branches) : String(users.length);
   return compiled(db, `inboxPage:${query.list}:${shape}:${offset > 0}`, [...head, query.pageSize, ...(offset > 0 ? [offset] : [])], build);
 }
 
@@ -275,8 +289,9 @@ export async function inboxPage(db: Knex, holders: Holder[], query: InboxQuery, 
   const total = known ?? (query.list === 'todo' && !query.q
     ? await openCount(db, holders, cap)
     : await cappedCount(db, inboxBase(db, holders, query.list, query.q, false).select(db.raw('1')), cap));
-  if (query.list === 'todo' && openBranches(holders, 't').length === 0) return { total, rows: [] };
-  const rows = await pageRows(db, holders, query);
+  const branches = query.list === 'todo' ? openBranches(holders, 't') : [];
+  if (query.list === 'todo' && branches.length === 0) return { total, rows: [] };
+  const rows = await pageRows(db, holders, branches, query);
   return {
     total,
     rows: rows.map((r: Raw) => ({
@@ -295,14 +310,12 @@ export async function inboxPage(db: Knex, holders: Holder[], query: InboxQuery, 
 export async function inboxCounts(db: Knex, holders: Holder[], userId: string, cap: number): Promise<{ todo: number; done: number; cc: number; started: number }> {
   const branches = openBranches(holders, 't');
   const users = holders.map((h) => h.userId);
-  const capped = (q: Knex.QueryBuilder) => db.from(q.select(db.raw('1')).limit(cap).as('c')).count({ n: '*' });
-  const values = [...branches.flatMap((b) => ['cc', ...b.values, cap]), 'done', 'cc', ...users, cap, 'cc', ...users, cap, userId, cap];
-  const [row] = await compiled(db, `inboxCounts:${branches.map((b) => b.shape).join(',')}:${users.length}`, values, () => {
-    const todo = branches.map((b) => capped(db('tasks as t').whereNot('t.kind', 'cc').where(b.where)));
-    const sum = todo.length > 0 ? todo.map(() => '(?)').join(' + ') : '0';
-    const lists = [inboxBase(db, holders, 'done', undefined, false), inboxBase(db, holders, 'cc', undefined, false)].map(capped);
-    const started = capped(db('instances as i').whereIn('i.initiator_id', [userId]));
-    return db.select(db.raw(`${sum} as todo, (?) as done, (?) as cc, (?) as started`, [...todo, ...lists, started]));
+  const values = [...openCountValues(branches, cap), 'done', 'cc', ...users, cap, 'cc', ...users, cap, userId, cap];
+  const [row] = await compiled(db, `inboxCounts:${shapeOf(branches)}:${users.length}`, values, () => {
+    const todo = openCountSum(db, branches, cap);
+    const lists = (['done', 'cc'] as const).map((list) => cappedCountQuery(db, inboxBase(db, holders, list, undefined, false).select(db.raw('1')), cap));
+    const started = cappedCountQuery(db, db('instances as i').whereIn('i.initiator_id', [userId]).select(db.raw('1')), cap);
+    return db.select(db.raw(`${todo.sql} as todo, (?) as done, (?) as cc, (?) as started`, [...todo.parts, ...lists, started]));
   });
   return { todo: Math.min(cap, Number(row!.todo)), done: Number(row!.done), cc: Number(row!.cc), started: Number(row!.started) };
 }
@@ -312,6 +325,6 @@ export async function inboxCount(db: Knex, holders: Holder[], list: InboxQuery['
   if (list === 'todo') return openCount(db, holders, cap);
   const users = holders.map((h) => h.userId);
   const [row] = await compiled(db, `inboxCount:${list}:${users.length}`, [...(list === 'done' ? ['done', 'cc'] : ['cc']), ...users, cap], () =>
-    db.from(inboxBase(db, holders, list, undefined, false).select(db.raw('1')).limit(cap).as('c')).count({ n: '*' }));
+    cappedCountQuery(db, inboxBase(db, holders, list, undefined, false).select(db.raw('1')), cap));
   return Number(row!.n);
 }
